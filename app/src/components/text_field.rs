@@ -1,0 +1,91 @@
+//! A labelled input bound to a prose field of the plan.
+//!
+//! Each keystroke sends the element's whole value to the repo, which turns
+//! it into the smallest splice of the Automerge text. When someone else's
+//! edit arrives, the element gets the merged text and the cursor moves with
+//! the text around it instead of jumping to the end.
+
+use leptos::prelude::*;
+use shared::plan::{byte_to_utf16, utf16_to_byte, PlanText, Splice};
+use shared::DocumentId;
+use wasm_bindgen::JsCast;
+
+use crate::RepoHandle;
+
+/// A text input (or a text area when `multiline`) for one field.
+#[component]
+pub fn TextField(id: DocumentId, field: PlanText, version: RwSignal<u64>, multiline: bool) -> impl IntoView {
+    let repo = expect_context::<RepoHandle>();
+    let dom_id = format!("field-{}", field.key());
+    let input_ref = NodeRef::<leptos::html::Input>::new();
+    let area_ref = NodeRef::<leptos::html::Textarea>::new();
+
+    // Bring the element up to date whenever the document changes.
+    Effect::new(move |_| {
+        version.track();
+        let text = repo.get().text(&id, field);
+        let element: Option<web_sys::HtmlElement> = if multiline {
+            area_ref.get().map(|e| e.unchecked_into())
+        } else {
+            input_ref.get().map(|e| e.unchecked_into())
+        };
+        if let Some(element) = element {
+            update_preserving_cursor(&element, &text);
+        }
+    });
+
+    let on_input = move |ev: leptos::ev::Event| {
+        let value = event_target_value(&ev);
+        repo.get().edit_text(&id, field, &value);
+    };
+    let label = field.label();
+    let field_view = if multiline {
+        view! { <textarea id=dom_id.clone() node_ref=area_ref rows="4" on:input=on_input></textarea> }
+            .into_any()
+    } else {
+        view! { <input id=dom_id.clone() node_ref=input_ref type="text" autocomplete="off" on:input=on_input /> }.into_any()
+    };
+    view! {
+        <div class="field">
+            <label for=dom_id>{label}</label>
+            {field_view}
+        </div>
+    }
+}
+
+/// Set an input's or textarea's value to `text`, keeping the selection on
+/// the same characters.
+fn update_preserving_cursor(element: &web_sys::HtmlElement, text: &str) {
+    let (current, selection) = if let Some(input) = element.dyn_ref::<web_sys::HtmlInputElement>() {
+        (input.value(), input.selection_start().ok().flatten().zip(input.selection_end().ok().flatten()))
+    } else if let Some(area) = element.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+        (area.value(), area.selection_start().ok().flatten().zip(area.selection_end().ok().flatten()))
+    } else {
+        return;
+    };
+    if current == text {
+        return;
+    }
+    let focused = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .is_some_and(|active| &active == element.unchecked_ref::<web_sys::Element>());
+    let mapped = Splice::between(&current, text).zip(selection).map(|(splice, (start, end))| {
+        let map = |utf16: u32| {
+            let byte = splice.map_position(utf16_to_byte(&current, utf16 as usize));
+            u32::try_from(byte_to_utf16(text, byte)).unwrap_or(u32::MAX)
+        };
+        (map(start), map(end))
+    });
+    if let Some(input) = element.dyn_ref::<web_sys::HtmlInputElement>() {
+        input.set_value(text);
+        if let (true, Some((start, end))) = (focused, mapped) {
+            let _ = input.set_selection_range(start, end);
+        }
+    } else if let Some(area) = element.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+        area.set_value(text);
+        if let (true, Some((start, end))) = (focused, mapped) {
+            let _ = area.set_selection_range(start, end);
+        }
+    }
+}

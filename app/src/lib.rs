@@ -1,0 +1,56 @@
+//! The Samplan web app (Leptos, client-side rendered).
+//!
+//! - [`repo`]: the open plans, their device copy and their sync; the only
+//!   place that touches Automerge documents.
+//! - [`storage`]: IndexedDB.
+//! - [`connection`]: the WebSocket to the server.
+//! - [`pages`] and [`components`]: the views; thin, reading signals.
+
+pub mod components;
+pub mod connection;
+pub mod pages;
+pub mod repo;
+pub mod storage;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::repo::Repo;
+
+/// The app-wide handle to the [`Repo`]; components get it with `expect_context`.
+#[derive(Clone, Copy)]
+pub struct RepoHandle(pub StoredValue<Repo, LocalStorage>);
+
+impl RepoHandle {
+    /// The repo.
+    pub fn get(&self) -> Repo {
+        self.0.get_value()
+    }
+}
+
+/// The whole app.
+#[component]
+pub fn App() -> impl IntoView {
+    let repo = Repo::new();
+    provide_context(RepoHandle(StoredValue::new_local(repo.clone())));
+    spawn_local(async move {
+        repo.attach_store(storage::DeviceStore::open().await);
+        connection::run(repo).await;
+    });
+    view! {
+        <Router>
+            <Routes fallback=|| view! { <main class="page"><h1>"Sidan finns inte"</h1><a href="/">"Till Mina planer"</a></main> }>
+                <Route path=path!("/") view=pages::home::HomePage />
+                <Route path=path!("/plan/:id") view=pages::plan::PlanPage />
+            </Routes>
+        </Router>
+    }
+}
+
+/// Mount the app on the page.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    mount_to_body(App);
+}

@@ -1,0 +1,46 @@
+//! "Mina planer": the plans on this device, and a button for a new one.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+
+use crate::RepoHandle;
+
+/// The start page.
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let repo = expect_context::<RepoHandle>();
+    let plans = LocalResource::new(move || async move { repo.get().known_plans().await });
+    let error = RwSignal::new(None::<String>);
+    let navigate = use_navigate();
+    let new_plan = move |_| {
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match repo.get().create_plan().await {
+                Ok(id) => navigate(&format!("/plan/{id}"), Default::default()),
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+    view! {
+        <main class="page">
+            <h1>"Mina planer"</h1>
+            <button type="button" class="primary" on:click=new_plan>"Ny plan"</button>
+            <p role="alert" class="error">{move || error.get()}</p>
+            <Suspense fallback=|| view! { <p>"Hämtar planer …"</p> }>
+                {move || plans.get().map(|result| match result {
+                    Ok(list) if list.is_empty() => view! { <p>"Du har inga planer på den här enheten än."</p> }.into_any(),
+                    Ok(list) => view! {
+                        <ul class="plan-list">
+                            {list.into_iter().map(|plan| {
+                                let title = if plan.title.trim().is_empty() { "Namnlös plan".to_string() } else { plan.title };
+                                view! { <li><a href=format!("/plan/{}", plan.id)>{title}</a></li> }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
+                })}
+            </Suspense>
+        </main>
+    }
+}

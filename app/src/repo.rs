@@ -1,0 +1,431 @@
+//! The plans open in this tab, their copy on the device, and their sync
+//! with the server.
+//!
+//! Data flow of a keystroke: [`Repo::edit_text`] splices the Automerge
+//! document, the new changes are written to IndexedDB
+//! ([`DeviceStore::append`]) and, if connected, sent to the server as a sync
+//! message. Remote changes arrive through [`Repo::receive_frame`], are merged,
+//! written to IndexedDB, and bump the document's `version` signal so the
+//! fields re-read the document. The document itself lives here, outside the
+//! reactive graph; components only see signals.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use automerge::AutoCommit;
+use futures::channel::mpsc::UnboundedSender;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::plan::{self, PlanText};
+use shared::sync_client::{Received, SyncClient};
+use shared::{DocumentId, Message};
+
+use crate::storage::{DeviceStore, KnownPlan, StorageError};
+
+/// Whether this tab talks to the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Connection {
+    /// Trying to connect.
+    Connecting,
+    /// Connected and past the handshake.
+    Online,
+    /// Not connected; retrying in the background.
+    Offline,
+}
+
+/// Where a document's changes are, as the person needs to know it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveState {
+    /// A write to the device is under way.
+    Saving,
+    /// On the device, not yet confirmed by the server.
+    SavedOnDevice,
+    /// The server has confirmed every change (it confirms only what it stored).
+    Synced,
+    /// No connection; changes are kept on the device.
+    Offline,
+    /// The device refused to store the changes.
+    Failed(String),
+}
+
+impl SaveState {
+    /// The Swedish text the status line shows.
+    pub fn label(&self) -> String {
+        match self {
+            SaveState::Saving => "Sparar …".into(),
+            SaveState::SavedOnDevice => "Sparat på enheten".into(),
+            SaveState::Synced => "Synkat med servern".into(),
+            SaveState::Offline => "Offline – ändringar sparas på enheten".into(),
+            SaveState::Failed(reason) => format!("Kunde inte spara på enheten: {reason}"),
+        }
+    }
+}
+
+/// Whether a document has content to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Availability {
+    /// Being read from the device.
+    Loading,
+    /// Not on the device; asked the server for it.
+    Fetching,
+    /// Neither the device nor the server has it (yet).
+    Unavailable,
+    /// Here.
+    Ready,
+}
+
+/// The signals through which components follow one document.
+#[derive(Debug, Clone, Copy)]
+pub struct DocSignals {
+    /// Bumped on every change (local or remote).
+    pub version: RwSignal<u64>,
+    /// Where the changes are.
+    pub save_state: RwSignal<SaveState>,
+    /// Whether there is anything to show.
+    pub availability: RwSignal<Availability>,
+}
+
+struct OpenDocument {
+    doc: AutoCommit,
+    signals: DocSignals,
+    loaded: bool,
+    pending_writes: u32,
+    storage_error: Option<String>,
+}
+
+struct Inner {
+    client: SyncClient,
+    store: Option<DeviceStore>,
+    store_error: Option<StorageError>,
+    documents: HashMap<DocumentId, OpenDocument>,
+    socket: Option<UnboundedSender<Vec<u8>>>,
+}
+
+/// The tab's documents and connection; cheap to clone.
+#[derive(Clone)]
+pub struct Repo {
+    inner: Rc<RefCell<Inner>>,
+    /// Whether the server is reachable.
+    pub connection: RwSignal<Connection>,
+}
+
+impl Repo {
+    /// A repo with no store and no connection yet; see [`Repo::attach_store`]
+    /// and [`crate::connection::run`].
+    pub fn new() -> Repo {
+        let peer_id = format!("samplan-app-{}", DocumentId::random());
+        Repo {
+            inner: Rc::new(RefCell::new(Inner {
+                client: SyncClient::new(peer_id),
+                store: None,
+                store_error: None,
+                documents: HashMap::new(),
+                socket: None,
+            })),
+            connection: RwSignal::new(Connection::Connecting),
+        }
+    }
+
+    /// Open the device store; on failure every save reports it.
+    pub fn attach_store(&self, store: Result<DeviceStore, StorageError>) {
+        let mut inner = self.inner.borrow_mut();
+        match store {
+            Ok(store) => inner.store = Some(store),
+            Err(error) => inner.store_error = Some(error),
+        }
+    }
+
+    fn store(&self) -> Result<DeviceStore, StorageError> {
+        let inner = self.inner.borrow();
+        match (&inner.store, &inner.store_error) {
+            (Some(store), _) => Ok(store.clone()),
+            (None, Some(error)) => Err(error.clone()),
+            (None, None) => Err(StorageError::Unavailable("lagringen är inte öppnad än".into())),
+        }
+    }
+
+    /// The plans this device knows, for the start page.
+    pub async fn known_plans(&self) -> Result<Vec<KnownPlan>, StorageError> {
+        self.store()?.known_plans().await
+    }
+
+    /// Create a new, empty plan, store it on the device and start syncing it.
+    pub async fn create_plan(&self) -> Result<DocumentId, StorageError> {
+        let store = self.store()?;
+        let id = DocumentId::random();
+        let mut doc = plan::new_plan_document("").map_err(|e| StorageError::Corrupt(e.to_string()))?;
+        store.append(&id, &doc.save()).await?;
+        store.remember_plan(&id, "").await?;
+        let signals = new_signals(Availability::Ready);
+        self.inner
+            .borrow_mut()
+            .documents
+            .insert(id, OpenDocument { doc, signals, loaded: true, pending_writes: 0, storage_error: None });
+        self.start_sync(id);
+        Ok(id)
+    }
+
+    /// Open a plan: from the device if it is there, else from the server.
+    pub fn open(&self, id: DocumentId) -> DocSignals {
+        if let Some(open) = self.inner.borrow().documents.get(&id) {
+            return open.signals;
+        }
+        let signals = new_signals(Availability::Loading);
+        self.inner.borrow_mut().documents.insert(
+            id,
+            OpenDocument {
+                doc: AutoCommit::new(),
+                signals,
+                loaded: false,
+                pending_writes: 0,
+                storage_error: None,
+            },
+        );
+        let repo = self.clone();
+        spawn_local(async move {
+            let loaded = match repo.store() {
+                Ok(store) => store.load(&id).await,
+                Err(error) => Err(error),
+            };
+            let availability = {
+                let mut inner = repo.inner.borrow_mut();
+                let Some(open) = inner.documents.get_mut(&id) else { return };
+                match loaded {
+                    Ok(Some(mut doc)) => {
+                        // Keep anything that arrived meanwhile.
+                        let _ = doc.merge(&mut open.doc);
+                        open.doc = doc;
+                    }
+                    Ok(None) => {}
+                    Err(error) => open.storage_error = Some(error.to_string()),
+                }
+                open.loaded = true;
+                if plan::is_empty(&open.doc) {
+                    Availability::Fetching
+                } else {
+                    Availability::Ready
+                }
+            };
+            signals.availability.set(availability);
+            signals.version.update(|v| *v += 1);
+            repo.start_sync(id);
+        });
+        signals
+    }
+
+    /// The text of a prose field of an open plan.
+    pub fn text(&self, id: &DocumentId, field: PlanText) -> String {
+        let inner = self.inner.borrow();
+        inner.documents.get(id).and_then(|open| plan::read_text(&open.doc, field).ok()).unwrap_or_default()
+    }
+
+    /// A person typed: make the field read `value`, then save and sync.
+    pub fn edit_text(&self, id: &DocumentId, field: PlanText, value: &str) {
+        let changed = {
+            let mut inner = self.inner.borrow_mut();
+            let Some(open) = inner.documents.get_mut(id) else { return };
+            match plan::set_text(&mut open.doc, field, value) {
+                Ok(changed) => changed,
+                Err(error) => {
+                    web_sys::console::error_1(&error.to_string().into());
+                    false
+                }
+            }
+        };
+        if changed {
+            self.changed(*id);
+        }
+    }
+
+    /// After any change of a document: write the new changes to the device,
+    /// send the server what it lacks, and tell the components.
+    fn changed(&self, id: DocumentId) {
+        let (chunk, title, outgoing, signals) = {
+            let mut inner = self.inner.borrow_mut();
+            let Inner { client, documents, .. } = &mut *inner;
+            let Some(open) = documents.get_mut(&id) else { return };
+            open.pending_writes += 1;
+            let chunk = open.doc.save_incremental();
+            let title = plan::read_text(&open.doc, PlanText::Title).unwrap_or_default();
+            let outgoing = client.generate(id, &mut open.doc);
+            (chunk, title, outgoing, open.signals)
+        };
+        if let Some(message) = outgoing {
+            self.send(message);
+        }
+        signals.availability.set(Availability::Ready);
+        signals.version.update(|v| *v += 1);
+        self.refresh_save_state(id);
+        let repo = self.clone();
+        spawn_local(async move {
+            let result = match repo.store() {
+                Ok(store) => match store.append(&id, &chunk).await {
+                    Ok(()) => store.remember_plan(&id, &title).await,
+                    Err(error) => Err(error),
+                },
+                Err(error) => Err(error),
+            };
+            if let Some(open) = repo.inner.borrow_mut().documents.get_mut(&id) {
+                open.pending_writes = open.pending_writes.saturating_sub(1);
+                open.storage_error = result.err().map(|e| e.to_string());
+            }
+            repo.refresh_save_state(id);
+        });
+    }
+
+    fn start_sync(&self, id: DocumentId) {
+        let outgoing = {
+            let mut inner = self.inner.borrow_mut();
+            let Inner { client, documents, .. } = &mut *inner;
+            client.open(id);
+            documents.get_mut(&id).and_then(|open| client.generate(id, &mut open.doc))
+        };
+        if let Some(message) = outgoing {
+            self.send(message);
+        }
+        self.refresh_save_state(id);
+    }
+
+    fn refresh_save_state(&self, id: DocumentId) {
+        let update = {
+            let mut inner = self.inner.borrow_mut();
+            let Inner { client, documents, .. } = &mut *inner;
+            documents.get_mut(&id).map(|open| {
+                let state = if let Some(error) = &open.storage_error {
+                    SaveState::Failed(error.clone())
+                } else if open.pending_writes > 0 {
+                    SaveState::Saving
+                } else if !client.is_connected() {
+                    SaveState::Offline
+                } else if client.is_synced(&id, &mut open.doc) {
+                    SaveState::Synced
+                } else {
+                    SaveState::SavedOnDevice
+                };
+                (open.signals.save_state, state)
+            })
+        };
+        if let Some((signal, state)) = update {
+            if signal.get_untracked() != state {
+                signal.set(state);
+            }
+        }
+    }
+
+    fn refresh_all(&self) {
+        let ids: Vec<DocumentId> = self.inner.borrow().documents.keys().copied().collect();
+        for id in ids {
+            self.refresh_save_state(id);
+        }
+    }
+
+    fn send(&self, message: Message) {
+        if let Some(socket) = &self.inner.borrow().socket {
+            let _ = socket.unbounded_send(message.encode());
+        }
+    }
+
+    /// A socket opened: returns the `join` message to send first.
+    pub fn connected(&self, socket: UnboundedSender<Vec<u8>>) -> Message {
+        let mut inner = self.inner.borrow_mut();
+        inner.socket = Some(socket);
+        inner.client.join()
+    }
+
+    /// The socket closed.
+    pub fn disconnected(&self) {
+        {
+            let mut inner = self.inner.borrow_mut();
+            inner.socket = None;
+            inner.client.connection_lost();
+        }
+        self.connection.set(Connection::Offline);
+        self.refresh_all();
+    }
+
+    /// One binary frame from the server.
+    pub fn receive_frame(&self, frame: &[u8]) {
+        let message = match Message::decode(frame) {
+            Ok(message) => message,
+            Err(error) => {
+                web_sys::console::warn_1(&format!("Oläsbart meddelande från servern: {error}").into());
+                return;
+            }
+        };
+        let received = self.inner.borrow_mut().client.receive(message);
+        match received {
+            Ok(Received::Connected) => {
+                self.connection.set(Connection::Online);
+                let ids: Vec<DocumentId> = self
+                    .inner
+                    .borrow()
+                    .documents
+                    .iter()
+                    .filter(|(_, open)| open.loaded)
+                    .map(|(id, _)| *id)
+                    .collect();
+                for id in ids {
+                    self.start_sync(id);
+                }
+            }
+            Ok(Received::Sync(id, data)) => self.apply_sync(id, &data),
+            Ok(Received::Unavailable(id)) => {
+                let signal = self
+                    .inner
+                    .borrow()
+                    .documents
+                    .get(&id)
+                    .and_then(|open| plan::is_empty(&open.doc).then_some(open.signals.availability));
+                if let Some(signal) = signal {
+                    signal.set(Availability::Unavailable);
+                }
+            }
+            Ok(Received::ServerError(reason)) => {
+                web_sys::console::warn_1(&format!("Servern svarade med fel: {reason}").into());
+            }
+            Ok(Received::Ephemeral { .. } | Received::Nothing) => {}
+            Err(error) => web_sys::console::warn_1(&error.to_string().into()),
+        }
+    }
+
+    fn apply_sync(&self, id: DocumentId, data: &[u8]) {
+        let (changed, reply) = {
+            let mut inner = self.inner.borrow_mut();
+            let Inner { client, documents, .. } = &mut *inner;
+            let Some(open) = documents.get_mut(&id) else { return };
+            let changed = match client.apply_sync(id, data, &mut open.doc) {
+                Ok(changed) => changed,
+                Err(error) => {
+                    web_sys::console::warn_1(&error.to_string().into());
+                    false
+                }
+            };
+            let reply = if changed { None } else { client.generate(id, &mut open.doc) };
+            (changed, reply)
+        };
+        if let Some(message) = reply {
+            self.send(message);
+        }
+        if changed {
+            // Saves, bumps the version and sends the reply.
+            self.changed(id);
+        } else {
+            self.refresh_save_state(id);
+        }
+    }
+}
+
+impl Default for Repo {
+    fn default() -> Self {
+        Repo::new()
+    }
+}
+
+fn new_signals(availability: Availability) -> DocSignals {
+    DocSignals {
+        version: RwSignal::new(0),
+        save_state: RwSignal::new(SaveState::Saving),
+        availability: RwSignal::new(availability),
+    }
+}

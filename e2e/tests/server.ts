@@ -1,0 +1,70 @@
+// Starts and stops a real samplan-server (the binary built by cargo) on a
+// free port with its own data directory, for one test.
+import { spawn, ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const serverBin = process.env.SAMPLAN_SERVER_BIN ?? join(__dirname, '../../target/debug/samplan-server');
+const staticDir = process.env.SAMPLAN_STATIC_DIR ?? join(__dirname, '../../app/dist');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export class TestServer {
+  private process: ChildProcess | null = null;
+  readonly dataDir = mkdtempSync(join(tmpdir(), 'samplan-e2e-'));
+  private constructor(readonly port: number) {}
+
+  static async start(): Promise<TestServer> {
+    const server = new TestServer(await freePort());
+    await server.startAgain();
+    return server;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Start (again) on the same port and data directory. */
+  async startAgain(): Promise<void> {
+    const child = spawn(
+      serverBin,
+      ['serve', '--listen', `127.0.0.1:${this.port}`, '--data-dir', this.dataDir, '--static-dir', staticDir],
+      { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn' } },
+    );
+    this.process = child;
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`samplan-server exited with ${child.exitCode}`);
+      try {
+        const response = await fetch(`${this.url}/healthz`, { cache: 'no-store' });
+        if (response.ok) return;
+      } catch {
+        // not up yet
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error('samplan-server did not become healthy in 15 s');
+  }
+
+  /** Stop the server: SIGTERM, or SIGKILL for a crash. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const child = this.process;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill(signal);
+    await exited;
+    this.process = null;
+  }
+}

@@ -1,0 +1,128 @@
+// The walking skeleton from a user's side: create a plan, edit it together
+// live, keep it over reloads and server restarts, edit offline and sync.
+import { test, expect, Browser, Page } from '@playwright/test';
+import { TestServer } from './server';
+
+let server: TestServer;
+
+test.beforeEach(async () => {
+  server = await TestServer.start();
+});
+
+test.afterEach(async () => {
+  await server.stop();
+});
+
+/** A new browser profile (its own IndexedDB), like a second person's device. */
+async function newDevice(browser: Browser): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
+  return page;
+}
+
+async function createPlan(page: Page): Promise<string> {
+  await page.goto(server.url);
+  await expect(page.getByRole('heading', { name: 'Mina planer' })).toBeVisible();
+  await page.getByRole('button', { name: 'Ny plan' }).click();
+  await expect(page.getByLabel('Planens namn')).toBeVisible();
+  return page.url();
+}
+
+const synced = (page: Page) => expect(page.getByRole('status').filter({ hasText: 'Synkat med servern' })).toBeVisible();
+
+test('a new plan has a title and a main goal in labelled fields and is listed on the start page', async ({ browser }) => {
+  const page = await newDevice(browser);
+  await createPlan(page);
+  await page.getByLabel('Planens namn').fill('Annas plan');
+  await page.getByLabel('Mitt huvudmål').fill('Jag vill gå till affären själv.');
+  await expect(page.getByRole('heading', { name: 'Annas plan' })).toBeVisible();
+  await synced(page);
+  await page.getByRole('link', { name: /Mina planer/ }).click();
+  await expect(page.getByRole('link', { name: 'Annas plan' })).toBeVisible();
+});
+
+test('two people see each other\'s keystrokes without reloading', async ({ browser }) => {
+  const anna = await newDevice(browser);
+  const link = await createPlan(anna);
+  const bo = await newDevice(browser);
+  await bo.goto(link);
+  await expect(bo.getByLabel('Mitt huvudmål')).toBeVisible();
+
+  await anna.getByLabel('Mitt huvudmål').pressSequentially('Gå ut');
+  await expect(bo.getByLabel('Mitt huvudmål')).toHaveValue('Gå ut');
+  await bo.getByLabel('Planens namn').pressSequentially('Bos förslag');
+  await expect(anna.getByLabel('Planens namn')).toHaveValue('Bos förslag');
+  await expect(anna.getByRole('heading', { name: 'Bos förslag' })).toBeVisible();
+});
+
+test('concurrent typing in the same field merges instead of overwriting', async ({ browser }) => {
+  const anna = await newDevice(browser);
+  const link = await createPlan(anna);
+  await anna.getByLabel('Mitt huvudmål').fill('mål');
+  const bo = await newDevice(browser);
+  await bo.goto(link);
+  await expect(bo.getByLabel('Mitt huvudmål')).toHaveValue('mål');
+
+  const annaField = anna.getByLabel('Mitt huvudmål');
+  const boField = bo.getByLabel('Mitt huvudmål');
+  await annaField.focus();
+  await annaField.press('End');
+  await boField.focus();
+  await boField.press('Home');
+  // Both type at the same time, a character each in turn.
+  const annaText = ' A1A2A3';
+  const boText = 'B1B2B3 ';
+  await Promise.all([annaField.pressSequentially(annaText, { delay: 20 }), boField.pressSequentially(boText, { delay: 20 })]);
+
+  const expected = `${boText}mål${annaText}`;
+  await expect(annaField).toHaveValue(expected);
+  await expect(boField).toHaveValue(expected);
+});
+
+test('reloading and restarting the server keep everything', async ({ browser }) => {
+  const anna = await newDevice(browser);
+  const link = await createPlan(anna);
+  await anna.getByLabel('Planens namn').fill('Plan som ska finnas kvar');
+  await anna.getByLabel('Mitt huvudmål').fill('Bo kvar hemma');
+  await synced(anna);
+
+  await anna.reload();
+  await expect(anna.getByLabel('Mitt huvudmål')).toHaveValue('Bo kvar hemma');
+
+  await server.stop();
+  await server.startAgain();
+
+  // A device that never saw the plan gets it from the restarted server.
+  const bo = await newDevice(browser);
+  await bo.goto(link);
+  await expect(bo.getByLabel('Planens namn')).toHaveValue('Plan som ska finnas kvar');
+  await expect(bo.getByLabel('Mitt huvudmål')).toHaveValue('Bo kvar hemma');
+  await bo.reload();
+  await expect(bo.getByLabel('Mitt huvudmål')).toHaveValue('Bo kvar hemma');
+});
+
+test('edits made while the server is down are kept and sync when it is back', async ({ browser }) => {
+  const anna = await newDevice(browser);
+  const link = await createPlan(anna);
+  await anna.getByLabel('Mitt huvudmål').fill('Före');
+  await synced(anna);
+  const bo = await newDevice(browser);
+  await bo.goto(link);
+  await expect(bo.getByLabel('Mitt huvudmål')).toHaveValue('Före');
+
+  await server.stop('SIGKILL');
+  await expect(anna.getByRole('status').filter({ hasText: 'Offline – ändringar sparas på enheten' })).toBeVisible();
+  await anna.getByLabel('Mitt huvudmål').fill('Före och under avbrottet');
+  await expect(anna.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible();
+
+  await server.startAgain();
+  await synced(anna);
+  await expect(bo.getByLabel('Mitt huvudmål')).toHaveValue('Före och under avbrottet');
+});
+
+test('a link that is not a plan id gets a clear message', async ({ browser }) => {
+  const page = await newDevice(browser);
+  await page.goto(`${server.url}/plan/inte-en-plan`);
+  await expect(page.getByRole('heading', { name: 'Länken fungerar inte' })).toBeVisible();
+});

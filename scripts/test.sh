@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Command 2: every test. Installs what it needs first (scripts/setup.sh --tests).
+#   1. formatting and lints (native and wasm32)
+#   2. Rust unit and integration tests (shared, server)
+#   3. in-browser tests of the app (wasm-bindgen-test in headless Chromium)
+#   4. the release build of the app (with its size budget)
+#   5. end-to-end tests: Playwright drives Chromium against a real server
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --tests
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "clippy (native)"
+cargo clippy --workspace --exclude app --all-targets -- -D warnings
+step "clippy (app, wasm32)"
+cargo clippy -p app --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+step "Rust tests (shared, server)"
+cargo test --workspace --exclude app
+
+step "In-browser tests (app)"
+CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
+  cargo test -p app --target wasm32-unknown-unknown
+
+step "Release build of the app"
+scripts/build-app.sh
+
+step "End-to-end tests (Playwright, Chromium)"
+cargo build -p server
+(cd e2e && SAMPLAN_SERVER_BIN="$PWD/../target/debug/samplan-server" SAMPLAN_STATIC_DIR="$PWD/../app/dist" npx playwright test)
+
+step "All tests passed"

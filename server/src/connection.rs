@@ -1,0 +1,209 @@
+//! One WebSocket connection: the automerge-repo handshake, then routing of
+//! each message to its document's task.
+//!
+//! The socket is split into a reader (this task) and a writer task that
+//! drains the peer's bounded outbox and pings. Either side ending cancels
+//! the other. Frames are checked for size before they are decoded; a frame
+//! that cannot be decoded gets an `error` message and the socket is closed.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use axum::extract::ws::{CloseFrame, Message as Frame, WebSocket};
+use futures::{SinkExt, StreamExt};
+use shared::wire::{PeerMetadata, PROTOCOL_VERSION};
+use shared::{DocumentId, Message};
+use tokio::sync::mpsc;
+
+use crate::documents::{DocCommand, PeerHandle};
+use crate::AppState;
+
+/// Messages waiting for one peer before it counts as not reading.
+const OUTBOX_CAPACITY: usize = 1024;
+/// How often the server pings.
+const PING_EVERY: Duration = Duration::from_secs(15);
+/// A peer that sends nothing (not even a pong) for this long is dropped.
+const IDLE_LIMIT: Duration = Duration::from_secs(60);
+
+/// Serve one upgraded socket until it closes.
+#[tracing::instrument(name = "connection", skip_all, fields(peer))]
+pub async fn serve(socket: WebSocket, state: AppState) {
+    let (mut sink, mut stream) = socket.split();
+    let (outbox, mut outbox_rx) = mpsc::channel::<Message>(OUTBOX_CAPACITY);
+    let disconnect = state.shutdown.child_token();
+
+    let writer_disconnect = disconnect.clone();
+    let writer = tokio::spawn(async move {
+        let mut ping = tokio::time::interval(PING_EVERY);
+        ping.tick().await;
+        loop {
+            tokio::select! {
+                message = outbox_rx.recv() => {
+                    let Some(message) = message else { break };
+                    let closing = matches!(message, Message::Error { .. });
+                    if sink.send(Frame::Binary(message.encode().into())).await.is_err() {
+                        break;
+                    }
+                    if closing {
+                        break;
+                    }
+                }
+                _ = ping.tick() => {
+                    if sink.send(Frame::Ping(Vec::new().into())).await.is_err() {
+                        break;
+                    }
+                }
+                () = writer_disconnect.cancelled() => {
+                    // Flush what is queued (an error message, last sync replies), then close.
+                    while let Ok(message) = outbox_rx.try_recv() {
+                        if sink.send(Frame::Binary(message.encode().into())).await.is_err() {
+                            break;
+                        }
+                    }
+                    break;
+                }
+            }
+        }
+        let _ = sink.send(Frame::Close(Some(CloseFrame { code: 1000, reason: "".into() }))).await;
+        writer_disconnect.cancel();
+    });
+
+    let mut peer: Option<PeerHandle> = None;
+    let mut documents: HashSet<DocumentId> = HashSet::new();
+    loop {
+        let frame = tokio::select! {
+            frame = tokio::time::timeout(IDLE_LIMIT, stream.next()) => frame,
+            () = disconnect.cancelled() => break,
+        };
+        let frame = match frame {
+            Err(_) => {
+                tracing::info!("peer idle too long; closing");
+                break;
+            }
+            Ok(None) | Ok(Some(Err(_))) => break,
+            Ok(Some(Ok(frame))) => frame,
+        };
+        let bytes = match frame {
+            Frame::Binary(bytes) => bytes,
+            Frame::Close(_) => break,
+            Frame::Ping(_) | Frame::Pong(_) => continue,
+            Frame::Text(_) => {
+                reject(
+                    &outbox,
+                    &state,
+                    peer.as_ref(),
+                    "Textmeddelanden stöds inte; skicka CBOR i binära ramar.",
+                );
+                break;
+            }
+        };
+        if bytes.len() > state.limits.max_message_bytes {
+            tracing::warn!(bytes = bytes.len(), "message too large");
+            reject(&outbox, &state, peer.as_ref(), "Meddelandet är för stort.");
+            break;
+        }
+        let message = match Message::decode(&bytes) {
+            Ok(message) => message,
+            Err(error) => {
+                tracing::warn!(%error, "malformed message");
+                reject(&outbox, &state, peer.as_ref(), "Meddelandet kunde inte läsas.");
+                break;
+            }
+        };
+        match (&peer, message) {
+            (None, Message::Join { sender_id, supported_protocol_versions, .. }) => {
+                let speaks_v1 = supported_protocol_versions
+                    .as_ref()
+                    .is_none_or(|versions| versions.iter().any(|v| v == PROTOCOL_VERSION));
+                if !speaks_v1 {
+                    reject(&outbox, &state, None, "unsupported protocol version");
+                    break;
+                }
+                tracing::Span::current().record("peer", sender_id.as_str());
+                let handle = PeerHandle {
+                    id: sender_id.clone(),
+                    outbox: outbox.clone(),
+                    disconnect: disconnect.clone(),
+                };
+                handle.send(Message::Peer {
+                    sender_id: state.server_id.clone(),
+                    selected_protocol_version: PROTOCOL_VERSION.to_string(),
+                    target_id: sender_id,
+                    peer_metadata: Some(PeerMetadata {
+                        storage_id: Some(state.storage_id.clone()),
+                        is_ephemeral: false,
+                    }),
+                });
+                peer = Some(handle);
+            }
+            (None, _) => {
+                // automerge-repo ignores frames from a socket that has not joined.
+            }
+            (Some(handle), message) => {
+                if !route(handle, message, &state, &mut documents).await {
+                    break;
+                }
+            }
+        }
+    }
+
+    if let Some(handle) = &peer {
+        for id in documents {
+            state.documents.send(id, DocCommand::Leave { peer: handle.id.clone() }).await;
+        }
+    }
+    disconnect.cancel();
+    drop(peer);
+    drop(outbox);
+    let _ = writer.await;
+}
+
+/// Route one message of a joined peer; false ends the connection.
+async fn route(
+    peer: &PeerHandle,
+    message: Message,
+    state: &AppState,
+    documents: &mut HashSet<DocumentId>,
+) -> bool {
+    match message {
+        Message::Sync { document_id, data, .. } | Message::Request { document_id, data, .. }
+            if data.is_empty() =>
+        {
+            tracing::warn!(document = %document_id, "empty sync data");
+            reject(&peer.outbox, state, Some(peer), "Synkmeddelandet är tomt.");
+            false
+        }
+        Message::Request { document_id, data, .. } => {
+            documents.insert(document_id);
+            let command = DocCommand::Sync { peer: peer.clone(), data: data.into_vec(), request: true };
+            state.documents.send(document_id, command).await;
+            true
+        }
+        Message::Sync { document_id, data, .. } => {
+            documents.insert(document_id);
+            let command = DocCommand::Sync { peer: peer.clone(), data: data.into_vec(), request: false };
+            state.documents.send(document_id, command).await;
+            true
+        }
+        message @ Message::Ephemeral { document_id, .. } => {
+            let command = DocCommand::Ephemeral { from: peer.id.clone(), message };
+            state.documents.send(document_id, command).await;
+            true
+        }
+        Message::Leave { .. } => false,
+        Message::Join { .. } => {
+            reject(&peer.outbox, state, Some(peer), "Anslutningen har redan identifierat sig.");
+            false
+        }
+        // Peers, errors and heads bookkeeping from a client need no answer.
+        _ => true,
+    }
+}
+
+fn reject(outbox: &mpsc::Sender<Message>, state: &AppState, peer: Option<&PeerHandle>, reason: &str) {
+    let _ = outbox.try_send(Message::Error {
+        sender_id: Some(state.server_id.clone()),
+        target_id: peer.map(|p| p.id.clone()),
+        message: reason.to_string(),
+    });
+}

@@ -1,0 +1,363 @@
+//! One task per loaded document: merge, persist, then answer.
+//!
+//! Every document has its own task (an actor) that owns the Automerge
+//! document and one sync state per peer. Work on different documents never
+//! waits on a shared lock; the registry's mutex is held only to find or
+//! start a task. A task drains all commands that are waiting (coalescing
+//! changes that arrive together, without any fixed delay), applies them,
+//! **writes the new changes to SQLite**, and only then generates the sync
+//! messages that acknowledge them. A task with no peers exits after an idle
+//! period, so memory does not grow with the number of documents ever opened.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use automerge::sync::{self, SyncDoc};
+use automerge::{Automerge, ChangeHash};
+use serde_bytes::ByteBuf;
+use shared::{DocumentId, Message, PeerId};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use crate::storage::Store;
+
+/// How many commands may wait for one document before senders wait.
+const MAILBOX_CAPACITY: usize = 1024;
+/// At most this many commands are applied before persisting and answering.
+const MAX_BATCH: usize = 256;
+
+/// A connected peer as the document tasks see it.
+#[derive(Clone, Debug)]
+pub struct PeerHandle {
+    /// The peer id it joined with.
+    pub id: PeerId,
+    /// Messages to send to it; bounded, so a peer that does not read is cut off.
+    pub outbox: mpsc::Sender<Message>,
+    /// Cancelled to disconnect the peer.
+    pub disconnect: CancellationToken,
+}
+
+impl PeerHandle {
+    /// Queue a message; a peer whose queue is full is disconnected, so that
+    /// one slow reader never holds up a document.
+    pub fn send(&self, message: Message) {
+        if let Err(error) = self.outbox.try_send(message) {
+            if let mpsc::error::TrySendError::Full(_) = error {
+                tracing::warn!(peer = %self.id, "peer does not read its messages; disconnecting");
+            }
+            self.disconnect.cancel();
+        }
+    }
+}
+
+/// What a connection asks of a document task.
+#[derive(Debug)]
+pub enum DocCommand {
+    /// A `sync` or `request` from a peer.
+    Sync {
+        /// From whom.
+        peer: PeerHandle,
+        /// The Automerge sync message.
+        data: Vec<u8>,
+        /// Whether it came as `request` (answer `doc-unavailable` if we have nothing).
+        request: bool,
+    },
+    /// An `ephemeral` message to forward to the document's other peers.
+    Ephemeral {
+        /// From whom.
+        from: PeerId,
+        /// The message as received.
+        message: Message,
+    },
+    /// The peer disconnected.
+    Leave {
+        /// Who.
+        peer: PeerId,
+    },
+}
+
+/// Finds or starts the task of a document.
+#[derive(Clone)]
+pub struct DocumentRegistry {
+    tasks: Arc<Mutex<HashMap<DocumentId, mpsc::Sender<DocCommand>>>>,
+    store: Store,
+    server_id: PeerId,
+    idle_timeout: Duration,
+}
+
+impl DocumentRegistry {
+    /// A registry over `store`; `server_id` signs outgoing messages.
+    pub fn new(store: Store, server_id: PeerId, idle_timeout: Duration) -> Self {
+        DocumentRegistry { tasks: Arc::default(), store, server_id, idle_timeout }
+    }
+
+    /// How many documents are loaded now.
+    pub fn loaded(&self) -> usize {
+        self.tasks.lock().map(|t| t.len()).unwrap_or(0)
+    }
+
+    /// Deliver a command to the document's task, starting it if needed.
+    pub async fn send(&self, id: DocumentId, mut command: DocCommand) {
+        // A task may be exiting (idle) just as we send; then start a new one.
+        for _ in 0..3 {
+            let sender = self.task(id);
+            match sender.send(command).await {
+                Ok(()) => return,
+                Err(mpsc::error::SendError(returned)) => {
+                    self.forget(id, &sender);
+                    command = returned;
+                }
+            }
+        }
+        tracing::error!(document = %id, "could not reach the document task");
+    }
+
+    fn task(&self, id: DocumentId) -> mpsc::Sender<DocCommand> {
+        let mut tasks = self.tasks.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(sender) = tasks.get(&id) {
+            if !sender.is_closed() {
+                return sender.clone();
+            }
+        }
+        let (sender, receiver) = mpsc::channel(MAILBOX_CAPACITY);
+        tasks.insert(id, sender.clone());
+        let task = DocumentTask {
+            id,
+            store: self.store.clone(),
+            server_id: self.server_id.clone(),
+            registry: self.clone(),
+            doc: Automerge::new(),
+            persisted: Vec::new(),
+            incremental_chunks: 0,
+            compactable: true,
+            peers: HashMap::new(),
+        };
+        tokio::spawn(task.run(receiver, self.idle_timeout));
+        sender
+    }
+
+    fn remove_closed(&self, id: DocumentId) {
+        let mut tasks = self.tasks.lock().unwrap_or_else(|p| p.into_inner());
+        if tasks.get(&id).is_some_and(mpsc::Sender::is_closed) {
+            tasks.remove(&id);
+        }
+    }
+
+    fn forget(&self, id: DocumentId, sender: &mpsc::Sender<DocCommand>) {
+        let mut tasks = self.tasks.lock().unwrap_or_else(|p| p.into_inner());
+        if tasks.get(&id).is_some_and(|s| s.same_channel(sender)) {
+            tasks.remove(&id);
+        }
+    }
+}
+
+struct PeerSync {
+    handle: PeerHandle,
+    state: sync::State,
+}
+
+struct DocumentTask {
+    id: DocumentId,
+    store: Store,
+    server_id: PeerId,
+    registry: DocumentRegistry,
+    doc: Automerge,
+    /// Heads that are on disk; nothing beyond them may be acknowledged.
+    persisted: Vec<ChangeHash>,
+    incremental_chunks: i64,
+    /// False when some stored chunk could not be read: keep every chunk.
+    compactable: bool,
+    peers: HashMap<PeerId, PeerSync>,
+}
+
+impl DocumentTask {
+    #[tracing::instrument(name = "document", skip_all, fields(document = %self.id))]
+    async fn run(mut self, mut mailbox: mpsc::Receiver<DocCommand>, idle_timeout: Duration) {
+        if !self.reload().await {
+            // Storage is unreadable: refuse to serve rather than serve an empty document.
+            mailbox.close();
+            while let Some(command) = mailbox.recv().await {
+                if let DocCommand::Sync { peer, .. } = command {
+                    peer.send(self.error_to(&peer.id, "Dokumentet kan inte läsas från lagringen just nu."));
+                }
+            }
+            self.registry.remove_closed(self.id);
+            return;
+        }
+        let mut closing = false;
+        loop {
+            let first = if self.peers.is_empty() && !closing {
+                tokio::select! {
+                    command = mailbox.recv() => command,
+                    () = tokio::time::sleep(idle_timeout) => {
+                        // Idle: leave the registry, then finish what is already queued.
+                        closing = true;
+                        if let Ok(mut tasks) = self.registry.tasks.lock() {
+                            tasks.remove(&self.id);
+                        }
+                        mailbox.close();
+                        continue;
+                    }
+                }
+            } else {
+                mailbox.recv().await
+            };
+            let Some(first) = first else { break };
+            let mut batch = vec![first];
+            while batch.len() < MAX_BATCH {
+                match mailbox.try_recv() {
+                    Ok(command) => batch.push(command),
+                    Err(_) => break,
+                }
+            }
+            self.apply(batch).await;
+        }
+        tracing::debug!("document evicted from memory");
+    }
+
+    async fn reload(&mut self) -> bool {
+        match self.store.load(&self.id).await {
+            Ok(loaded) => {
+                self.doc = loaded.doc;
+                self.persisted = self.doc.get_heads();
+                self.incremental_chunks = loaded.incremental_chunks;
+                self.compactable = loaded.unreadable_chunks == 0;
+                true
+            }
+            Err(error) => {
+                tracing::error!(%error, "could not load document");
+                false
+            }
+        }
+    }
+
+    async fn apply(&mut self, batch: Vec<DocCommand>) {
+        let mut requests = Vec::new();
+        for command in batch {
+            match command {
+                DocCommand::Sync { peer, data, request } => {
+                    let peer_id = peer.id.clone();
+                    let entry = self
+                        .peers
+                        .entry(peer_id.clone())
+                        .or_insert_with(|| PeerSync { handle: peer.clone(), state: sync::State::new() });
+                    if !entry.handle.outbox.same_channel(&peer.outbox) {
+                        // The same peer id on a new socket: start its sync afresh.
+                        *entry = PeerSync { handle: peer.clone(), state: sync::State::new() };
+                    }
+                    let result = sync::Message::decode(&data).map_err(|e| e.to_string()).and_then(|m| {
+                        self.doc.receive_sync_message(&mut entry.state, m).map_err(|e| e.to_string())
+                    });
+                    if let Err(reason) = result {
+                        tracing::warn!(peer = %peer_id, %reason, "refused a sync message");
+                        peer.send(self.error_to(&peer_id, "Synkmeddelandet kunde inte läsas."));
+                        peer.disconnect.cancel();
+                        self.peers.remove(&peer_id);
+                        continue;
+                    }
+                    if request {
+                        requests.push(peer_id);
+                    }
+                }
+                DocCommand::Ephemeral { from, message } => self.forward_ephemeral(&from, message),
+                DocCommand::Leave { peer } => {
+                    self.peers.remove(&peer);
+                }
+            }
+        }
+
+        if !self.persist().await {
+            return;
+        }
+
+        for (peer_id, peer) in &mut self.peers {
+            if let Some(message) = self.doc.generate_sync_message(&mut peer.state) {
+                peer.handle.send(Message::Sync {
+                    document_id: self.id,
+                    sender_id: self.server_id.clone(),
+                    target_id: peer_id.clone(),
+                    data: ByteBuf::from(message.encode()),
+                });
+            }
+        }
+        if self.doc.get_heads().is_empty() {
+            for peer_id in requests {
+                if let Some(peer) = self.peers.get(&peer_id) {
+                    peer.handle.send(Message::DocUnavailable {
+                        document_id: self.id,
+                        sender_id: self.server_id.clone(),
+                        target_id: peer_id.clone(),
+                    });
+                }
+            }
+        }
+    }
+
+    /// Write what is new since the last persist. On failure, forget the
+    /// unwritten changes (they were never acknowledged) and tell the peers,
+    /// who still hold them and will send them again.
+    async fn persist(&mut self) -> bool {
+        let heads = self.doc.get_heads();
+        if heads == self.persisted {
+            return true;
+        }
+        let chunk = self.doc.save_after(&self.persisted);
+        let started = std::time::Instant::now();
+        match self.store.append(&self.id, &chunk).await {
+            Ok(()) => {
+                tracing::trace!(bytes = chunk.len(), micros = started.elapsed().as_micros(), "persisted");
+                self.persisted = heads;
+                self.incremental_chunks += 1;
+                if self.compactable && Store::should_compact(self.incremental_chunks) {
+                    self.compact().await;
+                }
+                true
+            }
+            Err(error) => {
+                tracing::error!(%error, "could not persist changes; dropping them until peers resend");
+                let peers: Vec<PeerHandle> = self.peers.drain().map(|(_, p)| p.handle).collect();
+                for peer in peers {
+                    peer.send(self.error_to(&peer.id, "Servern kunde inte spara ändringarna. Försök igen."));
+                    peer.disconnect.cancel();
+                }
+                self.reload().await;
+                false
+            }
+        }
+    }
+
+    async fn compact(&mut self) {
+        let snapshot = self.doc.save();
+        match self.store.compact(&self.id, &snapshot).await {
+            Ok(()) => self.incremental_chunks = 0,
+            Err(error) => tracing::warn!(%error, "compaction failed; the chunks stay as they were"),
+        }
+    }
+
+    fn forward_ephemeral(&self, from: &PeerId, message: Message) {
+        let Message::Ephemeral { document_id, count, session_id, data, .. } = message else {
+            return;
+        };
+        for (peer_id, peer) in &self.peers {
+            if peer_id != from {
+                peer.handle.send(Message::Ephemeral {
+                    document_id,
+                    sender_id: from.clone(),
+                    target_id: peer_id.clone(),
+                    count,
+                    session_id: session_id.clone(),
+                    data: data.clone(),
+                });
+            }
+        }
+    }
+
+    fn error_to(&self, peer: &PeerId, message: &str) -> Message {
+        Message::Error {
+            sender_id: Some(self.server_id.clone()),
+            target_id: Some(peer.clone()),
+            message: message.to_string(),
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! The HTTP routes: the sync WebSocket, a health check, and the app.
+
+use std::path::Path;
+
+use axum::extract::{State, WebSocketUpgrade};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::AppState;
+
+/// All routes. The app is a single-page app: unknown paths get `index.html`.
+pub fn router(state: AppState, static_dir: &Path) -> Router {
+    let app_files = ServeDir::new(static_dir).fallback(ServeFile::new(static_dir.join("index.html")));
+    Router::new()
+        .route("/sync", get(sync))
+        .route("/healthz", get(healthz))
+        .fallback_service(app_files)
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn sync(State(state): State<AppState>, upgrade: WebSocketUpgrade) -> Response {
+    let max = state.limits.max_message_bytes;
+    upgrade
+        // Let a too-large frame through to the connection up to a margin, so
+        // that it can answer with a clear `error` before closing.
+        .max_message_size(max.saturating_add(1024))
+        .max_frame_size(max.saturating_add(1024))
+        .on_upgrade(move |socket| crate::connection::serve(socket, state))
+}
+
+async fn healthz(State(state): State<AppState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ok\n").into_response(),
+        Err(error) => {
+            tracing::error!(%error, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response()
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! samplan-server: the relay between the participants of a plan.
+//!
+//! It speaks the automerge-repo WebSocket protocol at `/sync`, keeps each
+//! document in SQLite, and serves the built app from the same origin.
+//!
+//! - [`http`]: the routes (`/sync`, `/healthz`, the app's files).
+//! - [`connection`]: one WebSocket peer: handshake and routing.
+//! - [`documents`]: one task per loaded document: merge, persist, answer.
+//! - [`storage`]: the SQLite file.
+//!
+//! [`run`] is the whole server; `main.rs` only reads the configuration.
+
+pub mod connection;
+pub mod documents;
+pub mod http;
+pub mod storage;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::documents::DocumentRegistry;
+use crate::storage::{StorageError, Store};
+
+/// How the server runs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where the SQLite file lives.
+    pub data_dir: PathBuf,
+    /// The built app (trunk's `dist/`), served at `/`.
+    pub static_dir: PathBuf,
+    /// Limits on what peers may send.
+    pub limits: Limits,
+    /// How long a document with no peers stays in memory.
+    pub idle_document_timeout: Duration,
+}
+
+/// Limits on peer input.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// The largest WebSocket frame accepted, in bytes.
+    pub max_message_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_message_bytes: 16 * 1024 * 1024 }
+    }
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// The loaded documents.
+    pub documents: DocumentRegistry,
+    /// The database.
+    pub store: Store,
+    /// This server's peer id in the protocol.
+    pub server_id: String,
+    /// This server's storage id, announced in `peerMetadata`.
+    pub storage_id: String,
+    /// Limits on peer input.
+    pub limits: Limits,
+    /// Cancelled when the server shuts down; connections close cleanly.
+    pub shutdown: CancellationToken,
+}
+
+/// Why the server could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    /// The database could not be opened.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    /// The listener failed.
+    #[error("nätverksfel: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Run the server on `listener` until `shutdown` is cancelled.
+pub async fn run(
+    config: Config,
+    listener: TcpListener,
+    shutdown: CancellationToken,
+) -> Result<(), ServerError> {
+    let store = Store::open(&config.data_dir).await?;
+    let storage_id = store.storage_id().await?;
+    let server_id = format!("samplan-server-{}", random_hex_id());
+    let state = AppState {
+        documents: DocumentRegistry::new(store.clone(), server_id.clone(), config.idle_document_timeout),
+        store: store.clone(),
+        server_id,
+        storage_id,
+        limits: config.limits.clone(),
+        shutdown: shutdown.clone(),
+    };
+    if !config.static_dir.join("index.html").exists() {
+        tracing::warn!(dir = %config.static_dir.display(), "the app is not built here; only /sync and /healthz will work");
+    }
+    let router = http::router(state, &config.static_dir);
+    let graceful = shutdown.clone();
+    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(async move { graceful.cancelled().await })
+        .await?;
+    store.close().await;
+    Ok(())
+}
+
+/// 16 random bytes as hex: peer and storage ids.
+pub fn random_hex_id() -> String {
+    let mut bytes = [0u8; 16];
+    if getrandom::fill(&mut bytes).is_err() {
+        // No random source: fall back to time, still unique enough for a peer id.
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        bytes = nanos.to_le_bytes();
+    }
+    hex::encode(bytes)
+}

@@ -1,0 +1,93 @@
+//! The `samplan-server` binary: reads the configuration and runs the server.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use server::{Config, Limits};
+use tokio_util::sync::CancellationToken;
+
+/// The Samplan relay: merges, stores and forwards SIP plans.
+#[derive(Parser)]
+#[command(name = "samplan-server", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the app and the sync WebSocket.
+    Serve {
+        /// Address to listen on (host:port).
+        #[arg(long, env = "SAMPLAN_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// Directory for the SQLite database; created if missing.
+        #[arg(long, env = "SAMPLAN_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
+        /// The built app (trunk's output) to serve at `/`.
+        #[arg(long, env = "SAMPLAN_STATIC_DIR", default_value = "app/dist")]
+        static_dir: PathBuf,
+        /// The largest message a peer may send, in bytes.
+        #[arg(long, env = "SAMPLAN_MAX_MESSAGE_BYTES", default_value_t = Limits::default().max_message_bytes)]
+        max_message_bytes: usize,
+        /// Seconds a document without peers stays in memory.
+        #[arg(long, env = "SAMPLAN_IDLE_DOCUMENT_SECS", default_value_t = 60)]
+        idle_document_secs: u64,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tower_http=warn,sqlx=warn".into()),
+        )
+        .init();
+    match Cli::parse().command {
+        Command::Serve { listen, data_dir, static_dir, max_message_bytes, idle_document_secs } => {
+            let listener = tokio::net::TcpListener::bind(listen)
+                .await
+                .with_context(|| format!("kan inte lyssna på {listen}"))?;
+            let address = listener.local_addr()?;
+            let config = Config {
+                data_dir,
+                static_dir,
+                limits: Limits { max_message_bytes },
+                idle_document_timeout: Duration::from_secs(idle_document_secs),
+            };
+            let shutdown = CancellationToken::new();
+            tokio::spawn(cancel_on_signal(shutdown.clone()));
+            println!("Samplan körs på http://{address}/");
+            server::run(config, listener, shutdown).await?;
+            println!("Samplan har stängts.");
+            Ok(())
+        }
+    }
+}
+
+async fn cancel_on_signal(shutdown: CancellationToken) {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(term) => term,
+            Err(_) => {
+                let _ = ctrl_c.await;
+                shutdown.cancel();
+                return;
+            }
+        };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+    tracing::info!("shutting down");
+    shutdown.cancel();
+}

@@ -1,0 +1,6 @@
+//! Integration tests: a real server on a real socket, real SQLite on disk,
+//! and clients that speak the protocol with `shared::sync_client`.
+
+mod harness;
+mod protocol;
+mod sync;

@@ -1,0 +1,123 @@
+//! The handshake and bad input: clear errors, closed sockets, a server that goes on.
+
+use std::time::Duration;
+
+use futures::SinkExt;
+use serde_bytes::ByteBuf;
+use server::Limits;
+use shared::wire::PROTOCOL_VERSION;
+use shared::{DocumentId, Message};
+use tokio_tungstenite::tungstenite::Message as Frame;
+
+use crate::harness::*;
+
+fn join(name: &str, versions: Option<Vec<String>>) -> Message {
+    Message::Join { sender_id: name.into(), supported_protocol_versions: versions, peer_metadata: None }
+}
+
+#[tokio::test]
+async fn join_is_answered_with_peer_and_version_1() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = TestServer::start(dir.path()).await;
+    let mut socket = raw_socket(&server).await;
+    send(&mut socket, &join("anna", Some(vec!["1".into()]))).await;
+    match next_message(&mut socket).await {
+        Some(Message::Peer { target_id, selected_protocol_version, peer_metadata, .. }) => {
+            assert_eq!(target_id, "anna");
+            assert_eq!(selected_protocol_version, PROTOCOL_VERSION);
+            assert!(peer_metadata.and_then(|m| m.storage_id).is_some());
+        }
+        other => panic!("expected peer, got {other:?}"),
+    }
+    // A join without versions means version 1.
+    let mut socket = raw_socket(&server).await;
+    send(&mut socket, &join("bo", None)).await;
+    assert!(matches!(next_message(&mut socket).await, Some(Message::Peer { .. })));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn an_unsupported_version_gets_an_error_and_a_closed_socket() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = TestServer::start(dir.path()).await;
+    let mut socket = raw_socket(&server).await;
+    send(&mut socket, &join("anna", Some(vec!["2".into()]))).await;
+    match next_message(&mut socket).await {
+        Some(Message::Error { message, .. }) => assert_eq!(message, "unsupported protocol version"),
+        other => panic!("expected error, got {other:?}"),
+    }
+    assert!(next_message(&mut socket).await.is_none(), "socket closes");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn malformed_and_oversized_frames_get_an_error_and_others_keep_working() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = TestServer::start_with(dir.path(), Limits { max_message_bytes: 64 * 1024 }).await;
+    let id = DocumentId::random();
+    let mut anna =
+        Client::connect(&server, "anna", id, shared::plan::new_plan_document("Plan").expect("plan")).await;
+    anna.until_synced().await;
+
+    let bad_frames: Vec<Vec<u8>> = vec![
+        vec![0xff, 0x00, 0x13],                         // not CBOR
+        join("x", None).encode()[..5].to_vec(),         // truncated
+        vec![0xa1, 0x64, b't', b'y', b'p', b'e', 0x01], // type is a number
+        vec![0u8; 100 * 1024],                          // too large
+    ];
+    for frame in bad_frames {
+        let mut socket = raw_socket(&server).await;
+        send(&mut socket, &join("mallory", None)).await;
+        assert!(matches!(next_message(&mut socket).await, Some(Message::Peer { .. })));
+        socket.send(Frame::Binary(frame.into())).await.expect("send");
+        match next_message(&mut socket).await {
+            Some(Message::Error { message, .. }) => assert!(!message.is_empty()),
+            other => panic!("expected an error message, got {other:?}"),
+        }
+        assert!(next_message(&mut socket).await.is_none(), "socket closes after the error");
+    }
+
+    // A sync message whose payload is not an Automerge sync message.
+    let mut socket = raw_socket(&server).await;
+    send(&mut socket, &join("mallory", None)).await;
+    assert!(matches!(next_message(&mut socket).await, Some(Message::Peer { .. })));
+    let corrupt = Message::Sync {
+        document_id: id,
+        sender_id: "mallory".into(),
+        target_id: "server".into(),
+        data: ByteBuf::from(vec![0x42, 1, 2, 3]),
+    };
+    send(&mut socket, &corrupt).await;
+    assert!(matches!(next_message(&mut socket).await, Some(Message::Error { .. })));
+
+    // Anna's document is intact and she still syncs.
+    shared::plan::set_text(&mut anna.doc, shared::plan::PlanText::MainGoal, "Fortfarande här").expect("edit");
+    anna.push().await;
+    anna.until_synced().await;
+    let mut bo = Client::connect(&server, "bo", id, automerge::AutoCommit::new()).await;
+    bo.until("bo to get the plan", |c| {
+        shared::plan::read_text(&c.doc, shared::plan::PlanText::MainGoal)
+            .is_ok_and(|t| t == "Fortfarande här")
+    })
+    .await;
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn frames_before_join_are_ignored() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = TestServer::start(dir.path()).await;
+    let mut socket = raw_socket(&server).await;
+    let request = Message::Request {
+        document_id: DocumentId::random(),
+        sender_id: "early".into(),
+        target_id: "server".into(),
+        data: ByteBuf::from(vec![0x42]),
+    };
+    send(&mut socket, &request).await;
+    send(&mut socket, &join("early", None)).await;
+    assert!(matches!(next_message(&mut socket).await, Some(Message::Peer { .. })));
+    let nothing = tokio::time::timeout(Duration::from_millis(300), next_message(&mut socket)).await;
+    assert!(nothing.is_err(), "no answer to the request sent before join");
+    server.stop().await;
+}

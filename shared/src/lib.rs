@@ -1,0 +1,21 @@
+//! The functional core of Samplan, shared by the app and the server.
+//!
+//! Nothing here does IO: the app (browser) and the server (relay) are the
+//! shells around it, and both speak the vocabulary defined here.
+//!
+//! - [`document_id`]: automerge-repo document ids (`automerge:<bs58check>`).
+//! - [`wire`]: the automerge-repo WebSocket messages, typed, with CBOR
+//!   encoding and decoding that tolerates what the JS client sends.
+//! - [`plan`]: the SIP plan as an Automerge document (typed with autosurgeon).
+//! - [`sync_client`]: the client side of the sync protocol as a state
+//!   machine without IO; the app drives it over a WebSocket, tests drive it
+//!   over channels.
+#![warn(missing_docs)]
+
+pub mod document_id;
+pub mod plan;
+pub mod sync_client;
+pub mod wire;
+
+pub use document_id::DocumentId;
+pub use wire::{Message, PeerId};

@@ -1,0 +1,194 @@
+//! The SIP plan as an Automerge document.
+//!
+//! The document is the only source of truth; [`Plan`] is its typed view,
+//! read with `autosurgeon::hydrate` and written with `reconcile`. Prose
+//! fields are Automerge text, so that two people typing in the same field
+//! merge character by character instead of overwriting each other.
+//!
+//! Text positions: the workspace enables automerge's `utf8-indexing`, so
+//! Automerge and `autosurgeon::Text` both count UTF-8 bytes ("å" is two).
+
+use automerge::{AutoCommit, ROOT};
+use autosurgeon::ReadDoc;
+use autosurgeon::{hydrate, hydrate_prop, reconcile, reconcile_prop, Hydrate, Reconcile, Text};
+
+/// The schema version this code writes. Older documents are migrated on open.
+pub const SCHEMA_VERSION: u64 = 1;
+
+/// A coordinated individual plan (samordnad individuell plan).
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+pub struct Plan {
+    /// Which schema this document follows; see [`SCHEMA_VERSION`].
+    pub schema_version: u64,
+    /// A name for the plan that the participants recognise ("Planens namn").
+    pub title: Text,
+    /// The person's main goal in their own words ("Mitt huvudmål").
+    pub main_goal: Text,
+}
+
+impl Default for Plan {
+    fn default() -> Self {
+        Plan { schema_version: SCHEMA_VERSION, title: Text::with_value(""), main_goal: Text::with_value("") }
+    }
+}
+
+/// The prose fields at the top of the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PlanText {
+    /// [`Plan::title`].
+    Title,
+    /// [`Plan::main_goal`].
+    MainGoal,
+}
+
+impl PlanText {
+    /// Every prose field, in the order the plan shows them.
+    pub const ALL: [PlanText; 2] = [PlanText::Title, PlanText::MainGoal];
+
+    /// The key in the document.
+    pub fn key(self) -> &'static str {
+        match self {
+            PlanText::Title => "title",
+            PlanText::MainGoal => "main_goal",
+        }
+    }
+
+    /// The Swedish label the UI shows.
+    pub fn label(self) -> &'static str {
+        match self {
+            PlanText::Title => "Planens namn",
+            PlanText::MainGoal => "Mitt huvudmål",
+        }
+    }
+}
+
+/// Why a document cannot be read or written as a plan.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    /// The document does not have the shape of a plan.
+    #[error("dokumentet är inte en plan som går att läsa: {0}")]
+    Shape(#[from] autosurgeon::HydrateError),
+    /// The change could not be written into the document.
+    #[error("ändringen kunde inte skrivas: {0}")]
+    Write(#[from] autosurgeon::ReconcileError),
+    /// The document was written by a newer version of Samplan.
+    #[error("planen är skapad med en nyare version (schema {0}); uppdatera appen")]
+    TooNew(u64),
+}
+
+/// A new plan document with every field present and empty.
+pub fn new_plan_document(title: &str) -> Result<AutoCommit, PlanError> {
+    let mut doc = AutoCommit::new();
+    let plan = Plan { title: Text::with_value(title), ..Plan::default() };
+    reconcile(&mut doc, &plan)?;
+    Ok(doc)
+}
+
+/// Whether the document holds anything yet (a plan opened by link starts
+/// empty until the first sync brings it).
+pub fn is_empty(doc: &impl ReadDoc) -> bool {
+    doc.length(ROOT) == 0
+}
+
+/// The whole plan, typed.
+pub fn read_plan(doc: &impl ReadDoc) -> Result<Plan, PlanError> {
+    let plan: Plan = hydrate(doc)?;
+    if plan.schema_version > SCHEMA_VERSION {
+        return Err(PlanError::TooNew(plan.schema_version));
+    }
+    Ok(plan)
+}
+
+/// One prose field as a string; empty if the field is missing.
+pub fn read_text(doc: &impl ReadDoc, field: PlanText) -> Result<String, PlanError> {
+    let text: Option<Text> = hydrate_prop(doc, ROOT, field.key())?;
+    Ok(text.map(|t| t.as_str().to_string()).unwrap_or_default())
+}
+
+/// Make a prose field read `new_value`, as the smallest splice at the place
+/// where the two differ. An input element reports the whole new value on
+/// every keystroke; splicing only the difference keeps concurrent typing by
+/// others intact. Returns whether anything changed.
+pub fn set_text(doc: &mut AutoCommit, field: PlanText, new_value: &str) -> Result<bool, PlanError> {
+    let current: Option<Text> = hydrate_prop(&*doc, ROOT, field.key())?;
+    let mut text = match current {
+        Some(text) => text,
+        None => Text::with_value(""),
+    };
+    let Some(edit) = Splice::between(text.as_str(), new_value) else {
+        return Ok(false);
+    };
+    let delete = isize::try_from(edit.delete).unwrap_or(isize::MAX);
+    text.splice(edit.at, delete, &edit.insert);
+    reconcile_prop(doc, ROOT, field.key(), &text)?;
+    Ok(true)
+}
+
+/// The one contiguous edit that turns one string into another, in UTF-8
+/// byte offsets on character boundaries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Splice {
+    /// Where the edit starts.
+    pub at: usize,
+    /// How many bytes of the old string it removes.
+    pub delete: usize,
+    /// What it inserts.
+    pub insert: String,
+}
+
+impl Splice {
+    /// The edit from `old` to `new`, or `None` if they are equal.
+    pub fn between(old: &str, new: &str) -> Option<Splice> {
+        if old == new {
+            return None;
+        }
+        let prefix: usize =
+            old.chars().zip(new.chars()).take_while(|(a, b)| a == b).map(|(a, _)| a.len_utf8()).sum();
+        let suffix: usize = old[prefix..]
+            .chars()
+            .rev()
+            .zip(new[prefix..].chars().rev())
+            .take_while(|(a, b)| a == b)
+            .map(|(a, _)| a.len_utf8())
+            .sum();
+        Some(Splice {
+            at: prefix,
+            delete: old.len() - prefix - suffix,
+            insert: new[prefix..new.len() - suffix].to_string(),
+        })
+    }
+
+    /// Where a position (a cursor, in bytes of the old string) ends up after
+    /// the edit: before the edit it stays, after it moves with the text, and
+    /// inside deleted text it goes to the end of the insertion.
+    pub fn map_position(&self, position: usize) -> usize {
+        if position <= self.at {
+            position
+        } else if position >= self.at + self.delete {
+            position - self.delete + self.insert.len()
+        } else {
+            self.at + self.insert.len()
+        }
+    }
+}
+
+/// A UTF-16 offset (what the DOM's `selectionStart` counts) as a UTF-8 byte
+/// offset into `text`, clamped to its end.
+pub fn utf16_to_byte(text: &str, utf16: usize) -> usize {
+    let mut units = 0;
+    for (byte, c) in text.char_indices() {
+        if units >= utf16 {
+            return byte;
+        }
+        units += c.len_utf16();
+    }
+    text.len()
+}
+
+/// A UTF-8 byte offset into `text` as a UTF-16 offset.
+pub fn byte_to_utf16(text: &str, byte: usize) -> usize {
+    text.char_indices().take_while(|(b, _)| *b < byte).map(|(_, c)| c.len_utf16()).sum()
+}
+
+#[cfg(test)]
+mod tests;
