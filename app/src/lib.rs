@@ -2,7 +2,7 @@
 //!
 //! - [`repo`]: the open plans, their device copy and their sync; the only
 //!   place that touches Automerge documents.
-//! - [`storage`]: IndexedDB.
+//! - [`storage`]: the device copy of every plan, in IndexedDB.
 //! - [`connection`]: the WebSocket to the server.
 //! - [`pages`] and [`components`]: the views; thin, reading signals.
 

@@ -33,12 +33,13 @@ pub fn router(state: AppState, static_dir: &Path) -> Router {
 }
 
 async fn sync(State(state): State<AppState>, upgrade: WebSocketUpgrade) -> Response {
-    let max = state.limits.max_message_bytes;
+    // Frames up to twice the limit reach the connection, which answers with
+    // a clear `error`; larger ones are cut off by the WebSocket layer itself
+    // (close code 1009), so no peer can make the server buffer more.
+    let hard_cap = state.limits.max_message_bytes.saturating_mul(2);
     upgrade
-        // Let a too-large frame through to the connection up to a margin, so
-        // that it can answer with a clear `error` before closing.
-        .max_message_size(max.saturating_add(1024))
-        .max_frame_size(max.saturating_add(1024))
+        .max_message_size(hard_cap)
+        .max_frame_size(hard_cap)
         .on_upgrade(move |socket| crate::connection::serve(socket, state))
 }
 

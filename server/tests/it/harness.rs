@@ -2,7 +2,7 @@
 //! protocol clients to it.
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use automerge::AutoCommit;
@@ -17,7 +17,6 @@ use tokio_util::sync::CancellationToken;
 
 pub struct TestServer {
     pub addr: SocketAddr,
-    pub data_dir: PathBuf,
     shutdown: CancellationToken,
     task: tokio::task::JoinHandle<()>,
 }
@@ -48,7 +47,7 @@ impl TestServer {
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        TestServer { addr, data_dir: data_dir.to_path_buf(), shutdown, task }
+        TestServer { addr, shutdown, task }
     }
 
     pub async fn stop(self) {

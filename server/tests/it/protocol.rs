@@ -77,6 +77,13 @@ async fn malformed_and_oversized_frames_get_an_error_and_others_keep_working() {
         assert!(next_message(&mut socket).await.is_none(), "socket closes after the error");
     }
 
+    // Far beyond the limit: the WebSocket layer closes the socket.
+    let mut socket = raw_socket(&server).await;
+    send(&mut socket, &join("mallory", None)).await;
+    assert!(matches!(next_message(&mut socket).await, Some(Message::Peer { .. })));
+    let _ = socket.send(Frame::Binary(vec![0u8; 1024 * 1024].into())).await;
+    assert!(!matches!(next_message(&mut socket).await, Some(Message::Sync { .. } | Message::Peer { .. })));
+
     // A sync message whose payload is not an Automerge sync message.
     let mut socket = raw_socket(&server).await;
     send(&mut socket, &join("mallory", None)).await;

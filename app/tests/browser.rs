@@ -1,0 +1,75 @@
+//! In-browser tests (real Chromium, real IndexedDB) of the app's device storage.
+
+use shared::plan::{new_plan_document, read_text, set_text, PlanText};
+use shared::DocumentId;
+use wasm_bindgen_test::*;
+
+use app::storage::DeviceStore;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+async fn fresh_store() -> DeviceStore {
+    DeviceStore::open_named(&format!("samplan-test-{}", DocumentId::random())).await.expect("IndexedDB opens")
+}
+
+#[wasm_bindgen_test]
+async fn a_plan_written_in_chunks_loads_back_whole() {
+    let store = fresh_store().await;
+    let id = DocumentId::random();
+    assert!(store.load(&id).await.expect("load").is_none(), "unknown plan");
+
+    let mut doc = new_plan_document("Annas plan").expect("plan");
+    store.append(&id, &doc.save_incremental()).await.expect("append");
+    set_text(&mut doc, PlanText::MainGoal, "Gå till affären").expect("edit");
+    store.append(&id, &doc.save_incremental()).await.expect("append");
+
+    let loaded = store.load(&id).await.expect("load").expect("present");
+    assert_eq!(read_text(&loaded, PlanText::Title).expect("title"), "Annas plan");
+    assert_eq!(read_text(&loaded, PlanText::MainGoal).expect("goal"), "Gå till affären");
+
+    // Another plan in the same store does not leak into this one.
+    let other = DocumentId::random();
+    store.append(&other, &new_plan_document("Annan").expect("plan").save()).await.expect("append");
+    let again = store.load(&id).await.expect("load").expect("present");
+    assert_eq!(read_text(&again, PlanText::Title).expect("title"), "Annas plan");
+}
+
+#[wasm_bindgen_test]
+async fn many_chunks_are_compacted_without_losing_an_edit() {
+    let store = fresh_store().await;
+    let id = DocumentId::random();
+    let mut doc = new_plan_document("").expect("plan");
+    store.append(&id, &doc.save_incremental()).await.expect("append");
+    let mut typed = String::new();
+    for i in 0..80u8 {
+        typed.push(char::from(b'a' + i % 26));
+        set_text(&mut doc, PlanText::MainGoal, &typed).expect("edit");
+        store.append(&id, &doc.save_incremental()).await.expect("append");
+    }
+    // The first load compacts, the second reads the compacted form.
+    for _ in 0..2 {
+        let loaded = store.load(&id).await.expect("load").expect("present");
+        assert_eq!(read_text(&loaded, PlanText::MainGoal).expect("goal"), typed);
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_start_page_list_remembers_plans_and_their_titles() {
+    let store = fresh_store().await;
+    let a = DocumentId::random();
+    store.remember_plan(&a, "Första").await.expect("remember");
+    store.remember_plan(&a, "Första, nytt namn").await.expect("remember");
+    let plans = store.known_plans().await.expect("list");
+    assert_eq!(plans.len(), 1);
+    assert_eq!(plans[0].id, a);
+    assert_eq!(plans[0].title, "Första, nytt namn");
+}
+
+#[wasm_bindgen_test]
+async fn a_corrupt_chunk_is_a_clear_error() {
+    let store = fresh_store().await;
+    let id = DocumentId::random();
+    store.append(&id, &[0x85, 0x6f, 0x4a, 0x83, 1, 2, 3]).await.expect("append");
+    let error = store.load(&id).await.expect_err("corrupt chunk");
+    assert!(error.to_string().contains("gick inte att läsa"), "{error}");
+}
