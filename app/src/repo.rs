@@ -155,7 +155,7 @@ impl Repo {
         let store = self.store()?;
         let id = DocumentId::random();
         let mut doc = plan::new_plan_document("").map_err(|e| StorageError::Corrupt(e.to_string()))?;
-        store.append(&id, &doc.save()).await?;
+        store.append(&id, &doc.save_incremental()).await?;
         store.remember_plan(&id, "").await?;
         let signals = new_signals(Availability::Ready);
         self.inner

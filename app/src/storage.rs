@@ -125,6 +125,8 @@ impl DeviceStore {
         if keys.len() > COMPACT_AFTER {
             self.compact(id, &mut doc, &keys).await?;
         }
+        // Everything loaded is stored: the next `save_incremental` returns only what is new.
+        let _ = doc.save_incremental();
         Ok(Some(doc))
     }
 

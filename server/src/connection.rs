@@ -149,7 +149,7 @@ pub async fn serve(socket: WebSocket, state: AppState) {
 
     if let Some(handle) = &peer {
         for id in documents {
-            state.documents.send(id, DocCommand::Leave { peer: handle.id.clone() }).await;
+            state.documents.send(id, DocCommand::Leave { peer: handle.clone() }).await;
         }
     }
     disconnect.cancel();

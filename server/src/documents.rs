@@ -70,10 +70,11 @@ pub enum DocCommand {
         /// The message as received.
         message: Message,
     },
-    /// The peer disconnected.
+    /// The peer's socket closed. Carries the handle so that a late `Leave`
+    /// from an old socket does not remove the same peer's new connection.
     Leave {
         /// Who.
-        peer: PeerId,
+        peer: PeerHandle,
     },
 }
 
@@ -262,7 +263,11 @@ impl DocumentTask {
                 }
                 DocCommand::Ephemeral { from, message } => self.forward_ephemeral(&from, message),
                 DocCommand::Leave { peer } => {
-                    self.peers.remove(&peer);
+                    let same_socket =
+                        self.peers.get(&peer.id).is_some_and(|p| p.handle.outbox.same_channel(&peer.outbox));
+                    if same_socket {
+                        self.peers.remove(&peer.id);
+                    }
                 }
             }
         }

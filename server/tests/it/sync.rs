@@ -119,3 +119,26 @@ async fn many_chunks_are_compacted_and_still_load() {
     let doc = AutoCommit::load(&loaded.doc.save()).expect("load");
     assert_eq!(read_text(&doc, PlanText::MainGoal).expect("read"), typed);
 }
+
+#[tokio::test]
+async fn a_peer_that_reconnects_with_the_same_id_keeps_receiving_edits() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = TestServer::start(dir.path()).await;
+    let id = DocumentId::random();
+    let mut anna = Client::connect(&server, "anna", id, new_plan_document("Plan").expect("plan")).await;
+    anna.until_synced().await;
+    // Bo connects, then reconnects under the same peer id while the old socket closes.
+    let first = Client::connect(&server, "bo", id, AutoCommit::new()).await;
+    let mut bo = Client::connect(&server, "bo", id, AutoCommit::new()).await;
+    drop(first);
+    bo.until("bo to get the plan", |c| read_text(&c.doc, PlanText::Title).is_ok_and(|t| t == "Plan")).await;
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+
+    set_text(&mut anna.doc, PlanText::MainGoal, "Efter återanslutning").expect("edit");
+    anna.push().await;
+    bo.until("bo to see anna's edit", |c| {
+        read_text(&c.doc, PlanText::MainGoal).is_ok_and(|t| t == "Efter återanslutning")
+    })
+    .await;
+    server.stop().await;
+}
