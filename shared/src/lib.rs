@@ -6,7 +6,9 @@
 //! - [`document_id`]: automerge-repo document ids (`automerge:<bs58check>`).
 //! - [`wire`]: the automerge-repo WebSocket messages, typed, with CBOR
 //!   encoding and decoding that tolerates what the JS client sends.
-//! - [`plan`]: the SIP plan as an Automerge document (typed with autosurgeon).
+//! - [`plan`]: the SIP plan as an Automerge document (typed with autosurgeon),
+//!   its edits, completeness checklist and validation.
+//! - [`self_reports`]: the person's own progress reports, a document per plan.
 //! - [`sync_client`]: the client side of the sync protocol as a state
 //!   machine without IO; the app drives it over a WebSocket, tests drive it
 //!   over channels.
@@ -14,6 +16,7 @@
 
 pub mod document_id;
 pub mod plan;
+pub mod self_reports;
 pub mod sync_client;
 pub mod wire;
 

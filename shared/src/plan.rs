@@ -8,14 +8,46 @@
 //! Text positions: the workspace enables automerge's `utf8-indexing`, so
 //! Automerge and `autosurgeon::Text` both count UTF-8 bytes ("å" is two).
 
+use std::collections::BTreeMap;
+
 use automerge::{AutoCommit, ROOT};
 use autosurgeon::ReadDoc;
 use autosurgeon::{hydrate, hydrate_prop, reconcile, reconcile_prop, Hydrate, Reconcile, Text};
 
-/// The schema version this code writes. Older documents are migrated on open.
-pub const SCHEMA_VERSION: u64 = 1;
+mod closing;
+pub mod completeness;
+mod consent;
+mod deviations;
+pub mod edit;
+pub mod fixture;
+mod goals;
+mod interventions;
+mod meetings;
+mod participants;
+mod person;
+pub mod validate;
+
+pub use closing::{Closing, ClosingReason, FollowUp, Revision};
+pub use consent::{consent_state, ConsentDecision, ConsentEntry, ConsentForm, ConsentGiver, ConsentState};
+pub use deviations::{Deviation, DeviationKind};
+pub use goals::{latest_status, Goal, Outcome, StatusEntry, SubGoal};
+pub use interventions::{Intervention, InterventionReport, InterventionStatus, Principal};
+pub use meetings::{Approval, Attendance, Meeting, MeetingForm, MeetingKind, RECOMMENDED_MAX_MINUTES};
+pub use participants::{OrganisationKind, Participant, ParticipantKind};
+pub use person::{Person, Preparation, PreparationField};
+
+/// The schema version this code writes. Version 1 (the first skeleton) had
+/// only `title` and `main_goal`; version 2 is the whole plan. Documents of
+/// an older version are read with defaults for what they lack and upgraded
+/// by [`edit::migrate`].
+pub const SCHEMA_VERSION: u64 = 2;
 
 /// A coordinated individual plan (samordnad individuell plan).
+///
+/// Collections are maps keyed by a random id, each item with a `position`
+/// (a fractional index): concurrent inserts, edits, moves and deletes by
+/// different participants never lose or duplicate an item (a move changes
+/// one field, it is not a delete plus an insert).
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
 pub struct Plan {
     /// Which schema this document follows; see [`SCHEMA_VERSION`].
@@ -24,11 +56,105 @@ pub struct Plan {
     pub title: Text,
     /// The person's main goal in their own words ("Mitt huvudmål").
     pub main_goal: Text,
+    /// The person and their preparation.
+    #[autosurgeon(missing = "Default::default")]
+    pub person: Person,
+    /// Samtycke: the whole log, by entry id.
+    #[autosurgeon(missing = "Default::default")]
+    pub consent: BTreeMap<String, ConsentEntry>,
+    /// Deltagare, by id.
+    #[autosurgeon(missing = "Default::default")]
+    pub participants: BTreeMap<String, Participant>,
+    /// Samordningsansvarig (participant id).
+    #[autosurgeon(missing = "Default::default")]
+    pub coordinator: Option<String>,
+    /// Which principal has the overall responsibility for the plan.
+    #[autosurgeon(missing = "Default::default")]
+    pub overall_responsibility: Option<Principal>,
+    /// Mål, by id.
+    #[autosurgeon(missing = "Default::default")]
+    pub goals: BTreeMap<String, Goal>,
+    /// Insatser och åtgärder, by id.
+    #[autosurgeon(missing = "Default::default")]
+    pub interventions: BTreeMap<String, Intervention>,
+    /// Set when the participants agreed that no one but kommun and region takes measures.
+    #[autosurgeon(missing = "Default::default")]
+    pub no_measures_by_others: bool,
+    /// Möten, by id.
+    #[autosurgeon(missing = "Default::default")]
+    pub meetings: BTreeMap<String, Meeting>,
+    /// Uppföljning och utvärdering.
+    #[autosurgeon(missing = "Default::default")]
+    pub follow_up: FollowUp,
+    /// Revideringar, by id.
+    #[autosurgeon(missing = "Default::default")]
+    pub revisions: BTreeMap<String, Revision>,
+    /// Avslut, once the plan is closed.
+    #[autosurgeon(missing = "Default::default")]
+    pub closing: Option<Closing>,
+    /// Avvikelser, by id.
+    #[autosurgeon(missing = "Default::default")]
+    pub deviations: BTreeMap<String, Deviation>,
+    /// The id of the document holding the person's self-reports.
+    #[autosurgeon(missing = "Default::default")]
+    pub self_reports: Option<String>,
 }
 
 impl Default for Plan {
     fn default() -> Self {
-        Plan { schema_version: SCHEMA_VERSION, title: Text::with_value(""), main_goal: Text::with_value("") }
+        Plan {
+            schema_version: SCHEMA_VERSION,
+            title: Text::with_value(""),
+            main_goal: Text::with_value(""),
+            person: Person::default(),
+            consent: BTreeMap::new(),
+            participants: BTreeMap::new(),
+            coordinator: None,
+            overall_responsibility: None,
+            goals: BTreeMap::new(),
+            interventions: BTreeMap::new(),
+            no_measures_by_others: false,
+            meetings: BTreeMap::new(),
+            follow_up: FollowUp::default(),
+            revisions: BTreeMap::new(),
+            closing: None,
+            deviations: BTreeMap::new(),
+            self_reports: None,
+        }
+    }
+}
+
+impl Plan {
+    /// What the consent log says now.
+    pub fn consent_state(&self) -> ConsentState {
+        consent_state(self.consent.values())
+    }
+
+    /// Whether the plan is in force: consent given and not closed.
+    pub fn is_active(&self) -> bool {
+        self.closing.is_none() && self.consent_state() == ConsentState::Given
+    }
+
+    /// Items of a collection in their plan order (position, then id).
+    pub fn ordered<T>(items: &BTreeMap<String, T>, position: impl Fn(&T) -> &str) -> Vec<(&String, &T)> {
+        let mut list: Vec<_> = items.iter().collect();
+        list.sort_by(|(ia, a), (ib, b)| (position(a), ia).cmp(&(position(b), ib)));
+        list
+    }
+
+    /// Goals in plan order.
+    pub fn ordered_goals(&self) -> Vec<(&String, &Goal)> {
+        Self::ordered(&self.goals, |g| &g.position)
+    }
+
+    /// Interventions in plan order.
+    pub fn ordered_interventions(&self) -> Vec<(&String, &Intervention)> {
+        Self::ordered(&self.interventions, |i| &i.position)
+    }
+
+    /// Participants in plan order.
+    pub fn ordered_participants(&self) -> Vec<(&String, &Participant)> {
+        Self::ordered(&self.participants, |p| &p.position)
     }
 }
 
@@ -74,6 +200,20 @@ pub enum PlanError {
     /// The document was written by a newer version of Samplan.
     #[error("planen är skapad med en nyare version (schema {0}); uppdatera appen")]
     TooNew(u64),
+    /// An edit names an item that is not in the plan (deleted meanwhile?).
+    #[error("det finns ingen {what} med id {id} i planen")]
+    NoSuchItem {
+        /// What kind of item.
+        what: &'static str,
+        /// Its id.
+        id: String,
+    },
+    /// The same person cannot chair the meeting and take the notes.
+    #[error("ordföranden kan inte samtidigt vara dokumentationsansvarig")]
+    ChairIsNoteTaker,
+    /// Automerge refused an operation.
+    #[error("ändringen kunde inte göras: {0}")]
+    Automerge(#[from] automerge::AutomergeError),
 }
 
 /// A new plan document with every field present and empty.

@@ -120,3 +120,309 @@ proptest! {
         prop_assert_eq!(read_text(&a, PlanText::Title).expect("a"), b_edits.last().cloned().unwrap_or_default());
     }
 }
+
+mod model {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use automerge::AutoCommit;
+    use autosurgeon::{hydrate, reconcile};
+    use proptest::prelude::*;
+
+    use crate::plan::edit;
+    use crate::plan::fixture::{example_plan, large_plan};
+    use crate::plan::validate::{is_valid_date, validate, Problem};
+    use crate::plan::*;
+
+    /// Stored documents: written once by `SAMPLAN_WRITE_FIXTURES=1 cargo test -p shared`.
+    fn fixture(name: &str) -> Vec<u8> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name);
+        std::fs::read(&path).unwrap_or_else(|e| panic!("fixture {}: {e}", path.display()))
+    }
+
+    #[test]
+    fn write_fixtures_when_asked() {
+        if std::env::var_os("SAMPLAN_WRITE_FIXTURES").is_none() {
+            return;
+        }
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        std::fs::create_dir_all(&dir).expect("dir");
+        let mut example = example_plan().expect("example");
+        std::fs::write(dir.join(format!("plan-v{SCHEMA_VERSION}-example.automerge")), example.save())
+            .expect("write");
+        // Schema 1, as the first skeleton wrote it: only a version, a title and a main goal.
+        let v1 = dir.join("plan-v1.automerge");
+        if !v1.exists() {
+            use automerge::transaction::Transactable;
+            let mut doc = AutoCommit::new();
+            doc.put(automerge::ROOT, "schema_version", 1u64).expect("put");
+            let title = doc.put_object(automerge::ROOT, "title", automerge::ObjType::Text).expect("put");
+            doc.splice_text(&title, 0, 0, "Annas plan").expect("splice");
+            let goal = doc.put_object(automerge::ROOT, "main_goal", automerge::ObjType::Text).expect("put");
+            doc.splice_text(&goal, 0, 0, "Jag vill gå till affären själv").expect("splice");
+            std::fs::write(v1, doc.save()).expect("write");
+        }
+    }
+
+    #[test]
+    fn a_stored_version_1_plan_is_migrated() {
+        let mut doc = AutoCommit::load(&fixture("plan-v1.automerge")).expect("load");
+        let before = read_plan(&doc).expect("a v1 plan reads with defaults");
+        assert_eq!(before.schema_version, 1);
+        assert_eq!(before.title.as_str(), "Annas plan");
+        assert_eq!(before.main_goal.as_str(), "Jag vill gå till affären själv");
+        assert!(before.goals.is_empty());
+        assert!(edit::migrate(&mut doc).expect("migrate"));
+        let after = read_plan(&doc).expect("read");
+        assert_eq!(after.schema_version, SCHEMA_VERSION);
+        assert_eq!(after.main_goal.as_str(), "Jag vill gå till affären själv");
+        let goal = edit::add_goal(&mut doc, "Nytt mål").expect("a migrated plan takes goals");
+        assert_eq!(read_plan(&doc).expect("read").goals[&goal].text.as_str(), "Nytt mål");
+        assert!(!edit::migrate(&mut doc).expect("migrate"), "migrating twice changes nothing");
+    }
+
+    #[test]
+    fn the_stored_current_version_example_still_reads_the_same() {
+        let mut doc =
+            AutoCommit::load(&fixture(&format!("plan-v{SCHEMA_VERSION}-example.automerge"))).expect("load");
+        let plan = read_plan(&doc).expect("read");
+        assert_eq!(plan.title.as_str(), "SIP för Anna Berg");
+        assert_eq!(plan.goals.len(), 2);
+        assert_eq!(plan.interventions.len(), 5);
+        assert_eq!(plan.participants.len(), 6);
+        assert!(completeness::missing(&plan).is_empty());
+        assert!(validate(&plan).is_empty(), "{:?}", validate(&plan));
+        assert!(!edit::migrate(&mut doc).expect("migrate"));
+    }
+
+    #[test]
+    fn hydrate_of_reconcile_is_the_identity_and_save_load_round_trips() {
+        let mut doc = example_plan().expect("example");
+        doc.commit();
+        let plan = read_plan(&doc).expect("read");
+        let heads = doc.get_heads();
+        // Reconciling what was hydrated writes nothing and reads back the same.
+        // (Only into the same document: autosurgeon panics on another one.)
+        reconcile(&mut doc, &plan).expect("reconcile");
+        doc.commit();
+        assert_eq!(doc.get_heads(), heads);
+        assert_eq!(hydrate::<_, Plan>(&doc).expect("hydrate"), plan);
+        let loaded = AutoCommit::load(&doc.save()).expect("load");
+        assert_eq!(read_plan(&loaded).expect("read"), plan);
+    }
+
+    #[test]
+    fn hostile_shapes_are_errors_not_panics() {
+        use automerge::transaction::Transactable;
+        // A map where a text should be, a string where a map should be, a wrong enum value.
+        type Corruption = Box<dyn Fn(&mut AutoCommit)>;
+        let cases: Vec<Corruption> = vec![
+            Box::new(|d| {
+                d.put_object(automerge::ROOT, "title", automerge::ObjType::Map).expect("put");
+            }),
+            Box::new(|d| {
+                d.put(automerge::ROOT, "goals", "inte en karta").expect("put");
+            }),
+            Box::new(|d| {
+                d.put(automerge::ROOT, "overall_responsibility", "Landstinget").expect("put");
+            }),
+            Box::new(|d| {
+                d.put(automerge::ROOT, "schema_version", -4).expect("put");
+            }),
+        ];
+        for corrupt in cases {
+            let mut doc = example_plan().expect("example");
+            corrupt(&mut doc);
+            assert!(read_plan(&doc).is_err());
+        }
+        // An older plan without most fields reads with defaults (best effort).
+        let mut bare = AutoCommit::new();
+        bare.put(automerge::ROOT, "schema_version", 2u64).expect("put");
+        bare.put_object(automerge::ROOT, "title", automerge::ObjType::Text).expect("put");
+        bare.put_object(automerge::ROOT, "main_goal", automerge::ObjType::Text).expect("put");
+        let plan = read_plan(&bare).expect("defaults");
+        assert!(plan.goals.is_empty());
+    }
+
+    #[test]
+    fn edits_of_items_work_and_name_missing_items_clearly() {
+        let mut doc = new_plan_document("").expect("plan");
+        let a = edit::add_goal(&mut doc, "A").expect("add");
+        let b = edit::add_goal(&mut doc, "B").expect("add");
+        let c = edit::add_goal(&mut doc, "C").expect("add");
+        let order = |doc: &AutoCommit| -> Vec<String> {
+            read_plan(doc)
+                .expect("read")
+                .ordered_goals()
+                .iter()
+                .map(|(_, g)| g.text.as_str().to_string())
+                .collect()
+        };
+        assert_eq!(order(&doc), ["A", "B", "C"]);
+        edit::move_item(&mut doc, &["goals"], &c, Some(&a)).expect("move");
+        assert_eq!(order(&doc), ["C", "A", "B"]);
+        edit::move_item(&mut doc, &["goals"], &c, None).expect("move");
+        assert_eq!(order(&doc), ["A", "B", "C"]);
+        edit::move_item(&mut doc, &["goals"], &a, Some(&c)).expect("move");
+        assert_eq!(order(&doc), ["B", "A", "C"]);
+        edit::remove_goal(&mut doc, &b).expect("remove");
+        assert!(matches!(edit::remove_goal(&mut doc, &b), Err(PlanError::NoSuchItem { .. })));
+        assert!(matches!(
+            edit::add_sub_goal(&mut doc, &b, SubGoal::default()),
+            Err(PlanError::NoSuchItem { what: "mål", .. })
+        ));
+        let meeting = edit::add_meeting(&mut doc, &Meeting::default()).expect("meeting");
+        let p = edit::add_participant(&mut doc, Participant { name: "P".into(), ..Participant::default() })
+            .expect("participant");
+        let same = Some(p.clone());
+        assert!(matches!(
+            edit::update_meeting(&mut doc, &meeting, |m| {
+                m.chair = same.clone();
+                m.note_taker = same.clone();
+            }),
+            Err(PlanError::ChairIsNoteTaker)
+        ));
+        edit::approve(&mut doc, &meeting, &p, "P", 5).expect("approve");
+        let plan = read_plan(&doc).expect("read");
+        let approval = &plan.meetings[&meeting].approvals[&p];
+        assert_eq!(approval.heads.len(), 1, "the approved version is recorded");
+    }
+
+    #[test]
+    fn validation_finds_broken_references_dates_and_roles() {
+        let mut doc = example_plan().expect("example");
+        let mut plan = read_plan(&doc).expect("read");
+        plan.coordinator = Some("borta".into());
+        plan.follow_up.next_follow_up = Some("2027-13-01".into());
+        let (meeting_id, meeting) = plan.meetings.iter_mut().next().expect("meeting");
+        meeting.note_taker = meeting.chair.clone();
+        let meeting_id = meeting_id.clone();
+        let (_, intervention) = plan.interventions.iter_mut().next().expect("intervention");
+        intervention.goal_id = Some("inget-mål".into());
+        autosurgeon::reconcile(&mut doc, &plan).expect("write");
+        let problems = validate(&read_plan(&doc).expect("read"));
+        assert!(problems
+            .contains(&Problem::UnknownParticipant { field: "coordinator".into(), id: "borta".into() }));
+        assert!(problems.contains(&Problem::ChairIsNoteTaker { meeting: meeting_id }));
+        assert!(problems
+            .iter()
+            .any(|p| matches!(p, Problem::InvalidDate { value, .. } if value == "2027-13-01")));
+        assert!(problems.iter().any(|p| matches!(p, Problem::UnknownGoal { .. })));
+        for p in &problems {
+            assert!(!p.to_string().is_empty());
+        }
+        assert!(is_valid_date("2028-02-29") && !is_valid_date("2027-02-29") && !is_valid_date("2027-1-01"));
+    }
+
+    #[test]
+    fn the_large_plan_has_the_benchmark_size() {
+        let mut doc = large_plan().expect("large");
+        let plan = read_plan(&doc).expect("read");
+        assert_eq!(plan.goals.len(), 40);
+        assert_eq!(plan.interventions.len(), 120);
+        assert_eq!(plan.participants.len(), 20);
+        assert!(doc.get_changes(&[]).len() >= 4_000, "{} changes", doc.get_changes(&[]).len());
+    }
+
+    /// One random edit by one participant.
+    #[derive(Debug, Clone)]
+    enum Op {
+        AddGoal(String),
+        EditGoal(prop::sample::Index, String),
+        RemoveGoal(prop::sample::Index),
+        MoveGoal(prop::sample::Index, Option<prop::sample::Index>),
+        AddIntervention(String),
+        Sync(usize, usize),
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            3 => "[a-zå ]{1,8}".prop_map(Op::AddGoal),
+            3 => (any::<prop::sample::Index>(), "[a-zå ]{0,8}").prop_map(|(i, t)| Op::EditGoal(i, t)),
+            1 => any::<prop::sample::Index>().prop_map(Op::RemoveGoal),
+            2 => (any::<prop::sample::Index>(), any::<Option<prop::sample::Index>>()).prop_map(|(a, b)| Op::MoveGoal(a, b)),
+            1 => "[a-z]{1,6}".prop_map(Op::AddIntervention),
+            2 => (0usize..4, 0usize..4).prop_map(|(a, b)| Op::Sync(a, b)),
+        ]
+    }
+
+    fn goal_ids(doc: &AutoCommit) -> Vec<String> {
+        read_plan(doc).expect("read").ordered_goals().into_iter().map(|(id, _)| id.clone()).collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+        #[test]
+        fn concurrent_edits_on_replicas_converge_without_losing_items(
+            replicas in 2usize..=4,
+            ops in proptest::collection::vec((0usize..4, op()), 1..40),
+        ) {
+            let base = new_plan_document("Plan").expect("plan");
+            let mut docs: Vec<AutoCommit> = (0..replicas).map(|_| base.clone().fork()).collect();
+            let mut added: BTreeSet<String> = BTreeSet::new();
+            let mut removed: BTreeSet<String> = BTreeSet::new();
+            let mut interventions = 0usize;
+            for (who, op) in ops {
+                let who = who % replicas;
+                let ids = goal_ids(&docs[who]);
+                let doc = &mut docs[who];
+                match op {
+                    Op::AddGoal(text) => { added.insert(edit::add_goal(doc, &text).expect("add")); }
+                    Op::EditGoal(i, text) if !ids.is_empty() => {
+                        edit::set_text_at(doc, &["goals", ids[i.index(ids.len())].as_str()], "text", &text).expect("edit");
+                    }
+                    Op::RemoveGoal(i) if !ids.is_empty() => {
+                        let id = ids[i.index(ids.len())].clone();
+                        edit::remove_goal(doc, &id).expect("remove");
+                        removed.insert(id);
+                    }
+                    Op::MoveGoal(i, before) if !ids.is_empty() => {
+                        let id = ids[i.index(ids.len())].clone();
+                        let before = before.map(|b| ids[b.index(ids.len())].clone()).filter(|b| *b != id);
+                        edit::move_item(doc, &["goals"], &id, before.as_deref()).expect("move");
+                    }
+                    Op::AddIntervention(what) => {
+                        edit::add_intervention(doc, Intervention { what: what.as_str().into(), ..Intervention::default() }).expect("add");
+                        interventions += 1;
+                    }
+                    Op::Sync(a, b) => {
+                        let (a, b) = (a % replicas, b % replicas);
+                        if a != b {
+                            docs[b].commit();
+                            let mut other = docs[b].clone();
+                            docs[a].merge(&mut other).expect("merge");
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            // Everyone merges everyone, in both directions.
+            for a in 0..replicas {
+                for b in 0..replicas {
+                    if a != b {
+                        docs[b].commit();
+                        let mut other = docs[b].clone();
+                        docs[a].merge(&mut other).expect("merge");
+                    }
+                }
+            }
+            let first = read_plan(&docs[0]).expect("read");
+            for doc in &docs[1..] {
+                prop_assert_eq!(&read_plan(doc).expect("read"), &first);
+            }
+            let expected: BTreeSet<String> = added.difference(&removed).cloned().collect();
+            let present: BTreeSet<String> = first.goals.keys().cloned().collect();
+            prop_assert_eq!(present, expected, "no goal lost or duplicated");
+            prop_assert_eq!(first.interventions.len(), interventions);
+            // Merging again changes nothing.
+            let heads = docs[0].get_heads();
+            docs[1].commit();
+            let mut again = docs[1].clone();
+            docs[0].merge(&mut again).expect("merge");
+            prop_assert_eq!(docs[0].get_heads(), heads);
+            // Save and load give back the same plan.
+            let loaded = AutoCommit::load(&docs[0].save()).expect("load");
+            prop_assert_eq!(read_plan(&loaded).expect("read"), first);
+            let _ = BTreeMap::<String, String>::new();
+        }
+    }
+}

@@ -1,0 +1,146 @@
+//! The legal minimum of a SIP, as a checklist.
+//!
+//! HSL 16 kap. 4 § and SoL 2 kap. 7 §: the plan must show the person's
+//! goals, the interventions and which principal is responsible for each,
+//! measures taken by others, which principal has the overall
+//! responsibility, and when follow-up happens; plus a coordinator the
+//! person can reach, and (before anything else) the person's consent.
+
+use super::{ConsentState, Plan, Principal};
+
+/// One item of the legal minimum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Requirement {
+    /// The person has consented.
+    Consent,
+    /// At least one goal.
+    Goals,
+    /// At least one intervention, each with a responsible principal.
+    InterventionsWithPrincipal,
+    /// Measures by others are listed, or it is recorded that there are none.
+    MeasuresByOthers,
+    /// Kommun or region has the overall responsibility.
+    OverallResponsibility,
+    /// A date for the next follow-up.
+    FollowUpDate,
+    /// A coordinator among the participants, with contact details.
+    Coordinator,
+}
+
+impl Requirement {
+    /// Every requirement, in checklist order.
+    pub const ALL: [Requirement; 7] = [
+        Requirement::Consent,
+        Requirement::Goals,
+        Requirement::InterventionsWithPrincipal,
+        Requirement::MeasuresByOthers,
+        Requirement::OverallResponsibility,
+        Requirement::FollowUpDate,
+        Requirement::Coordinator,
+    ];
+
+    /// The checklist line, in Swedish.
+    pub fn label(self) -> &'static str {
+        match self {
+            Requirement::Consent => "Den enskilde har gett sitt samtycke",
+            Requirement::Goals => "Planen har minst ett mål",
+            Requirement::InterventionsWithPrincipal => "Varje insats har en ansvarig huvudman",
+            Requirement::MeasuresByOthers => {
+                "Det står vilka åtgärder andra aktörer gör (eller att det inte finns några)"
+            }
+            Requirement::OverallResponsibility => {
+                "Det står vilken huvudman som har det övergripande ansvaret"
+            }
+            Requirement::FollowUpDate => "Det finns ett datum för uppföljning",
+            Requirement::Coordinator => "Det finns en samordningsansvarig med kontaktuppgifter",
+        }
+    }
+}
+
+/// The outcome of one requirement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    /// Which requirement.
+    pub requirement: Requirement,
+    /// Whether the plan meets it.
+    pub met: bool,
+    /// What is missing, in Swedish, when not met.
+    pub detail: Option<String>,
+}
+
+/// Every requirement with whether the plan meets it.
+pub fn check(plan: &Plan) -> Vec<Check> {
+    Requirement::ALL.iter().map(|&r| check_one(plan, r)).collect()
+}
+
+/// Only the requirements the plan does not meet yet.
+pub fn missing(plan: &Plan) -> Vec<Requirement> {
+    check(plan).into_iter().filter(|c| !c.met).map(|c| c.requirement).collect()
+}
+
+fn check_one(plan: &Plan, requirement: Requirement) -> Check {
+    let (met, detail) = match requirement {
+        Requirement::Consent => match plan.consent_state() {
+            ConsentState::Given => (true, None),
+            ConsentState::NotRecorded => (false, Some("Inget samtycke är antecknat.".into())),
+            ConsentState::Refused => (false, Some("Samtycke är nekat.".into())),
+            ConsentState::Withdrawn => (false, Some("Samtycket är återkallat.".into())),
+        },
+        Requirement::Goals => {
+            let any = plan.goals.values().any(|g| !g.text.as_str().trim().is_empty());
+            (any, (!any).then(|| "Skriv minst ett mål med den enskildes egna ord.".into()))
+        }
+        Requirement::InterventionsWithPrincipal => {
+            let interventions: Vec<_> = plan
+                .ordered_interventions()
+                .into_iter()
+                .filter(|(_, i)| !i.what.as_str().trim().is_empty())
+                .collect();
+            let without: Vec<&str> = interventions
+                .iter()
+                .filter(|(_, i)| i.principal.is_none())
+                .map(|(_, i)| i.what.as_str())
+                .collect();
+            if interventions.is_empty() {
+                (false, Some("Det finns inga insatser än.".into()))
+            } else if !without.is_empty() {
+                (false, Some(format!("Saknar ansvarig huvudman: {}", without.join(", "))))
+            } else {
+                (true, None)
+            }
+        }
+        Requirement::MeasuresByOthers => {
+            let listed = plan.interventions.values().any(|i| i.is_measure_by_other());
+            let met = listed || plan.no_measures_by_others;
+            (
+                met,
+                (!met)
+                    .then(|| "Skriv andra aktörers åtgärder, eller markera att det inte finns några.".into()),
+            )
+        }
+        Requirement::OverallResponsibility => match plan.overall_responsibility {
+            Some(Principal::Kommun | Principal::Region) => (true, None),
+            Some(Principal::Other) => {
+                (false, Some("Det övergripande ansvaret måste ligga på kommunen eller regionen.".into()))
+            }
+            None => (false, Some("Välj kommunen eller regionen.".into())),
+        },
+        Requirement::FollowUpDate => match &plan.follow_up.next_follow_up {
+            Some(date) if crate::plan::validate::is_valid_date(date) => (true, None),
+            Some(_) => (false, Some("Datumet för uppföljning är inte ett giltigt datum.".into())),
+            None => (false, Some("Bestäm ett datum för uppföljning.".into())),
+        },
+        Requirement::Coordinator => match plan.coordinator.as_ref().map(|id| plan.participants.get(id)) {
+            None => (false, Some("Utse en samordningsansvarig.".into())),
+            Some(None) => (false, Some("Den samordningsansvarige finns inte bland deltagarna.".into())),
+            Some(Some(p)) if !p.has_contact_details() => {
+                (false, Some(format!("{} saknar telefon eller e-post.", p.name)))
+            }
+            Some(Some(_)) => (true, None),
+        },
+    };
+    Check { requirement, met, detail }
+}
+
+#[cfg(test)]
+mod tests;

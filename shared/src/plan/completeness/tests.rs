@@ -1,0 +1,157 @@
+use automerge::AutoCommit;
+
+use super::*;
+use crate::plan::edit;
+use crate::plan::fixture::example_plan;
+use crate::plan::{
+    read_plan, ConsentDecision, ConsentEntry, ConsentForm, ConsentGiver, Intervention, Participant,
+};
+
+fn plan_of(doc: &AutoCommit) -> Plan {
+    read_plan(doc).expect("plan")
+}
+
+fn check_rule(doc: &AutoCommit, requirement: Requirement, met: bool) {
+    let found = check(&plan_of(doc)).into_iter().find(|c| c.requirement == requirement).expect("checked");
+    assert_eq!(found.met, met, "{requirement:?}: {:?}", found.detail);
+    assert_eq!(found.detail.is_none(), met, "a detail says what is missing exactly when unmet");
+}
+
+fn consent(decision: ConsentDecision, at: i64) -> ConsentEntry {
+    ConsentEntry {
+        decision,
+        form: ConsentForm::Oral,
+        giver: ConsentGiver::Person,
+        giver_name: String::new(),
+        date: "2026-10-01".into(),
+        recorded_by: "Maria".into(),
+        comment: String::new(),
+        recorded_at: at,
+    }
+}
+
+#[test]
+fn the_example_plan_is_complete() {
+    let doc = example_plan().expect("fixture");
+    assert_eq!(missing(&plan_of(&doc)), Vec::<Requirement>::new());
+}
+
+#[test]
+fn a_new_plan_lacks_everything() {
+    let doc = crate::plan::new_plan_document("").expect("plan");
+    assert_eq!(missing(&plan_of(&doc)), Requirement::ALL.to_vec());
+    for r in Requirement::ALL {
+        assert!(!r.label().is_empty());
+    }
+}
+
+#[test]
+fn consent_must_be_given_and_not_refused_or_withdrawn() {
+    let mut doc = crate::plan::new_plan_document("").expect("plan");
+    check_rule(&doc, Requirement::Consent, false);
+    edit::record_consent(&mut doc, &consent(ConsentDecision::Refused, 1)).expect("consent");
+    check_rule(&doc, Requirement::Consent, false);
+    edit::record_consent(&mut doc, &consent(ConsentDecision::Given, 2)).expect("consent");
+    check_rule(&doc, Requirement::Consent, true);
+    edit::record_consent(&mut doc, &consent(ConsentDecision::Withdrawn, 3)).expect("consent");
+    check_rule(&doc, Requirement::Consent, false);
+    let plan = plan_of(&doc);
+    assert_eq!(plan.consent.len(), 3, "the log keeps every decision");
+    assert!(plan.closing.is_some(), "withdrawal ends the plan");
+    assert!(!plan.is_active());
+}
+
+#[test]
+fn a_child_needs_every_guardian() {
+    let mut doc = crate::plan::new_plan_document("").expect("plan");
+    let guardian = |name: &str, decision, at| ConsentEntry {
+        giver: ConsentGiver::Guardian,
+        giver_name: name.into(),
+        ..consent(decision, at)
+    };
+    edit::record_consent(&mut doc, &guardian("Mamma", ConsentDecision::Given, 1)).expect("consent");
+    edit::record_consent(&mut doc, &guardian("Pappa", ConsentDecision::Refused, 2)).expect("consent");
+    check_rule(&doc, Requirement::Consent, false);
+    edit::record_consent(&mut doc, &guardian("Pappa", ConsentDecision::Given, 3)).expect("consent");
+    check_rule(&doc, Requirement::Consent, true);
+}
+
+#[test]
+fn goals_need_text() {
+    let mut doc = crate::plan::new_plan_document("").expect("plan");
+    let id = edit::add_goal(&mut doc, "  ").expect("goal");
+    check_rule(&doc, Requirement::Goals, false);
+    edit::set_text_at(&mut doc, &["goals", &id], "text", "Jag vill laga mat själv").expect("text");
+    check_rule(&doc, Requirement::Goals, true);
+}
+
+#[test]
+fn every_intervention_needs_a_principal() {
+    let mut doc = crate::plan::new_plan_document("").expect("plan");
+    check_rule(&doc, Requirement::InterventionsWithPrincipal, false);
+    let id = edit::add_intervention(
+        &mut doc,
+        Intervention { what: "Hemtjänst".into(), ..Intervention::default() },
+    )
+    .expect("add");
+    check_rule(&doc, Requirement::InterventionsWithPrincipal, false);
+    let detail = check(&plan_of(&doc))
+        .into_iter()
+        .find(|c| c.requirement == Requirement::InterventionsWithPrincipal)
+        .and_then(|c| c.detail)
+        .expect("detail");
+    assert!(detail.contains("Hemtjänst"), "{detail}");
+    edit::update_intervention(&mut doc, &id, |i| i.principal = Some(Principal::Kommun)).expect("update");
+    check_rule(&doc, Requirement::InterventionsWithPrincipal, true);
+}
+
+#[test]
+fn measures_by_others_are_listed_or_explicitly_none() {
+    let mut doc = crate::plan::new_plan_document("").expect("plan");
+    check_rule(&doc, Requirement::MeasuresByOthers, false);
+    edit::set_no_measures_by_others(&mut doc, true).expect("set");
+    check_rule(&doc, Requirement::MeasuresByOthers, true);
+    edit::set_no_measures_by_others(&mut doc, false).expect("set");
+    edit::add_intervention(
+        &mut doc,
+        Intervention {
+            what: "Ansökan".into(), principal: Some(Principal::Other), ..Intervention::default()
+        },
+    )
+    .expect("add");
+    check_rule(&doc, Requirement::MeasuresByOthers, true);
+}
+
+#[test]
+fn overall_responsibility_lies_with_kommun_or_region() {
+    let mut doc = crate::plan::new_plan_document("").expect("plan");
+    check_rule(&doc, Requirement::OverallResponsibility, false);
+    edit::set_overall_responsibility(&mut doc, Some(Principal::Other)).expect("set");
+    check_rule(&doc, Requirement::OverallResponsibility, false);
+    edit::set_overall_responsibility(&mut doc, Some(Principal::Region)).expect("set");
+    check_rule(&doc, Requirement::OverallResponsibility, true);
+}
+
+#[test]
+fn follow_up_needs_a_real_date() {
+    let mut doc = crate::plan::new_plan_document("").expect("plan");
+    check_rule(&doc, Requirement::FollowUpDate, false);
+    edit::set_next_follow_up(&mut doc, Some("2027-02-30")).expect("set");
+    check_rule(&doc, Requirement::FollowUpDate, false);
+    edit::set_next_follow_up(&mut doc, Some("2027-02-28")).expect("set");
+    check_rule(&doc, Requirement::FollowUpDate, true);
+}
+
+#[test]
+fn the_coordinator_is_a_participant_who_can_be_reached() {
+    let mut doc = crate::plan::new_plan_document("").expect("plan");
+    check_rule(&doc, Requirement::Coordinator, false);
+    let id = edit::add_participant(&mut doc, Participant { name: "Maria".into(), ..Participant::default() })
+        .expect("add");
+    edit::set_coordinator(&mut doc, Some(&id)).expect("set");
+    check_rule(&doc, Requirement::Coordinator, false);
+    edit::update_participant(&mut doc, &id, |p| p.email = "maria@kommun.se".into()).expect("update");
+    check_rule(&doc, Requirement::Coordinator, true);
+    edit::remove_participant(&mut doc, &id).expect("remove");
+    check_rule(&doc, Requirement::Coordinator, false);
+}

@@ -1,0 +1,43 @@
+//! Deviation reports (avvikelse), of the four kinds in the seeds.
+
+use autosurgeon::{Hydrate, Reconcile, Text};
+
+/// What went wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate)]
+pub enum DeviationKind {
+    /// SIP was not initiated though the need was obvious.
+    NotInitiated,
+    /// An invited representative did not come.
+    InvitedDidNotAttend,
+    /// The person was treated badly.
+    TreatedBadly,
+    /// A part of the plan was not followed.
+    PlanNotFollowed,
+}
+
+impl DeviationKind {
+    /// Swedish label.
+    pub fn label(self) -> &'static str {
+        match self {
+            DeviationKind::NotInitiated => "SIP togs inte initiativ till trots tydligt behov",
+            DeviationKind::InvitedDidNotAttend => "Kallad företrädare kom inte",
+            DeviationKind::TreatedBadly => "Den enskilde blev illa bemött",
+            DeviationKind::PlanNotFollowed => "En del av planen följdes inte",
+        }
+    }
+}
+
+/// One deviation report.
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+pub struct Deviation {
+    /// Slag.
+    pub kind: DeviationKind,
+    /// Beskrivning.
+    pub description: Text,
+    /// Datum (YYYY-MM-DD).
+    pub date: String,
+    /// Rapporterad av.
+    pub reporter: String,
+    /// When it was recorded (ms since 1970).
+    pub recorded_at: i64,
+}

@@ -1,0 +1,83 @@
+//! Goals in the person's own words, SMART sub-goals, and their status history.
+
+use std::collections::BTreeMap;
+
+use autosurgeon::{Hydrate, Reconcile, Text};
+
+/// How far a goal has come, as recorded at follow-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate)]
+pub enum Outcome {
+    /// Uppfyllt.
+    Fulfilled,
+    /// Delvis uppfyllt.
+    PartlyFulfilled,
+    /// Inte uppfyllt.
+    NotFulfilled,
+}
+
+impl Outcome {
+    /// Swedish label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Fulfilled => "Uppfyllt",
+            Outcome::PartlyFulfilled => "Delvis uppfyllt",
+            Outcome::NotFulfilled => "Inte uppfyllt",
+        }
+    }
+}
+
+/// One entry of a goal's or sub-goal's status history.
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+pub struct StatusEntry {
+    /// Uppfyllt, delvis uppfyllt or inte uppfyllt.
+    pub outcome: Outcome,
+    /// Datum (YYYY-MM-DD).
+    pub date: String,
+    /// Vem: who recorded it.
+    pub by: String,
+    /// Kommentar.
+    #[autosurgeon(missing = "Default::default")]
+    pub comment: String,
+    /// When it was recorded (ms since 1970); orders the history.
+    pub recorded_at: i64,
+}
+
+/// A goal (mål), in the person's own words.
+#[derive(Debug, Clone, PartialEq, Default, Reconcile, Hydrate)]
+pub struct Goal {
+    /// The goal ("Jag vill gå till brevlådan och hämta min post själv.").
+    pub text: Text,
+    /// Order in the plan (fractional index; ties broken by id).
+    #[autosurgeon(missing = "Default::default")]
+    pub position: String,
+    /// Delmål, by id.
+    #[autosurgeon(missing = "Default::default")]
+    pub sub_goals: BTreeMap<String, SubGoal>,
+    /// Status history, by entry id.
+    #[autosurgeon(missing = "Default::default")]
+    pub status: BTreeMap<String, StatusEntry>,
+}
+
+/// A sub-goal (delmål): specific, measurable, accepted, realistic, time-bound.
+#[derive(Debug, Clone, PartialEq, Default, Reconcile, Hydrate)]
+pub struct SubGoal {
+    /// What (specifikt).
+    pub text: Text,
+    /// How we will know (mätbart).
+    #[autosurgeon(missing = "Default::default")]
+    pub measure: Text,
+    /// By when (tidsatt), YYYY-MM-DD.
+    #[autosurgeon(missing = "Default::default")]
+    pub target_date: Option<String>,
+    /// Order under its goal.
+    #[autosurgeon(missing = "Default::default")]
+    pub position: String,
+    /// Status history, by entry id.
+    #[autosurgeon(missing = "Default::default")]
+    pub status: BTreeMap<String, StatusEntry>,
+}
+
+/// The latest entry of a status history.
+pub fn latest_status(history: &BTreeMap<String, StatusEntry>) -> Option<&StatusEntry> {
+    history.iter().max_by(|(ia, a), (ib, b)| (a.recorded_at, ia).cmp(&(b.recorded_at, ib))).map(|(_, e)| e)
+}

@@ -1,0 +1,113 @@
+//! Interventions (insatser, by kommun or region) and measures (åtgärder, by
+//! others), with the responsible party's status reports over time.
+
+use std::collections::BTreeMap;
+
+use autosurgeon::{Hydrate, Reconcile, Text};
+
+/// Who is responsible (huvudman) for an intervention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate)]
+pub enum Principal {
+    /// Kommunen.
+    Kommun,
+    /// Regionen.
+    Region,
+    /// Någon annan: then it is a measure (åtgärd) by someone else.
+    Other,
+}
+
+impl Principal {
+    /// Swedish label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Principal::Kommun => "Kommunen",
+            Principal::Region => "Regionen",
+            Principal::Other => "Annan aktör",
+        }
+    }
+}
+
+/// The state of an intervention as its responsible party reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate)]
+pub enum InterventionStatus {
+    /// Inte påbörjad.
+    NotStarted,
+    /// Pågår.
+    Ongoing,
+    /// Pausad.
+    Paused,
+    /// Genomförd.
+    Done,
+    /// Avbruten.
+    Cancelled,
+}
+
+impl InterventionStatus {
+    /// Swedish label.
+    pub fn label(self) -> &'static str {
+        match self {
+            InterventionStatus::NotStarted => "Inte påbörjad",
+            InterventionStatus::Ongoing => "Pågår",
+            InterventionStatus::Paused => "Pausad",
+            InterventionStatus::Done => "Genomförd",
+            InterventionStatus::Cancelled => "Avbruten",
+        }
+    }
+}
+
+/// A status report by the responsible party.
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+pub struct InterventionReport {
+    /// Status.
+    pub status: InterventionStatus,
+    /// Kommentar.
+    #[autosurgeon(missing = "Default::default")]
+    pub comment: String,
+    /// Datum (YYYY-MM-DD).
+    pub date: String,
+    /// Rapporterad av.
+    pub by: String,
+    /// When it was recorded (ms since 1970).
+    pub recorded_at: i64,
+}
+
+/// An intervention (insats) or a measure by another actor (åtgärd).
+#[derive(Debug, Clone, PartialEq, Default, Reconcile, Hydrate)]
+pub struct Intervention {
+    /// Vad: what will be done, concretely.
+    pub what: Text,
+    /// För vilket mål: the goal it serves (id), if any.
+    #[autosurgeon(missing = "Default::default")]
+    pub goal_id: Option<String>,
+    /// Ansvarig huvudman.
+    #[autosurgeon(missing = "Default::default")]
+    pub principal: Option<Principal>,
+    /// The other actor, for a measure (Försäkringskassan, skolan …).
+    #[autosurgeon(missing = "Default::default")]
+    pub other_actor: String,
+    /// Ansvarig enhet.
+    #[autosurgeon(missing = "Default::default")]
+    pub unit: String,
+    /// Ansvarig person.
+    #[autosurgeon(missing = "Default::default")]
+    pub responsible_person: String,
+    /// Start (YYYY-MM-DD).
+    #[autosurgeon(missing = "Default::default")]
+    pub start: Option<String>,
+    /// Tidsplan ("varje tisdag i tre månader").
+    #[autosurgeon(missing = "Default::default")]
+    pub time_plan: Text,
+    /// Order in the plan.
+    #[autosurgeon(missing = "Default::default")]
+    pub position: String,
+    /// Status reports, by id.
+    #[autosurgeon(missing = "Default::default")]
+    pub reports: BTreeMap<String, InterventionReport>,
+}
+
+impl Intervention {
+    /// Whether this is a measure taken by someone other than kommun or region.
+    pub fn is_measure_by_other(&self) -> bool {
+        self.principal == Some(Principal::Other)
+    }
+}

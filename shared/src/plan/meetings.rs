@@ -1,0 +1,141 @@
+//! Meetings: the invitation (kallelse), who came, the summary, and each
+//! participant's approval of the plan as it was when they approved.
+
+use std::collections::BTreeMap;
+
+use autosurgeon::{Hydrate, Reconcile, Text};
+
+/// The recommended longest meeting, in minutes (seed 000: at most two hours).
+pub const RECOMMENDED_MAX_MINUTES: u64 = 120;
+
+/// Why the meeting is held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Reconcile, Hydrate)]
+pub enum MeetingKind {
+    /// SIP-möte: the plan is made.
+    #[default]
+    Planning,
+    /// Uppföljning.
+    FollowUp,
+    /// Utvärdering.
+    Evaluation,
+}
+
+impl MeetingKind {
+    /// Swedish label.
+    pub fn label(self) -> &'static str {
+        match self {
+            MeetingKind::Planning => "SIP-möte",
+            MeetingKind::FollowUp => "Uppföljning",
+            MeetingKind::Evaluation => "Utvärdering",
+        }
+    }
+}
+
+/// Where the meeting is held, chosen for the person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Reconcile, Hydrate)]
+pub enum MeetingForm {
+    /// I ett mötesrum.
+    #[default]
+    MeetingRoom,
+    /// Hemma hos den enskilde.
+    Home,
+    /// Digitalt möte.
+    Digital,
+    /// Per telefon.
+    Phone,
+}
+
+impl MeetingForm {
+    /// Swedish label.
+    pub fn label(self) -> &'static str {
+        match self {
+            MeetingForm::MeetingRoom => "Mötesrum",
+            MeetingForm::Home => "Hemma hos mig",
+            MeetingForm::Digital => "Digitalt",
+            MeetingForm::Phone => "Telefon",
+        }
+    }
+}
+
+/// One invited participant's attendance.
+#[derive(Debug, Clone, PartialEq, Default, Reconcile, Hydrate)]
+pub struct Attendance {
+    /// Kallad.
+    pub invited: bool,
+    /// Närvarade: `None` until known.
+    #[autosurgeon(missing = "Default::default")]
+    pub attended: Option<bool>,
+}
+
+/// A participant's approval (godkännande) of the plan.
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+pub struct Approval {
+    /// The document's heads (hex change hashes) when approved: "which version".
+    pub heads: Vec<String>,
+    /// When (ms since 1970).
+    pub approved_at: i64,
+    /// The approver's name at the time, for the paper plan.
+    pub name: String,
+}
+
+/// A meeting.
+#[derive(Debug, Clone, PartialEq, Default, Reconcile, Hydrate)]
+pub struct Meeting {
+    /// Slag av möte.
+    #[autosurgeon(missing = "Default::default")]
+    pub kind: MeetingKind,
+    /// Syfte.
+    #[autosurgeon(missing = "Default::default")]
+    pub purpose: Text,
+    /// Datum (YYYY-MM-DD).
+    #[autosurgeon(missing = "Default::default")]
+    pub date: Option<String>,
+    /// Klockslag (HH:MM).
+    #[autosurgeon(missing = "Default::default")]
+    pub time: String,
+    /// Mötesform.
+    #[autosurgeon(missing = "Default::default")]
+    pub form: MeetingForm,
+    /// Plats (address or room).
+    #[autosurgeon(missing = "Default::default")]
+    pub place: String,
+    /// Länk till digitalt möte.
+    #[autosurgeon(missing = "Default::default")]
+    pub digital_link: String,
+    /// Planerad längd i minuter.
+    #[autosurgeon(missing = "Default::default")]
+    pub planned_minutes: u64,
+    /// Dagordning.
+    #[autosurgeon(missing = "Default::default")]
+    pub agenda: Text,
+    /// Ordförande (participant id).
+    #[autosurgeon(missing = "Default::default")]
+    pub chair: Option<String>,
+    /// Dokumentationsansvarig (participant id); never the chair.
+    #[autosurgeon(missing = "Default::default")]
+    pub note_taker: Option<String>,
+    /// Kallade och närvaro, by participant id.
+    #[autosurgeon(missing = "Default::default")]
+    pub attendance: BTreeMap<String, Attendance>,
+    /// Sammanfattning.
+    #[autosurgeon(missing = "Default::default")]
+    pub summary: Text,
+    /// Godkännanden, by participant id.
+    #[autosurgeon(missing = "Default::default")]
+    pub approvals: BTreeMap<String, Approval>,
+}
+
+impl Meeting {
+    /// Whether the planned duration is above the recommended two hours.
+    pub fn is_too_long(&self) -> bool {
+        self.planned_minutes > RECOMMENDED_MAX_MINUTES
+    }
+
+    /// Participants who were invited but did not come.
+    pub fn absent(&self) -> impl Iterator<Item = &str> {
+        self.attendance
+            .iter()
+            .filter(|(_, a)| a.invited && a.attended == Some(false))
+            .map(|(id, _)| id.as_str())
+    }
+}

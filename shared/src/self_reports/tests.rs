@@ -1,0 +1,58 @@
+use super::*;
+
+fn report(goal: &str, rating: i64, date: &str, at: i64) -> SelfReport {
+    SelfReport {
+        goal_id: goal.into(),
+        rating,
+        note: String::new(),
+        date: date.into(),
+        reported_at: at,
+        reported_by: "Anna".into(),
+    }
+}
+
+#[test]
+fn reports_are_kept_per_goal_in_date_order() {
+    let mut doc = new_self_reports_document("plan-1").expect("doc");
+    add_self_report(&mut doc, &report("g1", 1, "2026-11-20", 2)).expect("add");
+    add_self_report(&mut doc, &report("g1", -1, "2026-11-13", 1)).expect("add");
+    add_self_report(&mut doc, &report("g2", 2, "2026-11-14", 3)).expect("add");
+    let reports = read_self_reports(&doc).expect("read");
+    assert_eq!(reports.plan_id, "plan-1");
+    let g1: Vec<i64> = reports.for_goal("g1").iter().map(|r| r.rating).collect();
+    assert_eq!(g1, [-1, 1]);
+}
+
+#[test]
+fn out_of_range_ratings_and_bad_dates_are_refused() {
+    let mut doc = new_self_reports_document("p").expect("doc");
+    assert!(matches!(
+        add_self_report(&mut doc, &report("g", 3, "2026-11-20", 1)),
+        Err(SelfReportError::RatingOutOfRange(3))
+    ));
+    assert!(matches!(
+        add_self_report(&mut doc, &report("g", 0, "20 nov", 1)),
+        Err(SelfReportError::InvalidDate(_))
+    ));
+    assert!(read_self_reports(&doc).expect("read").reports.is_empty());
+    for r in RATINGS {
+        assert!(rating_label(r).is_some());
+    }
+    assert_eq!(rating_label(5), None);
+}
+
+#[test]
+fn reports_made_offline_on_two_devices_all_arrive_once() {
+    let mut tablet = new_self_reports_document("p").expect("doc");
+    let mut phone = tablet.fork();
+    for day in 1..=7 {
+        add_self_report(&mut tablet, &report("g", 1, &format!("2026-11-0{day}"), day)).expect("add");
+        add_self_report(&mut phone, &report("g", -1, &format!("2026-11-0{day}"), 100 + day)).expect("add");
+    }
+    tablet.merge(&mut phone).expect("merge");
+    phone.merge(&mut tablet).expect("merge");
+    tablet.merge(&mut phone).expect("merge again");
+    let a = read_self_reports(&tablet).expect("read");
+    assert_eq!(a, read_self_reports(&phone).expect("read"));
+    assert_eq!(a.reports.len(), 14);
+}
