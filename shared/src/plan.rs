@@ -25,6 +25,7 @@ mod interventions;
 mod meetings;
 mod participants;
 mod person;
+mod record;
 pub mod validate;
 
 pub use closing::{Closing, ClosingReason, FollowUp, Revision};
@@ -35,6 +36,7 @@ pub use interventions::{Intervention, InterventionReport, InterventionStatus, Pr
 pub use meetings::{Approval, Attendance, Meeting, MeetingForm, MeetingKind, RECOMMENDED_MAX_MINUTES};
 pub use participants::{OrganisationKind, Participant, ParticipantKind};
 pub use person::{Person, Preparation, PreparationField};
+pub use record::Record;
 
 /// The schema version this code writes. Version 1 (the first skeleton) had
 /// only `title` and `main_goal`; version 2 is the whole plan. Documents of
@@ -61,7 +63,7 @@ pub struct Plan {
     pub person: Person,
     /// Samtycke: the whole log, by entry id.
     #[autosurgeon(missing = "Default::default")]
-    pub consent: BTreeMap<String, ConsentEntry>,
+    pub consent: BTreeMap<String, Record<ConsentEntry>>,
     /// Deltagare, by id.
     #[autosurgeon(missing = "Default::default")]
     pub participants: BTreeMap<String, Participant>,
@@ -88,7 +90,7 @@ pub struct Plan {
     pub follow_up: FollowUp,
     /// Revideringar, by id.
     #[autosurgeon(missing = "Default::default")]
-    pub revisions: BTreeMap<String, Revision>,
+    pub revisions: BTreeMap<String, Record<Revision>>,
     /// Avslut, once the plan is closed.
     #[autosurgeon(missing = "Default::default")]
     pub closing: Option<Closing>,
@@ -127,7 +129,7 @@ impl Default for Plan {
 impl Plan {
     /// What the consent log says now.
     pub fn consent_state(&self) -> ConsentState {
-        consent_state(self.consent.values())
+        consent_state(self.consent.values().map(|r| &r.0))
     }
 
     /// Whether the plan is in force: consent given and not closed.

@@ -11,8 +11,10 @@ use std::collections::BTreeMap;
 use automerge::AutoCommit;
 use autosurgeon::{hydrate, reconcile, reconcile_prop, Hydrate, Reconcile};
 
+use serde::{Deserialize, Serialize};
+
 use crate::plan::edit::new_id;
-use crate::plan::PlanError;
+use crate::plan::{PlanError, Record};
 
 /// The schema version of self-report documents.
 pub const SCHEMA_VERSION: u64 = 1;
@@ -41,18 +43,18 @@ pub struct SelfReports {
     pub plan_id: String,
     /// Reports, by id.
     #[autosurgeon(missing = "Default::default")]
-    pub reports: BTreeMap<String, SelfReport>,
+    pub reports: BTreeMap<String, Record<SelfReport>>,
 }
 
-/// One report by the person.
-#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+/// One report by the person (an immutable [`Record`]: a correction is a new report).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SelfReport {
     /// Which goal (id in the plan).
     pub goal_id: String,
     /// −2 … +2.
     pub rating: i64,
     /// What the person wants to add.
-    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub note: String,
     /// The day it is about (YYYY-MM-DD).
     pub date: String,
@@ -119,14 +121,15 @@ pub fn add_self_report(doc: &mut AutoCommit, report: &SelfReport) -> Result<Stri
         }
     };
     let id = new_id();
-    reconcile_prop(doc, reports, id.as_str(), report).map_err(PlanError::from)?;
+    reconcile_prop(doc, reports, id.as_str(), Record(report.clone())).map_err(PlanError::from)?;
     Ok(id)
 }
 
 impl SelfReports {
     /// One goal's reports, oldest first.
     pub fn for_goal(&self, goal_id: &str) -> Vec<&SelfReport> {
-        let mut list: Vec<_> = self.reports.values().filter(|r| r.goal_id == goal_id).collect();
+        let mut list: Vec<&SelfReport> =
+            self.reports.values().map(|r| &r.0).filter(|r| r.goal_id == goal_id).collect();
         list.sort_by(|a, b| (&a.date, a.reported_at).cmp(&(&b.date, b.reported_at)));
         list
     }

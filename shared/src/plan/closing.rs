@@ -1,6 +1,7 @@
 //! Follow-up and evaluation dates, revisions, and closing the plan (avslut).
 
 use autosurgeon::{Hydrate, Reconcile, Text};
+use serde::{Deserialize, Serialize};
 
 /// When the plan is followed up and evaluated.
 #[derive(Debug, Clone, PartialEq, Default, Reconcile, Hydrate)]
@@ -16,8 +17,8 @@ pub struct FollowUp {
     pub how: Text,
 }
 
-/// A revision of the plan (revidering), recorded at follow-up.
-#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+/// A revision of the plan (revidering), recorded at follow-up (an immutable [`super::Record`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Revision {
     /// Datum (YYYY-MM-DD).
     pub date: String,

@@ -4,10 +4,10 @@
 //! consent can be withdrawn at any time, which ends the plan. For a child the
 //! guardians consent (seed 004), and the child according to age and maturity.
 
-use autosurgeon::{Hydrate, Reconcile};
+use serde::{Deserialize, Serialize};
 
 /// The decision recorded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ConsentDecision {
     /// Samtycke lämnat.
     Given,
@@ -29,7 +29,7 @@ impl ConsentDecision {
 }
 
 /// How the consent was given.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ConsentForm {
     /// Muntligt.
     Oral,
@@ -48,7 +48,7 @@ impl ConsentForm {
 }
 
 /// Who gave (or refused, or withdrew) the consent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ConsentGiver {
     /// Den enskilde.
     Person,
@@ -56,8 +56,8 @@ pub enum ConsentGiver {
     Guardian,
 }
 
-/// One entry of the consent log.
-#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+/// One entry of the consent log (an immutable [`super::Record`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConsentEntry {
     /// Beslut.
     pub decision: ConsentDecision,
@@ -66,14 +66,14 @@ pub struct ConsentEntry {
     /// Vem: the person or a guardian.
     pub giver: ConsentGiver,
     /// The guardian's name, when a guardian decided.
-    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub giver_name: String,
     /// Datum (YYYY-MM-DD).
     pub date: String,
     /// Antecknat av: who recorded it.
     pub recorded_by: String,
     /// Kommentar.
-    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub comment: String,
     /// When it was recorded (ms since 1970); orders the log.
     pub recorded_at: i64,

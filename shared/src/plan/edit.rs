@@ -12,8 +12,8 @@ use fractional_index::FractionalIndex;
 
 use super::{
     Approval, Closing, ClosingReason, ConsentDecision, ConsentEntry, Deviation, Intervention,
-    InterventionReport, Meeting, Participant, Plan, PlanError, Principal, Revision, StatusEntry, SubGoal,
-    SCHEMA_VERSION,
+    InterventionReport, Meeting, Participant, Plan, PlanError, Principal, Record, Revision, StatusEntry,
+    SubGoal, SCHEMA_VERSION,
 };
 use crate::plan::{Goal, Splice};
 
@@ -225,11 +225,11 @@ pub fn record_goal_status(
     match sub_goal_id {
         Some(sub) => {
             require(doc, &["goals", goal_id, "sub_goals", sub], "delmål")?;
-            put(doc, &["goals", goal_id, "sub_goals", sub, "status"], &id, entry)?;
+            put(doc, &["goals", goal_id, "sub_goals", sub, "status"], &id, &Record(entry.clone()))?;
         }
         None => {
             require(doc, &["goals", goal_id], "mål")?;
-            put(doc, &["goals", goal_id, "status"], &id, entry)?;
+            put(doc, &["goals", goal_id, "status"], &id, &Record(entry.clone()))?;
         }
     }
     Ok(id)
@@ -284,7 +284,7 @@ pub fn set_no_measures_by_others(doc: &mut AutoCommit, none: bool) -> Result<(),
 /// Record a consent decision. A withdrawal also closes the plan.
 pub fn record_consent(doc: &mut AutoCommit, entry: &ConsentEntry) -> Result<String, PlanError> {
     let id = new_id();
-    put(doc, &["consent"], &id, entry)?;
+    put(doc, &["consent"], &id, &Record(entry.clone()))?;
     if entry.decision == ConsentDecision::Withdrawn {
         let closed: Option<Closing> = hydrate_prop(&*doc, ROOT, "closing")?;
         if closed.is_none() {
@@ -331,7 +331,7 @@ pub fn report_intervention(
 ) -> Result<String, PlanError> {
     require(doc, &["interventions", id], "insats")?;
     let report_id = new_id();
-    put(doc, &["interventions", id, "reports"], &report_id, report)?;
+    put(doc, &["interventions", id, "reports"], &report_id, &Record(report.clone()))?;
     Ok(report_id)
 }
 
@@ -372,7 +372,7 @@ pub fn approve(
     require(doc, &["participants", participant_id], "deltagare")?;
     let heads = doc.get_heads().iter().map(ToString::to_string).collect();
     let approval = Approval { heads, approved_at: now_millis, name: name.to_string() };
-    put(doc, &["meetings", meeting_id, "approvals"], participant_id, &approval)
+    put(doc, &["meetings", meeting_id, "approvals"], participant_id, &Record(approval))
 }
 
 /// Set the next follow-up date (YYYY-MM-DD), or clear it.
@@ -392,7 +392,7 @@ pub fn set_evaluation(doc: &mut AutoCommit, date: Option<&str>) -> Result<(), Pl
 /// Record a revision of the plan.
 pub fn add_revision(doc: &mut AutoCommit, revision: &Revision) -> Result<String, PlanError> {
     let id = new_id();
-    put(doc, &["revisions"], &id, revision)?;
+    put(doc, &["revisions"], &id, &Record(revision.clone()))?;
     Ok(id)
 }
 

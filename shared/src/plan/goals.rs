@@ -3,9 +3,12 @@
 use std::collections::BTreeMap;
 
 use autosurgeon::{Hydrate, Reconcile, Text};
+use serde::{Deserialize, Serialize};
+
+use super::Record;
 
 /// How far a goal has come, as recorded at follow-up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Outcome {
     /// Uppfyllt.
     Fulfilled,
@@ -26,8 +29,8 @@ impl Outcome {
     }
 }
 
-/// One entry of a goal's or sub-goal's status history.
-#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+/// One entry of a goal's or sub-goal's status history (an immutable [`Record`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatusEntry {
     /// Uppfyllt, delvis uppfyllt or inte uppfyllt.
     pub outcome: Outcome,
@@ -36,7 +39,7 @@ pub struct StatusEntry {
     /// Vem: who recorded it.
     pub by: String,
     /// Kommentar.
-    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub comment: String,
     /// When it was recorded (ms since 1970); orders the history.
     pub recorded_at: i64,
@@ -55,7 +58,7 @@ pub struct Goal {
     pub sub_goals: BTreeMap<String, SubGoal>,
     /// Status history, by entry id.
     #[autosurgeon(missing = "Default::default")]
-    pub status: BTreeMap<String, StatusEntry>,
+    pub status: BTreeMap<String, Record<StatusEntry>>,
 }
 
 /// A sub-goal (delmål): specific, measurable, accepted, realistic, time-bound.
@@ -74,10 +77,10 @@ pub struct SubGoal {
     pub position: String,
     /// Status history, by entry id.
     #[autosurgeon(missing = "Default::default")]
-    pub status: BTreeMap<String, StatusEntry>,
+    pub status: BTreeMap<String, Record<StatusEntry>>,
 }
 
 /// The latest entry of a status history.
-pub fn latest_status(history: &BTreeMap<String, StatusEntry>) -> Option<&StatusEntry> {
-    history.iter().max_by(|(ia, a), (ib, b)| (a.recorded_at, ia).cmp(&(b.recorded_at, ib))).map(|(_, e)| e)
+pub fn latest_status(history: &BTreeMap<String, Record<StatusEntry>>) -> Option<&StatusEntry> {
+    history.iter().max_by(|(ia, a), (ib, b)| (a.recorded_at, ia).cmp(&(b.recorded_at, ib))).map(|(_, e)| &e.0)
 }

@@ -4,6 +4,9 @@
 use std::collections::BTreeMap;
 
 use autosurgeon::{Hydrate, Reconcile, Text};
+use serde::{Deserialize, Serialize};
+
+use super::Record;
 
 /// Who is responsible (huvudman) for an intervention.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate)]
@@ -28,7 +31,7 @@ impl Principal {
 }
 
 /// The state of an intervention as its responsible party reports it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum InterventionStatus {
     /// Inte påbörjad.
     NotStarted,
@@ -55,13 +58,13 @@ impl InterventionStatus {
     }
 }
 
-/// A status report by the responsible party.
-#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+/// A status report by the responsible party (an immutable [`Record`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InterventionReport {
     /// Status.
     pub status: InterventionStatus,
     /// Kommentar.
-    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub comment: String,
     /// Datum (YYYY-MM-DD).
     pub date: String,
@@ -102,7 +105,7 @@ pub struct Intervention {
     pub position: String,
     /// Status reports, by id.
     #[autosurgeon(missing = "Default::default")]
-    pub reports: BTreeMap<String, InterventionReport>,
+    pub reports: BTreeMap<String, Record<InterventionReport>>,
 }
 
 impl Intervention {

@@ -4,6 +4,9 @@
 use std::collections::BTreeMap;
 
 use autosurgeon::{Hydrate, Reconcile, Text};
+use serde::{Deserialize, Serialize};
+
+use super::Record;
 
 /// The recommended longest meeting, in minutes (seed 000: at most two hours).
 pub const RECOMMENDED_MAX_MINUTES: u64 = 120;
@@ -67,8 +70,8 @@ pub struct Attendance {
     pub attended: Option<bool>,
 }
 
-/// A participant's approval (godkännande) of the plan.
-#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+/// A participant's approval (godkännande) of the plan (an immutable [`Record`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Approval {
     /// The document's heads (hex change hashes) when approved: "which version".
     pub heads: Vec<String>,
@@ -122,7 +125,7 @@ pub struct Meeting {
     pub summary: Text,
     /// Godkännanden, by participant id.
     #[autosurgeon(missing = "Default::default")]
-    pub approvals: BTreeMap<String, Approval>,
+    pub approvals: BTreeMap<String, Record<Approval>>,
 }
 
 impl Meeting {
