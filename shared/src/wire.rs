@@ -8,7 +8,8 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Deserializer, Serialize};
+use ciborium::Value;
+use serde::Serialize;
 use serde_bytes::ByteBuf;
 
 use crate::DocumentId;
@@ -23,7 +24,7 @@ pub type PeerId = String;
 pub type StorageId = String;
 
 /// What a peer says about itself at the handshake.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PeerMetadata {
     /// The id of the peer's storage, if it stores documents.
@@ -35,17 +36,16 @@ pub struct PeerMetadata {
 }
 
 /// Heads of a document in one storage, at a time (milliseconds since 1970).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HeadsAtTime {
     /// Change hashes, hex.
     pub heads: Vec<String>,
     /// When these were the heads, in milliseconds since the Unix epoch.
-    #[serde(deserialize_with = "lenient_u64")]
     pub timestamp: u64,
 }
 
 /// One protocol message.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "kebab-case", rename_all_fields = "camelCase")]
 pub enum Message {
     /// Client → server, first message on a new socket.
@@ -128,7 +128,6 @@ pub enum Message {
         /// To whom.
         target_id: PeerId,
         /// Increases with every ephemeral message of one session.
-        #[serde(deserialize_with = "lenient_u64")]
         count: u64,
         /// The sender's session; with `count` it deduplicates.
         session_id: String,
@@ -160,7 +159,6 @@ pub enum Message {
         new_heads: BTreeMap<StorageId, HeadsAtTime>,
     },
     /// A message type this version does not know; ignored, not an error.
-    #[serde(other)]
     Unknown,
 }
 
@@ -183,8 +181,12 @@ impl Message {
     }
 
     /// Decode one frame.
+    ///
+    /// Decoded to a generic CBOR value and mapped by hand: a serde-derived
+    /// decoder for this internally tagged enum is several times larger in wasm.
     pub fn decode(frame: &[u8]) -> Result<Message, DecodeError> {
-        ciborium::from_reader(frame).map_err(|e| DecodeError::Malformed(e.to_string()))
+        let value: Value = ciborium::from_reader(frame).map_err(|e| DecodeError::Malformed(e.to_string()))?;
+        Fields::new(value)?.message()
     }
 
     /// The document a message is about, if any.
@@ -217,32 +219,195 @@ impl Message {
     }
 }
 
-/// An unsigned integer that may arrive as a CBOR integer or as a float with
-/// no fraction (JavaScript numbers are floats; cbor-x sometimes writes them so).
-fn lenient_u64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
-    struct Lenient;
-    impl serde::de::Visitor<'_> for Lenient {
-        type Value = u64;
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("a non-negative integer")
-        }
-        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<u64, E> {
-            Ok(v)
-        }
-        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<u64, E> {
-            u64::try_from(v).map_err(|_| E::custom("negative integer"))
-        }
-        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<u64, E> {
-            if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= 9_007_199_254_740_992.0 {
-                // Checked above: integral, non-negative and exactly representable.
-                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                Ok(v as u64)
-            } else {
-                Err(E::custom("not a non-negative integer"))
-            }
+fn malformed(what: &str) -> DecodeError {
+    DecodeError::Malformed(what.to_string())
+}
+
+/// Tags (cbor-x may tag byte strings) carry no meaning here.
+fn untag(mut value: Value) -> Value {
+    while let Value::Tag(_, inner) = value {
+        value = *inner;
+    }
+    value
+}
+
+/// The entries of one CBOR map with text keys; other keys are ignored.
+struct Fields(Vec<(String, Value)>);
+
+impl Fields {
+    fn new(value: Value) -> Result<Fields, DecodeError> {
+        match untag(value) {
+            Value::Map(entries) => Ok(Fields(
+                entries
+                    .into_iter()
+                    .filter_map(|(k, v)| match untag(k) {
+                        Value::Text(k) => Some((k, v)),
+                        _ => None,
+                    })
+                    .collect(),
+            )),
+            _ => Err(malformed("not a map")),
         }
     }
-    deserializer.deserialize_any(Lenient)
+
+    /// A field's value; absent, null and undefined are all `None`.
+    fn take(&mut self, key: &str) -> Option<Value> {
+        let at = self.0.iter().position(|(k, _)| k == key)?;
+        match untag(self.0.swap_remove(at).1) {
+            Value::Null => None,
+            value => Some(value),
+        }
+    }
+
+    fn required(&mut self, key: &str) -> Result<Value, DecodeError> {
+        self.take(key).ok_or_else(|| DecodeError::Malformed(format!("missing field `{key}`")))
+    }
+
+    fn string(&mut self, key: &str) -> Result<String, DecodeError> {
+        text(self.required(key)?, key)
+    }
+
+    fn opt_string(&mut self, key: &str) -> Result<Option<String>, DecodeError> {
+        self.take(key).map(|v| text(v, key)).transpose()
+    }
+
+    fn opt_strings(&mut self, key: &str) -> Result<Option<Vec<String>>, DecodeError> {
+        self.take(key).map(|v| strings(v, key)).transpose()
+    }
+
+    fn u64(&mut self, key: &str) -> Result<u64, DecodeError> {
+        lenient_u64(self.required(key)?, key)
+    }
+
+    fn bytes(&mut self, key: &str) -> Result<ByteBuf, DecodeError> {
+        match self.required(key)? {
+            Value::Bytes(b) => Ok(ByteBuf::from(b)),
+            _ => Err(DecodeError::Malformed(format!("`{key}` is not a byte string"))),
+        }
+    }
+
+    fn document_id(&mut self) -> Result<DocumentId, DecodeError> {
+        self.string("documentId")?
+            .parse()
+            .map_err(|e: crate::document_id::DocumentIdError| DecodeError::Malformed(e.to_string()))
+    }
+
+    fn peer_metadata(&mut self) -> Result<Option<PeerMetadata>, DecodeError> {
+        let Some(value) = self.take("peerMetadata") else {
+            return Ok(None);
+        };
+        let mut fields = Fields::new(value)?;
+        let storage_id = fields.opt_string("storageId")?;
+        let is_ephemeral = match fields.take("isEphemeral") {
+            None => false,
+            Some(Value::Bool(b)) => b,
+            Some(_) => return Err(malformed("`isEphemeral` is not a boolean")),
+        };
+        Ok(Some(PeerMetadata { storage_id, is_ephemeral }))
+    }
+
+    fn message(mut self) -> Result<Message, DecodeError> {
+        let kind = self.string("type")?;
+        Ok(match kind.as_str() {
+            "join" => Message::Join {
+                sender_id: self.string("senderId")?,
+                supported_protocol_versions: self.opt_strings("supportedProtocolVersions")?,
+                peer_metadata: self.peer_metadata()?,
+            },
+            "peer" => Message::Peer {
+                sender_id: self.string("senderId")?,
+                selected_protocol_version: self.string("selectedProtocolVersion")?,
+                target_id: self.string("targetId")?,
+                peer_metadata: self.peer_metadata()?,
+            },
+            "leave" => Message::Leave { sender_id: self.string("senderId")? },
+            "error" => Message::Error {
+                sender_id: self.opt_string("senderId")?,
+                target_id: self.opt_string("targetId")?,
+                message: self.string("message")?,
+            },
+            "request" => Message::Request {
+                document_id: self.document_id()?,
+                sender_id: self.string("senderId")?,
+                target_id: self.string("targetId")?,
+                data: self.bytes("data")?,
+            },
+            "sync" => Message::Sync {
+                document_id: self.document_id()?,
+                sender_id: self.string("senderId")?,
+                target_id: self.string("targetId")?,
+                data: self.bytes("data")?,
+            },
+            "doc-unavailable" => Message::DocUnavailable {
+                document_id: self.document_id()?,
+                sender_id: self.string("senderId")?,
+                target_id: self.string("targetId")?,
+            },
+            "ephemeral" => Message::Ephemeral {
+                document_id: self.document_id()?,
+                sender_id: self.string("senderId")?,
+                target_id: self.string("targetId")?,
+                count: self.u64("count")?,
+                session_id: self.string("sessionId")?,
+                data: self.bytes("data")?,
+            },
+            "remote-subscription-change" => Message::RemoteSubscriptionChange {
+                sender_id: self.string("senderId")?,
+                target_id: self.string("targetId")?,
+                add: self.opt_strings("add")?,
+                remove: self.opt_strings("remove")?,
+            },
+            "remote-heads-changed" => Message::RemoteHeadsChanged {
+                document_id: self.document_id()?,
+                sender_id: self.string("senderId")?,
+                target_id: self.string("targetId")?,
+                new_heads: self.new_heads()?,
+            },
+            _ => Message::Unknown,
+        })
+    }
+
+    fn new_heads(&mut self) -> Result<BTreeMap<StorageId, HeadsAtTime>, DecodeError> {
+        let mut heads = BTreeMap::new();
+        for (storage_id, value) in Fields::new(self.required("newHeads")?)?.0 {
+            let mut fields = Fields::new(value)?;
+            let entry = HeadsAtTime {
+                heads: strings(fields.required("heads")?, "heads")?,
+                timestamp: fields.u64("timestamp")?,
+            };
+            heads.insert(storage_id, entry);
+        }
+        Ok(heads)
+    }
+}
+
+fn text(value: Value, key: &str) -> Result<String, DecodeError> {
+    match untag(value) {
+        Value::Text(s) => Ok(s),
+        _ => Err(DecodeError::Malformed(format!("`{key}` is not a string"))),
+    }
+}
+
+fn strings(value: Value, key: &str) -> Result<Vec<String>, DecodeError> {
+    match untag(value) {
+        Value::Array(items) => items.into_iter().map(|v| text(v, key)).collect(),
+        _ => Err(DecodeError::Malformed(format!("`{key}` is not an array"))),
+    }
+}
+
+/// An unsigned integer that may arrive as a CBOR integer or as a float with
+/// no fraction (JavaScript numbers are floats; cbor-x sometimes writes them so).
+fn lenient_u64(value: Value, key: &str) -> Result<u64, DecodeError> {
+    match untag(value) {
+        Value::Integer(i) => u64::try_from(i).ok(),
+        Value::Float(v) if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= 9_007_199_254_740_992.0 => {
+            // Checked: integral, non-negative and exactly representable.
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            Some(v as u64)
+        }
+        _ => None,
+    }
+    .ok_or_else(|| DecodeError::Malformed(format!("`{key}` is not a non-negative integer")))
 }
 
 #[cfg(test)]

@@ -116,8 +116,8 @@ fn positions(doc: &AutoCommit, path: Path) -> Result<Vec<(String, String)>, Plan
     let Some(obj) = object_at(doc, path)? else { return Ok(Vec::new()) };
     let mut list = Vec::new();
     for item in doc.map_range(&obj, ..) {
-        let position = match doc.get(item.id(), "position")? {
-            Some((Value::Scalar(s), _)) => s.as_str().unwrap_or_default().to_string(),
+        let position = match doc.get(&item.id, "position")? {
+            Some((Value::Scalar(s), _)) => s.to_str().unwrap_or_default().to_string(),
             _ => String::new(),
         };
         list.push((position, item.key.to_string()));
