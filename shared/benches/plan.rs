@@ -5,10 +5,10 @@
 use std::hint::black_box;
 
 use automerge::AutoCommit;
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use shared::plan::edit;
 use shared::plan::fixture::{large_plan, FIXTURE_TIME};
-use shared::plan::read_plan;
+use shared::plan::{load_document, read_plan};
 use shared::self_reports::{add_self_report, new_self_reports_document, read_self_reports, SelfReport};
 
 fn plan_benches(c: &mut Criterion) {
