@@ -63,10 +63,6 @@ fn plan_benches(c: &mut Criterion) {
         b.iter(|| black_box(load_document(black_box(&bytes)).expect("load")))
     });
 
-    c.bench_function("load_large_plan_from_bytes_verified", |b| {
-        b.iter(|| black_box(AutoCommit::load(black_box(&bytes)).expect("load")))
-    });
-
     let mut reports = new_self_reports_document("plan").expect("doc");
     for i in 0..1000i64 {
         let report = SelfReport {
