@@ -4,7 +4,6 @@
 
 use std::hint::black_box;
 
-use automerge::AutoCommit;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use shared::plan::edit;
 use shared::plan::fixture::{large_plan, FIXTURE_TIME};
