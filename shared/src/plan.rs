@@ -22,6 +22,7 @@ pub mod edit;
 pub mod fixture;
 mod goals;
 mod interventions;
+pub mod labels;
 mod meetings;
 mod participants;
 mod person;
