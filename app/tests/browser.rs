@@ -73,3 +73,16 @@ async fn a_corrupt_chunk_is_a_clear_error() {
     let error = store.load(&id).await.expect_err("corrupt chunk");
     assert!(error.to_string().contains("gick inte att läsa"), "{error}");
 }
+
+#[wasm_bindgen_test]
+async fn the_example_plan_survives_the_device_store_whole() {
+    use shared::plan::{completeness, fixture::example_plan, read_plan};
+    let store = fresh_store().await;
+    let id = DocumentId::random();
+    let mut doc = example_plan().expect("fixture");
+    store.append(&id, &doc.save()).await.expect("append");
+    let loaded = store.load(&id).await.expect("load").expect("present");
+    let plan = read_plan(&loaded).expect("read");
+    assert_eq!(plan, read_plan(&doc).expect("read"));
+    assert!(completeness::missing(&plan).is_empty());
+}

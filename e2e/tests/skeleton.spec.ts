@@ -126,3 +126,15 @@ test('a link that is not a plan id gets a clear message', async ({ browser }) =>
   await page.goto(`${server.url}/plan/inte-en-plan`);
   await expect(page.getByRole('heading', { name: 'Länken fungerar inte' })).toBeVisible();
 });
+
+test('the example plan from the SIP manual opens in the app', async ({ browser }) => {
+  const { execFileSync } = await import('node:child_process');
+  const bin = process.env.SAMPLAN_SERVER_BIN ?? `${__dirname}/../../target/debug/samplan-server`;
+  const output = execFileSync(bin, ['demo', '--data-dir', server.dataDir], { encoding: 'utf8' });
+  const path = output.trim().split('\n').pop() as string;
+  expect(path).toMatch(/^\/plan\//);
+  const page = await newDevice(browser);
+  await page.goto(`${server.url}${path}`);
+  await expect(page.getByRole('heading', { name: 'SIP för Anna Berg' })).toBeVisible();
+  await expect(page.getByLabel('Mitt huvudmål')).toHaveValue('Jag vill klara mig hemma och hämta min post själv.');
+});

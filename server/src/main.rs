@@ -37,6 +37,13 @@ enum Command {
         #[arg(long, env = "SAMPLAN_IDLE_DOCUMENT_SECS", default_value_t = 60)]
         idle_document_secs: u64,
     },
+    /// Store an example plan (the one in the SIP manual: goals, sub-goals,
+    /// interventions by kommun and region) and print its address as the last line.
+    Demo {
+        /// Directory of the SQLite database; created if missing.
+        #[arg(long, env = "SAMPLAN_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
+    },
 }
 
 #[tokio::main]
@@ -64,6 +71,16 @@ async fn main() -> anyhow::Result<()> {
             println!("Samplan körs på http://{address}/");
             server::run(config, listener, shutdown).await?;
             println!("Samplan har stängts.");
+            Ok(())
+        }
+        Command::Demo { data_dir } => {
+            let store = server::storage::Store::open(&data_dir).await?;
+            let mut plan = shared::plan::fixture::example_plan()?;
+            let id = shared::DocumentId::random();
+            store.compact(&id, &plan.save()).await?;
+            store.close().await;
+            println!("Exempelplanen finns nu på servern. Öppna den på:");
+            println!("/plan/{id}");
             Ok(())
         }
     }
