@@ -33,12 +33,9 @@ impl RepoHandle {
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
-    let repo = Repo::new();
+    let repo = Repo::new(storage::DeviceStore::open());
     provide_context(RepoHandle(StoredValue::new_local(repo.clone())));
-    spawn_local(async move {
-        repo.attach_store(storage::DeviceStore::open().await);
-        connection::run(repo).await;
-    });
+    spawn_local(connection::run(repo));
     view! {
         <Router>
             <Routes fallback=|| view! { <main class="page"><h1>"Sidan finns inte"</h1><a href="/">"Till Mina planer"</a></main> }>

@@ -15,6 +15,7 @@ use std::rc::Rc;
 
 use automerge::AutoCommit;
 use futures::channel::mpsc::UnboundedSender;
+use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::plan::{self, PlanText};
@@ -96,63 +97,55 @@ struct OpenDocument {
 
 struct Inner {
     client: SyncClient,
-    store: Option<DeviceStore>,
-    store_error: Option<StorageError>,
     documents: HashMap<DocumentId, OpenDocument>,
     socket: Option<UnboundedSender<Vec<u8>>>,
 }
+
+/// The device store once it is open (or why it could not be opened);
+/// every caller awaits the same opening.
+type StoreReady = Shared<LocalBoxFuture<'static, Result<DeviceStore, StorageError>>>;
 
 /// The tab's documents and connection; cheap to clone.
 #[derive(Clone)]
 pub struct Repo {
     inner: Rc<RefCell<Inner>>,
+    store: StoreReady,
     /// Whether the server is reachable.
     pub connection: RwSignal<Connection>,
 }
 
 impl Repo {
-    /// A repo with no store and no connection yet; see [`Repo::attach_store`]
-    /// and [`crate::connection::run`].
-    pub fn new() -> Repo {
+    /// A repo over `store` (opening; awaited before any read or write) with
+    /// no connection yet; see [`crate::connection::run`].
+    pub fn new(
+        store: impl std::future::Future<Output = Result<DeviceStore, StorageError>> + 'static,
+    ) -> Repo {
         let peer_id = format!("samplan-app-{}", DocumentId::random());
         Repo {
             inner: Rc::new(RefCell::new(Inner {
                 client: SyncClient::new(peer_id),
-                store: None,
-                store_error: None,
                 documents: HashMap::new(),
                 socket: None,
             })),
+            store: store.boxed_local().shared(),
             connection: RwSignal::new(Connection::Connecting),
         }
     }
 
-    /// Open the device store; on failure every save reports it.
-    pub fn attach_store(&self, store: Result<DeviceStore, StorageError>) {
-        let mut inner = self.inner.borrow_mut();
-        match store {
-            Ok(store) => inner.store = Some(store),
-            Err(error) => inner.store_error = Some(error),
-        }
-    }
-
-    fn store(&self) -> Result<DeviceStore, StorageError> {
-        let inner = self.inner.borrow();
-        match (&inner.store, &inner.store_error) {
-            (Some(store), _) => Ok(store.clone()),
-            (None, Some(error)) => Err(error.clone()),
-            (None, None) => Err(StorageError::Unavailable("lagringen är inte öppnad än".into())),
-        }
+    /// The device store, once open. A page opened directly at a plan's
+    /// address waits here, so the plan is always read from the device first.
+    async fn store(&self) -> Result<DeviceStore, StorageError> {
+        self.store.clone().await
     }
 
     /// The plans this device knows, for the start page.
     pub async fn known_plans(&self) -> Result<Vec<KnownPlan>, StorageError> {
-        self.store()?.known_plans().await
+        self.store().await?.known_plans().await
     }
 
     /// Create a new, empty plan, store it on the device and start syncing it.
     pub async fn create_plan(&self) -> Result<DocumentId, StorageError> {
-        let store = self.store()?;
+        let store = self.store().await?;
         let id = DocumentId::random();
         let mut doc = plan::new_plan_document("").map_err(|e| StorageError::Corrupt(e.to_string()))?;
         store.append(&id, &doc.save_incremental()).await?;
@@ -184,7 +177,7 @@ impl Repo {
         );
         let repo = self.clone();
         spawn_local(async move {
-            let loaded = match repo.store() {
+            let loaded = match repo.store().await {
                 Ok(store) => store.load(&id).await,
                 Err(error) => Err(error),
             };
@@ -259,7 +252,7 @@ impl Repo {
         self.refresh_save_state(id);
         let repo = self.clone();
         spawn_local(async move {
-            let result = match repo.store() {
+            let result = match repo.store().await {
                 Ok(store) => match store.append(&id, &chunk).await {
                     Ok(()) => store.remember_plan(&id, &title).await,
                     Err(error) => Err(error),
@@ -413,12 +406,6 @@ impl Repo {
         } else {
             self.refresh_save_state(id);
         }
-    }
-}
-
-impl Default for Repo {
-    fn default() -> Self {
-        Repo::new()
     }
 }
 
