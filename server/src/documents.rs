@@ -133,6 +133,7 @@ impl DocumentRegistry {
             incremental_chunks: 0,
             compactable: true,
             peers: HashMap::new(),
+            ephemeral_seen: HashMap::new(),
         };
         tokio::spawn(task.run(receiver, self.idle_timeout));
         sender
@@ -170,7 +171,13 @@ struct DocumentTask {
     /// False when some stored chunk could not be read: keep every chunk.
     compactable: bool,
     peers: HashMap<PeerId, PeerSync>,
+    /// The highest ephemeral `count` seen per session: repeats and stale
+    /// messages are not forwarded (automerge-repo's deduplication rule).
+    ephemeral_seen: HashMap<String, u64>,
 }
+
+/// At most this many ephemeral sessions are remembered per document.
+const MAX_EPHEMERAL_SESSIONS: usize = 4096;
 
 impl DocumentTask {
     #[tracing::instrument(name = "document", skip_all, fields(document = %self.id))]
@@ -340,10 +347,17 @@ impl DocumentTask {
         }
     }
 
-    fn forward_ephemeral(&self, from: &PeerId, message: Message) {
+    fn forward_ephemeral(&mut self, from: &PeerId, message: Message) {
         let Message::Ephemeral { document_id, count, session_id, data, .. } = message else {
             return;
         };
+        if self.ephemeral_seen.get(&session_id).is_some_and(|seen| *seen >= count) {
+            return;
+        }
+        if self.ephemeral_seen.len() >= MAX_EPHEMERAL_SESSIONS {
+            self.ephemeral_seen.clear();
+        }
+        self.ephemeral_seen.insert(session_id.clone(), count);
         for (peer_id, peer) in &self.peers {
             if peer_id != from {
                 peer.handle.send(Message::Ephemeral {

@@ -37,6 +37,15 @@ enum Command {
         #[arg(long, env = "SAMPLAN_IDLE_DOCUMENT_SECS", default_value_t = 60)]
         idle_document_secs: u64,
     },
+    /// Write a consistent copy of the database to PATH while the server runs.
+    /// Restore: stop the server and put the copy in place of DATA_DIR/samplan.sqlite3.
+    Backup {
+        /// The new file to write (must not exist).
+        path: PathBuf,
+        /// Directory of the SQLite database.
+        #[arg(long, env = "SAMPLAN_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
+    },
     /// Store an example plan (the one in the SIP manual: goals, sub-goals,
     /// interventions by kommun and region) and print its address as the last line.
     Demo {
@@ -71,6 +80,13 @@ async fn main() -> anyhow::Result<()> {
             println!("Samplan körs på http://{address}/");
             server::run(config, listener, shutdown).await?;
             println!("Samplan har stängts.");
+            Ok(())
+        }
+        Command::Backup { path, data_dir } => {
+            let store = server::storage::Store::open(&data_dir).await?;
+            store.backup(&path).await?;
+            store.close().await;
+            println!("Säkerhetskopian är skriven till {}", path.display());
             Ok(())
         }
         Command::Demo { data_dir } => {

@@ -34,6 +34,9 @@ pub enum StorageError {
     /// SQLite reported an error.
     #[error("databasfel: {0}")]
     Database(#[from] sqlx::Error),
+    /// The backup file is already there; nothing was overwritten.
+    #[error("{0} finns redan; välj en ny fil för säkerhetskopian")]
+    BackupTargetExists(String),
     /// A migration failed.
     #[error("databasen kunde inte uppgraderas: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
@@ -147,6 +150,16 @@ impl Store {
     /// Whether a document with this many incremental chunks should be compacted.
     pub fn should_compact(incremental_chunks: i64) -> bool {
         incremental_chunks >= COMPACT_AFTER_CHUNKS
+    }
+
+    /// Write a consistent copy of the whole database to `path` while the
+    /// server keeps running (SQLite `VACUUM INTO`). `path` must not exist.
+    pub async fn backup(&self, path: &Path) -> Result<(), StorageError> {
+        if path.exists() {
+            return Err(StorageError::BackupTargetExists(path.display().to_string()));
+        }
+        sqlx::query("VACUUM INTO ?").bind(path.display().to_string()).execute(&self.pool).await?;
+        Ok(())
     }
 
     /// Close the pool, waiting for running queries.

@@ -1,6 +1,8 @@
 //! Integration tests: a real server on a real socket, real SQLite on disk,
 //! and clients that speak the protocol with `shared::sync_client`.
 
+mod backup;
+mod ephemeral;
 mod harness;
 mod protocol;
 mod sync;
