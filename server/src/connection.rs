@@ -28,11 +28,13 @@ const IDLE_LIMIT: Duration = Duration::from_secs(60);
 /// Serve one upgraded socket until it closes.
 #[tracing::instrument(name = "connection", skip_all, fields(peer))]
 pub async fn serve(socket: WebSocket, state: AppState) {
+    let _open = state.metrics.connection();
     let (mut sink, mut stream) = socket.split();
     let (outbox, mut outbox_rx) = mpsc::channel::<Message>(OUTBOX_CAPACITY);
     let disconnect = state.shutdown.child_token();
 
     let writer_disconnect = disconnect.clone();
+    let metrics = state.metrics.clone();
     let writer = tokio::spawn(async move {
         let mut ping = tokio::time::interval(PING_EVERY);
         ping.tick().await;
@@ -41,7 +43,9 @@ pub async fn serve(socket: WebSocket, state: AppState) {
                 message = outbox_rx.recv() => {
                     let Some(message) = message else { break };
                     let closing = matches!(message, Message::Error { .. });
-                    if sink.send(Frame::Binary(message.encode().into())).await.is_err() {
+                    let bytes = message.encode();
+                    metrics.sent(message.kind(), bytes.len());
+                    if sink.send(Frame::Binary(bytes.into())).await.is_err() {
                         break;
                     }
                     if closing {
@@ -103,7 +107,10 @@ pub async fn serve(socket: WebSocket, state: AppState) {
             break;
         }
         let message = match Message::decode(&bytes) {
-            Ok(message) => message,
+            Ok(message) => {
+                state.metrics.received(message.kind(), bytes.len());
+                message
+            }
             Err(error) => {
                 tracing::warn!(%error, "malformed message");
                 reject(&outbox, &state, peer.as_ref(), "Meddelandet kunde inte läsas.");
@@ -124,6 +131,7 @@ pub async fn serve(socket: WebSocket, state: AppState) {
                     id: sender_id.clone(),
                     outbox: outbox.clone(),
                     disconnect: disconnect.clone(),
+                    metrics: state.metrics.clone(),
                 };
                 handle.send(Message::Peer {
                     sender_id: state.server_id.clone(),

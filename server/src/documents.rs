@@ -20,6 +20,7 @@ use shared::{DocumentId, Message, PeerId};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
+use crate::metrics::Metrics;
 use crate::storage::Store;
 
 /// How many commands may wait for one document before senders wait.
@@ -36,6 +37,8 @@ pub struct PeerHandle {
     pub outbox: mpsc::Sender<Message>,
     /// Cancelled to disconnect the peer.
     pub disconnect: CancellationToken,
+    /// Counts disconnections of slow peers.
+    pub metrics: Arc<Metrics>,
 }
 
 impl PeerHandle {
@@ -45,6 +48,7 @@ impl PeerHandle {
         if let Err(error) = self.outbox.try_send(message) {
             if let mpsc::error::TrySendError::Full(_) = error {
                 tracing::warn!(peer = %self.id, "peer does not read its messages; disconnecting");
+                self.metrics.slow_peer_disconnected();
             }
             self.disconnect.cancel();
         }
@@ -85,12 +89,13 @@ pub struct DocumentRegistry {
     store: Store,
     server_id: PeerId,
     idle_timeout: Duration,
+    metrics: Arc<Metrics>,
 }
 
 impl DocumentRegistry {
     /// A registry over `store`; `server_id` signs outgoing messages.
-    pub fn new(store: Store, server_id: PeerId, idle_timeout: Duration) -> Self {
-        DocumentRegistry { tasks: Arc::default(), store, server_id, idle_timeout }
+    pub fn new(store: Store, server_id: PeerId, idle_timeout: Duration, metrics: Arc<Metrics>) -> Self {
+        DocumentRegistry { tasks: Arc::default(), store, server_id, idle_timeout, metrics }
     }
 
     /// How many documents are loaded now.
@@ -318,6 +323,7 @@ impl DocumentTask {
         let started = std::time::Instant::now();
         match self.store.append(&self.id, &chunk).await {
             Ok(()) => {
+                self.registry.metrics.persisted(started.elapsed());
                 tracing::trace!(bytes = chunk.len(), micros = started.elapsed().as_micros(), "persisted");
                 self.persisted = heads;
                 self.incremental_chunks += 1;
@@ -327,6 +333,7 @@ impl DocumentTask {
                 true
             }
             Err(error) => {
+                self.registry.metrics.persist_failed();
                 tracing::error!(%error, "could not persist changes; dropping them until peers resend");
                 let peers: Vec<PeerHandle> = self.peers.drain().map(|(_, p)| p.handle).collect();
                 for peer in peers {

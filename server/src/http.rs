@@ -19,6 +19,7 @@ pub fn router(state: AppState, static_dir: &Path) -> Router {
     Router::new()
         .route("/sync", get(sync))
         .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
         .fallback_service(app_files)
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -41,6 +42,11 @@ async fn sync(State(state): State<AppState>, upgrade: WebSocketUpgrade) -> Respo
         .max_message_size(hard_cap)
         .max_frame_size(hard_cap)
         .on_upgrade(move |socket| crate::connection::serve(socket, state))
+}
+
+async fn metrics(State(state): State<AppState>) -> Response {
+    let body = state.metrics.render(state.documents.loaded());
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {

@@ -7,21 +7,25 @@
 //! - [`connection`]: one WebSocket peer: handshake and routing.
 //! - [`documents`]: one task per loaded document: merge, persist, answer.
 //! - [`storage`]: the SQLite file.
+//! - [`metrics`]: counters for `GET /metrics`.
 //!
 //! [`run`] is the whole server; `main.rs` only reads the configuration.
 
 pub mod connection;
 pub mod documents;
 pub mod http;
+pub mod metrics;
 pub mod storage;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use crate::documents::DocumentRegistry;
+use crate::metrics::Metrics;
 use crate::storage::{StorageError, Store};
 
 /// How the server runs.
@@ -65,6 +69,8 @@ pub struct AppState {
     pub limits: Limits,
     /// Cancelled when the server shuts down; connections close cleanly.
     pub shutdown: CancellationToken,
+    /// Counters for `/metrics`.
+    pub metrics: Arc<Metrics>,
 }
 
 /// Why the server could not run.
@@ -87,13 +93,20 @@ pub async fn run(
     let store = Store::open(&config.data_dir).await?;
     let storage_id = store.storage_id().await?;
     let server_id = format!("samplan-server-{}", random_hex_id());
+    let metrics = Arc::new(Metrics::default());
     let state = AppState {
-        documents: DocumentRegistry::new(store.clone(), server_id.clone(), config.idle_document_timeout),
+        documents: DocumentRegistry::new(
+            store.clone(),
+            server_id.clone(),
+            config.idle_document_timeout,
+            metrics.clone(),
+        ),
         store: store.clone(),
         server_id,
         storage_id,
         limits: config.limits.clone(),
         shutdown: shutdown.clone(),
+        metrics,
     };
     if !config.static_dir.join("index.html").exists() {
         tracing::warn!(dir = %config.static_dir.display(), "the app is not built here; only /sync and /healthz will work");

@@ -4,5 +4,6 @@
 mod backup;
 mod ephemeral;
 mod harness;
+mod metrics;
 mod protocol;
 mod sync;
