@@ -16,6 +16,7 @@ use shared::{DocumentId, Message};
 use tokio::sync::mpsc;
 
 use crate::documents::{DocCommand, PeerHandle};
+use crate::metrics::Metrics;
 use crate::AppState;
 
 /// Messages waiting for one peer before it counts as not reading.
@@ -43,9 +44,7 @@ pub async fn serve(socket: WebSocket, state: AppState) {
                 message = outbox_rx.recv() => {
                     let Some(message) = message else { break };
                     let closing = matches!(message, Message::Error { .. });
-                    let bytes = message.encode();
-                    metrics.sent(message.kind(), bytes.len());
-                    if sink.send(Frame::Binary(bytes.into())).await.is_err() {
+                    if sink.send(frame(&message, &metrics)).await.is_err() {
                         break;
                     }
                     if closing {
@@ -60,7 +59,7 @@ pub async fn serve(socket: WebSocket, state: AppState) {
                 () = writer_disconnect.cancelled() => {
                     // Flush what is queued (an error message, last sync replies), then close.
                     while let Ok(message) = outbox_rx.try_recv() {
-                        if sink.send(Frame::Binary(message.encode().into())).await.is_err() {
+                        if sink.send(frame(&message, &metrics)).await.is_err() {
                             break;
                         }
                     }
@@ -164,6 +163,13 @@ pub async fn serve(socket: WebSocket, state: AppState) {
     drop(peer);
     drop(outbox);
     let _ = writer.await;
+}
+
+/// Encode a message as one binary frame, counting it.
+fn frame(message: &Message, metrics: &Metrics) -> Frame {
+    let bytes = message.encode();
+    metrics.sent(message.kind(), bytes.len());
+    Frame::Binary(bytes.into())
 }
 
 /// Route one message of a joined peer; false ends the connection.

@@ -145,15 +145,17 @@ impl DocumentRegistry {
     }
 
     fn remove_closed(&self, id: DocumentId) {
-        let mut tasks = self.tasks.lock().unwrap_or_else(|p| p.into_inner());
-        if tasks.get(&id).is_some_and(mpsc::Sender::is_closed) {
-            tasks.remove(&id);
-        }
+        self.forget_if(id, mpsc::Sender::is_closed);
     }
 
     fn forget(&self, id: DocumentId, sender: &mpsc::Sender<DocCommand>) {
+        self.forget_if(id, |s| s.same_channel(sender));
+    }
+
+    /// Drop the registry entry of `id` if `stale` says it is the stale one.
+    fn forget_if(&self, id: DocumentId, stale: impl FnOnce(&mpsc::Sender<DocCommand>) -> bool) {
         let mut tasks = self.tasks.lock().unwrap_or_else(|p| p.into_inner());
-        if tasks.get(&id).is_some_and(|s| s.same_channel(sender)) {
+        if tasks.get(&id).is_some_and(stale) {
             tasks.remove(&id);
         }
     }

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use automerge::{AutoCommit, ROOT};
 use autosurgeon::ReadDoc;
-use autosurgeon::{hydrate, hydrate_prop, reconcile, reconcile_prop, Hydrate, Reconcile, Text};
+use autosurgeon::{hydrate, hydrate_prop, reconcile, Hydrate, Reconcile, Text};
 
 mod closing;
 pub mod completeness;
@@ -259,18 +259,7 @@ pub fn read_text(doc: &impl ReadDoc, field: PlanText) -> Result<String, PlanErro
 /// every keystroke; splicing only the difference keeps concurrent typing by
 /// others intact. Returns whether anything changed.
 pub fn set_text(doc: &mut AutoCommit, field: PlanText, new_value: &str) -> Result<bool, PlanError> {
-    let current: Option<Text> = hydrate_prop(&*doc, ROOT, field.key())?;
-    let mut text = match current {
-        Some(text) => text,
-        None => Text::with_value(""),
-    };
-    let Some(edit) = Splice::between(text.as_str(), new_value) else {
-        return Ok(false);
-    };
-    let delete = isize::try_from(edit.delete).unwrap_or(isize::MAX);
-    text.splice(edit.at, delete, &edit.insert);
-    reconcile_prop(doc, ROOT, field.key(), &text)?;
-    Ok(true)
+    edit::set_text_at(doc, &[], field.key(), new_value)
 }
 
 /// The one contiguous edit that turns one string into another, in UTF-8

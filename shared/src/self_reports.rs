@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use automerge::AutoCommit;
-use autosurgeon::{hydrate, reconcile, reconcile_prop, Hydrate, Reconcile};
+use autosurgeon::{hydrate, reconcile, Hydrate, Reconcile};
 
 use serde::{Deserialize, Serialize};
 
@@ -113,15 +113,8 @@ pub fn add_self_report(doc: &mut AutoCommit, report: &SelfReport) -> Result<Stri
     if !crate::plan::validate::is_valid_date(&report.date) {
         return Err(SelfReportError::InvalidDate(report.date.clone()));
     }
-    let reports = match automerge::ReadDoc::get(doc, automerge::ROOT, "reports").map_err(PlanError::from)? {
-        Some((automerge::Value::Object(automerge::ObjType::Map), id)) => id,
-        _ => {
-            use automerge::transaction::Transactable as _;
-            doc.put_object(automerge::ROOT, "reports", automerge::ObjType::Map).map_err(PlanError::from)?
-        }
-    };
     let id = new_id();
-    reconcile_prop(doc, reports, id.as_str(), Record(report.clone())).map_err(PlanError::from)?;
+    crate::plan::edit::put(doc, &["reports"], &id, &Record(report.clone()))?;
     Ok(id)
 }
 

@@ -60,8 +60,13 @@ fn require(doc: &AutoCommit, path: Path, what: &'static str) -> Result<ObjId, Pl
         .ok_or_else(|| PlanError::NoSuchItem { what, id: path.last().unwrap_or(&"").to_string() })
 }
 
-/// Put `value` under `key` in the map at `path`.
-fn put<T: Reconcile>(doc: &mut AutoCommit, path: Path, key: &str, value: &T) -> Result<(), PlanError> {
+/// Put `value` under `key` in the map at `path`, creating the map if missing.
+pub(crate) fn put<T: Reconcile>(
+    doc: &mut AutoCommit,
+    path: Path,
+    key: &str,
+    value: &T,
+) -> Result<(), PlanError> {
     let obj = ensure_map(doc, path)?;
     reconcile_prop(doc, obj, key, value)?;
     Ok(())
@@ -79,10 +84,28 @@ where
     T: Hydrate + Reconcile,
     F: FnOnce(&mut T),
 {
+    update_checked(doc, path, key, what, change, |_| Ok(()))
+}
+
+/// Like [`update`], but writes nothing when `check` refuses the changed value.
+fn update_checked<T, F, C>(
+    doc: &mut AutoCommit,
+    path: Path,
+    key: &str,
+    what: &'static str,
+    change: F,
+    check: C,
+) -> Result<(), PlanError>
+where
+    T: Hydrate + Reconcile,
+    F: FnOnce(&mut T),
+    C: FnOnce(&T) -> Result<(), PlanError>,
+{
     let obj = require(doc, path, what)?;
     let current: Option<T> = hydrate_prop(&*doc, &obj, key)?;
     let mut value = current.ok_or_else(|| PlanError::NoSuchItem { what, id: key.to_string() })?;
     change(&mut value);
+    check(&value)?;
     reconcile_prop(doc, obj, key, &value)?;
     Ok(())
 }
@@ -349,15 +372,13 @@ pub fn update_meeting(
     id: &str,
     change: impl FnOnce(&mut Meeting),
 ) -> Result<(), PlanError> {
-    let obj = require(doc, &["meetings"], "möte")?;
-    let current: Option<Meeting> = hydrate_prop(&*doc, &obj, id)?;
-    let mut meeting = current.ok_or_else(|| PlanError::NoSuchItem { what: "möte", id: id.to_string() })?;
-    change(&mut meeting);
-    if meeting.chair.is_some() && meeting.chair == meeting.note_taker {
-        return Err(PlanError::ChairIsNoteTaker);
-    }
-    reconcile_prop(doc, obj, id, &meeting)?;
-    Ok(())
+    update_checked(doc, &["meetings"], id, "möte", change, |meeting: &Meeting| {
+        if meeting.chair.is_some() && meeting.chair == meeting.note_taker {
+            Err(PlanError::ChairIsNoteTaker)
+        } else {
+            Ok(())
+        }
+    })
 }
 
 /// A participant approves the plan as it is now (its current heads).

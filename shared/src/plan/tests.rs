@@ -122,7 +122,7 @@ proptest! {
 }
 
 mod model {
-    use std::collections::{BTreeMap, BTreeSet};
+    use std::collections::BTreeSet;
 
     use automerge::AutoCommit;
     use autosurgeon::{hydrate, reconcile};
@@ -133,34 +133,10 @@ mod model {
     use crate::plan::validate::{is_valid_date, validate, Problem};
     use crate::plan::*;
 
-    /// Stored documents: written once by `SAMPLAN_WRITE_FIXTURES=1 cargo test -p shared`.
+    /// Stored documents, written by `cargo run -p shared --example write_fixtures`.
     fn fixture(name: &str) -> Vec<u8> {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name);
         std::fs::read(&path).unwrap_or_else(|e| panic!("fixture {}: {e}", path.display()))
-    }
-
-    #[test]
-    fn write_fixtures_when_asked() {
-        if std::env::var_os("SAMPLAN_WRITE_FIXTURES").is_none() {
-            return;
-        }
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-        std::fs::create_dir_all(&dir).expect("dir");
-        let mut example = example_plan().expect("example");
-        std::fs::write(dir.join(format!("plan-v{SCHEMA_VERSION}-example.automerge")), example.save())
-            .expect("write");
-        // Schema 1, as the first skeleton wrote it: only a version, a title and a main goal.
-        let v1 = dir.join("plan-v1.automerge");
-        if !v1.exists() {
-            use automerge::transaction::Transactable;
-            let mut doc = AutoCommit::new();
-            doc.put(automerge::ROOT, "schema_version", 1u64).expect("put");
-            let title = doc.put_object(automerge::ROOT, "title", automerge::ObjType::Text).expect("put");
-            doc.splice_text(&title, 0, 0, "Annas plan").expect("splice");
-            let goal = doc.put_object(automerge::ROOT, "main_goal", automerge::ObjType::Text).expect("put");
-            doc.splice_text(&goal, 0, 0, "Jag vill gå till affären själv").expect("splice");
-            std::fs::write(v1, doc.save()).expect("write");
-        }
     }
 
     #[test]
@@ -422,7 +398,6 @@ mod model {
             // Save and load give back the same plan.
             let loaded = AutoCommit::load(&docs[0].save()).expect("load");
             prop_assert_eq!(read_plan(&loaded).expect("read"), first);
-            let _ = BTreeMap::<String, String>::new();
         }
     }
 }
