@@ -322,15 +322,18 @@ impl DocumentTask {
             return true;
         }
         let chunk = self.doc.save_after(&self.persisted);
+        let bytes = chunk.len();
         let started = std::time::Instant::now();
-        match self.store.append(&self.id, &chunk).await {
+        match self.store.append(&self.id, chunk).await {
             Ok(()) => {
                 self.registry.metrics.persisted(started.elapsed());
-                tracing::trace!(bytes = chunk.len(), micros = started.elapsed().as_micros(), "persisted");
+                tracing::trace!(bytes, micros = started.elapsed().as_micros(), "persisted");
                 self.persisted = heads;
                 self.incremental_chunks += 1;
                 if self.compactable && Store::should_compact(self.incremental_chunks) {
-                    self.compact().await;
+                    // Off this task: the compactor works from what is stored.
+                    self.store.request_compaction(&self.id);
+                    self.incremental_chunks = 0;
                 }
                 true
             }
@@ -345,14 +348,6 @@ impl DocumentTask {
                 self.reload().await;
                 false
             }
-        }
-    }
-
-    async fn compact(&mut self) {
-        let snapshot = self.doc.save();
-        match self.store.compact(&self.id, &snapshot).await {
-            Ok(()) => self.incremental_chunks = 0,
-            Err(error) => tracing::warn!(%error, "compaction failed; the chunks stay as they were"),
         }
     }
 

@@ -93,7 +93,7 @@ async fn main() -> anyhow::Result<()> {
             let store = server::storage::Store::open(&data_dir).await?;
             let mut plan = shared::plan::fixture::example_plan()?;
             let id = shared::DocumentId::random();
-            store.compact(&id, &plan.save()).await?;
+            store.compact(&id, plan.save()).await?;
             store.close().await;
             println!("Exempelplanen finns nu på servern. Öppna den på:");
             println!("/plan/{id}");
