@@ -7,7 +7,7 @@
 //! that cannot be decoded gets an `error` message and the socket is closed.
 
 use std::collections::HashSet;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::extract::ws::{CloseFrame, Message as Frame, WebSocket};
 use futures::{SinkExt, StreamExt};
@@ -16,6 +16,7 @@ use shared::{DocumentId, Message};
 use tokio::sync::mpsc;
 
 use crate::documents::{DocCommand, PeerHandle};
+use crate::limits::MessageRate;
 use crate::metrics::Metrics;
 use crate::AppState;
 
@@ -73,6 +74,7 @@ pub async fn serve(socket: WebSocket, state: AppState) {
 
     let mut peer: Option<PeerHandle> = None;
     let mut documents: HashSet<DocumentId> = HashSet::new();
+    let mut rate = MessageRate::new(&state.limits);
     loop {
         let frame = tokio::select! {
             frame = tokio::time::timeout(IDLE_LIMIT, stream.next()) => frame,
@@ -100,6 +102,17 @@ pub async fn serve(socket: WebSocket, state: AppState) {
                 break;
             }
         };
+        if !rate.allow(Instant::now()) {
+            tracing::warn!("peer sends too many messages; closing");
+            state.metrics.rate_limited();
+            reject(
+                &outbox,
+                &state,
+                peer.as_ref(),
+                "För många meddelanden på kort tid. Anslut igen om en stund.",
+            );
+            break;
+        }
         if bytes.len() > state.limits.max_message_bytes {
             tracing::warn!(bytes = bytes.len(), "message too large");
             reject(&outbox, &state, peer.as_ref(), "Meddelandet är för stort.");

@@ -46,7 +46,7 @@ impl PeerHandle {
     /// one slow reader never holds up a document.
     pub fn send(&self, message: Message) {
         if let Err(error) = self.outbox.try_send(message) {
-            if let mpsc::error::TrySendError::Full(_) = error {
+            if matches!(error, mpsc::error::TrySendError::Full(_)) && !self.disconnect.is_cancelled() {
                 tracing::warn!(peer = %self.id, "peer does not read its messages; disconnecting");
                 self.metrics.slow_peer_disconnected();
             }
@@ -89,13 +89,27 @@ pub struct DocumentRegistry {
     store: Store,
     server_id: PeerId,
     idle_timeout: Duration,
+    max_document_bytes: u64,
     metrics: Arc<Metrics>,
 }
 
 impl DocumentRegistry {
     /// A registry over `store`; `server_id` signs outgoing messages.
-    pub fn new(store: Store, server_id: PeerId, idle_timeout: Duration, metrics: Arc<Metrics>) -> Self {
-        DocumentRegistry { tasks: Arc::default(), store, server_id, idle_timeout, metrics }
+    pub fn new(
+        store: Store,
+        server_id: PeerId,
+        idle_timeout: Duration,
+        max_document_bytes: u64,
+        metrics: Arc<Metrics>,
+    ) -> Self {
+        DocumentRegistry {
+            tasks: Arc::default(),
+            store,
+            server_id,
+            idle_timeout,
+            max_document_bytes,
+            metrics,
+        }
     }
 
     /// How many documents are loaded now.
@@ -136,6 +150,7 @@ impl DocumentRegistry {
             doc: Automerge::new(),
             persisted: Vec::new(),
             incremental_chunks: 0,
+            stored_bytes: 0,
             compactable: true,
             peers: HashMap::new(),
             ephemeral_seen: HashMap::new(),
@@ -175,6 +190,9 @@ struct DocumentTask {
     /// Heads that are on disk; nothing beyond them may be acknowledged.
     persisted: Vec<ChangeHash>,
     incremental_chunks: i64,
+    /// Bytes stored for this document, at most (compaction only shrinks it);
+    /// recomputed exactly before anything is refused for size.
+    stored_bytes: u64,
     /// False when some stored chunk could not be read: keep every chunk.
     compactable: bool,
     peers: HashMap<PeerId, PeerSync>,
@@ -237,6 +255,7 @@ impl DocumentTask {
                 self.doc = loaded.doc;
                 self.persisted = self.doc.get_heads();
                 self.incremental_chunks = loaded.incremental_chunks;
+                self.stored_bytes = loaded.stored_bytes;
                 self.compactable = loaded.unreadable_chunks == 0;
                 true
             }
@@ -247,12 +266,28 @@ impl DocumentTask {
         }
     }
 
+    /// Apply a batch of commands: one persist and one round of answers for
+    /// all of them, except that a peer's second sync message in the batch
+    /// first gets the answer to its first. (Automerge's sync state takes a
+    /// later message that only repeats our heads as proof that the peer
+    /// already heard them, so answering both at once would never
+    /// acknowledge the first one's changes.)
     async fn apply(&mut self, batch: Vec<DocCommand>) {
         let mut requests = Vec::new();
+        let mut unanswered: Vec<PeerId> = Vec::new();
+        let mut pending_bytes = 0u64;
         for command in batch {
             match command {
                 DocCommand::Sync { peer, data, request } => {
                     let peer_id = peer.id.clone();
+                    if unanswered.contains(&peer_id) {
+                        if !self.answer(&mut requests).await {
+                            return;
+                        }
+                        unanswered.clear();
+                        pending_bytes = 0;
+                    }
+                    unanswered.push(peer_id.clone());
                     let entry = self
                         .peers
                         .entry(peer_id.clone())
@@ -261,9 +296,18 @@ impl DocumentTask {
                         // The same peer id on a new socket: start its sync afresh.
                         *entry = PeerSync { handle: peer.clone(), state: sync::State::new() };
                     }
+                    let before = self.doc.get_heads();
                     let result = sync::Message::decode(&data).map_err(|e| e.to_string()).and_then(|m| {
                         self.doc.receive_sync_message(&mut entry.state, m).map_err(|e| e.to_string())
                     });
+                    if result.is_ok() && self.doc.get_heads() != before {
+                        pending_bytes += data.len() as u64;
+                        if !self.within_size_limit(pending_bytes) {
+                            self.refuse_oversized(&peer).await;
+                            pending_bytes = 0;
+                            continue;
+                        }
+                    }
                     if let Err(reason) = result {
                         tracing::warn!(peer = %peer_id, %reason, "refused a sync message");
                         peer.send(self.error_to(&peer_id, "Synkmeddelandet kunde inte läsas."));
@@ -286,10 +330,16 @@ impl DocumentTask {
             }
         }
 
-        if !self.persist().await {
-            return;
-        }
+        self.answer(&mut requests).await;
+    }
 
+    /// Persist what is new, then send every peer what it lacks (the
+    /// acknowledgement of what it sent) and `doc-unavailable` to those who
+    /// asked for a document we do not have. False if persisting failed.
+    async fn answer(&mut self, requests: &mut Vec<PeerId>) -> bool {
+        if !self.persist().await {
+            return false;
+        }
         for (peer_id, peer) in &mut self.peers {
             if let Some(message) = self.doc.generate_sync_message(&mut peer.state) {
                 peer.handle.send(Message::Sync {
@@ -301,8 +351,8 @@ impl DocumentTask {
             }
         }
         if self.doc.get_heads().is_empty() {
-            for peer_id in requests {
-                if let Some(peer) = self.peers.get(&peer_id) {
+            for peer_id in requests.iter() {
+                if let Some(peer) = self.peers.get(peer_id) {
                     peer.handle.send(Message::DocUnavailable {
                         document_id: self.id,
                         sender_id: self.server_id.clone(),
@@ -311,6 +361,8 @@ impl DocumentTask {
                 }
             }
         }
+        requests.clear();
+        true
     }
 
     /// Write what is new since the last persist. On failure, forget the
@@ -330,6 +382,7 @@ impl DocumentTask {
                 tracing::trace!(bytes, micros = started.elapsed().as_micros(), "persisted");
                 self.persisted = heads;
                 self.incremental_chunks += 1;
+                self.stored_bytes += bytes as u64;
                 if self.compactable && Store::should_compact(self.incremental_chunks) {
                     // Off this task: the compactor works from what is stored.
                     self.store.request_compaction(&self.id);
@@ -348,6 +401,39 @@ impl DocumentTask {
                 self.reload().await;
                 false
             }
+        }
+    }
+
+    /// Whether the document stays within its size limit with `pending`
+    /// unsaved bytes. Cheap while the running total is under the limit;
+    /// measures the document exactly before saying no.
+    fn within_size_limit(&mut self, pending: u64) -> bool {
+        let limit = self.registry.max_document_bytes;
+        if self.stored_bytes.saturating_add(pending) <= limit {
+            return true;
+        }
+        let exact = self.doc.save().len() as u64;
+        exact <= limit
+    }
+
+    /// Undo everything not yet stored (nothing of it was acknowledged), tell
+    /// the peer that sent the change that made the document too large, and
+    /// start every other peer's sync afresh so that they send their own
+    /// unsaved changes again.
+    async fn refuse_oversized(&mut self, peer: &PeerHandle) {
+        tracing::warn!(peer = %peer.id, limit = self.registry.max_document_bytes, "document would grow too large");
+        self.registry.metrics.document_too_large();
+        peer.send(self.error_to(&peer.id, "Planen blir för stor för servern. Ändringen sparades inte."));
+        peer.disconnect.cancel();
+        self.peers.remove(&peer.id);
+        if !self.reload().await {
+            for (_, other) in self.peers.drain() {
+                other.handle.disconnect.cancel();
+            }
+            return;
+        }
+        for other in self.peers.values_mut() {
+            other.state = sync::State::new();
         }
     }
 

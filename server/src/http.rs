@@ -2,7 +2,9 @@
 
 use std::path::Path;
 
-use axum::extract::{State, WebSocketUpgrade};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, State, WebSocketUpgrade};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -33,7 +35,20 @@ pub fn router(state: AppState, static_dir: &Path) -> Router {
         .with_state(state)
 }
 
-async fn sync(State(state): State<AppState>, upgrade: WebSocketUpgrade) -> Response {
+async fn sync(
+    State(state): State<AppState>,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let Some(slot) = state.connections.try_open(address.ip(), state.limits.connections_per_address) else {
+        tracing::warn!(%address, "too many connections from one address");
+        state.metrics.refused_connection();
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            "För många anslutningar från samma adress. Försök igen senare.\n",
+        )
+            .into_response();
+    };
     // Frames up to twice the limit reach the connection, which answers with
     // a clear `error`; larger ones are cut off by the WebSocket layer itself
     // (close code 1009), so no peer can make the server buffer more.
@@ -41,7 +56,13 @@ async fn sync(State(state): State<AppState>, upgrade: WebSocketUpgrade) -> Respo
     upgrade
         .max_message_size(hard_cap)
         .max_frame_size(hard_cap)
-        .on_upgrade(move |socket| crate::connection::serve(socket, state))
+        // Small buffers that grow on demand: idle connections stay cheap.
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
+        .on_upgrade(move |socket| async move {
+            crate::connection::serve(socket, state).await;
+            drop(slot);
+        })
 }
 
 async fn metrics(State(state): State<AppState>) -> Response {

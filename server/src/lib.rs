@@ -6,7 +6,8 @@
 //! - [`http`]: the routes (`/sync`, `/healthz`, the app's files).
 //! - [`connection`]: one WebSocket peer: handshake and routing.
 //! - [`documents`]: one task per loaded document: merge, persist, answer.
-//! - [`storage`]: the SQLite file.
+//! - [`storage`]: the SQLite file (group commit, background compaction).
+//! - [`limits`]: message size, rate and connections per address.
 //! - [`metrics`]: counters for `GET /metrics`.
 //!
 //! [`run`] is the whole server; `main.rs` only reads the configuration.
@@ -14,6 +15,7 @@
 pub mod connection;
 pub mod documents;
 pub mod http;
+pub mod limits;
 pub mod metrics;
 pub mod storage;
 
@@ -41,18 +43,7 @@ pub struct Config {
     pub idle_document_timeout: Duration,
 }
 
-/// Limits on peer input.
-#[derive(Debug, Clone)]
-pub struct Limits {
-    /// The largest WebSocket frame accepted, in bytes.
-    pub max_message_bytes: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits { max_message_bytes: 16 * 1024 * 1024 }
-    }
-}
+pub use limits::Limits;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -71,6 +62,8 @@ pub struct AppState {
     pub shutdown: CancellationToken,
     /// Counters for `/metrics`.
     pub metrics: Arc<Metrics>,
+    /// Open connections per address.
+    pub connections: limits::AddressConnections,
 }
 
 /// Why the server could not run.
@@ -99,6 +92,7 @@ pub async fn run(
             store.clone(),
             server_id.clone(),
             config.idle_document_timeout,
+            config.limits.max_document_bytes,
             metrics.clone(),
         ),
         store: store.clone(),
@@ -107,6 +101,7 @@ pub async fn run(
         limits: config.limits.clone(),
         shutdown: shutdown.clone(),
         metrics,
+        connections: limits::AddressConnections::default(),
     };
     if !config.static_dir.join("index.html").exists() {
         tracing::warn!(dir = %config.static_dir.display(), "the app is not built here; only /sync and /healthz will work");

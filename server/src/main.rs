@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context;
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use server::{Config, Limits};
 use tokio_util::sync::CancellationToken;
 
@@ -30,9 +30,8 @@ enum Command {
         /// The built app (trunk's output) to serve at `/`.
         #[arg(long, env = "SAMPLAN_STATIC_DIR", default_value = "app/dist")]
         static_dir: PathBuf,
-        /// The largest message a peer may send, in bytes.
-        #[arg(long, env = "SAMPLAN_MAX_MESSAGE_BYTES", default_value_t = Limits::default().max_message_bytes)]
-        max_message_bytes: usize,
+        #[command(flatten)]
+        limits: LimitArgs,
         /// Seconds a document without peers stays in memory.
         #[arg(long, env = "SAMPLAN_IDLE_DOCUMENT_SECS", default_value_t = 60)]
         idle_document_secs: u64,
@@ -55,6 +54,38 @@ enum Command {
     },
 }
 
+/// Limits on what peers may send; each refusal is an `error` message and a closed socket.
+#[derive(Args)]
+struct LimitArgs {
+    /// The largest message a peer may send, in bytes.
+    #[arg(long, env = "SAMPLAN_MAX_MESSAGE_BYTES", default_value_t = Limits::default().max_message_bytes)]
+    max_message_bytes: usize,
+    /// The largest a plan may grow in storage, in bytes; changes beyond it are refused.
+    #[arg(long, env = "SAMPLAN_MAX_DOCUMENT_BYTES", default_value_t = Limits::default().max_document_bytes)]
+    max_document_bytes: u64,
+    /// Messages per second one connection may send, sustained.
+    #[arg(long, env = "SAMPLAN_MESSAGES_PER_SECOND", default_value_t = Limits::default().messages_per_second)]
+    messages_per_second: u32,
+    /// Messages one connection may send at once above the sustained rate.
+    #[arg(long, env = "SAMPLAN_MESSAGE_BURST", default_value_t = Limits::default().message_burst)]
+    message_burst: u32,
+    /// Open connections from one IP address (raise it behind a reverse proxy).
+    #[arg(long, env = "SAMPLAN_CONNECTIONS_PER_ADDRESS", default_value_t = Limits::default().connections_per_address)]
+    connections_per_address: usize,
+}
+
+impl From<LimitArgs> for Limits {
+    fn from(args: LimitArgs) -> Limits {
+        Limits {
+            max_message_bytes: args.max_message_bytes,
+            max_document_bytes: args.max_document_bytes,
+            messages_per_second: args.messages_per_second,
+            message_burst: args.message_burst,
+            connections_per_address: args.connections_per_address,
+        }
+    }
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
@@ -64,7 +95,7 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     match Cli::parse().command {
-        Command::Serve { listen, data_dir, static_dir, max_message_bytes, idle_document_secs } => {
+        Command::Serve { listen, data_dir, static_dir, limits, idle_document_secs } => {
             let listener = tokio::net::TcpListener::bind(listen)
                 .await
                 .with_context(|| format!("kan inte lyssna på {listen}"))?;
@@ -72,7 +103,7 @@ async fn main() -> anyhow::Result<()> {
             let config = Config {
                 data_dir,
                 static_dir,
-                limits: Limits { max_message_bytes },
+                limits: limits.into(),
                 idle_document_timeout: Duration::from_secs(idle_document_secs),
             };
             let shutdown = CancellationToken::new();

@@ -30,6 +30,9 @@ pub struct Metrics {
     persist_micros: AtomicU64,
     persist_failures: AtomicU64,
     disconnected_slow: AtomicU64,
+    refused_connections: AtomicU64,
+    rate_limited: AtomicU64,
+    refused_documents: AtomicU64,
 }
 
 fn kind_index(kind: &str) -> usize {
@@ -87,6 +90,21 @@ impl Metrics {
         self.disconnected_slow.fetch_add(1, Relaxed);
     }
 
+    /// A connection was refused: too many from one address.
+    pub fn refused_connection(&self) {
+        self.refused_connections.fetch_add(1, Relaxed);
+    }
+
+    /// A peer was cut off for sending too many messages.
+    pub fn rate_limited(&self) {
+        self.rate_limited.fetch_add(1, Relaxed);
+    }
+
+    /// Changes were refused because the document would grow past its limit.
+    pub fn document_too_large(&self) {
+        self.refused_documents.fetch_add(1, Relaxed);
+    }
+
     /// The Prometheus text exposition; `documents_loaded` is read by the caller.
     pub fn render(&self, documents_loaded: usize) -> String {
         let mut out = String::with_capacity(2048);
@@ -122,6 +140,21 @@ impl Metrics {
             "samplan_slow_peers_disconnected_total",
             "Peers cut off because their queue was full.",
             self.disconnected_slow.load(Relaxed),
+        );
+        counter(
+            "samplan_connections_refused_total",
+            "Connections refused: too many from one address.",
+            self.refused_connections.load(Relaxed),
+        );
+        counter(
+            "samplan_rate_limited_total",
+            "Peers cut off for sending too many messages per second.",
+            self.rate_limited.load(Relaxed),
+        );
+        counter(
+            "samplan_document_limit_refusals_total",
+            "Changes refused because a document would grow past its size limit.",
+            self.refused_documents.load(Relaxed),
         );
         for (name, help, values) in [
             ("samplan_messages_received_total", "Protocol messages received, by type.", &self.received),

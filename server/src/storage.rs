@@ -102,6 +102,8 @@ pub struct Loaded {
     pub incremental_chunks: i64,
     /// Chunks that could not be read; logged and skipped (never deleted).
     pub unreadable_chunks: usize,
+    /// The bytes of every stored chunk together.
+    pub stored_bytes: u64,
 }
 
 impl Store {
@@ -154,9 +156,11 @@ impl Store {
         let mut doc = Automerge::new();
         let mut incremental_chunks = 0;
         let mut unreadable_chunks = 0;
+        let mut stored_bytes = 0;
         for row in rows {
             let kind: String = row.try_get("kind")?;
             let bytes: Vec<u8> = row.try_get("bytes")?;
+            stored_bytes += bytes.len() as u64;
             if kind == "incremental" {
                 incremental_chunks += 1;
             }
@@ -165,7 +169,7 @@ impl Store {
                 tracing::error!(document = %id, %error, "skipping an unreadable stored chunk");
             }
         }
-        Ok(Loaded { doc, incremental_chunks, unreadable_chunks })
+        Ok(Loaded { doc, incremental_chunks, unreadable_chunks, stored_bytes })
     }
 
     /// Append an incremental chunk; returns once it is committed to disk.

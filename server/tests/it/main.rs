@@ -4,6 +4,7 @@
 mod backup;
 mod ephemeral;
 mod harness;
+mod limits;
 mod metrics;
 mod protocol;
 mod sync;

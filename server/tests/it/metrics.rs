@@ -6,7 +6,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::harness::*;
 
-async fn get(server: &TestServer, path: &str) -> String {
+pub async fn get(server: &TestServer, path: &str) -> String {
     let mut stream = tokio::net::TcpStream::connect(server.addr).await.expect("connect");
     let request = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
     stream.write_all(request.as_bytes()).await.expect("write");
@@ -15,7 +15,7 @@ async fn get(server: &TestServer, path: &str) -> String {
     response
 }
 
-fn value(metrics: &str, series: &str) -> f64 {
+pub fn value(metrics: &str, series: &str) -> f64 {
     metrics
         .lines()
         .find_map(|line| line.strip_prefix(series).and_then(|rest| rest.trim().parse().ok()))

@@ -53,7 +53,9 @@ async fn an_unsupported_version_gets_an_error_and_a_closed_socket() {
 #[tokio::test]
 async fn malformed_and_oversized_frames_get_an_error_and_others_keep_working() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let server = TestServer::start_with(dir.path(), Limits { max_message_bytes: 64 * 1024 }).await;
+    let server =
+        TestServer::start_with(dir.path(), Limits { max_message_bytes: 64 * 1024, ..Limits::default() })
+            .await;
     let id = DocumentId::random();
     let mut anna =
         Client::connect(&server, "anna", id, shared::plan::new_plan_document("Plan").expect("plan")).await;

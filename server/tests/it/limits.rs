@@ -1,0 +1,229 @@
+//! Limits: a peer that floods, one that never reads, too many connections
+//! from one address, a plan that would grow too large, a client that
+//! reconnects a thousand times. Each gets a clear answer and the server
+//! goes on serving everyone else with nothing lost.
+
+use std::time::Duration;
+
+use automerge::AutoCommit;
+use serde_bytes::ByteBuf;
+use server::storage::Store;
+use server::Limits;
+use shared::plan::{new_plan_document, read_text, set_text, PlanText};
+use shared::{DocumentId, Message};
+
+use crate::harness::*;
+use crate::metrics::{get, value};
+
+fn presence(id: DocumentId, sender: &str, count: u64, bytes: usize) -> Message {
+    Message::Ephemeral {
+        document_id: id,
+        sender_id: sender.into(),
+        target_id: "server".into(),
+        count,
+        session_id: format!("{sender}-flik"),
+        data: ByteBuf::from(vec![0x40; bytes]),
+    }
+}
+
+/// The plan is still there and a fresh peer can still edit it.
+async fn still_serving(server: &TestServer, id: DocumentId, text: &str) {
+    let mut check = Client::connect(server, "kontroll", id, AutoCommit::new()).await;
+    check.until("the plan", |c| !shared::plan::is_empty(&c.doc)).await;
+    set_text(&mut check.doc, PlanText::MainGoal, text).expect("edit");
+    check.push().await;
+    check.until_synced().await;
+}
+
+#[tokio::test]
+async fn a_peer_that_floods_is_told_and_cut_off_and_others_go_on() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let limits = Limits { messages_per_second: 50, message_burst: 100, ..Limits::default() };
+    let server = TestServer::start_with(dir.path(), limits).await;
+    let id = DocumentId::random();
+    let mut anna = Client::connect(&server, "anna", id, new_plan_document("Plan").expect("plan")).await;
+    anna.until_synced().await;
+
+    let mut flood = raw_socket(&server).await;
+    send(
+        &mut flood,
+        &Message::Join { sender_id: "flod".into(), supported_protocol_versions: None, peer_metadata: None },
+    )
+    .await;
+    assert!(matches!(next_message(&mut flood).await, Some(Message::Peer { .. })));
+    for count in 1..=500 {
+        if futures::SinkExt::send(
+            &mut flood,
+            tokio_tungstenite::tungstenite::Message::Binary(presence(id, "flod", count, 8).encode().into()),
+        )
+        .await
+        .is_err()
+        {
+            break;
+        }
+    }
+    let mut told = None;
+    while let Some(message) = next_message(&mut flood).await {
+        if let Message::Error { message, .. } = message {
+            told = Some(message);
+        }
+    }
+    assert_eq!(told.as_deref(), Some("För många meddelanden på kort tid. Anslut igen om en stund."));
+
+    set_text(&mut anna.doc, PlanText::MainGoal, "Anna skriver vidare").expect("edit");
+    anna.push().await;
+    anna.until_synced().await;
+    still_serving(&server, id, "Efter floden").await;
+    assert_eq!(value(&get(&server, "/metrics").await, "samplan_rate_limited_total "), 1.0);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_peer_that_never_reads_is_disconnected_without_stalling_the_plan() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let limits = Limits { messages_per_second: 100_000, message_burst: 100_000, ..Limits::default() };
+    let server = TestServer::start_with(dir.path(), limits).await;
+    let id = DocumentId::random();
+    let mut anna = Client::connect(&server, "anna", id, new_plan_document("Plan").expect("plan")).await;
+    anna.until_synced().await;
+    // Sover joins the plan and then never reads another frame.
+    let sleeper = Client::connect(&server, "sover", id, AutoCommit::new()).await;
+
+    // Anna sends presence updates of 16 KB: they pile up for the sleeper.
+    for count in 1..=4000 {
+        send(&mut anna.socket, &presence(id, "anna", count, 16 * 1024)).await;
+        if count % 500 == 0 {
+            let metrics = get(&server, "/metrics").await;
+            if value(&metrics, "samplan_slow_peers_disconnected_total ") >= 1.0 {
+                break;
+            }
+        }
+    }
+    let metrics = get(&server, "/metrics").await;
+    assert_eq!(value(&metrics, "samplan_slow_peers_disconnected_total "), 1.0, "the sleeper is cut off");
+
+    // The plan was never held up: Anna's edit is stored and reaches a new peer.
+    set_text(&mut anna.doc, PlanText::MainGoal, "Inte blockerad").expect("edit");
+    anna.push().await;
+    anna.until_synced().await;
+    let mut bo = Client::connect(&server, "bo", id, AutoCommit::new()).await;
+    bo.until("bo to get anna's edit", |c| {
+        read_text(&c.doc, PlanText::MainGoal).is_ok_and(|t| t == "Inte blockerad")
+    })
+    .await;
+    drop(sleeper);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn too_many_connections_from_one_address_get_429_and_a_freed_slot_is_reusable() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let limits = Limits { connections_per_address: 3, ..Limits::default() };
+    let server = TestServer::start_with(dir.path(), limits).await;
+    let mut open = Vec::new();
+    for _ in 0..3 {
+        open.push(raw_socket(&server).await);
+    }
+    match tokio_tungstenite::connect_async(server.ws_url()).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            assert_eq!(response.status(), 429);
+            let body = String::from_utf8_lossy(response.body().as_deref().unwrap_or_default()).to_string();
+            assert!(body.contains("För många anslutningar"), "{body}");
+        }
+        Err(other) => panic!("expected HTTP 429, got {other}"),
+        Ok(_) => panic!("a fourth connection from the same address was accepted"),
+    }
+    drop(open.pop());
+    let mut reopened = None;
+    for _ in 0..50 {
+        if let Ok((socket, _)) = tokio_tungstenite::connect_async(server.ws_url()).await {
+            reopened = Some(socket);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(reopened.is_some(), "a closed connection frees its slot");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_change_that_makes_the_plan_too_large_is_refused_and_nothing_else_is_lost() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let limits = Limits { max_document_bytes: 40_000, ..Limits::default() };
+    let server = TestServer::start_with(dir.path(), limits).await;
+    let id = DocumentId::random();
+    let mut anna = Client::connect(&server, "anna", id, new_plan_document("Plan").expect("plan")).await;
+    set_text(&mut anna.doc, PlanText::MainGoal, "Rimligt mål").expect("edit");
+    anna.push().await;
+    anna.until_synced().await;
+
+    // Mallory pastes 100 KB of text that does not compress.
+    let mut mallory = Client::connect(&server, "mallory", id, AutoCommit::new()).await;
+    mallory.until("the plan", |c| !shared::plan::is_empty(&c.doc)).await;
+    let mut seed: u32 = 7;
+    let noise: String = (0..100_000)
+        .map(|_| {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            char::from(b'a' + (seed >> 16) as u8 % 26)
+        })
+        .collect();
+    set_text(&mut mallory.doc, PlanText::Title, &noise).expect("edit");
+    mallory.push().await;
+    let mut told = None;
+    while let Some(message) = next_message(&mut mallory.socket).await {
+        if let Message::Error { message, .. } = message {
+            told = Some(message);
+        }
+    }
+    assert_eq!(told.as_deref(), Some("Planen blir för stor för servern. Ändringen sparades inte."));
+
+    // Anna keeps working; the stored plan has her text and not the paste.
+    set_text(&mut anna.doc, PlanText::MainGoal, "Rimligt mål, fortsatt").expect("edit");
+    anna.push().await;
+    anna.until_synced().await;
+    let stored = Store::open(dir.path()).await.expect("store").load(&id).await.expect("load");
+    let stored = AutoCommit::load(&stored.doc.save()).expect("load");
+    assert_eq!(read_text(&stored, PlanText::Title).expect("title"), "Plan");
+    assert_eq!(read_text(&stored, PlanText::MainGoal).expect("goal"), "Rimligt mål, fortsatt");
+    assert_eq!(value(&get(&server, "/metrics").await, "samplan_document_limit_refusals_total "), 1.0);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_client_that_reconnects_a_thousand_times_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = TestServer::start(dir.path()).await;
+    let id = DocumentId::random();
+    let mut anna = Client::connect(&server, "anna", id, new_plan_document("Plan").expect("plan")).await;
+    anna.until_synced().await;
+    for round in 0..1000 {
+        let mut socket = raw_socket(&server).await;
+        send(
+            &mut socket,
+            &Message::Join {
+                sender_id: format!("studs-{round}"),
+                supported_protocol_versions: None,
+                peer_metadata: None,
+            },
+        )
+        .await;
+        assert!(matches!(next_message(&mut socket).await, Some(Message::Peer { .. })), "round {round}");
+        // Half of them leave politely, half just drop the socket.
+        if round % 2 == 0 {
+            send(&mut socket, &Message::Leave { sender_id: format!("studs-{round}") }).await;
+        }
+    }
+    still_serving(&server, id, "Efter tusen återanslutningar").await;
+    // Every one of those sockets is closed again.
+    let mut connections = f64::MAX;
+    for _ in 0..100 {
+        connections = value(&get(&server, "/metrics").await, "samplan_connections ");
+        if connections <= 1.0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(connections, 1.0, "only anna is still connected");
+    assert!(value(&get(&server, "/metrics").await, "samplan_connections_total ") >= 1002.0);
+    server.stop().await;
+}
