@@ -2,6 +2,7 @@
 //! and clients that speak the protocol with `shared::sync_client`.
 
 mod backup;
+mod crash;
 mod ephemeral;
 mod harness;
 mod limits;

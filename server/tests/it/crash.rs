@@ -1,0 +1,212 @@
+//! The durability invariant under `kill -9`: writers edit plans as fast as
+//! they can while the server process is killed at random moments, 20 times.
+//! After every kill, every change that any writer saw acknowledged (the
+//! heads in a sync message from the server) must be in the SQLite file.
+//! At the end the writers reconnect and everything they wrote is there.
+
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use automerge::transaction::Transactable;
+use automerge::{AutoCommit, ChangeHash, ReadDoc, ROOT};
+use futures::{SinkExt, StreamExt};
+use server::storage::Store;
+use shared::sync_client::{Received, SyncClient};
+use shared::{DocumentId, Message};
+use tokio_tungstenite::tungstenite::Message as Frame;
+
+const CYCLES: usize = 20;
+const DOCUMENTS: usize = 3;
+const WRITERS_PER_DOCUMENT: usize = 2;
+
+/// A small deterministic random source; the seed is printed so a failure can be replayed.
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % n
+    }
+}
+
+fn spawn_server(data_dir: &Path) -> (Child, SocketAddr) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_samplan-server"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--messages-per-second", "100000"])
+        .args(["--message-burst", "100000", "--static-dir"])
+        .arg(data_dir.join("no-app"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start samplan-server");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).expect("read the address");
+    let address = line
+        .trim()
+        .strip_prefix("Samplan körs på http://")
+        .and_then(|rest| rest.strip_suffix('/'))
+        .unwrap_or_else(|| panic!("unexpected first line: {line}"))
+        .parse()
+        .expect("address");
+    (child, address)
+}
+
+/// One writer: its own copy of a plan document, kept across server restarts.
+struct Writer {
+    name: String,
+    id: DocumentId,
+    doc: AutoCommit,
+    written: u64,
+    /// Heads the server announced in its sync messages: acknowledged.
+    acknowledged: Arc<Mutex<HashSet<ChangeHash>>>,
+}
+
+impl Writer {
+    /// Write and sync until the socket dies (or `stop_after` passes).
+    async fn run(&mut self, address: SocketAddr, stop_after: Option<Duration>) {
+        let Ok((mut socket, _)) = tokio_tungstenite::connect_async(format!("ws://{address}/sync")).await
+        else {
+            return;
+        };
+        let mut sync = SyncClient::new(format!("{}-{}", self.name, self.written));
+        sync.open(self.id);
+        if socket.send(Frame::Binary(sync.join().encode().into())).await.is_err() {
+            return;
+        }
+        let started = tokio::time::Instant::now();
+        let mut connected = false;
+        loop {
+            if stop_after.is_some_and(|limit| started.elapsed() > limit) {
+                return;
+            }
+            if connected && stop_after.is_none() {
+                self.written += 1;
+                self.doc.put(ROOT, format!("{}-{}", self.name, self.written), self.written).expect("put");
+            }
+            if connected {
+                if let Some(message) = sync.generate(self.id, &mut self.doc) {
+                    if socket.send(Frame::Binary(message.encode().into())).await.is_err() {
+                        return;
+                    }
+                }
+            }
+            let frame = match tokio::time::timeout(Duration::from_millis(3), socket.next()).await {
+                Err(_) => continue,
+                Ok(None) | Ok(Some(Err(_))) => return,
+                Ok(Some(Ok(frame))) => frame,
+            };
+            let Frame::Binary(bytes) = frame else { continue };
+            let Ok(message) = Message::decode(&bytes) else { return };
+            match sync.receive(message) {
+                Ok(Received::Connected) => connected = true,
+                Ok(Received::Sync(id, data)) => {
+                    let heads = automerge::sync::Message::decode(&data).expect("sync message").heads;
+                    self.acknowledged.lock().expect("lock").extend(heads);
+                    sync.apply_sync(id, &data, &mut self.doc).expect("apply");
+                }
+                Ok(Received::ServerError(error)) => panic!("server error: {error}"),
+                _ => {}
+            }
+        }
+    }
+}
+
+async fn stored_hashes_missing(
+    data_dir: &Path,
+    ids: &[DocumentId],
+    acknowledged: &HashSet<ChangeHash>,
+) -> usize {
+    let store = Store::open(data_dir).await.expect("open the killed server's database");
+    let mut found = HashSet::new();
+    for id in ids {
+        let loaded = store.load(id).await.expect("load");
+        assert_eq!(loaded.unreadable_chunks, 0, "no stored chunk is damaged");
+        for hash in acknowledged {
+            if loaded.doc.get_change_by_hash(hash).is_some() {
+                found.insert(*hash);
+            }
+        }
+    }
+    store.close().await;
+    acknowledged.len() - found.len()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_acknowledged_change_is_lost_when_the_server_is_killed_20_times() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(1);
+    println!("seed {seed}");
+    let mut random = Lcg(seed);
+    let acknowledged = Arc::new(Mutex::new(HashSet::new()));
+    let ids: Vec<DocumentId> = (0..DOCUMENTS).map(|_| DocumentId::random()).collect();
+    let mut writers: Vec<Writer> = (0..DOCUMENTS * WRITERS_PER_DOCUMENT)
+        .map(|n| Writer {
+            name: format!("skribent{n}"),
+            id: ids[n % DOCUMENTS],
+            doc: AutoCommit::new(),
+            written: 0,
+            acknowledged: acknowledged.clone(),
+        })
+        .collect();
+
+    for cycle in 0..CYCLES {
+        let (mut server, address) = spawn_server(dir.path());
+        let kill_after = Duration::from_millis(50 + random.below(400));
+        let tasks: Vec<_> = writers
+            .drain(..)
+            .map(|mut writer| {
+                tokio::spawn(async move {
+                    writer.run(address, None).await;
+                    writer
+                })
+            })
+            .collect();
+        tokio::time::sleep(kill_after).await;
+        server.kill().expect("kill -9");
+        server.wait().expect("reap");
+        for task in tasks {
+            writers.push(task.await.expect("writer"));
+        }
+        let seen = acknowledged.lock().expect("lock").clone();
+        let missing = stored_hashes_missing(dir.path(), &ids, &seen).await;
+        println!(
+            "cycle {cycle}: killed after {kill_after:?}; {} acknowledged heads, {missing} missing",
+            seen.len()
+        );
+        assert_eq!(missing, 0, "cycle {cycle} (seed {seed}): acknowledged changes are gone");
+    }
+
+    // Everyone reconnects once more and syncs; then every change anyone
+    // wrote is on the server, and the writers of a plan agree.
+    let (mut server, address) = spawn_server(dir.path());
+    for writer in &mut writers {
+        writer.run(address, Some(Duration::from_millis(300))).await;
+    }
+    for writer in &mut writers {
+        writer.run(address, Some(Duration::from_millis(300))).await;
+    }
+    server.kill().expect("stop");
+    server.wait().expect("reap");
+    let store = Store::open(dir.path()).await.expect("store");
+    let total: u64 = writers.iter().map(|w| w.written).sum();
+    assert!(total > 100, "the writers wrote something ({total} changes)");
+    for writer in &writers {
+        let stored = store.load(&writer.id).await.expect("load").doc;
+        for n in 1..=writer.written {
+            let key = format!("{}-{n}", writer.name);
+            assert!(stored.get(ROOT, &key).expect("read").is_some(), "{key} is on the server");
+        }
+    }
+    println!("{total} changes written over {CYCLES} kills; none lost");
+}
