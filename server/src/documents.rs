@@ -14,8 +14,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use automerge::sync::{self, SyncDoc};
-use automerge::{Automerge, ChangeHash};
+use automerge::{Automerge, ChangeHash, ReadDoc};
 use serde_bytes::ByteBuf;
+use shared::sync_client::nothing_to_send;
 use shared::{DocumentId, Message, PeerId};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -151,6 +152,8 @@ impl DocumentRegistry {
             persisted: Vec::new(),
             incremental_chunks: 0,
             stored_bytes: 0,
+            unsaved: Vec::new(),
+            unsaved_complete: true,
             compactable: true,
             peers: HashMap::new(),
             ephemeral_seen: HashMap::new(),
@@ -193,6 +196,13 @@ struct DocumentTask {
     /// Bytes stored for this document, at most (compaction only shrinks it);
     /// recomputed exactly before anything is refused for size.
     stored_bytes: u64,
+    /// The change chunks received since the last persist, as they came in
+    /// the sync messages: writing them is what `save_after` would compute,
+    /// without walking the change graph.
+    unsaved: Vec<u8>,
+    /// False when something was applied that `unsaved` may not hold (a
+    /// message that failed halfway); then persist falls back to `save_after`.
+    unsaved_complete: bool,
     /// False when some stored chunk could not be read: keep every chunk.
     compactable: bool,
     peers: HashMap<PeerId, PeerSync>,
@@ -200,6 +210,10 @@ struct DocumentTask {
     /// messages are not forwarded (automerge-repo's deduplication rule).
     ephemeral_seen: HashMap<String, u64>,
 }
+
+/// Unsaved chunks that did not change the heads are dropped beyond this size
+/// (then the next persist falls back to `save_after`).
+const UNSAVED_LIMIT: usize = 16 * 1024 * 1024;
 
 /// At most this many ephemeral sessions are remembered per document.
 const MAX_EPHEMERAL_SESSIONS: usize = 4096;
@@ -256,6 +270,8 @@ impl DocumentTask {
                 self.persisted = self.doc.get_heads();
                 self.incremental_chunks = loaded.incremental_chunks;
                 self.stored_bytes = loaded.stored_bytes;
+                self.unsaved.clear();
+                self.unsaved_complete = true;
                 self.compactable = loaded.unreadable_chunks == 0;
                 true
             }
@@ -297,9 +313,19 @@ impl DocumentTask {
                         *entry = PeerSync { handle: peer.clone(), state: sync::State::new() };
                     }
                     let before = self.doc.get_heads();
+                    let unsaved = &mut self.unsaved;
                     let result = sync::Message::decode(&data).map_err(|e| e.to_string()).and_then(|m| {
-                        self.doc.receive_sync_message(&mut entry.state, m).map_err(|e| e.to_string())
+                        let mark = unsaved.len();
+                        m.changes.iter().for_each(|chunk| unsaved.extend_from_slice(chunk));
+                        self.doc.receive_sync_message(&mut entry.state, m).map_err(|e| {
+                            unsaved.truncate(mark);
+                            e.to_string()
+                        })
                     });
+                    if result.is_err() {
+                        // Some of its changes may have been applied before the error.
+                        self.unsaved_complete = false;
+                    }
                     if result.is_ok() && self.doc.get_heads() != before {
                         pending_bytes += data.len() as u64;
                         if !self.within_size_limit(pending_bytes) {
@@ -340,7 +366,11 @@ impl DocumentTask {
         if !self.persist().await {
             return false;
         }
+        let heads = self.doc.get_heads();
         for (peer_id, peer) in &mut self.peers {
+            if nothing_to_send(&peer.state, &heads) {
+                continue;
+            }
             if let Some(message) = self.doc.generate_sync_message(&mut peer.state) {
                 peer.handle.send(Message::Sync {
                     document_id: self.id,
@@ -371,9 +401,23 @@ impl DocumentTask {
     async fn persist(&mut self) -> bool {
         let heads = self.doc.get_heads();
         if heads == self.persisted {
+            // Only repeats, or changes still waiting for their dependencies:
+            // keep the latter for when they apply, drop the former.
+            if self.doc.get_missing_deps(&[]).is_empty() {
+                self.unsaved.clear();
+            } else if self.unsaved.len() > UNSAVED_LIMIT {
+                self.unsaved.clear();
+                self.unsaved_complete = false;
+            }
             return true;
         }
-        let chunk = self.doc.save_after(&self.persisted);
+        let chunk = if self.unsaved_complete && !self.unsaved.is_empty() {
+            std::mem::take(&mut self.unsaved)
+        } else {
+            self.unsaved.clear();
+            self.doc.save_after(&self.persisted)
+        };
+        self.unsaved_complete = true;
         let bytes = chunk.len();
         let started = std::time::Instant::now();
         match self.store.append(&self.id, chunk).await {

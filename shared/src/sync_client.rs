@@ -139,6 +139,9 @@ impl SyncClient {
     pub fn generate(&mut self, document_id: DocumentId, doc: &mut AutoCommit) -> Option<Message> {
         let server = self.server.clone()?;
         let sync = self.documents.get_mut(&document_id)?;
+        if nothing_to_send(&sync.state, &doc.get_heads()) {
+            return None;
+        }
         let message = doc.sync().generate_sync_message(&mut sync.state)?;
         let data = ByteBuf::from(message.encode());
         let sender_id = self.peer_id.clone();
@@ -205,6 +208,21 @@ impl SyncClient {
         }
         Ok(changed)
     }
+}
+
+/// Whether `generate_sync_message` is certain to return `None` for this
+/// state with our document at `heads`: we have answered before, our heads
+/// have not moved since, and either our last message is still unanswered
+/// or the peer has told us it has exactly our heads and needs nothing.
+///
+/// Automerge builds a Bloom filter over recent changes before it reaches
+/// that conclusion; asking first saves that work for every acknowledgement,
+/// which is most of the messages while people type.
+pub fn nothing_to_send(state: &sync::State, heads: &[automerge::ChangeHash]) -> bool {
+    let unchanged = state.have_responded && state.last_sent_heads == heads;
+    let they_have_ours = state.their_heads.as_deref() == Some(heads)
+        && state.their_need.as_ref().is_none_or(|need| need.is_empty());
+    unchanged && (state.in_flight || they_have_ours)
 }
 
 #[cfg(test)]

@@ -1,0 +1,222 @@
+//! `loadgen`: measures samplan-server the way a region would load it.
+//!
+//! - `typing`: plans of three people typing six characters per second each
+//!   (automerge-repo issue 207), ramped until p99 passes 25 ms.
+//! - `idle`: 10,000 connections that joined and wait.
+//! - `documents`: 100,000 distinct documents, each opened once.
+//! - `all`: everything above, against samplan-server and, for typing, the
+//!   reference JS sync server in the same run; prints the ratio and writes
+//!   the figures for `scripts/load-check.sh`.
+//!
+//! The load generator runs on the same machine as the server; its own CPU
+//! use is part of every figure.
+
+mod capacity;
+mod peer;
+mod target;
+mod typing;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::target::{Kind, Target};
+use crate::typing::Stage;
+
+#[derive(Parser)]
+#[command(name = "loadgen", about = "Load generator for samplan-server (and the reference sync server).")]
+struct Cli {
+    /// The samplan-server binary to start (build it with --release).
+    #[arg(long, default_value = "target/release/samplan-server")]
+    samplan_bin: PathBuf,
+    /// The reference server's directory (server.mjs and its node_modules).
+    #[arg(long, default_value = "loadgen/reference")]
+    reference_dir: PathBuf,
+    /// The p99 latency a sustained load must keep, in milliseconds.
+    #[arg(long, default_value_t = 25.0)]
+    p99_limit_ms: f64,
+    /// The p99 latency at which a server counts as broken down and the ramp ends.
+    #[arg(long, default_value_t = 1000.0)]
+    breakdown_ms: f64,
+    /// Seconds to measure each stage (after 2 s of warm-up).
+    #[arg(long, default_value_t = 8)]
+    window_secs: u64,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Which {
+    Samplan,
+    Reference,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Ramp the typing load on one server.
+    Typing {
+        #[arg(long, value_enum, default_value = "samplan")]
+        target: Which,
+        /// Plans per stage, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        stages: Option<Vec<usize>>,
+        /// Use a server that is already running at this WebSocket URL instead of starting one.
+        #[arg(long)]
+        url: Option<String>,
+    },
+    /// Hold idle connections and report the server's memory.
+    Idle {
+        #[arg(long, default_value_t = 10_000)]
+        connections: usize,
+    },
+    /// Open many distinct documents once each and report the server's memory.
+    Documents {
+        #[arg(long, default_value_t = 100_000)]
+        count: usize,
+    },
+    /// Everything, both servers, figures to a file.
+    All {
+        /// Where to write the figures (`name value` per line).
+        #[arg(long, default_value = "target/load-figures.txt")]
+        figures: PathBuf,
+    },
+}
+
+const SAMPLAN_STAGES: &[usize] = &[25, 50, 100, 150, 200, 300, 400, 500, 650, 800, 1000];
+const REFERENCE_STAGES: &[usize] = &[1, 2, 3, 5, 8, 12, 18, 25, 35, 50, 75, 100, 150, 200];
+/// Documents stay in memory this long without peers (samplan-server's flag).
+const IDLE_DOCUMENT_SECS: u64 = 2;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let samplan = Kind::Samplan(cli.samplan_bin.clone());
+    let reference = Kind::Reference(cli.reference_dir.clone());
+    let window = Duration::from_secs(cli.window_secs);
+    match &cli.command {
+        Command::Typing { target, stages, url } => {
+            let (kind, default) = match target {
+                Which::Samplan => (&samplan, SAMPLAN_STAGES),
+                Which::Reference => (&reference, REFERENCE_STAGES),
+            };
+            let stages = stages.as_deref().unwrap_or(default);
+            match url {
+                Some(url) => {
+                    typing::ramp(url, stages, Duration::from_secs(2), window, cli.breakdown_ms).await?;
+                }
+                None => {
+                    typing_ramp(kind, stages, window, cli.p99_limit_ms, cli.breakdown_ms).await?;
+                }
+            }
+        }
+        Command::Idle { connections } => {
+            idle(&samplan, *connections).await?;
+        }
+        Command::Documents { count } => {
+            documents(&samplan, *count).await?;
+        }
+        Command::All { figures } => {
+            let mut out = Vec::new();
+            let (limit, breakdown) = (cli.p99_limit_ms, cli.breakdown_ms);
+            let ours = typing_ramp(&samplan, SAMPLAN_STAGES, window, limit, breakdown).await?;
+            let theirs = typing_ramp(&reference, REFERENCE_STAGES, window, limit, breakdown).await?;
+            let our_max = max_sustained(&ours, limit);
+            let their_max = max_sustained(&theirs, limit);
+            // A reference that misses the bar already at one plan counts as one plan,
+            // so the ratio is never flattering.
+            let ratio = our_max as f64 / their_max.max(1) as f64;
+            println!(
+                "maximum sustained load (p99 <= {limit} ms): samplan-server {our_max} plans, reference {their_max} plans; ratio {ratio:.1}x"
+            );
+            let our_last = max_sustained(&ours, breakdown);
+            let their_last = max_sustained(&theirs, breakdown);
+            let ratio_breakdown = our_last as f64 / their_last.max(1) as f64;
+            println!(
+                "largest load before breakdown (p99 <= {breakdown} ms): samplan-server {our_last} plans, reference {their_last} plans; ratio {ratio_breakdown:.1}x"
+            );
+            out.push(format!("typing_before_breakdown_plans {our_last}"));
+            out.push(format!("reference_before_breakdown_plans {their_last}"));
+            out.push(format!("typing_ratio_before_breakdown {ratio_breakdown:.2}"));
+            if let Some(first) = theirs.first() {
+                out.push(format!("reference_{}_plans_p50_ms {:.3}", first.plans, first.p50_ms));
+                out.push(format!("reference_{}_plans_p99_ms {:.3}", first.plans, first.p99_ms));
+            }
+            if let Some(at_100) = ours.iter().find(|s| s.plans == 100) {
+                out.push(format!("typing_100_plans_p50_ms {:.3}", at_100.p50_ms));
+                out.push(format!("typing_100_plans_p99_ms {:.3}", at_100.p99_ms));
+                out.push(format!("typing_100_plans_max_ms {:.3}", at_100.max_ms));
+                out.push(format!("typing_100_plans_edits_per_second {:.0}", at_100.edits_per_second));
+            }
+            out.push(format!("typing_max_sustained_plans {our_max}"));
+            out.push(format!("reference_max_sustained_plans {their_max}"));
+            out.push(format!("typing_ratio_to_reference {ratio:.2}"));
+            let idle = idle(&samplan, 10_000).await?;
+            out.push(format!("idle_connections {}", idle.connections));
+            out.push(format!("idle_10000_rss_mb {:.1}", idle.rss_mb));
+            let docs = documents(&samplan, 100_000).await?;
+            let first = docs.checkpoints.first().map(|c| c.1).unwrap_or(0.0);
+            let last = docs.checkpoints.last().map(|c| c.1).unwrap_or(0.0);
+            out.push(format!("documents_rss_first_checkpoint_mb {first:.1}"));
+            out.push(format!("documents_rss_last_checkpoint_mb {last:.1}"));
+            out.push(format!("documents_rss_after_eviction_mb {:.1}", docs.rss_after_eviction_mb));
+            // Growth from the third checkpoint (steady state: documents are
+            // evicted as fast as new ones come) to the last one.
+            if let (Some(steady), Some(end)) = (docs.checkpoints.get(2), docs.checkpoints.last()) {
+                let growth = (end.1 - steady.1) / steady.1 * 100.0;
+                out.push(format!("documents_rss_growth_after_{}_pct {growth:.1}", steady.0 / 1000 * 1000));
+                out.push(format!("documents_rss_growth_pct {growth:.1}"));
+            }
+            out.push(format!("documents_per_second {:.0}", docs.documents_per_second));
+            if let Some(dir) = figures.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            std::fs::write(figures, out.join("\n") + "\n")?;
+            println!("figures written to {}", figures.display());
+        }
+    }
+    Ok(())
+}
+
+async fn typing_ramp(
+    kind: &Kind,
+    stages: &[usize],
+    window: Duration,
+    limit: f64,
+    breakdown: f64,
+) -> anyhow::Result<Vec<Stage>> {
+    println!("typing, {}: 3 participants per plan, 6 keystrokes/s each", kind.name());
+    let target = Target::start(kind, 60)?;
+    let results = typing::ramp(&target.url(), stages, Duration::from_secs(2), window, breakdown).await?;
+    println!("  maximum sustained: {} plans (p99 <= {limit} ms)", max_sustained(&results, limit));
+    Ok(results)
+}
+
+/// The largest stage within the limit.
+fn max_sustained(stages: &[Stage], limit: f64) -> usize {
+    stages.iter().filter(|s| s.p99_ms <= limit && s.failures == 0).map(|s| s.plans).max().unwrap_or(0)
+}
+
+async fn idle(kind: &Kind, connections: usize) -> anyhow::Result<capacity::IdleReport> {
+    println!("idle connections, {}:", kind.name());
+    let target = Target::start(kind, IDLE_DOCUMENT_SECS)?;
+    let report = capacity::idle_connections(&target, connections).await?;
+    println!(
+        "  {} connections: RSS {:.1} MB (before {:.1} MB, {:.1} KB per connection)",
+        report.connections,
+        report.rss_mb,
+        report.rss_before_mb,
+        (report.rss_mb - report.rss_before_mb) * 1024.0 / report.connections.max(1) as f64
+    );
+    Ok(report)
+}
+
+async fn documents(kind: &Kind, count: usize) -> anyhow::Result<capacity::DocumentsReport> {
+    println!("distinct documents opened once, {}:", kind.name());
+    let target = Target::start(kind, IDLE_DOCUMENT_SECS)?;
+    let report =
+        capacity::many_documents(&target, count, count / 10, Duration::from_secs(IDLE_DOCUMENT_SECS + 3))
+            .await?;
+    println!("  {:.0} documents/s", report.documents_per_second);
+    Ok(report)
+}

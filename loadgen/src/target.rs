@@ -1,0 +1,113 @@
+//! The server under test as a child process: `samplan-server` or the
+//! reference JS sync server, started fresh on a free port with its own data
+//! directory, and its resident memory read from `/proc`.
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use anyhow::{anyhow, Context};
+
+/// Which server.
+#[derive(Debug, Clone)]
+pub enum Kind {
+    /// `samplan-server serve`, the binary at this path.
+    Samplan(PathBuf),
+    /// `node server.mjs` in this directory (with its node_modules).
+    Reference(PathBuf),
+}
+
+impl Kind {
+    /// A short name for reports.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Kind::Samplan(_) => "samplan-server",
+            Kind::Reference(_) => "reference (automerge-repo 2.5.6, Node)",
+        }
+    }
+}
+
+/// A running server; killed when dropped.
+pub struct Target {
+    child: Child,
+    /// Where it listens.
+    pub address: SocketAddr,
+    _data: tempfile::TempDir,
+}
+
+impl Target {
+    /// Start `kind`; `idle_document_secs` applies to samplan-server only.
+    pub fn start(kind: &Kind, idle_document_secs: u64) -> anyhow::Result<Target> {
+        let data = tempfile::Builder::new().prefix("samplan-loadgen-").tempdir()?;
+        let mut command = match kind {
+            Kind::Samplan(binary) => {
+                let mut command = Command::new(binary);
+                command
+                    .args(["serve", "--listen", "127.0.0.1:0"])
+                    .arg("--data-dir")
+                    .arg(data.path())
+                    .arg("--static-dir")
+                    .arg(data.path().join("no-app"))
+                    .args(["--connections-per-address", "1000000"])
+                    .args(["--messages-per-second", "1000000", "--message-burst", "1000000"])
+                    .args(["--idle-document-secs", &idle_document_secs.to_string()])
+                    .env("RUST_LOG", "warn");
+                command
+            }
+            Kind::Reference(dir) => {
+                let mut command = Command::new("node");
+                command.current_dir(dir).arg("server.mjs").arg(data.path());
+                command
+            }
+        };
+        let mut child = command
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .with_context(|| format!("start {}", kind.name()))?;
+        let stdout = child.stdout.take().ok_or_else(|| anyhow!("no stdout"))?;
+        let mut stdout = BufReader::new(stdout);
+        let mut line = String::new();
+        stdout.read_line(&mut line)?;
+        // Keep reading what it prints, so that it never writes into a closed pipe.
+        std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+        let address = line
+            .trim()
+            .rsplit(['/', ' '])
+            .find(|part| part.contains(':'))
+            .ok_or_else(|| anyhow!("no address in {line:?}"))?
+            .trim_end_matches('/')
+            .parse()
+            .with_context(|| format!("address in {line:?}"))?;
+        Ok(Target { child, address, _data: data })
+    }
+
+    /// The WebSocket URL of the sync endpoint.
+    pub fn url(&self) -> String {
+        format!("ws://{}/sync", self.address)
+    }
+
+    /// Resident memory of the server process, in bytes.
+    pub fn rss_bytes(&self) -> anyhow::Result<u64> {
+        rss_of(self.child.id())
+    }
+}
+
+impl Drop for Target {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn rss_of(pid: u32) -> anyhow::Result<u64> {
+    let status = std::fs::read_to_string(Path::new("/proc").join(pid.to_string()).join("status"))?;
+    let kb: u64 = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(|| anyhow!("no VmRSS"))?;
+    Ok(kb * 1024)
+}
