@@ -34,7 +34,7 @@ use tokio::sync::{mpsc, oneshot};
 pub const DATABASE_FILE: &str = "samplan.sqlite3";
 
 /// Compact a document into one snapshot once it has this many incremental chunks.
-const COMPACT_AFTER_CHUNKS: i64 = 64;
+pub const COMPACT_AFTER_CHUNKS: i64 = 256;
 /// Writes waiting for the writer before appenders wait.
 const WRITE_QUEUE: usize = 4096;
 /// At most this many writes share one transaction.

@@ -1,7 +1,7 @@
 //! Documents flow between peers through the server and stay on disk.
 
 use automerge::{AutoCommit, ReadDoc};
-use server::storage::Store;
+use server::storage::{Store, COMPACT_AFTER_CHUNKS};
 use shared::plan::{new_plan_document, read_text, set_text, PlanText};
 use shared::DocumentId;
 
@@ -106,7 +106,7 @@ async fn many_chunks_are_compacted_and_still_load() {
     let id = DocumentId::random();
     let mut anna = Client::connect(&server, "anna", id, new_plan_document("").expect("plan")).await;
     let mut typed = String::new();
-    for i in 0..150 {
+    for i in 0..COMPACT_AFTER_CHUNKS + 50 {
         typed.push(char::from(b'a' + (i % 26) as u8));
         set_text(&mut anna.doc, PlanText::MainGoal, &typed).expect("edit");
         anna.push().await;
@@ -116,14 +116,18 @@ async fn many_chunks_are_compacted_and_still_load() {
     let store = Store::open(dir.path()).await.expect("store");
     let mut loaded = store.load(&id).await.expect("load");
     for _ in 0..100 {
-        if loaded.incremental_chunks < 64 {
+        if loaded.incremental_chunks < COMPACT_AFTER_CHUNKS {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         loaded = store.load(&id).await.expect("load");
     }
     server.stop().await;
-    assert!(loaded.incremental_chunks < 64, "compacted: {} incremental chunks", loaded.incremental_chunks);
+    assert!(
+        loaded.incremental_chunks < COMPACT_AFTER_CHUNKS,
+        "compacted: {} incremental chunks",
+        loaded.incremental_chunks
+    );
     let doc = AutoCommit::load(&loaded.doc.save()).expect("load");
     assert_eq!(read_text(&doc, PlanText::MainGoal).expect("read"), typed);
 }
