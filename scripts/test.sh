@@ -29,8 +29,11 @@ CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
 step "Release build of the app"
 scripts/build-app.sh
 
+step "Load generator smoke run (the benchmark itself: scripts/load-check.sh)"
+cargo build -p server -p loadgen
+target/debug/loadgen --samplan-bin target/debug/samplan-server --window-secs 2 typing --stages 2
+
 step "End-to-end tests (Playwright, Chromium)"
-cargo build -p server
 (cd e2e && SAMPLAN_SERVER_BIN="$PWD/../target/debug/samplan-server" SAMPLAN_STATIC_DIR="$PWD/../app/dist" npx playwright test)
 
 step "All tests passed"

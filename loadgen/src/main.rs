@@ -189,6 +189,9 @@ async fn typing_ramp(
     let target = Target::start(kind, 60)?;
     let results = typing::ramp(&target.url(), stages, Duration::from_secs(2), window, breakdown).await?;
     println!("  maximum sustained: {} plans (p99 <= {limit} ms)", max_sustained(&results, limit));
+    if let Some(failed) = results.iter().find(|s| s.failures > 0) {
+        anyhow::bail!("{} peers failed at {} plans (see above)", failed.failures, failed.plans);
+    }
     Ok(results)
 }
 
