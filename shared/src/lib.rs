@@ -16,6 +16,7 @@
 
 pub mod document_id;
 pub mod plan;
+pub mod presence;
 pub mod self_reports;
 pub mod sync_client;
 pub mod wire;

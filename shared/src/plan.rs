@@ -19,6 +19,7 @@ pub mod completeness;
 mod consent;
 mod deviations;
 pub mod edit;
+pub mod export;
 pub mod fixture;
 mod goals;
 mod interventions;
@@ -34,7 +35,9 @@ pub use consent::{consent_state, ConsentDecision, ConsentEntry, ConsentForm, Con
 pub use deviations::{Deviation, DeviationKind};
 pub use goals::{latest_status, Goal, Outcome, StatusEntry, SubGoal};
 pub use interventions::{Intervention, InterventionReport, InterventionStatus, Principal};
-pub use meetings::{Approval, Attendance, Meeting, MeetingForm, MeetingKind, RECOMMENDED_MAX_MINUTES};
+pub use meetings::{
+    Approval, Attendance, Meeting, MeetingForm, MeetingKind, PHASES, RECOMMENDED_MAX_MINUTES,
+};
 pub use participants::{OrganisationKind, Participant, ParticipantKind};
 pub use person::{Person, Preparation, PreparationField};
 pub use record::Record;
@@ -212,7 +215,7 @@ pub enum PlanError {
         id: String,
     },
     /// The same person cannot chair the meeting and take the notes.
-    #[error("ordföranden kan inte samtidigt vara dokumentationsansvarig")]
+    #[error("Samma person kan inte vara ordförande och anteckna på mötet. Välj någon annan.")]
     ChairIsNoteTaker,
     /// Automerge refused an operation.
     #[error("ändringen kunde inte göras: {0}")]

@@ -21,6 +21,9 @@ pub struct SyncClient {
     peer_id: PeerId,
     server: Option<PeerId>,
     documents: HashMap<DocumentId, DocumentSync>,
+    /// This client's ephemeral session and the count of its last message.
+    session_id: String,
+    ephemeral_count: u64,
 }
 
 #[derive(Debug, Default)]
@@ -70,7 +73,8 @@ pub enum SyncClientError {
 impl SyncClient {
     /// A client with the given peer id and no open documents.
     pub fn new(peer_id: PeerId) -> Self {
-        SyncClient { peer_id, server: None, documents: HashMap::new() }
+        let session_id = format!("{peer_id}-{}", DocumentId::random());
+        SyncClient { peer_id, server: None, documents: HashMap::new(), session_id, ephemeral_count: 0 }
     }
 
     /// This client's peer id.
@@ -149,6 +153,23 @@ impl SyncClient {
             Message::Request { document_id, sender_id, target_id: server, data }
         } else {
             Message::Sync { document_id, sender_id, target_id: server, data }
+        })
+    }
+
+    /// An ephemeral message (presence) for an open document, if connected.
+    pub fn ephemeral(&mut self, document_id: DocumentId, data: Vec<u8>) -> Option<Message> {
+        let server = self.server.clone()?;
+        if !self.documents.contains_key(&document_id) {
+            return None;
+        }
+        self.ephemeral_count += 1;
+        Some(Message::Ephemeral {
+            document_id,
+            sender_id: self.peer_id.clone(),
+            target_id: server,
+            count: self.ephemeral_count,
+            session_id: self.session_id.clone(),
+            data: ByteBuf::from(data),
         })
     }
 

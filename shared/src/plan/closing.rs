@@ -44,6 +44,14 @@ pub enum ClosingReason {
 }
 
 impl ClosingReason {
+    /// Every reason, in the order a form lists them.
+    pub const ALL: [ClosingReason; 4] = [
+        ClosingReason::GoalsMet,
+        ClosingReason::NoLongerNeeded,
+        ClosingReason::ConsentWithdrawn,
+        ClosingReason::Other,
+    ];
+
     /// Swedish label.
     pub fn label(self) -> &'static str {
         match self {

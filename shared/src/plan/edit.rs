@@ -120,6 +120,13 @@ fn remove(doc: &mut AutoCommit, path: Path, key: &str, what: &'static str) -> Re
     Ok(())
 }
 
+/// The text at `path` + `key`; empty when it is not there.
+pub fn text_at(doc: &AutoCommit, path: Path, key: &str) -> Result<String, PlanError> {
+    let Some(obj) = object_at(doc, path)? else { return Ok(String::new()) };
+    let text: Option<Text> = hydrate_prop(doc, &obj, key)?;
+    Ok(text.map(|t| t.as_str().to_string()).unwrap_or_default())
+}
+
 /// Make the text at `path` + `key` read `value`, as the smallest splice.
 /// Returns whether anything changed.
 pub fn set_text_at(doc: &mut AutoCommit, path: Path, key: &str, value: &str) -> Result<bool, PlanError> {
@@ -179,8 +186,21 @@ pub fn move_item(doc: &mut AutoCommit, path: Path, id: &str, before: Option<&str
                 .ok_or_else(|| PlanError::NoSuchItem { what: "plats", id: before.to_string() })?;
             let upper = index(&others[at].0).unwrap_or_default();
             match at.checked_sub(1).and_then(|i| index(&others[i].0)) {
-                Some(lower) => FractionalIndex::new_between(&lower, &upper)
+                Some(lower) if lower < upper => FractionalIndex::new_between(&lower, &upper)
                     .unwrap_or_else(|| FractionalIndex::new_before(&upper)),
+                Some(lower) => {
+                    // Two items added at the same moment share a position
+                    // (ordered by id). Make room: move `before` just above
+                    // the tie, then put the item between.
+                    let next = others[at + 1..].iter().filter_map(|(p, _)| index(p)).find(|p| *p > lower);
+                    let bumped = next
+                        .and_then(|next| FractionalIndex::new_between(&lower, &next))
+                        .unwrap_or_else(|| FractionalIndex::new_after(&lower));
+                    let before_obj = require(doc, &[path, &[before]].concat(), "post")?;
+                    reconcile_prop(doc, before_obj, "position", bumped.to_string())?;
+                    FractionalIndex::new_between(&lower, &bumped)
+                        .unwrap_or_else(|| FractionalIndex::new_before(&bumped))
+                }
                 None => FractionalIndex::new_before(&upper),
             }
         }
@@ -215,6 +235,16 @@ pub fn add_goal(doc: &mut AutoCommit, text: &str) -> Result<String, PlanError> {
         Goal { text: Text::with_value(text), position: position_last(doc, &["goals"])?, ..Goal::default() };
     put(doc, &["goals"], &id, &goal)?;
     Ok(id)
+}
+
+/// Change a sub-goal's details (its date; prose goes through [`set_text_at`]).
+pub fn update_sub_goal(
+    doc: &mut AutoCommit,
+    goal_id: &str,
+    id: &str,
+    change: impl FnOnce(&mut SubGoal),
+) -> Result<(), PlanError> {
+    update(doc, &["goals", goal_id, "sub_goals"], id, "delmål", change)
 }
 
 /// Remove a goal (and its sub-goals and history).

@@ -19,6 +19,9 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// Every outcome, in the order a form lists them.
+    pub const ALL: [Outcome; 3] = [Outcome::Fulfilled, Outcome::PartlyFulfilled, Outcome::NotFulfilled];
+
     /// Swedish label.
     pub fn label(self) -> &'static str {
         match self {

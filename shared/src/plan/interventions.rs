@@ -20,6 +20,9 @@ pub enum Principal {
 }
 
 impl Principal {
+    /// Every principal, in the order a form lists them.
+    pub const ALL: [Principal; 3] = [Principal::Kommun, Principal::Region, Principal::Other];
+
     /// Swedish label.
     pub fn label(self) -> &'static str {
         match self {
@@ -46,6 +49,15 @@ pub enum InterventionStatus {
 }
 
 impl InterventionStatus {
+    /// Every status, in the order a form lists them.
+    pub const ALL: [InterventionStatus; 5] = [
+        InterventionStatus::NotStarted,
+        InterventionStatus::Ongoing,
+        InterventionStatus::Paused,
+        InterventionStatus::Done,
+        InterventionStatus::Cancelled,
+    ];
+
     /// Swedish label.
     pub fn label(self) -> &'static str {
         match self {

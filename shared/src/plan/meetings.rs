@@ -49,6 +49,10 @@ pub enum MeetingForm {
 }
 
 impl MeetingForm {
+    /// Every form, in the order a form lists them.
+    pub const ALL: [MeetingForm; 4] =
+        [MeetingForm::MeetingRoom, MeetingForm::Home, MeetingForm::Digital, MeetingForm::Phone];
+
     /// Swedish label.
     pub fn label(self) -> &'static str {
         match self {
@@ -126,7 +130,17 @@ pub struct Meeting {
     /// Godkännanden, by participant id.
     #[autosurgeon(missing = "Default::default")]
     pub approvals: BTreeMap<String, Record<Approval>>,
+    /// Which step of [`PHASES`] the chair has reached (0 before the meeting starts).
+    #[autosurgeon(missing = "Default::default")]
+    pub phase: u64,
+    /// When the chair started the meeting (ms since 1970): the clock runs from here.
+    #[autosurgeon(missing = "Default::default")]
+    pub started_at: Option<i64>,
 }
+
+/// The steps of a SIP meeting (seed 000), in order; the chair moves through them.
+pub const PHASES: [&str; 6] =
+    ["Inledning och syfte", "Min situation nu", "Mina behov", "Mål och insatser", "Sammanfattning", "Avslut"];
 
 impl Meeting {
     /// Whether the planned duration is above the recommended two hours.

@@ -21,6 +21,16 @@ pub enum ParticipantKind {
 }
 
 impl ParticipantKind {
+    /// Every kind, in the order a form lists them.
+    pub const ALL: [ParticipantKind; 6] = [
+        ParticipantKind::Person,
+        ParticipantKind::Relative,
+        ParticipantKind::LegalRepresentative,
+        ParticipantKind::SupportPerson,
+        ParticipantKind::Interpreter,
+        ParticipantKind::Professional,
+    ];
+
     /// Swedish label.
     pub fn label(self) -> &'static str {
         match self {
@@ -53,6 +63,16 @@ pub enum OrganisationKind {
 }
 
 impl OrganisationKind {
+    /// Every organisation kind, in the order a form lists them.
+    pub const ALL: [OrganisationKind; 6] = [
+        OrganisationKind::Kommun,
+        OrganisationKind::Region,
+        OrganisationKind::School,
+        OrganisationKind::Forsakringskassan,
+        OrganisationKind::Arbetsformedlingen,
+        OrganisationKind::Other,
+    ];
+
     /// Swedish label.
     pub fn label(self) -> &'static str {
         match self {

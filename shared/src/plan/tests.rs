@@ -240,6 +240,21 @@ mod model {
         assert_eq!(order(&doc), ["A", "B", "C"]);
         edit::move_item(&mut doc, &["goals"], &a, Some(&c)).expect("move");
         assert_eq!(order(&doc), ["B", "A", "C"]);
+        // Two goals added at the same moment on two devices share a position.
+        let mut other = doc.fork();
+        let d = edit::add_goal(&mut doc, "D").expect("add");
+        let e = edit::add_goal(&mut other, "E").expect("add");
+        doc.merge(&mut other).expect("merge");
+        let tied = order(&doc);
+        assert_eq!(tied[..3], ["B", "A", "C"]);
+        let (first, second) = if tied[3] == "D" { (&d, &e) } else { (&e, &d) };
+        // Moving an item in front of the second of the tied pair lands between them.
+        edit::move_item(&mut doc, &["goals"], &b, Some(second)).expect("move");
+        let moved = order(&doc);
+        assert_eq!(moved.iter().position(|g| g == "B"), Some(3), "{moved:?}");
+        assert_eq!(moved[2], if first == &d { "D" } else { "E" });
+        edit::remove_goal(&mut doc, &d).expect("remove");
+        edit::remove_goal(&mut doc, &e).expect("remove");
         edit::remove_goal(&mut doc, &b).expect("remove");
         assert!(matches!(edit::remove_goal(&mut doc, &b), Err(PlanError::NoSuchItem { .. })));
         assert!(matches!(

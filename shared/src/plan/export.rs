@@ -1,0 +1,164 @@
+//! The plan as plain text: for a person who wants it in an e-mail, a
+//! screen reader, or a record system that takes text. Every legal item is
+//! there, in the same words as on the screen.
+
+use std::fmt::Write as _;
+
+use super::{completeness, latest_status, Plan};
+
+/// The whole plan as plain Swedish text.
+pub fn to_text(plan: &Plan) -> String {
+    let mut out = String::new();
+    let title = plan.title.as_str().trim();
+    let _ = writeln!(
+        out,
+        "Samordnad individuell plan: {}",
+        if title.is_empty() { "Namnlös plan" } else { title }
+    );
+    if !plan.main_goal.as_str().trim().is_empty() {
+        let _ = writeln!(out, "Mitt huvudmål: {}", plan.main_goal.as_str().trim());
+    }
+
+    let _ = writeln!(out, "\nSamtycke");
+    let mut consent: Vec<_> = plan.consent.values().map(|r| &r.0).collect();
+    consent.sort_by_key(|e| e.recorded_at);
+    if consent.is_empty() {
+        let _ = writeln!(out, "- Inget samtycke är antecknat.");
+    }
+    for entry in consent {
+        let _ = writeln!(
+            out,
+            "- {}: {} ({}), antecknat av {}",
+            entry.date,
+            entry.decision.label(),
+            entry.form.label().to_lowercase(),
+            entry.recorded_by
+        );
+    }
+
+    let _ = writeln!(out, "\nDeltagare");
+    for (id, p) in plan.ordered_participants() {
+        let mut line = format!("- {}, {}", p.name, p.kind.label());
+        if p.kind == super::ParticipantKind::Professional {
+            let _ = write!(line, " ({})", p.organisation.label());
+        }
+        for detail in [&p.role, &p.unit, &p.phone, &p.email] {
+            if !detail.is_empty() {
+                let _ = write!(line, ", {detail}");
+            }
+        }
+        if plan.coordinator.as_deref() == Some(id.as_str()) {
+            line.push_str(". Samordningsansvarig");
+        }
+        let _ = writeln!(out, "{line}");
+    }
+    if let Some(principal) = plan.overall_responsibility {
+        let _ = writeln!(out, "Övergripande ansvar för planen: {}", principal.label());
+    }
+
+    let _ = writeln!(out, "\nMål och delmål");
+    let goals = plan.ordered_goals();
+    for (n, (_, goal)) in goals.iter().enumerate() {
+        let _ = writeln!(out, "{}. {}", n + 1, goal.text.as_str().trim());
+        let mut subs: Vec<_> = goal.sub_goals.iter().collect();
+        subs.sort_by(|a, b| (&a.1.position, a.0).cmp(&(&b.1.position, b.0)));
+        for (m, (_, sub)) in subs.iter().enumerate() {
+            let _ = write!(out, "   Delmål {}.{}: {}", n + 1, m + 1, sub.text.as_str().trim());
+            if !sub.measure.as_str().trim().is_empty() {
+                let _ = write!(out, ". Så vet vi att det är nått: {}", sub.measure.as_str().trim());
+            }
+            if let Some(date) = &sub.target_date {
+                let _ = write!(out, ". Klart senast {date}");
+            }
+            let _ = writeln!(out);
+        }
+        if let Some(status) = latest_status(&goal.status) {
+            let _ =
+                writeln!(out, "   Uppföljning {}: {} ({})", status.date, status.outcome.label(), status.by);
+        }
+    }
+
+    let _ = writeln!(out, "\nInsatser");
+    for (n, (_, i)) in plan.ordered_interventions().iter().enumerate() {
+        let _ = write!(out, "{}. {}", n + 1, i.what.as_str().trim());
+        let responsible = i.principal.map(|p| p.label()).unwrap_or("huvudman inte vald");
+        let _ = write!(out, ". Ansvarig: {responsible}");
+        for detail in [&i.unit, &i.responsible_person] {
+            if !detail.is_empty() {
+                let _ = write!(out, ", {detail}");
+            }
+        }
+        if let Some(start) = &i.start {
+            let _ = write!(out, ". Startar {start}");
+        }
+        if !i.time_plan.as_str().trim().is_empty() {
+            let _ = write!(out, ". {}", i.time_plan.as_str().trim());
+        }
+        if let Some(goal) = i.goal_id.as_ref().and_then(|g| goals.iter().position(|(id, _)| *id == g)) {
+            let _ = write!(out, ". För mål {}", goal + 1);
+        }
+        let _ = writeln!(out);
+    }
+    if plan.no_measures_by_others {
+        let _ = writeln!(out, "Ingen annan än kommunen och regionen gör något.");
+    }
+
+    let _ = writeln!(out, "\nUppföljning");
+    let _ = writeln!(
+        out,
+        "Nästa uppföljning: {}",
+        plan.follow_up.next_follow_up.as_deref().unwrap_or("inget datum är bestämt")
+    );
+
+    let _ = writeln!(out, "\nGodkännande");
+    for meeting in plan.meetings.values() {
+        for (pid, approval) in &meeting.approvals {
+            let name =
+                plan.participants.get(pid).map(|p| p.name.as_str()).unwrap_or(approval.0.name.as_str());
+            let _ = writeln!(
+                out,
+                "- {name} godkände planen (version {})",
+                approval.0.heads.join(",").get(..8).unwrap_or("")
+            );
+        }
+    }
+    if let Some(closing) = &plan.closing {
+        let _ = writeln!(out, "\nPlanen avslutades {}: {}", closing.date, closing.reason.label());
+    }
+    let missing = completeness::missing(plan);
+    if !missing.is_empty() {
+        let _ = writeln!(out, "\nDet här saknas i planen");
+        for requirement in missing {
+            let _ = writeln!(out, "- {}", requirement.label());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{fixture, read_plan};
+
+    #[test]
+    fn the_example_plan_as_text_has_every_legal_item() {
+        let doc = fixture::example_plan().expect("example");
+        let plan = read_plan(&doc).expect("plan");
+        let text = to_text(&plan);
+        for needle in [
+            "Samtycke",
+            "Deltagare",
+            "Samordningsansvarig",
+            "Mål och delmål",
+            "Delmål 1.1",
+            "Insatser",
+            "Ansvarig: ",
+            "Nästa uppföljning: ",
+            "Övergripande ansvar för planen: ",
+        ] {
+            assert!(text.contains(needle), "{needle} missing in:\n{text}");
+        }
+        let goal = plan.ordered_goals()[0].1.text.as_str().trim().to_string();
+        assert!(text.contains(&goal));
+    }
+}
