@@ -87,3 +87,58 @@ proptest! {
         prop_assert!(heads.windows(2).all(|w| w[0] == w[1]));
     }
 }
+
+/// Every change that is not an ancestor of `heads` (or one of them), found
+/// by walking the dependency hashes: what `get_changes(heads)` must return.
+fn changes_after(
+    doc: &mut AutoCommit,
+    heads: &[automerge::ChangeHash],
+) -> std::collections::BTreeSet<automerge::ChangeHash> {
+    let mut known = std::collections::BTreeSet::new();
+    let mut stack: Vec<_> = heads.to_vec();
+    while let Some(hash) = stack.pop() {
+        if known.insert(hash) {
+            if let Some(change) = doc.get_change_by_hash(&hash) {
+                stack.extend(change.deps().iter().copied());
+            }
+        }
+    }
+    doc.get_changes(&[]).iter().map(|c| c.hash()).filter(|h| !known.contains(h)).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// The vendored `calculate_clock` shortcut (PATCH.md) gives the same
+    /// answer as walking the whole history: `get_changes` since any past
+    /// heads of a document three people typed into concurrently.
+    #[test]
+    fn changes_since_past_heads_are_exactly_the_changes_not_before_them(
+        steps in proptest::collection::vec((0..PEERS, 0..4u8), 1..150),
+        pick in any::<prop::sample::Index>(),
+    ) {
+        let mut first = AutoCommit::new();
+        let text = first.put_object(ROOT, "text", ObjType::Text).expect("text");
+        let mut docs: Vec<AutoCommit> = (0..PEERS).map(|_| first.fork()).collect();
+        let mut past_heads = vec![docs[0].get_heads()];
+        for (peer, action) in steps {
+            if action == 0 {
+                // Merge from the next peer: concurrency meets.
+                let mut other = docs[(peer + 1) % PEERS].fork();
+                docs[peer].merge(&mut other).expect("merge");
+            } else {
+                let at = docs[peer].length(&text);
+                docs[peer].splice_text(&text, at, 0, "x").expect("type");
+            }
+            past_heads.push(docs[peer].get_heads());
+        }
+        let mut all = docs[0].fork();
+        for doc in docs.iter_mut().skip(1) {
+            all.merge(doc).expect("merge");
+        }
+        let heads = past_heads[pick.index(past_heads.len())].clone();
+        let expected = changes_after(&mut all, &heads);
+        let got: std::collections::BTreeSet<_> = all.get_changes(&heads).iter().map(|c| c.hash()).collect();
+        prop_assert_eq!(got, expected);
+    }
+}

@@ -162,8 +162,19 @@ impl ChangeGraph {
 
     fn calculate_clock(&self, nodes: Vec<NodeIdx>) -> Clock {
         let mut clock = Clock::new();
+        // Samplan patch: the merged clocks of the cached ancestors met so
+        // far. Each holds the whole history of its node, so a node that
+        // one of them covers (an actor's changes form a chain) is in it
+        // with all of its ancestors: no need to walk them again.
+        let mut complete = Clock::new();
 
         self.traverse_ancestors(nodes, |node, idx| {
+            if complete
+                .get_for_actor(&node.actor_index)
+                .is_some_and(|data| data.seq >= node.seq)
+            {
+                return false;
+            }
             clock.include(
                 node.actor_index,
                 ClockData {
@@ -175,6 +186,7 @@ impl ChangeGraph {
                 if cached_idx < self.clock_cache.len() {
                     let ancestor_clock = &self.clock_cache[cached_idx];
                     clock = Clock::merge(&clock, ancestor_clock);
+                    complete = Clock::merge(&complete, ancestor_clock);
                     return false; // dont look at ancestors
                 }
             }
