@@ -160,11 +160,10 @@ async fn main() -> anyhow::Result<()> {
             out.push(format!("documents_rss_first_checkpoint_mb {first:.1}"));
             out.push(format!("documents_rss_last_checkpoint_mb {last:.1}"));
             out.push(format!("documents_rss_after_eviction_mb {:.1}", docs.rss_after_eviction_mb));
-            // Growth from the third checkpoint (steady state: documents are
-            // evicted as fast as new ones come) to the last one.
+            // Growth from the third checkpoint (about 30,000 documents; steady
+            // state: documents are evicted as fast as new ones come) to the last.
             if let (Some(steady), Some(end)) = (docs.checkpoints.get(2), docs.checkpoints.last()) {
                 let growth = (end.1 - steady.1) / steady.1 * 100.0;
-                out.push(format!("documents_rss_growth_after_{}_pct {growth:.1}", steady.0 / 1000 * 1000));
                 out.push(format!("documents_rss_growth_pct {growth:.1}"));
             }
             out.push(format!("documents_per_second {:.0}", docs.documents_per_second));

@@ -197,7 +197,7 @@ impl Typist {
     async fn run(mut self, stop: CancellationToken) {
         let period = Duration::from_micros(1_000_000 / KEYSTROKES_PER_SECOND);
         // Spread the participants' keystrokes over the period.
-        let offset = period.mul_f64(fastrand_fraction(self.id, self.me));
+        let offset = period.mul_f64(spread_fraction(self.id, self.me));
         let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + offset, period);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let result: anyhow::Result<()> = async {
@@ -256,7 +256,7 @@ impl Typist {
 }
 
 /// A fraction in [0, 1) from the plan id and participant, to spread keystrokes.
-fn fastrand_fraction(id: DocumentId, participant: usize) -> f64 {
+fn spread_fraction(id: DocumentId, participant: usize) -> f64 {
     let bytes = id.as_bytes();
     let n = u64::from(bytes[0]) << 8 | u64::from(bytes[1]);
     ((n + participant as u64 * 21_845) % 65_536) as f64 / 65_536.0

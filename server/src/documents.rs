@@ -457,6 +457,9 @@ impl DocumentTask {
             return true;
         }
         let exact = self.doc.save().len() as u64;
+        // The running total overcounts after compaction; correct it, so that
+        // the next change does not pay for a full save again.
+        self.stored_bytes = exact.saturating_sub(pending);
         exact <= limit
     }
 

@@ -297,35 +297,24 @@ async fn commit_group(pool: &SqlitePool, group: &[Write]) -> Result<(), sqlx::Er
     let mut tx = pool.begin().await?;
     let now = now_millis();
     for write in group {
-        match write {
-            Write::Append { id, chunk, .. } => {
-                sqlx::query(
-                    "INSERT INTO document_chunks (document_id, kind, bytes, created_at) \
-                     VALUES (?, 'incremental', ?, ?)",
-                )
-                .bind(id.to_string())
-                .bind(chunk.as_slice())
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-            }
+        let (id, kind, bytes) = match write {
+            Write::Append { id, chunk, .. } => (id, "incremental", chunk),
             Write::Replace { id, snapshot, through, .. } => {
                 sqlx::query("DELETE FROM document_chunks WHERE document_id = ? AND id <= ?")
                     .bind(id.to_string())
                     .bind(through.unwrap_or(i64::MAX))
                     .execute(&mut *tx)
                     .await?;
-                sqlx::query(
-                    "INSERT INTO document_chunks (document_id, kind, bytes, created_at) \
-                     VALUES (?, 'snapshot', ?, ?)",
-                )
-                .bind(id.to_string())
-                .bind(snapshot.as_slice())
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+                (id, "snapshot", snapshot)
             }
-        }
+        };
+        sqlx::query("INSERT INTO document_chunks (document_id, kind, bytes, created_at) VALUES (?, ?, ?, ?)")
+            .bind(id.to_string())
+            .bind(kind)
+            .bind(bytes.as_slice())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
     }
     tx.commit().await
 }
