@@ -10,6 +10,7 @@ pub mod components;
 pub mod connection;
 pub mod pages;
 pub mod repo;
+pub mod sections;
 pub mod storage;
 
 use leptos::prelude::*;
@@ -35,7 +36,14 @@ impl RepoHandle {
 pub fn App() -> impl IntoView {
     let repo = Repo::new(storage::DeviceStore::open());
     provide_context(RepoHandle(StoredValue::new_local(repo.clone())));
-    spawn_local(connection::run(repo));
+    spawn_local(connection::run(repo.clone()));
+    // Presence is renewed every few seconds and forgotten when not renewed.
+    spawn_local(async move {
+        loop {
+            gloo_timers::future::TimeoutFuture::new(shared::presence::RENEW_EVERY_MS).await;
+            repo.renew_presence();
+        }
+    });
     view! {
         <Router>
             <Routes fallback=|| view! { <main class="page"><h1>"Sidan finns inte"</h1><a href="/">"Till Mina planer"</a></main> }>
