@@ -4,21 +4,22 @@
 //!   place that touches Automerge documents.
 //! - [`storage`]: the device copy of every plan, in IndexedDB.
 //! - [`connection`]: the WebSocket to the server.
+//! - [`route`]: which page the address bar shows.
 //! - [`pages`] and [`components`]: the views; thin, reading signals.
 
 pub mod components;
 pub mod connection;
 pub mod pages;
 pub mod repo;
+pub mod route;
 pub mod sections;
 pub mod storage;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
 
 use crate::repo::Repo;
+use crate::route::Page;
 
 /// The app-wide handle to the [`Repo`]; components get it with `expect_context`.
 #[derive(Clone, Copy)]
@@ -44,13 +45,14 @@ pub fn App() -> impl IntoView {
             repo.renew_presence();
         }
     });
-    view! {
-        <Router>
-            <Routes fallback=|| view! { <main class="page"><h1>"Sidan finns inte"</h1><a href="/">"Till Mina planer"</a></main> }>
-                <Route path=path!("/") view=pages::home::HomePage />
-                <Route path=path!("/plan/:id") view=pages::plan::PlanPage />
-            </Routes>
-        </Router>
+    let current = route::provide();
+    move || match current.page() {
+        Page::Home => view! { <pages::home::HomePage /> }.into_any(),
+        Page::Plan(id) => view! { <pages::plan::PlanPage id /> }.into_any(),
+        Page::NotFound => view! {
+            <main class="page"><h1>"Sidan finns inte"</h1><a href="/">"Till Mina planer"</a></main>
+        }
+        .into_any(),
     }
 }
 

@@ -1,7 +1,6 @@
 //! One plan: its fields, edited live together with everyone who has the link.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use shared::plan::PlanText;
 use shared::DocumentId;
 
@@ -21,11 +20,10 @@ use crate::sections::participants::ParticipantsSection;
 use crate::sections::PlanContext;
 use crate::RepoHandle;
 
-/// The page at `/plan/<id>`.
+/// The page at `/plan/<id>`, `id` as written in the address.
 #[component]
-pub fn PlanPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|id| DocumentId::parse_url_or_id(&id).ok());
+pub fn PlanPage(id: String) -> impl IntoView {
+    let id = move || DocumentId::parse_url_or_id(&id).ok();
     view! {
         <main class="page">
             <nav><a href="/">"← Mina planer"</a></nav>

@@ -2,9 +2,12 @@
 //! a guardian) has consented, the rest of the plan stays closed.
 
 use leptos::prelude::*;
-use shared::plan::{edit, ConsentDecision, ConsentEntry, ConsentForm, ConsentGiver, ConsentState};
+use shared::plan::{
+    edit, in_time_order, ConsentDecision, ConsentEntry, ConsentForm, ConsentGiver, ConsentState,
+};
 
 use super::{now_millis, today, PlanContext};
+use crate::components::field::InputField;
 
 /// The consent log and the form to record a decision.
 #[component]
@@ -26,10 +29,15 @@ pub fn ConsentSection(ctx: PlanContext) -> impl IntoView {
         ctx.change(|doc| edit::record_consent(doc, &entry));
     };
     let log = move || {
-        let mut entries: Vec<ConsentEntry> =
-            ctx.plan.get().map(|p| p.consent.values().map(|r| r.0.clone()).collect()).unwrap_or_default();
-        entries.sort_by_key(|e| e.recorded_at);
-        entries
+        ctx.plan
+            .get()
+            .map(|p| {
+                in_time_order(p.consent.values().map(|r| &r.0).collect())
+                    .into_iter()
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
     };
     view! {
         <section class="section" aria-labelledby="consent-heading">
@@ -54,11 +62,8 @@ pub fn ConsentSection(ctx: PlanContext) -> impl IntoView {
                     <label class="choice"><input type="radio" name="consent-form" checked=move || form.get() == ConsentForm::Written
                         on:change=move |_| form.set(ConsentForm::Written) />" Skriftligt"</label>
                 </div>
-                <div class="field">
-                    <label for="consent-recorded-by">"Antecknat av"</label>
-                    <input id="consent-recorded-by" type="text" autocomplete="name"
-                        prop:value=move || recorded_by.get() on:input=move |ev| recorded_by.set(event_target_value(&ev)) />
-                </div>
+                <InputField id="consent-recorded-by" label="Antecknat av" autocomplete="name" value=recorded_by
+                    on_value=Callback::new(move |v| recorded_by.set(v)) />
                 <div class="button-row">
                     <button type="button" class="primary" on:click=move |_| record(ConsentDecision::Given)>"Personen samtycker"</button>
                     <button type="button" on:click=move |_| record(ConsentDecision::Refused)>"Personen samtycker inte"</button>

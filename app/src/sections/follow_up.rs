@@ -9,6 +9,7 @@ use shared::plan::{
 };
 
 use super::{now_millis, today, PlanContext};
+use crate::components::field::{enum_options, enum_pick, enum_value, InputField, SelectField};
 use crate::RepoHandle;
 
 fn my_name() -> String {
@@ -82,16 +83,10 @@ pub fn FollowUpSection(ctx: PlanContext) -> impl IntoView {
                 }.into_any(),
                 None => view! {
                     <div class="no-print">
-                        <div class="field">
-                            <label for="closing-reason">"Varför avslutas planen?"</label>
-                            <select id="closing-reason" on:change=move |ev| {
-                                if let Some(r) = event_target_value(&ev).parse::<usize>().ok().and_then(|i| ClosingReason::ALL.get(i)) { reason.set(*r) }
-                            }>
-                                {ClosingReason::ALL.iter().enumerate().map(|(i, r)| view! {
-                                    <option value=i.to_string() selected=move || reason.get() == *r>{r.label()}</option>
-                                }).collect_view()}
-                            </select>
-                        </div>
+                        <SelectField id="closing-reason" label="Varför avslutas planen?"
+                            options=enum_options(&ClosingReason::ALL, |r| r.label())
+                            value=Signal::derive(move || enum_value(&ClosingReason::ALL, Some(&reason.get())))
+                            on_value=Callback::new(move |v: String| if let Some(r) = enum_pick(&ClosingReason::ALL, &v) { reason.set(r) }) />
                         <label class="choice"><input type="checkbox" prop:checked=move || with_person.get()
                             on:change=move |ev| with_person.set(event_target_checked(&ev)) />" Beslutat tillsammans med personen"</label>
                         <p><button type="button" on:click=move |_| {
@@ -139,10 +134,8 @@ fn GoalOutcome(
                 None => "Inte följt upp än.".to_string(),
             }}</p>
             <div class="no-print">
-                <div class="field">
-                    <label for=comment_id.clone()>{format!("Kommentar om mål {number}")}</label>
-                    <input id=comment_id type="text" prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev)) />
-                </div>
+                <InputField id=comment_id label=format!("Kommentar om mål {number}") value=comment
+                    on_value=Callback::new(move |v| comment.set(v)) />
                 <div class="button-row" role="group" aria-label=format!("Hur gick det med mål {number}?")>
                     {Outcome::ALL.into_iter().map(|outcome| view! {
                         <button type="button" class="small" on:click=move |_| record(outcome)>{outcome.label()}</button>
@@ -175,20 +168,12 @@ fn InterventionStatusReport(
                 None => "Ingen rapport än.".to_string(),
             }}</p>
             <div class="no-print field-row">
-                <div class="field">
-                    <label for=select_id.clone()>{format!("Status för insats {number}")}</label>
-                    <select id=select_id on:change=move |ev| {
-                        if let Some(s) = event_target_value(&ev).parse::<usize>().ok().and_then(|i| InterventionStatus::ALL.get(i)) { status.set(*s) }
-                    }>
-                        {InterventionStatus::ALL.iter().enumerate().map(|(i, s)| view! {
-                            <option value=i.to_string() selected=move || status.get() == *s>{s.label()}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for=comment_id.clone()>{format!("Kommentar om insats {number}")}</label>
-                    <input id=comment_id type="text" prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev)) />
-                </div>
+                <SelectField id=select_id label=format!("Status för insats {number}")
+                    options=enum_options(&InterventionStatus::ALL, |s| s.label())
+                    value=Signal::derive(move || enum_value(&InterventionStatus::ALL, Some(&status.get())))
+                    on_value=Callback::new(move |v: String| if let Some(s) = enum_pick(&InterventionStatus::ALL, &v) { status.set(s) }) />
+                <InputField id=comment_id label=format!("Kommentar om insats {number}") value=comment
+                    on_value=Callback::new(move |v| comment.set(v)) />
             </div>
             <p class="no-print"><button type="button" class="small" on:click=move |_| {
                 let report = InterventionReport { status: status.get_untracked(), comment: comment.get_untracked(), date: today(),

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use shared::plan::{edit, Goal, Plan, SubGoal};
 
 use super::PlanContext;
+use crate::components::field::{non_empty, InputField};
 use crate::components::text_field::TextAt;
 
 fn ordered_goals(plan: &Option<Plan>) -> Vec<(String, Goal)> {
@@ -57,9 +58,10 @@ fn GoalItem(ctx: PlanContext, gid: String, number: usize, goal_ids: Memo<Vec<Str
             .get()
             .and_then(|p| p.goals.get(&gid.get_value()).cloned())
             .map(|g| {
-                let mut list: Vec<(String, SubGoal)> = g.sub_goals.into_iter().collect();
-                list.sort_by(|a, b| (&a.1.position, &a.0).cmp(&(&b.1.position, &b.0)));
-                list
+                Plan::ordered(&g.sub_goals, |s| &s.position)
+                    .into_iter()
+                    .map(|(id, sub)| (id.clone(), sub.clone()))
+                    .collect::<Vec<(String, SubGoal)>>()
             })
             .unwrap_or_default()
     });
@@ -98,15 +100,12 @@ fn GoalItem(ctx: PlanContext, gid: String, number: usize, goal_ids: Memo<Vec<Str
                                     version=ctx.version multiline=false />
                                 <TextAt id=ctx.id path=path key="measure".to_string()
                                     label=format!("{label}: så vet vi att det är nått") version=ctx.version multiline=false />
-                                <div class="field">
-                                    <label for=date_id.clone()>{format!("{label}: klart senast")}</label>
-                                    <input id=date_id type="date" prop:value=sub.target_date.clone().unwrap_or_default()
-                                        on:change=move |ev| {
-                                            let value = event_target_value(&ev);
-                                            ctx.change(|doc| edit::update_sub_goal(doc, &gid.get_value(), &sid.get_value(),
-                                                |s| s.target_date = (!value.is_empty()).then_some(value.clone())));
-                                        } />
-                                </div>
+                                <InputField id=date_id label=format!("{label}: klart senast") kind="date"
+                                    value=sub.target_date.clone().unwrap_or_default()
+                                    on_value=Callback::new(move |value: String| {
+                                        ctx.change(|doc| edit::update_sub_goal(doc, &gid.get_value(), &sid.get_value(),
+                                            |s| s.target_date = non_empty(value.clone())));
+                                    }) />
                                 <button type="button" class="small no-print" aria-label=format!("Ta bort {}", label.to_lowercase())
                                     on:click=move |_| { ctx.change(|doc| edit::remove_sub_goal(doc, &gid.get_value(), &sid.get_value())); }>
                                     "Ta bort delmål"</button>

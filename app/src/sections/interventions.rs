@@ -6,6 +6,7 @@ use shared::plan::{edit, Intervention, Principal};
 
 use super::goals::move_target;
 use super::PlanContext;
+use crate::components::field::{enum_options, enum_pick, enum_value, non_empty, InputField, SelectField};
 use crate::components::text_field::TextAt;
 
 /// Every intervention and the button to add one.
@@ -57,6 +58,9 @@ fn InterventionItem(ctx: PlanContext, iid: String, number: usize, ids: Memo<Vec<
     let update = move |change: Box<dyn FnOnce(&mut Intervention)>| {
         ctx.change(|doc| edit::update_intervention(doc, &iid.get_value(), change));
     };
+    let text = move |get: fn(Intervention) -> String| {
+        Signal::derive(move || current.get().map(get).unwrap_or_default())
+    };
     let path = vec!["interventions".to_string(), iid.get_value()];
     let dom = move |what: &str| format!("intervention-{}-{what}", iid.get_value());
     let shift = move |up: bool| {
@@ -70,48 +74,33 @@ fn InterventionItem(ctx: PlanContext, iid: String, number: usize, ids: Memo<Vec<
             <TextAt id=ctx.id path=path.clone() key="what".to_string() label=format!("Insats {number}: vad görs")
                 version=ctx.version multiline=true />
             <div class="field-row">
-                <div class="field">
-                    <label for=dom("principal")>"Ansvarig huvudman"</label>
-                    <select id=dom("principal") on:change=move |ev| {
-                        let principal = event_target_value(&ev).parse::<usize>().ok().and_then(|i| Principal::ALL.get(i).copied());
+                <SelectField id=dom("principal") label="Ansvarig huvudman"
+                    options={
+                        let mut options = vec![(String::new(), "Inte vald".to_string())];
+                        options.extend(enum_options(&Principal::ALL, |p| p.label()));
+                        options
+                    }
+                    value=Signal::derive(move || enum_value(&Principal::ALL, current.get().and_then(|i| i.principal).as_ref()))
+                    on_value=Callback::new(move |v: String| {
+                        let principal = enum_pick(&Principal::ALL, &v);
                         update(Box::new(move |i| i.principal = principal));
-                    }>
-                        <option value="" selected=move || current.get().is_some_and(|i| i.principal.is_none())>"Inte vald"</option>
-                        {Principal::ALL.iter().enumerate().map(|(n, p)| view! {
-                            <option value=n.to_string() selected=move || current.get().and_then(|i| i.principal) == Some(*p)>{p.label()}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for=dom("goal")>"För mål"</label>
-                    <select id=dom("goal") on:change=move |ev| {
-                        let goal = event_target_value(&ev);
-                        update(Box::new(move |i| i.goal_id = (!goal.is_empty()).then_some(goal)));
-                    }>
-                        <option value="">"Inget särskilt mål"</option>
-                        {move || goals().into_iter().map(|(gid, label)| {
-                            let selected = current.get().and_then(|i| i.goal_id) == Some(gid.clone());
-                            view! { <option value=gid selected=selected>{label}</option> }
-                        }).collect_view()}
-                    </select>
-                </div>
+                    }) />
+                <SelectField id=dom("goal") label="För mål"
+                    options=Signal::derive(move || {
+                        let mut options = vec![(String::new(), "Inget särskilt mål".to_string())];
+                        options.extend(goals());
+                        options
+                    })
+                    value=Signal::derive(move || current.get().and_then(|i| i.goal_id).unwrap_or_default())
+                    on_value=Callback::new(move |v: String| update(Box::new(move |i| i.goal_id = non_empty(v)))) />
             </div>
             <div class="field-row">
-                <div class="field">
-                    <label for=dom("unit")>"Ansvarig enhet"</label>
-                    <input id=dom("unit") type="text" prop:value=move || current.get().map(|i| i.unit).unwrap_or_default()
-                        on:input=move |ev| { let v = event_target_value(&ev); update(Box::new(move |i| i.unit = v)); } />
-                </div>
-                <div class="field">
-                    <label for=dom("person")>"Ansvarig person"</label>
-                    <input id=dom("person") type="text" prop:value=move || current.get().map(|i| i.responsible_person).unwrap_or_default()
-                        on:input=move |ev| { let v = event_target_value(&ev); update(Box::new(move |i| i.responsible_person = v)); } />
-                </div>
-                <div class="field">
-                    <label for=dom("start")>"Startar"</label>
-                    <input id=dom("start") type="date" prop:value=move || current.get().and_then(|i| i.start).unwrap_or_default()
-                        on:change=move |ev| { let v = event_target_value(&ev); update(Box::new(move |i| i.start = (!v.is_empty()).then_some(v))); } />
-                </div>
+                <InputField id=dom("unit") label="Ansvarig enhet" value=text(|i| i.unit)
+                    on_value=Callback::new(move |v: String| update(Box::new(move |i| i.unit = v))) />
+                <InputField id=dom("person") label="Ansvarig person" value=text(|i| i.responsible_person)
+                    on_value=Callback::new(move |v: String| update(Box::new(move |i| i.responsible_person = v))) />
+                <InputField id=dom("start") label="Startar" kind="date" value=text(|i| i.start.unwrap_or_default())
+                    on_value=Callback::new(move |v: String| update(Box::new(move |i| i.start = non_empty(v)))) />
             </div>
             <TextAt id=ctx.id path=path key="time_plan".to_string() label=format!("Insats {number}: hur ofta och hur länge")
                 version=ctx.version multiline=false />

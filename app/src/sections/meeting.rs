@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use shared::plan::{edit, Meeting, MeetingForm, Plan, PHASES, RECOMMENDED_MAX_MINUTES};
 
 use super::{now_millis, PlanContext};
+use crate::components::field::{enum_options, enum_pick, enum_value, non_empty, InputField, SelectField};
 use crate::components::text_field::TextAt;
 
 /// The latest meeting's id, if any.
@@ -95,21 +96,18 @@ pub fn MeetingSection(ctx: PlanContext) -> impl IntoView {
                               get: fn(&Meeting) -> Option<String>,
                               set: fn(&mut Meeting, Option<String>)| {
         view! {
-            <div class="field">
-                <label for=dom>{label}</label>
-                <select id=dom on:change=move |ev| {
-                    let value = event_target_value(&ev);
-                    update(Box::new(move |m| set(m, (!value.is_empty()).then_some(value))));
-                }>
-                    <option value="" selected=move || meeting.get().is_some_and(|m| get(&m).is_none())>"Inte utsedd"</option>
-                    {move || participants().into_iter().map(|(pid, name)| {
-                        let selected = meeting.get().and_then(|m| get(&m)) == Some(pid.clone());
-                        view! { <option value=pid selected=selected>{name}</option> }
-                    }).collect_view()}
-                </select>
-            </div>
+            <SelectField id=dom label=label
+                options=Signal::derive(move || {
+                    let mut options = vec![(String::new(), "Inte utsedd".to_string())];
+                    options.extend(participants());
+                    options
+                })
+                value=Signal::derive(move || meeting.get().and_then(|m| get(&m)).unwrap_or_default())
+                on_value=Callback::new(move |value: String| update(Box::new(move |m| set(m, non_empty(value))))) />
         }
     };
+    let meeting_text =
+        move |get: fn(Meeting) -> String| Signal::derive(move || meeting.get().map(get).unwrap_or_default());
     view! {
         <section class="section" aria-labelledby="meeting-heading">
             <h2 id="meeting-heading">"Möte och kallelse"</h2>
@@ -126,44 +124,32 @@ pub fn MeetingSection(ctx: PlanContext) -> impl IntoView {
                         <TextAt id=ctx.id path=path.clone() key="purpose".to_string() label="Syftet med mötet".to_string()
                             version=ctx.version multiline=true />
                         <div class="field-row">
-                            <div class="field">
-                                <label for="meeting-date">"Datum"</label>
-                                <input id="meeting-date" type="date" prop:value=move || meeting.get().and_then(|m| m.date).unwrap_or_default()
-                                    on:change=move |ev| { let v = event_target_value(&ev); update(Box::new(move |m| m.date = (!v.is_empty()).then_some(v))); } />
-                            </div>
-                            <div class="field">
-                                <label for="meeting-time">"Klockan"</label>
-                                <input id="meeting-time" type="time" prop:value=move || meeting.get().map(|m| m.time).unwrap_or_default()
-                                    on:input=move |ev| { let v = event_target_value(&ev); update(Box::new(move |m| m.time = v)); } />
-                            </div>
-                            <div class="field">
-                                <label for="meeting-minutes">"Planerad tid i minuter"</label>
-                                <input id="meeting-minutes" type="number" min="15" step="15" inputmode="numeric"
-                                    prop:value=move || meeting.get().map(|m| m.planned_minutes.to_string()).unwrap_or_default()
-                                    on:input=move |ev| { let v = event_target_value(&ev).parse::<u64>().unwrap_or(0); update(Box::new(move |m| m.planned_minutes = v)); } />
-                            </div>
+                            <InputField id="meeting-date" label="Datum" kind="date" value=meeting_text(|m| m.date.unwrap_or_default())
+                                on_value=Callback::new(move |v: String| update(Box::new(move |m| m.date = non_empty(v)))) />
+                            <InputField id="meeting-time" label="Klockan" kind="time" value=meeting_text(|m| m.time)
+                                on_value=Callback::new(move |v: String| update(Box::new(move |m| m.time = v))) />
+                            <InputField id="meeting-minutes" label="Planerad tid i minuter" kind="number" step=15
+                                value=meeting_text(|m| m.planned_minutes.to_string())
+                                on_value=Callback::new(move |v: String| {
+                                    let minutes = v.parse::<u64>().unwrap_or(0);
+                                    update(Box::new(move |m| m.planned_minutes = minutes));
+                                }) />
                         </div>
                         {move || meeting.get().is_some_and(|m| m.planned_minutes > RECOMMENDED_MAX_MINUTES).then(|| view! {
                             <p class="warning" role="alert">"Mötet är planerat till mer än två timmar. Ett långt möte kan bli tröttsamt för personen – dela hellre upp det."</p>
                         })}
                         <div class="field-row">
-                            <div class="field">
-                                <label for="meeting-form">"Var hålls mötet?"</label>
-                                <select id="meeting-form" on:change=move |ev| {
-                                    if let Some(f) = event_target_value(&ev).parse::<usize>().ok().and_then(|i| MeetingForm::ALL.get(i).copied()) {
-                                        update(Box::new(move |m| m.form = f));
-                                    }
-                                }>
-                                    {MeetingForm::ALL.iter().enumerate().map(|(i, f)| view! {
-                                        <option value=i.to_string() selected=move || meeting.get().is_some_and(|m| m.form == *f)>{f.label()}</option>
-                                    }).collect_view()}
-                                </select>
-                            </div>
-                            <div class="field">
-                                <label for="meeting-place">"Plats eller länk"</label>
-                                <input id="meeting-place" type="text" prop:value=move || meeting.get().map(|m| if m.form == MeetingForm::Digital { m.digital_link } else { m.place }).unwrap_or_default()
-                                    on:input=move |ev| { let v = event_target_value(&ev); update(Box::new(move |m| if m.form == MeetingForm::Digital { m.digital_link = v } else { m.place = v })); } />
-                            </div>
+                            <SelectField id="meeting-form" label="Var hålls mötet?"
+                                options=enum_options(&MeetingForm::ALL, |f| f.label())
+                                value=Signal::derive(move || enum_value(&MeetingForm::ALL, meeting.get().map(|m| m.form).as_ref()))
+                                on_value=Callback::new(move |v: String| if let Some(form) = enum_pick(&MeetingForm::ALL, &v) {
+                                    update(Box::new(move |m| m.form = form));
+                                }) />
+                            <InputField id="meeting-place" label="Plats eller länk"
+                                value=meeting_text(|m| if m.form == MeetingForm::Digital { m.digital_link } else { m.place })
+                                on_value=Callback::new(move |v: String| update(Box::new(move |m| {
+                                    if m.form == MeetingForm::Digital { m.digital_link = v } else { m.place = v }
+                                }))) />
                         </div>
                         <div class="field-row">
                             {person_select("Ordförande", "meeting-chair", |m| m.chair.clone(), |m, v| m.chair = v)}

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use shared::plan::{edit, OrganisationKind, Participant, ParticipantKind, Principal};
 
 use super::PlanContext;
+use crate::components::field::{enum_options, enum_pick, enum_value, InputField, SelectField};
 
 /// The participant list, the add form, coordinator and overall responsibility.
 #[component]
@@ -81,62 +82,31 @@ pub fn ParticipantsSection(ctx: PlanContext) -> impl IntoView {
 
             <form class="add-form no-print" on:submit=add>
                 <h3>"Lägg till deltagare"</h3>
-                <div class="field">
-                    <label for="participant-name">"Namn"</label>
-                    <input id="participant-name" type="text" autocomplete="off" prop:value=move || name.get()
-                        on:input=move |ev| name.set(event_target_value(&ev)) />
-                </div>
-                <div class="field">
-                    <label for="participant-kind">"Roll i planen"</label>
-                    <select id="participant-kind" on:change=move |ev| {
-                        if let Some(k) = event_target_value(&ev).parse::<usize>().ok().and_then(|i| ParticipantKind::ALL.get(i)) { kind.set(*k) }
-                    }>
-                        {ParticipantKind::ALL.iter().enumerate().map(|(i, k)| view! {
-                            <option value=i.to_string() selected=move || kind.get() == *k>{k.label()}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="participant-organisation">"Organisation"</label>
-                    <select id="participant-organisation" on:change=move |ev| {
-                        if let Some(o) = event_target_value(&ev).parse::<usize>().ok().and_then(|i| OrganisationKind::ALL.get(i)) { organisation.set(*o) }
-                    }>
-                        {OrganisationKind::ALL.iter().enumerate().map(|(i, o)| view! {
-                            <option value=i.to_string() selected=move || organisation.get() == *o>{o.label()}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="participant-role">"Yrke eller relation"</label>
-                    <input id="participant-role" type="text" autocomplete="off" prop:value=move || role.get()
-                        on:input=move |ev| role.set(event_target_value(&ev)) />
-                </div>
-                <div class="field">
-                    <label for="participant-phone">"Telefon"</label>
-                    <input id="participant-phone" type="tel" autocomplete="off" prop:value=move || phone.get()
-                        on:input=move |ev| phone.set(event_target_value(&ev)) />
-                </div>
-                <div class="field">
-                    <label for="participant-email">"E-post"</label>
-                    <input id="participant-email" type="email" autocomplete="off" prop:value=move || email.get()
-                        on:input=move |ev| email.set(event_target_value(&ev)) />
-                </div>
+                <InputField id="participant-name" label="Namn" value=name on_value=Callback::new(move |v| name.set(v)) />
+                <SelectField id="participant-kind" label="Roll i planen"
+                    options=enum_options(&ParticipantKind::ALL, |k| k.label())
+                    value=Signal::derive(move || enum_value(&ParticipantKind::ALL, Some(&kind.get())))
+                    on_value=Callback::new(move |v: String| if let Some(k) = enum_pick(&ParticipantKind::ALL, &v) { kind.set(k) }) />
+                <SelectField id="participant-organisation" label="Organisation"
+                    options=enum_options(&OrganisationKind::ALL, |o| o.label())
+                    value=Signal::derive(move || enum_value(&OrganisationKind::ALL, Some(&organisation.get())))
+                    on_value=Callback::new(move |v: String| if let Some(o) = enum_pick(&OrganisationKind::ALL, &v) { organisation.set(o) }) />
+                <InputField id="participant-role" label="Yrke eller relation" value=role on_value=Callback::new(move |v| role.set(v)) />
+                <InputField id="participant-phone" label="Telefon" kind="tel" value=phone on_value=Callback::new(move |v| phone.set(v)) />
+                <InputField id="participant-email" label="E-post" kind="email" value=email on_value=Callback::new(move |v| email.set(v)) />
                 <button type="submit" class="primary">"Lägg till deltagare"</button>
             </form>
 
-            <div class="field">
-                <label for="coordinator">"Samordningsansvarig"</label>
-                <select id="coordinator" on:change=move |ev| {
-                    let value = event_target_value(&ev);
+            <SelectField id="coordinator" label="Samordningsansvarig"
+                options=Signal::derive(move || {
+                    let mut options = vec![(String::new(), "Ingen vald".to_string())];
+                    options.extend(participants().into_iter().map(|(pid, p)| (pid, p.name)));
+                    options
+                })
+                value=Signal::derive(move || coordinator().unwrap_or_default())
+                on_value=Callback::new(move |value: String| {
                     ctx.change(|doc| edit::set_coordinator(doc, (!value.is_empty()).then_some(value.as_str())));
-                }>
-                    <option value="" selected=move || coordinator().is_none()>"Ingen vald"</option>
-                    {move || participants().into_iter().map(|(pid, p)| {
-                        let selected = coordinator().as_deref() == Some(pid.as_str());
-                        view! { <option value=pid selected=selected>{p.name}</option> }
-                    }).collect_view()}
-                </select>
-            </div>
+                }) />
             <fieldset>
                 <legend>"Vem har det övergripande ansvaret för planen?"</legend>
                 <div class="choice-row">
