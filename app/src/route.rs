@@ -105,3 +105,22 @@ fn own_link_target(event: &web_sys::MouseEvent) -> Option<String> {
     let path = anchor.pathname();
     (Page::from_path(&path) != Page::NotFound).then_some(path)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Page;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+    #[wasm_bindgen_test]
+    fn paths_name_their_pages() {
+        assert_eq!(Page::from_path("/"), Page::Home);
+        assert_eq!(Page::from_path(""), Page::Home);
+        assert_eq!(Page::from_path("/plan/abc"), Page::Plan("abc".into()));
+        assert_eq!(Page::from_path("/plan/abc/"), Page::Plan("abc".into()));
+        assert_eq!(Page::from_path("/plan/"), Page::NotFound);
+        assert_eq!(Page::from_path("/plan/a/b"), Page::NotFound);
+        assert_eq!(Page::from_path("/planer"), Page::NotFound);
+    }
+}

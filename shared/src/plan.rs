@@ -210,10 +210,10 @@ impl PlanText {
 pub enum PlanError {
     /// The document does not have the shape of a plan.
     #[error("dokumentet är inte en plan som går att läsa: {0}")]
-    Shape(#[from] autosurgeon::HydrateError),
+    Shape(Box<autosurgeon::HydrateError>),
     /// The change could not be written into the document.
     #[error("ändringen kunde inte skrivas: {0}")]
-    Write(#[from] autosurgeon::ReconcileError),
+    Write(Box<autosurgeon::ReconcileError>),
     /// The document was written by a newer version of Samplan.
     #[error("planen är skapad med en nyare version (schema {0}); uppdatera appen")]
     TooNew(u64),
@@ -230,7 +230,27 @@ pub enum PlanError {
     ChairIsNoteTaker,
     /// Automerge refused an operation.
     #[error("ändringen kunde inte göras: {0}")]
-    Automerge(#[from] automerge::AutomergeError),
+    Automerge(Box<automerge::AutomergeError>),
+}
+
+// The library errors are boxed: they are large, and every edit returns a
+// `Result<_, PlanError>` (clippy's `result_large_err` on wasm32).
+impl From<autosurgeon::HydrateError> for PlanError {
+    fn from(error: autosurgeon::HydrateError) -> Self {
+        PlanError::Shape(Box::new(error))
+    }
+}
+
+impl From<autosurgeon::ReconcileError> for PlanError {
+    fn from(error: autosurgeon::ReconcileError) -> Self {
+        PlanError::Write(Box::new(error))
+    }
+}
+
+impl From<automerge::AutomergeError> for PlanError {
+    fn from(error: automerge::AutomergeError) -> Self {
+        PlanError::Automerge(Box::new(error))
+    }
 }
 
 /// A new plan document with every field present and empty.

@@ -121,8 +121,11 @@ fn GoalItem(ctx: PlanContext, gid: String, number: usize, goal_ids: Memo<Vec<Str
 #[cfg(test)]
 mod tests {
     use super::move_target;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
-    #[test]
+    wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+    #[wasm_bindgen_test]
     fn moving_up_and_down_names_the_item_to_stand_before() {
         let ids: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
         assert_eq!(move_target(&ids, "b", true), Some(Some("a".into())));
