@@ -1,4 +1,5 @@
 //! Components shared by pages.
 
+pub mod field;
 pub mod save_status;
 pub mod text_field;

@@ -4,20 +4,22 @@
 //!   place that touches Automerge documents.
 //! - [`storage`]: the device copy of every plan, in IndexedDB.
 //! - [`connection`]: the WebSocket to the server.
+//! - [`route`]: which page the address bar shows.
 //! - [`pages`] and [`components`]: the views; thin, reading signals.
 
 pub mod components;
 pub mod connection;
 pub mod pages;
 pub mod repo;
+pub mod route;
+pub mod sections;
 pub mod storage;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
 
 use crate::repo::Repo;
+use crate::route::Page;
 
 /// The app-wide handle to the [`Repo`]; components get it with `expect_context`.
 #[derive(Clone, Copy)]
@@ -35,14 +37,22 @@ impl RepoHandle {
 pub fn App() -> impl IntoView {
     let repo = Repo::new(storage::DeviceStore::open());
     provide_context(RepoHandle(StoredValue::new_local(repo.clone())));
-    spawn_local(connection::run(repo));
-    view! {
-        <Router>
-            <Routes fallback=|| view! { <main class="page"><h1>"Sidan finns inte"</h1><a href="/">"Till Mina planer"</a></main> }>
-                <Route path=path!("/") view=pages::home::HomePage />
-                <Route path=path!("/plan/:id") view=pages::plan::PlanPage />
-            </Routes>
-        </Router>
+    spawn_local(connection::run(repo.clone()));
+    // Presence is renewed every few seconds and forgotten when not renewed.
+    spawn_local(async move {
+        loop {
+            gloo_timers::future::TimeoutFuture::new(shared::presence::RENEW_EVERY_MS).await;
+            repo.renew_presence();
+        }
+    });
+    let current = route::provide();
+    move || match current.page() {
+        Page::Home => view! { <pages::home::HomePage /> }.into_any(),
+        Page::Plan(id) => view! { <pages::plan::PlanPage id /> }.into_any(),
+        Page::NotFound => view! {
+            <main class="page"><h1>"Sidan finns inte"</h1><a href="/">"Till Mina planer"</a></main>
+        }
+        .into_any(),
     }
 }
 

@@ -19,6 +19,7 @@ use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::plan::{self, PlanText};
+use shared::presence::{Presence, EXPIRES_AFTER_MS};
 use shared::sync_client::{Received, SyncClient};
 use shared::{DocumentId, Message};
 
@@ -76,9 +77,22 @@ pub enum Availability {
     Ready,
 }
 
+/// Someone else who has the plan open now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Present {
+    /// Their peer id (one per browser tab).
+    pub peer: String,
+    /// Their name and field.
+    pub presence: Presence,
+    /// When we last heard from them (ms since 1970).
+    pub seen: f64,
+}
+
 /// The signals through which components follow one document.
 #[derive(Debug, Clone, Copy)]
 pub struct DocSignals {
+    /// Who else has the plan open, and where they are.
+    pub present: RwSignal<Vec<Present>>,
     /// Bumped on every change (local or remote).
     pub version: RwSignal<u64>,
     /// Where the changes are.
@@ -89,6 +103,8 @@ pub struct DocSignals {
 
 struct OpenDocument {
     doc: AutoCommit,
+    /// The field this tab is in, as last announced.
+    my_field: Option<String>,
     signals: DocSignals,
     loaded: bool,
     pending_writes: u32,
@@ -112,6 +128,10 @@ pub struct Repo {
     store: StoreReady,
     /// Whether the server is reachable.
     pub connection: RwSignal<Connection>,
+    /// The name this device shows the others (kept in localStorage).
+    pub my_name: RwSignal<String>,
+    /// This tab's presence colour.
+    colour: u8,
 }
 
 impl Repo {
@@ -129,7 +149,74 @@ impl Repo {
             })),
             store: store.boxed_local().shared(),
             connection: RwSignal::new(Connection::Connecting),
+            my_name: RwSignal::new(stored_name()),
+            colour: (js_sys::Math::random() * 6.0) as u8,
         }
+    }
+
+    /// Set the name shown to the others, remember it on this device and tell them.
+    pub fn set_my_name(&self, name: &str) {
+        let name: String = name.chars().take(80).collect();
+        if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+            let _ = storage.set_item(NAME_KEY, &name);
+        }
+        self.my_name.set(name);
+        self.renew_presence();
+    }
+
+    /// This tab is now in `field` of plan `id` (or in none): tell the others.
+    pub fn announce(&self, id: &DocumentId, field: Option<String>) {
+        if let Some(open) = self.inner.borrow_mut().documents.get_mut(id) {
+            open.my_field = field;
+        }
+        self.send_presence(id);
+    }
+
+    fn send_presence(&self, id: &DocumentId) {
+        let message = {
+            let mut inner = self.inner.borrow_mut();
+            let Inner { client, documents, .. } = &mut *inner;
+            let Some(open) = documents.get(id) else { return };
+            let presence = Presence {
+                name: self.my_name.get_untracked(),
+                field: open.my_field.clone(),
+                colour: self.colour,
+            };
+            client.ephemeral(*id, presence.encode())
+        };
+        if let Some(message) = message {
+            self.send(message);
+        }
+    }
+
+    /// Send this tab's presence again and forget those not heard from
+    /// lately; called every few seconds.
+    pub fn renew_presence(&self) {
+        let now = js_sys::Date::now();
+        let ids: Vec<(DocumentId, DocSignals)> =
+            self.inner.borrow().documents.iter().map(|(id, open)| (*id, open.signals)).collect();
+        for (id, signals) in ids {
+            self.send_presence(&id);
+            if signals.present.with_untracked(|p| p.iter().any(|p| now - p.seen > EXPIRES_AFTER_MS)) {
+                signals.present.update(|present| present.retain(|p| now - p.seen <= EXPIRES_AFTER_MS));
+            }
+        }
+    }
+
+    fn receive_presence(&self, id: DocumentId, peer: String, data: &[u8]) {
+        let Ok(presence) = Presence::decode(data) else { return };
+        let Some(signals) = self.inner.borrow().documents.get(&id).map(|open| open.signals) else { return };
+        let seen = js_sys::Date::now();
+        signals.present.update(|present| {
+            match present.iter_mut().find(|p| p.peer == peer) {
+                Some(existing) => {
+                    existing.presence = presence;
+                    existing.seen = seen;
+                }
+                None => present.push(Present { peer, presence, seen }),
+            }
+            present.sort_by(|a, b| a.presence.name.cmp(&b.presence.name));
+        });
     }
 
     /// The device store, once open. A page opened directly at a plan's
@@ -151,10 +238,17 @@ impl Repo {
         store.append(&id, &doc.save_incremental()).await?;
         store.remember_plan(&id, "").await?;
         let signals = new_signals(Availability::Ready);
-        self.inner
-            .borrow_mut()
-            .documents
-            .insert(id, OpenDocument { doc, signals, loaded: true, pending_writes: 0, storage_error: None });
+        self.inner.borrow_mut().documents.insert(
+            id,
+            OpenDocument {
+                doc,
+                my_field: None,
+                signals,
+                loaded: true,
+                pending_writes: 0,
+                storage_error: None,
+            },
+        );
         self.start_sync(id);
         Ok(id)
     }
@@ -169,6 +263,7 @@ impl Repo {
             id,
             OpenDocument {
                 doc: AutoCommit::new(),
+                my_field: None,
                 signals,
                 loaded: false,
                 pending_writes: 0,
@@ -213,6 +308,104 @@ impl Repo {
         inner.documents.get(id).and_then(|open| plan::read_text(&open.doc, field).ok()).unwrap_or_default()
     }
 
+    /// The whole plan, typed, as it is now (`None` until it has content or
+    /// when it cannot be read).
+    pub fn plan(&self, id: &DocumentId) -> Option<plan::Plan> {
+        let inner = self.inner.borrow();
+        let open = inner.documents.get(id)?;
+        if plan::is_empty(&open.doc) {
+            return None;
+        }
+        plan::read_plan(&open.doc).ok()
+    }
+
+    /// The plan as it was at `heads` (hex change hashes), e.g. when approved.
+    pub fn plan_at(&self, id: &DocumentId, heads: &[String]) -> Option<plan::Plan> {
+        let heads: Vec<automerge::ChangeHash> = heads.iter().filter_map(|h| h.parse().ok()).collect();
+        let mut inner = self.inner.borrow_mut();
+        let open = inner.documents.get_mut(id)?;
+        let then = open.doc.fork_at(&heads).ok()?;
+        plan::read_plan(&then).ok()
+    }
+
+    /// The current heads of an open plan, as hex (what an approval records).
+    pub fn heads(&self, id: &DocumentId) -> Vec<String> {
+        let mut inner = self.inner.borrow_mut();
+        inner
+            .documents
+            .get_mut(id)
+            .map(|open| open.doc.get_heads().iter().map(ToString::to_string).collect())
+            .unwrap_or_default()
+    }
+
+    /// Who else has plan `id` open.
+    pub fn present(&self, id: &DocumentId) -> Option<RwSignal<Vec<Present>>> {
+        self.inner.borrow().documents.get(id).map(|open| open.signals.present)
+    }
+
+    /// The text at `path` + `key` of an open plan.
+    pub fn text_at(&self, id: &DocumentId, path: &[String], key: &str) -> String {
+        let inner = self.inner.borrow();
+        let path: Vec<&str> = path.iter().map(String::as_str).collect();
+        inner
+            .documents
+            .get(id)
+            .and_then(|open| plan::edit::text_at(&open.doc, &path, key).ok())
+            .unwrap_or_default()
+    }
+
+    /// A person typed in a field anywhere in the plan.
+    pub fn edit_text_at(&self, id: &DocumentId, path: &[String], key: &str, value: &str) {
+        let path: Vec<&str> = path.iter().map(String::as_str).collect();
+        if let Err(error) = self.change(id, |doc| plan::edit::set_text_at(doc, &path, key, value)) {
+            web_sys::console::error_1(&error.to_string().into());
+        }
+    }
+
+    /// Make any change of the plan (a function of `shared::plan::edit`),
+    /// then save it on the device and sync it. Nothing is written when the
+    /// change is refused; the error says why, in Swedish.
+    pub fn change<T>(
+        &self,
+        id: &DocumentId,
+        edit: impl FnOnce(&mut AutoCommit) -> Result<T, plan::PlanError>,
+    ) -> Result<T, plan::PlanError> {
+        // A thin generic shell around one non-generic body: every call site
+        // would otherwise get its own copy of it in the wasm.
+        let mut edit = Some(edit);
+        let mut value = None;
+        self.change_dyn(id, &mut |doc| {
+            if let Some(edit) = edit.take() {
+                value = Some(edit(doc)?);
+            }
+            Ok(())
+        })?;
+        value.ok_or(plan::PlanError::NoSuchItem { what: "ändring", id: id.to_string() })
+    }
+
+    fn change_dyn(
+        &self,
+        id: &DocumentId,
+        edit: &mut dyn FnMut(&mut AutoCommit) -> Result<(), plan::PlanError>,
+    ) -> Result<(), plan::PlanError> {
+        let changed = {
+            let mut inner = self.inner.borrow_mut();
+            let Some(open) = inner.documents.get_mut(id) else {
+                return Err(plan::PlanError::NoSuchItem { what: "plan", id: id.to_string() });
+            };
+            let before = open.doc.get_heads();
+            if let Err(error) = edit(&mut open.doc) {
+                open.doc.rollback();
+                return Err(error);
+            }
+            open.doc.get_heads() != before
+        };
+        if changed {
+            self.changed(*id);
+        }
+        Ok(())
+    }
+
     /// A person typed: make the field read `value`, then save and sync.
     pub fn edit_text(&self, id: &DocumentId, field: PlanText, value: &str) {
         let changed = {
@@ -247,7 +440,10 @@ impl Repo {
         if let Some(message) = outgoing {
             self.send(message);
         }
-        signals.availability.set(Availability::Ready);
+        // Only on a real change: setting a signal re-runs everything that reads it.
+        if signals.availability.get_untracked() != Availability::Ready {
+            signals.availability.set(Availability::Ready);
+        }
         signals.version.update(|v| *v += 1);
         self.refresh_save_state(id);
         let repo = self.clone();
@@ -361,6 +557,7 @@ impl Repo {
                 for id in ids {
                     self.start_sync(id);
                 }
+                self.renew_presence();
             }
             Ok(Received::Sync(id, data)) => self.apply_sync(id, &data),
             Ok(Received::Unavailable(id)) => {
@@ -377,7 +574,10 @@ impl Repo {
             Ok(Received::ServerError(reason)) => {
                 web_sys::console::warn_1(&format!("Servern svarade med fel: {reason}").into());
             }
-            Ok(Received::Ephemeral { .. } | Received::Nothing) => {}
+            Ok(Received::Ephemeral { document_id, sender_id, data }) => {
+                self.receive_presence(document_id, sender_id, &data)
+            }
+            Ok(Received::Nothing) => {}
             Err(error) => web_sys::console::warn_1(&error.to_string().into()),
         }
     }
@@ -409,8 +609,19 @@ impl Repo {
     }
 }
 
+/// Where the device keeps the name it shows the others.
+const NAME_KEY: &str = "samplan-namn";
+
+fn stored_name() -> String {
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item(NAME_KEY).ok().flatten())
+        .unwrap_or_default()
+}
+
 fn new_signals(availability: Availability) -> DocSignals {
     DocSignals {
+        present: RwSignal::new(Vec::new()),
         version: RwSignal::new(0),
         save_state: RwSignal::new(SaveState::Saving),
         availability: RwSignal::new(availability),

@@ -42,6 +42,26 @@ test('a new plan has a title and a main goal in labelled fields and is listed on
   await expect(page.getByRole('link', { name: 'Annas plan' })).toBeVisible();
 });
 
+test('links and the back button move between pages without loading the app again', async ({ browser }) => {
+  const page = await newDevice(browser);
+  const planUrl = await createPlan(page);
+  await page.getByLabel('Planens namn').fill('Bo:s plan');
+  // A marker on the window survives in-app navigation but not a page load.
+  await page.evaluate(() => { (window as any).samePage = true; });
+  await page.getByRole('link', { name: /Mina planer/ }).click();
+  await expect(page).toHaveURL(server.url + '/');
+  await page.getByRole('link', { name: 'Bo:s plan' }).click();
+  await expect(page).toHaveURL(planUrl);
+  await expect(page.getByLabel('Planens namn')).toHaveValue('Bo:s plan');
+  await page.goBack();
+  await expect(page.getByRole('heading', { name: 'Mina planer' })).toBeVisible();
+  await page.goForward();
+  await expect(page.getByLabel('Planens namn')).toHaveValue('Bo:s plan');
+  expect(await page.evaluate(() => (window as any).samePage)).toBe(true);
+  await page.goto(server.url + '/finns/inte');
+  await expect(page.getByRole('heading', { name: 'Sidan finns inte' })).toBeVisible();
+});
+
 test('two people see each other\'s keystrokes without reloading', async ({ browser }) => {
   const anna = await newDevice(browser);
   const link = await createPlan(anna);

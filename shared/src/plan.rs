@@ -15,6 +15,7 @@ use autosurgeon::ReadDoc;
 use autosurgeon::{hydrate, hydrate_prop, reconcile, Hydrate, Reconcile, Text};
 
 mod closing;
+pub(crate) mod collection;
 pub mod completeness;
 mod consent;
 mod deviations;
@@ -31,7 +32,9 @@ mod record;
 pub mod validate;
 
 pub use closing::{Closing, ClosingReason, FollowUp, Revision};
-pub use consent::{consent_state, ConsentDecision, ConsentEntry, ConsentForm, ConsentGiver, ConsentState};
+pub use consent::{
+    consent_state, in_time_order, ConsentDecision, ConsentEntry, ConsentForm, ConsentGiver, ConsentState,
+};
 pub use deviations::{Deviation, DeviationKind};
 pub use goals::{latest_status, Goal, Outcome, StatusEntry, SubGoal};
 pub use interventions::{Intervention, InterventionReport, InterventionStatus, Principal};
@@ -66,10 +69,10 @@ pub struct Plan {
     #[autosurgeon(missing = "Default::default")]
     pub person: Person,
     /// Samtycke: the whole log, by entry id.
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(missing = "Default::default", hydrate = "crate::plan::collection::hydrate")]
     pub consent: BTreeMap<String, Record<ConsentEntry>>,
     /// Deltagare, by id.
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(missing = "Default::default", hydrate = "crate::plan::collection::hydrate")]
     pub participants: BTreeMap<String, Participant>,
     /// Samordningsansvarig (participant id).
     #[autosurgeon(missing = "Default::default")]
@@ -78,28 +81,28 @@ pub struct Plan {
     #[autosurgeon(missing = "Default::default")]
     pub overall_responsibility: Option<Principal>,
     /// Mål, by id.
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(missing = "Default::default", hydrate = "crate::plan::collection::hydrate")]
     pub goals: BTreeMap<String, Goal>,
     /// Insatser och åtgärder, by id.
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(missing = "Default::default", hydrate = "crate::plan::collection::hydrate")]
     pub interventions: BTreeMap<String, Intervention>,
     /// Set when the participants agreed that no one but kommun and region takes measures.
     #[autosurgeon(missing = "Default::default")]
     pub no_measures_by_others: bool,
     /// Möten, by id.
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(missing = "Default::default", hydrate = "crate::plan::collection::hydrate")]
     pub meetings: BTreeMap<String, Meeting>,
     /// Uppföljning och utvärdering.
     #[autosurgeon(missing = "Default::default")]
     pub follow_up: FollowUp,
     /// Revideringar, by id.
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(missing = "Default::default", hydrate = "crate::plan::collection::hydrate")]
     pub revisions: BTreeMap<String, Record<Revision>>,
     /// Avslut, once the plan is closed.
     #[autosurgeon(missing = "Default::default")]
     pub closing: Option<Closing>,
     /// Avvikelser, by id.
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(missing = "Default::default", hydrate = "crate::plan::collection::hydrate")]
     pub deviations: BTreeMap<String, Deviation>,
     /// The id of the document holding the person's self-reports.
     #[autosurgeon(missing = "Default::default")]
@@ -143,9 +146,9 @@ impl Plan {
 
     /// Items of a collection in their plan order (position, then id).
     pub fn ordered<T>(items: &BTreeMap<String, T>, position: impl Fn(&T) -> &str) -> Vec<(&String, &T)> {
-        let mut list: Vec<_> = items.iter().collect();
-        list.sort_by(|(ia, a), (ib, b)| (position(a), ia).cmp(&(position(b), ib)));
-        list
+        let list: Vec<_> = items.iter().collect();
+        let keys: Vec<(&str, &str)> = list.iter().map(|(id, item)| (position(item), id.as_str())).collect();
+        plan_order(&keys).into_iter().map(|index| list[index]).collect()
     }
 
     /// Goals in plan order.
@@ -162,6 +165,14 @@ impl Plan {
     pub fn ordered_participants(&self) -> Vec<(&String, &Participant)> {
         Self::ordered(&self.participants, |p| &p.position)
     }
+}
+
+/// The indices of `keys` (position, id) in plan order. Not generic, so the
+/// wasm holds one sort for every kind of item.
+fn plan_order(keys: &[(&str, &str)]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..keys.len()).collect();
+    order.sort_unstable_by(|&a, &b| keys[a].cmp(&keys[b]));
+    order
 }
 
 /// The prose fields at the top of the plan.
@@ -199,10 +210,10 @@ impl PlanText {
 pub enum PlanError {
     /// The document does not have the shape of a plan.
     #[error("dokumentet är inte en plan som går att läsa: {0}")]
-    Shape(#[from] autosurgeon::HydrateError),
+    Shape(Box<autosurgeon::HydrateError>),
     /// The change could not be written into the document.
     #[error("ändringen kunde inte skrivas: {0}")]
-    Write(#[from] autosurgeon::ReconcileError),
+    Write(Box<autosurgeon::ReconcileError>),
     /// The document was written by a newer version of Samplan.
     #[error("planen är skapad med en nyare version (schema {0}); uppdatera appen")]
     TooNew(u64),
@@ -219,7 +230,27 @@ pub enum PlanError {
     ChairIsNoteTaker,
     /// Automerge refused an operation.
     #[error("ändringen kunde inte göras: {0}")]
-    Automerge(#[from] automerge::AutomergeError),
+    Automerge(Box<automerge::AutomergeError>),
+}
+
+// The library errors are boxed: they are large, and every edit returns a
+// `Result<_, PlanError>` (clippy's `result_large_err` on wasm32).
+impl From<autosurgeon::HydrateError> for PlanError {
+    fn from(error: autosurgeon::HydrateError) -> Self {
+        PlanError::Shape(Box::new(error))
+    }
+}
+
+impl From<autosurgeon::ReconcileError> for PlanError {
+    fn from(error: autosurgeon::ReconcileError) -> Self {
+        PlanError::Write(Box::new(error))
+    }
+}
+
+impl From<automerge::AutomergeError> for PlanError {
+    fn from(error: automerge::AutomergeError) -> Self {
+        PlanError::Automerge(Box::new(error))
+    }
 }
 
 /// A new plan document with every field present and empty.

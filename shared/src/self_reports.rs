@@ -42,7 +42,7 @@ pub struct SelfReports {
     /// The plan's document id.
     pub plan_id: String,
     /// Reports, by id.
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(missing = "Default::default", hydrate = "crate::plan::collection::hydrate")]
     pub reports: BTreeMap<String, Record<SelfReport>>,
 }
 

@@ -12,18 +12,42 @@ use wasm_bindgen::JsCast;
 
 use crate::RepoHandle;
 
-/// A text input (or a text area when `multiline`) for one field.
+/// A text input (or a text area when `multiline`) for one of the plan's
+/// top-level prose fields.
 #[component]
 pub fn TextField(id: DocumentId, field: PlanText, version: RwSignal<u64>, multiline: bool) -> impl IntoView {
+    view! {
+        <TextAt id path=Vec::new() key=field.key().to_string() label=field.label().to_string() version multiline />
+    }
+}
+
+/// A text input (or a text area when `multiline`) for the text at `path` +
+/// `key` anywhere in the plan (a goal's text, an intervention's time plan …).
+#[component]
+pub fn TextAt(
+    id: DocumentId,
+    path: Vec<String>,
+    key: String,
+    label: String,
+    version: RwSignal<u64>,
+    multiline: bool,
+    /// Shown under the label, tied to the field with `aria-describedby`.
+    #[prop(optional, into)]
+    hint: Option<String>,
+) -> impl IntoView {
     let repo = expect_context::<RepoHandle>();
-    let dom_id = format!("field-{}", field.key());
+    let dom_id =
+        if path.is_empty() { format!("field-{key}") } else { format!("field-{}-{key}", path.join("-")) };
+    let hint_id = format!("{dom_id}-hint");
     let input_ref = NodeRef::<leptos::html::Input>::new();
     let area_ref = NodeRef::<leptos::html::Textarea>::new();
+    let path = StoredValue::new(path);
+    let key = StoredValue::new(key);
 
     // Bring the element up to date whenever the document changes.
     Effect::new(move |_| {
         version.track();
-        let text = repo.get().text(&id, field);
+        let text = repo.get().text_at(&id, &path.read_value(), &key.read_value());
         let element: Option<web_sys::HtmlElement> = if multiline {
             area_ref.get().map(|e| e.unchecked_into())
         } else {
@@ -36,18 +60,51 @@ pub fn TextField(id: DocumentId, field: PlanText, version: RwSignal<u64>, multil
 
     let on_input = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
-        repo.get().edit_text(&id, field, &value);
+        repo.get().edit_text_at(&id, &path.read_value(), &key.read_value(), &value);
     };
-    let label = field.label();
+    let described = hint.as_ref().map(|_| hint_id.clone());
+    // Others in this field: their name at the field, in their colour.
+    let present = repo.get().present(&id);
+    let here_id = dom_id.clone();
+    let others_here = move || {
+        present
+            .map(|p| p.get())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|p| p.presence.field.as_deref() == Some(here_id.as_str()))
+            .collect::<Vec<_>>()
+    };
+    let focus_id = dom_id.clone();
+    let on_focus = move |_| repo.get().announce(&id, Some(focus_id.clone()));
+    let on_blur = move |_| repo.get().announce(&id, None);
     let field_view = if multiline {
-        view! { <textarea id=dom_id.clone() node_ref=area_ref rows="4" on:input=on_input></textarea> }
-            .into_any()
+        view! {
+            <textarea id=dom_id.clone() node_ref=area_ref rows="3" aria-describedby=described.clone()
+                data-field=key.get_value() on:input=on_input on:focus=on_focus.clone() on:blur=on_blur></textarea>
+        }
+        .into_any()
     } else {
-        view! { <input id=dom_id.clone() node_ref=input_ref type="text" autocomplete="off" on:input=on_input /> }.into_any()
+        view! {
+            <input id=dom_id.clone() node_ref=input_ref type="text" autocomplete="off"
+                aria-describedby=described data-field=key.get_value() on:input=on_input
+                on:focus=on_focus on:blur=on_blur />
+        }
+        .into_any()
     };
     view! {
         <div class="field">
             <label for=dom_id>{label}</label>
+            {hint.map(|hint| view! { <p class="hint" id=hint_id>{hint}</p> })}
+            <div class="presence-tags" aria-live="polite">
+                {move || others_here().into_iter().map(|p| {
+                    let name = if p.presence.name.is_empty() { "Någon".to_string() } else { p.presence.name.clone() };
+                    view! {
+                        <span class="presence-tag" style=format!("border-color: {0}; color: {0}", p.presence.colour_value())>
+                            {format!("{name} skriver här")}
+                        </span>
+                    }
+                }).collect_view()}
+            </div>
             {field_view}
         </div>
     }

@@ -2,8 +2,8 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_navigate;
 
+use crate::route::CurrentPath;
 use crate::RepoHandle;
 
 /// The start page.
@@ -12,12 +12,11 @@ pub fn HomePage() -> impl IntoView {
     let repo = expect_context::<RepoHandle>();
     let plans = LocalResource::new(move || async move { repo.get().known_plans().await });
     let error = RwSignal::new(None::<String>);
-    let navigate = use_navigate();
+    let current = expect_context::<CurrentPath>();
     let new_plan = move |_| {
-        let navigate = navigate.clone();
         spawn_local(async move {
             match repo.get().create_plan().await {
-                Ok(id) => navigate(&format!("/plan/{id}"), Default::default()),
+                Ok(id) => current.navigate(&format!("/plan/{id}")),
                 Err(e) => error.set(Some(e.to_string())),
             }
         });

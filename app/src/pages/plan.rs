@@ -1,20 +1,29 @@
 //! One plan: its fields, edited live together with everyone who has the link.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use shared::plan::PlanText;
 use shared::DocumentId;
+
+use shared::plan::{edit, ConsentState};
 
 use crate::components::save_status::SaveStatus;
 use crate::components::text_field::TextField;
 use crate::repo::Availability;
+use crate::sections::approvals::ApprovalsSection;
+use crate::sections::checklist::Checklist;
+use crate::sections::consent::ConsentSection;
+use crate::sections::follow_up::FollowUpSection;
+use crate::sections::goals::GoalsSection;
+use crate::sections::interventions::InterventionsSection;
+use crate::sections::meeting::MeetingSection;
+use crate::sections::participants::ParticipantsSection;
+use crate::sections::PlanContext;
 use crate::RepoHandle;
 
-/// The page at `/plan/<id>`.
+/// The page at `/plan/<id>`, `id` as written in the address.
 #[component]
-pub fn PlanPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|id| DocumentId::parse_url_or_id(&id).ok());
+pub fn PlanPage(id: String) -> impl IntoView {
+    let id = move || DocumentId::parse_url_or_id(&id).ok();
     view! {
         <main class="page">
             <nav><a href="/">"← Mina planer"</a></nav>
@@ -33,6 +42,15 @@ pub fn PlanPage() -> impl IntoView {
 fn OpenPlan(id: DocumentId) -> impl IntoView {
     let repo = expect_context::<RepoHandle>();
     let signals = repo.get().open(id);
+    let plan = Memo::new(move |_| {
+        signals.version.track();
+        repo.get().plan(&id)
+    });
+    let ctx = PlanContext { id, version: signals.version, plan, problem: RwSignal::new(None) };
+    let export_link = NodeRef::<leptos::html::A>::new();
+    // A memo, so that the sections are built once and not on every keystroke.
+    let consented = Memo::new(move |_| plan.get().is_some_and(|p| p.consent_state() == ConsentState::Given));
+    let follow_up = move || plan.get().and_then(|p| p.follow_up.next_follow_up).unwrap_or_default();
     let title = move || {
         signals.version.track();
         let title = repo.get().text(&id, PlanText::Title);
@@ -53,6 +71,24 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
             <h1>{title}</h1>
             <SaveStatus state=signals.save_state />
         </header>
+        <div class="presence no-print">
+            <div class="field my-name">
+                <label for="my-name">"Ditt namn (visas för de andra i planen)"</label>
+                <input id="my-name" type="text" autocomplete="name" prop:value=move || repo.get().my_name.get()
+                    on:change=move |ev| repo.get().set_my_name(&event_target_value(&ev)) />
+            </div>
+            <p class="present-now" aria-live="polite">
+                {move || {
+                    let present = signals.present.get();
+                    if present.is_empty() {
+                        "Ingen annan har planen öppen just nu.".to_string()
+                    } else {
+                        let names: Vec<String> = present.iter().map(|p| if p.presence.name.is_empty() { "Någon utan namn".to_string() } else { p.presence.name.clone() }).collect();
+                        format!("Har planen öppen nu: {}", names.join(", "))
+                    }
+                }}
+            </p>
+        </div>
         {move || match signals.availability.get() {
             Availability::Loading => view! { <p>"Öppnar planen …"</p> }.into_any(),
             Availability::Fetching => view! { <p role="status">"Hämtar planen från servern …"</p> }.into_any(),
@@ -60,10 +96,52 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
                 <p role="status">"Planen finns inte på servern än. Den visas här så snart den som skapade den är ansluten."</p>
             }.into_any(),
             Availability::Ready => view! {
+                {move || ctx.problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
+                <div class="plan-layout">
+                <div class="plan-main">
                 <form class="plan-form" on:submit=|ev| ev.prevent_default()>
                     <TextField id field=PlanText::Title version=signals.version multiline=false />
                     <TextField id field=PlanText::MainGoal version=signals.version multiline=true />
                 </form>
+                <ConsentSection ctx />
+                {move || if consented.get() {
+                    view! {
+                        <ParticipantsSection ctx />
+                        <MeetingSection ctx />
+                        <GoalsSection ctx />
+                        <InterventionsSection ctx />
+                        <section class="section" aria-labelledby="follow-up-heading">
+                            <h2 id="follow-up-heading">"Uppföljning"</h2>
+                            <div class="field">
+                                <label for="next-follow-up">"Nästa uppföljning"</label>
+                                <input id="next-follow-up" type="date" prop:value=follow_up on:change=move |ev| {
+                                    let value = event_target_value(&ev);
+                                    ctx.change(|doc| edit::set_next_follow_up(doc, (!value.is_empty()).then_some(value.as_str())));
+                                } />
+                            </div>
+                        </section>
+                        <ApprovalsSection ctx />
+                        <FollowUpSection ctx />
+                        <p class="no-print button-row">
+                            <button type="button" on:click=|_| { if let Some(w) = web_sys::window() { let _ = w.print(); } }>
+                                "Skriv ut planen"</button>
+                            <a class="button-link" download="samordnad-individuell-plan.txt" href="#" node_ref=export_link
+                                on:click=move |_| {
+                                    // The text is made when asked for, not on every keystroke.
+                                    if let (Some(link), Some(plan)) = (export_link.get(), plan.get_untracked()) {
+                                        let text = shared::plan::export::to_text(&plan);
+                                        link.set_href(&format!("data:text/plain;charset=utf-8,{}",
+                                            String::from(js_sys::encode_uri_component(&text))));
+                                    }
+                                }>"Ladda ner planen som text"</a>
+                        </p>
+                    }.into_any()
+                } else {
+                    view! { <p class="locked">"Resten av planen öppnas när personen har samtyckt."</p> }.into_any()
+                }}
+                </div>
+                <Checklist ctx />
+                </div>
                 <p class="share">
                     <label for="plan-link">"Länk till planen (dela med de andra deltagarna)"</label>
                     <input id="plan-link" type="text" readonly prop:value=link />

@@ -92,11 +92,17 @@ pub enum ConsentState {
     Withdrawn,
 }
 
+/// Consent entries in the order they were recorded (stable for equal
+/// times). The one sort of entries, shared by every reader of the log.
+pub fn in_time_order(mut entries: Vec<&ConsentEntry>) -> Vec<&ConsentEntry> {
+    entries.sort_by_key(|e| e.recorded_at);
+    entries
+}
+
 /// The state of a consent log. The latest decision of each giver counts;
 /// any refusal or withdrawal among the latest decisions wins over consent.
 pub fn consent_state<'a>(log: impl IntoIterator<Item = &'a ConsentEntry>) -> ConsentState {
-    let mut entries: Vec<&ConsentEntry> = log.into_iter().collect();
-    entries.sort_by_key(|e| e.recorded_at);
+    let entries = in_time_order(log.into_iter().collect());
     let mut latest: Vec<(ConsentGiver, &str, ConsentDecision)> = Vec::new();
     for entry in entries {
         let who = (entry.giver, entry.giver_name.trim());

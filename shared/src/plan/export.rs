@@ -20,8 +20,7 @@ pub fn to_text(plan: &Plan) -> String {
     }
 
     let _ = writeln!(out, "\nSamtycke");
-    let mut consent: Vec<_> = plan.consent.values().map(|r| &r.0).collect();
-    consent.sort_by_key(|e| e.recorded_at);
+    let consent = super::in_time_order(plan.consent.values().map(|r| &r.0).collect());
     if consent.is_empty() {
         let _ = writeln!(out, "- Inget samtycke är antecknat.");
     }
@@ -60,8 +59,7 @@ pub fn to_text(plan: &Plan) -> String {
     let goals = plan.ordered_goals();
     for (n, (_, goal)) in goals.iter().enumerate() {
         let _ = writeln!(out, "{}. {}", n + 1, goal.text.as_str().trim());
-        let mut subs: Vec<_> = goal.sub_goals.iter().collect();
-        subs.sort_by(|a, b| (&a.1.position, a.0).cmp(&(&b.1.position, b.0)));
+        let subs = Plan::ordered(&goal.sub_goals, |s| &s.position);
         for (m, (_, sub)) in subs.iter().enumerate() {
             let _ = write!(out, "   Delmål {}.{}: {}", n + 1, m + 1, sub.text.as_str().trim());
             if !sub.measure.as_str().trim().is_empty() {

@@ -57,10 +57,10 @@ pub struct Goal {
     #[autosurgeon(missing = "Default::default")]
     pub position: String,
     /// Delmål, by id.
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(missing = "Default::default", hydrate = "crate::plan::collection::hydrate")]
     pub sub_goals: BTreeMap<String, SubGoal>,
     /// Status history, by entry id.
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(missing = "Default::default", hydrate = "crate::plan::collection::hydrate")]
     pub status: BTreeMap<String, Record<StatusEntry>>,
 }
 
@@ -79,7 +79,7 @@ pub struct SubGoal {
     #[autosurgeon(missing = "Default::default")]
     pub position: String,
     /// Status history, by entry id.
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(missing = "Default::default", hydrate = "crate::plan::collection::hydrate")]
     pub status: BTreeMap<String, Record<StatusEntry>>,
 }
 

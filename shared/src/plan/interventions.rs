@@ -116,7 +116,7 @@ pub struct Intervention {
     #[autosurgeon(missing = "Default::default")]
     pub position: String,
     /// Status reports, by id.
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(missing = "Default::default", hydrate = "crate::plan::collection::hydrate")]
     pub reports: BTreeMap<String, Record<InterventionReport>>,
 }
 

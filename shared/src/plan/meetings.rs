@@ -122,13 +122,13 @@ pub struct Meeting {
     #[autosurgeon(missing = "Default::default")]
     pub note_taker: Option<String>,
     /// Kallade och närvaro, by participant id.
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(missing = "Default::default", hydrate = "crate::plan::collection::hydrate")]
     pub attendance: BTreeMap<String, Attendance>,
     /// Sammanfattning.
     #[autosurgeon(missing = "Default::default")]
     pub summary: Text,
     /// Godkännanden, by participant id.
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(missing = "Default::default", hydrate = "crate::plan::collection::hydrate")]
     pub approvals: BTreeMap<String, Record<Approval>>,
     /// Which step of [`PHASES`] the chair has reached (0 before the meeting starts).
     #[autosurgeon(missing = "Default::default")]

@@ -1,0 +1,57 @@
+//! The sections of the plan page, one concept each: consent, participants,
+//! goals, interventions, the completeness checklist and approvals. Each
+//! reads the typed plan from a memo and changes it only through
+//! `shared::plan::edit` via [`crate::repo::Repo::change`].
+
+pub mod approvals;
+pub mod checklist;
+pub mod consent;
+pub mod follow_up;
+pub mod goals;
+pub mod interventions;
+pub mod meeting;
+pub mod participants;
+
+use leptos::prelude::*;
+use shared::plan::Plan;
+use shared::DocumentId;
+
+/// What every section gets: the plan's id, its version signal and its typed view.
+#[derive(Clone, Copy)]
+pub struct PlanContext {
+    /// Which plan.
+    pub id: DocumentId,
+    /// Bumped on every change.
+    pub version: RwSignal<u64>,
+    /// The plan as it is now.
+    pub plan: Memo<Option<Plan>>,
+    /// The last refusal of a change, shown to the person.
+    pub problem: RwSignal<Option<String>>,
+}
+
+impl PlanContext {
+    /// Run an edit; a refusal becomes the message shown under the header.
+    pub fn change<T>(
+        &self,
+        edit: impl FnOnce(&mut automerge::AutoCommit) -> Result<T, shared::plan::PlanError>,
+    ) -> Option<T> {
+        let result = expect_context::<crate::RepoHandle>().get().change(&self.id, edit);
+        self.report(result.as_ref().err().map(ToString::to_string));
+        result.ok()
+    }
+
+    fn report(&self, problem: Option<String>) {
+        self.problem.set(problem);
+    }
+}
+
+/// Today as YYYY-MM-DD, in the device's time zone.
+pub fn today() -> String {
+    let now = js_sys::Date::new_0();
+    format!("{:04}-{:02}-{:02}", now.get_full_year(), now.get_month() + 1, now.get_date())
+}
+
+/// Milliseconds since 1970.
+pub fn now_millis() -> i64 {
+    js_sys::Date::now() as i64
+}

@@ -1,0 +1,105 @@
+//! Godkännande: each participant approves the plan as it is; the plan
+//! shows who approved which version, and warns when it changed after.
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+use shared::plan::{edit, Meeting, Plan};
+
+use super::{now_millis, PlanContext};
+use crate::RepoHandle;
+
+/// The plan without its approvals: what an approval is about.
+fn approved_content(plan: &Plan) -> Plan {
+    let mut plan = plan.clone();
+    for meeting in plan.meetings.values_mut() {
+        meeting.approvals.clear();
+    }
+    plan
+}
+
+/// The meeting that approvals belong to: the latest one.
+fn current_meeting(plan: &Plan) -> Option<String> {
+    plan.meetings.iter().max_by(|a, b| (&a.1.date, a.0).cmp(&(&b.1.date, b.0))).map(|(id, _)| id.clone())
+}
+
+fn date_of(millis: i64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(millis as f64));
+    format!("{:04}-{:02}-{:02}", date.get_full_year(), date.get_month() + 1, date.get_date())
+}
+
+/// One line per participant: approved (which version, still current?) or a button.
+#[component]
+pub fn ApprovalsSection(ctx: PlanContext) -> impl IntoView {
+    let repo = expect_context::<RepoHandle>();
+    // The plan as of each approval, by heads: computed once per version.
+    let then_cache: StoredValue<HashMap<Vec<String>, Option<Plan>>> = StoredValue::new(HashMap::new());
+    let rows = move || {
+        let plan = ctx.plan.get()?;
+        let now = approved_content(&plan);
+        let meeting = current_meeting(&plan);
+        let approvals = meeting
+            .as_ref()
+            .and_then(|m| plan.meetings.get(m))
+            .map(|m| m.approvals.clone())
+            .unwrap_or_default();
+        let rows = plan
+            .ordered_participants()
+            .into_iter()
+            .map(|(pid, participant)| {
+                let status = approvals.get(pid).map(|record| {
+                    let approval = &record.0;
+                    let then = then_cache.try_update_value(|cache| {
+                        cache
+                            .entry(approval.heads.clone())
+                            .or_insert_with(|| repo.get().plan_at(&ctx.id, &approval.heads))
+                            .clone()
+                    });
+                    let current = then.flatten().is_some_and(|then| approved_content(&then) == now);
+                    (date_of(approval.approved_at), current)
+                });
+                (pid.clone(), participant.name.clone(), status)
+            })
+            .collect::<Vec<_>>();
+        Some(rows)
+    };
+    let approve = move |pid: String, name: String| {
+        ctx.change(|doc| {
+            let plan = shared::plan::read_plan(&*doc)?;
+            let meeting = match current_meeting(&plan) {
+                Some(id) => id,
+                None => edit::add_meeting(doc, &Meeting::default())?,
+            };
+            edit::approve(doc, &meeting, &pid, &name, now_millis())
+        });
+    };
+    view! {
+        <section class="section" aria-labelledby="approvals-heading">
+            <h2 id="approvals-heading">"Godkännande"</h2>
+            <p class="hint">"Var och en godkänner planen som den ser ut nu. Ändras planen efteråt syns det här."</p>
+            <ul class="approval-list">
+                {move || rows().unwrap_or_default().into_iter().map(|(pid, name, status)| {
+                    let (pid2, name2) = (pid.clone(), name.clone());
+                    view! {
+                        <li class="approval" data-participant=pid>
+                            <span class="participant-name">{name.clone()}</span>": "
+                            {match status {
+                                Some((date, true)) => view! { <span class="approved">{format!("Godkände planen {date}.")}</span> }.into_any(),
+                                Some((date, false)) => view! {
+                                    <span class="changed-after" role="status">{format!("Godkände planen {date}, men planen har ändrats efter det. ")}</span>
+                                    <button type="button" class="small no-print" on:click=move |_| approve(pid2.clone(), name2.clone())>
+                                        {format!("Godkänn igen ({name})")}</button>
+                                }.into_any(),
+                                None => view! {
+                                    <span class="not-approved">"Har inte godkänt än. "</span>
+                                    <button type="button" class="small no-print" on:click=move |_| approve(pid2.clone(), name2.clone())>
+                                        {format!("Godkänn planen ({name})")}</button>
+                                }.into_any(),
+                            }}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}

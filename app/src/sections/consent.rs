@@ -1,0 +1,77 @@
+//! Samtycke: recorded before anything else is shared. Until the person (or
+//! a guardian) has consented, the rest of the plan stays closed.
+
+use leptos::prelude::*;
+use shared::plan::{
+    edit, in_time_order, ConsentDecision, ConsentEntry, ConsentForm, ConsentGiver, ConsentState,
+};
+
+use super::{now_millis, today, PlanContext};
+use crate::components::field::InputField;
+
+/// The consent log and the form to record a decision.
+#[component]
+pub fn ConsentSection(ctx: PlanContext) -> impl IntoView {
+    let form = RwSignal::new(ConsentForm::Oral);
+    let recorded_by = RwSignal::new(String::new());
+    let state = move || ctx.plan.get().map(|p| p.consent_state()).unwrap_or(ConsentState::NotRecorded);
+    let record = move |decision: ConsentDecision| {
+        let entry = ConsentEntry {
+            decision,
+            form: form.get_untracked(),
+            giver: ConsentGiver::Person,
+            giver_name: String::new(),
+            date: today(),
+            recorded_by: recorded_by.get_untracked(),
+            comment: String::new(),
+            recorded_at: now_millis(),
+        };
+        ctx.change(|doc| edit::record_consent(doc, &entry));
+    };
+    let log = move || {
+        ctx.plan
+            .get()
+            .map(|p| {
+                in_time_order(p.consent.values().map(|r| &r.0).collect())
+                    .into_iter()
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    view! {
+        <section class="section" aria-labelledby="consent-heading">
+            <h2 id="consent-heading">"Samtycke"</h2>
+            <p class="consent-state" role="status">{move || match state() {
+                ConsentState::NotRecorded => "Personen har inte lämnat samtycke än. Inget i planen delas förrän samtycket är antecknat.",
+                ConsentState::Given => "Personen har samtyckt till att planen görs och delas med deltagarna.",
+                ConsentState::Refused => "Personen har inte samtyckt. Planen får inte göras.",
+                ConsentState::Withdrawn => "Personen har tagit tillbaka sitt samtycke. Planen är avslutad.",
+            }}</p>
+            <ul class="consent-log">
+                {move || log().into_iter().map(|e| view! {
+                    <li>{format!("{}: {} ({}), antecknat av {}", e.date, e.decision.label(), e.form.label().to_lowercase(),
+                        if e.recorded_by.is_empty() { "okänd" } else { &e.recorded_by })}</li>
+                }).collect_view()}
+            </ul>
+            <fieldset class="consent-form">
+                <legend>"Anteckna personens beslut"</legend>
+                <div class="choice-row" role="radiogroup" aria-label="Hur samtycket lämnades">
+                    <label class="choice"><input type="radio" name="consent-form" checked=move || form.get() == ConsentForm::Oral
+                        on:change=move |_| form.set(ConsentForm::Oral) />" Muntligt"</label>
+                    <label class="choice"><input type="radio" name="consent-form" checked=move || form.get() == ConsentForm::Written
+                        on:change=move |_| form.set(ConsentForm::Written) />" Skriftligt"</label>
+                </div>
+                <InputField id="consent-recorded-by" label="Antecknat av" autocomplete="name" value=recorded_by
+                    on_value=Callback::new(move |v| recorded_by.set(v)) />
+                <div class="button-row">
+                    <button type="button" class="primary" on:click=move |_| record(ConsentDecision::Given)>"Personen samtycker"</button>
+                    <button type="button" on:click=move |_| record(ConsentDecision::Refused)>"Personen samtycker inte"</button>
+                    {move || (state() == ConsentState::Given).then(|| view! {
+                        <button type="button" on:click=move |_| record(ConsentDecision::Withdrawn)>"Samtycket tas tillbaka"</button>
+                    })}
+                </div>
+            </fieldset>
+        </section>
+    }
+}

@@ -1,0 +1,187 @@
+//! Uppföljning: how each goal went (uppfyllt, delvis, inte), what each
+//! responsible party reports about its interventions, and closing the plan.
+//! Every entry is an immutable record with date and name, so the history
+//! stays whole.
+
+use leptos::prelude::*;
+use shared::plan::{
+    edit, latest_status, Closing, ClosingReason, InterventionReport, InterventionStatus, Outcome, StatusEntry,
+};
+
+use super::{now_millis, today, PlanContext};
+use crate::components::field::{enum_options, enum_pick, enum_value, InputField, SelectField};
+use crate::RepoHandle;
+
+fn my_name() -> String {
+    let name = expect_context::<RepoHandle>().get().my_name.get_untracked();
+    if name.trim().is_empty() {
+        "Okänd".into()
+    } else {
+        name
+    }
+}
+
+/// Goal outcomes, intervention reports and closing.
+#[component]
+pub fn FollowUpSection(ctx: PlanContext) -> impl IntoView {
+    let goals = Memo::new(move |_| {
+        ctx.plan
+            .get()
+            .map(|p| {
+                p.ordered_goals()
+                    .into_iter()
+                    .enumerate()
+                    .map(|(n, (id, g))| {
+                        (n + 1, id.clone(), g.text.as_str().to_string(), latest_status(&g.status).cloned())
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    });
+    let interventions = Memo::new(move |_| {
+        ctx.plan
+            .get()
+            .map(|p| {
+                p.ordered_interventions()
+                    .into_iter()
+                    .enumerate()
+                    .map(|(n, (id, i))| {
+                        let latest = i
+                            .reports
+                            .iter()
+                            .max_by(|(ia, a), (ib, b)| (a.0.recorded_at, ia).cmp(&(b.0.recorded_at, ib)))
+                            .map(|(_, r)| r.0.clone());
+                        (n + 1, id.clone(), i.what.as_str().to_string(), latest)
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    });
+    let closing = move || ctx.plan.get().and_then(|p| p.closing);
+    let reason = RwSignal::new(ClosingReason::GoalsMet);
+    let with_person = RwSignal::new(true);
+    view! {
+        <section class="section" aria-labelledby="follow-up-results-heading">
+            <h2 id="follow-up-results-heading">"Hur har det gått?"</h2>
+            <h3>"Målen"</h3>
+            <ol class="outcome-list">
+                {move || goals.get().into_iter().map(|(n, gid, text, latest)| view! {
+                    <GoalOutcome ctx gid number=n text latest />
+                }).collect_view()}
+            </ol>
+            <h3>"Insatserna"</h3>
+            <ol class="report-list">
+                {move || interventions.get().into_iter().map(|(n, iid, what, latest)| view! {
+                    <InterventionStatusReport ctx iid number=n what latest />
+                }).collect_view()}
+            </ol>
+            <h3>"Avsluta planen"</h3>
+            {move || match closing() {
+                Some(c) => view! {
+                    <p class="closed" role="status">{format!("Planen avslutades {}: {}{}. Av {}.", c.date, c.reason.label(),
+                        if c.decided_with_person { ", beslutat tillsammans med personen" } else { "" }, c.by)}</p>
+                }.into_any(),
+                None => view! {
+                    <div class="no-print">
+                        <SelectField id="closing-reason" label="Varför avslutas planen?"
+                            options=enum_options(&ClosingReason::ALL, |r| r.label())
+                            value=Signal::derive(move || enum_value(&ClosingReason::ALL, Some(&reason.get())))
+                            on_value=Callback::new(move |v: String| if let Some(r) = enum_pick(&ClosingReason::ALL, &v) { reason.set(r) }) />
+                        <label class="choice"><input type="checkbox" prop:checked=move || with_person.get()
+                            on:change=move |ev| with_person.set(event_target_checked(&ev)) />" Beslutat tillsammans med personen"</label>
+                        <p><button type="button" on:click=move |_| {
+                            let closing = Closing { reason: reason.get_untracked(), date: today(), decided_with_person: with_person.get_untracked(),
+                                by: my_name(), comment: String::new() };
+                            ctx.change(|doc| edit::close_plan(doc, &closing));
+                        }>"Avsluta planen"</button></p>
+                    </div>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn GoalOutcome(
+    ctx: PlanContext,
+    gid: String,
+    number: usize,
+    text: String,
+    latest: Option<StatusEntry>,
+) -> impl IntoView {
+    let comment = RwSignal::new(String::new());
+    let group = format!("outcome-{gid}");
+    let gid = StoredValue::new(gid);
+    let record = move |outcome: Outcome| {
+        let entry = StatusEntry {
+            outcome,
+            date: today(),
+            by: my_name(),
+            comment: comment.get_untracked(),
+            recorded_at: now_millis(),
+        };
+        if ctx.change(|doc| edit::record_goal_status(doc, &gid.get_value(), None, &entry)).is_some() {
+            comment.set(String::new());
+        }
+    };
+    let comment_id = format!("{group}-comment");
+    view! {
+        <li class="outcome" data-goal=gid.get_value()>
+            <p><strong>{format!("Mål {number}: ")}</strong>{text}</p>
+            <p class="latest">{match latest {
+                Some(e) => format!("Senast: {} ({}, {}){}", e.outcome.label(), e.date, e.by,
+                    if e.comment.is_empty() { String::new() } else { format!(" – {}", e.comment) }),
+                None => "Inte följt upp än.".to_string(),
+            }}</p>
+            <div class="no-print">
+                <InputField id=comment_id label=format!("Kommentar om mål {number}") value=comment
+                    on_value=Callback::new(move |v| comment.set(v)) />
+                <div class="button-row" role="group" aria-label=format!("Hur gick det med mål {number}?")>
+                    {Outcome::ALL.into_iter().map(|outcome| view! {
+                        <button type="button" class="small" on:click=move |_| record(outcome)>{outcome.label()}</button>
+                    }).collect_view()}
+                </div>
+            </div>
+        </li>
+    }
+}
+
+#[component]
+fn InterventionStatusReport(
+    ctx: PlanContext,
+    iid: String,
+    number: usize,
+    what: String,
+    latest: Option<InterventionReport>,
+) -> impl IntoView {
+    let status = RwSignal::new(latest.as_ref().map(|r| r.status).unwrap_or(InterventionStatus::Ongoing));
+    let comment = RwSignal::new(String::new());
+    let select_id = format!("report-{iid}-status");
+    let comment_id = format!("report-{iid}-comment");
+    let iid = StoredValue::new(iid);
+    view! {
+        <li class="report" data-intervention=iid.get_value()>
+            <p><strong>{format!("Insats {number}: ")}</strong>{what}</p>
+            <p class="latest">{match latest {
+                Some(r) => format!("Senast: {} ({}, {}){}", r.status.label(), r.date, r.by,
+                    if r.comment.is_empty() { String::new() } else { format!(" – {}", r.comment) }),
+                None => "Ingen rapport än.".to_string(),
+            }}</p>
+            <div class="no-print field-row">
+                <SelectField id=select_id label=format!("Status för insats {number}")
+                    options=enum_options(&InterventionStatus::ALL, |s| s.label())
+                    value=Signal::derive(move || enum_value(&InterventionStatus::ALL, Some(&status.get())))
+                    on_value=Callback::new(move |v: String| if let Some(s) = enum_pick(&InterventionStatus::ALL, &v) { status.set(s) }) />
+                <InputField id=comment_id label=format!("Kommentar om insats {number}") value=comment
+                    on_value=Callback::new(move |v| comment.set(v)) />
+            </div>
+            <p class="no-print"><button type="button" class="small" on:click=move |_| {
+                let report = InterventionReport { status: status.get_untracked(), comment: comment.get_untracked(), date: today(),
+                    by: my_name(), recorded_at: now_millis() };
+                if ctx.change(|doc| edit::report_intervention(doc, &iid.get_value(), &report)).is_some() {
+                    comment.set(String::new());
+                }
+            }>{format!("Rapportera insats {number}")}</button></p>
+        </li>
+    }
+}

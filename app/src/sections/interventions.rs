@@ -1,0 +1,115 @@
+//! Insatser och åtgärder: what each party does, for which goal, who is
+//! responsible (kommun, region or someone else), from when and how often.
+
+use leptos::prelude::*;
+use shared::plan::{edit, Intervention, Principal};
+
+use super::goals::move_target;
+use super::PlanContext;
+use crate::components::field::{enum_options, enum_pick, enum_value, non_empty, InputField, SelectField};
+use crate::components::text_field::TextAt;
+
+/// Every intervention and the button to add one.
+#[component]
+pub fn InterventionsSection(ctx: PlanContext) -> impl IntoView {
+    let ids = Memo::new(move |_| {
+        ctx.plan
+            .get()
+            .map(|p| p.ordered_interventions().into_iter().map(|(id, _)| id.clone()).collect::<Vec<_>>())
+            .unwrap_or_default()
+    });
+    let none_by_others = move || ctx.plan.get().is_some_and(|p| p.no_measures_by_others);
+    view! {
+        <section class="section" aria-labelledby="interventions-heading">
+            <h2 id="interventions-heading">"Insatser"</h2>
+            <ol class="intervention-list">
+                <For each={move || ids.get().into_iter().enumerate().collect::<Vec<_>>()}
+                    key={|(n, id): &(usize, String)| (*n, id.clone())}
+                    children=move |(n, iid)| view! { <InterventionItem ctx iid number={n + 1} ids /> } />
+            </ol>
+            <button type="button" class="no-print" on:click=move |_| { ctx.change(|doc| edit::add_intervention(doc, Intervention::default())); }>
+                "Lägg till insats"</button>
+            <label class="choice">
+                <input type="checkbox" prop:checked=none_by_others
+                    on:change=move |ev| { let on = event_target_checked(&ev); ctx.change(|doc| edit::set_no_measures_by_others(doc, on)); } />
+                " Ingen annan än kommunen och regionen gör något (inga åtgärder av andra)"
+            </label>
+        </section>
+    }
+}
+
+#[component]
+fn InterventionItem(ctx: PlanContext, iid: String, number: usize, ids: Memo<Vec<String>>) -> impl IntoView {
+    let iid = StoredValue::new(iid);
+    let current =
+        Memo::new(move |_| ctx.plan.get().and_then(|p| p.interventions.get(&iid.get_value()).cloned()));
+    let goals = move || {
+        ctx.plan
+            .get()
+            .map(|p| {
+                p.ordered_goals()
+                    .into_iter()
+                    .enumerate()
+                    .map(|(n, (id, g))| (id.clone(), format!("Mål {}: {}", n + 1, g.text.as_str())))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    let update = move |change: Box<dyn FnOnce(&mut Intervention)>| {
+        ctx.change(|doc| edit::update_intervention(doc, &iid.get_value(), change));
+    };
+    let text = move |get: fn(Intervention) -> String| {
+        Signal::derive(move || current.get().map(get).unwrap_or_default())
+    };
+    let path = vec!["interventions".to_string(), iid.get_value()];
+    let dom = move |what: &str| format!("intervention-{}-{what}", iid.get_value());
+    let shift = move |up: bool| {
+        let id = iid.get_value();
+        if let Some(before) = move_target(&ids.get_untracked(), &id, up) {
+            ctx.change(|doc| edit::move_item(doc, &["interventions"], &id, before.as_deref()));
+        }
+    };
+    view! {
+        <li class="intervention" data-intervention=iid.get_value()>
+            <TextAt id=ctx.id path=path.clone() key="what".to_string() label=format!("Insats {number}: vad görs")
+                version=ctx.version multiline=true />
+            <div class="field-row">
+                <SelectField id=dom("principal") label="Ansvarig huvudman"
+                    options={
+                        let mut options = vec![(String::new(), "Inte vald".to_string())];
+                        options.extend(enum_options(&Principal::ALL, |p| p.label()));
+                        options
+                    }
+                    value=Signal::derive(move || enum_value(&Principal::ALL, current.get().and_then(|i| i.principal).as_ref()))
+                    on_value=Callback::new(move |v: String| {
+                        let principal = enum_pick(&Principal::ALL, &v);
+                        update(Box::new(move |i| i.principal = principal));
+                    }) />
+                <SelectField id=dom("goal") label="För mål"
+                    options=Signal::derive(move || {
+                        let mut options = vec![(String::new(), "Inget särskilt mål".to_string())];
+                        options.extend(goals());
+                        options
+                    })
+                    value=Signal::derive(move || current.get().and_then(|i| i.goal_id).unwrap_or_default())
+                    on_value=Callback::new(move |v: String| update(Box::new(move |i| i.goal_id = non_empty(v)))) />
+            </div>
+            <div class="field-row">
+                <InputField id=dom("unit") label="Ansvarig enhet" value=text(|i| i.unit)
+                    on_value=Callback::new(move |v: String| update(Box::new(move |i| i.unit = v))) />
+                <InputField id=dom("person") label="Ansvarig person" value=text(|i| i.responsible_person)
+                    on_value=Callback::new(move |v: String| update(Box::new(move |i| i.responsible_person = v))) />
+                <InputField id=dom("start") label="Startar" kind="date" value=text(|i| i.start.unwrap_or_default())
+                    on_value=Callback::new(move |v: String| update(Box::new(move |i| i.start = non_empty(v)))) />
+            </div>
+            <TextAt id=ctx.id path=path key="time_plan".to_string() label=format!("Insats {number}: hur ofta och hur länge")
+                version=ctx.version multiline=false />
+            <div class="button-row no-print">
+                <button type="button" class="small" aria-label=format!("Flytta insats {number} uppåt") on:click=move |_| shift(true)>"↑ Flytta upp"</button>
+                <button type="button" class="small" aria-label=format!("Flytta insats {number} nedåt") on:click=move |_| shift(false)>"↓ Flytta ner"</button>
+                <button type="button" class="small" aria-label=format!("Ta bort insats {number}")
+                    on:click=move |_| { ctx.change(|doc| edit::remove_intervention(doc, &iid.get_value())); }>"Ta bort"</button>
+            </div>
+        </li>
+    }
+}

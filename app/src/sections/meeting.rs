@@ -1,0 +1,202 @@
+//! Mötet: the kallelse (purpose, when, where, how long, agenda, chair and
+//! note-taker) with a ready invitation text, and during the meeting the
+//! steps the chair moves through with a clock against the planned time.
+
+use leptos::prelude::*;
+use shared::plan::{edit, Meeting, MeetingForm, Plan, PHASES, RECOMMENDED_MAX_MINUTES};
+
+use super::{now_millis, PlanContext};
+use crate::components::field::{enum_options, enum_pick, enum_value, non_empty, InputField, SelectField};
+use crate::components::text_field::TextAt;
+
+/// The latest meeting's id, if any.
+fn current_meeting(plan: &Plan) -> Option<String> {
+    plan.meetings.iter().max_by(|a, b| (&a.1.date, a.0).cmp(&(&b.1.date, b.0))).map(|(id, _)| id.clone())
+}
+
+/// The invitation as text the chair can send or print.
+pub fn invitation_text(plan: &Plan, meeting: &Meeting) -> String {
+    let name = |id: &Option<String>| {
+        id.as_ref()
+            .and_then(|id| plan.participants.get(id))
+            .map(|p| p.name.clone())
+            .unwrap_or_else(|| "inte utsedd".into())
+    };
+    let mut lines = vec![
+        format!("Kallelse till {}: {}", meeting.kind.label(), plan.title.as_str().trim()),
+        format!("Syfte: {}", meeting.purpose.as_str().trim()),
+        format!(
+            "När: {} klockan {}",
+            meeting.date.as_deref().unwrap_or("datum inte bestämt"),
+            if meeting.time.is_empty() { "inte bestämd" } else { &meeting.time }
+        ),
+        format!(
+            "Var: {}{}",
+            meeting.form.label(),
+            match meeting.form {
+                MeetingForm::Digital if !meeting.digital_link.is_empty() =>
+                    format!(", länk: {}", meeting.digital_link),
+                _ if !meeting.place.is_empty() => format!(", {}", meeting.place),
+                _ => String::new(),
+            }
+        ),
+        format!("Mötet är planerat till {} minuter.", meeting.planned_minutes),
+        format!("Ordförande: {}. Antecknar: {}.", name(&meeting.chair), name(&meeting.note_taker)),
+        "Dagordning:".to_string(),
+        meeting.agenda.as_str().trim().to_string(),
+    ];
+    let raise = plan.person.preparation.questions_to_raise.as_str().trim();
+    if !raise.is_empty() {
+        lines.push(format!("Det här vill jag ta upp: {raise}"));
+    }
+    lines.join("\n")
+}
+
+/// The current meeting: its kallelse, invitation text, steps and clock.
+#[component]
+pub fn MeetingSection(ctx: PlanContext) -> impl IntoView {
+    let meeting_id = Memo::new(move |_| ctx.plan.get().as_ref().and_then(current_meeting));
+    let meeting = Memo::new(move |_| {
+        let plan = ctx.plan.get()?;
+        plan.meetings.get(&meeting_id.get()?).cloned()
+    });
+    let update = move |change: Box<dyn FnOnce(&mut Meeting)>| {
+        if let Some(id) = meeting_id.get_untracked() {
+            ctx.change(|doc| edit::update_meeting(doc, &id, change));
+        }
+    };
+    let participants = move || {
+        ctx.plan
+            .get()
+            .map(|p| {
+                p.ordered_participants()
+                    .into_iter()
+                    .map(|(id, p)| (id.clone(), p.name.clone()))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    // The clock ticks every 15 s while the meeting runs.
+    let now = RwSignal::new(now_millis());
+    let ticker = leptos::prelude::set_interval_with_handle(
+        move || now.set(now_millis()),
+        std::time::Duration::from_secs(15),
+    );
+    on_cleanup(move || {
+        if let Ok(handle) = ticker {
+            handle.clear();
+        }
+    });
+    let invitation = move || {
+        let plan = ctx.plan.get()?;
+        Some(invitation_text(&plan, &meeting.get()?))
+    };
+    let person_select = move |label: &'static str,
+                              dom: &'static str,
+                              get: fn(&Meeting) -> Option<String>,
+                              set: fn(&mut Meeting, Option<String>)| {
+        view! {
+            <SelectField id=dom label=label
+                options=Signal::derive(move || {
+                    let mut options = vec![(String::new(), "Inte utsedd".to_string())];
+                    options.extend(participants());
+                    options
+                })
+                value=Signal::derive(move || meeting.get().and_then(|m| get(&m)).unwrap_or_default())
+                on_value=Callback::new(move |value: String| update(Box::new(move |m| set(m, non_empty(value))))) />
+        }
+    };
+    let meeting_text =
+        move |get: fn(Meeting) -> String| Signal::derive(move || meeting.get().map(get).unwrap_or_default());
+    view! {
+        <section class="section" aria-labelledby="meeting-heading">
+            <h2 id="meeting-heading">"Möte och kallelse"</h2>
+            {move || match meeting_id.get() {
+                None => view! {
+                    <p class="no-print"><button type="button" on:click=move |_| {
+                        let meeting = Meeting { planned_minutes: 90, ..Meeting::default() };
+                        ctx.change(|doc| edit::add_meeting(doc, &meeting));
+                    }>"Planera ett möte"</button></p>
+                }.into_any(),
+                Some(mid) => {
+                    let path = vec!["meetings".to_string(), mid.clone()];
+                    view! {
+                        <TextAt id=ctx.id path=path.clone() key="purpose".to_string() label="Syftet med mötet".to_string()
+                            version=ctx.version multiline=true />
+                        <div class="field-row">
+                            <InputField id="meeting-date" label="Datum" kind="date" value=meeting_text(|m| m.date.unwrap_or_default())
+                                on_value=Callback::new(move |v: String| update(Box::new(move |m| m.date = non_empty(v)))) />
+                            <InputField id="meeting-time" label="Klockan" kind="time" value=meeting_text(|m| m.time)
+                                on_value=Callback::new(move |v: String| update(Box::new(move |m| m.time = v))) />
+                            <InputField id="meeting-minutes" label="Planerad tid i minuter" kind="number" step=15
+                                value=meeting_text(|m| m.planned_minutes.to_string())
+                                on_value=Callback::new(move |v: String| {
+                                    let minutes = v.parse::<u64>().unwrap_or(0);
+                                    update(Box::new(move |m| m.planned_minutes = minutes));
+                                }) />
+                        </div>
+                        {move || meeting.get().is_some_and(|m| m.planned_minutes > RECOMMENDED_MAX_MINUTES).then(|| view! {
+                            <p class="warning" role="alert">"Mötet är planerat till mer än två timmar. Ett långt möte kan bli tröttsamt för personen – dela hellre upp det."</p>
+                        })}
+                        <div class="field-row">
+                            <SelectField id="meeting-form" label="Var hålls mötet?"
+                                options=enum_options(&MeetingForm::ALL, |f| f.label())
+                                value=Signal::derive(move || enum_value(&MeetingForm::ALL, meeting.get().map(|m| m.form).as_ref()))
+                                on_value=Callback::new(move |v: String| if let Some(form) = enum_pick(&MeetingForm::ALL, &v) {
+                                    update(Box::new(move |m| m.form = form));
+                                }) />
+                            <InputField id="meeting-place" label="Plats eller länk"
+                                value=meeting_text(|m| if m.form == MeetingForm::Digital { m.digital_link } else { m.place })
+                                on_value=Callback::new(move |v: String| update(Box::new(move |m| {
+                                    if m.form == MeetingForm::Digital { m.digital_link = v } else { m.place = v }
+                                }))) />
+                        </div>
+                        <div class="field-row">
+                            {person_select("Ordförande", "meeting-chair", |m| m.chair.clone(), |m, v| m.chair = v)}
+                            {person_select("Antecknar", "meeting-note-taker", |m| m.note_taker.clone(), |m, v| m.note_taker = v)}
+                        </div>
+                        <TextAt id=ctx.id path=path key="agenda".to_string() label="Dagordning".to_string()
+                            version=ctx.version multiline=true />
+                        <details class="invitation">
+                            <summary>"Kallelsen som text"</summary>
+                            <pre class="invitation-text" tabindex="0">{invitation}</pre>
+                        </details>
+
+                        <h3>"Under mötet"</h3>
+                        <ol class="phases" aria-label="Mötets steg">
+                            {PHASES.iter().enumerate().map(|(i, phase)| {
+                                let step = i as u64 + 1;
+                                view! {
+                                    <li class=move || if meeting.get().is_some_and(|m| m.phase == step) { "phase current" } else { "phase" }
+                                        aria-current=move || meeting.get().is_some_and(|m| m.phase == step).then_some("step")>
+                                        {*phase}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ol>
+                        <p class="clock" role="timer" aria-live="off">{move || {
+                            let m = meeting.get()?;
+                            let started = m.started_at?;
+                            let minutes = ((now.get() - started).max(0) / 60_000) as u64;
+                            Some(if m.planned_minutes > 0 && minutes > m.planned_minutes {
+                                format!("Mötet har pågått i {minutes} minuter – {} minuter över den planerade tiden.", minutes - m.planned_minutes)
+                            } else {
+                                format!("Mötet har pågått i {minutes} av {} minuter.", m.planned_minutes)
+                            })
+                        }}</p>
+                        <div class="button-row no-print">
+                            <button type="button" on:click=move |_| update(Box::new(|m| {
+                                if m.started_at.is_none() { m.started_at = Some(now_millis()); }
+                                m.phase = m.phase.saturating_sub(1).max(1);
+                            }))>"Föregående steg"</button>
+                            <button type="button" class="primary" on:click=move |_| update(Box::new(|m| {
+                                if m.started_at.is_none() { m.started_at = Some(now_millis()); }
+                                m.phase = (m.phase + 1).min(PHASES.len() as u64);
+                            }))>{move || if meeting.get().is_some_and(|m| m.phase == 0) { "Starta mötet" } else { "Nästa steg" }}</button>
+                        </div>
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
+}

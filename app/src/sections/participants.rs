@@ -1,0 +1,125 @@
+//! Deltagare: who takes part, from which organisation, how to reach them;
+//! who is the coordinator and which principal has the overall responsibility.
+
+use leptos::prelude::*;
+use shared::plan::{edit, OrganisationKind, Participant, ParticipantKind, Principal};
+
+use super::PlanContext;
+use crate::components::field::{enum_options, enum_pick, enum_value, InputField, SelectField};
+
+/// The participant list, the add form, coordinator and overall responsibility.
+#[component]
+pub fn ParticipantsSection(ctx: PlanContext) -> impl IntoView {
+    let participants = move || {
+        ctx.plan
+            .get()
+            .map(|p| {
+                p.ordered_participants()
+                    .into_iter()
+                    .map(|(id, p)| (id.clone(), p.clone()))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    let coordinator = move || ctx.plan.get().and_then(|p| p.coordinator);
+    let responsibility = move || ctx.plan.get().and_then(|p| p.overall_responsibility);
+
+    // The add form.
+    let name = RwSignal::new(String::new());
+    let kind = RwSignal::new(ParticipantKind::Professional);
+    let organisation = RwSignal::new(OrganisationKind::Kommun);
+    let role = RwSignal::new(String::new());
+    let phone = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if name.get_untracked().trim().is_empty() {
+            ctx.problem.set(Some("Skriv deltagarens namn.".into()));
+            return;
+        }
+        let participant = Participant {
+            name: name.get_untracked().trim().to_string(),
+            kind: kind.get_untracked(),
+            organisation: organisation.get_untracked(),
+            role: role.get_untracked(),
+            phone: phone.get_untracked(),
+            email: email.get_untracked(),
+            ..Participant::default()
+        };
+        if ctx.change(|doc| edit::add_participant(doc, participant)).is_some() {
+            for field in [name, role, phone, email] {
+                field.set(String::new());
+            }
+        }
+    };
+
+    view! {
+        <section class="section" aria-labelledby="participants-heading">
+            <h2 id="participants-heading">"Deltagare"</h2>
+            <ul class="participant-list">
+                {move || participants().into_iter().map(|(pid, p)| {
+                    let remove_id = pid.clone();
+                    let is_coordinator = coordinator().as_deref() == Some(pid.as_str());
+                    let details = [p.role.clone(), p.unit.clone(), p.phone.clone(), p.email.clone()]
+                        .into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(", ");
+                    let who = if p.kind == ParticipantKind::Professional {
+                        format!("{} ({})", p.kind.label(), p.organisation.label())
+                    } else {
+                        p.kind.label().to_string()
+                    };
+                    view! {
+                        <li class="participant" data-participant=pid.clone()>
+                            <span class="participant-name">{p.name.clone()}</span>
+                            " – " {who}
+                            {(!details.is_empty()).then(|| view! { <span class="participant-details">{format!(" – {details}")}</span> })}
+                            {is_coordinator.then(|| view! { <strong class="badge">" Samordningsansvarig"</strong> })}
+                            <button type="button" class="small no-print" aria-label=format!("Ta bort {}", p.name)
+                                on:click=move |_| { ctx.change(|doc| edit::remove_participant(doc, &remove_id)); }>"Ta bort"</button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+
+            <form class="add-form no-print" on:submit=add>
+                <h3>"Lägg till deltagare"</h3>
+                <InputField id="participant-name" label="Namn" value=name on_value=Callback::new(move |v| name.set(v)) />
+                <SelectField id="participant-kind" label="Roll i planen"
+                    options=enum_options(&ParticipantKind::ALL, |k| k.label())
+                    value=Signal::derive(move || enum_value(&ParticipantKind::ALL, Some(&kind.get())))
+                    on_value=Callback::new(move |v: String| if let Some(k) = enum_pick(&ParticipantKind::ALL, &v) { kind.set(k) }) />
+                <SelectField id="participant-organisation" label="Organisation"
+                    options=enum_options(&OrganisationKind::ALL, |o| o.label())
+                    value=Signal::derive(move || enum_value(&OrganisationKind::ALL, Some(&organisation.get())))
+                    on_value=Callback::new(move |v: String| if let Some(o) = enum_pick(&OrganisationKind::ALL, &v) { organisation.set(o) }) />
+                <InputField id="participant-role" label="Yrke eller relation" value=role on_value=Callback::new(move |v| role.set(v)) />
+                <InputField id="participant-phone" label="Telefon" kind="tel" value=phone on_value=Callback::new(move |v| phone.set(v)) />
+                <InputField id="participant-email" label="E-post" kind="email" value=email on_value=Callback::new(move |v| email.set(v)) />
+                <button type="submit" class="primary">"Lägg till deltagare"</button>
+            </form>
+
+            <SelectField id="coordinator" label="Samordningsansvarig"
+                options=Signal::derive(move || {
+                    let mut options = vec![(String::new(), "Ingen vald".to_string())];
+                    options.extend(participants().into_iter().map(|(pid, p)| (pid, p.name)));
+                    options
+                })
+                value=Signal::derive(move || coordinator().unwrap_or_default())
+                on_value=Callback::new(move |value: String| {
+                    ctx.change(|doc| edit::set_coordinator(doc, (!value.is_empty()).then_some(value.as_str())));
+                }) />
+            <fieldset>
+                <legend>"Vem har det övergripande ansvaret för planen?"</legend>
+                <div class="choice-row">
+                    {[Principal::Kommun, Principal::Region].into_iter().map(|principal| view! {
+                        <label class="choice">
+                            <input type="radio" name="overall-responsibility"
+                                checked=move || responsibility() == Some(principal)
+                                on:change=move |_| { ctx.change(|doc| edit::set_overall_responsibility(doc, Some(principal))); } />
+                            {format!(" {}", principal.label())}
+                        </label>
+                    }).collect_view()}
+                </div>
+            </fieldset>
+        </section>
+    }
+}

@@ -1,0 +1,297 @@
+// The digital SIP meeting with three devices: the chair (a coordinator in
+// the municipality), the person, and a professional from the region.
+import { test, expect, Browser, Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { TestServer } from './server';
+
+let server: TestServer;
+
+test.beforeEach(async () => {
+  server = await TestServer.start();
+});
+
+test.afterEach(async () => {
+  await server.stop();
+});
+
+async function newDevice(browser: Browser): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
+  return page;
+}
+
+/** Three devices on one new plan; the chair has recorded the person's consent. */
+async function meeting(browser: Browser) {
+  const chair = await newDevice(browser);
+  await chair.goto(server.url);
+  await chair.getByRole('button', { name: 'Ny plan' }).click();
+  await chair.getByLabel('Planens namn').fill('Annas plan');
+  await expect(chair.getByText('Resten av planen öppnas när personen har samtyckt.')).toBeVisible();
+  await chair.getByLabel('Antecknat av').fill('Karin Berg');
+  await chair.getByRole('button', { name: 'Personen samtycker', exact: true }).click();
+  await expect(chair.getByText('Personen har samtyckt')).toBeVisible();
+  const link = chair.url();
+  const person = await newDevice(browser);
+  await person.goto(link);
+  const professional = await newDevice(browser);
+  await professional.goto(link);
+  for (const page of [person, professional]) {
+    await expect(page.getByLabel('Planens namn')).toHaveValue('Annas plan');
+  }
+  return { chair, person, professional };
+}
+
+async function addParticipant(page: Page, name: string, kind: string, organisation: string, role: string, phone: string) {
+  const form = page.locator('form.add-form');
+  await form.getByLabel('Namn').fill(name);
+  await form.getByLabel('Roll i planen').selectOption({ label: kind });
+  await form.getByLabel('Organisation').selectOption({ label: organisation });
+  await form.getByLabel('Yrke eller relation').fill(role);
+  await form.getByLabel('Telefon').fill(phone);
+  await form.getByRole('button', { name: 'Lägg till deltagare' }).click();
+  await expect(page.locator('.participant-list .participant-name', { hasText: name })).toBeVisible();
+}
+
+test('a whole meeting: consent, participants, goals, interventions, follow-up, approval by everyone', async ({ browser }) => {
+  const { chair, person, professional } = await meeting(browser);
+
+  await addParticipant(chair, 'Anna Svensson', 'Den enskilde', 'Kommun', 'Planens person', '070-111 11 11');
+  await addParticipant(chair, 'Karin Berg', 'Personal', 'Kommun', 'Biståndshandläggare', '090-16 00 00');
+  await addParticipant(professional, 'Lars Holm', 'Personal', 'Region', 'Distriktssköterska', '090-78 00 00');
+  for (const page of [chair, person, professional]) {
+    await expect(page.locator('.participant-list .participant-name')).toHaveText(['Anna Svensson', 'Karin Berg', 'Lars Holm']);
+  }
+  await chair.getByLabel('Samordningsansvarig').selectOption({ label: 'Karin Berg' });
+  await chair.getByRole('radio', { name: 'Kommunen' }).check();
+  await expect(professional.locator('.participant', { hasText: 'Karin Berg' })).toContainText('Samordningsansvarig');
+
+  // The person's goal, in her words, typed on her own device.
+  await person.getByRole('button', { name: 'Lägg till mål' }).click();
+  await person.getByLabel('Mål 1', { exact: true }).pressSequentially('Jag vill kunna handla själv');
+  await expect(chair.getByLabel('Mål 1', { exact: true })).toHaveValue('Jag vill kunna handla själv');
+  await chair.getByRole('button', { name: 'Lägg till delmål till mål 1' }).click();
+  await chair.getByLabel('Delmål 1.1', { exact: true }).fill('Gå till affären med stöd två gånger i veckan');
+  await chair.getByLabel('Delmål 1.1: så vet vi att det är nått').fill('Anna har handlat 8 gånger');
+  await chair.getByLabel('Delmål 1.1: klart senast').fill('2027-03-01');
+
+  // Interventions by region and kommun.
+  await professional.getByRole('button', { name: 'Lägg till insats' }).click();
+  await professional.getByLabel('Insats 1: vad görs').fill('Hjälp med medicinerna varje morgon');
+  await professional.locator('.intervention').first().getByLabel('Ansvarig huvudman').selectOption({ label: 'Regionen' });
+  await professional.locator('.intervention').first().getByLabel('För mål').selectOption({ index: 1 });
+  await chair.getByRole('button', { name: 'Lägg till insats' }).click();
+  await chair.getByLabel('Insats 2: vad görs').fill('Hemtjänst följer med till affären');
+  await chair.locator('.intervention').nth(1).getByLabel('Ansvarig huvudman').selectOption({ label: 'Kommunen' });
+  await chair.getByLabel('Ingen annan än kommunen och regionen gör något').check();
+  await chair.getByLabel('Nästa uppföljning').fill('2027-02-15');
+
+  for (const page of [chair, person, professional]) {
+    await expect(page.getByText('Planen har allt som lagen kräver.')).toBeVisible();
+  }
+
+  // Everyone approves on their own device; everyone sees all three.
+  await person.getByRole('button', { name: 'Godkänn planen (Anna Svensson)' }).click();
+  await chair.getByRole('button', { name: 'Godkänn planen (Karin Berg)' }).click();
+  await professional.getByRole('button', { name: 'Godkänn planen (Lars Holm)' }).click();
+  for (const page of [chair, person, professional]) {
+    await expect(page.locator('.approval .approved')).toHaveCount(3);
+  }
+
+  // A change after approval is visible to everyone.
+  await professional.getByLabel('Insats 1: vad görs').pressSequentially(' och kvällen');
+  for (const page of [chair, person, professional]) {
+    await expect(page.locator('.approval .changed-after')).toHaveCount(3);
+  }
+});
+
+test('concurrent edits of the same goal and the same list merge', async ({ browser }) => {
+  const { chair, person, professional } = await meeting(browser);
+  await chair.getByRole('button', { name: 'Lägg till mål' }).click();
+  await chair.getByLabel('Mål 1', { exact: true }).fill('Bo kvar');
+  await expect(person.getByLabel('Mål 1', { exact: true })).toHaveValue('Bo kvar');
+
+  // Both type in the same goal at once: at the start and at the end.
+  const a = chair.getByLabel('Mål 1', { exact: true });
+  const b = person.getByLabel('Mål 1', { exact: true });
+  await b.focus();
+  await b.press('End');
+  await a.focus();
+  await a.press('Home');
+  await Promise.all([a.pressSequentially('Jag vill '), b.pressSequentially(' hemma')]);
+  for (const page of [chair, person, professional]) {
+    await expect(page.getByLabel('Mål 1', { exact: true })).toHaveValue('Jag vill Bo kvar hemma');
+  }
+
+  // Two people add a goal at the same moment: both goals are there, once each.
+  await Promise.all([
+    person.getByRole('button', { name: 'Lägg till mål' }).click(),
+    professional.getByRole('button', { name: 'Lägg till mål' }).click(),
+  ]);
+  for (const page of [chair, person, professional]) {
+    await expect(page.locator('.goal')).toHaveCount(3);
+  }
+  await person.getByLabel('Mål 2', { exact: true }).fill('Träffa vänner');
+  await professional.getByLabel('Mål 3', { exact: true }).fill('Sova bättre');
+  await expect(chair.getByLabel('Mål 3', { exact: true })).toHaveValue(/Träffa vänner|Sova bättre/);
+
+  // Reordering by keyboard: move goal 1 down; everyone sees the new order.
+  await chair.getByRole('button', { name: 'Flytta mål 1 nedåt' }).focus();
+  await chair.keyboard.press('Enter');
+  for (const page of [chair, person, professional]) {
+    await expect(page.getByLabel('Mål 2', { exact: true })).toHaveValue('Jag vill Bo kvar hemma');
+    await expect(page.locator('.goal')).toHaveCount(3);
+  }
+});
+
+test('the print view shows every legal item and no controls', async ({ browser }) => {
+  const { chair } = await meeting(browser);
+  await addParticipant(chair, 'Anna Svensson', 'Den enskilde', 'Kommun', 'Planens person', '070-111 11 11');
+  await addParticipant(chair, 'Karin Berg', 'Personal', 'Kommun', 'Biståndshandläggare', '090-16 00 00');
+  await chair.getByLabel('Samordningsansvarig').selectOption({ label: 'Karin Berg' });
+  await chair.getByRole('radio', { name: 'Regionen' }).check();
+  await chair.getByRole('button', { name: 'Lägg till mål' }).click();
+  await chair.getByLabel('Mål 1', { exact: true }).fill('Kunna handla själv');
+  await chair.getByRole('button', { name: 'Lägg till insats' }).click();
+  await chair.getByLabel('Insats 1: vad görs').fill('Stöd vid inköp');
+  await chair.locator('.intervention').first().getByLabel('Ansvarig huvudman').selectOption({ label: 'Kommunen' });
+  await chair.getByLabel('Ingen annan än kommunen och regionen gör något').check();
+  await chair.getByLabel('Nästa uppföljning').fill('2027-02-15');
+  await chair.getByRole('button', { name: 'Godkänn planen (Anna Svensson)' }).click();
+
+  await chair.emulateMedia({ media: 'print' });
+  for (const hidden of ['Lägg till mål', 'Lägg till insats', 'Skriv ut planen', 'Lägg till deltagare']) {
+    await expect(chair.getByRole('button', { name: hidden })).toBeHidden();
+  }
+  await expect(chair.getByRole('link', { name: /Mina planer/ })).toBeHidden();
+  const paper = chair.locator('main');
+  for (const item of ['Samtycke', 'Personen har samtyckt', 'Anna Svensson', 'Karin Berg', 'Samordningsansvarig',
+    'Kunna handla själv', 'Stöd vid inköp', 'Nästa uppföljning', 'Godkände planen', 'Planen har allt som lagen kräver.']) {
+    await expect(paper).toContainText(item);
+  }
+  await expect(chair.getByLabel('Nästa uppföljning')).toHaveValue('2027-02-15');
+  await expect(chair.locator('.intervention').first().getByLabel('Ansvarig huvudman')).toHaveValue('0');
+});
+
+test('the start page and the plan page have no accessibility violations (axe-core, WCAG 2.1 AA)', async ({ browser }) => {
+  const { chair } = await meeting(browser);
+  await addParticipant(chair, 'Anna Svensson', 'Den enskilde', 'Kommun', 'Planens person', '070-111 11 11');
+  await chair.getByRole('button', { name: 'Lägg till mål' }).click();
+  await chair.getByRole('button', { name: 'Lägg till delmål till mål 1' }).click();
+  await chair.getByRole('button', { name: 'Lägg till insats' }).click();
+  const axe = (page: Page) => new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const planPage = await axe(chair);
+  expect(planPage.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
+  await chair.goto(server.url);
+  await expect(chair.getByRole('heading', { name: 'Mina planer' })).toBeVisible();
+  const startPage = await axe(chair);
+  expect(startPage.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
+});
+
+test('presence: everyone sees who has the plan open and which field they are in, and it is not stored', async ({ browser }) => {
+  const { chair, person } = await meeting(browser);
+  await chair.getByRole('button', { name: 'Lägg till mål' }).click();
+  await chair.getByLabel('Ditt namn (visas för de andra i planen)').fill('Karin');
+  await chair.getByLabel('Ditt namn (visas för de andra i planen)').press('Tab');
+  await person.getByLabel('Ditt namn (visas för de andra i planen)').fill('Anna');
+  await person.getByLabel('Ditt namn (visas för de andra i planen)').press('Tab');
+  await expect(person.getByText(/Har planen öppen nu: .*Karin/)).toBeVisible();
+  await expect(chair.getByText(/Har planen öppen nu: .*Anna/)).toBeVisible();
+
+  await chair.getByLabel('Mål 1', { exact: true }).focus();
+  const goal = person.locator('.goal').first();
+  await expect(goal.getByText('Karin skriver här')).toBeVisible();
+  await chair.getByLabel('Planens namn').focus();
+  await expect(goal.getByText('Karin skriver här')).toBeHidden();
+  await expect(person.locator('.plan-form').getByText('Karin skriver här')).toBeVisible();
+
+  // Presence is never part of the plan: a new device that opens it later sees no trace of it.
+  await chair.close();
+  const late = await newDevice(browser);
+  await late.goto(person.url());
+  await expect(late.getByLabel('Planens namn')).toHaveValue('Annas plan');
+  await expect(late.getByText('Karin skriver här')).toHaveCount(0);
+});
+
+test('follow-up: goal outcomes, intervention reports and closing, seen by everyone with name and date', async ({ browser }) => {
+  const { chair, person, professional } = await meeting(browser);
+  await chair.getByLabel('Ditt namn (visas för de andra i planen)').fill('Karin Berg');
+  await chair.getByLabel('Ditt namn (visas för de andra i planen)').press('Tab');
+  await professional.getByLabel('Ditt namn (visas för de andra i planen)').fill('Lars Holm');
+  await professional.getByLabel('Ditt namn (visas för de andra i planen)').press('Tab');
+  await chair.getByRole('button', { name: 'Lägg till mål' }).click();
+  await chair.getByLabel('Mål 1', { exact: true }).fill('Kunna handla själv');
+  await chair.getByRole('button', { name: 'Lägg till insats' }).click();
+  await chair.getByLabel('Insats 1: vad görs').fill('Stöd vid inköp');
+
+  await chair.getByLabel('Kommentar om mål 1').fill('Handlar själv varannan gång');
+  await chair.getByRole('group', { name: 'Hur gick det med mål 1?' }).getByRole('button', { name: 'Delvis uppfyllt' }).click();
+  await professional.getByLabel('Status för insats 1').selectOption({ label: 'Genomförd' });
+  await professional.getByLabel('Kommentar om insats 1').fill('Klart i januari');
+  await professional.getByRole('button', { name: 'Rapportera insats 1' }).click();
+  for (const page of [chair, person, professional]) {
+    await expect(page.locator('.outcome .latest')).toContainText('Senast: Delvis uppfyllt');
+    await expect(page.locator('.outcome .latest')).toContainText('Karin Berg) – Handlar själv varannan gång');
+    await expect(page.locator('.report .latest')).toContainText('Senast: Genomförd');
+    await expect(page.locator('.report .latest')).toContainText('Lars Holm) – Klart i januari');
+  }
+
+  await chair.getByLabel('Varför avslutas planen?').selectOption({ label: 'Målen är uppnådda' });
+  await chair.getByRole('button', { name: 'Avsluta planen' }).click();
+  for (const page of [chair, person, professional]) {
+    await expect(page.getByText(/Planen avslutades .*Målen är uppnådda, beslutat tillsammans med personen\. Av Karin Berg\./)).toBeVisible();
+  }
+});
+
+test('the plan can be downloaded as plain text with every legal item', async ({ browser }) => {
+  const { chair } = await meeting(browser);
+  await addParticipant(chair, 'Karin Berg', 'Personal', 'Kommun', 'Biståndshandläggare', '090-16 00 00');
+  await chair.getByLabel('Samordningsansvarig').selectOption({ label: 'Karin Berg' });
+  await chair.getByRole('button', { name: 'Lägg till mål' }).click();
+  await chair.getByLabel('Mål 1', { exact: true }).fill('Kunna handla själv');
+  const [download] = await Promise.all([
+    chair.waitForEvent('download'),
+    chair.getByRole('link', { name: 'Ladda ner planen som text' }).click(),
+  ]);
+  const path = await download.path();
+  const text = require('node:fs').readFileSync(path, 'utf8');
+  for (const item of ['Samordnad individuell plan: Annas plan', 'Samtycke lämnat', 'Karin Berg', 'Samordningsansvarig',
+    '1. Kunna handla själv', 'Nästa uppföljning: inget datum är bestämt', 'Det här saknas i planen']) {
+    expect(text).toContain(item);
+  }
+});
+
+test('kallelse and the meeting: chair ≠ note-taker, a long meeting warns, steps and clock are shared', async ({ browser }) => {
+  const { chair, person } = await meeting(browser);
+  await addParticipant(chair, 'Anna Svensson', 'Den enskilde', 'Kommun', 'Planens person', '070-111 11 11');
+  await addParticipant(chair, 'Karin Berg', 'Personal', 'Kommun', 'Biståndshandläggare', '090-16 00 00');
+  await chair.getByRole('button', { name: 'Planera ett möte' }).click();
+  await chair.getByLabel('Syftet med mötet').fill('Göra en plan för hösten');
+  await chair.getByLabel('Datum', { exact: true }).fill('2027-01-20');
+  await chair.getByLabel('Klockan').fill('13:00');
+  await chair.getByLabel('Var hålls mötet?').selectOption({ label: 'Hemma hos mig' });
+  await chair.getByLabel('Plats eller länk').fill('Storgatan 1');
+  await chair.getByLabel('Ordförande').selectOption({ label: 'Karin Berg' });
+  await chair.getByLabel('Antecknar').selectOption({ label: 'Karin Berg' });
+  await expect(chair.getByRole('alert').filter({ hasText: 'ordförande' })).toBeVisible();
+  await chair.getByLabel('Antecknar').selectOption({ label: 'Anna Svensson' });
+  await chair.getByLabel('Planerad tid i minuter').fill('150');
+  await chair.getByLabel('Planerad tid i minuter').press('Tab');
+  await expect(person.getByText('Mötet är planerat till mer än två timmar.', { exact: false })).toBeVisible();
+  await chair.getByLabel('Planerad tid i minuter').fill('90');
+  await chair.getByLabel('Planerad tid i minuter').press('Tab');
+  await expect(person.getByText('Mötet är planerat till mer än två timmar.', { exact: false })).toBeHidden();
+
+  await person.getByText('Kallelsen som text').click();
+  const invitation = person.locator('.invitation-text');
+  for (const line of ['Kallelse till SIP-möte: Annas plan', 'Syfte: Göra en plan för hösten', 'När: 2027-01-20 klockan 13:00',
+    'Var: Hemma hos mig, Storgatan 1', 'Ordförande: Karin Berg. Antecknar: Anna Svensson.']) {
+    await expect(invitation).toContainText(line);
+  }
+
+  await chair.getByRole('button', { name: 'Starta mötet' }).click();
+  await expect(person.locator('.phase.current')).toHaveText('Inledning och syfte');
+  await expect(person.getByRole('timer')).toContainText('Mötet har pågått i 0 av 90 minuter.');
+  await chair.getByRole('button', { name: 'Nästa steg' }).click();
+  await expect(person.locator('.phase.current')).toHaveText('Min situation nu');
+});
