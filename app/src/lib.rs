@@ -5,8 +5,10 @@
 //! - [`storage`]: the device copy of every plan, in IndexedDB.
 //! - [`connection`]: the WebSocket to the server.
 //! - [`route`]: which page the address bar shows.
+//! - [`api`]: the server's access API (sign-in, invitations, roles).
 //! - [`pages`] and [`components`]: the views; thin, reading signals.
 
+pub mod api;
 pub mod components;
 pub mod connection;
 pub mod pages;
@@ -49,6 +51,8 @@ pub fn App() -> impl IntoView {
     move || match current.page() {
         Page::Home => view! { <pages::home::HomePage /> }.into_any(),
         Page::Plan(id) => view! { <pages::plan::PlanPage id /> }.into_any(),
+        Page::SignIn => view! { <pages::sign_in::SignInPage /> }.into_any(),
+        Page::Invitation => view! { <pages::invitation::InvitationPage /> }.into_any(),
         Page::NotFound => view! {
             <main class="page"><h1>"Sidan finns inte"</h1><a href="/">"Till Mina planer"</a></main>
         }

@@ -73,6 +73,10 @@ pub enum Availability {
     Fetching,
     /// Neither the device nor the server has it (yet).
     Unavailable,
+    /// On this device, but the server refuses it: access was revoked or the
+    /// plan was deleted. Not shown; the device copy is kept (a server
+    /// restored from an old backup must not make devices erase plans).
+    NoAccess,
     /// Here.
     Ready,
 }
@@ -561,14 +565,16 @@ impl Repo {
             }
             Ok(Received::Sync(id, data)) => self.apply_sync(id, &data),
             Ok(Received::Unavailable(id)) => {
-                let signal = self
+                let found = self
                     .inner
                     .borrow()
                     .documents
                     .get(&id)
-                    .and_then(|open| plan::is_empty(&open.doc).then_some(open.signals.availability));
-                if let Some(signal) = signal {
-                    signal.set(Availability::Unavailable);
+                    .map(|open| (plan::is_empty(&open.doc), open.signals.availability));
+                match found {
+                    Some((true, signal)) => signal.set(Availability::Unavailable),
+                    Some((false, signal)) => signal.set(Availability::NoAccess),
+                    None => {}
                 }
             }
             Ok(Received::ServerError(reason)) => {

@@ -18,6 +18,10 @@ pub enum Page {
     Home,
     /// `/plan/<id>`: one plan (the id as written in the address, unchecked).
     Plan(String),
+    /// `/logga-in`: a sign-in link.
+    SignIn,
+    /// `/inbjudan`: an invitation link.
+    Invitation,
     /// Anything else.
     NotFound,
 }
@@ -27,6 +31,8 @@ impl Page {
     pub fn from_path(path: &str) -> Page {
         match path.trim_end_matches('/') {
             "" => Page::Home,
+            "/logga-in" => Page::SignIn,
+            "/inbjudan" => Page::Invitation,
             other => match other.strip_prefix("/plan/") {
                 Some(id) if !id.is_empty() && !id.contains('/') => Page::Plan(id.to_string()),
                 _ => Page::NotFound,

@@ -11,6 +11,7 @@ pub mod goals;
 pub mod interventions;
 pub mod meeting;
 pub mod participants;
+pub mod sharing;
 
 use leptos::prelude::*;
 use shared::plan::Plan;

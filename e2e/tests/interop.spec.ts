@@ -13,7 +13,9 @@ let repo: Repo;
 
 test.beforeEach(async () => {
   server = await TestServer.start();
-  repo = new Repo({ network: [new WebSocketClientAdapter(`ws://127.0.0.1:${server.port}/sync`)] });
+  // Plain automerge-repo clients can only put the session in the URL.
+  const token = server.token();
+  repo = new Repo({ network: [new WebSocketClientAdapter(`ws://127.0.0.1:${server.port}/sync?token=${token}`)] });
 });
 
 test.afterEach(async () => {
@@ -21,7 +23,14 @@ test.afterEach(async () => {
   await server.stop();
 });
 
+async function signIn(page: Page) {
+  await page.context().addCookies([
+    { name: 'samplan_session', value: server.token(), url: server.url, httpOnly: true, sameSite: 'Strict' },
+  ]);
+}
+
 async function openInApp(page: Page, id: string) {
+  await signIn(page);
   await page.goto(`${server.url}/plan/${id}`);
 }
 
@@ -50,6 +59,7 @@ test('a plan made by the JS client opens in the app, and the app\'s edits reach 
 });
 
 test('a plan made in the app can be found and edited by the JS client', async ({ page }) => {
+  await signIn(page);
   await page.goto(server.url);
   await page.getByRole('button', { name: 'Ny plan' }).click();
   await page.getByLabel('Planens namn').fill('Från appen');

@@ -15,7 +15,7 @@ test.afterEach(async () => {
 });
 
 async function newDevice(browser: Browser): Promise<Page> {
-  const context = await browser.newContext();
+  const context = await server.signedInContext(browser);
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
   return page;

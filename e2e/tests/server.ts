@@ -1,6 +1,7 @@
 // Starts and stops a real samplan-server (the binary built by cargo) on a
 // free port with its own data directory, for one test.
-import { spawn, ChildProcess } from 'node:child_process';
+import { spawn, execFileSync, ChildProcess } from 'node:child_process';
+import type { Browser, BrowserContext } from '@playwright/test';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -56,6 +57,35 @@ export class TestServer {
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error('samplan-server did not become healthy in 15 s');
+  }
+
+  /** Run `samplan-server ARGS --data-dir <ours>` and return its last line. */
+  cli(...args: string[]): string {
+    const output = execFileSync(serverBin, [...args, '--data-dir', this.dataDir], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, RUST_LOG: 'warn' },
+    });
+    return output.trim().split('\n').pop() ?? '';
+  }
+
+  /** An account (created if missing) and a new session token for it. */
+  token(name = 'Testare'): string {
+    try {
+      this.cli('user', 'add', '--name', name, '--org', 'Testkommunen');
+    } catch {
+      // It exists already.
+    }
+    return this.cli('user', 'token', name, '--expires', '1d');
+  }
+
+  /** A browser profile signed in as the professional `name` (its own IndexedDB). */
+  async signedInContext(browser: Browser, name = 'Testare'): Promise<BrowserContext> {
+    const context = await browser.newContext();
+    await context.addCookies([
+      { name: 'samplan_session', value: this.token(name), url: this.url, httpOnly: true, sameSite: 'Strict' },
+    ]);
+    return context;
   }
 
   /** Stop the server: SIGTERM, or SIGKILL for a crash. */

@@ -15,7 +15,7 @@ test.afterEach(async () => {
 
 /** A new browser profile (its own IndexedDB), like a second person's device. */
 async function newDevice(browser: Browser): Promise<Page> {
-  const context = await browser.newContext();
+  const context = await server.signedInContext(browser);
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
   return page;
@@ -148,12 +148,9 @@ test('a link that is not a plan id gets a clear message', async ({ browser }) =>
 });
 
 test('the example plan from the SIP manual opens in the app', async ({ browser }) => {
-  const { execFileSync } = await import('node:child_process');
-  const bin = process.env.SAMPLAN_SERVER_BIN ?? `${__dirname}/../../target/debug/samplan-server`;
-  const output = execFileSync(bin, ['demo', '--data-dir', server.dataDir], { encoding: 'utf8' });
-  const path = output.trim().split('\n').pop() as string;
-  expect(path).toMatch(/^\/plan\//);
   const page = await newDevice(browser);
+  const path = server.cli('demo', '--owner', 'Testare');
+  expect(path).toMatch(/^\/plan\//);
   await page.goto(`${server.url}${path}`);
   await expect(page.getByRole('heading', { name: 'SIP för Anna Berg' })).toBeVisible();
   await expect(page.getByLabel('Mitt huvudmål')).toHaveValue('Jag vill klara mig hemma och hämta min post själv.');

@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
-use anyhow::{anyhow, Context};
+use anyhow::{anyhow, bail, Context};
 
 /// Which server.
 #[derive(Debug, Clone)]
@@ -33,13 +33,35 @@ pub struct Target {
     child: Child,
     /// Where it listens.
     pub address: SocketAddr,
+    /// A session token for samplan-server (the reference server has no access control).
+    token: Option<String>,
     _data: tempfile::TempDir,
+}
+
+/// Create the load generator's account in `data` and return a session token
+/// (the last line `samplan-server user token` prints).
+fn provision(binary: &Path, data: &Path) -> anyhow::Result<String> {
+    let run = |args: &[&str]| -> anyhow::Result<String> {
+        let output =
+            Command::new(binary).args(args).arg("--data-dir").arg(data).env("RUST_LOG", "warn").output()?;
+        if !output.status.success() {
+            bail!("samplan-server {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        }
+        let stdout = String::from_utf8(output.stdout)?;
+        stdout.lines().last().map(str::to_string).ok_or_else(|| anyhow!("no output from {args:?}"))
+    };
+    run(&["user", "add", "--name", "Lastgeneratorn", "--org", "Test"])?;
+    run(&["user", "token", "Lastgeneratorn", "--expires", "7d"])
 }
 
 impl Target {
     /// Start `kind`; `idle_document_secs` applies to samplan-server only.
     pub fn start(kind: &Kind, idle_document_secs: u64) -> anyhow::Result<Target> {
         let data = tempfile::Builder::new().prefix("samplan-loadgen-").tempdir()?;
+        let token = match kind {
+            Kind::Samplan(binary) => Some(provision(binary, data.path())?),
+            Kind::Reference(_) => None,
+        };
         let mut command = match kind {
             Kind::Samplan(binary) => {
                 let mut command = Command::new(binary);
@@ -80,12 +102,15 @@ impl Target {
             .trim_end_matches('/')
             .parse()
             .with_context(|| format!("address in {line:?}"))?;
-        Ok(Target { child, address, _data: data })
+        Ok(Target { child, address, token, _data: data })
     }
 
     /// The WebSocket URL of the sync endpoint.
     pub fn url(&self) -> String {
-        format!("ws://{}/sync", self.address)
+        match &self.token {
+            Some(token) => format!("ws://{}/sync?token={token}", self.address),
+            None => format!("ws://{}/sync", self.address),
+        }
     }
 
     /// Resident memory of the server process, in bytes.

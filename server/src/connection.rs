@@ -5,8 +5,16 @@
 //! drains the peer's bounded outbox and pings. Either side ending cancels
 //! the other. Frames are checked for size before they are decoded; a frame
 //! that cannot be decoded gets an `error` message and the socket is closed.
+//!
+//! Every `request`, `sync` and `ephemeral` is checked against the
+//! document's members ([`crate::access::Plans::decide`]) before it reaches
+//! the document; the answer is remembered for the connection, which is
+//! closed when its principal's access changes ([`crate::online`]). A
+//! document the peer may not read gets `doc-unavailable`, exactly as one
+//! that does not exist.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::extract::ws::{CloseFrame, Message as Frame, WebSocket};
@@ -15,7 +23,9 @@ use shared::wire::{PeerMetadata, PROTOCOL_VERSION};
 use shared::{DocumentId, Message};
 use tokio::sync::mpsc;
 
-use crate::documents::{DocCommand, PeerHandle};
+use crate::access::plans::Intent;
+use crate::access::{Decision, Principal};
+use crate::documents::{DocCommand, PeerHandle, Writer};
 use crate::limits::MessageRate;
 use crate::metrics::Metrics;
 use crate::AppState;
@@ -26,14 +36,18 @@ const OUTBOX_CAPACITY: usize = 1024;
 const PING_EVERY: Duration = Duration::from_secs(15);
 /// A peer that sends nothing (not even a pong) for this long is dropped.
 const IDLE_LIMIT: Duration = Duration::from_secs(60);
+/// How often a connection checks that its session is still valid.
+const SESSION_RECHECK: Duration = Duration::from_secs(30);
 
 /// Serve one upgraded socket until it closes.
 #[tracing::instrument(name = "connection", skip_all, fields(peer))]
-pub async fn serve(socket: WebSocket, state: AppState) {
+pub async fn serve(socket: WebSocket, state: AppState, principal: Principal) {
     let _open = state.metrics.connection();
     let (mut sink, mut stream) = socket.split();
     let (outbox, mut outbox_rx) = mpsc::channel::<Message>(OUTBOX_CAPACITY);
     let disconnect = state.shutdown.child_token();
+    let _online = state.online.register(&principal.id, disconnect.clone());
+    let mut access = ConnectionAccess { principal, decided: HashMap::new() };
 
     let writer_disconnect = disconnect.clone();
     let metrics = state.metrics.clone();
@@ -73,12 +87,22 @@ pub async fn serve(socket: WebSocket, state: AppState) {
     });
 
     let mut peer: Option<PeerHandle> = None;
-    let mut documents: HashSet<DocumentId> = HashSet::new();
+    let mut documents: Vec<DocumentId> = Vec::new();
     let mut rate = MessageRate::new(&state.limits);
+    let mut recheck = tokio::time::interval(SESSION_RECHECK);
+    recheck.tick().await;
     loop {
         let frame = tokio::select! {
             frame = tokio::time::timeout(IDLE_LIMIT, stream.next()) => frame,
             () = disconnect.cancelled() => break,
+            _ = recheck.tick() => {
+                if !state.access.accounts.session_active(access.principal.session_id).await.unwrap_or(false) {
+                    tracing::info!("session no longer valid; closing");
+                    reject(&outbox, &state, peer.as_ref(), "Inloggningen gäller inte längre. Logga in igen.");
+                    break;
+                }
+                continue;
+            }
         };
         let frame = match frame {
             Err(_) => {
@@ -160,7 +184,7 @@ pub async fn serve(socket: WebSocket, state: AppState) {
                 // automerge-repo ignores frames from a socket that has not joined.
             }
             (Some(handle), message) => {
-                if !route(handle, message, &state, &mut documents).await {
+                if !route(handle, message, &state, &mut documents, &mut access).await {
                     break;
                 }
             }
@@ -185,13 +209,61 @@ fn frame(message: &Message, metrics: &Metrics) -> Frame {
     Frame::Binary(bytes.into())
 }
 
+/// What this connection may do with each document it has asked about.
+struct ConnectionAccess {
+    principal: Principal,
+    /// Read or Write per document (`Unavailable` is asked again next time:
+    /// the principal may create the document by syncing it).
+    decided: HashMap<DocumentId, Decision>,
+}
+
+impl ConnectionAccess {
+    async fn decide(&mut self, state: &AppState, document: DocumentId, intent: Intent) -> Decision {
+        if let Some(decision) = self.decided.get(&document) {
+            return *decision;
+        }
+        let decision = match state.access.plans.decide(&document.to_string(), &self.principal, intent).await {
+            Ok(decision) => decision,
+            Err(error) => {
+                tracing::error!(%error, "could not check access; treating the document as unavailable");
+                Decision::Unavailable
+            }
+        };
+        if decision != Decision::Unavailable {
+            self.decided.insert(document, decision);
+        }
+        decision
+    }
+
+    fn writer(&self, decision: Decision) -> Option<Writer> {
+        match decision {
+            Decision::Write { coordinator } => Some(Writer {
+                principal: Arc::from(self.principal.id.as_str()),
+                session_id: self.principal.session_id,
+                coordinator,
+            }),
+            Decision::Read | Decision::Unavailable => None,
+        }
+    }
+}
+
+fn unavailable(peer: &PeerHandle, state: &AppState, document_id: DocumentId) {
+    peer.send(Message::DocUnavailable {
+        document_id,
+        sender_id: state.server_id.clone(),
+        target_id: peer.id.clone(),
+    });
+}
+
 /// Route one message of a joined peer; false ends the connection.
 async fn route(
     peer: &PeerHandle,
     message: Message,
     state: &AppState,
-    documents: &mut HashSet<DocumentId>,
+    documents: &mut Vec<DocumentId>,
+    access: &mut ConnectionAccess,
 ) -> bool {
+    let message_kind = message.kind();
     match message {
         Message::Sync { document_id, data, .. } | Message::Request { document_id, data, .. }
             if data.is_empty() =>
@@ -200,21 +272,28 @@ async fn route(
             reject(&peer.outbox, state, Some(peer), "Synkmeddelandet är tomt.");
             false
         }
-        Message::Request { document_id, data, .. } => {
-            documents.insert(document_id);
-            let command = DocCommand::Sync { peer: peer.clone(), data: data.into_vec(), request: true };
-            state.documents.send(document_id, command).await;
-            true
-        }
-        Message::Sync { document_id, data, .. } => {
-            documents.insert(document_id);
-            let command = DocCommand::Sync { peer: peer.clone(), data: data.into_vec(), request: false };
+        Message::Request { document_id, data, .. } | Message::Sync { document_id, data, .. } => {
+            let request = matches!(message_kind, "request");
+            let intent = if request { Intent::Request } else { Intent::Sync };
+            let decision = access.decide(state, document_id, intent).await;
+            if decision == Decision::Unavailable {
+                unavailable(peer, state, document_id);
+                return true;
+            }
+            if !documents.contains(&document_id) {
+                documents.push(document_id);
+            }
+            let writer = access.writer(decision);
+            let command = DocCommand::Sync { peer: peer.clone(), data: data.into_vec(), request, writer };
             state.documents.send(document_id, command).await;
             true
         }
         message @ Message::Ephemeral { document_id, .. } => {
-            let command = DocCommand::Ephemeral { from: peer.id.clone(), message };
-            state.documents.send(document_id, command).await;
+            // Presence only among members; others get nothing (not even a hint).
+            if access.decide(state, document_id, Intent::Ephemeral).await != Decision::Unavailable {
+                let command = DocCommand::Ephemeral { from: peer.id.clone(), message };
+                state.documents.send(document_id, command).await;
+            }
             true
         }
         Message::Leave { .. } => false,

@@ -21,6 +21,8 @@ use shared::{DocumentId, Message, PeerId};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
+use crate::access::audit::AuditEntry;
+use crate::access::Plans;
 use crate::metrics::Metrics;
 use crate::storage::Store;
 
@@ -56,6 +58,18 @@ impl PeerHandle {
     }
 }
 
+/// Who may write through a sync message: changes are applied only with one,
+/// and only when each change's actor belongs to this principal.
+#[derive(Debug, Clone)]
+pub struct Writer {
+    /// `user:<id>` or `device:<id>`.
+    pub principal: Arc<str>,
+    /// The session, for the audit log.
+    pub session_id: i64,
+    /// Whether it is the plan's coordinator (only they may close the plan).
+    pub coordinator: bool,
+}
+
 /// What a connection asks of a document task.
 #[derive(Debug)]
 pub enum DocCommand {
@@ -67,7 +81,11 @@ pub enum DocCommand {
         data: Vec<u8>,
         /// Whether it came as `request` (answer `doc-unavailable` if we have nothing).
         request: bool,
+        /// Set when the peer may change the document; `None` for a reader.
+        writer: Option<Writer>,
     },
+    /// The plan was deleted: tell the peers it is gone and forget it.
+    Delete,
     /// An `ephemeral` message to forward to the document's other peers.
     Ephemeral {
         /// From whom.
@@ -92,6 +110,7 @@ pub struct DocumentRegistry {
     idle_timeout: Duration,
     max_document_bytes: u64,
     metrics: Arc<Metrics>,
+    plans: Plans,
 }
 
 impl DocumentRegistry {
@@ -102,6 +121,7 @@ impl DocumentRegistry {
         idle_timeout: Duration,
         max_document_bytes: u64,
         metrics: Arc<Metrics>,
+        plans: Plans,
     ) -> Self {
         DocumentRegistry {
             tasks: Arc::default(),
@@ -110,6 +130,16 @@ impl DocumentRegistry {
             idle_timeout,
             max_document_bytes,
             metrics,
+            plans,
+        }
+    }
+
+    /// Tell a loaded document's task that the plan was deleted (no task is
+    /// started for it).
+    pub async fn delete(&self, id: DocumentId) {
+        let sender = self.tasks.lock().ok().and_then(|tasks| tasks.get(&id).cloned());
+        if let Some(sender) = sender {
+            let _ = sender.send(DocCommand::Delete).await;
         }
     }
 
@@ -157,6 +187,9 @@ impl DocumentRegistry {
             compactable: true,
             peers: HashMap::new(),
             ephemeral_seen: HashMap::new(),
+            actors: HashMap::new(),
+            unsaved_audit: Vec::new(),
+            deleted: false,
         };
         tokio::spawn(task.run(receiver, self.idle_timeout));
         sender
@@ -209,6 +242,12 @@ struct DocumentTask {
     /// The highest ephemeral `count` seen per session: repeats and stale
     /// messages are not forwarded (automerge-repo's deduplication rule).
     ephemeral_seen: HashMap<String, u64>,
+    /// Actor ids (hex) seen in this document and the principal they belong to.
+    actors: HashMap<String, Arc<str>>,
+    /// Who made the unsaved changes: written with them, in one transaction.
+    unsaved_audit: Vec<AuditEntry>,
+    /// Set once the plan is deleted; the task then only says so.
+    deleted: bool,
 }
 
 /// Unsaved chunks that did not change the heads are dropped beyond this size
@@ -259,6 +298,10 @@ impl DocumentTask {
                 }
             }
             self.apply(batch).await;
+            if self.deleted {
+                self.registry.forget_if(self.id, |_| true);
+                break;
+            }
         }
         tracing::debug!("document evicted from memory");
     }
@@ -271,6 +314,7 @@ impl DocumentTask {
                 self.incremental_chunks = loaded.incremental_chunks;
                 self.stored_bytes = loaded.stored_bytes;
                 self.unsaved.clear();
+                self.unsaved_audit.clear();
                 self.unsaved_complete = true;
                 self.compactable = loaded.unreadable_chunks == 0;
                 true
@@ -294,7 +338,21 @@ impl DocumentTask {
         let mut pending_bytes = 0u64;
         for command in batch {
             match command {
-                DocCommand::Sync { peer, data, request } => {
+                DocCommand::Delete => {
+                    for (peer_id, peer) in self.peers.drain() {
+                        peer.handle.send(Message::DocUnavailable {
+                            document_id: self.id,
+                            sender_id: self.server_id.clone(),
+                            target_id: peer_id,
+                        });
+                    }
+                    self.doc = Automerge::new();
+                    self.unsaved.clear();
+                    self.unsaved_audit.clear();
+                    self.deleted = true;
+                    return;
+                }
+                DocCommand::Sync { peer, data, request, writer } => {
                     let peer_id = peer.id.clone();
                     if unanswered.contains(&peer_id) {
                         if !self.answer(&mut requests).await {
@@ -312,9 +370,28 @@ impl DocumentTask {
                         // The same peer id on a new socket: start its sync afresh.
                         *entry = PeerSync { handle: peer.clone(), state: sync::State::new() };
                     }
+                    let message = match sync::Message::decode(&data) {
+                        Ok(message) => message,
+                        Err(error) => {
+                            self.refuse(&peer, &error.to_string(), "Synkmeddelandet kunde inte läsas.");
+                            continue;
+                        }
+                    };
+                    if !message.changes.is_empty() {
+                        match self.admit_changes(&message, writer.as_ref()).await {
+                            Ok(Some(entry)) => self.unsaved_audit.push(entry),
+                            Ok(None) => {}
+                            Err(refusal) => {
+                                self.refuse(&peer, refusal, refusal);
+                                continue;
+                            }
+                        }
+                    }
+                    let open_before = !self.is_closed();
+                    let Some(entry) = self.peers.get_mut(&peer_id) else { continue };
                     let before = self.doc.get_heads();
                     let unsaved = &mut self.unsaved;
-                    let result = sync::Message::decode(&data).map_err(|e| e.to_string()).and_then(|m| {
+                    let result = Ok(message).and_then(|m: sync::Message| {
                         let mark = unsaved.len();
                         m.changes.iter().for_each(|chunk| unsaved.extend_from_slice(chunk));
                         self.doc.receive_sync_message(&mut entry.state, m).map_err(|e| {
@@ -326,6 +403,17 @@ impl DocumentTask {
                         // Some of its changes may have been applied before the error.
                         self.unsaved_complete = false;
                     }
+                    let closes =
+                        open_before && writer.as_ref().is_some_and(|w| !w.coordinator) && self.is_closed();
+                    if result.is_ok() && closes {
+                        self.refuse_and_reload(
+                            &peer,
+                            "Bara samordningsansvarig kan avsluta planen. Ändringen sparades inte.",
+                        )
+                        .await;
+                        pending_bytes = 0;
+                        continue;
+                    }
                     if result.is_ok() && self.doc.get_heads() != before {
                         pending_bytes += data.len() as u64;
                         if !self.within_size_limit(pending_bytes) {
@@ -335,10 +423,7 @@ impl DocumentTask {
                         }
                     }
                     if let Err(reason) = result {
-                        tracing::warn!(peer = %peer_id, %reason, "refused a sync message");
-                        peer.send(self.error_to(&peer_id, "Synkmeddelandet kunde inte läsas."));
-                        peer.disconnect.cancel();
-                        self.peers.remove(&peer_id);
+                        self.refuse(&peer, &reason, "Synkmeddelandet kunde inte läsas.");
                         continue;
                     }
                     if request {
@@ -420,7 +505,8 @@ impl DocumentTask {
         self.unsaved_complete = true;
         let bytes = chunk.len();
         let started = std::time::Instant::now();
-        match self.store.append(&self.id, chunk).await {
+        let audit = std::mem::take(&mut self.unsaved_audit);
+        match self.store.append(&self.id, chunk, audit).await {
             Ok(()) => {
                 self.registry.metrics.persisted(started.elapsed());
                 tracing::trace!(bytes, micros = started.elapsed().as_micros(), "persisted");
@@ -470,7 +556,18 @@ impl DocumentTask {
     async fn refuse_oversized(&mut self, peer: &PeerHandle) {
         tracing::warn!(peer = %peer.id, limit = self.registry.max_document_bytes, "document would grow too large");
         self.registry.metrics.document_too_large();
-        peer.send(self.error_to(&peer.id, "Planen blir för stor för servern. Ändringen sparades inte."));
+        self.refuse_and_reload(peer, "Planen blir för stor för servern. Ändringen sparades inte.").await;
+    }
+
+    /// Whether the plan has been closed (its `closing` is set).
+    fn is_closed(&self) -> bool {
+        matches!(self.doc.get(automerge::ROOT, "closing"), Ok(Some((automerge::Value::Object(_), _))))
+    }
+
+    /// Undo everything not yet stored, tell `peer` why its change was
+    /// refused, and start every other peer's sync afresh.
+    async fn refuse_and_reload(&mut self, peer: &PeerHandle, told: &str) {
+        peer.send(self.error_to(&peer.id, told));
         peer.disconnect.cancel();
         self.peers.remove(&peer.id);
         if !self.reload().await {
@@ -507,6 +604,73 @@ impl DocumentTask {
                 });
             }
         }
+    }
+
+    /// Check the changes of a sync message before anything is applied: a
+    /// reader may send none, and every change must be made by an actor that
+    /// belongs to the writer (the first principal to use an actor id owns
+    /// it), so that no one can write history in someone else's name.
+    /// Returns the audit entry for the changes that are new here.
+    async fn admit_changes(
+        &mut self,
+        message: &sync::Message,
+        writer: Option<&Writer>,
+    ) -> Result<Option<AuditEntry>, &'static str> {
+        let Some(writer) = writer else {
+            return Err("Du kan läsa planen men inte ändra den. Ändringen sparades inte.");
+        };
+        let mut new_hashes = Vec::new();
+        let mut changes = Vec::new();
+        for chunk in message.changes.iter() {
+            // One entry may hold several change chunks, or a whole document.
+            changes.extend(automerge::parse_changes(chunk).map_err(|_| "Synkmeddelandet kunde inte läsas.")?);
+        }
+        for change in changes {
+            let actor = change.actor_id().to_hex_string();
+            let owner = match self.actors.get(&actor) {
+                Some(owner) => owner.clone(),
+                None => {
+                    let ours = self
+                        .registry
+                        .plans
+                        .bind_actor(&actor, &writer.principal, &self.id.to_string())
+                        .await
+                        .map_err(|_| "Servern kunde inte kontrollera ändringen. Försök igen.")?;
+                    if !ours {
+                        tracing::warn!(%actor, principal = %writer.principal, "a change in another principal's name");
+                        return Err("Ändringen är gjord i någon annans namn och sparades inte.");
+                    }
+                    self.actors.insert(actor, writer.principal.clone());
+                    writer.principal.clone()
+                }
+            };
+            if owner != writer.principal {
+                tracing::warn!(principal = %writer.principal, "a change in another principal's name");
+                return Err("Ändringen är gjord i någon annans namn och sparades inte.");
+            }
+            let hash = change.hash();
+            if self.doc.get_change_by_hash(&hash).is_none() {
+                new_hashes.push(hash.to_string());
+            }
+        }
+        if new_hashes.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(AuditEntry::now(
+            &writer.principal,
+            Some(writer.session_id),
+            Some(&self.id.to_string()),
+            "change",
+            new_hashes.join(","),
+        )))
+    }
+
+    /// Refuse a peer's message: log why, tell it in plain words, disconnect it.
+    fn refuse(&mut self, peer: &PeerHandle, reason: &str, told: &str) {
+        tracing::warn!(peer = %peer.id, %reason, "refused a sync message");
+        peer.send(self.error_to(&peer.id, told));
+        peer.disconnect.cancel();
+        self.peers.remove(&peer.id);
     }
 
     fn error_to(&self, peer: &PeerId, message: &str) -> Message {

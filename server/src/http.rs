@@ -1,11 +1,12 @@
-//! The HTTP routes: the sync WebSocket, a health check, and the app.
+//! The HTTP routes: the sync WebSocket, a health check, the access API and
+//! the app, with security headers on every response.
 
 use std::path::Path;
 
 use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, State, WebSocketUpgrade};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::extract::{ConnectInfo, RawQuery, State, WebSocketUpgrade};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -18,11 +19,15 @@ use crate::AppState;
 /// All routes. The app is a single-page app: unknown paths get `index.html`.
 pub fn router(state: AppState, static_dir: &Path) -> Router {
     let app_files = ServeDir::new(static_dir).fallback(ServeFile::new(static_dir.join("index.html")));
+    let csp = content_security_policy(static_dir);
     Router::new()
         .route("/sync", get(sync))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
+        .merge(crate::api::routes())
         .fallback_service(app_files)
+        .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, csp))
+        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -31,15 +36,60 @@ pub fn router(state: AppState, static_dir: &Path) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),
         ))
-        .layer(TraceLayer::new_for_http())
+        // Spans name the path only: a token in a query string is never logged.
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+            tracing::debug_span!("request", method = %request.method(), path = %request.uri().path())
+        }))
         .with_state(state)
+}
+
+/// The Content-Security-Policy: only our own scripts (the inline start
+/// script trunk writes into `index.html` by its hash), WebAssembly, our own
+/// WebSocket; no framing.
+fn content_security_policy(static_dir: &Path) -> HeaderValue {
+    let index = std::fs::read_to_string(static_dir.join("index.html")).unwrap_or_default();
+    let hashes: String = inline_scripts(&index)
+        .map(|script| {
+            use base64::Engine as _;
+            use sha2::Digest as _;
+            let digest = sha2::Sha256::digest(script.as_bytes());
+            format!(" 'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest))
+        })
+        .collect();
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data:; connect-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'"
+    );
+    HeaderValue::from_str(&policy)
+        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'"))
+}
+
+/// The contents of the inline `<script>` elements of a page.
+fn inline_scripts(html: &str) -> impl Iterator<Item = &str> {
+    html.split("<script").skip(1).filter_map(|rest| {
+        let (open, body) = rest.split_once('>')?;
+        if open.contains("src=") {
+            return None;
+        }
+        body.split_once("</script>").map(|(script, _)| script)
+    })
 }
 
 async fn sync(
     State(state): State<AppState>,
     ConnectInfo(address): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
     upgrade: WebSocketUpgrade,
 ) -> Response {
+    let principal = match crate::api::caller(&state, &headers, query.as_deref()).await {
+        Ok(principal) => principal,
+        Err(error) => {
+            tracing::info!(%address, "sync refused: no valid session or a foreign origin");
+            return error.into_response();
+        }
+    };
     let Some(slot) = state.connections.try_open(address.ip(), state.limits.connections_per_address) else {
         tracing::warn!(%address, "too many connections from one address");
         state.metrics.refused_connection();
@@ -60,7 +110,7 @@ async fn sync(
         .read_buffer_size(4 * 1024)
         .write_buffer_size(0)
         .on_upgrade(move |socket| async move {
-            crate::connection::serve(socket, state).await;
+            crate::connection::serve(socket, state, principal).await;
             drop(slot);
         })
 }

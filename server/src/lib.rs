@@ -3,7 +3,11 @@
 //! It speaks the automerge-repo WebSocket protocol at `/sync`, keeps each
 //! document in SQLite, and serves the built app from the same origin.
 //!
-//! - [`http`]: the routes (`/sync`, `/healthz`, the app's files).
+//! - [`http`]: the routes (`/sync`, `/healthz`, the app's files) and the
+//!   security headers of every response.
+//! - [`api`]: signing in, invitations, members, deleting a plan.
+//! - [`access`]: accounts, sessions, roles per plan, the audit log.
+//! - [`online`]: open connections by principal, closed when access changes.
 //! - [`connection`]: one WebSocket peer: handshake and routing.
 //! - [`documents`]: one task per loaded document: merge, persist, answer.
 //! - [`storage`]: the SQLite file (group commit, background compaction).
@@ -12,11 +16,14 @@
 //!
 //! [`run`] is the whole server; `main.rs` only reads the configuration.
 
+pub mod access;
+pub mod api;
 pub mod connection;
 pub mod documents;
 pub mod http;
 pub mod limits;
 pub mod metrics;
+pub mod online;
 pub mod storage;
 
 use std::path::PathBuf;
@@ -41,9 +48,14 @@ pub struct Config {
     pub limits: Limits,
     /// How long a document with no peers stays in memory.
     pub idle_document_timeout: Duration,
+    /// The address people use to reach the app (for links and cookies).
+    pub public_url: String,
 }
 
 pub use limits::Limits;
+
+/// Sign-in and invitation attempts allowed per address and minute.
+pub const SIGN_IN_ATTEMPTS_PER_MINUTE: u32 = 10;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -64,6 +76,14 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Open connections per address.
     pub connections: limits::AddressConnections,
+    /// Who may do what.
+    pub access: access::Access,
+    /// Open connections by principal.
+    pub online: online::Online,
+    /// Sign-in and invitation attempts per address.
+    pub attempts: limits::Attempts,
+    /// The address people use to reach the app.
+    pub public_url: String,
 }
 
 /// Why the server could not run.
@@ -87,6 +107,7 @@ pub async fn run(
     let storage_id = store.storage_id().await?;
     let server_id = format!("samplan-server-{}", random_hex_id());
     let metrics = Arc::new(Metrics::default());
+    let access = access::Access::new(store.pool());
     let state = AppState {
         documents: DocumentRegistry::new(
             store.clone(),
@@ -94,6 +115,7 @@ pub async fn run(
             config.idle_document_timeout,
             config.limits.max_document_bytes,
             metrics.clone(),
+            access.plans.clone(),
         ),
         store: store.clone(),
         server_id,
@@ -102,6 +124,10 @@ pub async fn run(
         shutdown: shutdown.clone(),
         metrics,
         connections: limits::AddressConnections::default(),
+        access,
+        online: online::Online::default(),
+        attempts: limits::Attempts::new(SIGN_IN_ATTEMPTS_PER_MINUTE),
+        public_url: config.public_url.clone(),
     };
     if !config.static_dir.join("index.html").exists() {
         tracing::warn!(dir = %config.static_dir.display(), "the app is not built here; only /sync and /healthz will work");

@@ -112,6 +112,37 @@ impl Drop for ConnectionSlot {
     }
 }
 
+/// Sign-in and invitation attempts per address: a few per minute, so that
+/// no one can try links faster than by hand.
+#[derive(Debug, Clone)]
+pub struct Attempts {
+    per_minute: u32,
+    buckets: Arc<Mutex<HashMap<IpAddr, MessageRate>>>,
+}
+
+impl Attempts {
+    /// At most `per_minute` attempts per address (a burst of as many).
+    pub fn new(per_minute: u32) -> Attempts {
+        Attempts { per_minute, buckets: Arc::default() }
+    }
+
+    /// Count one attempt from `address` at `now`; false when it must wait.
+    pub fn allow(&self, address: IpAddr, now: Instant) -> bool {
+        let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
+        if buckets.len() > 100_000 {
+            buckets.clear();
+        }
+        let per_minute = self.per_minute.max(1);
+        let bucket = buckets.entry(address).or_insert_with(|| MessageRate {
+            rate: f64::from(per_minute) / 60.0,
+            burst: f64::from(per_minute),
+            tokens: f64::from(per_minute),
+            last: now,
+        });
+        bucket.allow(now)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,5 +171,16 @@ mod tests {
         assert!(connections.try_open(other, 2).is_some(), "another address is not affected");
         drop(first);
         assert!(connections.try_open(home, 2).is_some(), "a closed connection frees its slot");
+    }
+
+    #[test]
+    fn attempts_are_limited_per_address() {
+        let attempts = Attempts::new(3);
+        let home: IpAddr = [10, 0, 0, 1].into();
+        let now = Instant::now();
+        assert!((0..3).all(|_| attempts.allow(home, now)));
+        assert!(!attempts.allow(home, now), "the fourth within the minute waits");
+        assert!(attempts.allow([10, 0, 0, 2].into(), now), "another address is not affected");
+        assert!(attempts.allow(home, now + Duration::from_secs(20)), "one more after 20 s at 3/min");
     }
 }

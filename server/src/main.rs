@@ -35,6 +35,31 @@ enum Command {
         /// Seconds a document without peers stays in memory.
         #[arg(long, env = "SAMPLAN_IDLE_DOCUMENT_SECS", default_value_t = 60)]
         idle_document_secs: u64,
+        /// The address people use to reach the app, for links in invitations
+        /// (default: http:// and the listening address). With https:// the
+        /// session cookie is marked Secure.
+        #[arg(long, env = "SAMPLAN_PUBLIC_URL")]
+        public_url: Option<String>,
+    },
+    /// Professional accounts: add, list, disable, or make a session token.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+        /// Directory of the SQLite database; created if missing.
+        #[arg(long, env = "SAMPLAN_DATA_DIR", default_value = "data", global = true)]
+        data_dir: PathBuf,
+        /// The address people use to reach the app (for sign-in links).
+        #[arg(long, env = "SAMPLAN_PUBLIC_URL", default_value = "http://127.0.0.1:8080", global = true)]
+        public_url: String,
+    },
+    /// Print the audit log of a plan: who did what, when, from which session.
+    Audit {
+        /// The plan's id or automerge: URL.
+        #[arg(long)]
+        plan: String,
+        /// Directory of the SQLite database.
+        #[arg(long, env = "SAMPLAN_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
     },
     /// Write a consistent copy of the database to PATH while the server runs.
     /// Restore: stop the server and put the copy in place of DATA_DIR/samplan.sqlite3.
@@ -51,7 +76,58 @@ enum Command {
         /// Directory of the SQLite database; created if missing.
         #[arg(long, env = "SAMPLAN_DATA_DIR", default_value = "data")]
         data_dir: PathBuf,
+        /// The account that becomes the plan's coordinator (`user add` first).
+        #[arg(long)]
+        owner: String,
     },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account; prints a one-time sign-in link (valid 24 hours) as the last line.
+    Add {
+        /// The person's name, as others will see it.
+        #[arg(long)]
+        name: String,
+        /// Their organisation (e.g. "Region Exempel, vårdcentralen").
+        #[arg(long = "org")]
+        organisation: String,
+    },
+    /// A new one-time sign-in link for an account, as the last line.
+    Link {
+        /// The account's name.
+        name: String,
+    },
+    /// List the accounts.
+    List,
+    /// Disable an account: its sessions stop working at once.
+    Disable {
+        /// The account's name.
+        name: String,
+    },
+    /// Print a session token for scripts and tests as the last line.
+    Token {
+        /// The account's name.
+        name: String,
+        /// How long it lasts: e.g. 30m, 1h, 7d.
+        #[arg(long, default_value = "1h", value_parser = parse_duration)]
+        expires: Duration,
+    },
+}
+
+/// "30m", "1h", "7d" or seconds.
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let (number, unit) = text.split_at(text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len()));
+    let n: u64 = number.parse().map_err(|_| format!("inte en tid: {text} (skriv t.ex. 30m, 1h eller 7d)"))?;
+    let secs = match unit {
+        "" | "s" => n,
+        "m" => n * 60,
+        "h" => n * 3600,
+        "d" => n * 86_400,
+        _ => return Err(format!("okänd enhet i {text}: använd s, m, h eller d")),
+    };
+    Ok(Duration::from_secs(secs))
 }
 
 /// Limits on what peers may send; each refusal is an `error` message and a closed socket.
@@ -96,7 +172,7 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     match Cli::parse().command {
-        Command::Serve { listen, data_dir, static_dir, limits, idle_document_secs } => {
+        Command::Serve { listen, data_dir, static_dir, limits, idle_document_secs, public_url } => {
             let listener = tokio::net::TcpListener::bind(listen)
                 .await
                 .with_context(|| format!("kan inte lyssna på {listen}"))?;
@@ -106,6 +182,7 @@ async fn main() -> anyhow::Result<()> {
                 static_dir,
                 limits: limits.into(),
                 idle_document_timeout: Duration::from_secs(idle_document_secs),
+                public_url: public_url.unwrap_or_else(|| format!("http://{address}")),
             };
             let shutdown = CancellationToken::new();
             tokio::spawn(cancel_on_signal(shutdown.clone()));
@@ -121,17 +198,94 @@ async fn main() -> anyhow::Result<()> {
             println!("Säkerhetskopian är skriven till {}", path.display());
             Ok(())
         }
-        Command::Demo { data_dir } => {
+        Command::Demo { data_dir, owner } => {
             let store = server::storage::Store::open(&data_dir).await?;
+            let access = server::access::Access::new(store.pool());
+            let owner = access
+                .accounts
+                .list_users()
+                .await?
+                .into_iter()
+                .find(|u| u.name == owner && !u.disabled)
+                .with_context(|| {
+                    format!("det finns inget aktivt konto som heter {owner}; skapa det med `user add`")
+                })?;
             let mut plan = shared::plan::fixture::example_plan()?;
             let id = shared::DocumentId::random();
+            access.plans.claim(&id.to_string(), &owner.principal).await?;
             store.compact(&id, plan.save()).await?;
             store.close().await;
             println!("Exempelplanen finns nu på servern. Öppna den på:");
             println!("/plan/{id}");
             Ok(())
         }
+        Command::User { command, data_dir, public_url } => {
+            let store = server::storage::Store::open(&data_dir).await?;
+            let accounts = server::access::Access::new(store.pool()).accounts;
+            let link = |token: &server::access::tokens::Token| {
+                format!("{}/logga-in#{}", public_url.trim_end_matches('/'), token.reveal())
+            };
+            match command {
+                UserCommand::Add { name, organisation } => {
+                    let token = accounts.add_user(&name, &organisation).await?;
+                    println!("Kontot {name} är skapat. Inloggningslänken gäller i 24 timmar och kan användas en gång:");
+                    println!("{}", link(&token));
+                }
+                UserCommand::Link { name } => {
+                    let token = accounts.sign_in_link(&name).await?;
+                    println!("Ny inloggningslänk för {name} (24 timmar, en gång):");
+                    println!("{}", link(&token));
+                }
+                UserCommand::List => {
+                    for user in accounts.list_users().await? {
+                        let state = if user.disabled { "avstängt" } else { "aktivt" };
+                        println!("{}\t{}\t{}\t{state}", user.principal, user.name, user.organisation);
+                    }
+                }
+                UserCommand::Disable { name } => {
+                    accounts.disable_user(&name).await?;
+                    println!("Kontot {name} är avstängt. Dess sessioner slutar gälla nu (anslutna klienter kopplas ner inom en minut eller vid omstart).");
+                }
+                UserCommand::Token { name, expires } => {
+                    let token = accounts.user_token(&name, expires).await?;
+                    println!("Sessionstoken för {name} (gäller {} s):", expires.as_secs());
+                    println!("{}", token.reveal());
+                }
+            }
+            store.close().await;
+            Ok(())
+        }
+        Command::Audit { plan, data_dir } => {
+            let id = shared::DocumentId::parse_url_or_id(&plan).context("inte ett plan-id")?;
+            let store = server::storage::Store::open(&data_dir).await?;
+            let entries = server::access::audit::for_document(&store.pool(), &id.to_string()).await?;
+            println!("tid (UTC)\tvem\tprincipal\tsession\thändelse\tdetaljer");
+            for (entry, name) in entries {
+                let at = utc_time(entry.at);
+                let session = entry.session_id.map(|s| s.to_string()).unwrap_or_else(|| "-".into());
+                println!("{at}\t{name}\t{}\t{session}\t{}\t{}", entry.principal, entry.action, entry.detail);
+            }
+            store.close().await;
+            Ok(())
+        }
     }
+}
+
+/// Milliseconds since 1970 as "YYYY-MM-DD HH:MM:SS" (UTC).
+fn utc_time(millis: i64) -> String {
+    let secs = millis.div_euclid(1000);
+    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil date from days since 1970 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}", rest / 3600, rest % 3600 / 60, rest % 60)
 }
 
 async fn cancel_on_signal(shutdown: CancellationToken) {

@@ -30,6 +30,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Row, SqlitePool};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::access::audit::{self, AuditEntry};
+
 /// The database file's name inside the data directory.
 pub const DATABASE_FILE: &str = "samplan.sqlite3";
 
@@ -83,8 +85,13 @@ pub struct Store {
 /// One write for the writer task.
 #[derive(Debug)]
 enum Write {
-    /// Append an incremental chunk.
-    Append { id: DocumentId, chunk: Vec<u8>, done: oneshot::Sender<Result<(), StorageError>> },
+    /// Append an incremental chunk, with the audit entries of its changes.
+    Append {
+        id: DocumentId,
+        chunk: Vec<u8>,
+        audit: Vec<AuditEntry>,
+        done: oneshot::Sender<Result<(), StorageError>>,
+    },
     /// Replace the chunks with ids up to `through` (all if `None`) by a snapshot.
     Replace {
         id: DocumentId,
@@ -172,10 +179,19 @@ impl Store {
         Ok(Loaded { doc, incremental_chunks, unreadable_chunks, stored_bytes })
     }
 
-    /// Append an incremental chunk; returns once it is committed to disk.
-    pub async fn append(&self, id: &DocumentId, chunk: Vec<u8>) -> Result<(), StorageError> {
+    /// Append an incremental chunk and the audit entries saying who made its
+    /// changes, in one transaction; returns once both are committed to disk.
+    pub async fn append(
+        &self,
+        id: &DocumentId,
+        chunk: Vec<u8>,
+        audit: Vec<AuditEntry>,
+    ) -> Result<(), StorageError> {
         let (done, committed) = oneshot::channel();
-        self.writes.send(Write::Append { id: *id, chunk, done }).await.map_err(|_| StorageError::Closed)?;
+        self.writes
+            .send(Write::Append { id: *id, chunk, audit, done })
+            .await
+            .map_err(|_| StorageError::Closed)?;
         committed.await.map_err(|_| StorageError::Closed)?
     }
 
@@ -267,6 +283,11 @@ impl Store {
         Ok(())
     }
 
+    /// The connection pool, for access control ([`crate::access`]).
+    pub fn pool(&self) -> SqlitePool {
+        self.pool.clone()
+    }
+
     /// Close the pool, waiting for running queries.
     pub async fn close(&self) {
         self.pool.close().await;
@@ -298,7 +319,12 @@ async fn commit_group(pool: &SqlitePool, group: &[Write]) -> Result<(), sqlx::Er
     let now = now_millis();
     for write in group {
         let (id, kind, bytes) = match write {
-            Write::Append { id, chunk, .. } => (id, "incremental", chunk),
+            Write::Append { id, chunk, audit, .. } => {
+                for entry in audit {
+                    audit::append(&mut tx, entry).await?;
+                }
+                (id, "incremental", chunk)
+            }
             Write::Replace { id, snapshot, through, .. } => {
                 sqlx::query("DELETE FROM document_chunks WHERE document_id = ? AND id <= ?")
                     .bind(id.to_string())

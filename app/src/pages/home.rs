@@ -12,6 +12,8 @@ pub fn HomePage() -> impl IntoView {
     let repo = expect_context::<RepoHandle>();
     let plans = LocalResource::new(move || async move { repo.get().known_plans().await });
     let error = RwSignal::new(None::<String>);
+    // Who is signed in: only professionals create plans.
+    let me = LocalResource::new(crate::api::me);
     let current = expect_context::<CurrentPath>();
     let new_plan = move |_| {
         spawn_local(async move {
@@ -24,7 +26,17 @@ pub fn HomePage() -> impl IntoView {
     view! {
         <main class="page">
             <h1>"Mina planer"</h1>
-            <button type="button" class="primary" on:click=new_plan>"Ny plan"</button>
+            {move || me.get().map(|me| match me {
+                Ok((kind, name)) if kind == "user" => view! {
+                    <p class="signed-in">{format!("Inloggad som {name}")}</p>
+                    <button type="button" class="primary" on:click=new_plan>"Ny plan"</button>
+                }.into_any(),
+                Ok(_) => view! { <p class="signed-in">"Den här enheten är inbjuden till en plan."</p> }.into_any(),
+                Err(crate::api::ApiError::NotSignedIn) => view! {
+                    <p class="hint">"Du är inte inloggad. Öppna inloggningslänken eller inbjudan du har fått."</p>
+                }.into_any(),
+                Err(e) => view! { <p class="hint">{e.to_string()}</p> }.into_any(),
+            })}
             <p role="alert" class="error">{move || error.get()}</p>
             <Suspense fallback=|| view! { <p>"Hämtar planer …"</p> }>
                 {move || plans.get().map(|result| match result {

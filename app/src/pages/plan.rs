@@ -17,6 +17,7 @@ use crate::sections::goals::GoalsSection;
 use crate::sections::interventions::InterventionsSection;
 use crate::sections::meeting::MeetingSection;
 use crate::sections::participants::ParticipantsSection;
+use crate::sections::sharing::SharingSection;
 use crate::sections::PlanContext;
 use crate::RepoHandle;
 
@@ -60,6 +61,27 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
             title
         }
     };
+    // This device's role, from the server (remembered for offline use).
+    let role = RwSignal::new(crate::api::remembered_role(&id.to_string()));
+    leptos::task::spawn_local(async move {
+        let path = format!("/api/plans/{id}/access");
+        if let Ok(answer) = crate::api::call("GET", &path, None).await {
+            if let Some(r) = crate::api::field(&answer, "role") {
+                crate::api::remember_role(&id.to_string(), &r);
+                role.set(Some(r));
+            }
+        }
+    });
+    // A device whose session is gone (signed out, or removed from the plan)
+    // does not show the plan, even from its own copy.
+    let signed_out = RwSignal::new(false);
+    leptos::task::spawn_local(async move {
+        if crate::api::me().await == Err(crate::api::ApiError::NotSignedIn) {
+            signed_out.set(true);
+        }
+    });
+    let read_only = move || role.get().as_deref() == Some("reader");
+    let coordinator = move || role.get().as_deref() == Some("coordinator");
     let link = move || {
         web_sys::window()
             .and_then(|w| w.location().origin().ok())
@@ -89,16 +111,26 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
                 }}
             </p>
         </div>
-        {move || match signals.availability.get() {
+        {move || signed_out.get().then(|| view! {
+            <p role="alert">"Du är inte inloggad, eller så har den här enheten tagits bort från planen. Öppna en ny inloggningslänk eller inbjudan."</p>
+        })}
+        {move || match if signed_out.get() { Availability::NoAccess } else { signals.availability.get() } {
             Availability::Loading => view! { <p>"Öppnar planen …"</p> }.into_any(),
             Availability::Fetching => view! { <p role="status">"Hämtar planen från servern …"</p> }.into_any(),
+            Availability::NoAccess => view! {
+                <p role="alert">"Du har inte tillgång till den här planen längre, eller så har den tagits bort. Be samordningsansvarig om en ny inbjudan om du behöver den."</p>
+            }.into_any(),
             Availability::Unavailable => view! {
                 <p role="status">"Planen finns inte på servern än. Den visas här så snart den som skapade den är ansluten."</p>
             }.into_any(),
             Availability::Ready => view! {
                 {move || ctx.problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
+                {move || read_only().then(|| view! {
+                    <p class="read-only" role="status">"Du kan läsa planen men inte ändra den."</p>
+                })}
                 <div class="plan-layout">
-                <div class="plan-main">
+                <fieldset class="plan-main" disabled=read_only>
+                <legend class="visually-hidden">"Planen"</legend>
                 <form class="plan-form" on:submit=|ev| ev.prevent_default()>
                     <TextField id field=PlanText::Title version=signals.version multiline=false />
                     <TextField id field=PlanText::MainGoal version=signals.version multiline=true />
@@ -139,9 +171,10 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
                 } else {
                     view! { <p class="locked">"Resten av planen öppnas när personen har samtyckt."</p> }.into_any()
                 }}
-                </div>
+                </fieldset>
                 <Checklist ctx />
                 </div>
+                {move || coordinator().then(|| view! { <SharingSection id /> })}
                 <p class="share">
                     <label for="plan-link">"Länk till planen (dela med de andra deltagarna)"</label>
                     <input id="plan-link" type="text" readonly prop:value=link />

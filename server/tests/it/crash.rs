@@ -62,6 +62,8 @@ fn spawn_server(data_dir: &Path) -> (Child, SocketAddr) {
 /// One writer: its own copy of a plan document, kept across server restarts.
 struct Writer {
     name: String,
+    /// The session it connects with (all writers are one professional).
+    token: String,
     id: DocumentId,
     doc: AutoCommit,
     written: u64,
@@ -72,7 +74,8 @@ struct Writer {
 impl Writer {
     /// Write and sync until the socket dies (or `stop_after` passes).
     async fn run(&mut self, address: SocketAddr, stop_after: Option<Duration>) {
-        let Ok((mut socket, _)) = tokio_tungstenite::connect_async(format!("ws://{address}/sync")).await
+        let Ok((mut socket, _)) =
+            tokio_tungstenite::connect_async(format!("ws://{address}/sync?token={}", self.token)).await
         else {
             return;
         };
@@ -150,9 +153,11 @@ async fn no_acknowledged_change_is_lost_when_the_server_is_killed_20_times() {
     let mut random = Lcg(seed);
     let acknowledged = Arc::new(Mutex::new(HashSet::new()));
     let ids: Vec<DocumentId> = (0..DOCUMENTS).map(|_| DocumentId::random()).collect();
+    let token = crate::harness::provision(dir.path(), "Skribent").await;
     let mut writers: Vec<Writer> = (0..DOCUMENTS * WRITERS_PER_DOCUMENT)
         .map(|n| Writer {
             name: format!("skribent{n}"),
+            token: token.clone(),
             id: ids[n % DOCUMENTS],
             doc: AutoCommit::new(),
             written: 0,

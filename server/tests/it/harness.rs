@@ -17,8 +17,24 @@ use tokio_util::sync::CancellationToken;
 
 pub struct TestServer {
     pub addr: SocketAddr,
+    /// A session of the account "Testare" (a professional), used by default.
+    pub token: String,
+    pub data_dir: std::path::PathBuf,
     shutdown: CancellationToken,
     task: tokio::task::JoinHandle<()>,
+}
+
+/// An account named `name` (created if missing) and a new session token for it.
+pub async fn provision(data_dir: &Path, name: &str) -> String {
+    let store = server::storage::Store::open(data_dir).await.expect("open store");
+    let accounts = server::access::Access::new(store.pool()).accounts;
+    match accounts.add_user(name, "Testkommunen").await {
+        Ok(_) | Err(server::access::AccessError::UserExists(_)) => {}
+        Err(error) => panic!("add user: {error}"),
+    }
+    let token = accounts.user_token(name, Duration::from_secs(86_400)).await.expect("token");
+    store.close().await;
+    token.reveal().to_string()
 }
 
 impl TestServer {
@@ -27,6 +43,7 @@ impl TestServer {
     }
 
     pub async fn start_with(data_dir: &Path, limits: Limits) -> TestServer {
+        let session = provision(data_dir, "Testare").await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let config = Config {
@@ -34,6 +51,7 @@ impl TestServer {
             static_dir: data_dir.join("no-app"),
             limits,
             idle_document_timeout: Duration::from_secs(60),
+            public_url: format!("http://{addr}"),
         };
         let shutdown = CancellationToken::new();
         let token = shutdown.clone();
@@ -47,7 +65,7 @@ impl TestServer {
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        TestServer { addr, shutdown, task }
+        TestServer { addr, token: session, data_dir: data_dir.to_path_buf(), shutdown, task }
     }
 
     pub async fn stop(self) {
@@ -55,15 +73,30 @@ impl TestServer {
         let _ = tokio::time::timeout(Duration::from_secs(10), self.task).await;
     }
 
+    /// The sync URL with the default session ("Testare").
     pub fn ws_url(&self) -> String {
-        format!("ws://{}/sync", self.addr)
+        self.ws_url_as(&self.token)
+    }
+
+    /// The sync URL with `token` as its `token` parameter.
+    pub fn ws_url_as(&self, token: &str) -> String {
+        format!("ws://{}/sync?token={token}", self.addr)
+    }
+
+    /// A session of another account (created if missing), while the server runs.
+    pub async fn token_for(&self, name: &str) -> String {
+        provision(&self.data_dir, name).await
     }
 }
 
 pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 pub async fn raw_socket(server: &TestServer) -> Socket {
-    let (socket, _) = tokio_tungstenite::connect_async(server.ws_url()).await.expect("connect");
+    raw_socket_as(server, &server.token).await
+}
+
+pub async fn raw_socket_as(server: &TestServer, token: &str) -> Socket {
+    let (socket, _) = tokio_tungstenite::connect_async(server.ws_url_as(token)).await.expect("connect");
     socket
 }
 
@@ -96,7 +129,18 @@ pub struct Client {
 
 impl Client {
     pub async fn connect(server: &TestServer, name: &str, id: DocumentId, doc: AutoCommit) -> Client {
-        let mut socket = raw_socket(server).await;
+        Client::connect_as(server, &server.token, name, id, doc).await
+    }
+
+    /// Connect with the session `token` (another principal).
+    pub async fn connect_as(
+        server: &TestServer,
+        token: &str,
+        name: &str,
+        id: DocumentId,
+        doc: AutoCommit,
+    ) -> Client {
+        let mut socket = raw_socket_as(server, token).await;
         let mut sync = SyncClient::new(name.to_string());
         sync.open(id);
         send(&mut socket, &sync.join()).await;

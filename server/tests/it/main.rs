@@ -1,6 +1,7 @@
 //! Integration tests: a real server on a real socket, real SQLite on disk,
 //! and clients that speak the protocol with `shared::sync_client`.
 
+mod access;
 mod backup;
 mod crash;
 mod ephemeral;

@@ -158,6 +158,19 @@ pub enum LoadError {
     WrongChunkType,
 }
 
+/// Samplan patch (see PATCH.md): every change in `data`, which may hold
+/// several concatenated chunks (a v2 sync message's `changes` entry does)
+/// and whole-document chunks. Changes need not have their dependencies.
+pub fn parse_changes(data: &[u8]) -> Result<Vec<Change>, LoadError> {
+    match crate::storage::load::load_changes(
+        crate::storage::parse::Input::new(data),
+        crate::TextEncoding::default(),
+    ) {
+        crate::storage::load::LoadedChanges::Complete(changes) => Ok(changes),
+        crate::storage::load::LoadedChanges::Partial { .. } => Err(LoadError::LeftoverData),
+    }
+}
+
 impl<'a> TryFrom<&'a [u8]> for Change {
     type Error = LoadError;
 

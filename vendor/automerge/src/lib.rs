@@ -293,7 +293,7 @@ mod visualisation;
 pub use crate::automerge::{Automerge, LoadOptions, OnPartialLoad, SaveOptions, StringMigration};
 pub use autocommit::AutoCommit;
 pub use autoserde::AutoSerde;
-pub use change::{Change, LoadError as LoadChangeError};
+pub use change::{parse_changes, Change, LoadError as LoadChangeError};
 pub use cursor::{Cursor, CursorPosition, MoveCursor, OpCursor};
 pub use error::AutomergeError;
 pub use error::InvalidActorId;

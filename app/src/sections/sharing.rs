@@ -1,0 +1,141 @@
+//! Dela planen: the coordinator invites people to the plan (for which role,
+//! who it is for, how long the link works, once or several times), sees the
+//! invitations and who takes part with how many devices, and can revoke
+//! both. The server enforces all of it; this is its face.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::DocumentId;
+
+use crate::api;
+use crate::components::field::{InputField, SelectField};
+
+const ROLES: [(&str, &str); 3] = [
+    ("editor", "Får ändra planen"),
+    ("person", "Personen själv (ändrar planen och sina egna rapporter)"),
+    ("reader", "Får bara läsa planen"),
+];
+
+fn role_label(role: &str) -> &'static str {
+    match role {
+        "coordinator" => "Samordningsansvarig",
+        "editor" => "Ändrar",
+        "person" => "Personen",
+        _ => "Läser",
+    }
+}
+
+/// The sharing section (shown to the coordinator only).
+#[component]
+pub fn SharingSection(id: DocumentId) -> impl IntoView {
+    let role = RwSignal::new("editor".to_string());
+    let label = RwSignal::new(String::new());
+    let days = RwSignal::new("14".to_string());
+    let single_use = RwSignal::new(true);
+    let link = RwSignal::new(None::<String>);
+    let problem = RwSignal::new(None::<String>);
+    let refresh = RwSignal::new(0u32);
+    let lists = LocalResource::new(move || {
+        refresh.track();
+        async move {
+            let invitations = api::call("GET", &format!("/api/plans/{id}/invitations"), None).await;
+            let members = api::call("GET", &format!("/api/plans/{id}/members"), None).await;
+            (
+                invitations.map(|v| api::items(&v)).unwrap_or_default(),
+                members.map(|v| api::items(&v)).unwrap_or_default(),
+            )
+        }
+    });
+    let act = move |method: &'static str, path: String| {
+        spawn_local(async move {
+            match api::call(method, &path, None).await {
+                Ok(_) => problem.set(None),
+                Err(error) => problem.set(Some(error.to_string())),
+            }
+            refresh.update(|n| *n += 1);
+        });
+    };
+    let invite = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = api::object(&[
+            ("role", role.get_untracked().into()),
+            ("label", label.get_untracked().into()),
+            ("days", days.get_untracked().parse::<u32>().unwrap_or(14).into()),
+            ("single_use", single_use.get_untracked().into()),
+        ]);
+        spawn_local(async move {
+            match api::call("POST", &format!("/api/plans/{id}/invitations"), Some(&body)).await {
+                Ok(answer) => {
+                    link.set(api::field(&answer, "link"));
+                    problem.set(None);
+                    label.set(String::new());
+                }
+                Err(error) => problem.set(Some(error.to_string())),
+            }
+            refresh.update(|n| *n += 1);
+        });
+    };
+    view! {
+        <section class="section no-print" aria-labelledby="sharing-heading">
+            <h2 id="sharing-heading">"Dela planen"</h2>
+            <form class="add-form" on:submit=invite>
+                <h3>"Bjud in någon"</h3>
+                <InputField id="invite-label" label="Vem är inbjudan till?" value=label on_value=Callback::new(move |v| label.set(v)) />
+                <SelectField id="invite-role" label="Vad får personen göra?"
+                    options={ROLES.iter().map(|(v, l)| (v.to_string(), l.to_string())).collect::<Vec<_>>()}
+                    value=role on_value=Callback::new(move |v| role.set(v)) />
+                <InputField id="invite-days" label="Länken gäller i antal dagar (1–90)" kind="number"
+                    value=days on_value=Callback::new(move |v| days.set(v)) />
+                <label class="choice"><input type="checkbox" prop:checked=move || single_use.get()
+                    on:change=move |ev| single_use.set(event_target_checked(&ev)) />" Länken kan bara användas en gång"</label>
+                <button type="submit" class="primary">"Skapa inbjudan"</button>
+            </form>
+            {move || problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
+            {move || link.get().map(|link| view! {
+                <div class="field">
+                    <label for="invite-link">"Skicka den här länken till personen (den visas bara nu)"</label>
+                    <input id="invite-link" type="text" readonly prop:value=link />
+                </div>
+            })}
+            <h3>"Inbjudningar"</h3>
+            <ul class="invitation-list">
+                {move || lists.get().map(|(invitations, _)| invitations.into_iter().map(|i| {
+                    let invitation = api::number(&i, "id").unwrap_or(0.0) as i64;
+                    let usable = js_sys::Reflect::get(&i, &"usable".into()).ok().and_then(|v| v.as_bool()).unwrap_or(false);
+                    let who = api::field(&i, "label").unwrap_or_default();
+                    let what = role_label(&api::field(&i, "role").unwrap_or_default());
+                    let state = if usable { "gäller" } else { "gäller inte längre" };
+                    view! {
+                        <li class="invitation">
+                            {format!("{who} – {what} – {state}")}
+                            {usable.then(|| view! {
+                                <button type="button" class="small" aria-label=format!("Återkalla inbjudan till {who}")
+                                    on:click=move |_| act("DELETE", format!("/api/plans/{id}/invitations/{invitation}"))>"Återkalla"</button>
+                            })}
+                        </li>
+                    }
+                }).collect_view())}
+            </ul>
+            <h3>"Med i planen"</h3>
+            <p><button type="button" class="small" on:click=move |_| refresh.update(|n| *n += 1)>"Uppdatera listorna"</button></p>
+            <ul class="member-list">
+                {move || lists.get().map(|(_, members)| members.into_iter().map(|m| {
+                    let principal = api::field(&m, "principal").unwrap_or_default();
+                    let name = api::field(&m, "name").unwrap_or_default();
+                    let role = api::field(&m, "role").unwrap_or_default();
+                    let devices = api::number(&m, "active_sessions").unwrap_or(0.0) as i64;
+                    let removable = role != "coordinator";
+                    view! {
+                        <li class="member">
+                            {format!("{name} – {} – {devices} inloggade enheter", role_label(&role))}
+                            {removable.then(|| view! {
+                                <button type="button" class="small" aria-label=format!("Ta bort {name} från planen")
+                                    on:click=move |_| act("DELETE", format!("/api/plans/{id}/members/{principal}"))>"Ta bort"</button>
+                            })}
+                        </li>
+                    }
+                }).collect_view())}
+            </ul>
+        </section>
+    }
+}

@@ -1,0 +1,93 @@
+// Who may see and change a plan, from the users' side: the coordinator
+// invites the person and a relative from the app; the person edits, the
+// relative can only read; a revoked device is shut out.
+import { test, expect, Browser, Page } from '@playwright/test';
+import { TestServer } from './server';
+
+let server: TestServer;
+
+test.beforeEach(async () => {
+  server = await TestServer.start();
+});
+
+test.afterEach(async () => {
+  await server.stop();
+});
+
+async function invite(chair: Page, who: string, role: 'editor' | 'person' | 'reader'): Promise<string> {
+  await chair.getByLabel('Vem är inbjudan till?').fill(who);
+  await chair.getByLabel('Vad får personen göra?').selectOption(role);
+  await chair.getByRole('button', { name: 'Skapa inbjudan' }).click();
+  const link = chair.getByLabel(/Skicka den här länken/);
+  await expect(link).toHaveValue(/\/inbjudan#[0-9a-f]{64}$/);
+  return link.inputValue();
+}
+
+async function openInvitation(browser: Browser, link: string): Promise<Page> {
+  const context = await browser.newContext(); // not signed in: a new device
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
+  await page.goto(link);
+  return page;
+}
+
+test('the coordinator invites the person and a relative; the relative can read but not edit', async ({ browser }) => {
+  const chair = await (await server.signedInContext(browser)).newPage();
+  await chair.goto(server.url);
+  await chair.getByRole('button', { name: 'Ny plan' }).click();
+  await chair.getByLabel('Planens namn').fill('Annas plan');
+  await expect(chair.getByRole('status').filter({ hasText: 'Synkat med servern' })).toBeVisible();
+
+  const personLink = await invite(chair, 'Anna (personen)', 'person');
+  const relativeLink = await invite(chair, 'Bo (pappa)', 'reader');
+
+  const person = await openInvitation(browser, personLink);
+  await expect(person).toHaveURL(/\/plan\//);
+  await expect(person.getByRole('heading', { name: 'Annas plan' })).toBeVisible();
+  expect(person.url()).not.toContain('#'); // the one-time code is gone from the address
+  await person.getByLabel('Mitt huvudmål').fill('Jag vill handla själv.');
+  await expect(chair.getByLabel('Mitt huvudmål')).toHaveValue('Jag vill handla själv.');
+
+  const relative = await openInvitation(browser, relativeLink);
+  await expect(relative.getByRole('heading', { name: 'Annas plan' })).toBeVisible();
+  await expect(relative.getByText('Du kan läsa planen men inte ändra den.')).toBeVisible();
+  await expect(relative.getByLabel('Mitt huvudmål')).toBeDisabled();
+  await expect(relative.getByLabel('Mitt huvudmål')).toHaveValue('Jag vill handla själv.');
+  // The relative still sees what others write, live.
+  await chair.getByLabel('Mitt huvudmål').fill('Jag vill handla själv på fredagar.');
+  await expect(relative.getByLabel('Mitt huvudmål')).toHaveValue('Jag vill handla själv på fredagar.');
+  // Only the coordinator sees the sharing controls.
+  await expect(relative.getByRole('heading', { name: 'Dela planen' })).toHaveCount(0);
+  await expect(person.getByRole('heading', { name: 'Dela planen' })).toHaveCount(0);
+
+  // A used single-use link does not work again.
+  const again = await openInvitation(browser, relativeLink);
+  await expect(again.getByRole('alert')).toContainText('Länken gäller inte längre');
+
+  // The coordinator removes the relative; the relative's device no longer gets the plan.
+  await chair.getByRole('button', { name: 'Uppdatera listorna' }).click();
+  await chair.getByRole('button', { name: 'Ta bort Bo (pappa) från planen' }).click();
+  await expect(chair.getByText(/Bo \(pappa\)/).filter({ hasText: 'inloggade enheter' })).toHaveCount(0);
+  await relative.reload();
+  await expect(relative.getByText('Du har inte tillgång till den här planen längre', { exact: false }).first()).toBeVisible({ timeout: 15_000 });
+  await expect(relative.getByLabel('Mitt huvudmål')).toHaveCount(0);
+});
+
+test('a page that is not signed in is told so and cannot make plans', async ({ page }) => {
+  await page.goto(server.url);
+  await expect(page.getByText('Du är inte inloggad.', { exact: false })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Ny plan' })).toHaveCount(0);
+});
+
+test('a sign-in link signs a professional in once', async ({ browser }) => {
+  const link = server.cli('user', 'add', '--name', 'Kim Karlsson', '--org', 'Region Exempel');
+  expect(link).toMatch(/\/logga-in#[0-9a-f]{64}$/);
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(link.replace(/^http:\/\/[^/]+/, server.url));
+  await expect(page.getByText('Du är inloggad som Kim Karlsson.')).toBeVisible();
+  await page.getByRole('link', { name: 'Till Mina planer' }).click();
+  await expect(page.getByRole('button', { name: 'Ny plan' })).toBeVisible();
+  const other = await (await browser.newContext()).newPage();
+  await other.goto(link.replace(/^http:\/\/[^/]+/, server.url));
+  await expect(other.getByRole('alert')).toContainText('Länken gäller inte längre');
+});

@@ -1,0 +1,128 @@
+//! Who may see and change a plan, enforced here on the server.
+//!
+//! Plans hold health and social-care data about one person, so nothing is
+//! served to a peer that has not shown a valid session, and every document
+//! message is checked against the document's members:
+//!
+//! - [`tokens`]: random secrets, stored only as SHA-256 hashes and compared
+//!   in constant time; never logged.
+//! - [`accounts`]: professional accounts, one-time sign-in links and
+//!   sessions; [`Principal`] is who a session speaks for.
+//! - [`plans`]: members and roles per document, invitations, devices,
+//!   deletion (a tombstone), and actor ids bound to principals.
+//! - [`audit`]: the append-only log of who did what.
+//!
+//! Identity is behind [`accounts::Accounts::authenticate`]: an OpenID
+//! Connect sign-in (SITHS e-ID) would create the same `user:` principals and
+//! sessions, and nothing else would change.
+
+pub mod accounts;
+pub mod audit;
+pub mod plans;
+pub mod tokens;
+
+use std::fmt;
+
+use sqlx::SqlitePool;
+
+pub use accounts::{Accounts, Principal, PrincipalKind};
+pub use plans::{Decision, Plans};
+
+/// A member's role in one plan (least privilege first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    /// Reads the plan; never changes it.
+    Reader,
+    /// Edits the plan.
+    Editor,
+    /// The person the plan is for: edits the plan and writes their own
+    /// self-reports.
+    Person,
+    /// Samordningsansvarig: manages participants and invitations, closes or
+    /// deletes the plan.
+    Coordinator,
+}
+
+impl Role {
+    /// Every role.
+    pub const ALL: [Role; 4] = [Role::Reader, Role::Editor, Role::Person, Role::Coordinator];
+
+    /// As stored and sent.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Reader => "reader",
+            Role::Editor => "editor",
+            Role::Person => "person",
+            Role::Coordinator => "coordinator",
+        }
+    }
+
+    /// From its stored name.
+    pub fn parse(name: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == name)
+    }
+
+    /// Whether this role may change the plan document.
+    pub fn can_edit(self) -> bool {
+        self != Role::Reader
+    }
+
+    /// Whether an invitation may give this role (a plan has one coordinator,
+    /// its creator).
+    pub fn invitable(self) -> bool {
+        self != Role::Coordinator
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why an access operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AccessError {
+    /// SQLite reported an error.
+    #[error("databasfel: {0}")]
+    Database(#[from] sqlx::Error),
+    /// No such user.
+    #[error("det finns ingen användare som heter {0}")]
+    NoSuchUser(String),
+    /// The name is taken.
+    #[error("det finns redan en användare som heter {0}")]
+    UserExists(String),
+    /// A link or token that is unknown, used, expired or revoked.
+    #[error("länken gäller inte längre; be om en ny")]
+    InvalidLink,
+    /// The principal may not do this.
+    #[error("du har inte behörighet att göra det")]
+    Forbidden,
+    /// Bad input, with a plain-language reason.
+    #[error("{0}")]
+    Invalid(&'static str),
+}
+
+/// Access control over the server's database.
+#[derive(Clone, Debug)]
+pub struct Access {
+    /// Accounts and sessions.
+    pub accounts: Accounts,
+    /// Members, invitations, devices, deletion, actors.
+    pub plans: Plans,
+}
+
+impl Access {
+    /// Access control on `pool` (migrated by [`crate::storage::Store::open`]).
+    pub fn new(pool: SqlitePool) -> Access {
+        Access { accounts: Accounts::new(pool.clone()), plans: Plans::new(pool) }
+    }
+}
+
+/// Milliseconds since 1970.
+pub fn now_millis() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}

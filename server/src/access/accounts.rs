@@ -1,0 +1,273 @@
+//! Professional accounts, one-time sign-in links and sessions.
+//!
+//! `samplan-server user add` creates an account and prints a sign-in link;
+//! opening it in the app exchanges it (once, before it expires) for a
+//! session. Devices get sessions by redeeming an invitation
+//! ([`super::plans`]). A session token is sent as an HttpOnly cookie, an
+//! `Authorization: Bearer` header, or the WebSocket URL's `token` parameter.
+
+use std::time::Duration;
+
+use sqlx::{Row, SqlitePool};
+
+use super::tokens::{self, Token};
+use super::{now_millis, AccessError};
+
+/// How long a sign-in link is valid.
+pub const SIGN_IN_LINK_VALID: Duration = Duration::from_secs(24 * 3600);
+/// How long a professional's session lasts.
+pub const USER_SESSION: Duration = Duration::from_secs(12 * 3600);
+/// How long a device's session lasts (a tablet at home, often offline).
+pub const DEVICE_SESSION: Duration = Duration::from_secs(180 * 24 * 3600);
+
+/// What kind of principal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrincipalKind {
+    /// A professional with an account.
+    User,
+    /// A device that redeemed an invitation.
+    Device,
+}
+
+/// Who a session speaks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    /// `user:<id>` or `device:<id>`, as stored in members and the audit log.
+    pub id: String,
+    /// A name people recognise (the account's name, the device's label).
+    pub name: String,
+    /// User or device.
+    pub kind: PrincipalKind,
+    /// The session it came with.
+    pub session_id: i64,
+}
+
+/// One account, as `user list` shows it.
+#[derive(Debug, Clone)]
+pub struct User {
+    /// Its principal id.
+    pub principal: String,
+    /// Name.
+    pub name: String,
+    /// Organisation.
+    pub organisation: String,
+    /// Whether it is disabled.
+    pub disabled: bool,
+}
+
+/// Accounts and sessions in the database.
+#[derive(Clone, Debug)]
+pub struct Accounts {
+    pool: SqlitePool,
+}
+
+fn millis(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}
+
+impl Accounts {
+    /// Over `pool`.
+    pub fn new(pool: SqlitePool) -> Accounts {
+        Accounts { pool }
+    }
+
+    /// Create an account; returns its one-time sign-in token.
+    pub async fn add_user(&self, name: &str, organisation: &str) -> Result<Token, AccessError> {
+        let name = name.trim();
+        if name.is_empty() || name.len() > 200 || organisation.len() > 200 {
+            return Err(AccessError::Invalid("namnet måste ha 1–200 tecken"));
+        }
+        let inserted = sqlx::query("INSERT INTO users (name, organisation, created_at) VALUES (?, ?, ?)")
+            .bind(name)
+            .bind(organisation.trim())
+            .bind(now_millis())
+            .execute(&self.pool)
+            .await;
+        match inserted {
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                return Err(AccessError::UserExists(name.to_string()))
+            }
+            other => other?,
+        };
+        self.sign_in_link(name).await
+    }
+
+    /// A new one-time sign-in token for an existing, enabled account.
+    pub async fn sign_in_link(&self, name: &str) -> Result<Token, AccessError> {
+        let user_id = self.enabled_user_id(name).await?;
+        let token = Token::generate();
+        sqlx::query("INSERT INTO sign_in_links (token_hash, user_id, expires_at) VALUES (?, ?, ?)")
+            .bind(tokens::hash(token.reveal()))
+            .bind(user_id)
+            .bind(now_millis() + millis(SIGN_IN_LINK_VALID))
+            .execute(&self.pool)
+            .await?;
+        Ok(token)
+    }
+
+    async fn enabled_user_id(&self, name: &str) -> Result<i64, AccessError> {
+        let row = sqlx::query("SELECT id FROM users WHERE name = ? AND disabled_at IS NULL")
+            .bind(name.trim())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| r.try_get::<i64, _>("id"))
+            .transpose()?
+            .ok_or_else(|| AccessError::NoSuchUser(name.into()))
+    }
+
+    /// Exchange a sign-in link's token for a session token (once).
+    pub async fn redeem_sign_in(&self, token: &str) -> Result<(Token, Principal), AccessError> {
+        let now = now_millis();
+        let mut tx = self.pool.begin().await?;
+        let row = tokens::find_valid(
+            &mut tx,
+            "SELECT l.token_hash, l.user_id FROM sign_in_links l JOIN users u ON u.id = l.user_id
+             WHERE l.token_hash = ? AND l.used_at IS NULL AND l.expires_at > ? AND u.disabled_at IS NULL",
+            token,
+            now,
+        )
+        .await?;
+        let stored: Vec<u8> = row.try_get("token_hash")?;
+        let user_id: i64 = row.try_get("user_id")?;
+        sqlx::query("UPDATE sign_in_links SET used_at = ? WHERE token_hash = ?")
+            .bind(now)
+            .bind(&stored)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        let principal = format!("user:{user_id}");
+        let session = self.issue_session(&principal, USER_SESSION).await?;
+        let who = self.authenticate(session.reveal()).await?.ok_or(AccessError::InvalidLink)?;
+        Ok((session, who))
+    }
+
+    /// A session for `principal` that lasts `valid_for`.
+    pub async fn issue_session(&self, principal: &str, valid_for: Duration) -> Result<Token, AccessError> {
+        let mut connection = self.pool.acquire().await?;
+        Ok(insert_session(&mut connection, principal, valid_for).await?.0)
+    }
+
+    /// A session token for an account, for scripts and tests (`user token`).
+    pub async fn user_token(&self, name: &str, valid_for: Duration) -> Result<Token, AccessError> {
+        let user_id = self.enabled_user_id(name).await?;
+        self.issue_session(&format!("user:{user_id}"), valid_for).await
+    }
+
+    /// Who a session token speaks for, if it is valid now: known, not
+    /// expired, not revoked, and its account or device not disabled.
+    pub async fn authenticate(&self, token: &str) -> Result<Option<Principal>, AccessError> {
+        if !tokens::well_formed(token) {
+            return Ok(None);
+        }
+        let row = sqlx::query(
+            "SELECT s.id, s.token_hash, s.principal,
+                    u.name AS user_name, u.disabled_at AS user_disabled,
+                    d.label AS device_label, d.revoked_at AS device_revoked
+             FROM sessions s
+             LEFT JOIN users u ON s.principal = 'user:' || u.id
+             LEFT JOIN devices d ON s.principal = 'device:' || d.id
+             WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ?",
+        )
+        .bind(tokens::hash(token))
+        .bind(now_millis())
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let stored: Vec<u8> = row.try_get("token_hash")?;
+        if !tokens::matches(&stored, token) {
+            return Ok(None);
+        }
+        let id: String = row.try_get("principal")?;
+        let session_id: i64 = row.try_get("id")?;
+        let user: Option<String> = row.try_get("user_name")?;
+        let device: Option<String> = row.try_get("device_label")?;
+        let principal = match (user, device) {
+            (Some(name), _) if row.try_get::<Option<i64>, _>("user_disabled")?.is_none() => {
+                Principal { id, name, kind: PrincipalKind::User, session_id }
+            }
+            (_, Some(name)) if row.try_get::<Option<i64>, _>("device_revoked")?.is_none() => {
+                Principal { id, name, kind: PrincipalKind::Device, session_id }
+            }
+            _ => return Ok(None),
+        };
+        Ok(Some(principal))
+    }
+
+    /// Whether a session is still valid (connections ask every so often,
+    /// so that a revoked device or a disabled account is cut off while
+    /// connected too).
+    pub async fn session_active(&self, session_id: i64) -> Result<bool, AccessError> {
+        let row = sqlx::query(
+            "SELECT 1 FROM sessions s
+             LEFT JOIN users u ON s.principal = 'user:' || u.id
+             LEFT JOIN devices d ON s.principal = 'device:' || d.id
+             WHERE s.id = ? AND s.revoked_at IS NULL AND s.expires_at > ?
+               AND ((u.id IS NOT NULL AND u.disabled_at IS NULL) OR (d.id IS NOT NULL AND d.revoked_at IS NULL))",
+        )
+        .bind(session_id)
+        .bind(now_millis())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.is_some())
+    }
+
+    /// End one session (sign out).
+    pub async fn revoke_session(&self, session_id: i64) -> Result<(), AccessError> {
+        sqlx::query("UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+            .bind(now_millis())
+            .bind(session_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Every account.
+    pub async fn list_users(&self) -> Result<Vec<User>, AccessError> {
+        let rows = sqlx::query("SELECT id, name, organisation, disabled_at FROM users ORDER BY name")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(User {
+                    principal: format!("user:{}", r.try_get::<i64, _>("id")?),
+                    name: r.try_get("name")?,
+                    organisation: r.try_get("organisation")?,
+                    disabled: r.try_get::<Option<i64>, _>("disabled_at")?.is_some(),
+                })
+            })
+            .collect()
+    }
+
+    /// Disable an account: its sessions stop working at once. Returns its principal id.
+    pub async fn disable_user(&self, name: &str) -> Result<String, AccessError> {
+        let user_id = self.enabled_user_id(name).await?;
+        sqlx::query("UPDATE users SET disabled_at = ? WHERE id = ?")
+            .bind(now_millis())
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(format!("user:{user_id}"))
+    }
+}
+
+/// Insert a new session for `principal` (in the caller's transaction);
+/// returns its token and id.
+pub async fn insert_session(
+    connection: &mut sqlx::SqliteConnection,
+    principal: &str,
+    valid_for: Duration,
+) -> Result<(Token, i64), sqlx::Error> {
+    let token = Token::generate();
+    let now = now_millis();
+    let id = sqlx::query(
+        "INSERT INTO sessions (token_hash, principal, created_at, expires_at) VALUES (?, ?, ?, ?)",
+    )
+    .bind(tokens::hash(token.reveal()))
+    .bind(principal)
+    .bind(now)
+    .bind(now.saturating_add(millis(valid_for)))
+    .execute(connection)
+    .await?
+    .last_insert_rowid();
+    Ok((token, id))
+}

@@ -1,0 +1,437 @@
+//! Who may see and change a plan: every role and every kind of outsider
+//! against every action, on the real server. A denied action is refused
+//! with nothing stored and nothing forwarded.
+
+use std::time::Duration;
+
+use automerge::transaction::Transactable;
+use automerge::{AutoCommit, ReadDoc, ROOT};
+use server::storage::Store;
+use shared::plan::{new_plan_document, read_text, set_text, PlanText};
+use shared::{DocumentId, Message};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+use crate::harness::*;
+
+/// One HTTP request to the server; returns status and body.
+pub async fn http(
+    server: &TestServer,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+) -> (u16, String) {
+    let mut stream = tokio::net::TcpStream::connect(server.addr).await.expect("connect");
+    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n", server.addr);
+    if let Some(token) = token {
+        request.push_str(&format!("Authorization: Bearer {token}\r\n"));
+    }
+    let body = body.unwrap_or("");
+    if !body.is_empty() {
+        request.push_str("Content-Type: application/json\r\n");
+    }
+    request.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
+    stream.write_all(request.as_bytes()).await.expect("write");
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await.expect("read");
+    let response = String::from_utf8_lossy(&response).to_string();
+    let status = response.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    (status, body)
+}
+
+fn json_field(body: &str, field: &str) -> String {
+    let value: serde_json::Value = serde_json::from_str(body).unwrap_or_else(|_| panic!("JSON: {body}"));
+    value[field].as_str().unwrap_or_else(|| panic!("{field} in {body}")).to_string()
+}
+
+/// Redeem an invitation link as a new device; returns the device's session token.
+async fn redeem_as_device(server: &TestServer, link: &str) -> (u16, Option<String>) {
+    let token = link.split('#').nth(1).expect("token in link");
+    let mut stream = tokio::net::TcpStream::connect(server.addr).await.expect("connect");
+    let body = format!("{{\"token\":\"{token}\"}}");
+    let request = format!(
+        "POST /api/invitations/redeem HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        server.addr,
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.expect("write");
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await.expect("read");
+    let response = String::from_utf8_lossy(&response).to_string();
+    let status = response.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let cookie = response
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: samplan_session="))
+        .map(|rest| rest.split(';').next().unwrap_or_default().to_string());
+    (status, cookie)
+}
+
+async fn invite(server: &TestServer, by: &str, id: DocumentId, role: &str, days: u32) -> (u16, String) {
+    let body =
+        format!("{{\"role\":\"{role}\",\"label\":\"test {role}\",\"days\":{days},\"single_use\":true}}");
+    http(server, "POST", &format!("/api/plans/{id}/invitations"), Some(by), Some(&body)).await
+}
+
+/// What is stored for a document now, as heads.
+async fn stored_heads(server: &TestServer, id: DocumentId) -> Vec<automerge::ChangeHash> {
+    let store = Store::open(&server.data_dir).await.expect("store");
+    let heads = store.load(&id).await.expect("load").doc.get_heads();
+    store.close().await;
+    heads
+}
+
+struct Plan {
+    id: DocumentId,
+    coordinator: Client,
+}
+
+async fn plan_made_by_testare(server: &TestServer) -> Plan {
+    let id = DocumentId::random();
+    let mut coordinator =
+        Client::connect(server, "samordnare", id, new_plan_document("Annas plan").expect("plan")).await;
+    coordinator.until_synced().await;
+    Plan { id, coordinator }
+}
+
+/// Can `token` read the plan (gets its title) or not (doc-unavailable)?
+async fn can_read(server: &TestServer, token: &str, id: DocumentId) -> bool {
+    let mut client = Client::connect_as(server, token, "läsare", id, AutoCommit::new()).await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        if client.unavailable {
+            return false;
+        }
+        if read_text(&client.doc, PlanText::Title).is_ok_and(|t| t == "Annas plan") {
+            return true;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "neither the plan nor doc-unavailable came");
+        let Some(message) = tokio::time::timeout(Duration::from_secs(10), next_message(&mut client.socket))
+            .await
+            .ok()
+            .flatten()
+        else {
+            return false;
+        };
+        if let Ok(shared::sync_client::Received::Sync(doc, data)) = client.sync.receive(message.clone()) {
+            client.sync.apply_sync(doc, &data, &mut client.doc).expect("apply");
+            client.push().await;
+        } else if matches!(message, Message::DocUnavailable { .. }) {
+            client.unavailable = true;
+        }
+    }
+}
+
+/// Try an edit with `token`: whether it was stored (and reached the coordinator).
+async fn try_edit(server: &TestServer, plan: &mut Plan, token: &str, text: &str) -> bool {
+    let mut editor = Client::connect_as(server, token, "redaktör", plan.id, AutoCommit::new()).await;
+    // Get the plan first (a reader gets it too).
+    let got = tokio::time::timeout(Duration::from_secs(10), async {
+        editor
+            .until("the plan", |c| {
+                c.unavailable || read_text(&c.doc, PlanText::Title).is_ok_and(|t| t == "Annas plan")
+            })
+            .await;
+    })
+    .await
+    .is_ok();
+    if !got || editor.unavailable {
+        return false;
+    }
+    let before = stored_heads(server, plan.id).await;
+    set_text(&mut editor.doc, PlanText::MainGoal, text).expect("edit locally");
+    editor.push().await;
+    // Either the server acknowledges it, or it answers with an error and closes.
+    let mut refused = false;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        if editor.sync.is_synced(&plan.id, &mut editor.doc) {
+            break;
+        }
+        match tokio::time::timeout_at(deadline, next_message(&mut editor.socket)).await {
+            Ok(Some(Message::Error { .. })) | Ok(None) | Err(_) => {
+                refused = true;
+                break;
+            }
+            Ok(Some(message)) => {
+                if let Ok(shared::sync_client::Received::Sync(doc, data)) = editor.sync.receive(message) {
+                    editor.sync.apply_sync(doc, &data, &mut editor.doc).expect("apply");
+                    editor.push().await;
+                }
+            }
+        }
+    }
+    if refused {
+        assert_eq!(stored_heads(server, plan.id).await, before, "a refused edit stores nothing");
+        return false;
+    }
+    plan.coordinator
+        .until("the coordinator to see the edit", |c| {
+            read_text(&c.doc, PlanText::MainGoal).is_ok_and(|t| t == text)
+        })
+        .await;
+    true
+}
+
+#[tokio::test]
+async fn each_role_and_outsider_gets_exactly_its_rights() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = TestServer::start(dir.path()).await;
+    let coordinator = server.token.clone();
+    let mut plan = plan_made_by_testare(&server).await;
+
+    // Invitations from the coordinator.
+    let (status, body) = invite(&server, &coordinator, plan.id, "editor", 14).await;
+    assert_eq!(status, 201, "{body}");
+    let eva = server.token_for("Eva").await;
+    let editor_link = json_field(&body, "link");
+    let redeem_body = format!("{{\"token\":\"{}\"}}", editor_link.split('#').nth(1).expect("token"));
+    let (status, body) =
+        http(&server, "POST", "/api/invitations/redeem", Some(&eva), Some(&redeem_body)).await;
+    assert_eq!(status, 200, "a signed-in professional joins as themselves: {body}");
+    let (_, body) = invite(&server, &coordinator, plan.id, "reader", 14).await;
+    let (status, reader) = redeem_as_device(&server, &json_field(&body, "link")).await;
+    assert_eq!(status, 200);
+    let reader = reader.expect("a device session cookie");
+    let (_, body) = invite(&server, &coordinator, plan.id, "person", 14).await;
+    let (_, person) = redeem_as_device(&server, &json_field(&body, "link")).await;
+    let person = person.expect("a device session cookie");
+    let other = server.token_for("Olle").await;
+    let _others_plan = {
+        let id = DocumentId::random();
+        let mut c =
+            Client::connect_as(&server, &other, "olle", id, new_plan_document("Olles plan").expect("plan"))
+                .await;
+        c.until_synced().await;
+        c
+    };
+    let (_, body) = invite(&server, &coordinator, plan.id, "reader", 14).await;
+    let (_, revoked) = redeem_as_device(&server, &json_field(&body, "link")).await;
+    let revoked = revoked.expect("session");
+    let (status, members) =
+        http(&server, "GET", &format!("/api/plans/{}/members", plan.id), Some(&coordinator), None).await;
+    assert_eq!(status, 200);
+    let members: serde_json::Value = serde_json::from_str(&members).expect("json");
+    let revoked_device =
+        members.as_array().expect("list").iter().rfind(|m| m["role"] == "reader").expect("the second reader")
+            ["principal"]
+            .as_str()
+            .expect("principal")
+            .to_string();
+    let (status, _) = http(
+        &server,
+        "DELETE",
+        &format!("/api/plans/{}/members/{revoked_device}", plan.id),
+        Some(&coordinator),
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+    let forged = "ab".repeat(32);
+
+    // Read.
+    for (who, token, expected) in [
+        ("coordinator", coordinator.as_str(), true),
+        ("editor", eva.as_str(), true),
+        ("reader", reader.as_str(), true),
+        ("person", person.as_str(), true),
+        ("member of another plan", other.as_str(), false),
+    ] {
+        assert_eq!(can_read(&server, token, plan.id).await, expected, "read: {who}");
+    }
+    // Revoked device, forged token, no token: not even a connection.
+    for (who, token) in [("revoked device", revoked.as_str()), ("forged token", forged.as_str())] {
+        let refused = tokio_tungstenite::connect_async(server.ws_url_as(token)).await;
+        assert!(refused.is_err(), "{who}: the upgrade is refused");
+    }
+    let no_token = tokio_tungstenite::connect_async(format!("ws://{}/sync", server.addr)).await;
+    assert!(no_token.is_err(), "no token: the upgrade is refused");
+    let (status, _) = http(&server, "GET", "/api/me", Some(&forged), None).await;
+    assert_eq!(status, 401, "a forged token is nobody");
+
+    // Edit.
+    assert!(try_edit(&server, &mut plan, &eva, "Eva skrev").await, "the editor edits");
+    assert!(try_edit(&server, &mut plan, &person, "Personen skrev").await, "the person edits");
+    assert!(!try_edit(&server, &mut plan, &reader, "Läsaren skrev").await, "the reader cannot edit");
+    assert!(!try_edit(&server, &mut plan, &other, "Olle skrev").await, "an outsider cannot edit");
+
+    // Invite and revoke invitations: the coordinator only.
+    for (who, token) in [("editor", &eva), ("reader", &reader), ("person", &person), ("outsider", &other)] {
+        let (status, _) = invite(&server, token, plan.id, "reader", 14).await;
+        assert_eq!(status, 404, "{who} cannot invite");
+        let (status, _) =
+            http(&server, "GET", &format!("/api/plans/{}/invitations", plan.id), Some(token), None).await;
+        assert_eq!(status, 404, "{who} cannot list invitations");
+        let (status, _) =
+            http(&server, "DELETE", &format!("/api/plans/{}/invitations/1", plan.id), Some(token), None)
+                .await;
+        assert_eq!(status, 404, "{who} cannot revoke an invitation");
+        let (status, _) =
+            http(&server, "DELETE", &format!("/api/plans/{}", plan.id), Some(token), None).await;
+        assert_eq!(status, 404, "{who} cannot delete the plan");
+    }
+    let (status, _) =
+        http(&server, "DELETE", &format!("/api/plans/{}/invitations/1", plan.id), Some(&coordinator), None)
+            .await;
+    assert_eq!(status, 204, "the coordinator revokes an invitation");
+
+    // Close: an editor's change that closes the plan is refused; the coordinator's is kept.
+    let mut eva_client = Client::connect_as(&server, &eva, "eva", plan.id, AutoCommit::new()).await;
+    eva_client.until_synced().await;
+    let before = stored_heads(&server, plan.id).await;
+    let closing = eva_client.doc.put_object(ROOT, "closing", automerge::ObjType::Map).expect("closing");
+    eva_client.doc.put(&closing, "date", "2026-11-25").expect("date");
+    eva_client.push().await;
+    let answer = next_message(&mut eva_client.socket).await;
+    assert!(
+        matches!(answer, Some(Message::Error { .. }) | None),
+        "closing by an editor is refused: {answer:?}"
+    );
+    assert_eq!(stored_heads(&server, plan.id).await, before, "nothing of it is stored");
+    let closing = plan.coordinator.doc.put_object(ROOT, "closing", automerge::ObjType::Map).expect("closing");
+    plan.coordinator.doc.put(&closing, "date", "2026-11-25").expect("date");
+    plan.coordinator.push().await;
+    plan.coordinator.until_synced().await;
+
+    // Delete: the coordinator; then nobody can read it, and syncing it again does not bring it back.
+    let (status, _) =
+        http(&server, "DELETE", &format!("/api/plans/{}", plan.id), Some(&coordinator), None).await;
+    assert_eq!(status, 204);
+    assert!(!can_read(&server, &eva, plan.id).await, "a deleted plan is unavailable");
+    let mut resurrect = Client::connect(&server, "åter", plan.id, plan.coordinator.doc.clone()).await;
+    resurrect.until("doc-unavailable", |c| c.unavailable).await;
+    assert!(stored_heads(&server, plan.id).await.is_empty(), "a deleted plan is not stored again");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn an_expired_or_used_link_and_a_foreign_origin_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = TestServer::start(dir.path()).await;
+    let plan = plan_made_by_testare(&server).await;
+    let (_, body) = invite(&server, &server.token, plan.id, "reader", 1).await;
+    let link = json_field(&body, "link");
+    // Make it expire (the API does not allow the past).
+    let store = Store::open(dir.path()).await.expect("store");
+    sqlx::query("UPDATE invitations SET expires_at = 0").execute(&store.pool()).await.expect("expire");
+    store.close().await;
+    let (status, cookie) = redeem_as_device(&server, &link).await;
+    assert_eq!((status, cookie), (410, None), "an expired link gives nothing");
+
+    let (_, body) = invite(&server, &server.token, plan.id, "reader", 1).await;
+    let link = json_field(&body, "link");
+    assert_eq!(redeem_as_device(&server, &link).await.0, 200);
+    assert_eq!(redeem_as_device(&server, &link).await.0, 410, "a single-use link works once");
+
+    let mut request = server.ws_url().into_client_request().expect("request");
+    request.headers_mut().insert("Origin", "http://evil.example".parse().expect("header"));
+    assert!(tokio_tungstenite::connect_async(request).await.is_err(), "a cross-origin WebSocket is refused");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_change_in_another_principals_name_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = TestServer::start(dir.path()).await;
+    let mut plan = plan_made_by_testare(&server).await;
+    let (_, body) = invite(&server, &server.token, plan.id, "editor", 14).await;
+    let eva = server.token_for("Eva").await;
+    let redeem = format!("{{\"token\":\"{}\"}}", json_field(&body, "link").split('#').nth(1).expect("token"));
+    http(&server, "POST", "/api/invitations/redeem", Some(&eva), Some(&redeem)).await;
+    // Eva forges a change with the coordinator's actor id.
+    let mut forged = Client::connect_as(&server, &eva, "eva", plan.id, AutoCommit::new()).await;
+    forged.until_synced().await;
+    let before = stored_heads(&server, plan.id).await;
+    let actor = plan.coordinator.doc.get_actor().clone();
+    forged.doc.set_actor(actor);
+    forged.doc.put(ROOT, "forged", true).expect("put");
+    forged.push().await;
+    let answer = next_message(&mut forged.socket).await;
+    assert!(matches!(answer, Some(Message::Error { .. }) | None), "refused: {answer:?}");
+    assert_eq!(stored_heads(&server, plan.id).await, before, "nothing stored");
+    plan.coordinator.doc.put(ROOT, "still", "works").expect("put");
+    plan.coordinator.push().await;
+    plan.coordinator.until_synced().await;
+    assert!(plan.coordinator.doc.get(ROOT, "forged").expect("get").is_none(), "nothing forwarded");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn the_audit_log_names_who_changed_what() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = TestServer::start(dir.path()).await;
+    let mut plan = plan_made_by_testare(&server).await;
+    set_text(&mut plan.coordinator.doc, PlanText::MainGoal, "Ett mål").expect("edit");
+    plan.coordinator.push().await;
+    plan.coordinator.until_synced().await;
+    let store = Store::open(dir.path()).await.expect("store");
+    let log = server::access::audit::for_document(&store.pool(), &plan.id.to_string()).await.expect("log");
+    store.close().await;
+    assert_eq!(log.first().map(|(e, _)| e.action.as_str()), Some("create"));
+    let heads = plan.coordinator.doc.get_heads();
+    let changes: Vec<_> = log.iter().filter(|(e, _)| e.action == "change").collect();
+    assert!(!changes.is_empty());
+    assert!(changes.iter().all(|(e, name)| name == "Testare" && e.session_id.is_some()));
+    let logged: String = changes.iter().map(|(e, _)| e.detail.clone()).collect::<Vec<_>>().join(",");
+    assert!(heads.iter().all(|h| logged.contains(&h.to_string())), "every change hash is in the log");
+
+    // The log is append-only.
+    let store = Store::open(dir.path()).await.expect("store");
+    assert!(sqlx::query("DELETE FROM audit_log").execute(&store.pool()).await.is_err());
+    assert!(sqlx::query("UPDATE audit_log SET principal = 'x'").execute(&store.pool()).await.is_err());
+    store.close().await;
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn sign_in_links_work_once_and_attempts_are_limited() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = TestServer::start(dir.path()).await;
+    let store = Store::open(dir.path()).await.expect("store");
+    let accounts = server::access::Access::new(store.pool()).accounts;
+    let link = accounts.add_user("Kim", "Regionen").await.expect("user");
+    store.close().await;
+    let body = format!("{{\"token\":\"{}\"}}", link.reveal());
+    let (status, response) = http(&server, "POST", "/api/sign-in", None, Some(&body)).await;
+    assert_eq!(status, 200, "{response}");
+    let (status, _) = http(&server, "POST", "/api/sign-in", None, Some(&body)).await;
+    assert_eq!(status, 410, "a sign-in link works once");
+    let mut limited = false;
+    for _ in 0..20 {
+        let (status, _) = http(
+            &server,
+            "POST",
+            "/api/sign-in",
+            None,
+            Some(&format!("{{\"token\":\"{}\"}}", "0".repeat(64))),
+        )
+        .await;
+        if status == 429 {
+            limited = true;
+            break;
+        }
+    }
+    assert!(limited, "guessing is slowed down");
+    // Security headers on every response.
+    let mut stream = tokio::net::TcpStream::connect(server.addr).await.expect("connect");
+    stream
+        .write_all(
+            format!("GET /healthz HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", server.addr).as_bytes(),
+        )
+        .await
+        .expect("write");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.expect("read");
+    let response = response.to_ascii_lowercase();
+    for header in [
+        "content-security-policy: default-src 'self'",
+        "frame-ancestors 'none'",
+        "x-content-type-options: nosniff",
+        "referrer-policy: no-referrer",
+        "x-frame-options: deny",
+    ] {
+        assert!(response.contains(header), "missing {header}");
+    }
+    server.stop().await;
+}
