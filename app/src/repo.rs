@@ -229,6 +229,12 @@ impl Repo {
         self.store.clone().await
     }
 
+    /// Forget a plan on this device (after its coordinator deleted it).
+    pub async fn forget_plan(&self, id: &DocumentId) -> Result<(), StorageError> {
+        self.inner.borrow_mut().documents.remove(id);
+        self.store().await?.forget_plan(id).await
+    }
+
     /// The plans this device knows, for the start page.
     pub async fn known_plans(&self) -> Result<Vec<KnownPlan>, StorageError> {
         self.store().await?.known_plans().await

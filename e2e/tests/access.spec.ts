@@ -91,3 +91,27 @@ test('a sign-in link signs a professional in once', async ({ browser }) => {
   await other.goto(link.replace(/^http:\/\/[^/]+/, server.url));
   await expect(other.getByRole('alert')).toContainText('Länken gäller inte längre');
 });
+
+test('the coordinator deletes a plan; another device that had it cannot bring it back', async ({ browser }) => {
+  const chair = await (await server.signedInContext(browser)).newPage();
+  await chair.goto(server.url);
+  await chair.getByRole('button', { name: 'Ny plan' }).click();
+  await chair.getByLabel('Planens namn').fill('Plan som ska bort');
+  await expect(chair.getByRole('status').filter({ hasText: 'Synkat med servern' })).toBeVisible();
+  const planUrl = chair.url();
+  const editorLink = await invite(chair, 'Eva (kommunen)', 'editor');
+  const editor = await openInvitation(browser, editorLink);
+  await expect(editor.getByLabel('Planens namn')).toHaveValue('Plan som ska bort');
+
+  chair.once('dialog', (dialog) => dialog.accept());
+  await chair.getByRole('button', { name: 'Ta bort planen för alla' }).click();
+  await expect(chair.getByRole('heading', { name: 'Mina planer' })).toBeVisible();
+  await expect(chair.getByRole('link', { name: 'Plan som ska bort' })).toHaveCount(0);
+
+  // The editor's device still has its copy; the server does not take it back.
+  await editor.goto(planUrl);
+  await expect(editor.getByText('Du har inte tillgång till den här planen längre', { exact: false }).first()).toBeVisible({ timeout: 15_000 });
+  const fresh = await (await server.signedInContext(browser)).newPage();
+  await fresh.goto(planUrl);
+  await expect(fresh.getByText('Planen finns inte på servern än', { exact: false })).toBeVisible();
+});

@@ -155,3 +155,33 @@ test('the example plan from the SIP manual opens in the app', async ({ browser }
   await expect(page.getByRole('heading', { name: 'SIP för Anna Berg' })).toBeVisible();
   await expect(page.getByLabel('Mitt huvudmål')).toHaveValue('Jag vill klara mig hemma och hämta min post själv.');
 });
+
+test('once loaded, the app and its plans open with no network at all (service worker + IndexedDB)', async ({ browser }) => {
+  const context = await server.signedInContext(browser);
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await page.getByRole('button', { name: 'Ny plan' }).click();
+  await page.getByLabel('Planens namn').fill('Utan nät');
+  await synced(page);
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await page.reload(); // now under the service worker, which keeps the app's files
+  await expect(page.getByLabel('Planens namn')).toHaveValue('Utan nät');
+
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByLabel('Planens namn')).toHaveValue('Utan nät');
+  await expect(page.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible();
+  await page.getByLabel('Mitt huvudmål').fill('Skrivet utan nät');
+  await page.goto(server.url); // another page, still offline
+  await expect(page.getByRole('link', { name: 'Utan nät' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Ny plan' })).toBeVisible();
+
+  await context.setOffline(false);
+  await page.getByRole('link', { name: 'Utan nät' }).click();
+  await synced(page);
+  const other = await (await server.signedInContext(browser)).newPage();
+  await other.goto(page.url());
+  await expect(other.getByLabel('Mitt huvudmål')).toHaveValue('Skrivet utan nät');
+});

@@ -119,6 +119,14 @@ impl Access {
     }
 }
 
+/// A transaction that takes SQLite's write lock at once (`BEGIN
+/// IMMEDIATE`), waiting up to the busy timeout. A deferred transaction that
+/// reads first and writes later fails at once with "database is locked"
+/// when another connection wrote in between.
+pub async fn begin_write(pool: &SqlitePool) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+    pool.begin_with("BEGIN IMMEDIATE").await
+}
+
 /// Milliseconds since 1970.
 pub fn now_millis() -> i64 {
     std::time::SystemTime::now()

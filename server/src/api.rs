@@ -115,10 +115,14 @@ pub fn session_token(headers: &HeaderMap, query: Option<&str>) -> Option<(String
 /// Whether the request comes from our own origin, or from no browser at all.
 /// A browser always sends `Origin` on WebSocket upgrades and on POST/DELETE;
 /// it must name the host the request was sent to.
-pub fn same_origin(headers: &HeaderMap) -> bool {
+pub fn same_origin(headers: &HeaderMap, public_url: &str) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return true;
     };
+    // Behind a proxy that rewrites `Host`, the public address is ours too.
+    if origin.eq_ignore_ascii_case(public_url.trim_end_matches('/')) {
+        return true;
+    }
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or_default();
     !host.is_empty() && origin_host.eq_ignore_ascii_case(host)
@@ -135,7 +139,7 @@ pub async fn caller(
     let (token, credential) = session_token(headers, query).ok_or_else(not_signed_in)?;
     // The cookie is SameSite=Strict, so other sites cannot send it; a
     // browser's `Origin`, whenever present, must still be ours.
-    if !same_origin(headers) {
+    if !same_origin(headers, &state.public_url) {
         return Err(ApiError::new(StatusCode::FORBIDDEN, "Förfrågan kommer från en annan webbplats."));
     }
     let _ = credential;
@@ -177,7 +181,7 @@ async fn sign_in(
     Json(body): Json<TokenBody>,
 ) -> Result<Response, ApiError> {
     rate_limited(&state, address)?;
-    if !same_origin(&headers) {
+    if !same_origin(&headers, &state.public_url) {
         return Err(ApiError::new(StatusCode::FORBIDDEN, "Förfrågan kommer från en annan webbplats."));
     }
     let (session, principal) = state.access.accounts.redeem_sign_in(&body.token).await?;
@@ -193,6 +197,8 @@ async fn sign_in(
 async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     let principal = caller(&state, &headers, None).await?;
     state.access.accounts.revoke_session(principal.session_id).await?;
+    // Its open connections end now (others of the same person reconnect).
+    state.online.disconnect([principal.id.as_str()]);
     Ok(([(header::SET_COOKIE, cookie(&state, "", 0))], StatusCode::NO_CONTENT).into_response())
 }
 
@@ -212,7 +218,7 @@ async fn redeem(
     Json(body): Json<TokenBody>,
 ) -> Result<Response, ApiError> {
     rate_limited(&state, address)?;
-    if !same_origin(&headers) {
+    if !same_origin(&headers, &state.public_url) {
         return Err(ApiError::new(StatusCode::FORBIDDEN, "Förfrågan kommer från en annan webbplats."));
     }
     // Someone already signed in (a professional, or a device of another plan) joins as themselves.
@@ -369,8 +375,10 @@ async fn delete_plan(
 ) -> Result<Response, ApiError> {
     let principal = caller(&state, &headers, None).await?;
     let id = DocumentId::parse_url_or_id(&plan).map_err(|_| AccessError::Forbidden)?;
-    let members = state.access.plans.delete(&id.to_string(), &principal).await?;
-    state.documents.delete(id).await;
+    let (members, documents) = state.access.plans.delete(&id.to_string(), &principal).await?;
+    for document in documents.iter().filter_map(|d| DocumentId::parse_url_or_id(d).ok()) {
+        state.documents.delete(document).await;
+    }
     state.online.disconnect(members.iter().map(String::as_str));
     tracing::info!(principal = %principal.id, document = %id, "plan deleted");
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -391,6 +399,9 @@ async fn link_self_reports(
     let plan = plan_id(&plan)?;
     let reports = plan_id(&body.document_id)?;
     state.access.plans.link_self_reports(&plan, &reports, &principal).await?;
+    // Open connections remember their access to the document: let them ask again.
+    let members = state.access.plans.member_principals(&plan).await?;
+    state.online.disconnect(members.iter().map(String::as_str));
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

@@ -387,7 +387,10 @@ impl DocumentTask {
                             }
                         }
                     }
-                    let open_before = !self.is_closed();
+                    // Only the coordinator may close the plan or change its closing;
+                    // anyone who may write may record that consent was withdrawn.
+                    let guarded = writer.as_ref().is_some_and(|w| !w.coordinator);
+                    let closing_before = if guarded { self.closing_state() } else { None };
                     let Some(entry) = self.peers.get_mut(&peer_id) else { continue };
                     let before = self.doc.get_heads();
                     let unsaved = &mut self.unsaved;
@@ -399,31 +402,38 @@ impl DocumentTask {
                             e.to_string()
                         })
                     });
-                    if result.is_err() {
-                        // Some of its changes may have been applied before the error.
-                        self.unsaved_complete = false;
-                    }
-                    let closes =
-                        open_before && writer.as_ref().is_some_and(|w| !w.coordinator) && self.is_closed();
-                    if result.is_ok() && closes {
-                        self.refuse_and_reload(
-                            &peer,
-                            "Bara samordningsansvarig kan avsluta planen. Ändringen sparades inte.",
-                        )
-                        .await;
+                    if let Err(reason) = result {
+                        // Some of its changes may have been applied before the
+                        // error: drop everything unsaved, so that nothing of it
+                        // is stored or forwarded.
+                        tracing::warn!(peer = %peer_id, %reason, "refused a sync message");
+                        self.refuse_and_reload(&peer, "Synkmeddelandet kunde inte läsas.").await;
                         pending_bytes = 0;
                         continue;
                     }
-                    if result.is_ok() && self.doc.get_heads() != before {
-                        pending_bytes += data.len() as u64;
-                        if !self.within_size_limit(pending_bytes) {
-                            self.refuse_oversized(&peer).await;
+                    if self.doc.get_heads() == before {
+                        if request {
+                            requests.push(peer_id);
+                        }
+                        continue;
+                    }
+                    if guarded {
+                        let closing_after = self.closing_state();
+                        let withdrawal = closing_before.is_none() && self.closed_for_withdrawn_consent();
+                        if closing_after != closing_before && !withdrawal {
+                            self.refuse_and_reload(
+                                &peer,
+                                "Bara samordningsansvarig kan avsluta planen eller ändra avslutet. Ändringen sparades inte.",
+                            )
+                            .await;
                             pending_bytes = 0;
                             continue;
                         }
                     }
-                    if let Err(reason) = result {
-                        self.refuse(&peer, &reason, "Synkmeddelandet kunde inte läsas.");
+                    pending_bytes += data.len() as u64;
+                    if !self.within_size_limit(pending_bytes) {
+                        self.refuse_oversized(&peer).await;
+                        pending_bytes = 0;
                         continue;
                     }
                     if request {
@@ -559,9 +569,24 @@ impl DocumentTask {
         self.refuse_and_reload(peer, "Planen blir för stor för servern. Ändringen sparades inte.").await;
     }
 
-    /// Whether the plan has been closed (its `closing` is set).
-    fn is_closed(&self) -> bool {
-        matches!(self.doc.get(automerge::ROOT, "closing"), Ok(Some((automerge::Value::Object(_), _))))
+    /// The plan's `closing` as text (`key=value;` in key order), or `None`
+    /// while the plan is open: enough to see whether a change touched it.
+    fn closing_state(&self) -> Option<String> {
+        let Ok(Some((automerge::Value::Object(_), closing))) = self.doc.get(automerge::ROOT, "closing")
+        else {
+            return None;
+        };
+        Some(self.doc.map_range(&closing, ..).map(|item| format!("{}={:?};", item.key, item.value)).collect())
+    }
+
+    /// Whether the plan's `closing` says that consent was withdrawn.
+    fn closed_for_withdrawn_consent(&self) -> bool {
+        let Ok(Some((automerge::Value::Object(_), closing))) = self.doc.get(automerge::ROOT, "closing")
+        else {
+            return false;
+        };
+        matches!(self.doc.get(&closing, "reason"), Ok(Some((automerge::Value::Scalar(reason), _)))
+            if reason.to_str() == Some("ConsentWithdrawn"))
     }
 
     /// Undo everything not yet stored, tell `peer` why its change was
@@ -626,6 +651,11 @@ impl DocumentTask {
             changes.extend(automerge::parse_changes(chunk).map_err(|_| "Synkmeddelandet kunde inte läsas.")?);
         }
         for change in changes {
+            let hash = change.hash();
+            if self.doc.get_change_by_hash(&hash).is_some() {
+                // Already here (someone re-sending history): nothing new to admit.
+                continue;
+            }
             let actor = change.actor_id().to_hex_string();
             let owner = match self.actors.get(&actor) {
                 Some(owner) => owner.clone(),
@@ -648,10 +678,7 @@ impl DocumentTask {
                 tracing::warn!(principal = %writer.principal, "a change in another principal's name");
                 return Err("Ändringen är gjord i någon annans namn och sparades inte.");
             }
-            let hash = change.hash();
-            if self.doc.get_change_by_hash(&hash).is_none() {
-                new_hashes.push(hash.to_string());
-            }
+            new_hashes.push(hash.to_string());
         }
         if new_hashes.is_empty() {
             return Ok(None);

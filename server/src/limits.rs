@@ -128,6 +128,15 @@ impl Attempts {
 
     /// Count one attempt from `address` at `now`; false when it must wait.
     pub fn allow(&self, address: IpAddr, now: Instant) -> bool {
+        // One IPv6 host has a whole /64: count the network, not the address.
+        let address = match address {
+            IpAddr::V6(v6) => {
+                let mut segments = v6.segments();
+                segments[4..].fill(0);
+                IpAddr::V6(segments.into())
+            }
+            v4 => v4,
+        };
         let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
         if buckets.len() > 100_000 {
             buckets.clear();

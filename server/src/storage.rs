@@ -315,9 +315,22 @@ async fn write_groups(pool: SqlitePool, mut queue: mpsc::Receiver<Write>) {
 }
 
 async fn commit_group(pool: &SqlitePool, group: &[Write]) -> Result<(), sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::access::begin_write(pool).await?;
     let now = now_millis();
     for write in group {
+        let id = match write {
+            Write::Append { id, .. } | Write::Replace { id, .. } => id,
+        };
+        // A deleted plan stays deleted: a document task or the compactor
+        // that was mid-way when the plan was deleted writes nothing.
+        let deleted = sqlx::query("SELECT 1 FROM plans WHERE document_id = ? AND deleted_at IS NOT NULL")
+            .bind(id.to_string())
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_some();
+        if deleted {
+            continue;
+        }
         let (id, kind, bytes) = match write {
             Write::Append { id, chunk, audit, .. } => {
                 for entry in audit {

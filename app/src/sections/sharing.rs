@@ -35,6 +35,8 @@ pub fn SharingSection(id: DocumentId) -> impl IntoView {
     let link = RwSignal::new(None::<String>);
     let problem = RwSignal::new(None::<String>);
     let refresh = RwSignal::new(0u32);
+    let current = expect_context::<crate::route::CurrentPath>();
+    let repo = expect_context::<crate::RepoHandle>();
     let lists = LocalResource::new(move || {
         refresh.track();
         async move {
@@ -116,6 +118,24 @@ pub fn SharingSection(id: DocumentId) -> impl IntoView {
                     }
                 }).collect_view())}
             </ul>
+            <h3>"Ta bort planen"</h3>
+            <p class="hint">"Planen tas bort från servern för alla. Det går inte att ångra."</p>
+            <p><button type="button" class="danger" on:click=move |_| {
+                let sure = web_sys::window()
+                    .and_then(|w| w.confirm_with_message("Vill du ta bort planen för alla? Det går inte att ångra.").ok())
+                    .unwrap_or(false);
+                if sure {
+                    spawn_local(async move {
+                        match api::call("DELETE", &format!("/api/plans/{id}"), None).await {
+                            Ok(_) => {
+                                let _ = repo.get().forget_plan(&id).await;
+                                current.navigate("/");
+                            }
+                            Err(error) => problem.set(Some(error.to_string())),
+                        }
+                    });
+                }
+            }>"Ta bort planen för alla"</button></p>
             <h3>"Med i planen"</h3>
             <p><button type="button" class="small" on:click=move |_| refresh.update(|n| *n += 1)>"Uppdatera listorna"</button></p>
             <ul class="member-list">

@@ -118,7 +118,7 @@ impl Accounts {
     /// Exchange a sign-in link's token for a session token (once).
     pub async fn redeem_sign_in(&self, token: &str) -> Result<(Token, Principal), AccessError> {
         let now = now_millis();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = super::begin_write(&self.pool).await?;
         let row = tokens::find_valid(
             &mut tx,
             "SELECT l.token_hash, l.user_id FROM sign_in_links l JOIN users u ON u.id = l.user_id
@@ -129,11 +129,20 @@ impl Accounts {
         .await?;
         let stored: Vec<u8> = row.try_get("token_hash")?;
         let user_id: i64 = row.try_get("user_id")?;
-        sqlx::query("UPDATE sign_in_links SET used_at = ? WHERE token_hash = ?")
-            .bind(now)
-            .bind(&stored)
-            .execute(&mut *tx)
-            .await?;
+        let used =
+            sqlx::query("UPDATE sign_in_links SET used_at = ? WHERE token_hash = ? AND used_at IS NULL")
+                .bind(now)
+                .bind(&stored)
+                .execute(&mut *tx)
+                .await?;
+        if used.rows_affected() == 0 {
+            return Err(AccessError::InvalidLink);
+        }
+        super::audit::append(
+            &mut tx,
+            &super::audit::AuditEntry::now(&format!("user:{user_id}"), None, None, "sign-in", ""),
+        )
+        .await?;
         tx.commit().await?;
         let principal = format!("user:{user_id}");
         let session = self.issue_session(&principal, USER_SESSION).await?;

@@ -165,7 +165,7 @@ impl Plans {
     /// ever used (taken, or deleted).
     async fn create(&self, document: &str, principal: &Principal) -> Result<bool, AccessError> {
         let now = now_millis();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = super::begin_write(&self.pool).await?;
         let inserted =
             sqlx::query("INSERT OR IGNORE INTO plans (document_id, created_by, created_at) VALUES (?, ?, ?)")
                 .bind(document)
@@ -207,7 +207,7 @@ impl Plans {
     /// (the demo plan, a document stored before access control).
     pub async fn claim(&self, document: &str, principal: &str) -> Result<(), AccessError> {
         let now = now_millis();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = super::begin_write(&self.pool).await?;
         sqlx::query("INSERT OR IGNORE INTO plans (document_id, created_by, created_at) VALUES (?, ?, ?)")
             .bind(document)
             .bind(principal)
@@ -253,13 +253,13 @@ impl Plans {
     ) -> Result<(), AccessError> {
         self.require(plan, by, Role::Coordinator).await?;
         let updated = sqlx::query(
-            "UPDATE plans SET self_reports_of = ? WHERE document_id = ? AND created_by = ?
-             AND self_reports_of IS NULL AND deleted_at IS NULL AND document_id != ?",
+            "UPDATE plans SET self_reports_of = ?1 WHERE document_id = ?2 AND created_by = ?3
+             AND self_reports_of IS NULL AND deleted_at IS NULL AND document_id != ?1
+             AND NOT EXISTS (SELECT 1 FROM members WHERE document_id = ?2 AND principal != ?3)",
         )
         .bind(plan)
         .bind(self_reports)
         .bind(&by.id)
-        .bind(plan)
         .execute(&self.pool)
         .await?;
         if updated.rows_affected() == 0 {
@@ -291,7 +291,7 @@ impl Plans {
         }
         let token = Token::generate();
         let now = now_millis();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = super::begin_write(&self.pool).await?;
         let id = sqlx::query(
             "INSERT INTO invitations (token_hash, document_id, role, label, created_by, created_at, expires_at, single_use)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -358,7 +358,7 @@ impl Plans {
         by: &Principal,
     ) -> Result<(), AccessError> {
         self.require(document, by, Role::Coordinator).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = super::begin_write(&self.pool).await?;
         let updated = sqlx::query(
             "UPDATE invitations SET revoked_at = ? WHERE id = ? AND document_id = ? AND revoked_at IS NULL",
         )
@@ -383,7 +383,7 @@ impl Plans {
     /// otherwise a new device is made, with its own session.
     pub async fn redeem(&self, token: &str, redeemer: Option<&Principal>) -> Result<Redeemed, AccessError> {
         let now = now_millis();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = super::begin_write(&self.pool).await?;
         let row = tokens::find_valid(
             &mut tx,
             "SELECT i.id, i.token_hash, i.document_id, i.role, i.label FROM invitations i
@@ -398,7 +398,16 @@ impl Plans {
         let document_id: String = row.try_get("document_id")?;
         let role = Role::parse(&row.try_get::<String, _>("role")?).ok_or(AccessError::InvalidLink)?;
         let label: String = row.try_get("label")?;
-        sqlx::query("UPDATE invitations SET uses = uses + 1 WHERE id = ?").bind(id).execute(&mut *tx).await?;
+        // Repeats the condition: of two redemptions at once, one wins.
+        let counted = sqlx::query(
+            "UPDATE invitations SET uses = uses + 1 WHERE id = ? AND NOT (single_use AND uses > 0)",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if counted.rows_affected() == 0 {
+            return Err(AccessError::InvalidLink);
+        }
         let (principal, session_id, new_device) = match redeemer {
             Some(p) => (p.id.clone(), Some(p.session_id), None),
             None => {
@@ -491,7 +500,7 @@ impl Plans {
             return Err(AccessError::Invalid("samordningsansvarig kan inte ta bort sig själv"));
         }
         let now = now_millis();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = super::begin_write(&self.pool).await?;
         let removed = sqlx::query("DELETE FROM members WHERE document_id = ? AND principal = ?")
             .bind(document)
             .bind(principal)
@@ -521,20 +530,25 @@ impl Plans {
         }
         audit::append(
             &mut tx,
-            &AuditEntry::now(&by.id, Some(by.session_id), Some(document), "revoke", principal.to_string()),
+            &AuditEntry::now(&by.id, Some(by.session_id), Some(document), "remove", principal.to_string()),
         )
         .await?;
         tx.commit().await?;
         Ok(())
     }
 
-    /// Delete a plan (coordinator only): its stored changes go, its row stays
-    /// as a tombstone so that no peer can bring it back. Returns the
-    /// principals that were members (to disconnect them).
-    pub async fn delete(&self, document: &str, by: &Principal) -> Result<Vec<String>, AccessError> {
+    /// Delete a plan (coordinator only) and its self-report document: their
+    /// stored changes go, their rows stay as tombstones so that no peer can
+    /// bring them back. Returns the principals that were members (to
+    /// disconnect them) and the documents deleted.
+    pub async fn delete(
+        &self,
+        document: &str,
+        by: &Principal,
+    ) -> Result<(Vec<String>, Vec<String>), AccessError> {
         self.require(document, by, Role::Coordinator).await?;
         let now = now_millis();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = super::begin_write(&self.pool).await?;
         let members: Vec<String> = sqlx::query("SELECT principal FROM members WHERE document_id = ?")
             .bind(document)
             .fetch_all(&mut *tx)
@@ -542,28 +556,33 @@ impl Plans {
             .iter()
             .map(|r| r.try_get("principal"))
             .collect::<Result<_, _>>()?;
-        for doc in [document.to_string()].into_iter().chain(self_reports_of(&mut tx, document).await?) {
+        let documents: Vec<String> =
+            [document.to_string()].into_iter().chain(self_reports_of(&mut tx, document).await?).collect();
+        for doc in &documents {
             sqlx::query("DELETE FROM document_chunks WHERE document_id = ?")
-                .bind(&doc)
+                .bind(doc.as_str())
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query("DELETE FROM members WHERE document_id = ?").bind(&doc).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM members WHERE document_id = ?")
+                .bind(doc.as_str())
+                .execute(&mut *tx)
+                .await?;
             sqlx::query("UPDATE invitations SET revoked_at = ? WHERE document_id = ? AND revoked_at IS NULL")
                 .bind(now)
-                .bind(&doc)
+                .bind(doc.as_str())
                 .execute(&mut *tx)
                 .await?;
             sqlx::query("UPDATE plans SET deleted_at = ?, deleted_by = ? WHERE document_id = ?")
                 .bind(now)
                 .bind(&by.id)
-                .bind(&doc)
+                .bind(doc.as_str())
                 .execute(&mut *tx)
                 .await?;
         }
         audit::append(&mut tx, &AuditEntry::now(&by.id, Some(by.session_id), Some(document), "delete", ""))
             .await?;
         tx.commit().await?;
-        Ok(members)
+        Ok((members, documents))
     }
 
     /// Bind `actor` (hex) to `principal` if it is new; true if it is (now)

@@ -302,6 +302,52 @@ async fn each_role_and_outsider_gets_exactly_its_rights() {
     let mut resurrect = Client::connect(&server, "åter", plan.id, plan.coordinator.doc.clone()).await;
     resurrect.until("doc-unavailable", |c| c.unavailable).await;
     assert!(stored_heads(&server, plan.id).await.is_empty(), "a deleted plan is not stored again");
+    // Not even a write that was under way when it was deleted (a document
+    // task mid-batch, the compactor) stores it again.
+    let store = Store::open(dir.path()).await.expect("store");
+    store.append(&plan.id, plan.coordinator.doc.save(), Vec::new()).await.expect("append");
+    store.compact(&plan.id, plan.coordinator.doc.save()).await.expect("compact");
+    store.close().await;
+    assert!(stored_heads(&server, plan.id).await.is_empty(), "late writes of a deleted plan are dropped");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn only_the_coordinator_changes_the_closing_but_anyone_may_record_withdrawn_consent() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = TestServer::start(dir.path()).await;
+    let mut plan = plan_made_by_testare(&server).await;
+    let (_, body) = invite(&server, &server.token, plan.id, "person", 14).await;
+    let (_, person) = redeem_as_device(&server, &json_field(&body, "link")).await;
+    let person = person.expect("session");
+    let (_, body) = invite(&server, &server.token, plan.id, "editor", 14).await;
+    let (_, editor) = redeem_as_device(&server, &json_field(&body, "link")).await;
+    let editor = editor.expect("session");
+
+    // The person withdraws consent, which closes the plan: allowed.
+    let mut own = Client::connect_as(&server, &person, "personen", plan.id, AutoCommit::new()).await;
+    own.until("the plan", |c| read_text(&c.doc, PlanText::Title).is_ok_and(|t| t == "Annas plan")).await;
+    let closing = own.doc.put_object(ROOT, "closing", automerge::ObjType::Map).expect("closing");
+    own.doc.put(&closing, "reason", "ConsentWithdrawn").expect("reason");
+    own.doc.put(&closing, "date", "2026-11-25").expect("date");
+    own.push().await;
+    own.until_synced().await;
+    plan.coordinator
+        .until("the coordinator to see the plan closed", |c| {
+            c.doc.get(ROOT, "closing").is_ok_and(|v| v.is_some())
+        })
+        .await;
+
+    // An editor may not change the closing (nor reopen the plan).
+    let mut other = Client::connect_as(&server, &editor, "redaktör", plan.id, AutoCommit::new()).await;
+    other.until_synced().await;
+    let before = stored_heads(&server, plan.id).await;
+    let Some((_, closing)) = other.doc.get(ROOT, "closing").expect("get") else { panic!("closing is there") };
+    other.doc.put(&closing, "date", "2020-01-01").expect("date");
+    other.push().await;
+    let answer = next_message(&mut other.socket).await;
+    assert!(matches!(answer, Some(Message::Error { .. }) | None), "refused: {answer:?}");
+    assert_eq!(stored_heads(&server, plan.id).await, before, "nothing stored");
     server.stop().await;
 }
 
@@ -433,5 +479,85 @@ async fn sign_in_links_work_once_and_attempts_are_limited() {
     ] {
         assert!(response.contains(header), "missing {header}");
     }
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn self_reports_are_written_by_the_person_and_read_by_the_other_members() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = TestServer::start(dir.path()).await;
+    let plan = plan_made_by_testare(&server).await;
+    // The coordinator makes the self-report document and links it to the plan.
+    let reports_id = DocumentId::random();
+    let mut reports = AutoCommit::new();
+    reports.put(ROOT, "schema_version", 1_u64).expect("put");
+    let mut coordinator_reports = Client::connect(&server, "samordnare-rapporter", reports_id, reports).await;
+    coordinator_reports.until_synced().await;
+    let body = format!("{{\"document_id\":\"{reports_id}\"}}");
+    let (status, answer) = http(
+        &server,
+        "POST",
+        &format!("/api/plans/{}/self-reports", plan.id),
+        Some(&server.token),
+        Some(&body),
+    )
+    .await;
+    assert_eq!(status, 204, "{answer}");
+    // Linking changed the coordinator's access: its connections were closed; reconnect.
+    let reports = coordinator_reports.doc.clone();
+    let mut coordinator_reports =
+        Client::connect(&server, "samordnare-rapporter-2", reports_id, reports).await;
+    coordinator_reports.until_synced().await;
+    let (_, link) = invite(&server, &server.token, plan.id, "person", 14).await;
+    let (_, person) = redeem_as_device(&server, &json_field(&link, "link")).await;
+    let person = person.expect("session");
+    let (_, link) = invite(&server, &server.token, plan.id, "editor", 14).await;
+    let (_, editor) = redeem_as_device(&server, &json_field(&link, "link")).await;
+    let editor = editor.expect("session");
+
+    // The person writes a report.
+    let mut own = Client::connect_as(&server, &person, "personen", reports_id, AutoCommit::new()).await;
+    own.until_synced().await;
+    own.doc.put(ROOT, "rapport", "Bättre i dag").expect("put");
+    own.push().await;
+    own.until_synced().await;
+    coordinator_reports
+        .until("the coordinator to read the report", |c| {
+            c.doc.get(ROOT, "rapport").is_ok_and(|v| v.is_some())
+        })
+        .await;
+
+    // An editor of the plan may read the reports but not write them.
+    let mut other = Client::connect_as(&server, &editor, "redaktör", reports_id, AutoCommit::new()).await;
+    other.until("the reports", |c| c.doc.get(ROOT, "rapport").is_ok_and(|v| v.is_some())).await;
+    let before = stored_heads(&server, reports_id).await;
+    other.doc.put(ROOT, "rapport", "Någon annans ord").expect("put");
+    other.push().await;
+    let answer = next_message(&mut other.socket).await;
+    assert!(matches!(answer, Some(Message::Error { .. }) | None), "refused: {answer:?}");
+    assert_eq!(stored_heads(&server, reports_id).await, before, "nothing stored");
+    // The coordinator, too, only reads them.
+    coordinator_reports.doc.put(ROOT, "rapport", "Samordnarens ord").expect("put");
+    coordinator_reports.push().await;
+    let answer = next_message(&mut coordinator_reports.socket).await;
+    assert!(matches!(answer, Some(Message::Error { .. }) | None), "refused: {answer:?}");
+    assert_eq!(stored_heads(&server, reports_id).await, before, "nothing stored");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_forged_cookie_opens_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = TestServer::start(dir.path()).await;
+    let mut request = format!("ws://{}/sync", server.addr).into_client_request().expect("request");
+    let forged = format!("samplan_session={}", "cd".repeat(32));
+    request.headers_mut().insert("Cookie", forged.parse().expect("header"));
+    assert!(tokio_tungstenite::connect_async(request).await.is_err(), "a forged cookie is refused");
+    // The real session as a cookie works (same origin or no Origin).
+    let mut request = format!("ws://{}/sync", server.addr).into_client_request().expect("request");
+    request
+        .headers_mut()
+        .insert("Cookie", format!("samplan_session={}", server.token).parse().expect("header"));
+    assert!(tokio_tungstenite::connect_async(request).await.is_ok(), "a valid cookie is accepted");
     server.stop().await;
 }
