@@ -64,6 +64,30 @@ impl SaveState {
     }
 }
 
+/// Commit what is pending with the time now (seconds since 1970):
+/// Automerge leaves a change's time at 0 unless told, and the history view
+/// shows when each change was made. Must run before anything (such as
+/// `get_heads`) closes the transaction with the default time.
+fn commit_now(doc: &mut AutoCommit) {
+    let seconds = (js_sys::Date::now() / 1000.0) as i64;
+    doc.commit_with(automerge::transaction::CommitOptions::default().with_time(seconds));
+}
+
+/// One stretch of edits by one device in the plan's history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryEntry {
+    /// The Automerge actor (hex), named by the server's actor list.
+    pub actor: String,
+    /// When it began and ended (seconds since 1970; 0 if unknown).
+    pub from: i64,
+    /// When it ended.
+    pub until: i64,
+    /// How many changes.
+    pub changes: usize,
+    /// The last change: the plan as it was right after this stretch.
+    pub head: String,
+}
+
 /// Whether a document has content to show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Availability {
@@ -338,6 +362,28 @@ impl Repo {
         plan::read_plan(&then).ok()
     }
 
+    /// Who changed the plan when: its changes grouped into edits by one
+    /// actor within five minutes, oldest first.
+    pub fn history(&self, id: &DocumentId) -> Vec<HistoryEntry> {
+        let mut inner = self.inner.borrow_mut();
+        let Some(open) = inner.documents.get_mut(id) else { return Vec::new() };
+        let mut entries: Vec<HistoryEntry> = Vec::new();
+        for change in open.doc.get_changes(&[]) {
+            let actor = change.actor_id().to_hex_string();
+            let time = change.timestamp();
+            let hash = change.hash().to_string();
+            match entries.last_mut() {
+                Some(last) if last.actor == actor && time - last.until <= 300 => {
+                    last.until = time.max(last.until);
+                    last.changes += 1;
+                    last.head = hash;
+                }
+                _ => entries.push(HistoryEntry { actor, from: time, until: time, changes: 1, head: hash }),
+            }
+        }
+        entries
+    }
+
     /// The current heads of an open plan, as hex (what an approval records).
     pub fn heads(&self, id: &DocumentId) -> Vec<String> {
         let mut inner = self.inner.borrow_mut();
@@ -408,6 +454,7 @@ impl Repo {
                 open.doc.rollback();
                 return Err(error);
             }
+            commit_now(&mut open.doc);
             open.doc.get_heads() != before
         };
         if changed {
@@ -422,7 +469,10 @@ impl Repo {
             let mut inner = self.inner.borrow_mut();
             let Some(open) = inner.documents.get_mut(id) else { return };
             match plan::set_text(&mut open.doc, field, value) {
-                Ok(changed) => changed,
+                Ok(changed) => {
+                    commit_now(&mut open.doc);
+                    changed
+                }
                 Err(error) => {
                     web_sys::console::error_1(&error.to_string().into());
                     false
@@ -442,6 +492,7 @@ impl Repo {
             let Inner { client, documents, .. } = &mut *inner;
             let Some(open) = documents.get_mut(&id) else { return };
             open.pending_writes += 1;
+            commit_now(&mut open.doc);
             let chunk = open.doc.save_incremental();
             let title = plan::read_text(&open.doc, PlanText::Title).unwrap_or_default();
             let outgoing = client.generate(id, &mut open.doc);

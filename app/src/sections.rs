@@ -8,6 +8,7 @@ pub mod checklist;
 pub mod consent;
 pub mod follow_up;
 pub mod goals;
+pub mod history;
 pub mod interventions;
 pub mod meeting;
 pub mod participants;

@@ -115,3 +115,25 @@ test('the coordinator deletes a plan; another device that had it cannot bring it
   await fresh.goto(planUrl);
   await expect(fresh.getByText('Planen finns inte på servern än', { exact: false })).toBeVisible();
 });
+
+test('the history names who changed the plan and shows the plan as it was', async ({ browser }) => {
+  const chair = await (await server.signedInContext(browser)).newPage();
+  await chair.goto(server.url);
+  await chair.getByRole('button', { name: 'Ny plan' }).click();
+  await chair.getByLabel('Planens namn').fill('Historisk plan');
+  await expect(chair.getByRole('status').filter({ hasText: 'Synkat med servern' })).toBeVisible();
+  const person = await openInvitation(browser, await invite(chair, 'Anna (personen)', 'person'));
+  await person.getByLabel('Mitt huvudmål').fill('Jag vill laga mat.');
+  await expect(chair.getByLabel('Mitt huvudmål')).toHaveValue('Jag vill laga mat.');
+
+  await chair.getByText('Historik – vem ändrade vad och när').click();
+  const entries = chair.locator('.history-entry');
+  await expect(entries.filter({ hasText: 'Anna (personen)' }).first()).toBeVisible();
+  await expect(entries.filter({ hasText: 'Testare' }).first()).toBeVisible();
+  await expect(entries.first()).toContainText(/\d{4}-\d{2}-\d{2}/); // a real date, not "okänd tid"
+  // The oldest stretch: before Anna wrote her goal.
+  await entries.filter({ hasText: 'Testare' }).last().getByRole('button', { name: /Visa planen som den var efter/ }).click();
+  const then = chair.locator('.plan-then pre');
+  await expect(then).toContainText('Samordnad individuell plan');
+  await expect(then).not.toContainText('Jag vill laga mat.');
+});

@@ -14,6 +14,7 @@ use crate::sections::checklist::Checklist;
 use crate::sections::consent::ConsentSection;
 use crate::sections::follow_up::FollowUpSection;
 use crate::sections::goals::GoalsSection;
+use crate::sections::history::HistorySection;
 use crate::sections::interventions::InterventionsSection;
 use crate::sections::meeting::MeetingSection;
 use crate::sections::participants::ParticipantsSection;
@@ -174,6 +175,7 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
                 </fieldset>
                 <Checklist ctx />
                 </div>
+                <HistorySection id />
                 {move || coordinator().then(|| view! { <SharingSection id /> })}
                 <p class="share">
                     <label for="plan-link">"Länk till planen (dela med de andra deltagarna)"</label>

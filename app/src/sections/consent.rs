@@ -50,7 +50,7 @@ pub fn ConsentSection(ctx: PlanContext) -> impl IntoView {
             }}</p>
             <ul class="consent-log">
                 {move || log().into_iter().map(|e| view! {
-                    <li>{format!("{}: {} ({}), antecknat av {}", e.date, e.decision.label(), e.form.label().to_lowercase(),
+                    <li>{format!("{}: {} ({}), antecknat av {}", e.date, e.decision.label(), e.form.in_sentence(),
                         if e.recorded_by.is_empty() { "okänd" } else { &e.recorded_by })}</li>
                 }).collect_view()}
             </ul>

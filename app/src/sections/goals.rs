@@ -106,7 +106,7 @@ fn GoalItem(ctx: PlanContext, gid: String, number: usize, goal_ids: Memo<Vec<Str
                                         ctx.change(|doc| edit::update_sub_goal(doc, &gid.get_value(), &sid.get_value(),
                                             |s| s.target_date = non_empty(value.clone())));
                                     }) />
-                                <button type="button" class="small no-print" aria-label=format!("Ta bort {}", label.to_lowercase())
+                                <button type="button" class="small no-print" aria-label=format!("Ta bort delmål {number}.{}", n + 1)
                                     on:click=move |_| { ctx.change(|doc| edit::remove_sub_goal(doc, &gid.get_value(), &sid.get_value())); }>
                                     "Ta bort delmål"</button>
                             </li>

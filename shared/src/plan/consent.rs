@@ -45,6 +45,14 @@ impl ConsentForm {
             ConsentForm::Written => "Skriftligt",
         }
     }
+
+    /// The label inside a sentence ("muntligt").
+    pub fn in_sentence(self) -> &'static str {
+        match self {
+            ConsentForm::Oral => "muntligt",
+            ConsentForm::Written => "skriftligt",
+        }
+    }
 }
 
 /// Who gave (or refused, or withdrew) the consent.

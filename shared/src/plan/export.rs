@@ -30,7 +30,7 @@ pub fn to_text(plan: &Plan) -> String {
             "- {}: {} ({}), antecknat av {}",
             entry.date,
             entry.decision.label(),
-            entry.form.label().to_lowercase(),
+            entry.form.in_sentence(),
             entry.recorded_by
         );
     }
