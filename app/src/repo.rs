@@ -64,6 +64,20 @@ impl SaveState {
     }
 }
 
+/// A Performance API mark (read by the browser benchmark, `scripts/browser-bench.sh`).
+fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark(name);
+    }
+}
+
+/// A Performance API measure from the mark `start` to now.
+fn measure(name: &str, start: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.measure_with_start_mark(name, start);
+    }
+}
+
 /// Commit what is pending with the time now (seconds since 1970):
 /// Automerge leaves a change's time at 0 unless told, and the history view
 /// shows when each change was made. Must run before anything (such as
@@ -305,6 +319,7 @@ impl Repo {
             },
         );
         let repo = self.clone();
+        mark("samplan:open");
         spawn_local(async move {
             let loaded = match repo.store().await {
                 Ok(store) => store.load(&id).await,
@@ -329,9 +344,17 @@ impl Repo {
                     Availability::Ready
                 }
             };
+            let from_device = availability == Availability::Ready;
             signals.availability.set(availability);
             signals.version.update(|v| *v += 1);
             repo.start_sync(id);
+            if from_device {
+                // After the views have run: the plan is on the screen.
+                gloo_timers::callback::Timeout::new(0, || {
+                    measure("samplan:open-from-device", "samplan:open")
+                })
+                .forget();
+            }
         });
         signals
     }

@@ -295,3 +295,19 @@ test('kallelse and the meeting: chair ≠ note-taker, a long meeting warns, step
   await chair.getByRole('button', { name: 'Nästa steg' }).click();
   await expect(person.locator('.phase.current')).toHaveText('Min situation nu');
 });
+
+test('revisions and deviation reports are recorded and everyone sees them', async ({ browser }) => {
+  const { chair, professional } = await meeting(browser);
+  await chair.getByLabel('Vad ändrades i planen, och varför?').fill('Mål 2 ändrat efter uppföljningen.');
+  await chair.getByRole('button', { name: 'Anteckna revideringen' }).click();
+  await professional.getByLabel('Vad gick fel?').selectOption({ label: 'Kallad företrädare kom inte' });
+  await professional.getByLabel('Vad hände?').fill('Arbetsförmedlingen kom inte till mötet.');
+  await professional.getByRole('button', { name: 'Rapportera avvikelsen' }).click();
+  for (const page of [chair, professional]) {
+    await expect(page.locator('.revision-list')).toContainText('Mål 2 ändrat efter uppföljningen.');
+    await expect(page.locator('.deviation-list')).toContainText('Kallad företrädare kom inte – Arbetsförmedlingen kom inte till mötet.');
+  }
+  // An empty report is refused with a plain reason.
+  await chair.getByRole('button', { name: 'Rapportera avvikelsen' }).click();
+  await expect(chair.getByRole('alert')).toContainText('Beskriv vad som hände.');
+});

@@ -79,6 +79,10 @@ enum Command {
         /// The account that becomes the plan's coordinator (`user add` first).
         #[arg(long)]
         owner: String,
+        /// Store the large benchmark plan instead (40 goals, 120 interventions,
+        /// 20 participants, two years of follow-ups).
+        #[arg(long)]
+        large: bool,
     },
 }
 
@@ -198,7 +202,7 @@ async fn main() -> anyhow::Result<()> {
             println!("Säkerhetskopian är skriven till {}", path.display());
             Ok(())
         }
-        Command::Demo { data_dir, owner } => {
+        Command::Demo { data_dir, owner, large } => {
             let store = server::storage::Store::open(&data_dir).await?;
             let access = server::access::Access::new(store.pool());
             let owner = access
@@ -210,7 +214,11 @@ async fn main() -> anyhow::Result<()> {
                 .with_context(|| {
                     format!("det finns inget aktivt konto som heter {owner}; skapa det med `user add`")
                 })?;
-            let mut plan = shared::plan::fixture::example_plan()?;
+            let mut plan = if large {
+                shared::plan::fixture::large_plan()?
+            } else {
+                shared::plan::fixture::example_plan()?
+            };
             let id = shared::DocumentId::random();
             access.plans.claim(&id.to_string(), &owner.principal).await?;
             store.compact(&id, plan.save()).await?;

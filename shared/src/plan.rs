@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use automerge::{AutoCommit, ROOT};
 use autosurgeon::ReadDoc;
-use autosurgeon::{hydrate, hydrate_prop, reconcile, Hydrate, Reconcile, Text};
+use autosurgeon::{hydrate, hydrate_prop, reconcile, Hydrate, Reconcile};
 
 mod closing;
 pub(crate) mod collection;
@@ -31,6 +31,8 @@ mod person;
 mod record;
 pub mod validate;
 
+/// Automerge text in the plan (prose fields), for building new items.
+pub use autosurgeon::Text;
 pub use closing::{Closing, ClosingReason, FollowUp, Revision};
 pub use consent::{
     consent_state, in_time_order, ConsentDecision, ConsentEntry, ConsentForm, ConsentGiver, ConsentState,

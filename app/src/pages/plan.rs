@@ -12,6 +12,7 @@ use crate::repo::Availability;
 use crate::sections::approvals::ApprovalsSection;
 use crate::sections::checklist::Checklist;
 use crate::sections::consent::ConsentSection;
+use crate::sections::deviations::DeviationsSection;
 use crate::sections::follow_up::FollowUpSection;
 use crate::sections::goals::GoalsSection;
 use crate::sections::history::HistorySection;
@@ -40,12 +41,33 @@ pub fn PlanPage(id: String) -> impl IntoView {
     }
 }
 
+/// How long the typed plan may lag behind the document while someone types.
+const PLAN_REFRESH_MS: u32 = 40;
+
 #[component]
 fn OpenPlan(id: DocumentId) -> impl IntoView {
     let repo = expect_context::<RepoHandle>();
     let signals = repo.get().open(id);
-    let plan = Memo::new(move |_| {
+    // The typed plan (every section reads it) follows the document at most
+    // 40 ms behind, once per burst of changes: reading a large plan takes
+    // longer than a keystroke may, and the field being typed in shows its
+    // text at once without it (it reads the document itself).
+    let settled = RwSignal::new(0u64);
+    let refresh_pending = StoredValue::new(false);
+    Effect::new(move |_| {
         signals.version.track();
+        if !refresh_pending.get_value() {
+            refresh_pending.set_value(true);
+            gloo_timers::callback::Timeout::new(PLAN_REFRESH_MS, move || {
+                // The page may be gone by now: then there is nothing to refresh.
+                refresh_pending.try_set_value(false);
+                settled.try_update(|v| *v += 1);
+            })
+            .forget();
+        }
+    });
+    let plan = Memo::new(move |_| {
+        settled.track();
         repo.get().plan(&id)
     });
     let ctx = PlanContext { id, version: signals.version, plan, problem: RwSignal::new(None) };
@@ -155,6 +177,7 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
                         </section>
                         <ApprovalsSection ctx />
                         <FollowUpSection ctx />
+                        <DeviationsSection ctx />
                         <p class="no-print button-row">
                             <button type="button" on:click=|_| { if let Some(w) = web_sys::window() { let _ = w.print(); } }>
                                 "Skriv ut planen"</button>

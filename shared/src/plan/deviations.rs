@@ -16,6 +16,14 @@ pub enum DeviationKind {
 }
 
 impl DeviationKind {
+    /// Every kind, in the order of the seeds.
+    pub const ALL: [DeviationKind; 4] = [
+        DeviationKind::NotInitiated,
+        DeviationKind::InvitedDidNotAttend,
+        DeviationKind::TreatedBadly,
+        DeviationKind::PlanNotFollowed,
+    ];
+
     /// Swedish label.
     pub fn label(self) -> &'static str {
         match self {

@@ -1,0 +1,104 @@
+//! Avvikelser and revideringar: what went wrong (the four kinds of the
+//! seeds) and when the plan was revised and why. Both are logs: an entry is
+//! added, never edited, so the history stays whole.
+
+use leptos::prelude::*;
+use shared::plan::{edit, Deviation, DeviationKind, Revision};
+
+use super::{now_millis, today, PlanContext};
+use crate::components::field::{enum_options, enum_pick, enum_value, InputField, SelectField};
+use crate::RepoHandle;
+
+fn my_name() -> String {
+    let name = expect_context::<RepoHandle>().get().my_name.get_untracked();
+    if name.trim().is_empty() {
+        "Okänd".into()
+    } else {
+        name
+    }
+}
+
+/// Deviation reports and revisions of the plan.
+#[component]
+pub fn DeviationsSection(ctx: PlanContext) -> impl IntoView {
+    let kind = RwSignal::new(DeviationKind::PlanNotFollowed);
+    let description = RwSignal::new(String::new());
+    let summary = RwSignal::new(String::new());
+    let deviations = move || {
+        let mut list: Vec<Deviation> =
+            ctx.plan.get().map(|p| p.deviations.into_values().collect()).unwrap_or_default();
+        list.sort_by_key(|d| d.recorded_at);
+        list
+    };
+    let revisions = move || {
+        let mut list: Vec<Revision> =
+            ctx.plan.get().map(|p| p.revisions.into_values().map(|r| r.0).collect()).unwrap_or_default();
+        list.sort_by_key(|r| r.recorded_at);
+        list
+    };
+    let report = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if description.get_untracked().trim().is_empty() {
+            ctx.problem.set(Some("Beskriv vad som hände.".into()));
+            return;
+        }
+        let deviation = Deviation {
+            kind: kind.get_untracked(),
+            description: shared::plan::Text::with_value(description.get_untracked().trim()),
+            date: today(),
+            reporter: my_name(),
+            recorded_at: now_millis(),
+        };
+        if ctx.change(|doc| edit::add_deviation(doc, &deviation)).is_some() {
+            description.set(String::new());
+        }
+    };
+    let revise = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if summary.get_untracked().trim().is_empty() {
+            ctx.problem.set(Some("Skriv vad som ändrades i planen och varför.".into()));
+            return;
+        }
+        let revision = Revision {
+            date: today(),
+            by: my_name(),
+            summary: summary.get_untracked().trim().to_string(),
+            recorded_at: now_millis(),
+        };
+        if ctx.change(|doc| edit::add_revision(doc, &revision)).is_some() {
+            summary.set(String::new());
+        }
+    };
+    view! {
+        <section class="section" aria-labelledby="revisions-heading">
+            <h2 id="revisions-heading">"Revideringar"</h2>
+            <ul class="revision-list">
+                {move || revisions().into_iter().map(|r| view! {
+                    <li>{format!("{}: {} ({})", r.date, r.summary, r.by)}</li>
+                }).collect_view()}
+            </ul>
+            <form class="add-form no-print" on:submit=revise>
+                <InputField id="revision-summary" label="Vad ändrades i planen, och varför?" value=summary
+                    on_value=Callback::new(move |v| summary.set(v)) />
+                <button type="submit">"Anteckna revideringen"</button>
+            </form>
+        </section>
+        <section class="section" aria-labelledby="deviations-heading">
+            <h2 id="deviations-heading">"Avvikelser"</h2>
+            <ul class="deviation-list">
+                {move || deviations().into_iter().map(|d| view! {
+                    <li>{format!("{}: {} – {} ({})", d.date, d.kind.label(), d.description.as_str(), d.reporter)}</li>
+                }).collect_view()}
+            </ul>
+            <form class="add-form no-print" on:submit=report>
+                <SelectField id="deviation-kind" label="Vad gick fel?"
+                    options=enum_options(&DeviationKind::ALL, |k| k.label())
+                    value=Signal::derive(move || enum_value(&DeviationKind::ALL, Some(&kind.get())))
+                    on_value=Callback::new(move |v: String| if let Some(k) = enum_pick(&DeviationKind::ALL, &v) { kind.set(k) }) />
+                <InputField id="deviation-description" label="Vad hände?" value=description
+                    on_value=Callback::new(move |v| description.set(v)) />
+                <button type="submit">"Rapportera avvikelsen"</button>
+            </form>
+        </section>
+    }
+}
