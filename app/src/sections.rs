@@ -48,6 +48,16 @@ impl PlanContext {
     }
 }
 
+/// The name this device signs entries with ("Okänd" when none is set).
+pub fn signer_name() -> String {
+    let name = expect_context::<crate::RepoHandle>().get().my_name.get_untracked();
+    if name.trim().is_empty() {
+        "Okänd".into()
+    } else {
+        name
+    }
+}
+
 /// Today as YYYY-MM-DD, in the device's time zone.
 pub fn today() -> String {
     let now = js_sys::Date::new_0();

@@ -80,28 +80,19 @@ impl From<AccessError> for ApiError {
     }
 }
 
-/// Where a request's session token came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Credential {
-    /// The cookie (a browser).
-    Cookie,
-    /// `Authorization: Bearer` or the `token` query parameter (a program).
-    Explicit,
-}
-
-/// The session token of a request, and how it came.
-pub fn session_token(headers: &HeaderMap, query: Option<&str>) -> Option<(String, Credential)> {
+/// The session token of a request: bearer header, `token` query parameter, or cookie.
+pub fn session_token(headers: &HeaderMap, query: Option<&str>) -> Option<String> {
     if let Some(bearer) = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
     {
-        return Some((bearer.trim().to_string(), Credential::Explicit));
+        return Some(bearer.trim().to_string());
     }
     if let Some(token) =
         query.into_iter().flat_map(|q| q.split('&')).find_map(|pair| pair.strip_prefix("token="))
     {
-        return Some((token.to_string(), Credential::Explicit));
+        return Some(token.to_string());
     }
     headers
         .get_all(header::COOKIE)
@@ -109,7 +100,7 @@ pub fn session_token(headers: &HeaderMap, query: Option<&str>) -> Option<(String
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .find_map(|pair| pair.trim().strip_prefix(SESSION_COOKIE).and_then(|rest| rest.strip_prefix('=')))
-        .map(|token| (token.to_string(), Credential::Cookie))
+        .map(str::to_string)
 }
 
 /// Whether the request comes from our own origin, or from no browser at all.
@@ -136,13 +127,12 @@ pub async fn caller(
 ) -> Result<Principal, ApiError> {
     let not_signed_in =
         || ApiError::new(StatusCode::UNAUTHORIZED, "Du är inte inloggad, eller så har inloggningen gått ut.");
-    let (token, credential) = session_token(headers, query).ok_or_else(not_signed_in)?;
+    let token = session_token(headers, query).ok_or_else(not_signed_in)?;
     // The cookie is SameSite=Strict, so other sites cannot send it; a
     // browser's `Origin`, whenever present, must still be ours.
     if !same_origin(headers, &state.public_url) {
         return Err(ApiError::new(StatusCode::FORBIDDEN, "Förfrågan kommer från en annan webbplats."));
     }
-    let _ = credential;
     state.access.accounts.authenticate(&token).await?.ok_or_else(not_signed_in)
 }
 
@@ -223,7 +213,7 @@ async fn redeem(
     }
     // Someone already signed in (a professional, or a device of another plan) joins as themselves.
     let existing = match session_token(&headers, None) {
-        Some((token, _)) => state.access.accounts.authenticate(&token).await?,
+        Some(token) => state.access.accounts.authenticate(&token).await?,
         None => None,
     };
     let redeemed = state.access.plans.redeem(&body.token, existing.as_ref()).await?;

@@ -5,18 +5,8 @@
 use leptos::prelude::*;
 use shared::plan::{edit, Deviation, DeviationKind, Revision};
 
-use super::{now_millis, today, PlanContext};
+use super::{now_millis, signer_name, today, PlanContext};
 use crate::components::field::{enum_options, enum_pick, enum_value, InputField, SelectField};
-use crate::RepoHandle;
-
-fn my_name() -> String {
-    let name = expect_context::<RepoHandle>().get().my_name.get_untracked();
-    if name.trim().is_empty() {
-        "Okänd".into()
-    } else {
-        name
-    }
-}
 
 /// Deviation reports and revisions of the plan.
 #[component]
@@ -46,7 +36,7 @@ pub fn DeviationsSection(ctx: PlanContext) -> impl IntoView {
             kind: kind.get_untracked(),
             description: shared::plan::Text::with_value(description.get_untracked().trim()),
             date: today(),
-            reporter: my_name(),
+            reporter: signer_name(),
             recorded_at: now_millis(),
         };
         if ctx.change(|doc| edit::add_deviation(doc, &deviation)).is_some() {
@@ -61,7 +51,7 @@ pub fn DeviationsSection(ctx: PlanContext) -> impl IntoView {
         }
         let revision = Revision {
             date: today(),
-            by: my_name(),
+            by: signer_name(),
             summary: summary.get_untracked().trim().to_string(),
             recorded_at: now_millis(),
         };

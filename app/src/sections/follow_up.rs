@@ -8,18 +8,8 @@ use shared::plan::{
     edit, latest_status, Closing, ClosingReason, InterventionReport, InterventionStatus, Outcome, StatusEntry,
 };
 
-use super::{now_millis, today, PlanContext};
+use super::{now_millis, signer_name, today, PlanContext};
 use crate::components::field::{enum_options, enum_pick, enum_value, InputField, SelectField};
-use crate::RepoHandle;
-
-fn my_name() -> String {
-    let name = expect_context::<RepoHandle>().get().my_name.get_untracked();
-    if name.trim().is_empty() {
-        "Okänd".into()
-    } else {
-        name
-    }
-}
 
 /// Goal outcomes, intervention reports and closing.
 #[component]
@@ -91,7 +81,7 @@ pub fn FollowUpSection(ctx: PlanContext) -> impl IntoView {
                             on:change=move |ev| with_person.set(event_target_checked(&ev)) />" Beslutat tillsammans med personen"</label>
                         <p><button type="button" on:click=move |_| {
                             let closing = Closing { reason: reason.get_untracked(), date: today(), decided_with_person: with_person.get_untracked(),
-                                by: my_name(), comment: String::new() };
+                                by: signer_name(), comment: String::new() };
                             ctx.change(|doc| edit::close_plan(doc, &closing));
                         }>"Avsluta planen"</button></p>
                     </div>
@@ -116,7 +106,7 @@ fn GoalOutcome(
         let entry = StatusEntry {
             outcome,
             date: today(),
-            by: my_name(),
+            by: signer_name(),
             comment: comment.get_untracked(),
             recorded_at: now_millis(),
         };
@@ -177,7 +167,7 @@ fn InterventionStatusReport(
             </div>
             <p class="no-print"><button type="button" class="small" on:click=move |_| {
                 let report = InterventionReport { status: status.get_untracked(), comment: comment.get_untracked(), date: today(),
-                    by: my_name(), recorded_at: now_millis() };
+                    by: signer_name(), recorded_at: now_millis() };
                 if ctx.change(|doc| edit::report_intervention(doc, &iid.get_value(), &report)).is_some() {
                     comment.set(String::new());
                 }

@@ -5,8 +5,6 @@
 //! peer's `request`, `sync` or `ephemeral` reach a document. A document the
 //! peer may not read is answered exactly as one that does not exist.
 
-use std::time::Duration;
-
 use sqlx::{Row, SqlitePool};
 
 use super::accounts::{insert_session, Principal, PrincipalKind, DEVICE_SESSION};
@@ -99,11 +97,6 @@ impl Plans {
     /// Over `pool`.
     pub fn new(pool: SqlitePool) -> Plans {
         Plans { pool }
-    }
-
-    /// The database.
-    pub fn pool(&self) -> &SqlitePool {
-        &self.pool
     }
 
     /// The role of `principal` in document `document`, counting the
@@ -648,9 +641,4 @@ async fn self_reports_of(tx: &mut sqlx::SqliteConnection, plan: &str) -> Result<
         .iter()
         .map(|r| r.try_get("document_id"))
         .collect()
-}
-
-/// Days as a duration (for invitation expiry in tests and the API).
-pub fn days(n: u32) -> Duration {
-    Duration::from_secs(u64::from(n) * 86_400)
 }
