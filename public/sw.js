@@ -1,17 +1,40 @@
 // Samplan's service worker: the app shell works without a network.
 //
 // - Pages (navigations): the network first, so a new version is seen at
-//   once; offline, the cached app page (every address is the same
-//   single-page app).
+//   once; offline, the cached app page. There are two single-page apps:
+//   the plan editor (every address) and the person's own view (/min-plan…).
+//   Both pages and the files they name are cached when the worker installs,
+//   so that even a first visit works offline afterwards.
 // - The app's files (hashed names from trunk: .js, .wasm, .css) and icons:
 //   from the cache, else from the network and then kept.
 // - Never cached: /api/, /sync, /healthz, /metrics — plans and sessions
 //   live in IndexedDB and on the server, not here.
-const CACHE = 'samplan-shell-v1';
-const SHELL = '/';
+const CACHE = 'samplan-shell-v2';
+const SHELLS = ['/', '/min-plan'];
+
+function shellFor(url) {
+  const home = url.pathname === '/min-plan' || url.pathname.startsWith('/min-plan/') || url.pathname === '/inbjudan';
+  return home ? '/min-plan' : '/';
+}
+
+// A page and the scripts, wasm and styles it names (trunk writes them as
+// preload links with hashed names).
+async function cacheShell(cache, shell) {
+  const response = await fetch(shell, { cache: 'no-cache' });
+  if (!response.ok) return;
+  const html = await response.clone().text();
+  await cache.put(shell, response);
+  const files = [...html.matchAll(/(?:href|src)="(\/[^"]+\.(?:js|wasm|css))"/g)].map((m) => m[1]);
+  await cache.addAll([...new Set(files)]);
+}
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.add(SHELL)).then(() => self.skipWaiting()));
+  event.waitUntil(
+    caches
+      .open(CACHE)
+      .then((cache) => Promise.all(SHELLS.map((shell) => cacheShell(cache, shell).catch(() => {}))))
+      .then(() => self.skipWaiting()),
+  );
 });
 
 self.addEventListener('activate', (event) => {
@@ -37,11 +60,11 @@ self.addEventListener('fetch', (event) => {
         .then((response) => {
           if (response.ok) {
             const copy = response.clone();
-            caches.open(CACHE).then((cache) => cache.put(SHELL, copy));
+            caches.open(CACHE).then((cache) => cache.put(shellFor(url), copy));
           }
           return response;
         })
-        .catch(() => caches.match(SHELL).then((cached) => cached || Response.error())),
+        .catch(() => caches.match(shellFor(url)).then((cached) => cached || Response.error())),
     );
     return;
   }

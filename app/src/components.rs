@@ -1,5 +1,6 @@
 //! Components shared by pages.
 
 pub mod field;
+pub mod progress_chart;
 pub mod save_status;
 pub mod text_field;

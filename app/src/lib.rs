@@ -7,10 +7,12 @@
 //! - [`route`]: which page the address bar shows.
 //! - [`api`]: the server's access API (sign-in, invitations, roles).
 //! - [`pages`] and [`components`]: the views; thin, reading signals.
+//! - [`home`]: the person's own view ("Min plan"), built as a wasm of its own.
 
 pub mod api;
 pub mod components;
 pub mod connection;
+pub mod home;
 pub mod pages;
 pub mod repo;
 pub mod route;
@@ -52,7 +54,6 @@ pub fn App() -> impl IntoView {
         Page::Home => view! { <pages::home::HomePage /> }.into_any(),
         Page::Plan(id) => view! { <pages::plan::PlanPage id /> }.into_any(),
         Page::SignIn => view! { <pages::sign_in::SignInPage /> }.into_any(),
-        Page::Invitation => view! { <pages::invitation::InvitationPage /> }.into_any(),
         Page::NotFound => view! {
             <main class="page"><h1>"Sidan finns inte"</h1><a href="/">"Till Mina planer"</a></main>
         }

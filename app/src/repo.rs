@@ -65,7 +65,7 @@ impl SaveState {
 }
 
 /// A Performance API mark (read by the browser benchmark, `scripts/browser-bench.sh`).
-fn mark(name: &str) {
+pub fn mark(name: &str) {
     if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
         let _ = performance.mark(name);
     }
@@ -280,11 +280,24 @@ impl Repo {
 
     /// Create a new, empty plan, store it on the device and start syncing it.
     pub async fn create_plan(&self) -> Result<DocumentId, StorageError> {
+        let doc = plan::new_plan_document("").map_err(|e| StorageError::Corrupt(e.to_string()))?;
+        let id = self.create_document(doc).await?;
+        self.store().await?.remember_plan(&id, "").await?;
+        Ok(id)
+    }
+
+    /// Create the self-report document of plan `plan` (its coordinator
+    /// does, once), store it on the device and start syncing it.
+    pub async fn create_self_reports(&self, plan: &DocumentId) -> Result<DocumentId, StorageError> {
+        let doc = shared::self_reports::new_self_reports_document(&plan.to_string())
+            .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+        self.create_document(doc).await
+    }
+
+    async fn create_document(&self, mut doc: AutoCommit) -> Result<DocumentId, StorageError> {
         let store = self.store().await?;
         let id = DocumentId::random();
-        let mut doc = plan::new_plan_document("").map_err(|e| StorageError::Corrupt(e.to_string()))?;
         store.append(&id, &doc.save_incremental()).await?;
-        store.remember_plan(&id, "").await?;
         let signals = new_signals(Availability::Ready);
         self.inner.borrow_mut().documents.insert(
             id,
@@ -299,6 +312,24 @@ impl Repo {
         );
         self.start_sync(id);
         Ok(id)
+    }
+
+    /// The self-report document `id`, typed (`None` until it has content).
+    pub fn self_reports(&self, id: &DocumentId) -> Option<shared::self_reports::SelfReports> {
+        let inner = self.inner.borrow();
+        let open = inner.documents.get(id)?;
+        if plan::is_empty(&open.doc) {
+            return None;
+        }
+        shared::self_reports::read_self_reports(&open.doc).ok()
+    }
+
+    /// Whether the server has everything of document `id` (after a report
+    /// or an edit: "Sparat på servern").
+    pub fn is_synced(&self, id: &DocumentId) -> bool {
+        let mut inner = self.inner.borrow_mut();
+        let Inner { client, documents, .. } = &mut *inner;
+        documents.get_mut(id).is_some_and(|open| client.is_connected() && client.is_synced(id, &mut open.doc))
     }
 
     /// Open a plan: from the device if it is there, else from the server.
@@ -517,7 +548,9 @@ impl Repo {
             open.pending_writes += 1;
             commit_now(&mut open.doc);
             let chunk = open.doc.save_incremental();
-            let title = plan::read_text(&open.doc, PlanText::Title).unwrap_or_default();
+            // Plans go on the start page; self-report documents do not.
+            let title = (!shared::self_reports::is_self_reports(&open.doc))
+                .then(|| plan::read_text(&open.doc, PlanText::Title).unwrap_or_default());
             let outgoing = client.generate(id, &mut open.doc);
             (chunk, title, outgoing, open.signals)
         };
@@ -533,9 +566,9 @@ impl Repo {
         let repo = self.clone();
         spawn_local(async move {
             let result = match repo.store().await {
-                Ok(store) => match store.append(&id, &chunk).await {
-                    Ok(()) => store.remember_plan(&id, &title).await,
-                    Err(error) => Err(error),
+                Ok(store) => match (store.append(&id, &chunk).await, title) {
+                    (Ok(()), Some(title)) => store.remember_plan(&id, &title).await,
+                    (result, _) => result,
                 },
                 Err(error) => Err(error),
             };

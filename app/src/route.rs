@@ -20,8 +20,6 @@ pub enum Page {
     Plan(String),
     /// `/logga-in`: a sign-in link.
     SignIn,
-    /// `/inbjudan`: an invitation link.
-    Invitation,
     /// Anything else.
     NotFound,
 }
@@ -32,7 +30,6 @@ impl Page {
         match path.trim_end_matches('/') {
             "" => Page::Home,
             "/logga-in" => Page::SignIn,
-            "/inbjudan" => Page::Invitation,
             other => match other.strip_prefix("/plan/") {
                 Some(id) if !id.is_empty() && !id.contains('/') => Page::Plan(id.to_string()),
                 _ => Page::NotFound,

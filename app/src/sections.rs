@@ -13,6 +13,8 @@ pub mod history;
 pub mod interventions;
 pub mod meeting;
 pub mod participants;
+pub mod preparation;
+pub mod self_reports;
 pub mod sharing;
 
 use leptos::prelude::*;
@@ -60,8 +62,16 @@ pub fn signer_name() -> String {
 
 /// Today as YYYY-MM-DD, in the device's time zone.
 pub fn today() -> String {
-    let now = js_sys::Date::new_0();
-    format!("{:04}-{:02}-{:02}", now.get_full_year(), now.get_month() + 1, now.get_date())
+    ymd(&js_sys::Date::new_0())
+}
+
+/// A moment (ms since 1970) as YYYY-MM-DD, in the device's time zone.
+pub fn day_of(millis: i64) -> String {
+    ymd(&js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(millis as f64)))
+}
+
+fn ymd(date: &js_sys::Date) -> String {
+    format!("{:04}-{:02}-{:02}", date.get_full_year(), date.get_month() + 1, date.get_date())
 }
 
 /// Milliseconds since 1970.

@@ -42,9 +42,12 @@ test('the coordinator invites the person and a relative; the relative can read b
   const relativeLink = await invite(chair, 'Bo (pappa)', 'reader');
 
   const person = await openInvitation(browser, personLink);
-  await expect(person).toHaveURL(/\/plan\//);
-  await expect(person.getByRole('heading', { name: 'Annas plan' })).toBeVisible();
+  // The person lands in their own view, and can open the whole plan from there.
+  await expect(person).toHaveURL(/\/min-plan\//);
   expect(person.url()).not.toContain('#'); // the one-time code is gone from the address
+  await expect(person.getByText('Annas plan')).toBeVisible();
+  await person.getByRole('link', { name: 'Hela planen' }).click();
+  await expect(person.getByRole('heading', { name: 'Annas plan' })).toBeVisible();
   await person.getByLabel('Mitt huvudmål').fill('Jag vill handla själv.');
   await expect(chair.getByLabel('Mitt huvudmål')).toHaveValue('Jag vill handla själv.');
 
@@ -123,6 +126,7 @@ test('the history names who changed the plan and shows the plan as it was', asyn
   await chair.getByLabel('Planens namn').fill('Historisk plan');
   await expect(chair.getByRole('status').filter({ hasText: 'Synkat med servern' })).toBeVisible();
   const person = await openInvitation(browser, await invite(chair, 'Anna (personen)', 'person'));
+  await person.getByRole('link', { name: 'Hela planen' }).click();
   await person.getByLabel('Mitt huvudmål').fill('Jag vill laga mat.');
   await expect(chair.getByLabel('Mitt huvudmål')).toHaveValue('Jag vill laga mat.');
 

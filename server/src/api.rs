@@ -14,7 +14,7 @@ use std::time::Instant;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -41,6 +41,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/plans/{plan}/invitations/{invitation}", delete(revoke_invitation))
         .route("/api/plans/{plan}/members", get(members))
         .route("/api/plans/{plan}/members/{principal}", delete(remove_member))
+        .route("/api/plans/{plan}/members/{principal}/reports", put(set_reporter))
+        .route("/api/plans/{plan}/devices/{session}", delete(block_device))
         .route("/api/plans/{plan}/self-reports", post(link_self_reports))
         .route("/api/plans/{plan}/actors", get(actors))
 }
@@ -144,6 +146,10 @@ fn cookie(state: &AppState, token: &str, max_age_secs: u64) -> HeaderValue {
     HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
+fn user_agent(headers: &HeaderMap) -> &str {
+    headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default()
+}
+
 fn plan_id(plan: &str) -> Result<String, ApiError> {
     DocumentId::parse_url_or_id(plan).map(|id| id.to_string()).map_err(|_| {
         ApiError::new(StatusCode::NOT_FOUND, "Planen finns inte, eller så har du inte tillgång till den.")
@@ -175,6 +181,7 @@ async fn sign_in(
         return Err(ApiError::new(StatusCode::FORBIDDEN, "Förfrågan kommer från en annan webbplats."));
     }
     let (session, principal) = state.access.accounts.redeem_sign_in(&body.token).await?;
+    state.access.accounts.describe_session(principal.session_id, user_agent(&headers)).await?;
     tracing::info!(principal = %principal.id, "signed in");
     let max_age = crate::access::accounts::USER_SESSION.as_secs();
     Ok((
@@ -218,6 +225,9 @@ async fn redeem(
     };
     let redeemed = state.access.plans.redeem(&body.token, existing.as_ref()).await?;
     tracing::info!(principal = %redeemed.principal, document = %redeemed.document_id, "invitation redeemed");
+    if let Some(session_id) = redeemed.session_id {
+        state.access.accounts.describe_session(session_id, user_agent(&headers)).await?;
+    }
     // A signed-in member's open connections hold the old role: let them reconnect.
     state.online.disconnect([redeemed.principal.as_str()]);
     let body = Json(json!({ "document_id": redeemed.document_id, "role": redeemed.role.as_str() }));
@@ -237,7 +247,7 @@ async fn plan_access(
 ) -> Result<Response, ApiError> {
     let principal = caller(&state, &headers, None).await?;
     let plan = plan_id(&plan)?;
-    let role = state.access.plans.role(&plan, &principal.id).await?.ok_or(AccessError::Forbidden)?;
+    let role = state.access.plans.role(&plan, &principal).await?.ok_or(AccessError::Forbidden)?;
     Ok(Json(json!({ "role": role.as_str(), "name": principal.name })).into_response())
 }
 
@@ -321,6 +331,16 @@ struct MemberView {
     name: String,
     role: &'static str,
     active_sessions: i64,
+    reports_for_person: bool,
+    devices: Vec<DeviceView>,
+}
+
+#[derive(Serialize)]
+struct DeviceView {
+    session: i64,
+    description: String,
+    since: i64,
+    blocked: bool,
 }
 
 async fn members(
@@ -341,6 +361,17 @@ async fn members(
             name: m.name,
             role: m.role.as_str(),
             active_sessions: m.active_sessions,
+            reports_for_person: m.reports_for_person,
+            devices: m
+                .devices
+                .into_iter()
+                .map(|d| DeviceView {
+                    session: d.session_id,
+                    description: d.description,
+                    since: d.since,
+                    blocked: d.blocked,
+                })
+                .collect(),
         })
         .collect();
     Ok(Json(list).into_response())
@@ -354,6 +385,37 @@ async fn remove_member(
     let principal = caller(&state, &headers, None).await?;
     let plan = plan_id(&plan)?;
     state.access.plans.remove_member(&plan, &member, &principal).await?;
+    state.online.disconnect([member.as_str()]);
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn block_device(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((plan, session)): Path<(String, i64)>,
+) -> Result<Response, ApiError> {
+    let principal = caller(&state, &headers, None).await?;
+    let plan = plan_id(&plan)?;
+    let member = state.access.plans.block_device(&plan, session, &principal).await?;
+    // Its connections remember their access: let them ask again.
+    state.online.disconnect([member.as_str()]);
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[derive(Deserialize)]
+struct ReporterBody {
+    allowed: bool,
+}
+
+async fn set_reporter(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((plan, member)): Path<(String, String)>,
+    Json(body): Json<ReporterBody>,
+) -> Result<Response, ApiError> {
+    let principal = caller(&state, &headers, None).await?;
+    let plan = plan_id(&plan)?;
+    state.access.plans.set_reporter(&plan, &member, body.allowed, &principal).await?;
     state.online.disconnect([member.as_str()]);
     Ok(StatusCode::NO_CONTENT.into_response())
 }

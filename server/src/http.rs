@@ -16,11 +16,27 @@ use tower_http::trace::TraceLayer;
 
 use crate::AppState;
 
-/// All routes. The app is a single-page app: unknown paths get `index.html`.
+/// Where the person's own view ("Min plan", a wasm of its own) is built,
+/// inside the static directory.
+pub const HOME_APP_DIR: &str = "hem";
+
+/// All routes. The app is a single-page app: unknown paths get `index.html`;
+/// `/min-plan` and below, and invitation links (`/inbjudan`), get the
+/// person's view. Files are sent
+/// precompressed (`.br`, `.gz` beside them, made by `scripts/build-app.sh`)
+/// when the browser accepts it.
 pub fn router(state: AppState, static_dir: &Path) -> Router {
-    let app_files = ServeDir::new(static_dir).fallback(ServeFile::new(static_dir.join("index.html")));
+    let page = |path: std::path::PathBuf| ServeFile::new(path).precompressed_br().precompressed_gzip();
+    let app_files = ServeDir::new(static_dir)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(page(static_dir.join("index.html")));
+    let home_page = page(static_dir.join(HOME_APP_DIR).join("index.html"));
     let csp = content_security_policy(static_dir);
     Router::new()
+        .route_service("/min-plan", home_page.clone())
+        .route_service("/inbjudan", home_page.clone())
+        .route_service("/min-plan/{*rest}", home_page)
         .route("/sync", get(sync))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
@@ -44,11 +60,19 @@ pub fn router(state: AppState, static_dir: &Path) -> Router {
 }
 
 /// The Content-Security-Policy: only our own scripts (the inline start
-/// script trunk writes into `index.html` by its hash), WebAssembly, our own
-/// WebSocket; no framing.
+/// scripts trunk writes into the two `index.html` by their hash),
+/// WebAssembly, our own WebSocket; no framing.
 fn content_security_policy(static_dir: &Path) -> HeaderValue {
-    let index = std::fs::read_to_string(static_dir.join("index.html")).unwrap_or_default();
-    let hashes: String = inline_scripts(&index)
+    let pages: Vec<String> =
+        [static_dir.join("index.html"), static_dir.join(HOME_APP_DIR).join("index.html")]
+            .iter()
+            .map(|path| std::fs::read_to_string(path).unwrap_or_default())
+            .collect();
+    let mut scripts: Vec<&str> = pages.iter().flat_map(|page| inline_scripts(page)).collect();
+    scripts.sort_unstable();
+    scripts.dedup();
+    let hashes: String = scripts
+        .into_iter()
         .map(|script| {
             use base64::Engine as _;
             use sha2::Digest as _;

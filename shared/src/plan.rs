@@ -233,6 +233,18 @@ pub enum PlanError {
     /// Automerge refused an operation.
     #[error("ändringen kunde inte göras: {0}")]
     Automerge(Box<automerge::AutomergeError>),
+    /// A self-report was refused (a rating or date out of range).
+    #[error("{0}")]
+    SelfReport(String),
+}
+
+impl From<crate::self_reports::SelfReportError> for PlanError {
+    fn from(error: crate::self_reports::SelfReportError) -> Self {
+        match error {
+            crate::self_reports::SelfReportError::Document(inner) => *inner,
+            other => PlanError::SelfReport(other.to_string()),
+        }
+    }
 }
 
 // The library errors are boxed: they are large, and every edit returns a

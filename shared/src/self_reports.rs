@@ -44,6 +44,10 @@ pub struct SelfReports {
     /// Reports, by id.
     #[autosurgeon(missing = "Default::default", hydrate = "crate::plan::collection::hydrate")]
     pub reports: BTreeMap<String, Record<SelfReport>>,
+    /// How often the person wants to report on a goal, in days, by goal id
+    /// (the app reminds them when it is time; nothing is sent anywhere).
+    #[autosurgeon(missing = "Default::default")]
+    pub report_every_days: BTreeMap<String, i64>,
 }
 
 /// One report by the person (an immutable [`Record`]: a correction is a new report).
@@ -70,6 +74,9 @@ pub enum SelfReportError {
     /// The rating is outside −2 … +2.
     #[error("skattningen måste vara mellan -2 och 2, inte {0}")]
     RatingOutOfRange(i64),
+    /// A reminder interval outside 1 … 365 days.
+    #[error("påminnelsen måste vara mellan 1 och 365 dagar, inte {0}")]
+    IntervalOutOfRange(i64),
     /// The date is not YYYY-MM-DD.
     #[error("\"{0}\" är inte ett datum (ÅÅÅÅ-MM-DD)")]
     InvalidDate(String),
@@ -91,6 +98,7 @@ pub fn new_self_reports_document(plan_id: &str) -> Result<AutoCommit, PlanError>
         schema_version: SCHEMA_VERSION,
         plan_id: plan_id.to_string(),
         reports: BTreeMap::new(),
+        report_every_days: BTreeMap::new(),
     };
     reconcile(&mut doc, &reports)?;
     Ok(doc)
@@ -118,7 +126,51 @@ pub fn add_self_report(doc: &mut AutoCommit, report: &SelfReport) -> Result<Stri
     Ok(id)
 }
 
+/// How often the person may choose to be reminded (days).
+pub const REPORT_INTERVALS: [i64; 3] = [7, 14, 30];
+
+/// Remind the person every `days` days to report on goal `goal_id`, or
+/// stop reminding (`None`).
+pub fn set_report_interval(
+    doc: &mut AutoCommit,
+    goal_id: &str,
+    days: Option<i64>,
+) -> Result<(), SelfReportError> {
+    use automerge::transaction::Transactable as _;
+    use automerge::{ObjType, ReadDoc as _, Value, ROOT};
+    let map = match doc.get(ROOT, "report_every_days").map_err(PlanError::from)? {
+        Some((Value::Object(ObjType::Map), id)) => id,
+        _ => doc.put_object(ROOT, "report_every_days", ObjType::Map).map_err(PlanError::from)?,
+    };
+    match days {
+        Some(days) if (1..=365).contains(&days) => doc.put(&map, goal_id, days).map_err(PlanError::from)?,
+        Some(days) => return Err(SelfReportError::IntervalOutOfRange(days)),
+        None => doc.delete(&map, goal_id).map_err(PlanError::from)?,
+    }
+    Ok(())
+}
+
+/// Whether `doc` is a self-report document (and not a plan).
+pub fn is_self_reports(doc: &impl automerge::ReadDoc) -> bool {
+    doc.get(automerge::ROOT, "reports").is_ok_and(|v| v.is_some())
+}
+
 impl SelfReports {
+    /// The goals whose report is due on `today` (YYYY-MM-DD): the person
+    /// asked to be reminded and their last report on it is that many days
+    /// old or older (or there is none yet).
+    pub fn due(&self, today: &str) -> Vec<String> {
+        let Some(today) = day_number(today) else { return Vec::new() };
+        self.report_every_days
+            .iter()
+            .filter(|(goal, every)| {
+                let last = self.for_goal(goal).last().and_then(|r| day_number(&r.date));
+                last.is_none_or(|last| today - last >= **every)
+            })
+            .map(|(goal, _)| goal.clone())
+            .collect()
+    }
+
     /// One goal's reports, oldest first.
     pub fn for_goal(&self, goal_id: &str) -> Vec<&SelfReport> {
         let mut list: Vec<&SelfReport> =
@@ -126,6 +178,23 @@ impl SelfReports {
         list.sort_by(|a, b| (&a.date, a.reported_at).cmp(&(&b.date, b.reported_at)));
         list
     }
+}
+
+/// Days since 1970-01-01 of a YYYY-MM-DD date (the civil-from-days
+/// algorithm of H. Hinnant), for the distance between two dates.
+pub fn day_number(date: &str) -> Option<i64> {
+    if !crate::plan::validate::is_valid_date(date) {
+        return None;
+    }
+    let year: i64 = date.get(0..4)?.parse().ok()?;
+    let month: i64 = date.get(5..7)?.parse().ok()?;
+    let day: i64 = date.get(8..10)?.parse().ok()?;
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let year_of_era = y - era * 400;
+    let day_of_year = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    Some(era * 146_097 + day_of_era - 719_468)
 }
 
 #[cfg(test)]

@@ -45,7 +45,10 @@ pub fn HomePage() -> impl IntoView {
                         <ul class="plan-list">
                             {list.into_iter().map(|plan| {
                                 let title = if plan.title.trim().is_empty() { "Namnlös plan".to_string() } else { plan.title };
-                                view! { <li><a href=format!("/plan/{}", plan.id)>{title}</a></li> }
+                                // The person opens their own view ("Min plan").
+                                let own = crate::api::remembered_role(&plan.id.to_string()).as_deref() == Some("person");
+                                let href = if own { format!("/min-plan/{}", plan.id) } else { format!("/plan/{}", plan.id) };
+                                view! { <li><a href=href>{title}</a></li> }
                             }).collect_view()}
                         </ul>
                     }.into_any(),

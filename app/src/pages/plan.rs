@@ -19,6 +19,7 @@ use crate::sections::history::HistorySection;
 use crate::sections::interventions::InterventionsSection;
 use crate::sections::meeting::MeetingSection;
 use crate::sections::participants::ParticipantsSection;
+use crate::sections::preparation::PreparationSection;
 use crate::sections::sharing::SharingSection;
 use crate::sections::PlanContext;
 use crate::RepoHandle;
@@ -86,13 +87,23 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
     };
     // This device's role, from the server (remembered for offline use).
     let role = RwSignal::new(crate::api::remembered_role(&id.to_string()));
-    leptos::task::spawn_local(async move {
-        let path = format!("/api/plans/{id}/access");
-        if let Ok(answer) = crate::api::call("GET", &path, None).await {
-            if let Some(r) = crate::api::field(&answer, "role") {
-                crate::api::remember_role(&id.to_string(), &r);
-                role.set(Some(r));
+    let fetch_role = move || {
+        leptos::task::spawn_local(async move {
+            let path = format!("/api/plans/{id}/access");
+            if let Ok(answer) = crate::api::call("GET", &path, None).await {
+                if let Some(r) = crate::api::field(&answer, "role") {
+                    crate::api::remember_role(&id.to_string(), &r);
+                    role.set(Some(r));
+                }
             }
+        });
+    };
+    fetch_role();
+    // A plan made on this device exists on the server only once it has
+    // synced: ask again then, if the first answer was "no such plan".
+    Effect::new(move |_| {
+        if signals.save_state.get() == crate::repo::SaveState::Synced && role.get_untracked().is_none() {
+            fetch_role();
         }
     });
     // A device whose session is gone (signed out, or removed from the plan)
@@ -105,6 +116,8 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
     });
     let read_only = move || role.get().as_deref() == Some("reader");
     let coordinator = move || role.get().as_deref() == Some("coordinator");
+    crate::sections::self_reports::ensure_document(ctx, Signal::derive(coordinator));
+    let is_person = move || role.get().as_deref() == Some("person");
     let link = move || {
         web_sys::window()
             .and_then(|w| w.location().origin().ok())
@@ -116,6 +129,9 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
             <h1>{title}</h1>
             <SaveStatus state=signals.save_state />
         </header>
+        {move || is_person().then(|| view! {
+            <p class="no-print"><a class="button-link" href=format!("/min-plan/{id}")>"Min plan – lätt att läsa, och svara hur det går"</a></p>
+        })}
         <div class="presence no-print">
             <div class="field my-name">
                 <label for="my-name">"Ditt namn (visas för de andra i planen)"</label>
@@ -162,6 +178,7 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
                 {move || if consented.get() {
                     view! {
                         <ParticipantsSection ctx />
+                        <PreparationSection ctx />
                         <MeetingSection ctx />
                         <GoalsSection ctx />
                         <InterventionsSection ctx />

@@ -23,11 +23,6 @@ fn current_meeting(plan: &Plan) -> Option<String> {
     plan.meetings.iter().max_by(|a, b| (&a.1.date, a.0).cmp(&(&b.1.date, b.0))).map(|(id, _)| id.clone())
 }
 
-fn date_of(millis: i64) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(millis as f64));
-    format!("{:04}-{:02}-{:02}", date.get_full_year(), date.get_month() + 1, date.get_date())
-}
-
 /// One line per participant: approved (which version, still current?) or a button.
 #[component]
 pub fn ApprovalsSection(ctx: PlanContext) -> impl IntoView {
@@ -56,7 +51,7 @@ pub fn ApprovalsSection(ctx: PlanContext) -> impl IntoView {
                             .clone()
                     });
                     let current = then.flatten().is_some_and(|then| approved_content(&then) == now);
-                    (date_of(approval.approved_at), current)
+                    (super::day_of(approval.approved_at), current)
                 });
                 (pid.clone(), participant.name.clone(), status)
             })

@@ -47,6 +47,7 @@ pub fn FollowUpSection(ctx: PlanContext) -> impl IntoView {
             })
             .unwrap_or_default()
     });
+    let self_reports = super::self_reports::follow(ctx);
     let closing = move || ctx.plan.get().and_then(|p| p.closing);
     let reason = RwSignal::new(ClosingReason::GoalsMet);
     let with_person = RwSignal::new(true);
@@ -56,7 +57,7 @@ pub fn FollowUpSection(ctx: PlanContext) -> impl IntoView {
             <h3>"Målen"</h3>
             <ol class="outcome-list">
                 {move || goals.get().into_iter().map(|(n, gid, text, latest)| view! {
-                    <GoalOutcome ctx gid number=n text latest />
+                    <GoalOutcome ctx gid number=n text latest self_reports />
                 }).collect_view()}
             </ol>
             <h3>"Insatserna"</h3>
@@ -98,9 +99,12 @@ fn GoalOutcome(
     number: usize,
     text: String,
     latest: Option<StatusEntry>,
+    self_reports: Memo<Option<shared::self_reports::SelfReports>>,
 ) -> impl IntoView {
     let comment = RwSignal::new(String::new());
     let group = format!("outcome-{gid}");
+    let reports_goal = gid.clone();
+    let heading_id = format!("{group}-heading");
     let gid = StoredValue::new(gid);
     let record = move |outcome: Outcome| {
         let entry = StatusEntry {
@@ -117,7 +121,8 @@ fn GoalOutcome(
     let comment_id = format!("{group}-comment");
     view! {
         <li class="outcome" data-goal=gid.get_value()>
-            <p><strong>{format!("Mål {number}: ")}</strong>{text}</p>
+            <p id=heading_id.clone()><strong>{format!("Mål {number}: ")}</strong>{text}</p>
+            <super::self_reports::GoalReports reports=self_reports goal_id=reports_goal heading_id />
             <p class="latest">{match latest {
                 Some(e) => format!("Senast: {} ({}, {}){}", e.outcome.label(), e.date, e.by,
                     if e.comment.is_empty() { String::new() } else { format!(" – {}", e.comment) }),

@@ -1,7 +1,7 @@
 //! Dela planen: the coordinator invites people to the plan (for which role,
 //! who it is for, how long the link works, once or several times), sees the
-//! invitations and who takes part with how many devices, and can revoke
-//! both. The server enforces all of it; this is its face.
+//! invitations and who takes part on which devices, and can revoke an
+//! invitation, remove a member, or shut one device out of the plan. The server enforces all of it; this is its face.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -143,15 +143,41 @@ pub fn SharingSection(id: DocumentId) -> impl IntoView {
                     let principal = api::field(&m, "principal").unwrap_or_default();
                     let name = api::field(&m, "name").unwrap_or_default();
                     let role = api::field(&m, "role").unwrap_or_default();
-                    let devices = api::number(&m, "active_sessions").unwrap_or(0.0) as i64;
+                    let devices = js_sys::Reflect::get(&m, &"devices".into()).map(|v| api::items(&v)).unwrap_or_default();
                     let removable = role != "coordinator";
+                    let reports = js_sys::Reflect::get(&m, &"reports_for_person".into()).ok().and_then(|v| v.as_bool()).unwrap_or(false);
+                    let summary = format!(
+                        "{name} – {}{} – {} inloggade enheter",
+                        role_label(&role),
+                        if reports { ", rapporterar åt personen" } else { "" },
+                        devices.len(),
+                    );
+                    let device_name = name.clone();
                     view! {
                         <li class="member">
-                            {format!("{name} – {} – {devices} inloggade enheter", role_label(&role))}
+                            {summary}
                             {removable.then(|| view! {
                                 <button type="button" class="small" aria-label=format!("Ta bort {name} från planen")
                                     on:click=move |_| act("DELETE", format!("/api/plans/{id}/members/{principal}"))>"Ta bort"</button>
                             })}
+                            <ul class="device-list">
+                                {devices.into_iter().map(|d| {
+                                    let session = api::number(&d, "session").unwrap_or(0.0) as i64;
+                                    let what = api::field(&d, "description").filter(|d| !d.is_empty()).unwrap_or_else(|| "Enhet".into());
+                                    let since = api::number(&d, "since").map(|n| super::day_of(n as i64)).unwrap_or_default();
+                                    let blocked = js_sys::Reflect::get(&d, &"blocked".into()).ok().and_then(|v| v.as_bool()).unwrap_or(false);
+                                    let who = device_name.clone();
+                                    view! {
+                                        <li class="device">
+                                            {format!("{what}, inloggad {since}{}", if blocked { " – utestängd från planen" } else { "" })}
+                                            {(!blocked).then(|| view! {
+                                                <button type="button" class="small" aria-label=format!("Stäng ute {who}s enhet {what} från planen")
+                                                    on:click=move |_| act("DELETE", format!("/api/plans/{id}/devices/{session}"))>"Stäng ute"</button>
+                                            })}
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
                         </li>
                     }
                 }).collect_view())}

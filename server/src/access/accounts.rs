@@ -220,6 +220,16 @@ impl Accounts {
         Ok(row.is_some())
     }
 
+    /// Remember what kind of device a new session was made on.
+    pub async fn describe_session(&self, session_id: i64, user_agent: &str) -> Result<(), AccessError> {
+        sqlx::query("UPDATE sessions SET device = ? WHERE id = ?")
+            .bind(describe_device(user_agent))
+            .bind(session_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// End one session (sign out).
     pub async fn revoke_session(&self, session_id: i64) -> Result<(), AccessError> {
         sqlx::query("UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
@@ -259,6 +269,41 @@ impl Accounts {
     }
 }
 
+/// A short, recognisable name for the device behind a `User-Agent`
+/// ("Chrome på Android"), so that a coordinator can tell a member's devices
+/// apart. Only browser family and system: nothing that identifies a person.
+pub fn describe_device(user_agent: &str) -> String {
+    let browser = [
+        ("Edg/", "Edge"),
+        ("SamsungBrowser/", "Samsung Internet"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Chromium/", "Chromium"),
+        ("Safari/", "Safari"),
+    ]
+    .iter()
+    .find(|(mark, _)| user_agent.contains(mark))
+    .map(|(_, name)| *name);
+    let system = [
+        ("iPad", "iPad"),
+        ("iPhone", "iPhone"),
+        ("Android", "Android"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "Mac"),
+        ("CrOS", "Chromebook"),
+        ("Linux", "Linux"),
+    ]
+    .iter()
+    .find(|(mark, _)| user_agent.contains(mark))
+    .map(|(_, name)| *name);
+    match (browser, system) {
+        (Some(b), Some(s)) => format!("{b} på {s}"),
+        (Some(b), None) => b.to_string(),
+        (None, Some(s)) => s.to_string(),
+        (None, None) => "Okänd enhet".to_string(),
+    }
+}
+
 /// Insert a new session for `principal` (in the caller's transaction);
 /// returns its token and id.
 pub async fn insert_session(
@@ -279,4 +324,20 @@ pub async fn insert_session(
     .await?
     .last_insert_rowid();
     Ok((token, id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::describe_device;
+
+    #[test]
+    fn devices_are_named_by_browser_and_system() {
+        let tablet = "Mozilla/5.0 (Linux; Android 13; SM-X200) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36";
+        assert_eq!(describe_device(tablet), "Chrome på Android");
+        let ipad = "Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
+        assert_eq!(describe_device(ipad), "Safari på iPad");
+        let edge = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36 Edg/120.0";
+        assert_eq!(describe_device(edge), "Edge på Windows");
+        assert_eq!(describe_device(""), "Okänd enhet");
+    }
 }

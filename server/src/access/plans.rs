@@ -53,6 +53,23 @@ pub struct Member {
     pub role: Role,
     /// Sessions that are valid now.
     pub active_sessions: i64,
+    /// Whether the person lets this member write self-reports for them.
+    pub reports_for_person: bool,
+    /// The member's devices (valid sessions); only the coordinator sees them.
+    pub devices: Vec<Device>,
+}
+
+/// One signed-in device of a member: a valid session.
+#[derive(Debug, Clone)]
+pub struct Device {
+    /// The session's id (to shut it out of the plan).
+    pub session_id: i64,
+    /// What kind of device ("Chrome på Android"), if known.
+    pub description: String,
+    /// When it was signed in (ms since 1970).
+    pub since: i64,
+    /// Whether the coordinator shut it out of this plan.
+    pub blocked: bool,
 }
 
 /// An invitation as its plan's coordinator sees it.
@@ -85,6 +102,8 @@ pub struct Redeemed {
     pub session: Option<Token>,
     /// Who redeemed.
     pub principal: String,
+    /// The new device session's id, when one was made.
+    pub session_id: Option<i64>,
 }
 
 /// Members, invitations, devices and actors in the database.
@@ -99,29 +118,38 @@ impl Plans {
         Plans { pool }
     }
 
-    /// The role of `principal` in document `document`, counting the
-    /// self-report document of a plan: written by the plan's person, read by
-    /// its other members.
-    pub async fn role(&self, document: &str, principal: &str) -> Result<Option<Role>, AccessError> {
+    /// The role of `principal`, through the session it came with, in
+    /// document `document`, counting the self-report document of a plan:
+    /// written by the plan's person and by members the person lets, read by
+    /// its other members. A session the coordinator shut out of the plan has
+    /// no role in it.
+    pub async fn role(&self, document: &str, principal: &Principal) -> Result<Option<Role>, AccessError> {
         let row = sqlx::query(
             "SELECT p.deleted_at, p.self_reports_of,
                     (SELECT role FROM members m WHERE m.document_id = p.document_id AND m.principal = ?1) AS own,
-                    (SELECT role FROM members m WHERE m.document_id = p.self_reports_of AND m.principal = ?1) AS in_plan
+                    (SELECT role FROM members m WHERE m.document_id = p.self_reports_of AND m.principal = ?1) AS in_plan,
+                    (SELECT reports_for_person FROM members m
+                        WHERE m.document_id = p.self_reports_of AND m.principal = ?1) AS reporter,
+                    EXISTS (SELECT 1 FROM session_blocks b
+                        WHERE b.document_id = COALESCE(p.self_reports_of, p.document_id) AND b.session_id = ?3) AS blocked
              FROM plans p WHERE p.document_id = ?2",
         )
-        .bind(principal)
+        .bind(&principal.id)
         .bind(document)
+        .bind(principal.session_id)
         .fetch_optional(&self.pool)
         .await?;
         let Some(row) = row else { return Ok(None) };
-        if row.try_get::<Option<i64>, _>("deleted_at")?.is_some() {
+        if row.try_get::<Option<i64>, _>("deleted_at")?.is_some() || row.try_get::<bool, _>("blocked")? {
             return Ok(None);
         }
         let own = row.try_get::<Option<String>, _>("own")?.as_deref().and_then(Role::parse);
         if row.try_get::<Option<String>, _>("self_reports_of")?.is_some() {
             let in_plan = row.try_get::<Option<String>, _>("in_plan")?.as_deref().and_then(Role::parse);
+            let reporter = row.try_get::<Option<bool>, _>("reporter")?.unwrap_or(false);
             return Ok(match in_plan {
                 Some(Role::Person) => Some(Role::Person),
+                Some(_) if reporter => Some(Role::Person),
                 Some(_) => Some(Role::Reader),
                 None => own.map(|_| Role::Reader),
             });
@@ -138,7 +166,7 @@ impl Plans {
         principal: &Principal,
         intent: Intent,
     ) -> Result<Decision, AccessError> {
-        if let Some(role) = self.role(document, &principal.id).await? {
+        if let Some(role) = self.role(document, principal).await? {
             return Ok(match role {
                 Role::Reader => Decision::Read,
                 role => Decision::Write { coordinator: role == Role::Coordinator },
@@ -229,7 +257,7 @@ impl Plans {
     }
 
     async fn require(&self, document: &str, principal: &Principal, role: Role) -> Result<(), AccessError> {
-        match self.role(document, &principal.id).await? {
+        match self.role(document, principal).await? {
             Some(r) if r >= role => Ok(()),
             _ => Err(AccessError::Forbidden),
         }
@@ -402,7 +430,7 @@ impl Plans {
             return Err(AccessError::InvalidLink);
         }
         let (principal, session_id, new_device) = match redeemer {
-            Some(p) => (p.id.clone(), Some(p.session_id), None),
+            Some(p) => (p.id.clone(), Some(p.session_id), None::<(Token, i64)>),
             None => {
                 let device = sqlx::query("INSERT INTO devices (label, created_at) VALUES (?, ?)")
                     .bind(&label)
@@ -412,7 +440,7 @@ impl Plans {
                     .last_insert_rowid();
                 let principal = format!("device:{device}");
                 let (session, session_id) = insert_session(&mut tx, &principal, DEVICE_SESSION).await?;
-                (principal, Some(session_id), Some(session))
+                (principal, Some(session_id), Some((session, session_id)))
             }
         };
         // A member keeps the higher of their roles.
@@ -447,15 +475,18 @@ impl Plans {
         )
         .await?;
         tx.commit().await?;
-        Ok(Redeemed { document_id, role, session: new_device, principal })
+        let (session, session_id) = new_device.map_or((None, None), |(t, id)| (Some(t), Some(id)));
+        Ok(Redeemed { document_id, role, session, principal, session_id })
     }
 
     /// The members of a plan with their active sessions (any member may see
-    /// who takes part).
+    /// who takes part; only the coordinator sees their devices).
     pub async fn members(&self, document: &str, by: &Principal) -> Result<Vec<Member>, AccessError> {
         self.require(document, by, Role::Reader).await?;
+        let coordinator = self.role(document, by).await? == Some(Role::Coordinator);
+        let now = now_millis();
         let rows = sqlx::query(
-            "SELECT m.principal, m.role, COALESCE(u.name, d.label, m.principal) AS name,
+            "SELECT m.principal, m.role, m.reports_for_person, COALESCE(u.name, d.label, m.principal) AS name,
                     (SELECT COUNT(*) FROM sessions s WHERE s.principal = m.principal
                         AND s.revoked_at IS NULL AND s.expires_at > ?) AS active
              FROM members m
@@ -464,20 +495,144 @@ impl Plans {
              WHERE m.document_id = ? AND (d.id IS NULL OR d.revoked_at IS NULL)
              ORDER BY m.added_at",
         )
-        .bind(now_millis())
+        .bind(now)
         .bind(document)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut members = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let principal: String = r.try_get("principal")?;
+            let devices =
+                if coordinator { self.devices(document, &principal, now).await? } else { Vec::new() };
+            members.push(Member {
+                name: r.try_get("name")?,
+                role: Role::parse(&r.try_get::<String, _>("role")?).unwrap_or(Role::Reader),
+                active_sessions: r.try_get("active")?,
+                reports_for_person: r.try_get("reports_for_person")?,
+                devices,
+                principal,
+            });
+        }
+        Ok(members)
+    }
+
+    async fn devices(&self, document: &str, principal: &str, now: i64) -> Result<Vec<Device>, AccessError> {
+        let rows = sqlx::query(
+            "SELECT s.id, s.device, s.created_at,
+                    EXISTS (SELECT 1 FROM session_blocks b WHERE b.document_id = ?1 AND b.session_id = s.id) AS blocked
+             FROM sessions s WHERE s.principal = ?2 AND s.revoked_at IS NULL AND s.expires_at > ?3
+             ORDER BY s.created_at",
+        )
+        .bind(document)
+        .bind(principal)
+        .bind(now)
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
             .map(|r| {
-                Ok(Member {
-                    principal: r.try_get("principal")?,
-                    name: r.try_get("name")?,
-                    role: Role::parse(&r.try_get::<String, _>("role")?).unwrap_or(Role::Reader),
-                    active_sessions: r.try_get("active")?,
+                Ok(Device {
+                    session_id: r.try_get("id")?,
+                    description: r.try_get("device")?,
+                    since: r.try_get("created_at")?,
+                    blocked: r.try_get("blocked")?,
                 })
             })
             .collect()
+    }
+
+    /// Shut one device (session) of a member out of the plan and its
+    /// self-report document; the member's other devices keep working.
+    /// Coordinator only, and not the device they are using. Returns the
+    /// member's principal (to disconnect it).
+    pub async fn block_device(
+        &self,
+        document: &str,
+        session_id: i64,
+        by: &Principal,
+    ) -> Result<String, AccessError> {
+        self.require(document, by, Role::Coordinator).await?;
+        if session_id == by.session_id {
+            return Err(AccessError::Invalid("du kan inte stänga ute enheten du själv använder"));
+        }
+        let mut tx = super::begin_write(&self.pool).await?;
+        let principal: String = sqlx::query(
+            "SELECT s.principal FROM sessions s JOIN members m ON m.principal = s.principal
+             WHERE s.id = ? AND m.document_id = ?",
+        )
+        .bind(session_id)
+        .bind(document)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AccessError::Invalid("enheten hör inte till någon i planen"))?
+        .try_get("principal")?;
+        sqlx::query(
+            "INSERT OR IGNORE INTO session_blocks (document_id, session_id, blocked_at, blocked_by) VALUES (?, ?, ?, ?)",
+        )
+        .bind(document)
+        .bind(session_id)
+        .bind(now_millis())
+        .bind(&by.id)
+        .execute(&mut *tx)
+        .await?;
+        audit::append(
+            &mut tx,
+            &AuditEntry::now(
+                &by.id,
+                Some(by.session_id),
+                Some(document),
+                "block-device",
+                format!("{principal} session {session_id}"),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(principal)
+    }
+
+    /// The person lets `member` write self-reports for them, or stops it.
+    /// Only the plan's person decides this.
+    pub async fn set_reporter(
+        &self,
+        document: &str,
+        member: &str,
+        allowed: bool,
+        by: &Principal,
+    ) -> Result<(), AccessError> {
+        if self.role(document, by).await? != Some(Role::Person) || self.is_self_reports(document).await? {
+            return Err(AccessError::Forbidden);
+        }
+        if member == by.id {
+            return Err(AccessError::Invalid("du skriver alltid dina egna rapporter"));
+        }
+        let mut tx = super::begin_write(&self.pool).await?;
+        let updated = sqlx::query(
+            "UPDATE members SET reports_for_person = ? WHERE document_id = ? AND principal = ? AND role != 'person'",
+        )
+        .bind(allowed)
+        .bind(document)
+        .bind(member)
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() == 0 {
+            return Err(AccessError::Invalid("personen är inte med i planen"));
+        }
+        let action = if allowed { "allow-reports" } else { "stop-reports" };
+        audit::append(&mut tx, &AuditEntry::now(&by.id, Some(by.session_id), Some(document), action, member))
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn is_self_reports(&self, document: &str) -> Result<bool, AccessError> {
+        let row =
+            sqlx::query("SELECT self_reports_of IS NOT NULL AS linked FROM plans WHERE document_id = ?")
+                .bind(document)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(match row {
+            Some(r) => r.try_get("linked")?,
+            None => false,
+        })
     }
 
     /// Remove a member from a plan; a device loses its sessions too.

@@ -561,3 +561,186 @@ async fn a_forged_cookie_opens_nothing() {
     assert!(tokio_tungstenite::connect_async(request).await.is_ok(), "a valid cookie is accepted");
     server.stop().await;
 }
+
+#[tokio::test]
+async fn the_coordinator_sees_each_device_and_shuts_one_out_of_the_plan() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = TestServer::start(dir.path()).await;
+    let coordinator = server.token.clone();
+    let mut plan = plan_made_by_testare(&server).await;
+    // Eva joins as an editor from her laptop, then signs in on a tablet too.
+    let laptop = server.token_for("Eva").await;
+    let (_, body) = invite(&server, &coordinator, plan.id, "editor", 14).await;
+    let redeem_body =
+        format!("{{\"token\":\"{}\"}}", json_field(&body, "link").split('#').nth(1).expect("token"));
+    let (status, _) =
+        http(&server, "POST", "/api/invitations/redeem", Some(&laptop), Some(&redeem_body)).await;
+    assert_eq!(status, 200);
+    let tablet = server.token_for("Eva").await;
+    assert!(can_read(&server, &tablet, plan.id).await && can_read(&server, &laptop, plan.id).await);
+
+    // The coordinator sees both of Eva's devices; Eva sees none of anyone's.
+    let plan_id = plan.id;
+    let members_of = |token: String| {
+        let server = &server;
+        async move {
+            let (status, body) =
+                http(server, "GET", &format!("/api/plans/{plan_id}/members"), Some(&token), None).await;
+            assert_eq!(status, 200, "{body}");
+            serde_json::from_str::<serde_json::Value>(&body).expect("json")
+        }
+    };
+    let members = members_of(coordinator.clone()).await;
+    let eva = members.as_array().expect("list").iter().find(|m| m["role"] == "editor").expect("Eva").clone();
+    let devices = eva["devices"].as_array().expect("devices");
+    assert_eq!(devices.len(), 2, "two devices: {eva}");
+    assert!(devices.iter().all(|d| d["blocked"] == false));
+    let seen_by_eva = members_of(laptop.clone()).await;
+    assert!(
+        seen_by_eva
+            .as_array()
+            .expect("list")
+            .iter()
+            .all(|m| m["devices"].as_array().is_some_and(|d| d.is_empty())),
+        "only the coordinator sees devices: {seen_by_eva}"
+    );
+
+    // Shut the newer one (the tablet) out.
+    let tablet_session = devices[1]["session"].as_i64().expect("session id");
+    let (status, body) = http(
+        &server,
+        "DELETE",
+        &format!("/api/plans/{}/devices/{tablet_session}", plan.id),
+        Some(&coordinator),
+        None,
+    )
+    .await;
+    assert_eq!(status, 204, "{body}");
+    assert!(!can_read(&server, &tablet, plan.id).await, "the tablet gets doc-unavailable");
+    assert!(!try_edit(&server, &mut plan, &tablet, "från surfplattan").await, "and cannot edit");
+    assert!(try_edit(&server, &mut plan, &laptop, "från datorn").await, "the laptop still edits");
+    let members = members_of(coordinator.clone()).await;
+    let eva = members.as_array().expect("list").iter().find(|m| m["role"] == "editor").expect("Eva").clone();
+    assert_eq!(eva["devices"][1]["blocked"], true, "{eva}");
+
+    // Refused: Eva shutting out a device, the coordinator shutting out their
+    // own device, a session that is not in the plan.
+    let laptop_session = devices[0]["session"].as_i64().expect("session id");
+    let path = format!("/api/plans/{}/devices/{laptop_session}", plan.id);
+    assert_eq!(http(&server, "DELETE", &path, Some(&laptop), None).await.0, 404);
+    let own = members_of(coordinator.clone()).await;
+    let own_session = own[0]["devices"][0]["session"].as_i64().expect("own session");
+    let path = format!("/api/plans/{}/devices/{own_session}", plan.id);
+    assert_eq!(http(&server, "DELETE", &path, Some(&coordinator), None).await.0, 400);
+    let path = format!("/api/plans/{}/devices/999999", plan.id);
+    assert_eq!(http(&server, "DELETE", &path, Some(&coordinator), None).await.0, 400);
+    assert!(can_read(&server, &laptop, plan.id).await, "the laptop was not touched");
+
+    let store = Store::open(&server.data_dir).await.expect("store");
+    let log = server::access::audit::for_document(&store.pool(), &plan.id.to_string()).await.expect("audit");
+    store.close().await;
+    assert!(log.iter().any(|(e, _)| e.action == "block-device"), "audited: {log:?}");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn the_person_lets_a_relative_write_self_reports_and_can_stop_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = TestServer::start(dir.path()).await;
+    let plan = plan_made_by_testare(&server).await;
+    let reports_id = DocumentId::random();
+    let mut reports = AutoCommit::new();
+    reports.put(ROOT, "schema_version", 1_u64).expect("put");
+    let mut coordinator_reports = Client::connect(&server, "samordnare-rapporter", reports_id, reports).await;
+    coordinator_reports.until_synced().await;
+    let body = format!("{{\"document_id\":\"{reports_id}\"}}");
+    let path = format!("/api/plans/{}/self-reports", plan.id);
+    assert_eq!(http(&server, "POST", &path, Some(&server.token), Some(&body)).await.0, 204);
+    let (_, link) = invite(&server, &server.token, plan.id, "person", 14).await;
+    let person = redeem_as_device(&server, &json_field(&link, "link")).await.1.expect("session");
+    let (_, link) = invite(&server, &server.token, plan.id, "reader", 14).await;
+    let relative = redeem_as_device(&server, &json_field(&link, "link")).await.1.expect("session");
+    let (_, members) =
+        http(&server, "GET", &format!("/api/plans/{}/members", plan.id), Some(&person), None).await;
+    let members: serde_json::Value = serde_json::from_str(&members).expect("json");
+    let relative_principal = members
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|m| m["role"] == "reader")
+        .and_then(|m| m["principal"].as_str())
+        .expect("the relative")
+        .to_string();
+
+    // Writes one report as `token`; true if the server stored it.
+    let write_report = |token: String, text: &'static str| {
+        let server = &server;
+        async move {
+            let mut client =
+                Client::connect_as(server, &token, "rapportör", reports_id, AutoCommit::new()).await;
+            client.until_synced().await;
+            let before = stored_heads(server, reports_id).await;
+            client.doc.put(ROOT, text, text).expect("put");
+            client.push().await;
+            let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+            loop {
+                if client.sync.is_synced(&reports_id, &mut client.doc) {
+                    return true;
+                }
+                match tokio::time::timeout_at(deadline, next_message(&mut client.socket)).await {
+                    Ok(Some(Message::Error { .. })) | Ok(None) | Err(_) => {
+                        assert_eq!(stored_heads(server, reports_id).await, before, "nothing stored");
+                        return false;
+                    }
+                    Ok(Some(message)) => {
+                        if let Ok(shared::sync_client::Received::Sync(doc, data)) =
+                            client.sync.receive(message)
+                        {
+                            client.sync.apply_sync(doc, &data, &mut client.doc).expect("apply");
+                            client.push().await;
+                        }
+                    }
+                }
+            }
+        }
+    };
+    assert!(!write_report(relative.clone(), "innan").await, "a reader does not write reports");
+
+    // Only the person decides: the coordinator and the relative cannot.
+    let path = format!("/api/plans/{}/members/{relative_principal}/reports", plan.id);
+    let allow = Some("{\"allowed\":true}");
+    assert_eq!(http(&server, "PUT", &path, Some(&server.token), allow).await.0, 404);
+    assert_eq!(http(&server, "PUT", &path, Some(&relative), allow).await.0, 404);
+    assert_eq!(http(&server, "PUT", &path, Some(&person), allow).await.0, 204);
+    assert!(write_report(relative.clone(), "med lov").await, "the relative now writes reports");
+    assert!(!can_edit_plan(&server, &relative, plan.id).await, "but still only reads the plan");
+
+    let stop = Some("{\"allowed\":false}");
+    assert_eq!(http(&server, "PUT", &path, Some(&person), stop).await.0, 204);
+    assert!(!write_report(relative.clone(), "efter").await, "stopped again");
+    assert!(write_report(person.clone(), "personens egen").await, "the person always writes");
+    server.stop().await;
+}
+
+/// Whether `token`'s sync of an edit to the plan is accepted.
+async fn can_edit_plan(server: &TestServer, token: &str, id: DocumentId) -> bool {
+    let mut client = Client::connect_as(server, token, "redigerare", id, AutoCommit::new()).await;
+    client.until("the plan", |c| read_text(&c.doc, PlanText::Title).is_ok_and(|t| t == "Annas plan")).await;
+    set_text(&mut client.doc, PlanText::MainGoal, "ändrat").expect("edit");
+    client.push().await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        if client.sync.is_synced(&id, &mut client.doc) {
+            return true;
+        }
+        match tokio::time::timeout_at(deadline, next_message(&mut client.socket)).await {
+            Ok(Some(Message::Error { .. })) | Ok(None) | Err(_) => return false,
+            Ok(Some(message)) => {
+                if let Ok(shared::sync_client::Received::Sync(doc, data)) = client.sync.receive(message) {
+                    client.sync.apply_sync(doc, &data, &mut client.doc).expect("apply");
+                    client.push().await;
+                }
+            }
+        }
+    }
+}

@@ -56,3 +56,52 @@ fn reports_made_offline_on_two_devices_all_arrive_once() {
     assert_eq!(a, read_self_reports(&phone).expect("read"));
     assert_eq!(a.reports.len(), 14);
 }
+
+#[test]
+fn day_numbers_count_days_across_months_and_leap_years() {
+    assert_eq!(day_number("1970-01-01"), Some(0));
+    assert_eq!(day_number("1970-01-02"), Some(1));
+    assert_eq!(day_number("2024-03-01").zip(day_number("2024-02-28")).map(|(a, b)| a - b), Some(2));
+    assert_eq!(day_number("2026-01-01").zip(day_number("2025-12-25")).map(|(a, b)| a - b), Some(7));
+    assert_eq!(day_number("2026-02-30"), None);
+}
+
+#[test]
+fn a_report_is_due_when_the_chosen_interval_has_passed() {
+    let mut doc = new_self_reports_document("p").expect("doc");
+    set_report_interval(&mut doc, "g1", Some(7)).expect("every week");
+    set_report_interval(&mut doc, "g2", Some(14)).expect("every two weeks");
+    let reports = read_self_reports(&doc).expect("read");
+    assert_eq!(reports.due("2026-11-30"), ["g1", "g2"], "nothing reported yet: both due");
+    add_self_report(&mut doc, &report("g1", 1, "2026-11-25", 1)).expect("add");
+    add_self_report(&mut doc, &report("g2", 1, "2026-11-20", 2)).expect("add");
+    let reports = read_self_reports(&doc).expect("read");
+    assert!(reports.due("2026-11-30").is_empty(), "five and ten days ago: not yet");
+    assert_eq!(reports.due("2026-12-02"), ["g1"], "a week after the last report");
+    assert_eq!(reports.due("2026-12-04"), ["g1", "g2"]);
+    set_report_interval(&mut doc, "g1", None).expect("stop");
+    assert_eq!(read_self_reports(&doc).expect("read").due("2026-12-04"), ["g2"]);
+    assert!(matches!(
+        set_report_interval(&mut doc, "g1", Some(0)),
+        Err(SelfReportError::IntervalOutOfRange(0))
+    ));
+}
+
+#[test]
+fn reports_made_offline_on_two_devices_merge_with_none_lost() {
+    let mut tablet = new_self_reports_document("p").expect("doc");
+    let mut phone = tablet.fork();
+    for day in 1..=7 {
+        add_self_report(&mut tablet, &report("g1", 1, &format!("2026-11-0{day}"), day)).expect("add");
+        add_self_report(&mut phone, &report("g1", -1, &format!("2026-11-0{day}"), 100 + day)).expect("add");
+    }
+    set_report_interval(&mut tablet, "g1", Some(7)).expect("interval");
+    tablet.merge(&mut phone).expect("merge");
+    phone.merge(&mut tablet.clone()).expect("merge back");
+    let a = read_self_reports(&tablet).expect("read");
+    assert_eq!(a.for_goal("g1").len(), 14, "every report, no duplicate");
+    assert_eq!(a, read_self_reports(&phone).expect("read"), "both devices the same");
+    assert!(
+        is_self_reports(&tablet) && !is_self_reports(&crate::plan::new_plan_document("x").expect("plan"))
+    );
+}

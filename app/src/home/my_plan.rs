@@ -1,0 +1,573 @@
+//! "Min plan": the person's plan in plain Swedish, one part at a time, with
+//! what is due on top. Reads the plan and the self-report document from the
+//! device (so it opens with no network) and follows both live.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::plan::{Plan, PreparationField, Principal};
+use shared::self_reports::{set_report_interval, SelfReports, REPORT_INTERVALS};
+use shared::DocumentId;
+
+use super::read_aloud::ReadAloud;
+use super::report::ReportForm;
+use super::text_size::TextSize;
+use crate::api;
+use crate::components::progress_chart::ProgressChart;
+use crate::components::save_status::SaveStatus;
+use crate::components::text_field::TextAt;
+use crate::repo::{Availability, DocSignals, SaveState};
+use crate::sections::today;
+use crate::RepoHandle;
+
+/// The parts of the plan, shown one at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Goals,
+    Myself,
+    Help,
+    Coordinator,
+    Meeting,
+    Helpers,
+}
+
+impl Part {
+    fn title(self) -> &'static str {
+        match self {
+            Part::Goals => "Mina mål",
+            Part::Myself => "Det gör jag själv",
+            Part::Help => "Hjälp jag får",
+            Part::Coordinator => "Vem jag kan fråga",
+            Part::Meeting => "Inför mötet",
+            Part::Helpers => "Vem får svara åt mig",
+        }
+    }
+}
+
+/// Days from `today` to `date` (negative when past), both YYYY-MM-DD.
+fn days_until(date: &str) -> Option<i64> {
+    use shared::self_reports::day_number;
+    Some(day_number(date)? - day_number(&today())?)
+}
+
+fn principal_words(principal: Option<Principal>, other: &str) -> String {
+    match principal {
+        Some(Principal::Kommun) => "Kommunen".into(),
+        Some(Principal::Region) => "Regionen".into(),
+        Some(Principal::Other) if !other.trim().is_empty() => other.trim().to_string(),
+        Some(Principal::Other) => "Någon annan".into(),
+        None => String::new(),
+    }
+}
+
+/// The page at `/min-plan/<id>`.
+#[component]
+pub fn MyPlanPage(id: DocumentId) -> impl IntoView {
+    let repo = expect_context::<RepoHandle>();
+    let signals = repo.get().open(id);
+    let plan = Memo::new(move |_| {
+        signals.version.track();
+        repo.get().plan(&id)
+    });
+    // The self-report document, once the plan names it.
+    let reports_id = Memo::new(move |_| {
+        plan.get().and_then(|p| p.self_reports).and_then(|r| DocumentId::parse_url_or_id(&r).ok())
+    });
+    let report_signals = RwSignal::new(None::<DocSignals>);
+    Effect::new(move |_| {
+        if let Some(rid) = reports_id.get() {
+            if report_signals.get_untracked().is_none() {
+                report_signals.set(Some(repo.get().open(rid)));
+            }
+        }
+    });
+    let reports = Memo::new(move |_| {
+        let rid = reports_id.get()?;
+        report_signals.get()?.version.track();
+        repo.get().self_reports(&rid)
+    });
+    // Who this device is, and whether it may report (the person, or someone they let).
+    let role = RwSignal::new(api::remembered_role(&id.to_string()));
+    let may_report = RwSignal::new(false);
+    let my_name = RwSignal::new(String::new());
+    spawn_local(async move {
+        if let Ok((_, name)) = api::me().await {
+            my_name.set(name);
+        }
+        if let Ok(answer) = api::call("GET", &format!("/api/plans/{id}/access"), None).await {
+            if let Some(r) = api::field(&answer, "role") {
+                api::remember_role(&id.to_string(), &r);
+                role.set(Some(r));
+            }
+        }
+    });
+    Effect::new(move |_| {
+        let Some(rid) = reports_id.get() else { return };
+        let remembered = api::remembered_role(&rid.to_string());
+        may_report.set(remembered.as_deref() == Some("person"));
+        spawn_local(async move {
+            if let Ok(answer) = api::call("GET", &format!("/api/plans/{rid}/access"), None).await {
+                if let Some(r) = api::field(&answer, "role") {
+                    api::remember_role(&rid.to_string(), &r);
+                    may_report.set(r == "person");
+                }
+            }
+        });
+    });
+    let is_person = Signal::derive(move || role.get().as_deref() == Some("person"));
+    let part = RwSignal::new(Part::Goals);
+    // For the slow-tablet benchmark: when the plan is first on the screen.
+    let shown = StoredValue::new(false);
+    Effect::new(move |_| {
+        if signals.availability.get() == Availability::Ready && plan.get().is_some() && !shown.get_value() {
+            shown.set_value(true);
+            gloo_timers::callback::Timeout::new(0, || crate::repo::mark("samplan:plan-shown")).forget();
+        }
+    });
+    let storage_failed = move || {
+        matches!(signals.save_state.get(), SaveState::Failed(_))
+            || report_signals.get().is_some_and(|s| matches!(s.save_state.get(), SaveState::Failed(_)))
+    };
+    let title = move || plan.get().map(|p| p.title.as_str().trim().to_string()).filter(|t| !t.is_empty());
+    view! {
+        <main class="page home-page">
+            <nav class="no-print home-nav">
+                <a href="/min-plan">"Mina planer"</a>
+                <a href=format!("/plan/{id}")>"Hela planen"</a>
+            </nav>
+            <header class="home-header">
+                <h1>"Min plan"</h1>
+                {move || title().map(|t| view! { <p class="plan-name" data-user-text>{t}</p> })}
+                <SaveStatus state=signals.save_state />
+                <TextSize />
+            </header>
+            {move || storage_failed().then(|| view! {
+                <p class="error" role="alert">
+                    "Det går inte att spara på den här enheten just nu. Minnet kan vara fullt. "
+                    "Eller så är webbläsaren i privat läge. Det som redan är sparat finns kvar. "
+                    "Nya svar skickas när du har nät. Stäng inte sidan förrän det står att allt är sparat."
+                </p>
+            })}
+            {move || match signals.availability.get() {
+                Availability::Loading => view! { <p>"Öppnar din plan …"</p> }.into_any(),
+                Availability::Fetching => view! { <p role="status">"Hämtar din plan …"</p> }.into_any(),
+                Availability::Unavailable => view! {
+                    <p role="status">"Din plan finns inte här än. Den kommer när du har nät."</p>
+                }.into_any(),
+                Availability::NoAccess => view! {
+                    <p role="alert">"Du kan inte se den här planen längre. Fråga din samordnare."</p>
+                }.into_any(),
+                Availability::Ready => view! {
+                    <Todo plan reports part />
+                    <nav class="part-menu no-print" aria-label="Delar av planen">
+                        {move || {
+                            let mut parts = vec![Part::Goals, Part::Myself, Part::Help, Part::Coordinator, Part::Meeting];
+                            if is_person.get() {
+                                parts.push(Part::Helpers);
+                            }
+                            parts.into_iter().map(|p| view! {
+                                <button type="button" class="part-button" aria-pressed=move || (part.get() == p).to_string()
+                                    on:click=move |_| part.set(p)>{p.title()}</button>
+                            }).collect_view()
+                        }}
+                    </nav>
+                    {move || match part.get() {
+                        Part::Goals => view! { <GoalsPart plan reports reports_id may_report my_name /> }.into_any(),
+                        Part::Myself => view! { <MyselfPart plan /> }.into_any(),
+                        Part::Help => view! { <HelpPart plan /> }.into_any(),
+                        Part::Coordinator => view! { <CoordinatorPart plan /> }.into_any(),
+                        Part::Meeting => view! { <MeetingPart id plan version=signals.version editable=is_person /> }.into_any(),
+                        Part::Helpers => view! { <HelpersPart id /> }.into_any(),
+                    }}
+                }.into_any(),
+            }}
+        </main>
+    }
+}
+
+/// What is due: a meeting soon, a report the person wanted to make.
+#[component]
+fn Todo(plan: Memo<Option<Plan>>, reports: Memo<Option<SelfReports>>, part: RwSignal<Part>) -> impl IntoView {
+    let items = move || {
+        let mut items: Vec<(String, Option<String>)> = Vec::new();
+        let Some(plan) = plan.get() else { return items };
+        if let Some(date) = plan.follow_up.next_follow_up.as_deref() {
+            match days_until(date) {
+                Some(0) => items.push(("Vi ses i dag och pratar om planen.".into(), None)),
+                Some(1) => items.push(("Vi ses i morgon och pratar om planen.".into(), None)),
+                Some(n @ 2..=14) => {
+                    items.push((format!("Om {n} dagar ses vi och pratar om planen. Det är {date}."), None))
+                }
+                _ => {}
+            }
+        }
+        if let Some(reports) = reports.get() {
+            for goal_id in reports.due(&today()) {
+                if let Some(goal) = plan.goals.get(&goal_id) {
+                    items.push((
+                        "Dags att svara hur det går med målet:".into(),
+                        Some(goal.text.as_str().to_string()),
+                    ));
+                }
+            }
+        }
+        items
+    };
+    view! {
+        <section class="todo" aria-labelledby="todo-heading">
+            <h2 id="todo-heading">"Att göra"</h2>
+            {move || {
+                let items = items();
+                if items.is_empty() {
+                    view! { <p>"Du har inget att göra just nu."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="todo-list">
+                            {items.into_iter().map(|(text, goal)| view! {
+                                <li>
+                                    {text}
+                                    {goal.map(|g| view! {
+                                        " " <strong data-user-text>{g}</strong> " "
+                                        <button type="button" class="small" on:click=move |_| part.set(Part::Goals)>"Svara nu"</button>
+                                    })}
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+/// A part's frame: heading, "Läs upp", and the text it reads.
+#[component]
+fn PartFrame(part: Part, children: Children) -> impl IntoView {
+    let readable = NodeRef::<leptos::html::Div>::new();
+    view! {
+        <section class="part" aria-labelledby="part-heading">
+            <div class="part-top">
+                <h2 id="part-heading">{part.title()}</h2>
+                <ReadAloud target=readable />
+            </div>
+            <div class="readable" node_ref=readable>{children()}</div>
+        </section>
+    }
+}
+
+#[component]
+fn GoalsPart(
+    plan: Memo<Option<Plan>>,
+    reports: Memo<Option<SelfReports>>,
+    reports_id: Memo<Option<DocumentId>>,
+    may_report: RwSignal<bool>,
+    my_name: RwSignal<String>,
+) -> impl IntoView {
+    let repo = expect_context::<RepoHandle>();
+    let main_goal = move || plan.get().map(|p| p.main_goal.as_str().trim().to_string()).unwrap_or_default();
+    let goals = move || {
+        plan.get()
+            .map(|p| {
+                p.ordered_goals()
+                    .into_iter()
+                    .map(|(id, g)| {
+                        let subs: Vec<String> = Plan::ordered(&g.sub_goals, |s| s.position.as_str())
+                            .into_iter()
+                            .map(|(_, s)| s.text.as_str().to_string())
+                            .filter(|t| !t.trim().is_empty())
+                            .collect();
+                        (id.clone(), g.text.as_str().to_string(), subs)
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    let reporter = Signal::derive(move || my_name.get());
+    view! {
+        <PartFrame part=Part::Goals>
+            {move || {
+                let main = main_goal();
+                (!main.is_empty()).then(|| view! {
+                    <h3>"Mitt stora mål"</h3>
+                    <p class="big-text" data-user-text>{main}</p>
+                })
+            }}
+            {move || {
+                let list = goals();
+                if list.is_empty() {
+                    return view! { <p>"Det finns inga mål i planen än. Ni skriver dem tillsammans på mötet."</p> }.into_any();
+                }
+                list.into_iter().enumerate().map(|(n, (goal_id, text, subs))| {
+                    let heading_id = format!("goal-{goal_id}");
+                    let article_label = heading_id.clone();
+                    let interval_id = format!("interval-{goal_id}");
+                    let goal_for_chart = goal_id.clone();
+                    let goal_for_interval = goal_id.clone();
+                    let goal_for_form = goal_id.clone();
+                    let chart_heading = heading_id.clone();
+                    view! {
+                        <article class="goal-card" aria-labelledby=article_label>
+                            <h3 id=heading_id>{format!("Mål {}: ", n + 1)}<span data-user-text>{text}</span></h3>
+                            {(!subs.is_empty()).then(|| view! {
+                                <p>"Steg på vägen:"</p>
+                                <ul>{subs.into_iter().map(|s| view! { <li data-user-text>{s}</li> }).collect_view()}</ul>
+                            })}
+                            <h4>"Så har det gått"</h4>
+                            {move || {
+                                let list: Vec<_> = reports.get()
+                                    .map(|r| r.for_goal(&goal_for_chart).into_iter().cloned().collect())
+                                    .unwrap_or_default();
+                                view! { <ProgressChart reports=list heading_id=chart_heading.clone() /> }
+                            }}
+                            {move || match (reports_id.get(), may_report.get()) {
+                                (Some(rid), true) => {
+                                    let goal = goal_for_form.clone();
+                                    let interval_goal = goal_for_interval.clone();
+                                    let interval_label_id = interval_id.clone();
+                                    let current = move || reports.get()
+                                        .and_then(|r| r.report_every_days.get(&interval_goal).copied())
+                                        .map(|d| d.to_string())
+                                        .unwrap_or_default();
+                                    let goal_for_change = goal.clone();
+                                    view! {
+                                        <ReportForm reports=rid goal_id=goal reporter />
+                                        <div class="field short no-print">
+                                            <label for=interval_label_id.clone()>"Påminn mig om att svara"</label>
+                                            <select id=interval_label_id prop:value=current on:change=move |ev| {
+                                                let days = event_target_value(&ev).parse::<i64>().ok();
+                                                let goal = goal_for_change.clone();
+                                                let _ = repo.get().change(&rid, |doc| {
+                                                    set_report_interval(doc, &goal, days).map_err(shared::plan::PlanError::from)
+                                                });
+                                            }>
+                                                <option value="">"Ingen påminnelse"</option>
+                                                {REPORT_INTERVALS.map(|d| view! {
+                                                    <option value=d.to_string()>{match d {
+                                                        7 => "Varje vecka",
+                                                        14 => "Varannan vecka",
+                                                        _ => "En gång i månaden",
+                                                    }}</option>
+                                                }).collect_view()}
+                                            </select>
+                                        </div>
+                                    }.into_any()
+                                }
+                                (None, _) => view! {
+                                    <p class="hint">"Du kan svara här när din samordnare har öppnat planen en gång till."</p>
+                                }.into_any(),
+                                (Some(_), false) => ().into_any(),
+                            }}
+                        </article>
+                    }
+                }).collect_view().into_any()
+            }}
+        </PartFrame>
+    }
+}
+
+#[component]
+fn MyselfPart(plan: Memo<Option<Plan>>) -> impl IntoView {
+    let text = move || {
+        plan.get().map(|p| p.person.preparation.can_do_myself.as_str().trim().to_string()).unwrap_or_default()
+    };
+    view! {
+        <PartFrame part=Part::Myself>
+            {move || {
+                let t = text();
+                if t.is_empty() {
+                    view! { <p>"Här står det du själv ska göra. Det är inte skrivet än."</p> }.into_any()
+                } else {
+                    view! { <p class="big-text prewrap" data-user-text>{t}</p> }.into_any()
+                }
+            }}
+        </PartFrame>
+    }
+}
+
+#[component]
+fn HelpPart(plan: Memo<Option<Plan>>) -> impl IntoView {
+    let items = move || {
+        plan.get()
+            .map(|p| {
+                p.ordered_interventions()
+                    .into_iter()
+                    .map(|(_, i)| {
+                        (
+                            i.what.as_str().trim().to_string(),
+                            principal_words(i.principal, &i.other_actor),
+                            i.unit.trim().to_string(),
+                            i.responsible_person.trim().to_string(),
+                            i.start.clone().unwrap_or_default(),
+                            i.time_plan.as_str().trim().to_string(),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    view! {
+        <PartFrame part=Part::Help>
+            {move || {
+                let list = items();
+                if list.is_empty() {
+                    return view! { <p>"Det står ingen hjälp i planen än."</p> }.into_any();
+                }
+                view! {
+                    <ul class="help-list">
+                        {list.into_iter().map(|(what, from, unit, who, start, when)| view! {
+                            <li class="help-item">
+                                <p class="big-text" data-user-text>{what}</p>
+                                {(!from.is_empty()).then(|| view! { <p>"Från: " <span data-user-text>{[from, unit].iter().filter(|s| !s.is_empty()).cloned().collect::<Vec<_>>().join(", ")}</span></p> })}
+                                {(!who.is_empty()).then(|| view! { <p>"Vem: " <span data-user-text>{who}</span></p> })}
+                                {(!start.is_empty()).then(|| view! { <p>"Börjar: " <span data-user-text>{start}</span></p> })}
+                                {(!when.is_empty()).then(|| view! { <p>"När: " <span data-user-text>{when}</span></p> })}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </PartFrame>
+    }
+}
+
+#[component]
+fn CoordinatorPart(plan: Memo<Option<Plan>>) -> impl IntoView {
+    let coordinator = move || {
+        let plan = plan.get()?;
+        let id = plan.coordinator.clone()?;
+        plan.participants.get(&id).cloned()
+    };
+    let next = move || plan.get().and_then(|p| p.follow_up.next_follow_up);
+    view! {
+        <PartFrame part=Part::Coordinator>
+            {move || match coordinator() {
+                None => view! { <p>"Det står inte vem som är din samordnare än."</p> }.into_any(),
+                Some(c) => {
+                    let phone = c.phone.trim().to_string();
+                    let email = c.email.trim().to_string();
+                    view! {
+                        <p>"Din samordnare är:"</p>
+                        <p class="big-text" data-user-text>{c.name.clone()}</p>
+                        {(!c.role.trim().is_empty()).then(|| view! { <p data-user-text>{c.role.clone()}</p> })}
+                        {(!phone.is_empty()).then(|| view! {
+                            <p>"Ring: " <a class="big-link" href=format!("tel:{}", phone.replace(' ', "")) data-user-text>{phone.clone()}</a></p>
+                        })}
+                        {(!email.is_empty()).then(|| view! {
+                            <p>"Mejla: " <a class="big-link" href=format!("mailto:{email}") data-user-text>{email.clone()}</a></p>
+                        })}
+                    }.into_any()
+                }
+            }}
+            <h3>"Nästa möte"</h3>
+            {move || match next() {
+                Some(date) => view! { <p>"Vi ses igen och pratar om hur det går: " <strong data-user-text>{date}</strong></p> }.into_any(),
+                None => view! { <p>"Det finns ingen dag för nästa möte än."</p> }.into_any(),
+            }}
+        </PartFrame>
+    }
+}
+
+#[component]
+fn MeetingPart(
+    id: DocumentId,
+    plan: Memo<Option<Plan>>,
+    version: RwSignal<u64>,
+    editable: Signal<bool>,
+) -> impl IntoView {
+    view! {
+        <PartFrame part=Part::Meeting>
+            <p>"Skriv med dina egna ord. Allt sparas direkt. De andra ser det på mötet."</p>
+            {move || if editable.get() {
+                PreparationField::ALL.into_iter().map(|field| view! {
+                    <TextAt id path=vec!["person".to_string(), "preparation".to_string()] key=field.key().to_string()
+                        label=field.label().to_string() version multiline=true />
+                }).collect_view().into_any()
+            } else {
+                let plan = plan.get();
+                PreparationField::ALL.into_iter().map(|field| {
+                    let text = plan.as_ref().map(|p| preparation_text(p, field)).unwrap_or_default();
+                    view! {
+                        <h3>{field.label()}</h3>
+                        <p class="prewrap" data-user-text>{if text.trim().is_empty() { "–".to_string() } else { text }}</p>
+                    }
+                }).collect_view().into_any()
+            }}
+        </PartFrame>
+    }
+}
+
+fn preparation_text(plan: &Plan, field: PreparationField) -> String {
+    let p = &plan.person.preparation;
+    match field {
+        PreparationField::ImportantToMe => &p.important_to_me,
+        PreparationField::Needs => &p.needs,
+        PreparationField::Strengths => &p.strengths,
+        PreparationField::Obstacles => &p.obstacles,
+        PreparationField::MySubGoals => &p.my_sub_goals,
+        PreparationField::CanDoMyself => &p.can_do_myself,
+        PreparationField::HowToFollowUp => &p.how_to_follow_up,
+        PreparationField::FollowUpAfter => &p.follow_up_after,
+        PreparationField::Other => &p.other,
+        PreparationField::QuestionsToRaise => &p.questions_to_raise,
+        PreparationField::QuestionsToAvoid => &p.questions_to_avoid,
+    }
+    .as_str()
+    .to_string()
+}
+
+/// The person chooses who may answer for them (a relative).
+#[component]
+fn HelpersPart(id: DocumentId) -> impl IntoView {
+    let refresh = RwSignal::new(0u32);
+    let problem = RwSignal::new(None::<String>);
+    let members = LocalResource::new(move || {
+        refresh.track();
+        async move { api::call("GET", &format!("/api/plans/{id}/members"), None).await.map(|v| api::items(&v)) }
+    });
+    let set = move |principal: String, allowed: bool| {
+        spawn_local(async move {
+            let body = api::object(&[("allowed", allowed.into())]);
+            let path = format!("/api/plans/{id}/members/{principal}/reports");
+            match api::call("PUT", &path, Some(&body)).await {
+                Ok(_) => problem.set(None),
+                Err(error) => problem.set(Some(error.to_string())),
+            }
+            refresh.update(|n| *n += 1);
+        });
+    };
+    view! {
+        <PartFrame part=Part::Helpers>
+            <p>"Du kan låta någon annan svara hur det går åt dig. Till exempel någon i din familj."</p>
+            {move || problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
+            {move || match members.get() {
+                None => view! { <p>"Hämtar …"</p> }.into_any(),
+                Some(Err(_)) => view! { <p>"Du behöver nät för att ändra det här."</p> }.into_any(),
+                Some(Ok(list)) => {
+                    let others: Vec<_> = list.into_iter().filter(|m| api::field(m, "role").as_deref() != Some("person")).collect();
+                    if others.is_empty() {
+                        return view! { <p>"Det finns ingen annan i planen än."</p> }.into_any();
+                    }
+                    view! {
+                        <ul class="helper-list">
+                            {others.into_iter().map(|m| {
+                                let principal = api::field(&m, "principal").unwrap_or_default();
+                                let name = api::field(&m, "name").unwrap_or_default();
+                                let allowed = js_sys::Reflect::get(&m, &"reports_for_person".into()).ok().and_then(|v| v.as_bool()).unwrap_or(false);
+                                let box_id = format!("helper-{}", principal.replace(':', "-"));
+                                let label_for = box_id.clone();
+                                view! {
+                                    <li>
+                                        <label class="choice" for=label_for>
+                                            <input type="checkbox" id=box_id prop:checked=allowed
+                                                on:change=move |ev| set(principal.clone(), event_target_checked(&ev)) />
+                                            <span><span data-user-text>{name}</span>" får svara åt mig"</span>
+                                        </label>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }
+            }}
+        </PartFrame>
+    }
+}

@@ -1,0 +1,26 @@
+//! Personens förberedelse (seed 001): the person's own words before the
+//! meeting — what matters, needs, strengths, obstacles, what they can do
+//! themselves, questions to raise or avoid. The person fills it at home
+//! ("Min plan" → "Inför mötet") or together with someone; it is the same
+//! part of the plan, so the answers are here for the meeting at once.
+
+use leptos::prelude::*;
+use shared::plan::PreparationField;
+
+use super::PlanContext;
+use crate::components::text_field::TextAt;
+
+/// The preparation questions, each a live text field.
+#[component]
+pub fn PreparationSection(ctx: PlanContext) -> impl IntoView {
+    view! {
+        <section class="section" aria-labelledby="preparation-heading">
+            <h2 id="preparation-heading">"Personens förberedelse"</h2>
+            <p class="hint">"Med personens egna ord. Personen kan fylla i det här hemma, i Min plan."</p>
+            {PreparationField::ALL.into_iter().map(|field| view! {
+                <TextAt id=ctx.id path=vec!["person".to_string(), "preparation".to_string()] key=field.key().to_string()
+                    label=field.label().to_string() version=ctx.version multiline=true />
+            }).collect_view()}
+        </section>
+    }
+}

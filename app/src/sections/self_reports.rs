@@ -1,0 +1,124 @@
+//! The person's self-reports in the plan editor. The coordinator's app
+//! makes the plan's self-report document once (the server then lets only
+//! the person, and those they let, write it); the follow-up view shows
+//! each goal's reports beside it, as the person sees them.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::plan::edit;
+use shared::self_reports::SelfReports;
+use shared::DocumentId;
+
+use super::PlanContext;
+use crate::components::progress_chart::ProgressChart;
+use crate::repo::Connection;
+use crate::RepoHandle;
+
+/// Where a coordinator's device remembers a self-report document it made
+/// but could not link yet (offline), so that it is not made twice.
+fn pending_key(plan: &DocumentId) -> String {
+    format!("samplan-rapporter-{plan}")
+}
+
+fn warn(text: &str) {
+    web_sys::console::warn_1(&text.into());
+}
+
+/// When the coordinator has the plan open and online and the plan has no
+/// self-report document yet: make it, wait until the server has it, link
+/// it on the server and in the plan.
+pub fn ensure_document(ctx: PlanContext, coordinator: Signal<bool>) {
+    let repo = expect_context::<RepoHandle>();
+    let started = StoredValue::new(false);
+    Effect::new(move |_| {
+        let online = repo.get().connection.get() == Connection::Online;
+        let missing = ctx.plan.get().is_some_and(|p| p.self_reports.is_none());
+        if !(online && missing && coordinator.get()) || started.get_value() {
+            return;
+        }
+        started.set_value(true);
+        let plan_id = ctx.id;
+        spawn_local(async move {
+            let repo = repo.get();
+            let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
+            let pending = storage
+                .as_ref()
+                .and_then(|s| s.get_item(&pending_key(&plan_id)).ok().flatten())
+                .and_then(|id| DocumentId::parse_url_or_id(&id).ok());
+            let reports_id = match pending {
+                Some(id) => {
+                    repo.open(id);
+                    id
+                }
+                None => match repo.create_self_reports(&plan_id).await {
+                    Ok(id) => {
+                        if let Some(s) = &storage {
+                            let _ = s.set_item(&pending_key(&plan_id), &id.to_string());
+                        }
+                        id
+                    }
+                    Err(error) => {
+                        warn(&format!("Kunde inte skapa dokumentet för personens rapporter: {error}"));
+                        return;
+                    }
+                },
+            };
+            // The server makes the document when it first gets it.
+            for _ in 0..150 {
+                if repo.is_synced(&reports_id) {
+                    break;
+                }
+                gloo_timers::future::TimeoutFuture::new(200).await;
+            }
+            let body = crate::api::object(&[("document_id", reports_id.to_string().into())]);
+            let path = format!("/api/plans/{plan_id}/self-reports");
+            match crate::api::call("POST", &path, Some(&body)).await {
+                Ok(_) => {
+                    if let Err(error) =
+                        repo.change(&plan_id, |doc| edit::link_self_reports(doc, &reports_id.to_string()))
+                    {
+                        warn(&error.to_string());
+                    }
+                    if let Some(s) = &storage {
+                        let _ = s.remove_item(&pending_key(&plan_id));
+                    }
+                }
+                // Tried again the next time the plan is opened.
+                Err(error) => warn(&format!("Kunde inte koppla personens rapporter till planen: {error}")),
+            }
+        });
+    });
+}
+
+/// The plan's self-reports, followed live (`None` until the plan names its
+/// document and the document is here).
+pub fn follow(ctx: PlanContext) -> Memo<Option<SelfReports>> {
+    let repo = expect_context::<RepoHandle>();
+    let reports_id = Memo::new(move |_| {
+        ctx.plan.get().and_then(|p| p.self_reports).and_then(|r| DocumentId::parse_url_or_id(&r).ok())
+    });
+    let version = Memo::new(move |_| reports_id.get().map(|rid| repo.get().open(rid).version));
+    Memo::new(move |_| {
+        let rid = reports_id.get()?;
+        version.get()?.track();
+        repo.get().self_reports(&rid)
+    })
+}
+
+/// One goal's self-reports, as a chart and a list.
+#[component]
+pub fn GoalReports(reports: Memo<Option<SelfReports>>, goal_id: String, heading_id: String) -> impl IntoView {
+    let goal_id = StoredValue::new(goal_id);
+    view! {
+        <div class="goal-self-reports">
+            <p><strong>"Personens egna svar om hur det går"</strong></p>
+            {move || {
+                let list: Vec<_> = reports
+                    .get()
+                    .map(|r| r.for_goal(&goal_id.read_value()).into_iter().cloned().collect())
+                    .unwrap_or_default();
+                view! { <ProgressChart reports=list heading_id=heading_id.clone() /> }
+            }}
+        </div>
+    }
+}
