@@ -58,7 +58,8 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(
       fetch(request)
         .then((response) => {
-          if (response.ok) {
+          const html = (response.headers.get('content-type') || '').startsWith('text/html');
+          if (response.ok && html) {
             const copy = response.clone();
             caches.open(CACHE).then((cache) => cache.put(shellFor(url), copy));
           }

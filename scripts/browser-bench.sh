@@ -22,6 +22,10 @@ budgets = {
     "home_repeat_visit_p50_ms": 1500,
 }
 failed = False
+for name in budgets:
+    if name not in figures:
+        print(f"{name:28} missing  (budget {budgets[name]})  MISSING")
+        failed = True
 for name, value in figures.items():
     budget = budgets.get(name)
     mark = "" if budget is None else (f"  (budget {budget})" + ("  OVER" if value > budget else ""))

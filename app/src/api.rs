@@ -101,6 +101,15 @@ pub fn remembered_role(plan: &str) -> Option<String> {
     web_sys::window()?.local_storage().ok()??.get_item(&format!("samplan-roll-{plan}")).ok()?
 }
 
+/// Ask the server for this device's role in document `id` and remember it
+/// (`None` when offline or not a member).
+pub async fn fetch_role(id: &str) -> Option<String> {
+    let answer = call("GET", &format!("/api/plans/{id}/access"), None).await.ok()?;
+    let role = field(&answer, "role")?;
+    remember_role(id, &role);
+    Some(role)
+}
+
 /// Remember this device's role in a plan.
 pub fn remember_role(plan: &str, role: &str) {
     if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {

@@ -15,5 +15,8 @@ CREATE TABLE session_blocks (
     PRIMARY KEY (document_id, session_id)
 );
 
+-- A plan has at most one self-report document.
+CREATE UNIQUE INDEX plans_one_self_report_document ON plans (self_reports_of) WHERE self_reports_of IS NOT NULL;
+
 -- Members the person lets write self-reports for them (a relative).
 ALTER TABLE members ADD COLUMN reports_for_person INTEGER NOT NULL DEFAULT 0;

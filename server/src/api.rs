@@ -146,8 +146,14 @@ fn cookie(state: &AppState, token: &str, max_age_secs: u64) -> HeaderValue {
     HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-fn user_agent(headers: &HeaderMap) -> &str {
-    headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default()
+/// Remember what kind of device a new session is on. The session is made
+/// (and its one-time link used) already: a failure here is logged, not
+/// turned into a failed sign-in.
+async fn describe_session(state: &AppState, session_id: i64, headers: &HeaderMap) {
+    let user_agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    if let Err(error) = state.access.accounts.describe_session(session_id, user_agent).await {
+        tracing::warn!(%error, "could not record the kind of device of a new session");
+    }
 }
 
 fn plan_id(plan: &str) -> Result<String, ApiError> {
@@ -181,7 +187,7 @@ async fn sign_in(
         return Err(ApiError::new(StatusCode::FORBIDDEN, "Förfrågan kommer från en annan webbplats."));
     }
     let (session, principal) = state.access.accounts.redeem_sign_in(&body.token).await?;
-    state.access.accounts.describe_session(principal.session_id, user_agent(&headers)).await?;
+    describe_session(&state, principal.session_id, &headers).await;
     tracing::info!(principal = %principal.id, "signed in");
     let max_age = crate::access::accounts::USER_SESSION.as_secs();
     Ok((
@@ -226,7 +232,7 @@ async fn redeem(
     let redeemed = state.access.plans.redeem(&body.token, existing.as_ref()).await?;
     tracing::info!(principal = %redeemed.principal, document = %redeemed.document_id, "invitation redeemed");
     if let Some(session_id) = redeemed.session_id {
-        state.access.accounts.describe_session(session_id, user_agent(&headers)).await?;
+        describe_session(&state, session_id, &headers).await;
     }
     // A signed-in member's open connections hold the old role: let them reconnect.
     state.online.disconnect([redeemed.principal.as_str()]);

@@ -35,6 +35,7 @@ pub fn router(state: AppState, static_dir: &Path) -> Router {
     let csp = content_security_policy(static_dir);
     Router::new()
         .route_service("/min-plan", home_page.clone())
+        .route_service("/min-plan/", home_page.clone())
         .route_service("/inbjudan", home_page.clone())
         .route_service("/min-plan/{*rest}", home_page)
         .route("/sync", get(sync))

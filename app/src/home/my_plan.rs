@@ -49,6 +49,17 @@ fn days_until(date: &str) -> Option<i64> {
     Some(day_number(date)? - day_number(&today())?)
 }
 
+/// A date (YYYY-MM-DD) as people say it: "fredag 4 december".
+fn spoken_date(date: &str) -> String {
+    let Some(days) = shared::self_reports::day_number(date) else { return date.to_string() };
+    let options = js_sys::Object::new();
+    for (key, value) in [("weekday", "long"), ("day", "numeric"), ("month", "long"), ("timeZone", "UTC")] {
+        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+    }
+    let moment = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(days as f64 * 86_400_000.0));
+    String::from(moment.to_locale_date_string("sv-SE", &options))
+}
+
 fn principal_words(principal: Option<Principal>, other: &str) -> String {
     match principal {
         Some(Principal::Kommun) => "Kommunen".into(),
@@ -93,11 +104,8 @@ pub fn MyPlanPage(id: DocumentId) -> impl IntoView {
         if let Ok((_, name)) = api::me().await {
             my_name.set(name);
         }
-        if let Ok(answer) = api::call("GET", &format!("/api/plans/{id}/access"), None).await {
-            if let Some(r) = api::field(&answer, "role") {
-                api::remember_role(&id.to_string(), &r);
-                role.set(Some(r));
-            }
+        if let Some(r) = api::fetch_role(&id.to_string()).await {
+            role.set(Some(r));
         }
     });
     Effect::new(move |_| {
@@ -105,11 +113,8 @@ pub fn MyPlanPage(id: DocumentId) -> impl IntoView {
         let remembered = api::remembered_role(&rid.to_string());
         may_report.set(remembered.as_deref() == Some("person"));
         spawn_local(async move {
-            if let Ok(answer) = api::call("GET", &format!("/api/plans/{rid}/access"), None).await {
-                if let Some(r) = api::field(&answer, "role") {
-                    api::remember_role(&rid.to_string(), &r);
-                    may_report.set(r == "person");
-                }
+            if let Some(r) = api::fetch_role(&rid.to_string()).await {
+                may_report.set(r == "person");
             }
         });
     });
@@ -194,9 +199,10 @@ fn Todo(plan: Memo<Option<Plan>>, reports: Memo<Option<SelfReports>>, part: RwSi
             match days_until(date) {
                 Some(0) => items.push(("Vi ses i dag och pratar om planen.".into(), None)),
                 Some(1) => items.push(("Vi ses i morgon och pratar om planen.".into(), None)),
-                Some(n @ 2..=14) => {
-                    items.push((format!("Om {n} dagar ses vi och pratar om planen. Det är {date}."), None))
-                }
+                Some(n @ 2..=14) => items.push((
+                    format!("Om {n} dagar ses vi och pratar om planen. Det är {}.", spoken_date(date)),
+                    None,
+                )),
                 _ => {}
             }
         }
@@ -264,7 +270,9 @@ fn GoalsPart(
 ) -> impl IntoView {
     let repo = expect_context::<RepoHandle>();
     let main_goal = move || plan.get().map(|p| p.main_goal.as_str().trim().to_string()).unwrap_or_default();
-    let goals = move || {
+    // A memo: the cards (and an answer being filled in) are rebuilt only
+    // when the goals change, not when someone edits another part.
+    let goals = Memo::new(move |_| {
         plan.get()
             .map(|p| {
                 p.ordered_goals()
@@ -280,19 +288,20 @@ fn GoalsPart(
                     .collect::<Vec<_>>()
             })
             .unwrap_or_default()
-    };
+    });
+    let main_goal = Memo::new(move |_| main_goal());
     let reporter = Signal::derive(move || my_name.get());
     view! {
         <PartFrame part=Part::Goals>
             {move || {
-                let main = main_goal();
+                let main = main_goal.get();
                 (!main.is_empty()).then(|| view! {
                     <h3>"Mitt stora mål"</h3>
                     <p class="big-text" data-user-text>{main}</p>
                 })
             }}
             {move || {
-                let list = goals();
+                let list = goals.get();
                 if list.is_empty() {
                     return view! { <p>"Det finns inga mål i planen än. Ni skriver dem tillsammans på mötet."</p> }.into_any();
                 }
@@ -459,7 +468,7 @@ fn CoordinatorPart(plan: Memo<Option<Plan>>) -> impl IntoView {
             }}
             <h3>"Nästa möte"</h3>
             {move || match next() {
-                Some(date) => view! { <p>"Vi ses igen och pratar om hur det går: " <strong data-user-text>{date}</strong></p> }.into_any(),
+                Some(date) => view! { <p>"Vi ses igen och pratar om hur det går: " <strong data-user-text>{spoken_date(&date)}</strong></p> }.into_any(),
                 None => view! { <p>"Det finns ingen dag för nästa möte än."</p> }.into_any(),
             }}
         </PartFrame>
@@ -475,7 +484,7 @@ fn MeetingPart(
 ) -> impl IntoView {
     view! {
         <PartFrame part=Part::Meeting>
-            <p>"Skriv med dina egna ord. Allt sparas direkt. De andra ser det på mötet."</p>
+            <p>"Skriv med dina egna ord. Allt sparas direkt. Alla i planen kan läsa det."</p>
             {move || if editable.get() {
                 PreparationField::ALL.into_iter().map(|field| view! {
                     <TextAt id path=vec!["person".to_string(), "preparation".to_string()] key=field.key().to_string()

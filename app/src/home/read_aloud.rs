@@ -34,6 +34,12 @@ fn speak(text: &str, on_end: impl FnOnce() + 'static) -> bool {
 #[component]
 pub fn ReadAloud(target: NodeRef<leptos::html::Div>) -> impl IntoView {
     let reading = RwSignal::new(false);
+    // Leaving the part stops the reading.
+    on_cleanup(|| {
+        if let Some(s) = synthesis() {
+            s.cancel();
+        }
+    });
     let toggle = move |_| {
         if reading.get_untracked() {
             if let Some(s) = synthesis() {

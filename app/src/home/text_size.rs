@@ -17,10 +17,14 @@ fn stored() -> u32 {
 }
 
 fn apply(percent: u32) {
-    let root = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element());
+    use wasm_bindgen::JsCast as _;
+    let root = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
     if let Some(root) = root {
-        let style = format!("font-size: {}px", 18 * percent / 100);
-        let _ = root.set_attribute("style", &style);
+        // The normal size is 18 px (styles.css); a per cent of it.
+        let _ = root.style().set_property("font-size", &format!("{}px", 18 * percent / 100));
     }
 }
 

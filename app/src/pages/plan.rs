@@ -89,12 +89,8 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
     let role = RwSignal::new(crate::api::remembered_role(&id.to_string()));
     let fetch_role = move || {
         leptos::task::spawn_local(async move {
-            let path = format!("/api/plans/{id}/access");
-            if let Ok(answer) = crate::api::call("GET", &path, None).await {
-                if let Some(r) = crate::api::field(&answer, "role") {
-                    crate::api::remember_role(&id.to_string(), &r);
-                    role.set(Some(r));
-                }
+            if let Some(r) = crate::api::fetch_role(&id.to_string()).await {
+                role.set(Some(r));
             }
         });
     };

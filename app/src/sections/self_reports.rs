@@ -32,7 +32,10 @@ pub fn ensure_document(ctx: PlanContext, coordinator: Signal<bool>) {
     let started = StoredValue::new(false);
     Effect::new(move |_| {
         let online = repo.get().connection.get() == Connection::Online;
-        let missing = ctx.plan.get().is_some_and(|p| p.self_reports.is_none());
+        // Decided on the plan as the server has it: a device with an old
+        // copy must not make a second document.
+        let synced = repo.get().open(ctx.id).save_state.get() == crate::repo::SaveState::Synced;
+        let missing = ctx.plan.get().is_some_and(|p| p.self_reports.is_none()) && synced;
         if !(online && missing && coordinator.get()) || started.get_value() {
             return;
         }

@@ -277,8 +277,8 @@ pub fn describe_device(user_agent: &str) -> String {
         ("Edg/", "Edge"),
         ("SamsungBrowser/", "Samsung Internet"),
         ("Firefox/", "Firefox"),
-        ("Chrome/", "Chrome"),
         ("Chromium/", "Chromium"),
+        ("Chrome/", "Chrome"),
         ("Safari/", "Safari"),
     ]
     .iter()

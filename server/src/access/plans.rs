@@ -276,7 +276,8 @@ impl Plans {
         let updated = sqlx::query(
             "UPDATE plans SET self_reports_of = ?1 WHERE document_id = ?2 AND created_by = ?3
              AND self_reports_of IS NULL AND deleted_at IS NULL AND document_id != ?1
-             AND NOT EXISTS (SELECT 1 FROM members WHERE document_id = ?2 AND principal != ?3)",
+             AND NOT EXISTS (SELECT 1 FROM members WHERE document_id = ?2 AND principal != ?3)
+             AND NOT EXISTS (SELECT 1 FROM plans q WHERE q.self_reports_of = ?1)",
         )
         .bind(plan)
         .bind(self_reports)
@@ -521,7 +522,7 @@ impl Plans {
             "SELECT s.id, s.device, s.created_at,
                     EXISTS (SELECT 1 FROM session_blocks b WHERE b.document_id = ?1 AND b.session_id = s.id) AS blocked
              FROM sessions s WHERE s.principal = ?2 AND s.revoked_at IS NULL AND s.expires_at > ?3
-             ORDER BY s.created_at",
+             ORDER BY s.created_at, s.id",
         )
         .bind(document)
         .bind(principal)
@@ -614,7 +615,7 @@ impl Plans {
         .execute(&mut *tx)
         .await?;
         if updated.rows_affected() == 0 {
-            return Err(AccessError::Invalid("personen är inte med i planen"));
+            return Err(AccessError::Invalid("den du valde är inte med i planen längre"));
         }
         let action = if allowed { "allow-reports" } else { "stop-reports" };
         audit::append(&mut tx, &AuditEntry::now(&by.id, Some(by.session_id), Some(document), action, member))

@@ -503,6 +503,14 @@ async fn self_reports_are_written_by_the_person_and_read_by_the_other_members() 
     )
     .await;
     assert_eq!(status, 204, "{answer}");
+    // A plan has one self-report document: a second one is not linked.
+    let second = DocumentId::random();
+    let mut doc = AutoCommit::new();
+    doc.put(ROOT, "schema_version", 1_u64).expect("put");
+    Client::connect(&server, "samordnare-andra", second, doc).await.until_synced().await;
+    let body = format!("{{\"document_id\":\"{second}\"}}");
+    let path = format!("/api/plans/{}/self-reports", plan.id);
+    assert_eq!(http(&server, "POST", &path, Some(&server.token), Some(&body)).await.0, 404);
     // Linking changed the coordinator's access: its connections were closed; reconnect.
     let reports = coordinator_reports.doc.clone();
     let mut coordinator_reports =
