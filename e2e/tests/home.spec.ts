@@ -90,6 +90,7 @@ test('the person reads their plan, reports on a goal and sees the chart; the coo
   // Preparing the meeting: the answers appear in the plan for the others.
   await person.getByRole('button', { name: 'Inför mötet' }).click();
   await person.getByLabel('Frågor jag vill prata om på mötet').fill('Kan jag få hjälp att byta glödlampor?');
+  await chair.getByText('Visa personens svar inför mötet').click();
   await expect(chair.getByLabel('Frågor jag vill prata om på mötet')).toHaveValue('Kan jag få hjälp att byta glödlampor?', { timeout: 15_000 });
 
   // A reminder the person asked for shows on top when it is due.
@@ -133,6 +134,7 @@ test('a week offline: many reports and edits on both sides, then everything sync
   await person.getByLabel('Annat som är viktigt för mig').fill('Jag vill ha besök på förmiddagen.');
   // The coordinator edits meanwhile.
   await chair.getByLabel('Mitt huvudmål').fill('Jag vill klara mig hemma, också på vintern.');
+  await chair.getByText('Visa personens svar inför mötet').click();
   await chair.getByLabel('Frågor jag inte vill prata om på mötet').fill('Inte om flytt.');
   // A reload offline (the tablet was turned off): nothing typed is lost.
   await person.reload();

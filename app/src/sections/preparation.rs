@@ -10,17 +10,24 @@ use shared::plan::PreparationField;
 use super::PlanContext;
 use crate::components::text_field::TextAt;
 
-/// The preparation questions, each a live text field.
+/// The preparation questions, each a live text field; closed until opened
+/// (eleven more live fields would cost every keystroke in the plan).
 #[component]
 pub fn PreparationSection(ctx: PlanContext) -> impl IntoView {
+    let open = RwSignal::new(false);
     view! {
         <section class="section" aria-labelledby="preparation-heading">
             <h2 id="preparation-heading">"Personens förberedelse"</h2>
-            <p class="hint">"Med personens egna ord. Personen kan fylla i det här hemma, i Min plan."</p>
-            {PreparationField::ALL.into_iter().map(|field| view! {
-                <TextAt id=ctx.id path=vec!["person".to_string(), "preparation".to_string()] key=field.key().to_string()
-                    label=field.label().to_string() version=ctx.version multiline=true />
-            }).collect_view()}
+            <details class="preparation" on:toggle=move |ev| {
+                open.set(event_target::<web_sys::HtmlDetailsElement>(&ev).open());
+            }>
+                <summary>"Visa personens svar inför mötet"</summary>
+                <p class="hint">"Med personens egna ord. Personen kan fylla i det här hemma, i Min plan."</p>
+                {move || open.get().then(|| PreparationField::ALL.into_iter().map(|field| view! {
+                    <TextAt id=ctx.id path=vec!["person".to_string(), "preparation".to_string()] key=field.key().to_string()
+                        label=field.label().to_string() version=ctx.version multiline=true />
+                }).collect_view())}
+            </details>
         </section>
     }
 }

@@ -108,20 +108,22 @@ pub fn follow(ctx: PlanContext) -> Memo<Option<SelfReports>> {
     })
 }
 
-/// One goal's self-reports, as a chart and a list.
+/// One goal's self-reports, as a chart and a list (nothing while there are none).
 #[component]
 pub fn GoalReports(reports: Memo<Option<SelfReports>>, goal_id: String, heading_id: String) -> impl IntoView {
     let goal_id = StoredValue::new(goal_id);
-    view! {
-        <div class="goal-self-reports">
-            <p><strong>"Personens egna svar om hur det går"</strong></p>
-            {move || {
-                let list: Vec<_> = reports
-                    .get()
-                    .map(|r| r.for_goal(&goal_id.read_value()).into_iter().cloned().collect())
-                    .unwrap_or_default();
-                view! { <ProgressChart reports=list heading_id=heading_id.clone() /> }
-            }}
-        </div>
+    move || {
+        let list: Vec<_> = reports
+            .get()
+            .map(|r| r.for_goal(&goal_id.read_value()).into_iter().cloned().collect())
+            .unwrap_or_default();
+        (!list.is_empty()).then(|| {
+            view! {
+                <div class="goal-self-reports">
+                    <p><strong>"Personens egna svar om hur det går"</strong></p>
+                    <ProgressChart reports=list heading_id=heading_id.clone() />
+                </div>
+            }
+        })
     }
 }
