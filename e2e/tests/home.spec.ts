@@ -253,3 +253,53 @@ test('when the browser cannot store anything, the person is told and nothing is 
   const chart = chair.locator('.goal-self-reports').first().getByRole('img');
   await expect(chart).toHaveAttribute('aria-label', /1 svar\. .*Lite bättre\./, { timeout: 15_000 });
 });
+
+test('the person lets a relative answer for them; the coordinator shuts the relative\'s device out', async ({ browser }) => {
+  const { chair, person } = await planWithPerson(browser);
+  const relativeLink = await invite(chair, 'Bo (son)', 'reader');
+  const relative = await (await browser.newContext()).newPage();
+  await relative.goto(relativeLink);
+  await expect(relative).toHaveURL(/\/plan\//);
+  await relative.getByRole('link', { name: 'Personens egen vy – lätt att läsa' }).click();
+  await expect(relative).toHaveURL(/\/min-plan\//);
+  await expect(relative.locator('article.goal-card').first()).toBeVisible();
+  await expect(relative.getByRole('button', { name: 'Spara mitt svar' })).toHaveCount(0); // not yet allowed
+  await expect(relative.getByRole('button', { name: 'Vem får svara åt mig' })).toHaveCount(0); // the person's choice
+
+  await person.getByRole('button', { name: 'Vem får svara åt mig' }).click();
+  await person.getByRole('checkbox', { name: 'Bo (son) får svara åt mig' }).check();
+  await expect(person.getByRole('checkbox', { name: 'Bo (son) får svara åt mig' })).toBeChecked();
+  await relative.reload();
+  await report(relative, 'Lite bättre', 'Bo skriver åt mamma.');
+  const chart = chair.locator('.goal-self-reports').first().getByRole('img');
+  await expect(chart).toHaveAttribute('aria-label', /1 svar\. .*Lite bättre\./, { timeout: 15_000 });
+  await chair.locator('.goal-self-reports').first().getByText('Alla svar som lista').click();
+  await expect(chair.getByText('(Bo (son))')).toBeVisible(); // who answered
+
+  // The coordinator sees Bo's device and shuts it out of the plan.
+  await chair.getByRole('button', { name: 'Uppdatera listorna' }).click();
+  await chair.getByRole('button', { name: /^Stäng ute Bo \(son\)s enhet / }).click();
+  await expect(chair.getByText('utestängd från planen')).toBeVisible();
+  await relative.reload();
+  await expect(relative.getByText('Du kan inte se den här planen längre', { exact: false })).toBeVisible({ timeout: 15_000 });
+  // The person's own device is not touched.
+  await person.reload();
+  await expect(person.locator('article.goal-card').first()).toBeVisible();
+});
+
+test('Min plan can be installed on a tablet: its manifest, icons and service worker', async ({ browser, request }) => {
+  const manifest = await (await request.get(`${server.url}/min-plan.webmanifest`)).json();
+  expect(manifest.start_url).toBe('/min-plan');
+  expect(manifest.display).toBe('standalone');
+  for (const size of ['192x192', '512x512']) {
+    const icon = manifest.icons.find((i: { sizes: string }) => i.sizes === size);
+    expect(icon, `a ${size} icon`).toBeTruthy();
+    const answer = await request.get(`${server.url}${icon.src}`);
+    expect(answer.status()).toBe(200);
+    expect(answer.headers()['content-type']).toBe('image/png');
+  }
+  const { person } = await planWithPerson(browser);
+  await expect(person.locator('link[rel="manifest"]')).toHaveAttribute('href', '/min-plan.webmanifest');
+  const scope = await person.evaluate(async () => (await navigator.serviceWorker.ready).scope);
+  expect(scope).toBe(`${server.url}/`);
+});

@@ -125,8 +125,11 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
             <h1>{title}</h1>
             <SaveStatus state=signals.save_state />
         </header>
-        {move || is_person().then(|| view! {
-            <p class="no-print"><a class="button-link" href=format!("/min-plan/{id}")>"Min plan – lätt att läsa, och svara hur det går"</a></p>
+        // The person's own view; a relative (a reader) may answer there for them when the person lets them.
+        {move || (is_person() || read_only()).then(|| view! {
+            <p class="no-print"><a class="button-link" href=format!("/min-plan/{id}")>{
+                if is_person() { "Min plan – lätt att läsa, och svara hur det går" } else { "Personens egen vy – lätt att läsa" }
+            }</a></p>
         })}
         <div class="presence no-print">
             <div class="field my-name">
