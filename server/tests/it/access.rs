@@ -161,26 +161,7 @@ async fn try_edit(server: &TestServer, plan: &mut Plan, token: &str, text: &str)
     let before = stored_heads(server, plan.id).await;
     set_text(&mut editor.doc, PlanText::MainGoal, text).expect("edit locally");
     editor.push().await;
-    // Either the server acknowledges it, or it answers with an error and closes.
-    let mut refused = false;
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    loop {
-        if editor.sync.is_synced(&plan.id, &mut editor.doc) {
-            break;
-        }
-        match tokio::time::timeout_at(deadline, next_message(&mut editor.socket)).await {
-            Ok(Some(Message::Error { .. })) | Ok(None) | Err(_) => {
-                refused = true;
-                break;
-            }
-            Ok(Some(message)) => {
-                if let Ok(shared::sync_client::Received::Sync(doc, data)) = editor.sync.receive(message) {
-                    editor.sync.apply_sync(doc, &data, &mut editor.doc).expect("apply");
-                    editor.push().await;
-                }
-            }
-        }
-    }
+    let refused = !acknowledged(&mut editor, plan.id).await;
     if refused {
         assert_eq!(stored_heads(server, plan.id).await, before, "a refused edit stores nothing");
         return false;
@@ -714,26 +695,11 @@ async fn the_person_lets_a_relative_write_self_reports_and_can_stop_it() {
             let before = stored_heads(server, reports_id).await;
             client.doc.put(ROOT, text, text).expect("put");
             client.push().await;
-            let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-            loop {
-                if client.sync.is_synced(&reports_id, &mut client.doc) {
-                    return true;
-                }
-                match tokio::time::timeout_at(deadline, next_message(&mut client.socket)).await {
-                    Ok(Some(Message::Error { .. })) | Ok(None) | Err(_) => {
-                        assert_eq!(stored_heads(server, reports_id).await, before, "nothing stored");
-                        return false;
-                    }
-                    Ok(Some(message)) => {
-                        if let Ok(shared::sync_client::Received::Sync(doc, data)) =
-                            client.sync.receive(message)
-                        {
-                            client.sync.apply_sync(doc, &data, &mut client.doc).expect("apply");
-                            client.push().await;
-                        }
-                    }
-                }
+            let stored = acknowledged(&mut client, reports_id).await;
+            if !stored {
+                assert_eq!(stored_heads(server, reports_id).await, before, "nothing stored");
             }
+            stored
         }
     };
     assert!(!write_report(relative.clone(), "innan").await, "a reader does not write reports");
@@ -760,6 +726,13 @@ async fn can_edit_plan(server: &TestServer, token: &str, id: DocumentId) -> bool
     client.until("the plan", |c| read_text(&c.doc, PlanText::Title).is_ok_and(|t| t == "Annas plan")).await;
     set_text(&mut client.doc, PlanText::MainGoal, "ändrat").expect("edit");
     client.push().await;
+    acknowledged(&mut client, id).await
+}
+
+/// After a push: true once the server has acknowledged everything of
+/// document `id`, false when it answers with an error, closes the socket, or
+/// says nothing for ten seconds.
+async fn acknowledged(client: &mut Client, id: DocumentId) -> bool {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     loop {
         if client.sync.is_synced(&id, &mut client.doc) {
