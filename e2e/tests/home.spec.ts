@@ -265,6 +265,11 @@ test('the person lets a relative answer for them; the coordinator shuts the rela
   await expect(relative.locator('article.goal-card').first()).toBeVisible();
   await expect(relative.getByRole('button', { name: 'Spara mitt svar' })).toHaveCount(0); // not yet allowed
   await expect(relative.getByRole('button', { name: 'Vem får svara åt mig' })).toHaveCount(0); // the person's choice
+  // The relative reads the person's preparation but does not write it.
+  await relative.getByRole('button', { name: 'Inför mötet' }).click();
+  await expect(relative.getByText('Laga frukost. Ringa Erik.')).toBeVisible();
+  await expect(relative.getByRole('textbox')).toHaveCount(0);
+  await relative.getByRole('button', { name: 'Mina mål' }).click();
 
   await person.getByRole('button', { name: 'Vem får svara åt mig' }).click();
   await person.getByRole('checkbox', { name: 'Bo (son) får svara åt mig' }).check();

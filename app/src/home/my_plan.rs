@@ -180,7 +180,7 @@ pub fn MyPlanPage(id: DocumentId) -> impl IntoView {
                         Part::Myself => view! { <MyselfPart plan /> }.into_any(),
                         Part::Help => view! { <HelpPart plan /> }.into_any(),
                         Part::Coordinator => view! { <CoordinatorPart plan /> }.into_any(),
-                        Part::Meeting => view! { <MeetingPart id plan version=signals.version editable=is_person /> }.into_any(),
+                        Part::Meeting => view! { <MeetingPart id version=signals.version editable=is_person /> }.into_any(),
                         Part::Helpers => view! { <HelpersPart id /> }.into_any(),
                     }}
                 }.into_any(),
@@ -476,12 +476,8 @@ fn CoordinatorPart(plan: Memo<Option<Plan>>) -> impl IntoView {
 }
 
 #[component]
-fn MeetingPart(
-    id: DocumentId,
-    plan: Memo<Option<Plan>>,
-    version: RwSignal<u64>,
-    editable: Signal<bool>,
-) -> impl IntoView {
+fn MeetingPart(id: DocumentId, version: RwSignal<u64>, editable: Signal<bool>) -> impl IntoView {
+    let repo = expect_context::<RepoHandle>();
     view! {
         <PartFrame part=Part::Meeting>
             <p>"Skriv med dina egna ord. Allt sparas direkt. Alla i planen kan läsa det."</p>
@@ -491,9 +487,12 @@ fn MeetingPart(
                         label=field.label().to_string() version multiline=true />
                 }).collect_view().into_any()
             } else {
-                let plan = plan.get();
+                // Read straight from the document, as the fields above do.
+                version.track();
+                let repo = repo.get();
+                let path = ["person".to_string(), "preparation".to_string()];
                 PreparationField::ALL.into_iter().map(|field| {
-                    let text = plan.as_ref().map(|p| preparation_text(p, field)).unwrap_or_default();
+                    let text = repo.text_at(&id, &path, field.key());
                     view! {
                         <h3>{field.label()}</h3>
                         <p class="prewrap" data-user-text>{if text.trim().is_empty() { "–".to_string() } else { text }}</p>
@@ -502,25 +501,6 @@ fn MeetingPart(
             }}
         </PartFrame>
     }
-}
-
-fn preparation_text(plan: &Plan, field: PreparationField) -> String {
-    let p = &plan.person.preparation;
-    match field {
-        PreparationField::ImportantToMe => &p.important_to_me,
-        PreparationField::Needs => &p.needs,
-        PreparationField::Strengths => &p.strengths,
-        PreparationField::Obstacles => &p.obstacles,
-        PreparationField::MySubGoals => &p.my_sub_goals,
-        PreparationField::CanDoMyself => &p.can_do_myself,
-        PreparationField::HowToFollowUp => &p.how_to_follow_up,
-        PreparationField::FollowUpAfter => &p.follow_up_after,
-        PreparationField::Other => &p.other,
-        PreparationField::QuestionsToRaise => &p.questions_to_raise,
-        PreparationField::QuestionsToAvoid => &p.questions_to_avoid,
-    }
-    .as_str()
-    .to_string()
 }
 
 /// The person chooses who may answer for them (a relative).
