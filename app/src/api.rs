@@ -49,7 +49,13 @@ pub async fn call(method: &str, path: &str, body: Option<&JsValue>) -> Result<Js
         Ok(promise) => JsFuture::from(promise).await.unwrap_or(JsValue::NULL),
         Err(_) => JsValue::NULL,
     };
+    answer(status, json)
+}
+
+/// An answer's status and JSON body as a result (status 0: no answer came).
+fn answer(status: u16, json: JsValue) -> Result<JsValue, ApiError> {
     match status {
+        0 => Err(ApiError::Offline),
         200..=299 => Ok(json),
         401 => Err(ApiError::NotSignedIn),
         _ => Err(ApiError::Refused(
@@ -94,6 +100,19 @@ pub fn take_fragment() -> Option<String> {
         let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&path));
     }
     Some(token)
+}
+
+/// The answer to a call the page itself started before the app loaded:
+/// `home.html` redeems an invitation at once (to show the plan early) and
+/// leaves the promise of `{status, body}` in `window[name]`. `None` when
+/// the page started no such call.
+pub async fn started_by_page(name: &str) -> Option<Result<JsValue, ApiError>> {
+    let window = web_sys::window()?;
+    let promise: js_sys::Promise = js_sys::Reflect::get(&window, &name.into()).ok()?.dyn_into().ok()?;
+    let settled = JsFuture::from(promise).await.unwrap_or(JsValue::NULL);
+    let status = number(&settled, "status").unwrap_or(0.0) as u16;
+    let body = js_sys::Reflect::get(&settled, &"body".into()).unwrap_or(JsValue::NULL);
+    Some(answer(status, body))
 }
 
 /// This device's role in a plan as last known (kept for offline use).

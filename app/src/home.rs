@@ -25,6 +25,22 @@ use crate::{connection, storage, RepoHandle};
 /// Where the person's view lives.
 pub const BASE: &str = "/min-plan";
 
+/// The app shows the plan itself now (or cannot): the plain first view that
+/// `home.html` may have put up while the app loaded gives way.
+pub fn first_view_done() {
+    if let Some(view) =
+        web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("first-view"))
+    {
+        view.remove();
+    }
+    let performance = web_sys::window().and_then(|w| w.performance());
+    if let Some(performance) = performance {
+        if performance.get_entries_by_name("samplan:plan-readable").length() == 0 {
+            let _ = performance.mark("samplan:plan-readable");
+        }
+    }
+}
+
 /// Mount the person's view on the page.
 pub fn start() {
     console_error_panic_hook::set_once();

@@ -85,6 +85,7 @@ test("the person's view on a slow tablet: first and repeat visit", async ({ brow
     const chair = await (await server.signedInContext(browser)).newPage();
     await chair.goto(server.url + planPath);
     await expect(chair.getByRole('status').filter({ hasText: 'Synkat med servern' })).toBeVisible({ timeout: 60_000 });
+    const readables: number[] = [];
     const firsts: number[] = [];
     const repeats: number[] = [];
     for (let round = 0; round < 3; round++) {
@@ -105,13 +106,15 @@ test("the person's view on a slow tablet: first and repeat visit", async ({ brow
         uploadThroughput: (400 * 1000) / 8,
       });
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
-      const shown = async () => {
-        await page.waitForFunction(() => performance.getEntriesByName('samplan:plan-shown').length > 0, null, {
+      const mark = async (name: string) => {
+        await page.waitForFunction((n) => performance.getEntriesByName(n).length > 0, name, {
           timeout: 120_000,
         });
-        return page.evaluate(() => performance.getEntriesByName('samplan:plan-shown')[0].startTime);
+        return page.evaluate((n) => performance.getEntriesByName(n)[0].startTime, name);
       };
+      const shown = () => mark('samplan:plan-shown');
       await page.goto(link);
+      readables.push(await mark('samplan:plan-readable'));
       firsts.push(await shown());
       await expect(page.locator('article.goal-card').first()).toBeVisible();
       await page.evaluate(async () => {
@@ -124,8 +127,10 @@ test("the person's view on a slow tablet: first and repeat visit", async ({ brow
       await context.close();
     }
     record({
-      home_first_visit_p50_ms: percentile(firsts, 50),
-      home_first_visit_max_ms: Math.max(...firsts),
+      home_first_visit_p50_ms: percentile(readables, 50),
+      home_first_visit_max_ms: Math.max(...readables),
+      home_first_visit_app_p50_ms: percentile(firsts, 50),
+      home_first_visit_app_max_ms: Math.max(...firsts),
       home_repeat_visit_p50_ms: percentile(repeats, 50),
       home_repeat_visit_max_ms: Math.max(...repeats),
     });

@@ -234,6 +234,50 @@ test('plain language, accessibility, 200 % zoom and keyboard on every part of th
   await expect(goal.getByRole('img')).toHaveAttribute('aria-label', /2 svar\. .*Lite bättre\./);
 });
 
+test('on a first visit the person reads the plan before the app has loaded; then the app takes over', async ({ browser }) => {
+  server.token('Testare');
+  const path = server.cli('demo', '--owner', 'Testare');
+  const chair = await (await server.signedInContext(browser)).newPage();
+  await chair.goto(server.url + path);
+  await expect(chair.getByRole('status').filter({ hasText: 'Synkat med servern' })).toBeVisible({ timeout: 15_000 });
+  const link = await invite(chair, 'Anna', 'person');
+
+  // Hold the app back, as a slow network would.
+  const context = await browser.newContext();
+  let release = () => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await context.route(/\.wasm$/, async (route) => {
+    await released;
+    await route.continue();
+  });
+  const person = await context.newPage();
+  person.on('pageerror', (error) => console.error(`[person page error] ${error.message}`));
+  await person.goto(link);
+  const first = person.locator('#first-view');
+  await expect(first.getByRole('heading', { name: 'Min plan', level: 1 })).toBeVisible();
+  await expect(first.getByRole('status')).toHaveText('Du kan läsa din plan nu. Snart kan du också svara hur det går.');
+  await expect(first.locator('article.first-goal').first()).toContainText(GOAL);
+  await expect(first.getByRole('heading', { name: 'Vem jag kan fråga', level: 2 })).toBeVisible();
+  await expect(first.getByRole('heading', { name: 'Hjälp jag får', level: 2 })).toBeVisible();
+  await expect(person.locator('article.goal-card')).toHaveCount(0);
+  // The one-time code left the address bar at once.
+  expect(person.url()).not.toContain('#');
+  const measured = lix(await fixedTexts(person));
+  expect(measured.lix).toBeLessThanOrEqual(40);
+  expect(measured.longestSentence).toBeLessThanOrEqual(15);
+  const axe = await new AxeBuilder({ page: person }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(axe.violations).toEqual([]);
+
+  // The app loads, uses the page's redemption of the link (it works once),
+  // and replaces the first view with the full Min plan.
+  release();
+  await expect(person).toHaveURL(/\/min-plan\//);
+  await expect(person.locator('article.goal-card').first()).toContainText(GOAL, { timeout: 30_000 });
+  await expect(first).toHaveCount(0);
+  await expect(person.getByRole('alert')).toHaveCount(0);
+  await report(person, 'Lite bättre', 'Första gången.');
+});
+
 test('when the browser cannot store anything, the person is told and nothing is lost', async ({ browser }) => {
   const { chair } = await planWithPerson(browser);
   const link = await invite(chair, 'Anna i privat läge', 'person');

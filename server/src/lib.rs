@@ -20,6 +20,7 @@ pub mod access;
 pub mod api;
 pub mod connection;
 pub mod documents;
+pub mod first_view;
 pub mod http;
 pub mod limits;
 pub mod metrics;

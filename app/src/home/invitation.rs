@@ -11,41 +11,54 @@ use shared::DocumentId;
 
 use crate::api;
 
+/// Where `home.html` leaves its redemption of the link (see `api::started_by_page`).
+const REDEEMED_BY_PAGE: &str = "samplanInvitation";
+
 /// The invitation page; `opened` gets the plan when it is the person's own.
 #[component]
 pub fn InvitationPage(opened: RwSignal<Option<DocumentId>>) -> impl IntoView {
     let problem = RwSignal::new(None::<String>);
-    match api::take_fragment() {
-        None => problem.set(Some("Länken saknar sin kod. Öppna hela länken du fick.".into())),
-        Some(token) => spawn_local(async move {
-            let body = api::object(&[("token", token.into())]);
-            match api::call("POST", "/api/invitations/redeem", Some(&body)).await {
-                Ok(answer) => {
-                    let plan = api::field(&answer, "document_id").unwrap_or_default();
-                    let role = api::field(&answer, "role").unwrap_or_default();
-                    api::remember_role(&plan, &role);
-                    let Some(window) = web_sys::window() else { return };
-                    match DocumentId::parse_url_or_id(&plan) {
-                        Ok(id) if role == "person" => {
-                            let path = format!("{}/{id}", super::BASE);
-                            if let Ok(history) = window.history() {
-                                let _ = history.replace_state_with_url(
-                                    &wasm_bindgen::JsValue::NULL,
-                                    "",
-                                    Some(&path),
-                                );
-                            }
-                            opened.set(Some(id));
+    let token = api::take_fragment();
+    spawn_local(async move {
+        // The page's own script may have redeemed the link already (to show
+        // the plan before this app has loaded); a link works only once.
+        let answer = match (api::started_by_page(REDEEMED_BY_PAGE).await, token) {
+            (Some(answer), _) => answer,
+            (None, Some(token)) => {
+                let body = api::object(&[("token", token.into())]);
+                api::call("POST", "/api/invitations/redeem", Some(&body)).await
+            }
+            (None, None) => {
+                problem.set(Some("Länken saknar sin kod. Öppna hela länken du fick.".into()));
+                return;
+            }
+        };
+        match answer {
+            Ok(answer) => {
+                let plan = api::field(&answer, "document_id").unwrap_or_default();
+                let role = api::field(&answer, "role").unwrap_or_default();
+                api::remember_role(&plan, &role);
+                let Some(window) = web_sys::window() else { return };
+                match DocumentId::parse_url_or_id(&plan) {
+                    Ok(id) if role == "person" => {
+                        let path = format!("{}/{id}", super::BASE);
+                        if let Ok(history) = window.history() {
+                            let _ =
+                                history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
                         }
-                        _ => {
-                            let _ = window.location().replace(&format!("/plan/{plan}"));
-                        }
+                        opened.set(Some(id));
+                    }
+                    _ => {
+                        let _ = window.location().replace(&format!("/plan/{plan}"));
                     }
                 }
-                Err(error) => problem.set(Some(error.to_string())),
             }
-        }),
-    }
+            Err(error) => {
+                super::first_view_done();
+                problem.set(Some(error.to_string()));
+            }
+        }
+    });
     view! {
         <main class="page home-page">
             <h1>"Inbjudan till en plan"</h1>

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::plan::{Plan, PreparationField, Principal};
-use shared::self_reports::{set_report_interval, SelfReports, REPORT_INTERVALS};
+use shared::self_reports::{set_report_interval, spoken_date, SelfReports, REPORT_INTERVALS};
 use shared::DocumentId;
 
 use super::read_aloud::ReadAloud;
@@ -47,17 +47,6 @@ impl Part {
 fn days_until(date: &str) -> Option<i64> {
     use shared::self_reports::day_number;
     Some(day_number(date)? - day_number(&today())?)
-}
-
-/// A date (YYYY-MM-DD) as people say it: "fredag 4 december".
-fn spoken_date(date: &str) -> String {
-    let Some(days) = shared::self_reports::day_number(date) else { return date.to_string() };
-    let options = js_sys::Object::new();
-    for (key, value) in [("weekday", "long"), ("day", "numeric"), ("month", "long"), ("timeZone", "UTC")] {
-        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
-    }
-    let moment = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(days as f64 * 86_400_000.0));
-    String::from(moment.to_locale_date_string("sv-SE", &options))
 }
 
 fn principal_words(principal: Option<Principal>, other: &str) -> String {
@@ -122,11 +111,17 @@ pub fn MyPlanPage(id: DocumentId) -> impl IntoView {
     let part = RwSignal::new(Part::Goals);
     // For the slow-tablet benchmark: when the plan is first on the screen.
     let shown = StoredValue::new(false);
-    Effect::new(move |_| {
-        if signals.availability.get() == Availability::Ready && plan.get().is_some() && !shown.get_value() {
+    Effect::new(move |_| match signals.availability.get() {
+        Availability::Ready if plan.get().is_some() && !shown.get_value() => {
             shown.set_value(true);
-            gloo_timers::callback::Timeout::new(0, || crate::repo::mark("samplan:plan-shown")).forget();
+            gloo_timers::callback::Timeout::new(0, || {
+                super::first_view_done();
+                crate::repo::mark("samplan:plan-shown");
+            })
+            .forget();
         }
+        Availability::Unavailable | Availability::NoAccess => super::first_view_done(),
+        _ => {}
     });
     let storage_failed = move || {
         matches!(signals.save_state.get(), SaveState::Failed(_))

@@ -749,3 +749,32 @@ async fn acknowledged(client: &mut Client, id: DocumentId) -> bool {
         }
     }
 }
+
+#[tokio::test]
+async fn the_plain_first_view_is_for_members_only_and_shows_what_is_stored() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = TestServer::start(dir.path()).await;
+    let coordinator = server.token.clone();
+    let plan = plan_made_by_testare(&server).await;
+    let path = format!("/api/plans/{}/first-view", plan.id);
+    let (_, body) = invite(&server, &coordinator, plan.id, "person", 14).await;
+    let (_, person) = redeem_as_device(&server, &json_field(&body, "link")).await;
+    let person = person.expect("a device session cookie");
+
+    let (status, html) = http(&server, "GET", &path, Some(&person), None).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("<h1>Min plan</h1>") && html.contains("Annas plan"), "{html}");
+    assert!(html.contains("Det finns inga mål i planen än."), "{html}");
+
+    let (status, _) = http(&server, "GET", &path, None, None).await;
+    assert_eq!(status, 401, "no session, no plan");
+    let outsider = server.token_for("Olle").await;
+    let (status, body) = http(&server, "GET", &path, Some(&outsider), None).await;
+    assert!(status == 403 || status == 404, "a non-member gets nothing: {status} {body}");
+    assert!(!body.contains("Annas plan"));
+    let (status, _) = http(&server, "GET", "/api/plans/inte-ett-id/first-view", Some(&person), None).await;
+    assert_eq!(status, 404);
+    let unknown = format!("/api/plans/{}/first-view", DocumentId::random());
+    let (status, _) = http(&server, "GET", &unknown, Some(&coordinator), None).await;
+    assert!(status == 403 || status == 404, "{status}");
+}

@@ -105,3 +105,12 @@ fn reports_made_offline_on_two_devices_merge_with_none_lost() {
         is_self_reports(&tablet) && !is_self_reports(&crate::plan::new_plan_document("x").expect("plan"))
     );
 }
+
+#[test]
+fn dates_are_spoken_with_weekday_day_and_month() {
+    assert_eq!(spoken_date("2026-12-04"), "fredag 4 december");
+    assert_eq!(spoken_date("2024-02-29"), "torsdag 29 februari");
+    assert_eq!(spoken_date("1970-01-01"), "torsdag 1 januari");
+    assert_eq!(spoken_date("2027-03-01"), "måndag 1 mars");
+    assert_eq!(spoken_date("i morgon"), "i morgon");
+}
