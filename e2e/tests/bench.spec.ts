@@ -73,8 +73,9 @@ test('the large plan: opening from IndexedDB and handling keystrokes', async ({ 
 // (400 ms round trip, 400 kbit/s each way). The person opens the
 // invitation link (first visit: nothing cached), then opens the plan again
 // (repeat visit: the service worker has the app, IndexedDB the plan).
-// Measured: from the start of the navigation to the plan on the screen
-// (the app's Performance mark `samplan:plan-shown`).
+// Measured: from the start of the navigation to the plan's text on the
+// screen (`samplan:plan-readable`: the page's plain first view, or the
+// app) and to the app showing it (`samplan:plan-shown`: it can report).
 test("the person's view on a slow tablet: first and repeat visit", async ({ browser }) => {
   const server = await TestServer.start();
   try {
