@@ -100,6 +100,8 @@ pub struct HistoryEntry {
     pub changes: usize,
     /// The last change: the plan as it was right after this stretch.
     pub head: String,
+    /// The parts of the plan it changed.
+    pub sections: std::collections::BTreeSet<plan::history::Section>,
 }
 
 /// Whether a document has content to show.
@@ -416,23 +418,52 @@ impl Repo {
         plan::read_plan(&then).ok()
     }
 
+    /// Items that were in the plan at `heads` and are not now.
+    pub fn removed_since(&self, id: &DocumentId, heads: &[String]) -> Vec<plan::history::RemovedItem> {
+        let Some(then) = self.plan_at(id, heads) else { return Vec::new() };
+        let Some(now) = self.plan(id) else { return Vec::new() };
+        plan::history::removed_since(&then, &now)
+    }
+
+    /// Put a removed item back as it was at `heads` (a normal change).
+    pub fn restore(
+        &self,
+        id: &DocumentId,
+        heads: &[String],
+        item: &plan::history::RemovedItem,
+    ) -> Result<(), plan::PlanError> {
+        let heads: Vec<automerge::ChangeHash> = heads.iter().filter_map(|h| h.parse().ok()).collect();
+        self.change(id, |doc| plan::history::restore(doc, &heads, item))
+    }
+
     /// Who changed the plan when: its changes grouped into edits by one
     /// actor within five minutes, oldest first.
     pub fn history(&self, id: &DocumentId) -> Vec<HistoryEntry> {
         let mut inner = self.inner.borrow_mut();
         let Some(open) = inner.documents.get_mut(id) else { return Vec::new() };
+        let doc = open.doc.document();
+        let mut sections = plan::history::SectionIndex::default();
         let mut entries: Vec<HistoryEntry> = Vec::new();
-        for change in open.doc.get_changes(&[]) {
+        for change in doc.get_changes(&[]) {
             let actor = change.actor_id().to_hex_string();
             let time = change.timestamp();
             let hash = change.hash().to_string();
+            let touched = sections.sections(doc, change);
             match entries.last_mut() {
                 Some(last) if last.actor == actor && time - last.until <= 300 => {
                     last.until = time.max(last.until);
                     last.changes += 1;
                     last.head = hash;
+                    last.sections.extend(touched);
                 }
-                _ => entries.push(HistoryEntry { actor, from: time, until: time, changes: 1, head: hash }),
+                _ => entries.push(HistoryEntry {
+                    actor,
+                    from: time,
+                    until: time,
+                    changes: 1,
+                    head: hash,
+                    sections: touched,
+                }),
             }
         }
         entries

@@ -2,7 +2,11 @@
 // invites the person and a relative from the app; the person edits, the
 // relative can only read; a revoked device is shut out.
 import { test, expect, Browser, Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import { TestServer } from './server';
+
+const axe = (page: Page) =>
+  new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze().then((r) => r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`));
 
 let server: TestServer;
 
@@ -80,6 +84,7 @@ test('a page that is not signed in is told so and cannot make plans', async ({ p
   await page.goto(server.url);
   await expect(page.getByText('Du är inte inloggad.', { exact: false })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Ny plan' })).toHaveCount(0);
+  expect(await axe(page)).toEqual([]);
 });
 
 test('a sign-in link signs a professional in once', async ({ browser }) => {
@@ -88,11 +93,13 @@ test('a sign-in link signs a professional in once', async ({ browser }) => {
   const page = await (await browser.newContext()).newPage();
   await page.goto(link.replace(/^http:\/\/[^/]+/, server.url));
   await expect(page.getByText('Du är inloggad som Kim Karlsson.')).toBeVisible();
+  expect(await axe(page)).toEqual([]);
   await page.getByRole('link', { name: 'Till Mina planer' }).click();
   await expect(page.getByRole('button', { name: 'Ny plan' })).toBeVisible();
   const other = await (await browser.newContext()).newPage();
   await other.goto(link.replace(/^http:\/\/[^/]+/, server.url));
   await expect(other.getByRole('alert')).toContainText('Länken gäller inte längre');
+  expect(await axe(other)).toEqual([]);
 });
 
 test('the coordinator deletes a plan; another device that had it cannot bring it back', async ({ browser }) => {

@@ -243,7 +243,7 @@ test('follow-up: goal outcomes, intervention reports and closing, seen by everyo
   }
 });
 
-test('the plan can be downloaded as plain text with every legal item', async ({ browser }) => {
+test('the plan can be downloaded as plain text with every legal item, and as JSON', async ({ browser }) => {
   const { chair } = await meeting(browser);
   await addParticipant(chair, 'Karin Berg', 'Personal', 'Kommun', 'Biståndshandläggare', '090-16 00 00');
   await chair.getByLabel('Samordningsansvarig').selectOption({ label: 'Karin Berg' });
@@ -259,6 +259,54 @@ test('the plan can be downloaded as plain text with every legal item', async ({ 
     '1. Kunna handla själv', 'Nästa uppföljning: inget datum är bestämt', 'Det här saknas i planen']) {
     expect(text).toContain(item);
   }
+  // The same plan as JSON, for another system (the server's copy, once synced).
+  await expect(chair.getByRole('status').filter({ hasText: 'Synkat med servern' })).toBeVisible();
+  const [json] = await Promise.all([
+    chair.waitForEvent('download'),
+    chair.getByRole('link', { name: 'Ladda ner planen som JSON' }).click(),
+  ]);
+  expect(json.suggestedFilename()).toBe('samordnad-individuell-plan.json');
+  const exported = JSON.parse(require('node:fs').readFileSync(await json.path(), 'utf8'));
+  expect(exported.format).toBe('samplan-plan');
+  expect(exported.plan.title).toBe('Annas plan');
+  expect(Object.values(exported.plan.goals).map((g: any) => g.text)).toEqual(['Kunna handla själv']);
+  expect(Object.values(exported.plan.participants).map((p: any) => p.name)).toContain('Karin Berg');
+});
+
+test('the history per section, the plan as it was, and a removed goal put back', async ({ browser }) => {
+  const { chair, person } = await meeting(browser);
+  await chair.getByRole('button', { name: 'Lägg till mål' }).click();
+  await chair.getByLabel('Mål 1', { exact: true }).fill('Laga mat varje dag');
+  await expect(person.getByLabel('Mål 1', { exact: true })).toHaveValue('Laga mat varje dag');
+  await person.getByLabel('Mitt huvudmål').fill('Jag vill klara mig själv.');
+  await expect(chair.getByLabel('Mitt huvudmål')).toHaveValue('Jag vill klara mig själv.');
+  await chair.getByRole('button', { name: 'Ta bort mål 1' }).click();
+  await expect(person.getByLabel('Mål 1', { exact: true })).toHaveCount(0);
+
+  await chair.getByText('Historik – vem ändrade vad och när').click();
+  const entries = chair.locator('.history-entry');
+  await expect(entries.first()).toContainText('Mål'); // the newest: the removal
+  const filter = chair.getByLabel('Visa ändringar i');
+  await filter.selectOption({ label: 'Samtycke' });
+  await expect(entries).toHaveCount(1);
+  await filter.selectOption({ label: 'Mål' });
+  await expect(entries).toHaveCount(2); // added (with the chair's first edits), removed
+  await filter.selectOption({ label: 'Avvikelser' });
+  await expect(chair.getByText('Inga ändringar att visa.')).toBeVisible();
+  // The person's edit of the main goal: the plan then still had the goal.
+  await filter.selectOption({ label: 'Planens namn och huvudmål' });
+  await entries.first().getByRole('button', { name: /Visa planen som den var efter/ }).click();
+  const then = chair.locator('.plan-then');
+  await expect(then.locator('pre')).toContainText('Laga mat varje dag');
+  await expect(then.locator('pre')).toContainText('Jag vill klara mig själv.');
+  const axe = await new AxeBuilder({ page: chair }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
+  await then.getByRole('button', { name: 'Lägg tillbaka Mål: Laga mat varje dag' }).click();
+  await expect(then.getByRole('status')).toHaveText('Lagt tillbaka: Mål: Laga mat varje dag');
+  await expect(then.getByText('Inget av det som fanns då är borttaget.')).toBeVisible();
+  // Back for everyone, with its text.
+  await expect(chair.getByLabel('Mål 1', { exact: true })).toHaveValue('Laga mat varje dag');
+  await expect(person.getByLabel('Mål 1', { exact: true })).toHaveValue('Laga mat varje dag');
 });
 
 test('kallelse and the meeting: chair ≠ note-taker, a long meeting warns, steps and clock are shared', async ({ browser }) => {

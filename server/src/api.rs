@@ -38,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/plans/{plan}", delete(delete_plan))
         .route("/api/plans/{plan}/access", get(plan_access))
         .route("/api/plans/{plan}/first-view", get(first_view))
+        .route("/api/plans/{plan}/export.json", get(export_json))
         .route("/api/plans/{plan}/invitations", post(invite).get(invitations))
         .route("/api/plans/{plan}/invitations/{invitation}", delete(revoke_invitation))
         .route("/api/plans/{plan}/members", get(members))
@@ -258,21 +259,21 @@ async fn plan_access(
     Ok(Json(json!({ "role": role.as_str(), "name": principal.name })).into_response())
 }
 
-/// The plan as plain HTML for a member's first visit (see `first_view`):
-/// read from what is stored, so it shows only what the server acknowledged.
-async fn first_view(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(plan): Path<String>,
-) -> Result<Response, ApiError> {
-    let principal = caller(&state, &headers, None).await?;
-    let plan = plan_id(&plan)?;
+/// The stored plan document, for a member of it (read from what is
+/// stored, so it holds only what the server acknowledged).
+async fn stored_plan_for_member(
+    state: &AppState,
+    headers: &HeaderMap,
+    plan: &str,
+) -> Result<automerge::Automerge, ApiError> {
+    let principal = caller(state, headers, None).await?;
+    let plan = plan_id(plan)?;
     state.access.plans.role(&plan, &principal).await?.ok_or(AccessError::Forbidden)?;
     let not_found =
         || ApiError::new(StatusCode::NOT_FOUND, "Planen finns inte, eller så har du inte tillgång till den.");
     let id = DocumentId::parse_url_or_id(&plan).map_err(|_| not_found())?;
     let loaded = state.store.load(&id).await.map_err(|error| {
-        tracing::error!(%error, "could not read a plan for its first view");
+        tracing::error!(%error, "could not read a stored plan");
         ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "Planen kan inte läsas just nu. Försök igen om en stund.",
@@ -281,13 +282,47 @@ async fn first_view(
     if shared::plan::is_empty(&loaded.doc) {
         return Err(not_found());
     }
-    let plan = shared::plan::read_plan(&loaded.doc).map_err(|_| not_found())?;
+    Ok(loaded.doc)
+}
+
+/// The plan as plain HTML for a member's first visit (see `first_view`).
+async fn first_view(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(plan): Path<String>,
+) -> Result<Response, ApiError> {
+    let doc = stored_plan_for_member(&state, &headers, &plan).await?;
+    let plan = shared::plan::read_plan(&doc).map_err(|_| {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "Planen går inte att läsa som en plan.")
+    })?;
     Ok((
         [
             (header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")),
             (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
         ],
         crate::first_view::render(&plan),
+    )
+        .into_response())
+}
+
+/// The whole plan as JSON for another system (`shared::plan::export::to_json`),
+/// as a file to save.
+async fn export_json(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(plan): Path<String>,
+) -> Result<Response, ApiError> {
+    let doc = stored_plan_for_member(&state, &headers, &plan).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"samordnad-individuell-plan.json\""),
+            ),
+        ],
+        shared::plan::export::to_json(&doc),
     )
         .into_response())
 }

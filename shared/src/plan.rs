@@ -23,6 +23,7 @@ pub mod edit;
 pub mod export;
 pub mod fixture;
 mod goals;
+pub mod history;
 mod interventions;
 pub mod labels;
 mod meetings;

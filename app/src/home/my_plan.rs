@@ -114,11 +114,10 @@ pub fn MyPlanPage(id: DocumentId) -> impl IntoView {
     Effect::new(move |_| match signals.availability.get() {
         Availability::Ready if plan.get().is_some() && !shown.get_value() => {
             shown.set_value(true);
-            gloo_timers::callback::Timeout::new(0, || {
-                super::first_view_done();
-                crate::repo::mark("samplan:plan-shown");
-            })
-            .forget();
+            // At once, so that the page's script finds no place for a
+            // first view that arrives late.
+            super::first_view_done();
+            gloo_timers::callback::Timeout::new(0, || crate::repo::mark("samplan:plan-shown")).forget();
         }
         Availability::Unavailable | Availability::NoAccess => super::first_view_done(),
         _ => {}

@@ -206,6 +206,9 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
                                             String::from(js_sys::encode_uri_component(&text))));
                                     }
                                 }>"Ladda ner planen som text"</a>
+                            // JSON is for other systems: the server's copy (what everyone has synced).
+                            <a class="button-link" download="samordnad-individuell-plan.json"
+                                href=format!("/api/plans/{id}/export.json")>"Ladda ner planen som JSON"</a>
                         </p>
                     }.into_any()
                 } else {

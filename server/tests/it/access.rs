@@ -751,7 +751,7 @@ async fn acknowledged(client: &mut Client, id: DocumentId) -> bool {
 }
 
 #[tokio::test]
-async fn the_plain_first_view_is_for_members_only_and_shows_what_is_stored() {
+async fn the_plain_first_view_and_the_json_export_are_for_members_only() {
     let dir = tempfile::tempdir().expect("tempdir");
     let server = TestServer::start(dir.path()).await;
     let coordinator = server.token.clone();
@@ -777,4 +777,16 @@ async fn the_plain_first_view_is_for_members_only_and_shows_what_is_stored() {
     let unknown = format!("/api/plans/{}/first-view", DocumentId::random());
     let (status, _) = http(&server, "GET", &unknown, Some(&coordinator), None).await;
     assert!(status == 403 || status == 404, "{status}");
+
+    // The JSON export: the same rule.
+    let export = format!("/api/plans/{}/export.json", plan.id);
+    let (status, json) = http(&server, "GET", &export, Some(&person), None).await;
+    assert_eq!(status, 200, "{json}");
+    let json: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(json["format"], "samplan-plan");
+    assert_eq!(json["plan"]["title"], "Annas plan");
+    let (status, body) = http(&server, "GET", &export, Some(&outsider), None).await;
+    assert!((status == 403 || status == 404) && !body.contains("Annas plan"), "{status} {body}");
+    let (status, _) = http(&server, "GET", &export, None, None).await;
+    assert_eq!(status, 401);
 }

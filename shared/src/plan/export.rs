@@ -160,3 +160,34 @@ mod tests {
         assert!(text.contains(&goal));
     }
 }
+
+/// The whole plan document as JSON, for another system: every field under
+/// its key in the document (items in maps by their ids, texts as strings),
+/// wrapped with what it is and the schema version it follows.
+pub fn to_json(doc: &impl automerge::ReadDoc) -> String {
+    let envelope = serde_json::json!({
+        "format": "samplan-plan",
+        "schema_version": super::SCHEMA_VERSION,
+        "plan": automerge::AutoSerde::from(doc),
+    });
+    serde_json::to_string_pretty(&envelope).unwrap_or_else(|_| "{}".to_string())
+}
+
+#[cfg(test)]
+mod json_tests {
+    use super::*;
+
+    #[test]
+    fn the_json_export_holds_every_part_of_the_plan() {
+        let doc = crate::plan::fixture::example_plan().expect("example");
+        let plan = crate::plan::read_plan(&doc).expect("plan");
+        let json: serde_json::Value = serde_json::from_str(&to_json(&doc)).expect("valid JSON");
+        assert_eq!(json["format"], "samplan-plan");
+        assert_eq!(json["plan"]["title"], plan.title.as_str());
+        let (goal_id, goal) = plan.ordered_goals()[0];
+        assert_eq!(json["plan"]["goals"][goal_id]["text"], goal.text.as_str());
+        assert_eq!(json["plan"]["goals"].as_object().map(|g| g.len()), Some(plan.goals.len()));
+        assert_eq!(json["plan"]["participants"].as_object().map(|p| p.len()), Some(plan.participants.len()));
+        assert!(json["plan"]["consent"].as_object().is_some_and(|c| !c.is_empty()));
+    }
+}
