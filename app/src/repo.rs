@@ -71,6 +71,29 @@ pub fn mark(name: &str) {
     }
 }
 
+/// Run `work`; when the page asks for timings (`window.samplanTiming`, set
+/// by the browser benchmark) record how long it took as a Performance API
+/// measure named `name`. Off by default: a long session would pile up entries.
+pub fn timed<T>(name: &str, work: impl FnOnce() -> T) -> T {
+    let performance = web_sys::window()
+        .filter(|w| js_sys::Reflect::get(w, &"samplanTiming".into()).is_ok_and(|v| v.is_truthy()))
+        .and_then(|w| w.performance());
+    let Some(performance) = performance else { return work() };
+    let start = performance.now();
+    let value = work();
+    // `performance.measure(name, {start, end})` (its options are not in web-sys's stable API).
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"start".into(), &start.into());
+    let _ = js_sys::Reflect::set(&options, &"end".into(), &performance.now().into());
+    if let Some(measure) = js_sys::Reflect::get(&performance, &"measure".into())
+        .ok()
+        .and_then(|f| wasm_bindgen::JsCast::dyn_into::<js_sys::Function>(f).ok())
+    {
+        let _ = measure.call2(&performance, &name.into(), &options);
+    }
+    value
+}
+
 /// A Performance API measure from the mark `start` to now.
 fn measure(name: &str, start: &str) {
     if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
@@ -406,7 +429,7 @@ impl Repo {
         if plan::is_empty(&open.doc) {
             return None;
         }
-        plan::read_plan(&open.doc).ok()
+        timed("samplan:read-plan", || plan::read_plan(&open.doc).ok())
     }
 
     /// The plan as it was at `heads` (hex change hashes), e.g. when approved.
@@ -572,6 +595,10 @@ impl Repo {
     /// After any change of a document: write the new changes to the device,
     /// send the server what it lacks, and tell the components.
     fn changed(&self, id: DocumentId) {
+        timed("samplan:changed", || self.changed_now(id));
+    }
+
+    fn changed_now(&self, id: DocumentId) {
         let (chunk, title, outgoing, signals) = {
             let mut inner = self.inner.borrow_mut();
             let Inner { client, documents, .. } = &mut *inner;
@@ -707,7 +734,7 @@ impl Repo {
                 }
                 self.renew_presence();
             }
-            Ok(Received::Sync(id, data)) => self.apply_sync(id, &data),
+            Ok(Received::Sync(id, data)) => timed("samplan:receive-sync", || self.apply_sync(id, &data)),
             Ok(Received::Unavailable(id)) => {
                 let found = self
                     .inner

@@ -40,6 +40,10 @@ test('the large plan: opening from IndexedDB and handling keystrokes', async ({ 
     }
 
     await page.locator('textarea[data-field="main_goal"]').click();
+    // Where a keystroke's time goes: the app records its parts as measures.
+    await page.evaluate(() => {
+      (window as any).samplanTiming = true;
+    });
     const keystrokes: number[] = await page.evaluate(async () => {
       const field = document.activeElement as HTMLTextAreaElement;
       const times: number[] = [];
@@ -55,6 +59,17 @@ test('the large plan: opening from IndexedDB and handling keystrokes', async ({ 
       return times;
     });
     await expect(page.getByRole('status').filter({ hasText: 'Synkat med servern' })).toBeVisible({ timeout: 60_000 });
+    const parts = await page.evaluate(() => {
+      const out: Record<string, number[]> = {};
+      for (const entry of performance.getEntriesByType('measure')) {
+        if (!entry.name.startsWith('samplan:') || entry.name === 'samplan:open-from-device') continue;
+        (out[entry.name] ??= []).push(entry.duration);
+      }
+      return out;
+    });
+    for (const [name, durations] of Object.entries(parts)) {
+      console.log(`${name}: ${durations.length}×, p50 ${percentile(durations, 50).toFixed(1)} ms, p95 ${percentile(durations, 95).toFixed(1)} ms, max ${Math.max(...durations).toFixed(1)} ms`);
+    }
 
     const figures = {
       open_from_device_p50_ms: percentile(opens, 50),

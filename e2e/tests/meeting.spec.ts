@@ -144,6 +144,43 @@ test('concurrent edits of the same goal and the same list merge', async ({ brows
   }
 });
 
+test('one participant goes offline, everyone goes on editing, and all meet again when they are back', async ({ browser }) => {
+  const { chair, person, professional } = await meeting(browser);
+  await chair.getByRole('button', { name: 'Lägg till mål' }).click();
+  await chair.getByLabel('Mål 1', { exact: true }).fill('Kunna handla själv');
+  await expect(professional.getByLabel('Mål 1', { exact: true })).toHaveValue('Kunna handla själv');
+  await expect(professional.getByTestId('save-status')).toHaveText('Synkat med servern');
+  await professional.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  // The professional's laptop loses the network (and is restarted without it).
+  await professional.context().setOffline(true);
+  await professional.reload();
+  await expect(professional.getByTestId('save-status')).toContainText('Offline', { timeout: 15_000 });
+  await expect(professional.getByLabel('Mål 1', { exact: true })).toHaveValue('Kunna handla själv');
+  await professional.getByRole('button', { name: 'Lägg till insats' }).click();
+  await professional.getByLabel('Insats 1: vad görs').fill('Hjälp med medicinerna varje morgon');
+  await professional.getByLabel('Mål 1', { exact: true }).press('End');
+  await professional.getByLabel('Mål 1', { exact: true }).pressSequentially(' i affären');
+  // Meanwhile the others edit the same goal and another part.
+  await person.getByLabel('Mål 1', { exact: true }).press('Home');
+  await person.getByLabel('Mål 1', { exact: true }).pressSequentially('Jag vill ');
+  await chair.getByLabel('Mitt huvudmål').fill('Jag vill klara mig hemma.');
+  await expect(chair.getByLabel('Mål 1', { exact: true })).toHaveValue('Jag vill Kunna handla själv');
+  await expect(chair.locator('.intervention')).toHaveCount(0);
+  // Nothing typed offline is lost on a restart.
+  await professional.reload();
+  await expect(professional.getByLabel('Insats 1: vad görs')).toHaveValue('Hjälp med medicinerna varje morgon');
+
+  await professional.context().setOffline(false);
+  await expect(professional.getByTestId('save-status')).toHaveText('Synkat med servern', { timeout: 30_000 });
+  for (const page of [chair, person, professional]) {
+    await expect(page.getByLabel('Mål 1', { exact: true })).toHaveValue('Jag vill Kunna handla själv i affären', { timeout: 15_000 });
+    await expect(page.getByLabel('Insats 1: vad görs')).toHaveValue('Hjälp med medicinerna varje morgon');
+    await expect(page.getByLabel('Mitt huvudmål')).toHaveValue('Jag vill klara mig hemma.');
+  }
+});
+
 test('the print view shows every legal item and no controls', async ({ browser }) => {
   const { chair } = await meeting(browser);
   await addParticipant(chair, 'Anna Svensson', 'Den enskilde', 'Kommun', 'Planens person', '070-111 11 11');
