@@ -44,10 +44,17 @@ pub fn TextAt(
     let path = StoredValue::new(path);
     let key = StoredValue::new(key);
 
-    // Bring the element up to date whenever the document changes.
+    // Bring the element up to date whenever the document changes. A large
+    // plan has hundreds of fields and every change runs each one's effect:
+    // the element (a call into the browser) is only looked at when this
+    // field's text is not the one it last showed.
+    let shown = StoredValue::new(None::<String>);
     Effect::new(move |_| {
         version.track();
         let text = repo.get().text_at(&id, &path.read_value(), &key.read_value());
+        if shown.with_value(|s| s.as_deref() == Some(text.as_str())) {
+            return;
+        }
         let element: Option<web_sys::HtmlElement> = if multiline {
             area_ref.get().map(|e| e.unchecked_into())
         } else {
@@ -55,6 +62,7 @@ pub fn TextAt(
         };
         if let Some(element) = element {
             update_preserving_cursor(&element, &text);
+            shown.set_value(Some(text));
         }
     });
 

@@ -114,53 +114,62 @@ impl Section {
     }
 }
 
-/// Finds the sections that changes touched; remembers each object's section.
+/// Finds the top-level key under which each change's operations happened.
 #[derive(Debug, Default)]
-pub struct SectionIndex {
-    objects: HashMap<String, Section>,
+pub struct TopLevelIndex {
+    /// Object id (`counter@actor`) → its top-level key (`None`: not found).
+    objects: HashMap<String, Option<String>>,
 }
 
-impl SectionIndex {
-    /// The sections that `change` (a change of `doc`) touched.
-    pub fn sections(&mut self, doc: &Automerge, change: &Change) -> BTreeSet<Section> {
+impl TopLevelIndex {
+    /// The top-level keys under which the operations of `change` (a change
+    /// of `doc`) happened. An operation whose object cannot be found is left out.
+    pub fn touched(&mut self, doc: &Automerge, change: &Change) -> BTreeSet<String> {
         let mut touched = BTreeSet::new();
-        if change.deps().is_empty() {
-            // The document's first change makes the empty plan: every part
-            // with its defaults. It changes no part's content yet.
-            return touched;
-        }
         for op in change.decode().operations {
             let object = op.obj.to_string();
-            // Making an (empty) part of the plan is not a change of its
-            // content: a new plan makes them all at once.
-            // (The legacy op types are not public: their `Debug` form is
-            // pinned by the tests.)
-            if object == "_root" && format!("{:?}", op.action).starts_with("Make(") {
-                continue;
-            }
-            let section = if object == "_root" {
-                // A top-level key: the key itself names the section. Map
-                // keys are written `Map("title")` (pinned by the tests).
+            if object == "_root" {
+                // The legacy op types are not public; the `Debug` form of a
+                // map key (`Map("title")`) is pinned by the tests.
                 let key = format!("{:?}", op.key);
-                let key = key.strip_prefix("Map(\"").and_then(|k| k.strip_suffix("\")")).unwrap_or_default();
-                Section::of_key(key)
-            } else {
-                *self.objects.entry(object).or_insert_with_key(|object| top_level_section(doc, object))
-            };
-            touched.insert(section);
+                if let Some(key) = key.strip_prefix("Map(\"").and_then(|k| k.strip_suffix("\")")) {
+                    touched.insert(key.to_string());
+                }
+            } else if let Some(key) =
+                self.objects.entry(object).or_insert_with_key(|object| top_level_key(doc, object)).clone()
+            {
+                touched.insert(key);
+            }
         }
         touched
     }
 }
 
-/// The section of the top-level key an object (written `counter@actor`)
-/// lives under, also for objects removed since.
-fn top_level_section(doc: &Automerge, object: &str) -> Section {
-    let Ok(id) = doc.import_obj(object) else { return Section::Other };
-    let Ok(parents) = doc.parents(&id) else { return Section::Other };
-    match parents.last().map(|parent| parent.prop) {
-        Some(Prop::Map(key)) => Section::of_key(&key),
-        _ => Section::Other,
+/// The top-level key an object (written `counter@actor`) lives under, also
+/// for objects removed since.
+fn top_level_key(doc: &Automerge, object: &str) -> Option<String> {
+    let id = doc.import_obj(object).ok()?;
+    match doc.parents(&id).ok()?.last()?.prop {
+        Prop::Map(key) => Some(key),
+        Prop::Seq(_) => None,
+    }
+}
+
+/// Finds the sections that changes touched; remembers each object's place.
+#[derive(Debug, Default)]
+pub struct SectionIndex {
+    keys: TopLevelIndex,
+}
+
+impl SectionIndex {
+    /// The sections that `change` (a change of `doc`) touched.
+    pub fn sections(&mut self, doc: &Automerge, change: &Change) -> BTreeSet<Section> {
+        if change.deps().is_empty() {
+            // The document's first change makes the empty plan: every part
+            // with its defaults. It changes no part's content yet.
+            return BTreeSet::new();
+        }
+        self.keys.touched(doc, change).iter().map(|key| Section::of_key(key)).collect()
     }
 }
 
@@ -422,5 +431,18 @@ mod tests {
             RemovedItem { kind: ItemKind::SubGoal { goal_id: goal.clone() }, id: sub, label: String::new() };
         assert!(matches!(restore(&mut doc, &heads, &item), Err(PlanError::NoSuchItem { .. })));
         assert!(read_plan(&doc).expect("plan").goals.is_empty(), "nothing half-restored");
+    }
+
+    #[test]
+    fn a_keystroke_in_a_goal_touches_only_the_goals() {
+        let mut doc: AutoCommit = crate::plan::fixture::example_plan().expect("example");
+        let goal = add_goal(&mut doc, "Laga mat").expect("goal");
+        doc.commit();
+        set_text_at(&mut doc, &["goals", &goal], "text", "Laga mat själv").expect("edit");
+        doc.commit();
+        let automerge = doc.document();
+        let change = automerge.get_changes(&[]).into_iter().last().expect("change");
+        let touched = TopLevelIndex::default().touched(automerge, change);
+        assert_eq!(touched, BTreeSet::from(["goals".to_string()]));
     }
 }
