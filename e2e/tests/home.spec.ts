@@ -276,6 +276,17 @@ test('on a first visit the person reads the plan before the app has loaded; then
   await expect(first).toHaveCount(0);
   await expect(person.getByRole('alert')).toHaveCount(0);
   await report(person, 'Lite bättre', 'Första gången.');
+
+  // The same link again, on another device: it has been used; no first
+  // view, a clear message, and the page passes axe.
+  const other = await (await browser.newContext()).newPage();
+  await other.goto(link);
+  await expect(other.getByRole('alert')).toBeVisible({ timeout: 30_000 });
+  await expect(other.getByText('Be den som bjöd in dig om en ny länk.')).toBeVisible();
+  await expect(other.locator('#first-view')).toHaveCount(0);
+  await expect(other.getByText(GOAL)).toHaveCount(0);
+  const refused = await new AxeBuilder({ page: other }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(refused.violations).toEqual([]);
 });
 
 test('when the browser cannot store anything, the person is told and nothing is lost', async ({ browser }) => {
