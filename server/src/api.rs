@@ -267,11 +267,10 @@ async fn stored_plan_for_member(
     plan: &str,
 ) -> Result<automerge::Automerge, ApiError> {
     let principal = caller(state, headers, None).await?;
-    let plan = plan_id(plan)?;
-    state.access.plans.role(&plan, &principal).await?.ok_or(AccessError::Forbidden)?;
     let not_found =
         || ApiError::new(StatusCode::NOT_FOUND, "Planen finns inte, eller så har du inte tillgång till den.");
-    let id = DocumentId::parse_url_or_id(&plan).map_err(|_| not_found())?;
+    let id = DocumentId::parse_url_or_id(plan).map_err(|_| not_found())?;
+    state.access.plans.role(&id.to_string(), &principal).await?.ok_or(AccessError::Forbidden)?;
     let loaded = state.store.load(&id).await.map_err(|error| {
         tracing::error!(%error, "could not read a stored plan");
         ApiError::new(

@@ -11,7 +11,7 @@
 use std::fmt::Write as _;
 
 use html_escape::{encode_double_quoted_attribute as attribute, encode_text as text};
-use shared::plan::{Plan, Principal};
+use shared::plan::Plan;
 use shared::self_reports::spoken_date;
 
 /// The plan's main parts as an HTML fragment (the inside of a `<div>`).
@@ -80,13 +80,7 @@ fn help(html: &mut String, plan: &Plan) {
                 "<li class=\"help-item\"><p class=\"big-text\" data-user-text>{}</p>",
                 text(help.what.as_str().trim())
             );
-            let from = match help.principal {
-                Some(Principal::Kommun) => "Kommunen",
-                Some(Principal::Region) => "Regionen",
-                Some(Principal::Other) if !help.other_actor.trim().is_empty() => help.other_actor.trim(),
-                Some(Principal::Other) => "Någon annan",
-                None => "",
-            };
+            let from = help.given_by();
             let from: Vec<&str> = [from, help.unit.trim()].into_iter().filter(|s| !s.is_empty()).collect();
             line(html, "Från", &from.join(", "));
             line(html, "Vem", help.responsible_person.trim());

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::plan::{Plan, PreparationField, Principal};
+use shared::plan::{Plan, PreparationField};
 use shared::self_reports::{set_report_interval, spoken_date, SelfReports, REPORT_INTERVALS};
 use shared::DocumentId;
 
@@ -47,16 +47,6 @@ impl Part {
 fn days_until(date: &str) -> Option<i64> {
     use shared::self_reports::day_number;
     Some(day_number(date)? - day_number(&today())?)
-}
-
-fn principal_words(principal: Option<Principal>, other: &str) -> String {
-    match principal {
-        Some(Principal::Kommun) => "Kommunen".into(),
-        Some(Principal::Region) => "Regionen".into(),
-        Some(Principal::Other) if !other.trim().is_empty() => other.trim().to_string(),
-        Some(Principal::Other) => "Någon annan".into(),
-        None => String::new(),
-    }
 }
 
 /// The page at `/min-plan/<id>`.
@@ -396,7 +386,7 @@ fn HelpPart(plan: Memo<Option<Plan>>) -> impl IntoView {
                     .map(|(_, i)| {
                         (
                             i.what.as_str().trim().to_string(),
-                            principal_words(i.principal, &i.other_actor),
+                            i.given_by().to_string(),
                             i.unit.trim().to_string(),
                             i.responsible_person.trim().to_string(),
                             i.start.clone().unwrap_or_default(),

@@ -125,4 +125,16 @@ impl Intervention {
     pub fn is_measure_by_other(&self) -> bool {
         self.principal == Some(Principal::Other)
     }
+
+    /// Who gives this help, as the person's own view says it: "Kommunen",
+    /// "Regionen", the other actor's name (or "Någon annan"); empty when
+    /// no principal is set.
+    pub fn given_by(&self) -> &str {
+        match self.principal {
+            Some(Principal::Other) if !self.other_actor.trim().is_empty() => self.other_actor.trim(),
+            Some(Principal::Other) => "Någon annan",
+            Some(principal) => principal.label(),
+            None => "",
+        }
+    }
 }

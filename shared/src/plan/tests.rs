@@ -416,3 +416,17 @@ mod model {
         }
     }
 }
+
+#[test]
+fn who_gives_the_help_in_the_persons_words() {
+    let mut help = Intervention { principal: Some(Principal::Kommun), ..Intervention::default() };
+    assert_eq!(help.given_by(), "Kommunen");
+    help.principal = Some(Principal::Region);
+    assert_eq!(help.given_by(), "Regionen");
+    help.principal = Some(Principal::Other);
+    assert_eq!(help.given_by(), "Någon annan");
+    help.other_actor = " Brukarföreningen ".into();
+    assert_eq!(help.given_by(), "Brukarföreningen");
+    help.principal = None;
+    assert_eq!(help.given_by(), "");
+}
