@@ -135,6 +135,15 @@ pub async fn run(
     }
     let router = http::router(state, &config.static_dir);
     let graceful = shutdown.clone();
+    // TCP_NODELAY: a sync message is a few hundred bytes and must leave at
+    // once. With Nagle's algorithm a small write waits for the peer's ACK,
+    // which the peer may delay by up to 40 ms: that was the tail of the
+    // typing benchmark's latency.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |socket: &mut tokio::net::TcpStream| {
+        if let Err(error) = socket.set_nodelay(true) {
+            tracing::debug!(%error, "could not set TCP_NODELAY");
+        }
+    });
     axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(async move { graceful.cancelled().await })
         .await?;

@@ -12,6 +12,12 @@
 //! disk flush per busy moment instead of one per edit, and no write waits
 //! for a fixed delay.
 //!
+//! **Checkpoints off the hot path.** SQLite would copy its write-ahead log
+//! into the database file (and fsync it) inside whichever commit pushes the
+//! log past 1,000 pages, holding up every write in that group.
+//! Automatic checkpoints are off; a task of its own checkpoints once a
+//! second, beside the writer.
+//!
 //! **Compaction off the hot path.** [`Store::request_compaction`] hands a
 //! document id to a compactor task that reads the stored chunks, builds a
 //! snapshot on a blocking thread and replaces exactly the chunks it read.
@@ -27,7 +33,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use automerge::{Automerge, ReadDoc};
 use shared::DocumentId;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, SqlitePool};
+use sqlx::{Connection, Row, SqliteConnection, SqlitePool};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::access::audit::{self, AuditEntry};
@@ -41,6 +47,8 @@ pub const COMPACT_AFTER_CHUNKS: i64 = 256;
 const WRITE_QUEUE: usize = 4096;
 /// At most this many writes share one transaction.
 const MAX_GROUP: usize = 1024;
+/// How often the write-ahead log is copied into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
 /// Compactions waiting; more requests are dropped (the document asks again later).
 const COMPACTION_QUEUE: usize = 256;
 
@@ -99,6 +107,8 @@ enum Write {
         through: Option<i64>,
         done: oneshot::Sender<Result<(), StorageError>>,
     },
+    /// Commit what came before, close the connection, stop.
+    Close { done: oneshot::Sender<()> },
 }
 
 /// A document as loaded, with what compaction needs to know.
@@ -124,14 +134,20 @@ impl Store {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(10))
-            .foreign_keys(true);
-        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+            .foreign_keys(true)
+            // No checkpoint inside a commit: `checkpoint_regularly` does it
+            // beside the writer (see the module doc).
+            .pragma("wal_autocheckpoint", "0")
+            .pragma("journal_size_limit", "67108864");
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options.clone()).await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
         let (writes, write_queue) = mpsc::channel(WRITE_QUEUE);
-        tokio::spawn(write_groups(pool.clone(), write_queue));
+        let connection = SqliteConnection::connect_with(&options).await?;
+        spawn_writer(connection, write_queue);
         let (compactions, compaction_queue) = mpsc::channel(COMPACTION_QUEUE);
         let store = Store { pool, writes, compactions, compacting: Arc::default() };
         tokio::spawn(store.clone().compact_requested(compaction_queue));
+        tokio::spawn(checkpoint_regularly(store.pool.clone()));
         Ok(store)
     }
 
@@ -290,72 +306,193 @@ impl Store {
 
     /// Close the pool, waiting for running queries.
     pub async fn close(&self) {
+        let (done, closed) = oneshot::channel();
+        if self.writes.send(Write::Close { done }).await.is_ok() {
+            let _ = closed.await;
+        }
         self.pool.close().await;
     }
 }
 
-/// The writer task: commit every waiting write in one transaction, then
-/// answer each. If the transaction fails, every write in it fails (none is
-/// acknowledged) and the next group starts afresh.
-async fn write_groups(pool: SqlitePool, mut queue: mpsc::Receiver<Write>) {
-    while let Some(first) = queue.recv().await {
-        let mut group = vec![first];
-        while group.len() < MAX_GROUP {
-            match queue.try_recv() {
-                Ok(write) => group.push(write),
-                Err(_) => break,
-            }
+/// Copy the write-ahead log into the database file once a second, on a
+/// connection of its own. A passive checkpoint waits for no one and the
+/// writer goes on appending meanwhile; the log restarts from its beginning
+/// once it has been copied whole.
+async fn checkpoint_regularly(pool: SqlitePool) {
+    let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if pool.is_closed() {
+            return;
         }
-        let outcome = commit_group(&pool, &group).await.map_err(|e| e.to_string());
-        for write in group {
-            let (Write::Append { done, .. } | Write::Replace { done, .. }) = write;
-            let _ = done.send(outcome.clone().map_err(StorageError::WriteFailed));
+        if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await {
+            if pool.is_closed() {
+                return;
+            }
+            tracing::warn!(%error, "checkpoint failed; the write-ahead log keeps the changes");
         }
     }
 }
 
-async fn commit_group(pool: &SqlitePool, group: &[Write]) -> Result<(), sqlx::Error> {
-    let mut tx = crate::access::begin_write(pool).await?;
-    let now = now_millis();
-    for write in group {
-        let id = match write {
-            Write::Append { id, .. } | Write::Replace { id, .. } => id,
-        };
-        // A deleted plan stays deleted: a document task or the compactor
-        // that was mid-way when the plan was deleted writes nothing.
-        let deleted = sqlx::query("SELECT 1 FROM plans WHERE document_id = ? AND deleted_at IS NOT NULL")
-            .bind(id.to_string())
-            .fetch_optional(&mut *tx)
-            .await?
-            .is_some();
-        if deleted {
-            continue;
+/// Start the writer on a thread of its own, with its own connection.
+///
+/// The writer is one task that every acknowledgement waits for, and each
+/// of its statements is an `await`. On the server's runtime it would wait
+/// behind hundreds of document tasks after every statement; on its own
+/// single-threaded runtime it runs the moment SQLite answers. If the thread
+/// or its runtime cannot start, the queue is dropped and every write fails
+/// with [`StorageError::Closed`] (nothing is acknowledged).
+fn spawn_writer(connection: SqliteConnection, queue: mpsc::Receiver<Write>) {
+    let started = std::thread::Builder::new().name("samplan-writer".into()).spawn(move || {
+        match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+            Ok(runtime) => runtime.block_on(write_groups(connection, queue)),
+            Err(error) => tracing::error!(%error, "the storage writer could not start"),
         }
-        let (id, kind, bytes) = match write {
-            Write::Append { id, chunk, audit, .. } => {
-                for entry in audit {
-                    audit::append(&mut tx, entry).await?;
+    });
+    if let Err(error) = started {
+        tracing::error!(%error, "the storage writer thread could not start");
+    }
+}
+
+/// The writer: commit every waiting write in one transaction, then
+/// answer each. If the transaction fails, every write in it fails (none is
+/// acknowledged) and the next group starts afresh.
+async fn write_groups(mut connection: SqliteConnection, mut queue: mpsc::Receiver<Write>) {
+    let mut closing = None;
+    while let Some(first) = queue.recv().await {
+        let mut group = Vec::new();
+        let mut next = Some(first);
+        while let Some(write) = next.take() {
+            match write {
+                Write::Close { done } => {
+                    closing = Some(done);
+                    break;
                 }
-                (id, "incremental", chunk)
+                write => group.push(write),
             }
+            if group.len() < MAX_GROUP {
+                next = queue.try_recv().ok();
+            }
+        }
+        if !group.is_empty() {
+            let outcome = commit_group(&mut connection, &group).await.map_err(|e| e.to_string());
+            for write in group {
+                if let Write::Append { done, .. } | Write::Replace { done, .. } = write {
+                    let _ = done.send(outcome.clone().map_err(StorageError::WriteFailed));
+                }
+            }
+        }
+        if closing.is_some() {
+            break;
+        }
+    }
+    queue.close();
+    let _ = connection.close().await;
+    if let Some(done) = closing {
+        let _ = done.send(());
+    }
+}
+
+/// Rows per multi-row `INSERT` (SQLite allows 32,766 bound values).
+const ROWS_PER_INSERT: usize = 500;
+
+/// One transaction for the whole group, with as few statements as the
+/// group allows: every statement is a round trip to SQLite's thread, and at
+/// a thousand edits a second one statement per edit was most of the time an
+/// edit waited for its acknowledgement. Writes keep their order: runs of
+/// appends go in together, a replacement goes in where it stands.
+async fn commit_group(connection: &mut SqliteConnection, group: &[Write]) -> Result<(), sqlx::Error> {
+    let mut tx = connection.begin_with("BEGIN IMMEDIATE").await?;
+    // A deleted plan stays deleted: a document task or the compactor that
+    // was mid-way when the plan was deleted writes nothing.
+    let deleted = deleted_among(&mut tx, group).await?;
+    let now = now_millis();
+    let mut appends: Vec<(&DocumentId, &[u8])> = Vec::new();
+    let mut audit_entries: Vec<&AuditEntry> = Vec::new();
+    for write in group {
+        match write {
+            Write::Append { id, chunk, audit, .. } => {
+                if !deleted.contains(id) {
+                    appends.push((id, chunk));
+                    audit_entries.extend(audit);
+                }
+            }
+            Write::Close { .. } => {}
             Write::Replace { id, snapshot, through, .. } => {
+                insert_chunks(&mut tx, &std::mem::take(&mut appends), "incremental", now).await?;
+                if deleted.contains(id) {
+                    continue;
+                }
                 sqlx::query("DELETE FROM document_chunks WHERE document_id = ? AND id <= ?")
                     .bind(id.to_string())
                     .bind(through.unwrap_or(i64::MAX))
                     .execute(&mut *tx)
                     .await?;
-                (id, "snapshot", snapshot)
+                insert_chunks(&mut tx, &[(id, snapshot)], "snapshot", now).await?;
             }
-        };
-        sqlx::query("INSERT INTO document_chunks (document_id, kind, bytes, created_at) VALUES (?, ?, ?, ?)")
-            .bind(id.to_string())
-            .bind(kind)
-            .bind(bytes.as_slice())
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+        }
+    }
+    insert_chunks(&mut tx, &appends, "incremental", now).await?;
+    for entries in audit_entries.chunks(ROWS_PER_INSERT) {
+        audit::append_all(&mut tx, entries).await?;
     }
     tx.commit().await
+}
+
+/// The documents of `group` whose plan has been deleted, in one query.
+async fn deleted_among(
+    tx: &mut sqlx::SqliteConnection,
+    group: &[Write],
+) -> Result<HashSet<DocumentId>, sqlx::Error> {
+    let ids: HashSet<DocumentId> = group
+        .iter()
+        .filter_map(|write| match write {
+            Write::Append { id, .. } | Write::Replace { id, .. } => Some(*id),
+            Write::Close { .. } => None,
+        })
+        .collect();
+    let ids: Vec<DocumentId> = ids.into_iter().collect();
+    let mut deleted = HashSet::new();
+    for part in ids.chunks(ROWS_PER_INSERT) {
+        let mut query = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            "SELECT document_id FROM plans WHERE deleted_at IS NOT NULL AND document_id IN (",
+        );
+        let mut list = query.separated(", ");
+        for id in part {
+            list.push_bind(id.to_string());
+        }
+        query.push(")");
+        for row in query.build().fetch_all(&mut *tx).await? {
+            let id: String = row.try_get("document_id")?;
+            if let Ok(id) = id.parse() {
+                deleted.insert(id);
+            }
+        }
+    }
+    Ok(deleted)
+}
+
+/// Insert chunks of one kind, many rows per statement.
+async fn insert_chunks(
+    tx: &mut sqlx::SqliteConnection,
+    chunks: &[(&DocumentId, &[u8])],
+    kind: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    for part in chunks.chunks(ROWS_PER_INSERT) {
+        let mut query = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            "INSERT INTO document_chunks (document_id, kind, bytes, created_at) ",
+        );
+        query.push_values(part, |mut row, (id, bytes)| {
+            row.push_bind(id.to_string())
+                .push_bind(kind.to_string())
+                .push_bind(bytes.to_vec())
+                .push_bind(now);
+        });
+        query.build().execute(&mut *tx).await?;
+    }
+    Ok(())
 }
 
 fn now_millis() -> i64 {
@@ -363,4 +500,101 @@ fn now_millis() -> i64 {
         .duration_since(UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
         .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use automerge::transaction::Transactable;
+    use automerge::{AutoCommit, ROOT};
+
+    use super::*;
+
+    /// `count` changes of one document, each as its own incremental chunk.
+    fn chunks(count: usize) -> Vec<Vec<u8>> {
+        let mut doc = AutoCommit::new();
+        (0..count)
+            .map(|n| {
+                doc.put(ROOT, format!("k{n}"), n as u64).expect("put");
+                doc.save_incremental()
+            })
+            .collect()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn writes_arriving_together_are_all_committed_with_their_audit_entries() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path()).await.expect("open");
+        let ids = [DocumentId::random(), DocumentId::random(), DocumentId::random()];
+        // More writes than one multi-row INSERT takes, all at once.
+        let per_document = ROWS_PER_INSERT;
+        let mut appends = Vec::new();
+        for id in ids {
+            for chunk in chunks(per_document) {
+                let store = store.clone();
+                let entry = AuditEntry::now("user:1", Some(1), Some(&id.to_string()), "change", "hash");
+                appends.push(tokio::spawn(async move { store.append(&id, chunk, vec![entry]).await }));
+            }
+        }
+        for append in appends {
+            append.await.expect("task").expect("committed");
+        }
+        for id in ids {
+            let loaded = store.load(&id).await.expect("load");
+            assert_eq!(loaded.unreadable_chunks, 0);
+            assert_eq!(loaded.doc.get_changes(&[]).len(), per_document, "every change of {id} is stored");
+        }
+        let audited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'change'")
+            .fetch_one(&store.pool)
+            .await
+            .expect("count");
+        assert_eq!(audited, (3 * per_document) as i64, "one audit entry per write");
+        store.close().await;
+    }
+
+    #[tokio::test]
+    async fn a_compaction_in_the_same_group_keeps_the_appends_after_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path()).await.expect("open");
+        let id = DocumentId::random();
+        let all = chunks(10);
+        for chunk in &all[..6] {
+            store.append(&id, chunk.clone(), Vec::new()).await.expect("append");
+        }
+        let snapshot = store.load(&id).await.expect("load").doc.save();
+        // As the compactor does: replace exactly the chunks it read.
+        let through: i64 = sqlx::query_scalar("SELECT MAX(id) FROM document_chunks WHERE document_id = ?")
+            .bind(id.to_string())
+            .fetch_one(&store.pool)
+            .await
+            .expect("max id");
+        // The compaction and the later appends race into one group.
+        let (compacted, later) = tokio::join!(
+            store.replace(&id, snapshot, Some(through)),
+            futures::future::join_all(all[6..].iter().map(|c| store.append(&id, c.clone(), Vec::new())))
+        );
+        compacted.expect("replace");
+        assert!(later.iter().all(Result::is_ok));
+        let loaded = store.load(&id).await.expect("load");
+        assert_eq!(loaded.doc.get_changes(&[]).len(), 10, "nothing lost either way round");
+        let kinds: Vec<String> =
+            sqlx::query_scalar("SELECT kind FROM document_chunks WHERE document_id = ? ORDER BY id")
+                .bind(id.to_string())
+                .fetch_all(&store.pool)
+                .await
+                .expect("kinds");
+        assert_eq!(kinds.iter().filter(|k| *k == "snapshot").count(), 1, "{kinds:?}");
+        assert_eq!(kinds.len(), 5, "one snapshot and the four later chunks: {kinds:?}");
+        store.close().await;
+    }
+
+    #[tokio::test]
+    async fn after_close_a_write_fails_and_is_not_acknowledged() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path()).await.expect("open");
+        let id = DocumentId::random();
+        let chunk = chunks(1).remove(0);
+        store.append(&id, chunk.clone(), Vec::new()).await.expect("before close");
+        store.close().await;
+        assert!(matches!(store.append(&id, chunk, Vec::new()).await, Err(StorageError::Closed)));
+    }
 }

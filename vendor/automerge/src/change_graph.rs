@@ -17,9 +17,36 @@ pub(crate) struct ChangeGraph {
     hashes: Vec<ChangeHash>,
     nodes_by_hash: BTreeMap<ChangeHash, NodeIdx>,
     clock_cache: Vec<Clock>,
+    recent_clocks: RecentClocks,
 }
 
 const CACHE_STEP: u32 = 32;
+
+/// Samplan patch: the clocks of the last few single nodes asked for.
+///
+/// Every generated sync message asks for the clock of the peer's shared
+/// heads and of its last `have`, usually one recent change, and a relay asks
+/// the same for every peer of a document. The clock of a node never changes
+/// (the graph only grows), so a clock computed once can be reused, and a
+/// new change's walk stops at its parent's remembered clock. Interior
+/// mutability because clocks are asked for through `&self`; a clone starts
+/// empty.
+#[derive(Debug, Default)]
+struct RecentClocks(std::sync::Mutex<std::collections::VecDeque<(NodeIdx, Clock)>>);
+
+const RECENT_CLOCKS: usize = 32;
+
+impl Clone for RecentClocks {
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
+impl RecentClocks {
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::VecDeque<(NodeIdx, Clock)>> {
+        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct NodeIdx(u32);
@@ -55,6 +82,7 @@ impl ChangeGraph {
             nodes_by_hash: BTreeMap::new(),
             hashes: Vec::new(),
             clock_cache: Vec::new(),
+            recent_clocks: RecentClocks::default(),
         }
     }
 
@@ -161,6 +189,16 @@ impl ChangeGraph {
     }
 
     fn calculate_clock(&self, nodes: Vec<NodeIdx>) -> Clock {
+        let mut recent = self.recent_clocks.lock();
+        let single = match nodes.as_slice() {
+            [node] => Some(*node),
+            _ => None,
+        };
+        if let Some(node) = single {
+            if let Some((_, clock)) = recent.iter().find(|(idx, _)| *idx == node) {
+                return clock.clone();
+            }
+        }
         let mut clock = Clock::new();
         // Samplan patch: the merged clocks of the cached ancestors met so
         // far. Each holds the whole history of its node, so a node that
@@ -182,6 +220,12 @@ impl ChangeGraph {
                     seq: node.seq,
                 },
             );
+            if let Some((_, known)) = recent.iter().find(|(i, _)| *i == idx) {
+                // The whole history of this node, as for a cached clock below.
+                clock = Clock::merge(&clock, known);
+                complete = Clock::merge(&complete, known);
+                return false;
+            }
             if let Some(cached_idx) = Self::node_to_cache(&idx, CACHE_STEP) {
                 if cached_idx < self.clock_cache.len() {
                     let ancestor_clock = &self.clock_cache[cached_idx];
@@ -193,6 +237,12 @@ impl ChangeGraph {
             true // do look at ancestors
         });
 
+        if let Some(node) = single {
+            if recent.len() == RECENT_CLOCKS {
+                recent.pop_front();
+            }
+            recent.push_back((node, clock.clone()));
+        }
         clock
     }
 
