@@ -160,6 +160,7 @@ impl Store {
     /// This storage's automerge-repo storage id, made on first use.
     pub async fn storage_id(&self) -> Result<String, StorageError> {
         let fresh = crate::random_hex_id();
+        let _turn = crate::access::write_turn().await;
         sqlx::query("INSERT OR IGNORE INTO server_meta (key, value) VALUES ('storage_id', ?)")
             .bind(&fresh)
             .execute(&self.pool)
@@ -403,6 +404,7 @@ const ROWS_PER_INSERT: usize = 500;
 /// edit waited for its acknowledgement. Writes keep their order: runs of
 /// appends go in together, a replacement goes in where it stands.
 async fn commit_group(connection: &mut SqliteConnection, group: &[Write]) -> Result<(), sqlx::Error> {
+    let _turn = crate::access::write_turn().await;
     let mut tx = connection.begin_with("BEGIN IMMEDIATE").await?;
     // A deleted plan stays deleted: a document task or the compactor that
     // was mid-way when the plan was deleted writes nothing.

@@ -77,12 +77,14 @@ impl Accounts {
         if name.is_empty() || name.len() > 200 || organisation.len() > 200 {
             return Err(AccessError::Invalid("namnet måste ha 1–200 tecken"));
         }
+        let turn = super::write_turn().await;
         let inserted = sqlx::query("INSERT INTO users (name, organisation, created_at) VALUES (?, ?, ?)")
             .bind(name)
             .bind(organisation.trim())
             .bind(now_millis())
             .execute(&self.pool)
             .await;
+        drop(turn);
         match inserted {
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
                 return Err(AccessError::UserExists(name.to_string()))
@@ -96,12 +98,14 @@ impl Accounts {
     pub async fn sign_in_link(&self, name: &str) -> Result<Token, AccessError> {
         let user_id = self.enabled_user_id(name).await?;
         let token = Token::generate();
+        let turn = super::write_turn().await;
         sqlx::query("INSERT INTO sign_in_links (token_hash, user_id, expires_at) VALUES (?, ?, ?)")
             .bind(tokens::hash(token.reveal()))
             .bind(user_id)
             .bind(now_millis() + millis(SIGN_IN_LINK_VALID))
             .execute(&self.pool)
             .await?;
+        drop(turn);
         Ok(token)
     }
 
@@ -222,21 +226,25 @@ impl Accounts {
 
     /// Remember what kind of device a new session was made on.
     pub async fn describe_session(&self, session_id: i64, user_agent: &str) -> Result<(), AccessError> {
+        let turn = super::write_turn().await;
         sqlx::query("UPDATE sessions SET device = ? WHERE id = ?")
             .bind(describe_device(user_agent))
             .bind(session_id)
             .execute(&self.pool)
             .await?;
+        drop(turn);
         Ok(())
     }
 
     /// End one session (sign out).
     pub async fn revoke_session(&self, session_id: i64) -> Result<(), AccessError> {
+        let turn = super::write_turn().await;
         sqlx::query("UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
             .bind(now_millis())
             .bind(session_id)
             .execute(&self.pool)
             .await?;
+        drop(turn);
         Ok(())
     }
 
@@ -260,11 +268,13 @@ impl Accounts {
     /// Disable an account: its sessions stop working at once. Returns its principal id.
     pub async fn disable_user(&self, name: &str) -> Result<String, AccessError> {
         let user_id = self.enabled_user_id(name).await?;
+        let turn = super::write_turn().await;
         sqlx::query("UPDATE users SET disabled_at = ? WHERE id = ?")
             .bind(now_millis())
             .bind(user_id)
             .execute(&self.pool)
             .await?;
+        drop(turn);
         Ok(format!("user:{user_id}"))
     }
 }

@@ -273,6 +273,7 @@ impl Plans {
         by: &Principal,
     ) -> Result<(), AccessError> {
         self.require(plan, by, Role::Coordinator).await?;
+        let turn = super::write_turn().await;
         let updated = sqlx::query(
             "UPDATE plans SET self_reports_of = ?1 WHERE document_id = ?2 AND created_by = ?3
              AND self_reports_of IS NULL AND deleted_at IS NULL AND document_id != ?1
@@ -284,6 +285,7 @@ impl Plans {
         .bind(&by.id)
         .execute(&self.pool)
         .await?;
+        drop(turn);
         if updated.rows_affected() == 0 {
             return Err(AccessError::Forbidden);
         }
@@ -742,6 +744,7 @@ impl Plans {
         principal: &str,
         document: &str,
     ) -> Result<bool, AccessError> {
+        let turn = super::write_turn().await;
         sqlx::query(
             "INSERT OR IGNORE INTO actors (actor, principal, document_id, first_seen) VALUES (?, ?, ?, ?)",
         )
@@ -751,6 +754,7 @@ impl Plans {
         .bind(now_millis())
         .execute(&self.pool)
         .await?;
+        drop(turn);
         let owner: String = sqlx::query("SELECT principal FROM actors WHERE actor = ?")
             .bind(actor)
             .fetch_one(&self.pool)
