@@ -66,6 +66,10 @@ test('a plan made in the app can be found and edited by the JS client', async ({
   await expect(page.getByRole('status').filter({ hasText: 'Synkat med servern' })).toBeVisible();
   const id = new URL(page.url()).pathname.split('/').pop() as string;
 
+  // The JS adapter calls itself ready after 1 s even without a server (and
+  // then reports every document unavailable); on a loaded machine its first
+  // connection can take longer, so wait until it has the server as a peer.
+  await until('the JS client is connected', () => (repo.peers.length > 0 ? true : undefined));
   const handle = await repo.find<PlanDoc>(`automerge:${id}` as AutomergeUrl);
   expect(handle.doc().title).toBe('Från appen');
   handle.change((d) => updateText(d, ['main_goal'], 'Skrivet i JS'));

@@ -105,7 +105,13 @@ pub async fn run(
     shutdown: CancellationToken,
 ) -> Result<(), ServerError> {
     let store = Store::open(&config.data_dir).await?;
-    let storage_id = store.storage_id().await?;
+    let storage_id = match store.storage_id().await {
+        Ok(id) => id,
+        Err(error) => {
+            store.close().await;
+            return Err(error.into());
+        }
+    };
     let server_id = format!("samplan-server-{}", random_hex_id());
     let metrics = Arc::new(Metrics::default());
     let access = access::Access::new(store.pool());
@@ -144,10 +150,11 @@ pub async fn run(
             tracing::debug!(%error, "could not set TCP_NODELAY");
         }
     });
-    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+    let served = axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(async move { graceful.cancelled().await })
-        .await?;
+        .await;
     store.close().await;
+    served?;
     Ok(())
 }
 

@@ -143,7 +143,7 @@ impl Store {
         sqlx::migrate!("./migrations").run(&pool).await?;
         let (writes, write_queue) = mpsc::channel(WRITE_QUEUE);
         let connection = SqliteConnection::connect_with(&options).await?;
-        spawn_writer(connection, write_queue);
+        spawn_writer(connection, options.clone(), write_queue);
         let (compactions, compaction_queue) = mpsc::channel(COMPACTION_QUEUE);
         let store = Store { pool, writes, compactions, compacting: Arc::default() };
         tokio::spawn(store.clone().compact_requested(compaction_queue));
@@ -344,10 +344,10 @@ async fn checkpoint_regularly(pool: SqlitePool) {
 /// single-threaded runtime it runs the moment SQLite answers. If the thread
 /// or its runtime cannot start, the queue is dropped and every write fails
 /// with [`StorageError::Closed`] (nothing is acknowledged).
-fn spawn_writer(connection: SqliteConnection, queue: mpsc::Receiver<Write>) {
+fn spawn_writer(connection: SqliteConnection, options: SqliteConnectOptions, queue: mpsc::Receiver<Write>) {
     let started = std::thread::Builder::new().name("samplan-writer".into()).spawn(move || {
         match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-            Ok(runtime) => runtime.block_on(write_groups(connection, queue)),
+            Ok(runtime) => runtime.block_on(write_groups(connection, options, queue)),
             Err(error) => tracing::error!(%error, "the storage writer could not start"),
         }
     });
@@ -359,7 +359,11 @@ fn spawn_writer(connection: SqliteConnection, queue: mpsc::Receiver<Write>) {
 /// The writer: commit every waiting write in one transaction, then
 /// answer each. If the transaction fails, every write in it fails (none is
 /// acknowledged) and the next group starts afresh.
-async fn write_groups(mut connection: SqliteConnection, mut queue: mpsc::Receiver<Write>) {
+async fn write_groups(
+    mut connection: SqliteConnection,
+    options: SqliteConnectOptions,
+    mut queue: mpsc::Receiver<Write>,
+) {
     let mut closing = None;
     while let Some(first) = queue.recv().await {
         let mut group = Vec::new();
@@ -378,6 +382,17 @@ async fn write_groups(mut connection: SqliteConnection, mut queue: mpsc::Receive
         }
         if !group.is_empty() {
             let outcome = commit_group(&mut connection, &group).await.map_err(|e| e.to_string());
+            if let Err(error) = &outcome {
+                // The connection itself may be what failed: start the next
+                // group on a fresh one (the pool would have done the same).
+                tracing::warn!(%error, "a group commit failed; its writes are not acknowledged");
+                match SqliteConnection::connect_with(&options).await {
+                    Ok(fresh) => {
+                        let _ = std::mem::replace(&mut connection, fresh).close().await;
+                    }
+                    Err(error) => tracing::error!(%error, "could not reopen the storage writer's connection"),
+                }
+            }
             for write in group {
                 if let Write::Append { done, .. } | Write::Replace { done, .. } = write {
                     let _ = done.send(outcome.clone().map_err(StorageError::WriteFailed));

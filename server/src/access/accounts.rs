@@ -156,6 +156,7 @@ impl Accounts {
 
     /// A session for `principal` that lasts `valid_for`.
     pub async fn issue_session(&self, principal: &str, valid_for: Duration) -> Result<Token, AccessError> {
+        let _turn = super::write_turn().await;
         let mut connection = self.pool.acquire().await?;
         Ok(insert_session(&mut connection, principal, valid_for).await?.0)
     }
