@@ -28,7 +28,7 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::str::FromStr;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use automerge::{Automerge, ReadDoc};
 use shared::DocumentId;
@@ -424,7 +424,7 @@ async fn commit_group(connection: &mut SqliteConnection, group: &[Write]) -> Res
     // A deleted plan stays deleted: a document task or the compactor that
     // was mid-way when the plan was deleted writes nothing.
     let deleted = deleted_among(&mut tx, group).await?;
-    let now = now_millis();
+    let now = crate::access::now_millis();
     let mut appends: Vec<(&DocumentId, &[u8])> = Vec::new();
     let mut audit_entries: Vec<&AuditEntry> = Vec::new();
     for write in group {
@@ -510,13 +510,6 @@ async fn insert_chunks(
         query.build().execute(&mut *tx).await?;
     }
     Ok(())
-}
-
-fn now_millis() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
 }
 
 #[cfg(test)]

@@ -46,18 +46,7 @@ impl AuditEntry {
 
 /// Append `entry` inside the caller's transaction (so it commits with what it records).
 pub async fn append(connection: &mut SqliteConnection, entry: &AuditEntry) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO audit_log (at, principal, session_id, document_id, action, detail) VALUES (?, ?, ?, ?, ?, ?)",
-    )
-    .bind(entry.at)
-    .bind(&entry.principal)
-    .bind(entry.session_id)
-    .bind(&entry.document_id)
-    .bind(&entry.action)
-    .bind(&entry.detail)
-    .execute(connection)
-    .await?;
-    Ok(())
+    append_all(connection, &[entry]).await
 }
 
 /// Append several entries in one statement (the storage writer's group
