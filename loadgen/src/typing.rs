@@ -62,6 +62,10 @@ impl Stage {
 struct Recorder {
     measuring: AtomicBool,
     latencies_micros: Mutex<Vec<u32>>,
+    /// With `LOADGEN_TIMELINE` set: (arrival, latency) of every delivery,
+    /// printed as a timeline of 100-ms slots, to see whether slow
+    /// deliveries come together (something shared) or alone.
+    timeline: Mutex<Vec<(Instant, u32)>>,
     edits: AtomicU64,
     failures: AtomicU64,
 }
@@ -71,12 +75,47 @@ impl Recorder {
         if self.measuring.load(Ordering::Relaxed) {
             let micros = u32::try_from(latency.as_micros()).unwrap_or(u32::MAX);
             self.latencies_micros.lock().unwrap_or_else(|p| p.into_inner()).push(micros);
+            if std::env::var_os("LOADGEN_TIMELINE").is_some() {
+                self.timeline.lock().unwrap_or_else(|p| p.into_inner()).push((Instant::now(), micros));
+            }
         }
     }
 
     fn edited(&self) {
         if self.measuring.load(Ordering::Relaxed) {
             self.edits.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    fn print_timeline(&self) {
+        let timeline = std::mem::take(&mut *self.timeline.lock().unwrap_or_else(|p| p.into_inner()));
+        let Some(start) = timeline.first().map(|(at, _)| *at) else { return };
+        let mut slots: Vec<Vec<u32>> = Vec::new();
+        for (at, micros) in timeline {
+            let slot = (at.duration_since(start).as_millis() / 100) as usize;
+            if slots.len() <= slot {
+                slots.resize(slot + 1, Vec::new());
+            }
+            slots[slot].push(micros);
+        }
+        for (slot, mut latencies) in slots.into_iter().enumerate() {
+            latencies.sort_unstable();
+            let max = latencies.last().copied().unwrap_or(0);
+            let slow = latencies.iter().filter(|m| **m > 20_000).count();
+            if slow > 0 {
+                eprintln!(
+                    "  at {:.1} s (Unix time)  t={:>5} ms  {:>4} deliveries  {:>4} over 20 ms  max {:>6.1} ms",
+                    (std::time::SystemTime::now()
+                        - Instant::now().saturating_duration_since(start + Duration::from_millis(slot as u64 * 100)))
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|since| since.as_secs_f64())
+                    .unwrap_or(0.0),
+                    slot * 100,
+                    latencies.len(),
+                    slow,
+                    f64::from(max) / 1000.0
+                );
+            }
         }
     }
 
@@ -92,6 +131,7 @@ impl Recorder {
         let mut latencies =
             std::mem::take(&mut *self.latencies_micros.lock().unwrap_or_else(|p| p.into_inner()));
         latencies.sort_unstable();
+        self.print_timeline();
         let at = |fraction: f64| -> f64 {
             if latencies.is_empty() {
                 return f64::INFINITY;

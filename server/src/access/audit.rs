@@ -44,32 +44,36 @@ impl AuditEntry {
     }
 }
 
+/// The one statement that writes an entry, for both connections that write
+/// entries: the pool (access changes) and the storage writer (changes to
+/// documents, which are committed together with the chunks they record).
+const INSERT: &str = "INSERT INTO audit_log (at, principal, session_id, document_id, action, detail) \
+                      VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+
 /// Append `entry` inside the caller's transaction (so it commits with what it records).
 pub async fn append(connection: &mut SqliteConnection, entry: &AuditEntry) -> Result<(), sqlx::Error> {
-    append_all(connection, &[entry]).await
+    sqlx::query(INSERT)
+        .bind(entry.at)
+        .bind(&entry.principal)
+        .bind(entry.session_id)
+        .bind(&entry.document_id)
+        .bind(&entry.action)
+        .bind(&entry.detail)
+        .execute(connection)
+        .await?;
+    Ok(())
 }
 
-/// Append several entries in one statement (the storage writer's group
-/// commit: one round trip instead of one per entry).
-pub async fn append_all(
-    connection: &mut SqliteConnection,
-    entries: &[&AuditEntry],
-) -> Result<(), sqlx::Error> {
-    if entries.is_empty() {
-        return Ok(());
-    }
-    let mut query = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-        "INSERT INTO audit_log (at, principal, session_id, document_id, action, detail) ",
-    );
-    query.push_values(entries, |mut row, entry| {
-        row.push_bind(entry.at)
-            .push_bind(entry.principal.clone())
-            .push_bind(entry.session_id)
-            .push_bind(entry.document_id.clone())
-            .push_bind(entry.action.clone())
-            .push_bind(entry.detail.clone());
-    });
-    query.build().execute(connection).await?;
+/// Append `entry` inside the storage writer's transaction.
+pub fn append_in(transaction: &rusqlite::Transaction<'_>, entry: &AuditEntry) -> rusqlite::Result<()> {
+    transaction.prepare_cached(INSERT)?.execute(rusqlite::params![
+        entry.at,
+        entry.principal,
+        entry.session_id,
+        entry.document_id,
+        entry.action,
+        entry.detail
+    ])?;
     Ok(())
 }
 
