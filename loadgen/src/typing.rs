@@ -66,6 +66,8 @@ struct Recorder {
     /// printed as a timeline of 100-ms slots, to see whether slow
     /// deliveries come together (something shared) or alone.
     timeline: Mutex<Vec<(Instant, u32)>>,
+    /// Whether `LOADGEN_TIMELINE` is set (read once, not per delivery).
+    keep_timeline: bool,
     edits: AtomicU64,
     failures: AtomicU64,
 }
@@ -75,7 +77,7 @@ impl Recorder {
         if self.measuring.load(Ordering::Relaxed) {
             let micros = u32::try_from(latency.as_micros()).unwrap_or(u32::MAX);
             self.latencies_micros.lock().unwrap_or_else(|p| p.into_inner()).push(micros);
-            if std::env::var_os("LOADGEN_TIMELINE").is_some() {
+            if self.keep_timeline {
                 self.timeline.lock().unwrap_or_else(|p| p.into_inner()).push((Instant::now(), micros));
             }
         }
@@ -312,7 +314,10 @@ pub async fn ramp(
     window: Duration,
     stop_ms: f64,
 ) -> anyhow::Result<Vec<Stage>> {
-    let recorder = Arc::new(Recorder::default());
+    let recorder = Arc::new(Recorder {
+        keep_timeline: std::env::var_os("LOADGEN_TIMELINE").is_some(),
+        ..Recorder::default()
+    });
     let stop = CancellationToken::new();
     let mut tasks = Vec::new();
     let mut plans = 0;

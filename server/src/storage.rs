@@ -54,9 +54,14 @@ const WRITE_QUEUE: usize = 4096;
 /// At most this many writes share one transaction.
 const MAX_GROUP: usize = 1024;
 /// How often the write-ahead log is copied into the database file (more
-/// often in unit tests, so that a short test sees many checkpoints).
+/// often in unit tests, so that a short test sees many checkpoints; the
+/// integration tests run the server with one second).
 const CHECKPOINT_EVERY: Duration =
     if cfg!(test) { Duration::from_millis(100) } else { Duration::from_secs(1) };
+/// When a checkpoint could not copy the whole log, the next try.
+const CHECKPOINT_RETRY: Duration = Duration::from_millis(50);
+/// A checkpoint slower than this is logged: every write waited for it.
+const SLOW_CHECKPOINT: Duration = Duration::from_millis(100);
 /// Compactions waiting; more requests are dropped (the document asks again later).
 const COMPACTION_QUEUE: usize = 256;
 /// How long a connection waits for another's write lock.
@@ -350,17 +355,25 @@ fn open_writer(path: &Path) -> rusqlite::Result<rusqlite::Connection> {
 /// appended meanwhile and the log is copied whole: the next commit then
 /// starts the log from its beginning. A reader still on an older snapshot
 /// can keep part of it; that part is copied next time.
-async fn checkpoint(connection: &rusqlite::Connection) {
+async fn checkpoint(connection: &rusqlite::Connection) -> bool {
     let _turn = crate::access::write_turn().await;
     let started = std::time::Instant::now();
     let outcome = connection.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| {
         Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?, row.get::<_, i64>(2)?))
     });
+    let elapsed = started.elapsed();
+    if elapsed > SLOW_CHECKPOINT {
+        tracing::warn!(?elapsed, "a checkpoint held up every write");
+    }
     match outcome {
         Ok((busy, log, copied)) => {
-            tracing::debug!(busy, log, copied, elapsed = ?started.elapsed(), "checkpoint");
+            tracing::debug!(busy, log, copied, ?elapsed, "checkpoint");
+            busy == 0 && copied >= log
         }
-        Err(error) => tracing::warn!(%error, "checkpoint failed; the write-ahead log keeps the changes"),
+        Err(error) => {
+            tracing::warn!(%error, "checkpoint failed; the write-ahead log keeps the changes");
+            false
+        }
     }
 }
 
@@ -393,19 +406,33 @@ fn spawn_writer(connection: rusqlite::Connection, path: PathBuf, queue: mpsc::Re
 /// acknowledged) and the next group starts afresh.
 async fn write_groups(mut connection: rusqlite::Connection, path: PathBuf, mut queue: mpsc::Receiver<Write>) {
     let mut closing = None;
-    let mut checkpointed = tokio::time::Instant::now();
+    let mut next_checkpoint = tokio::time::Instant::now() + CHECKPOINT_EVERY;
+    let mut incomplete = 0u32;
     loop {
         // Once a second, whether or not this writer wrote: the access
-        // tables are written through the pool.
-        if checkpointed.elapsed() >= CHECKPOINT_EVERY {
-            checkpoint(&connection).await;
-            checkpointed = tokio::time::Instant::now();
+        // tables are written through the pool. A reader still on an older
+        // snapshot can keep the log from being copied whole; then try
+        // again soon rather than let the log grow for another second.
+        if tokio::time::Instant::now() >= next_checkpoint {
+            if checkpoint(&connection).await {
+                incomplete = 0;
+                next_checkpoint = tokio::time::Instant::now() + CHECKPOINT_EVERY;
+            } else {
+                incomplete += 1;
+                if incomplete.is_multiple_of(100) {
+                    tracing::warn!(attempts = incomplete, "the write-ahead log could not be copied whole");
+                }
+                next_checkpoint = tokio::time::Instant::now() + CHECKPOINT_RETRY;
+            }
         }
-        let first = match tokio::time::timeout_at(checkpointed + CHECKPOINT_EVERY, queue.recv()).await {
+        let first = match tokio::time::timeout_at(next_checkpoint, queue.recv()).await {
             Ok(first) => first,
             Err(_) => continue,
         };
         let Some(first) = first else { break };
+        // Take the turn first, then the group: what arrives while the
+        // turn is busy (a checkpoint, an access write) joins this group.
+        let turn = crate::access::write_turn().await;
         let mut group = Vec::new();
         let mut next = Some(first);
         while let Some(write) = next.take() {
@@ -421,10 +448,8 @@ async fn write_groups(mut connection: rusqlite::Connection, path: PathBuf, mut q
             }
         }
         if !group.is_empty() {
-            let outcome = {
-                let _turn = crate::access::write_turn().await;
-                commit_group(&mut connection, &group).map_err(|e| e.to_string())
-            };
+            let outcome = commit_group(&mut connection, &group).map_err(|e| e.to_string());
+            drop(turn);
             if let Err(error) = &outcome {
                 // The connection itself may be what failed: start the next
                 // group on a fresh one.
@@ -441,6 +466,8 @@ async fn write_groups(mut connection: rusqlite::Connection, path: PathBuf, mut q
                     let _ = done.send(outcome.clone().map_err(StorageError::WriteFailed));
                 }
             }
+        } else {
+            drop(turn);
         }
         if closing.is_some() {
             break;
@@ -542,26 +569,121 @@ mod tests {
     async fn the_write_ahead_log_restarts_under_a_steady_stream_of_writes() {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = Store::open(dir.path()).await.expect("open");
-        let id = DocumentId::random();
-        // One write after the other, as a busy relay does, for 25 checkpoint
-        // intervals: the log must be copied and restarted, not grow by
-        // everything written.
+        let wal = dir.path().join(format!("{DATABASE_FILE}-wal"));
+        // Start from an empty log (the migrations wrote to it).
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&store.pool).await.expect("truncate");
+        // Writers back to back, as on a busy relay (the writer is never
+        // idle long), and a reader beside them, for at least 25 checkpoint
+        // intervals and 200 writes: the log must be copied and restarted,
+        // not grow by everything written.
         let started = std::time::Instant::now();
-        let mut written = 0usize;
-        let mut n = 0u64;
-        while started.elapsed() < CHECKPOINT_EVERY * 25 {
-            let chunk: Vec<u8> = (0..16 * 1024).map(|i| (i as u64 ^ n) as u8).collect();
-            written += chunk.len();
-            store.append(&id, chunk, Vec::new()).await.expect("append");
-            n += 1;
+        let busy = || started.elapsed() < CHECKPOINT_EVERY * 25;
+        let mut writers = Vec::new();
+        for writer in 0..4u64 {
+            let store = store.clone();
+            writers.push(tokio::spawn(async move {
+                let id = DocumentId::random();
+                let (mut written, mut n) = (0u64, 0u64);
+                while started.elapsed() < CHECKPOINT_EVERY * 25 || n < 50 {
+                    let chunk: Vec<u8> = (0..16 * 1024).map(|i| (i as u64 ^ n ^ writer) as u8).collect();
+                    written += chunk.len() as u64;
+                    store.append(&id, chunk, Vec::new()).await.expect("append");
+                    n += 1;
+                }
+                (id, written, n)
+            }));
         }
-        let log = std::fs::metadata(dir.path().join(format!("{DATABASE_FILE}-wal"))).expect("wal").len();
+        let reader = {
+            let pool = store.pool.clone();
+            tokio::spawn(async move {
+                while started.elapsed() < CHECKPOINT_EVERY * 25 {
+                    sqlx::query("SELECT count(*) FROM document_chunks").execute(&pool).await.expect("read");
+                }
+            })
+        };
+        let mut written = 0;
+        let mut stored = Vec::new();
+        for writer in writers {
+            let (id, bytes, n) = writer.await.expect("writer");
+            written += bytes;
+            stored.push((id, bytes, n));
+        }
+        reader.await.expect("reader");
+        assert!(!busy(), "the test ran its 25 intervals");
+        let log = std::fs::metadata(&wal).expect("wal").len();
         assert!(
-            (log as usize) < written / 3,
-            "the write-ahead log is {log} bytes after {written} bytes in {n} writes: it never restarted"
+            log < written / 3,
+            "the write-ahead log is {log} bytes after {written} bytes written: it never restarted"
         );
-        let stored = store.load(&id).await.expect("load").stored_bytes;
-        assert_eq!(stored, written as u64, "every one of the {n} writes is stored");
+        for (id, bytes, n) in stored {
+            let loaded = store.load(&id).await.expect("load");
+            assert_eq!(loaded.stored_bytes, bytes, "every one of the {n} writes is stored");
+        }
+        store.close().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_failed_group_acknowledges_none_of_its_writes_and_the_next_one_commits() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path()).await.expect("open");
+        let (refused, innocent) = (DocumentId::random(), DocumentId::random());
+        // SQLite refuses any chunk of `refused`, as a full disk or a broken
+        // file would refuse the whole transaction.
+        sqlx::query(&format!(
+            "CREATE TRIGGER refuse BEFORE INSERT ON document_chunks WHEN NEW.document_id = '{refused}' \
+             BEGIN SELECT RAISE(ABORT, 'refused'); END"
+        ))
+        .execute(&store.pool)
+        .await
+        .expect("trigger");
+        // Both writes wait while the pool holds the write turn, so they
+        // go into the same group.
+        let turn = crate::access::write_turn().await;
+        let first = tokio::spawn({
+            let store = store.clone();
+            async move { store.append(&innocent, chunks(1).remove(0), Vec::new()).await }
+        });
+        let second = tokio::spawn({
+            let store = store.clone();
+            async move { store.append(&refused, chunks(1).remove(0), Vec::new()).await }
+        });
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        drop(turn);
+        assert!(first.await.expect("join").is_err(), "a write in a failed group is not acknowledged");
+        assert!(second.await.expect("join").is_err(), "the refused write is not acknowledged");
+        assert_eq!(
+            store.load(&innocent).await.expect("load").stored_bytes,
+            0,
+            "nothing of the group is stored"
+        );
+        // The writer goes on (on a fresh connection).
+        let chunk = chunks(1).remove(0);
+        let bytes = chunk.len() as u64;
+        store.append(&innocent, chunk, Vec::new()).await.expect("the next group commits");
+        assert_eq!(store.load(&innocent).await.expect("load").stored_bytes, bytes);
+        store.close().await;
+    }
+
+    #[tokio::test]
+    async fn the_writer_connection_syncs_every_commit_and_never_checkpoints_by_itself() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path()).await.expect("open");
+        let writer = open_writer(&dir.path().join(DATABASE_FILE)).expect("writer");
+        let pragma = |name: &str| -> String {
+            writer
+                .query_row(&format!("PRAGMA {name}"), [], |row| row.get::<_, rusqlite::types::Value>(0))
+                .map(|value| match value {
+                    rusqlite::types::Value::Integer(n) => n.to_string(),
+                    rusqlite::types::Value::Text(text) => text,
+                    other => format!("{other:?}"),
+                })
+                .expect("pragma")
+        };
+        assert_eq!(pragma("journal_mode"), "wal");
+        assert_eq!(pragma("synchronous"), "2", "FULL: every commit is synced before it is acknowledged");
+        assert_eq!(pragma("foreign_keys"), "1");
+        assert_eq!(pragma("wal_autocheckpoint"), "0");
+        assert_eq!(pragma("journal_size_limit"), JOURNAL_SIZE_LIMIT.to_string());
         store.close().await;
     }
 
