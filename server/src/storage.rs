@@ -304,7 +304,10 @@ impl Store {
         .await
         .map_err(|e| StorageError::WriteFailed(e.to_string()))?
         .map_err(StorageError::WriteFailed)?;
-        self.replace(id, snapshot, through).await
+        let bytes = snapshot.len();
+        self.replace(id, snapshot, through).await?;
+        tracing::debug!(document = %id, bytes, "compacted");
+        Ok(())
     }
 
     /// Whether a document with this many incremental chunks should be compacted.
