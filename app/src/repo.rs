@@ -176,6 +176,9 @@ struct OpenDocument {
     loaded: bool,
     pending_writes: u32,
     storage_error: Option<String>,
+    /// The heads of what this device has stored: the next write is what
+    /// comes after them.
+    saved: Vec<automerge::ChangeHash>,
 }
 
 struct Inner {
@@ -323,6 +326,7 @@ impl Repo {
         let store = self.store().await?;
         let id = DocumentId::random();
         store.append(&id, &doc.save_incremental()).await?;
+        let saved = doc.get_heads();
         let signals = new_signals(Availability::Ready);
         self.inner.borrow_mut().documents.insert(
             id,
@@ -333,6 +337,7 @@ impl Repo {
                 loaded: true,
                 pending_writes: 0,
                 storage_error: None,
+                saved,
             },
         );
         self.start_sync(id);
@@ -372,6 +377,7 @@ impl Repo {
                 loaded: false,
                 pending_writes: 0,
                 storage_error: None,
+                saved: Vec::new(),
             },
         );
         let repo = self.clone();
@@ -386,6 +392,7 @@ impl Repo {
                 let Some(open) = inner.documents.get_mut(&id) else { return };
                 match loaded {
                     Ok(Some(mut doc)) => {
+                        open.saved = doc.get_heads();
                         // Keep anything that arrived meanwhile.
                         let _ = doc.merge(&mut open.doc);
                         open.doc = doc;
@@ -605,7 +612,10 @@ impl Repo {
             let Some(open) = documents.get_mut(&id) else { return };
             open.pending_writes += 1;
             commit_now(&mut open.doc);
-            let chunk = open.doc.save_incremental();
+            let chunk = open.doc.save_after(&open.saved);
+            if !chunk.is_empty() {
+                open.saved = open.doc.get_heads();
+            }
             // Plans go on the start page; self-report documents do not.
             let title = (!shared::self_reports::is_self_reports(&open.doc))
                 .then(|| plan::read_text(&open.doc, PlanText::Title).unwrap_or_default());
