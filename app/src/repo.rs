@@ -606,13 +606,14 @@ impl Repo {
     }
 
     fn changed_now(&self, id: DocumentId) {
-        let (chunk, title, outgoing, signals) = {
+        let (chunk, base, title, outgoing, signals) = {
             let mut inner = self.inner.borrow_mut();
             let Inner { client, documents, .. } = &mut *inner;
             let Some(open) = documents.get_mut(&id) else { return };
             open.pending_writes += 1;
             commit_now(&mut open.doc);
-            let chunk = open.doc.save_after(&open.saved);
+            let base = open.saved.clone();
+            let chunk = open.doc.save_after(&base);
             if !chunk.is_empty() {
                 open.saved = open.doc.get_heads();
             }
@@ -620,7 +621,7 @@ impl Repo {
             let title = (!shared::self_reports::is_self_reports(&open.doc))
                 .then(|| plan::read_text(&open.doc, PlanText::Title).unwrap_or_default());
             let outgoing = client.generate(id, &mut open.doc);
-            (chunk, title, outgoing, open.signals)
+            (chunk, base, title, outgoing, open.signals)
         };
         if let Some(message) = outgoing {
             self.send(message);
@@ -633,16 +634,27 @@ impl Repo {
         self.refresh_save_state(id);
         let repo = self.clone();
         spawn_local(async move {
-            let result = match repo.store().await {
-                Ok(store) => match (store.append(&id, &chunk).await, title) {
-                    (Ok(()), Some(title)) => store.remember_plan(&id, &title).await,
-                    (result, _) => result,
+            let (result, written) = match repo.store().await {
+                Ok(store) => match store.append(&id, &chunk).await {
+                    Ok(()) => match title {
+                        Some(title) => (store.remember_plan(&id, &title).await, true),
+                        None => (Ok(()), true),
+                    },
+                    Err(error) => (Err(error), false),
                 },
-                Err(error) => Err(error),
+                // No device storage at all (a private window): nothing to
+                // write again later.
+                Err(error) => (Err(error), true),
             };
             if let Some(open) = repo.inner.borrow_mut().documents.get_mut(&id) {
                 open.pending_writes = open.pending_writes.saturating_sub(1);
                 open.storage_error = result.err().map(|e| e.to_string());
+                if !written {
+                    // The device did not take this chunk: the next write
+                    // carries its changes again (a change written twice is
+                    // harmless), so a later success leaves nothing missing.
+                    open.saved = base;
+                }
             }
             repo.refresh_save_state(id);
         });

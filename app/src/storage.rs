@@ -1,6 +1,6 @@
 //! The device's copy of every plan, in IndexedDB.
 //!
-//! Store `chunks`: Automerge chunks (`save_incremental` output, or a full
+//! Store `chunks`: Automerge chunks (the changes after what is stored, or a full
 //! save after compaction) under the key `<document id>/<time>-<random>`, so
 //! one range read loads a document. Chunks may load in any order: Automerge
 //! queues changes until their dependencies arrive. Store `plans`: the plans
