@@ -634,22 +634,24 @@ impl Repo {
         self.refresh_save_state(id);
         let repo = self.clone();
         spawn_local(async move {
-            let (result, written) = match repo.store().await {
-                Ok(store) => match store.append(&id, &chunk).await {
-                    Ok(()) => match title {
-                        Some(title) => (store.remember_plan(&id, &title).await, true),
-                        None => (Ok(()), true),
-                    },
-                    Err(error) => (Err(error), false),
-                },
-                // No device storage at all (a private window): nothing to
-                // write again later.
-                Err(error) => (Err(error), true),
+            // Only a chunk the device refused is written again; with no
+            // device storage at all (a private window) there is no later.
+            let mut refused = false;
+            let result = match repo.store().await {
+                Ok(store) => {
+                    let appended = store.append(&id, &chunk).await;
+                    refused = appended.is_err();
+                    match (appended, title) {
+                        (Ok(()), Some(title)) => store.remember_plan(&id, &title).await,
+                        (result, _) => result,
+                    }
+                }
+                Err(error) => Err(error),
             };
             if let Some(open) = repo.inner.borrow_mut().documents.get_mut(&id) {
                 open.pending_writes = open.pending_writes.saturating_sub(1);
                 open.storage_error = result.err().map(|e| e.to_string());
-                if !written {
+                if refused {
                     // The device did not take this chunk: the next write
                     // carries its changes again (a change written twice is
                     // harmless), so a later success leaves nothing missing.

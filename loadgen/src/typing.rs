@@ -92,29 +92,28 @@ impl Recorder {
     fn print_timeline(&self) {
         let timeline = std::mem::take(&mut *self.timeline.lock().unwrap_or_else(|p| p.into_inner()));
         let Some(start) = timeline.first().map(|(at, _)| *at) else { return };
-        let mut slots: Vec<Vec<u32>> = Vec::new();
+        let start_unix = (std::time::SystemTime::now() - start.elapsed())
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|since| since.as_secs_f64())
+            .unwrap_or(0.0);
+        // Per 100-ms slot: deliveries, those over 20 ms, the slowest.
+        let mut slots: Vec<(usize, usize, u32)> = Vec::new();
         for (at, micros) in timeline {
             let slot = (at.duration_since(start).as_millis() / 100) as usize;
             if slots.len() <= slot {
-                slots.resize(slot + 1, Vec::new());
+                slots.resize(slot + 1, (0, 0, 0));
             }
-            slots[slot].push(micros);
+            let (count, slow, max) = &mut slots[slot];
+            *count += 1;
+            *slow += usize::from(micros > 20_000);
+            *max = (*max).max(micros);
         }
-        for (slot, mut latencies) in slots.into_iter().enumerate() {
-            latencies.sort_unstable();
-            let max = latencies.last().copied().unwrap_or(0);
-            let slow = latencies.iter().filter(|m| **m > 20_000).count();
+        for (slot, (count, slow, max)) in slots.into_iter().enumerate() {
             if slow > 0 {
                 eprintln!(
-                    "  at {:.1} s (Unix time)  t={:>5} ms  {:>4} deliveries  {:>4} over 20 ms  max {:>6.1} ms",
-                    (std::time::SystemTime::now()
-                        - Instant::now().saturating_duration_since(start + Duration::from_millis(slot as u64 * 100)))
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map(|since| since.as_secs_f64())
-                    .unwrap_or(0.0),
+                    "  at {:.1} s (Unix time)  t={:>5} ms  {count:>4} deliveries  {slow:>4} over 20 ms  max {:>6.1} ms",
+                    start_unix + slot as f64 * 0.1,
                     slot * 100,
-                    latencies.len(),
-                    slow,
                     f64::from(max) / 1000.0
                 );
             }
