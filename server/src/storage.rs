@@ -611,8 +611,12 @@ mod tests {
         }
         reader.await.expect("reader");
         let log = std::fs::metadata(&wal).expect("wal").len();
+        // Never restarting, the log holds every frame: about twice what was
+        // written (pages and headers). Restarting, it holds the largest
+        // stretch between two complete checkpoints, which a reader can
+        // lengthen (35 % on a loaded CI machine), so the bound is generous.
         assert!(
-            log < written / 3,
+            log < written,
             "the write-ahead log is {log} bytes after {written} bytes written: it never restarted"
         );
         for (id, bytes, n) in stored {
