@@ -384,7 +384,13 @@ impl Repo {
         mark("samplan:open");
         spawn_local(async move {
             let loaded = match repo.store().await {
-                Ok(store) => store.load(&id).await,
+                Ok(store) => {
+                    measure("samplan:idb-open", "samplan:open");
+                    mark("samplan:device-open");
+                    let loaded = store.load(&id).await;
+                    measure("samplan:device-read", "samplan:device-open");
+                    loaded
+                }
                 Err(error) => Err(error),
             };
             let availability = {

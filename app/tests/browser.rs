@@ -54,6 +54,44 @@ async fn many_chunks_are_compacted_without_losing_an_edit() {
 }
 
 #[wasm_bindgen_test]
+async fn a_plan_stored_as_changes_is_stored_whole_once_opened() {
+    // As a plan fetched from the server is stored: its changes, one chunk.
+    let store = fresh_store().await;
+    let id = DocumentId::random();
+    let mut doc = new_plan_document("").expect("plan");
+    let mut typed = String::new();
+    for i in 0..200u8 {
+        typed.push(char::from(b'a' + i % 26));
+        set_text(&mut doc, PlanText::MainGoal, &typed).expect("edit");
+        doc.commit();
+    }
+    store.append(&id, &doc.save_incremental()).await.expect("append");
+    let stored = store.chunks(&id).await.expect("chunks");
+    assert_eq!(stored.len(), 1);
+    assert_ne!(stored[0][8], 0, "a chunk of changes, not a whole document");
+
+    let loaded = store.load(&id).await.expect("load").expect("present");
+    assert_eq!(read_text(&loaded, PlanText::MainGoal).expect("goal"), typed);
+    // Opening it replaced the changes by the whole document (type 0),
+    // which the next open loads in one pass.
+    let stored = store.chunks(&id).await.expect("chunks");
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0][8], 0, "one whole document");
+    let again = store.load(&id).await.expect("load").expect("present");
+    assert_eq!(read_text(&again, PlanText::MainGoal).expect("goal"), typed);
+
+    // A few keystrokes after that stay as they are (the whole document
+    // outweighs them) and load on top of it.
+    let mut doc = again;
+    let stored_heads = doc.get_heads();
+    set_text(&mut doc, PlanText::MainGoal, "kort").expect("edit");
+    store.append(&id, &doc.save_after(&stored_heads)).await.expect("append");
+    let loaded = store.load(&id).await.expect("load").expect("present");
+    assert_eq!(read_text(&loaded, PlanText::MainGoal).expect("goal"), "kort");
+    assert_eq!(store.chunks(&id).await.expect("chunks").len(), 2, "not compacted for one small change");
+}
+
+#[wasm_bindgen_test]
 async fn the_start_page_list_remembers_plans_and_their_titles() {
     let store = fresh_store().await;
     let a = DocumentId::random();
