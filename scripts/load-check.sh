@@ -2,7 +2,7 @@
 # The relay under load (issue 4): runs `loadgen all` against a release build
 # of samplan-server and, in the same run, the reference automerge-repo sync
 # server (Node, from npm), then checks the budgets in BENCHMARKS.md.
-# Prints every figure; exits 1 if one is over budget. Takes about 5 minutes.
+# Prints every figure; exits 1 if one is over budget. Takes about 7 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh

@@ -98,8 +98,9 @@ impl DeviceStore {
     }
 
     /// Load a document, or `None` if this device has none of it.
-    /// Compacts its chunks into one when there are many. All of it is
-    /// stored: save only what comes after its heads.
+    /// Compacts its chunks into one whole document when that makes the
+    /// next open faster (see below). All of it is stored: save only what
+    /// comes after its heads.
     pub async fn load(&self, id: &DocumentId) -> Result<Option<AutoCommit>, StorageError> {
         let (keys, chunks) = {
             let tx = self.db.transaction(CHUNKS).build()?;
@@ -121,25 +122,32 @@ impl DeviceStore {
         if chunks.is_empty() {
             return Ok(None);
         }
+        let chunks: Vec<Vec<u8>> =
+            chunks.iter().map(|chunk| js_sys::Uint8Array::new(chunk).to_vec()).collect();
+        let is_whole = |bytes: &[u8]| bytes.get(8) == Some(&DOCUMENT_CHUNK);
+        // The largest whole document first: Automerge loads one in a single
+        // pass only into an empty document; after anything else it too is
+        // applied change by change.
+        let first = (0..chunks.len()).filter(|i| is_whole(&chunks[*i])).max_by_key(|i| chunks[*i].len());
         let mut doc = AutoCommit::new();
-        // Bytes in whole-document chunks and in change chunks.
-        let (mut whole, mut changes) = (0usize, 0usize);
-        for chunk in &chunks {
-            let bytes = js_sys::Uint8Array::new(chunk).to_vec();
-            if bytes.get(8) == Some(&DOCUMENT_CHUNK) {
-                whole += bytes.len();
-            } else {
-                changes += bytes.len();
-            }
-            doc.load_incremental(&bytes).map_err(|e| StorageError::Corrupt(e.to_string()))?;
+        for i in first.into_iter().chain((0..chunks.len()).filter(|i| Some(*i) != first)) {
+            doc.load_incremental(&chunks[i]).map_err(|e| StorageError::Corrupt(e.to_string()))?;
         }
-        // Automerge loads a whole document in one pass, but applies change
-        // chunks one change at a time: the large plan as it came from the
-        // server (4,581 changes) took about 140 ms to open in the browser.
-        // So compact when the changes outweigh the whole document (as
-        // automerge-repo does), and when there are many chunks.
-        if keys.len() > COMPACT_AFTER || changes > whole {
-            self.compact(id, &mut doc, &keys).await?;
+        // Change chunks are applied one change at a time: the large plan as
+        // it came from the server (4,581 changes) took about 140 ms to open
+        // in the browser, against one pass for a whole document. So compact
+        // when the change chunks outweigh the whole document (automerge-repo
+        // has a similar rule when it saves), when there are several whole
+        // documents (two tabs compacted at once), and when there are many chunks.
+        let (wholes, changes): (Vec<&Vec<u8>>, Vec<&Vec<u8>>) = chunks.iter().partition(|c| is_whole(c));
+        let bytes = |chunks: &[&Vec<u8>]| chunks.iter().map(|c| c.len()).sum::<usize>();
+        let worth_it = keys.len() > COMPACT_AFTER || bytes(&changes) > bytes(&wholes) || wholes.len() > 1;
+        // Only chunks that read whole are replaced: Automerge loads what it
+        // can of a change chunk with a damaged tail, and compacting would
+        // delete the rest for good.
+        if worth_it && changes.iter().all(|c| automerge::parse_changes(c).is_ok()) {
+            // If it fails, the chunks stay as they were and the plan opens anyway.
+            let _ = self.compact(id, &mut doc, &keys).await;
         }
         // Everything loaded is stored; the caller writes only what comes
         // after its heads. (Not `save_incremental` here to mark that: it

@@ -92,6 +92,22 @@ async fn a_plan_stored_as_changes_is_stored_whole_once_opened() {
 }
 
 #[wasm_bindgen_test]
+async fn two_whole_copies_of_a_plan_become_one_with_every_edit() {
+    // Two tabs compacted the same plan at once, and one also typed.
+    let store = fresh_store().await;
+    let id = DocumentId::random();
+    let mut doc = new_plan_document("Delad").expect("plan");
+    store.append(&id, &doc.save()).await.expect("append");
+    set_text(&mut doc, PlanText::MainGoal, "Bo kvar hemma").expect("edit");
+    store.append(&id, &doc.save()).await.expect("append");
+    let loaded = store.load(&id).await.expect("load").expect("present");
+    assert_eq!(read_text(&loaded, PlanText::MainGoal).expect("goal"), "Bo kvar hemma");
+    let stored = store.chunks(&id).await.expect("chunks");
+    assert_eq!(stored.len(), 1, "one whole document left");
+    assert_eq!(stored[0][8], 0);
+}
+
+#[wasm_bindgen_test]
 async fn the_start_page_list_remembers_plans_and_their_titles() {
     let store = fresh_store().await;
     let a = DocumentId::random();

@@ -4,7 +4,7 @@
 //! On the project's virtual machine the host takes the CPU away from both
 //! cores at once for 100–200 ms every two seconds or so, even when the
 //! machine is idle (the guest sees no steal time). A fixed piece of
-//! arithmetic that takes 0.4 ms then takes up to 5 ms. Latency under load
+//! arithmetic that takes 0.4 ms then takes up to 5 ms (12 times as long). Latency under load
 //! (`typing`) rises in exactly those moments, so the load check prints this
 //! figure beside it.
 //!
@@ -59,7 +59,7 @@ fn one_core(duration: Duration) -> Vec<f64> {
         }
         x
     };
-    // About 0.1 ms of work per unit on this machine.
+    // About 0.1 ms of work per unit on this machine: many units per slot.
     let iterations = 100_000;
     let start = Instant::now();
     let mut fastest = Duration::MAX;
