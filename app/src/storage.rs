@@ -102,28 +102,10 @@ impl DeviceStore {
     /// next open faster (see below). All of it is stored: save only what
     /// comes after its heads.
     pub async fn load(&self, id: &DocumentId) -> Result<Option<AutoCommit>, StorageError> {
-        let (keys, chunks) = {
-            let tx = self.db.transaction(CHUNKS).build()?;
-            let store = tx.object_store(CHUNKS)?;
-            let keys: Vec<String> = store
-                .get_all_keys()
-                .with_query::<String, _>(document_range(id))
-                .primitive()?
-                .await?
-                .collect::<Result<_, _>>()?;
-            let values: Vec<JsValue> = store
-                .get_all()
-                .with_query::<String, _>(document_range(id))
-                .primitive()?
-                .await?
-                .collect::<Result<_, _>>()?;
-            (keys, values)
-        };
+        let (keys, chunks) = self.read_chunks(id).await?;
         if chunks.is_empty() {
             return Ok(None);
         }
-        let chunks: Vec<Vec<u8>> =
-            chunks.iter().map(|chunk| js_sys::Uint8Array::new(chunk).to_vec()).collect();
         let is_whole = |bytes: &[u8]| bytes.get(8) == Some(&DOCUMENT_CHUNK);
         // The largest whole document first: Automerge loads one in a single
         // pass only into an empty document; after anything else it too is
@@ -159,15 +141,26 @@ impl DeviceStore {
     /// The chunks this device holds of a document, in order, as stored
     /// (to see whether it has been compacted).
     pub async fn chunks(&self, id: &DocumentId) -> Result<Vec<Vec<u8>>, StorageError> {
+        Ok(self.read_chunks(id).await?.1)
+    }
+
+    /// A document's chunk keys and bytes, in key order, read in one transaction.
+    async fn read_chunks(&self, id: &DocumentId) -> Result<(Vec<String>, Vec<Vec<u8>>), StorageError> {
         let tx = self.db.transaction(CHUNKS).build()?;
         let store = tx.object_store(CHUNKS)?;
+        let keys: Vec<String> = store
+            .get_all_keys()
+            .with_query::<String, _>(document_range(id))
+            .primitive()?
+            .await?
+            .collect::<Result<_, _>>()?;
         let values: Vec<JsValue> = store
             .get_all()
             .with_query::<String, _>(document_range(id))
             .primitive()?
             .await?
             .collect::<Result<_, _>>()?;
-        Ok(values.iter().map(|chunk| js_sys::Uint8Array::new(chunk).to_vec()).collect())
+        Ok((keys, values.iter().map(|chunk| js_sys::Uint8Array::new(chunk).to_vec()).collect()))
     }
 
     /// Replace the given chunks of a document by one full save, atomically.
