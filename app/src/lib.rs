@@ -6,23 +6,32 @@
 //! - [`connection`]: the WebSocket to the server.
 //! - [`route`]: which page the address bar shows.
 //! - [`api`]: the server's access API (sign-in, invitations, roles).
-//! - [`pages`] and [`components`]: the views; thin, reading signals.
+//! - [`pages`], [`sections`] and [`components`]: the views; thin, reading
+//!   signals. `pages`, `sections` and [`chunks`] are the plan editor (the
+//!   `editor` feature, on by default; the person's view is built without it).
+//! - [`clock`]: dates as the plan writes them.
 //! - [`home`]: the person's own view ("Min plan"), built as a wasm of its own.
+//! - [`chunks`]: the parts of the editor loaded as wasm chunks of their own.
 
 pub mod api;
+#[cfg(feature = "editor")]
+pub mod chunks;
+pub mod clock;
 pub mod components;
 pub mod connection;
 pub mod home;
+#[cfg(feature = "editor")]
 pub mod pages;
 pub mod repo;
 pub mod route;
+#[cfg(feature = "editor")]
 pub mod sections;
 pub mod storage;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::repo::Repo;
+#[cfg(feature = "editor")]
 use crate::route::Page;
 
 /// The app-wide handle to the [`Repo`]; components get it with `expect_context`.
@@ -36,14 +45,15 @@ impl RepoHandle {
     }
 }
 
-/// The whole app.
+/// The whole app (the plan editor).
+#[cfg(feature = "editor")]
 #[component]
 pub fn App() -> impl IntoView {
     let repo = Repo::new(storage::DeviceStore::open());
     provide_context(RepoHandle(StoredValue::new_local(repo.clone())));
-    spawn_local(connection::run(repo.clone()));
+    leptos::task::spawn_local(connection::run(repo.clone()));
     // Presence is renewed every few seconds and forgotten when not renewed.
-    spawn_local(async move {
+    leptos::task::spawn_local(async move {
         loop {
             gloo_timers::future::TimeoutFuture::new(shared::presence::RENEW_EVERY_MS).await;
             repo.renew_presence();
@@ -51,9 +61,9 @@ pub fn App() -> impl IntoView {
     });
     let current = route::provide();
     move || match current.page() {
-        Page::Home => view! { <pages::home::HomePage /> }.into_any(),
+        Page::Home => view! { <Suspense>{Suspend::new(chunks::home_page())}</Suspense> }.into_any(),
         Page::Plan(id) => view! { <pages::plan::PlanPage id /> }.into_any(),
-        Page::SignIn => view! { <pages::sign_in::SignInPage /> }.into_any(),
+        Page::SignIn => view! { <Suspense>{Suspend::new(chunks::sign_in_page())}</Suspense> }.into_any(),
         Page::NotFound => view! {
             <main class="page"><h1>"Sidan finns inte"</h1><a href="/">"Till Mina planer"</a></main>
         }
@@ -62,6 +72,7 @@ pub fn App() -> impl IntoView {
 }
 
 /// Mount the app on the page.
+#[cfg(feature = "editor")]
 pub fn start() {
     console_error_panic_hook::set_once();
     mount_to_body(App);

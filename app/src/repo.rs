@@ -95,7 +95,7 @@ pub fn timed<T>(name: &str, work: impl FnOnce() -> T) -> T {
 }
 
 /// A Performance API measure from the mark `start` to now.
-fn measure(name: &str, start: &str) {
+pub fn measure(name: &str, start: &str) {
     if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
         let _ = performance.measure_with_start_mark(name, start);
     }

@@ -185,3 +185,42 @@ test('once loaded, the app and its plans open with no network at all (service wo
   await other.goto(page.url());
   await expect(other.getByLabel('Mitt huvudmål')).toHaveValue('Skrivet utan nät');
 });
+
+test('the editor comes in wasm chunks; the service worker keeps every one, so a whole plan opens with no network', async ({ browser }) => {
+  const context = await server.signedInContext(browser);
+  const page = await context.newPage();
+  const path = server.cli('demo', '--owner', 'Testare');
+  await page.goto(server.url + path);
+  await synced(page);
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+
+  // Every chunk the split build names (app/src/chunks.rs, scripts/build-app.sh)
+  // is in the service worker's cache, also those this page has not used yet.
+  const chunks = await page.evaluate(async () => {
+    const dir = document.querySelector('link[rel="modulepreload"]')?.getAttribute('href')?.replace(/[^/]+$/, '') ?? '';
+    const link = await (await fetch(dir + '__wasm_split.js')).text();
+    const names = [...new Set([...link.matchAll(/"\.\/([^"]+\.wasm)"/g)].map((m) => dir + m[1]))];
+    const cache = await caches.open('samplan-shell-v2');
+    const missing = [];
+    for (const name of names) if (!(await cache.match(name))) missing.push(name);
+    return { names, missing };
+  });
+  expect(chunks.names.length).toBeGreaterThanOrEqual(5);
+  expect(chunks.names.some((name) => name.includes('split_plan_sections'))).toBe(true);
+  expect(chunks.missing).toEqual([]);
+
+  // Offline, the plan opens with every section (from the chunks) and its history.
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible();
+  for (const heading of ['Deltagare', 'Mål och delmål', 'Insatser', 'Godkännande', 'Avvikelser']) {
+    await expect(page.getByRole('heading', { name: heading, level: 2 })).toBeVisible();
+  }
+  await expect(page.getByText('Historik – vem ändrade vad och när')).toBeVisible();
+  // And the start page (a chunk of its own) too.
+  await page.getByRole('link', { name: '← Mina planer' }).click();
+  await expect(page.getByRole('heading', { name: 'Mina planer', level: 1 })).toBeVisible();
+  await context.close();
+});

@@ -12,6 +12,8 @@
 //! The load generator runs on the same machine as the server; its own CPU
 //! use is part of every figure.
 
+#![forbid(unsafe_code)]
+
 mod capacity;
 mod host;
 mod peer;

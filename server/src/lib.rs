@@ -16,6 +16,8 @@
 //!
 //! [`run`] is the whole server; `main.rs` only reads the configuration.
 
+#![forbid(unsafe_code)]
+
 pub mod access;
 pub mod api;
 pub mod connection;

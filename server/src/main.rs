@@ -1,5 +1,7 @@
 //! The `samplan-server` binary: reads the configuration and runs the server.
 
+#![forbid(unsafe_code)]
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;

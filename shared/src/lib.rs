@@ -12,6 +12,8 @@
 //! - [`sync_client`]: the client side of the sync protocol as a state
 //!   machine without IO; the app drives it over a WebSocket, tests drive it
 //!   over channels.
+
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod document_id;

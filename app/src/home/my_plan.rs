@@ -12,11 +12,11 @@ use super::read_aloud::ReadAloud;
 use super::report::ReportForm;
 use super::text_size::TextSize;
 use crate::api;
+use crate::clock::today;
 use crate::components::progress_chart::ProgressChart;
 use crate::components::save_status::SaveStatus;
 use crate::components::text_field::TextAt;
 use crate::repo::{Availability, DocSignals, SaveState};
-use crate::sections::today;
 use crate::RepoHandle;
 
 /// The parts of the plan, shown one at a time.

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use shared::self_reports::{add_self_report, rating_label, SelfReport, RATINGS};
 use shared::DocumentId;
 
-use crate::sections::{now_millis, today};
+use crate::clock::{now_millis, today};
 use crate::RepoHandle;
 
 /// A mark for each step, so that the scale is seen without reading.

@@ -15,12 +15,10 @@ use crate::sections::consent::ConsentSection;
 use crate::sections::deviations::DeviationsSection;
 use crate::sections::follow_up::FollowUpSection;
 use crate::sections::goals::GoalsSection;
-use crate::sections::history::HistorySection;
 use crate::sections::interventions::InterventionsSection;
 use crate::sections::meeting::MeetingSection;
 use crate::sections::participants::ParticipantsSection;
 use crate::sections::preparation::PreparationSection;
-use crate::sections::sharing::SharingSection;
 use crate::sections::PlanContext;
 use crate::RepoHandle;
 
@@ -48,6 +46,7 @@ const PLAN_REFRESH_MS: u32 = 40;
 #[component]
 fn OpenPlan(id: DocumentId) -> impl IntoView {
     let repo = expect_context::<RepoHandle>();
+    crate::chunks::preload_plan();
     let signals = repo.get().open(id);
     // The typed plan (every section reads it) follows the document at most
     // 40 ms behind, once per burst of changes: reading a large plan takes
@@ -72,10 +71,8 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
         repo.get().plan(&id)
     });
     let ctx = PlanContext { id, version: signals.version, plan, problem: RwSignal::new(None) };
-    let export_link = NodeRef::<leptos::html::A>::new();
     // A memo, so that the sections are built once and not on every keystroke.
     let consented = Memo::new(move |_| plan.get().is_some_and(|p| p.consent_state() == ConsentState::Given));
-    let follow_up = move || plan.get().and_then(|p| p.follow_up.next_follow_up).unwrap_or_default();
     let title = move || {
         signals.version.track();
         let title = repo.get().text(&id, PlanText::Title);
@@ -175,55 +172,69 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
                 </form>
                 <ConsentSection ctx />
                 {move || if consented.get() {
-                    view! {
-                        <ParticipantsSection ctx />
-                        <PreparationSection ctx />
-                        <MeetingSection ctx />
-                        <GoalsSection ctx />
-                        <InterventionsSection ctx />
-                        <section class="section" aria-labelledby="follow-up-heading">
-                            <h2 id="follow-up-heading">"Uppföljning"</h2>
-                            <div class="field">
-                                <label for="next-follow-up">"Nästa uppföljning"</label>
-                                <input id="next-follow-up" type="date" prop:value=follow_up on:change=move |ev| {
-                                    let value = event_target_value(&ev);
-                                    ctx.change(|doc| edit::set_next_follow_up(doc, (!value.is_empty()).then_some(value.as_str())));
-                                } />
-                            </div>
-                        </section>
-                        <ApprovalsSection ctx />
-                        <FollowUpSection ctx />
-                        <DeviationsSection ctx />
-                        <p class="no-print button-row">
-                            <button type="button" on:click=|_| { if let Some(w) = web_sys::window() { let _ = w.print(); } }>
-                                "Skriv ut planen"</button>
-                            <a class="button-link" download="samordnad-individuell-plan.txt" href="#" node_ref=export_link
-                                on:click=move |_| {
-                                    // The text is made when asked for, not on every keystroke.
-                                    if let (Some(link), Some(plan)) = (export_link.get(), plan.get_untracked()) {
-                                        let text = shared::plan::export::to_text(&plan);
-                                        link.set_href(&format!("data:text/plain;charset=utf-8,{}",
-                                            String::from(js_sys::encode_uri_component(&text))));
-                                    }
-                                }>"Ladda ner planen som text"</a>
-                            // JSON is for other systems: the server's copy (what everyone has synced).
-                            <a class="button-link" download="samordnad-individuell-plan.json"
-                                href=format!("/api/plans/{id}/export.json")>"Ladda ner planen som JSON"</a>
-                        </p>
-                    }.into_any()
+                    view! { <Suspense fallback=|| view! { <p role="status">"Öppnar planens delar …"</p> }>{move || Suspend::new(crate::chunks::plan_sections(ctx))}</Suspense> }.into_any()
                 } else {
                     view! { <p class="locked">"Resten av planen öppnas när personen har samtyckt."</p> }.into_any()
                 }}
                 </fieldset>
                 <Checklist ctx />
                 </div>
-                <HistorySection id />
-                {move || coordinator().then(|| view! { <SharingSection id /> })}
+                <Suspense>{move || Suspend::new(crate::chunks::history_section(id))}</Suspense>
+                {move || coordinator().then(|| view! { <Suspense>{move || Suspend::new(crate::chunks::sharing_section(id))}</Suspense> })}
                 <p class="share">
                     <label for="plan-link">"Länk till planen (dela med de andra deltagarna)"</label>
                     <input id="plan-link" type="text" readonly prop:value=link />
                 </p>
             }.into_any(),
         }}
+    }
+}
+
+/// Every section after consent (a wasm chunk of its own: [`crate::chunks`]).
+#[component]
+pub fn PlanSections(ctx: PlanContext) -> impl IntoView {
+    let plan = ctx.plan;
+    let id = ctx.id;
+    let export_link = NodeRef::<leptos::html::A>::new();
+    let follow_up = move || plan.get().and_then(|p| p.follow_up.next_follow_up).unwrap_or_default();
+    // Opening a plan ends when these sections are on the screen: they come
+    // from a wasm chunk, which may arrive after the plan was read.
+    gloo_timers::callback::Timeout::new(0, || crate::repo::measure("samplan:sections-shown", "samplan:open"))
+        .forget();
+    view! {
+        <ParticipantsSection ctx />
+        <PreparationSection ctx />
+        <MeetingSection ctx />
+        <GoalsSection ctx />
+        <InterventionsSection ctx />
+        <section class="section" aria-labelledby="follow-up-heading">
+            <h2 id="follow-up-heading">"Uppföljning"</h2>
+            <div class="field">
+                <label for="next-follow-up">"Nästa uppföljning"</label>
+                <input id="next-follow-up" type="date" prop:value=follow_up on:change=move |ev| {
+                    let value = event_target_value(&ev);
+                    ctx.change(|doc| edit::set_next_follow_up(doc, (!value.is_empty()).then_some(value.as_str())));
+                } />
+            </div>
+        </section>
+        <ApprovalsSection ctx />
+        <FollowUpSection ctx />
+        <DeviationsSection ctx />
+        <p class="no-print button-row">
+            <button type="button" on:click=|_| { if let Some(w) = web_sys::window() { let _ = w.print(); } }>
+                "Skriv ut planen"</button>
+            <a class="button-link" download="samordnad-individuell-plan.txt" href="#" node_ref=export_link
+                on:click=move |_| {
+                    // The text is made when asked for, not on every keystroke.
+                    if let (Some(link), Some(plan)) = (export_link.get(), plan.get_untracked()) {
+                        let text = shared::plan::export::to_text(&plan);
+                        link.set_href(&format!("data:text/plain;charset=utf-8,{}",
+                            String::from(js_sys::encode_uri_component(&text))));
+                    }
+                }>"Ladda ner planen som text"</a>
+            // JSON is for other systems: the server's copy (what everyone has synced).
+            <a class="button-link" download="samordnad-individuell-plan.json"
+                href=format!("/api/plans/{id}/export.json")>"Ladda ner planen som JSON"</a>
+        </p>
     }
 }

@@ -1,0 +1,67 @@
+//! The parts of the app that are loaded as wasm chunks of their own.
+//!
+//! Why: the whole editor is about 580 KB of gzip wasm, and a browser must
+//! download, compile and instantiate a wasm before it shows anything. Split
+//! at these functions, the first wasm holds what every page needs
+//! (Automerge, the device copy, the sync, Leptos, the plan's frame: title,
+//! main goal, consent, checklist) and the rest comes as chunks, fetched when
+//! first needed: the sections after consent, the history, sharing, the
+//! list of plans and the sign-in page.
+//!
+//! How: Leptos' `#[lazy]` marks each function as a split point
+//! (`wasm_split_helpers`); `scripts/build-app.sh` builds the wasm with
+//! relocations, splits it with `wasm-split-cli` (crates.io:
+//! `wasm_split_cli_support`), then runs wasm-bindgen and wasm-opt on every
+//! part. Called from a build that was not split (the in-browser tests),
+//! each function runs directly.
+//!
+//! The generated code calls into the chunk through `extern "C"`, which is
+//! why this one module allows `unsafe_code` (denied everywhere else).
+//! Every argument is `Copy` plain data or signals. Each view is built
+//! untracked: it runs inside the `Suspend` that awaited it, which would
+//! otherwise rebuild it whenever a signal read while building it changed.
+#![allow(unsafe_code)]
+
+use leptos::prelude::*;
+use shared::DocumentId;
+
+use crate::sections::PlanContext;
+
+/// Every section of a plan after consent.
+#[lazy]
+pub fn plan_sections(ctx: PlanContext) -> AnyView {
+    untrack(|| view! { <crate::pages::plan::PlanSections ctx /> }.into_any())
+}
+
+/// The plan's history: who changed what, and the plan as it was.
+#[lazy]
+pub fn history_section(id: DocumentId) -> AnyView {
+    untrack(|| view! { <crate::sections::history::HistorySection id /> }.into_any())
+}
+
+/// Sharing the plan (for the coordinator).
+#[lazy]
+pub fn sharing_section(id: DocumentId) -> AnyView {
+    untrack(|| view! { <crate::sections::sharing::SharingSection id /> }.into_any())
+}
+
+/// "Mina planer", the start page.
+#[lazy]
+pub fn home_page() -> AnyView {
+    untrack(|| view! { <crate::pages::home::HomePage /> }.into_any())
+}
+
+/// The sign-in page.
+#[lazy]
+pub fn sign_in_page() -> AnyView {
+    untrack(|| view! { <crate::pages::sign_in::SignInPage /> }.into_any())
+}
+
+/// Start fetching the chunks an open plan shows, while the plan itself is
+/// read from the device: by the time it is read, they are there.
+pub fn preload_plan() {
+    leptos::task::spawn_local(async {
+        __preload_plan_sections().await;
+        __preload_history_section().await;
+    });
+}
