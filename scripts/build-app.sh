@@ -35,7 +35,7 @@ wasm-bindgen "$stage/app.wasm" --out-dir "$stage" --target web --no-typescript \
   --no-demangle --keep-lld-exports
 rm "$stage/app.wasm"
 for wasm in "$stage"/*.wasm; do
-  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int "$wasm" -o "$wasm" 2>/dev/null
+  wasm-opt -Oz ${SAMPLAN_WASM_OPT_DEBUG:-} --enable-bulk-memory --enable-nontrapping-float-to-int "$wasm" -o "$wasm" 2>/dev/null
 done
 hash=$(cat "$stage"/*.js "$stage"/*.wasm | sha256sum | cut -c1-16)
 mv "$stage" "app/dist/app-$hash"

@@ -17,6 +17,8 @@ pub mod preparation;
 pub mod self_reports;
 pub mod sharing;
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use shared::plan::Plan;
 use shared::DocumentId;
@@ -28,8 +30,10 @@ pub struct PlanContext {
     pub id: DocumentId,
     /// Bumped on every change.
     pub version: RwSignal<u64>,
-    /// The plan as it is now.
-    pub plan: Memo<Option<Plan>>,
+    /// The plan as it is now. Shared, not copied: every section and every
+    /// item reads it, and a large plan's copy costs more than a keystroke may
+    /// (each `get` of a `Memo<Option<Plan>>` cloned the whole plan).
+    pub plan: Memo<Option<Arc<Plan>>>,
     /// The last refusal of a change, shown to the person.
     pub problem: RwSignal<Option<String>>,
 }

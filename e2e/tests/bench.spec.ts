@@ -8,6 +8,9 @@ import { TestServer } from './server';
 
 test.skip(!process.env.SAMPLAN_BENCH, 'a benchmark: run scripts/browser-bench.sh');
 test.setTimeout(300_000);
+// No trace: recording one snapshots the page's DOM on every action, in the
+// page itself, and would be measured with the app.
+test.use({ trace: 'off' });
 
 /** Add figures to the benchmark's output file (one JSON object). */
 function record(figures: Record<string, number>) {

@@ -46,6 +46,7 @@ const PLAN_REFRESH_MS: u32 = 40;
 #[component]
 fn OpenPlan(id: DocumentId) -> impl IntoView {
     let repo = expect_context::<RepoHandle>();
+    crate::repo::mark("samplan:plan-open");
     crate::chunks::preload_plan();
     let signals = repo.get().open(id);
     // The typed plan (every section reads it) follows the document at most
@@ -68,7 +69,7 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
     });
     let plan = Memo::new(move |_| {
         settled.track();
-        repo.get().plan(&id)
+        repo.get().plan(&id).map(std::sync::Arc::new)
     });
     let ctx = PlanContext { id, version: signals.version, plan, problem: RwSignal::new(None) };
     // A memo, so that the sections are built once and not on every keystroke.
@@ -196,11 +197,13 @@ pub fn PlanSections(ctx: PlanContext) -> impl IntoView {
     let plan = ctx.plan;
     let id = ctx.id;
     let export_link = NodeRef::<leptos::html::A>::new();
-    let follow_up = move || plan.get().and_then(|p| p.follow_up.next_follow_up).unwrap_or_default();
+    let follow_up = move || plan.get().and_then(|p| p.follow_up.next_follow_up.clone()).unwrap_or_default();
     // Opening a plan ends when these sections are on the screen: they come
     // from a wasm chunk, which may arrive after the plan was read.
-    gloo_timers::callback::Timeout::new(0, || crate::repo::measure("samplan:sections-shown", "samplan:open"))
-        .forget();
+    gloo_timers::callback::Timeout::new(0, || {
+        crate::repo::measure("samplan:sections-shown", "samplan:plan-open")
+    })
+    .forget();
     view! {
         <ParticipantsSection ctx />
         <PreparationSection ctx />

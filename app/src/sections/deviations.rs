@@ -16,13 +16,13 @@ pub fn DeviationsSection(ctx: PlanContext) -> impl IntoView {
     let summary = RwSignal::new(String::new());
     let deviations = move || {
         let mut list: Vec<Deviation> =
-            ctx.plan.get().map(|p| p.deviations.into_values().collect()).unwrap_or_default();
+            ctx.plan.get().map(|p| p.deviations.values().cloned().collect()).unwrap_or_default();
         list.sort_by_key(|d| d.recorded_at);
         list
     };
     let revisions = move || {
         let mut list: Vec<Revision> =
-            ctx.plan.get().map(|p| p.revisions.into_values().map(|r| r.0).collect()).unwrap_or_default();
+            ctx.plan.get().map(|p| p.revisions.values().map(|r| r.0.clone()).collect()).unwrap_or_default();
         list.sort_by_key(|r| r.recorded_at);
         list
     };

@@ -48,7 +48,7 @@ pub fn FollowUpSection(ctx: PlanContext) -> impl IntoView {
             .unwrap_or_default()
     });
     let self_reports = super::self_reports::follow(ctx);
-    let closing = move || ctx.plan.get().and_then(|p| p.closing);
+    let closing = move || ctx.plan.get().and_then(|p| p.closing.clone());
     let reason = RwSignal::new(ClosingReason::GoalsMet);
     let with_person = RwSignal::new(true);
     view! {

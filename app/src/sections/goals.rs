@@ -3,17 +3,11 @@
 //! move that merges with what others do at the same time.
 
 use leptos::prelude::*;
-use shared::plan::{edit, Goal, Plan, SubGoal};
+use shared::plan::{edit, Plan, SubGoal};
 
 use super::PlanContext;
 use crate::components::field::{non_empty, InputField};
 use crate::components::text_field::TextAt;
-
-fn ordered_goals(plan: &Option<Plan>) -> Vec<(String, Goal)> {
-    plan.as_ref()
-        .map(|p| p.ordered_goals().into_iter().map(|(id, g)| (id.clone(), g.clone())).collect())
-        .unwrap_or_default()
-}
 
 /// Move item `id` of `ids` one step up or down: "before" is the item it
 /// should end up in front of (`None`: last).
@@ -31,8 +25,12 @@ pub fn move_target(ids: &[String], id: &str, up: bool) -> Option<Option<String>>
 /// Every goal with its sub-goals, and the button to add a goal.
 #[component]
 pub fn GoalsSection(ctx: PlanContext) -> impl IntoView {
-    let goal_ids =
-        Memo::new(move |_| ordered_goals(&ctx.plan.get()).into_iter().map(|(id, _)| id).collect::<Vec<_>>());
+    let goal_ids = Memo::new(move |_| {
+        ctx.plan
+            .get()
+            .map(|p| p.ordered_goals().into_iter().map(|(id, _)| id.clone()).collect::<Vec<_>>())
+            .unwrap_or_default()
+    });
     let add_goal = move |_| {
         ctx.change(|doc| edit::add_goal(doc, ""));
     };

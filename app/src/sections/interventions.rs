@@ -18,6 +18,20 @@ pub fn InterventionsSection(ctx: PlanContext) -> impl IntoView {
             .map(|p| p.ordered_interventions().into_iter().map(|(id, _)| id.clone()).collect::<Vec<_>>())
             .unwrap_or_default()
     });
+    // The goals to choose from, made once for every intervention: a memo, so
+    // that an edit elsewhere in the plan does not rebuild 120 lists of options.
+    let goal_options = Memo::new(move |_| {
+        let mut options = vec![(String::new(), "Inget särskilt mål".to_string())];
+        if let Some(p) = ctx.plan.get() {
+            options.extend(
+                p.ordered_goals()
+                    .into_iter()
+                    .enumerate()
+                    .map(|(n, (id, g))| (id.clone(), format!("Mål {}: {}", n + 1, g.text.as_str()))),
+            );
+        }
+        options
+    });
     let none_by_others = move || ctx.plan.get().is_some_and(|p| p.no_measures_by_others);
     view! {
         <section class="section" aria-labelledby="interventions-heading">
@@ -25,7 +39,7 @@ pub fn InterventionsSection(ctx: PlanContext) -> impl IntoView {
             <ol class="intervention-list">
                 <For each={move || ids.get().into_iter().enumerate().collect::<Vec<_>>()}
                     key={|(n, id): &(usize, String)| (*n, id.clone())}
-                    children=move |(n, iid)| view! { <InterventionItem ctx iid number={n + 1} ids /> } />
+                    children=move |(n, iid)| view! { <InterventionItem ctx iid number={n + 1} ids goal_options /> } />
             </ol>
             <button type="button" class="no-print" on:click=move |_| { ctx.change(|doc| edit::add_intervention(doc, Intervention::default())); }>
                 "Lägg till insats"</button>
@@ -39,22 +53,16 @@ pub fn InterventionsSection(ctx: PlanContext) -> impl IntoView {
 }
 
 #[component]
-fn InterventionItem(ctx: PlanContext, iid: String, number: usize, ids: Memo<Vec<String>>) -> impl IntoView {
+fn InterventionItem(
+    ctx: PlanContext,
+    iid: String,
+    number: usize,
+    ids: Memo<Vec<String>>,
+    goal_options: Memo<Vec<(String, String)>>,
+) -> impl IntoView {
     let iid = StoredValue::new(iid);
     let current =
         Memo::new(move |_| ctx.plan.get().and_then(|p| p.interventions.get(&iid.get_value()).cloned()));
-    let goals = move || {
-        ctx.plan
-            .get()
-            .map(|p| {
-                p.ordered_goals()
-                    .into_iter()
-                    .enumerate()
-                    .map(|(n, (id, g))| (id.clone(), format!("Mål {}: {}", n + 1, g.text.as_str())))
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default()
-    };
     let update = move |change: Box<dyn FnOnce(&mut Intervention)>| {
         ctx.change(|doc| edit::update_intervention(doc, &iid.get_value(), change));
     };
@@ -86,11 +94,7 @@ fn InterventionItem(ctx: PlanContext, iid: String, number: usize, ids: Memo<Vec<
                         update(Box::new(move |i| i.principal = principal));
                     }) />
                 <SelectField id=dom("goal") label="För mål"
-                    options=Signal::derive(move || {
-                        let mut options = vec![(String::new(), "Inget särskilt mål".to_string())];
-                        options.extend(goals());
-                        options
-                    })
+                    options=goal_options
                     value=Signal::derive(move || current.get().and_then(|i| i.goal_id).unwrap_or_default())
                     on_value=Callback::new(move |v: String| update(Box::new(move |i| i.goal_id = non_empty(v)))) />
             </div>

@@ -55,7 +55,7 @@ pub fn invitation_text(plan: &Plan, meeting: &Meeting) -> String {
 /// The current meeting: its kallelse, invitation text, steps and clock.
 #[component]
 pub fn MeetingSection(ctx: PlanContext) -> impl IntoView {
-    let meeting_id = Memo::new(move |_| ctx.plan.get().as_ref().and_then(current_meeting));
+    let meeting_id = Memo::new(move |_| ctx.plan.get().as_deref().and_then(current_meeting));
     let meeting = Memo::new(move |_| {
         let plan = ctx.plan.get()?;
         plan.meetings.get(&meeting_id.get()?).cloned()

@@ -21,7 +21,7 @@ pub fn ParticipantsSection(ctx: PlanContext) -> impl IntoView {
             })
             .unwrap_or_default()
     };
-    let coordinator = move || ctx.plan.get().and_then(|p| p.coordinator);
+    let coordinator = move || ctx.plan.get().and_then(|p| p.coordinator.clone());
     let responsibility = move || ctx.plan.get().and_then(|p| p.overall_responsibility);
 
     // The add form.

@@ -98,7 +98,7 @@ pub fn ensure_document(ctx: PlanContext, coordinator: Signal<bool>) {
 pub fn follow(ctx: PlanContext) -> Memo<Option<SelfReports>> {
     let repo = expect_context::<RepoHandle>();
     let reports_id = Memo::new(move |_| {
-        ctx.plan.get().and_then(|p| p.self_reports).and_then(|r| DocumentId::parse_url_or_id(&r).ok())
+        ctx.plan.get().and_then(|p| p.self_reports.clone()).and_then(|r| DocumentId::parse_url_or_id(&r).ok())
     });
     let version = Memo::new(move |_| reports_id.get().map(|rid| repo.get().open(rid).version));
     Memo::new(move |_| {

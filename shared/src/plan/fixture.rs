@@ -310,6 +310,22 @@ pub fn large_plan() -> Result<AutoCommit, PlanError> {
         participants.push(id);
     }
     edit::set_coordinator(&mut doc, participants.first().map(String::as_str))?;
+    // Given, as in any plan in use: the editor shows the sections after
+    // consent only, and the benchmarks measure the whole plan on the screen.
+    edit::record_consent(
+        &mut doc,
+        &ConsentEntry {
+            decision: ConsentDecision::Given,
+            form: ConsentForm::Written,
+            giver: ConsentGiver::Person,
+            giver_name: String::new(),
+            date: "2025-01-10".into(),
+            recorded_by: "Deltagare 0".into(),
+            comment: String::new(),
+            recorded_at: FIXTURE_TIME - 700 * 86_400_000,
+        },
+    )?;
+    doc.commit();
     let mut goals = Vec::new();
     for g in 0..40 {
         let id = edit::add_goal(&mut doc, "")?;

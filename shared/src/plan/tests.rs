@@ -311,6 +311,11 @@ mod model {
         assert_eq!(plan.goals.len(), 40);
         assert_eq!(plan.interventions.len(), 120);
         assert_eq!(plan.participants.len(), 20);
+        assert_eq!(
+            plan.consent_state(),
+            ConsentState::Given,
+            "the editor shows the sections after consent only"
+        );
         assert!(doc.get_changes(&[]).len() >= 4_000, "{} changes", doc.get_changes(&[]).len());
     }
 
