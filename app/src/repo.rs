@@ -179,6 +179,19 @@ struct OpenDocument {
     /// The heads of what this device has stored: the next write is what
     /// comes after them.
     saved: Vec<automerge::ChangeHash>,
+    /// The typed plan as last read, for reading only what changed next time.
+    read: Option<PlanRead>,
+}
+
+/// The typed plan as last read (at `heads`), and the fields this tab has
+/// typed in since: if nothing else changed (the document is at
+/// `typed_heads`), the next read reads only those fields again
+/// (`shared::plan::reread`), not the whole plan.
+struct PlanRead {
+    plan: plan::Plan,
+    heads: Vec<automerge::ChangeHash>,
+    typed: Vec<Vec<String>>,
+    typed_heads: Vec<automerge::ChangeHash>,
 }
 
 struct Inner {
@@ -338,6 +351,7 @@ impl Repo {
                 pending_writes: 0,
                 storage_error: None,
                 saved,
+                read: None,
             },
         );
         self.start_sync(id);
@@ -378,6 +392,7 @@ impl Repo {
                 pending_writes: 0,
                 storage_error: None,
                 saved: Vec::new(),
+                read: None,
             },
         );
         let repo = self.clone();
@@ -437,12 +452,25 @@ impl Repo {
     /// The whole plan, typed, as it is now (`None` until it has content or
     /// when it cannot be read).
     pub fn plan(&self, id: &DocumentId) -> Option<plan::Plan> {
-        let inner = self.inner.borrow();
-        let open = inner.documents.get(id)?;
+        let mut inner = self.inner.borrow_mut();
+        let open = inner.documents.get_mut(id)?;
         if plan::is_empty(&open.doc) {
             return None;
         }
-        timed("samplan:read-plan", || plan::read_plan(&open.doc).ok())
+        let heads = open.doc.get_heads();
+        timed("samplan:read-plan", || {
+            let plan = match open.read.take() {
+                Some(read) if read.heads == heads => Ok(read.plan),
+                Some(read) if !read.typed.is_empty() && read.typed_heads == heads => {
+                    plan::reread::reread_plan(&open.doc, read.plan, &read.typed)
+                }
+                _ => plan::read_plan(&open.doc),
+            }
+            .ok()?;
+            open.read =
+                Some(PlanRead { plan: plan.clone(), heads, typed: Vec::new(), typed_heads: Vec::new() });
+            Some(plan)
+        })
     }
 
     /// The plan as it was at `heads` (hex change hashes), e.g. when approved.
@@ -533,9 +561,26 @@ impl Repo {
 
     /// A person typed in a field anywhere in the plan.
     pub fn edit_text_at(&self, id: &DocumentId, path: &[String], key: &str, value: &str) {
-        let path: Vec<&str> = path.iter().map(String::as_str).collect();
-        if let Err(error) = self.change(id, |doc| plan::edit::set_text_at(doc, &path, key, value)) {
+        let before = self.inner.borrow_mut().documents.get_mut(id).map(|open| open.doc.get_heads());
+        let parts: Vec<&str> = path.iter().map(String::as_str).collect();
+        if let Err(error) = self.change(id, |doc| plan::edit::set_text_at(doc, &parts, key, value)) {
             web_sys::console::error_1(&error.to_string().into());
+            return;
+        }
+        // If the typed plan was up to date before this keystroke, it now
+        // lacks this field only.
+        let mut inner = self.inner.borrow_mut();
+        let Some(open) = inner.documents.get_mut(id) else { return };
+        let after = open.doc.get_heads();
+        if let Some(read) = open.read.as_mut() {
+            let known = if read.typed.is_empty() { &read.heads } else { &read.typed_heads };
+            if before.as_ref() == Some(known) {
+                let field = if path.is_empty() { vec![key.to_string()] } else { path.to_vec() };
+                if !read.typed.contains(&field) {
+                    read.typed.push(field);
+                }
+                read.typed_heads = after;
+            }
         }
     }
 

@@ -30,6 +30,7 @@ mod meetings;
 mod participants;
 mod person;
 mod record;
+pub mod reread;
 pub mod validate;
 
 /// Automerge text in the plan (prose fields), for building new items.

@@ -435,3 +435,94 @@ fn who_gives_the_help_in_the_persons_words() {
     help.principal = None;
     assert_eq!(help.given_by(), "");
 }
+
+/// Reading only the touched part of a plan gives the plan a whole read gives.
+mod reread {
+    use proptest::prelude::*;
+
+    use crate::plan::fixture::example_plan;
+    use crate::plan::reread::reread_plan;
+    use crate::plan::*;
+
+    /// One edit, and the path the app reports as touched.
+    #[derive(Debug, Clone)]
+    enum Edit {
+        /// Typing in a text field: (which field, new text).
+        Type(prop::sample::Index, String),
+        AddGoal(String),
+        RemoveIntervention(prop::sample::Index),
+    }
+
+    fn edits() -> impl Strategy<Value = Vec<Edit>> {
+        let edit = prop_oneof![
+            6 => (any::<prop::sample::Index>(), "[a-zåäö ]{0,12}").prop_map(|(i, s)| Edit::Type(i, s)),
+            1 => "[a-z]{1,6}".prop_map(Edit::AddGoal),
+            1 => any::<prop::sample::Index>().prop_map(Edit::RemoveIntervention),
+        ];
+        prop::collection::vec(edit, 1..12)
+    }
+
+    /// Every text field the editor types in: (path, key).
+    fn text_fields(plan: &Plan) -> Vec<(Vec<String>, String)> {
+        let mut fields = vec![(vec![], "title".to_string()), (vec![], "main_goal".to_string())];
+        for id in plan.goals.keys() {
+            fields.push((vec!["goals".into(), id.clone()], "text".into()));
+        }
+        for id in plan.interventions.keys() {
+            fields.push((vec!["interventions".into(), id.clone()], "what".into()));
+            fields.push((vec!["interventions".into(), id.clone()], "time_plan".into()));
+        }
+        for id in plan.meetings.keys() {
+            fields.push((vec!["meetings".into(), id.clone()], "purpose".into()));
+        }
+        for field in PreparationField::ALL {
+            fields.push((vec!["person".into(), "preparation".into()], field.key().into()));
+        }
+        fields
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn rereading_the_touched_parts_equals_reading_it_all(edits in edits()) {
+            let mut doc = example_plan().expect("example plan");
+            let mut plan = read_plan(&doc).expect("read");
+            for step in edits {
+                let touched: Vec<String> = match step {
+                    Edit::Type(which, text) => {
+                        let fields = text_fields(&plan);
+                        let (path, key) = fields[which.index(fields.len())].clone();
+                        let refs: Vec<&str> = path.iter().map(String::as_str).collect();
+                        edit::set_text_at(&mut doc, &refs, &key, &text).expect("type");
+                        if path.is_empty() { vec![key] } else { path }
+                    }
+                    Edit::AddGoal(text) => {
+                        let id = edit::add_goal(&mut doc, &text).expect("add goal");
+                        vec!["goals".into(), id]
+                    }
+                    Edit::RemoveIntervention(which) => {
+                        let ids: Vec<String> = plan.interventions.keys().cloned().collect();
+                        if ids.is_empty() { continue; }
+                        let id = ids[which.index(ids.len())].clone();
+                        edit::remove_intervention(&mut doc, &id).expect("remove");
+                        vec!["interventions".into(), id]
+                    }
+                };
+                plan = reread_plan(&doc, plan, std::slice::from_ref(&touched)).unwrap_or_else(|e| panic!("{touched:?}: {e:?}"));
+                prop_assert_eq!(&plan, &read_plan(&doc).expect("read"));
+            }
+        }
+    }
+
+    #[test]
+    fn a_path_it_cannot_read_in_part_reads_the_whole_plan() {
+        let mut doc = example_plan().expect("example plan");
+        let stale = read_plan(&doc).expect("read");
+        edit::set_next_follow_up(&mut doc, Some("2030-01-01")).expect("edit");
+        edit::set_text_at(&mut doc, &[], "title", "Ny titel").expect("type");
+        // "coordinator" is not read in part: everything is read again.
+        let plan = reread_plan(&doc, stale, &[vec!["coordinator".into()]]).expect("reread");
+        assert_eq!(plan, read_plan(&doc).expect("read"));
+        assert_eq!(plan.title.as_str(), "Ny titel");
+    }
+}
