@@ -17,6 +17,7 @@ import json, sys
 figures = json.load(open(sys.argv[1]))
 budgets = {
     "open_from_device_p50_ms": 200,
+    "whole_plan_drawn_p50_ms": 1500,
     "keystroke_p95_ms": 16,
     "home_first_visit_p50_ms": 4000,
     "home_repeat_visit_p50_ms": 1500,

@@ -2,5 +2,6 @@
 
 pub mod field;
 pub mod progress_chart;
+pub mod progressive;
 pub mod save_status;
 pub mod text_field;

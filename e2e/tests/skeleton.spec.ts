@@ -224,3 +224,21 @@ test('the editor comes in wasm chunks; the service worker keeps every one, so a 
   await expect(page.getByRole('heading', { name: 'Mina planer', level: 1 })).toBeVisible();
   await context.close();
 });
+
+test('a large plan opens with its first items at once and is drawn in full a moment later', async ({ browser }) => {
+  const context = await server.signedInContext(browser);
+  const page = await context.newPage();
+  const path = server.cli('demo', '--large', '--owner', 'Testare');
+  await page.goto(server.url + path);
+  await expect(page.getByRole('status').filter({ hasText: 'Synkat med servern' })).toBeVisible({ timeout: 60_000 });
+  await page.reload();
+  // Long lists come a batch per frame (app/src/components/progressive.rs);
+  // every one ends whole: 40 goals and 120 interventions, in the plan and in the follow-up.
+  await expect(page.locator('li.goal').first()).toBeVisible();
+  await expect(page.locator('li.goal')).toHaveCount(40);
+  await expect(page.locator('li.intervention')).toHaveCount(120);
+  await expect(page.locator('li.outcome')).toHaveCount(40);
+  await expect(page.locator('li.report')).toHaveCount(120);
+  await expect(page.getByLabel('Insats 120: vad görs')).toBeVisible();
+  await context.close();
+});

@@ -10,6 +10,7 @@ use shared::plan::{
 
 use super::{now_millis, signer_name, today, PlanContext};
 use crate::components::field::{enum_options, enum_pick, enum_value, InputField, SelectField};
+use crate::components::progressive::progressive_limit;
 
 /// Goal outcomes, intervention reports and closing.
 #[component]
@@ -47,6 +48,8 @@ pub fn FollowUpSection(ctx: PlanContext) -> impl IntoView {
             })
             .unwrap_or_default()
     });
+    let goals_shown = progressive_limit(move || goals.with(Vec::len));
+    let interventions_shown = progressive_limit(move || interventions.with(Vec::len));
     let self_reports = super::self_reports::follow(ctx);
     let closing = move || ctx.plan.get().and_then(|p| p.closing.clone());
     let reason = RwSignal::new(ClosingReason::GoalsMet);
@@ -56,15 +59,16 @@ pub fn FollowUpSection(ctx: PlanContext) -> impl IntoView {
             <h2 id="follow-up-results-heading">"Hur har det gått?"</h2>
             <h3>"Målen"</h3>
             <ol class="outcome-list">
-                {move || goals.get().into_iter().map(|(n, gid, text, latest)| view! {
-                    <GoalOutcome ctx gid number=n text latest self_reports />
-                }).collect_view()}
+                // Keyed: a change redraws only the items it changed.
+                <For each={move || goals.get().into_iter().take(goals_shown.get()).collect::<Vec<_>>()}
+                    key={|(n, gid, text, latest)| (*n, gid.clone(), text.clone(), latest.as_ref().map(|e| e.recorded_at))}
+                    children=move |(n, gid, text, latest)| view! { <GoalOutcome ctx gid number=n text latest self_reports /> } />
             </ol>
             <h3>"Insatserna"</h3>
             <ol class="report-list">
-                {move || interventions.get().into_iter().map(|(n, iid, what, latest)| view! {
-                    <InterventionStatusReport ctx iid number=n what latest />
-                }).collect_view()}
+                <For each={move || interventions.get().into_iter().take(interventions_shown.get()).collect::<Vec<_>>()}
+                    key={|(n, iid, what, latest)| (*n, iid.clone(), what.clone(), latest.as_ref().map(|r| r.recorded_at))}
+                    children=move |(n, iid, what, latest)| view! { <InterventionStatusReport ctx iid number=n what latest /> } />
             </ol>
             <h3>"Avsluta planen"</h3>
             {move || match closing() {

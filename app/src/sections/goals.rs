@@ -7,6 +7,7 @@ use shared::plan::{edit, Plan, SubGoal};
 
 use super::PlanContext;
 use crate::components::field::{non_empty, InputField};
+use crate::components::progressive::progressive_limit;
 use crate::components::text_field::TextAt;
 
 /// Move item `id` of `ids` one step up or down: "before" is the item it
@@ -31,6 +32,7 @@ pub fn GoalsSection(ctx: PlanContext) -> impl IntoView {
             .map(|p| p.ordered_goals().into_iter().map(|(id, _)| id.clone()).collect::<Vec<_>>())
             .unwrap_or_default()
     });
+    let shown = progressive_limit(move || goal_ids.with(Vec::len));
     let add_goal = move |_| {
         ctx.change(|doc| edit::add_goal(doc, ""));
     };
@@ -39,7 +41,7 @@ pub fn GoalsSection(ctx: PlanContext) -> impl IntoView {
             <h2 id="goals-heading">"Mål och delmål"</h2>
             <p class="hint">"Skriv målen med personens egna ord. Delmålen ska gå att mäta och ha ett datum."</p>
             <ol class="goal-list">
-                <For each={move || goal_ids.get().into_iter().enumerate().collect::<Vec<_>>()}
+                <For each={move || goal_ids.get().into_iter().enumerate().take(shown.get()).collect::<Vec<_>>()}
                     key={|(n, id): &(usize, String)| (*n, id.clone())}
                     children=move |(n, gid)| view! { <GoalItem ctx gid number={n + 1} goal_ids /> } />
             </ol>

@@ -7,6 +7,7 @@ use shared::plan::{edit, Intervention, Principal};
 use super::goals::move_target;
 use super::PlanContext;
 use crate::components::field::{enum_options, enum_pick, enum_value, non_empty, InputField, SelectField};
+use crate::components::progressive::progressive_limit;
 use crate::components::text_field::TextAt;
 
 /// Every intervention and the button to add one.
@@ -32,12 +33,13 @@ pub fn InterventionsSection(ctx: PlanContext) -> impl IntoView {
         }
         options
     });
+    let shown = progressive_limit(move || ids.with(Vec::len));
     let none_by_others = move || ctx.plan.get().is_some_and(|p| p.no_measures_by_others);
     view! {
         <section class="section" aria-labelledby="interventions-heading">
             <h2 id="interventions-heading">"Insatser"</h2>
             <ol class="intervention-list">
-                <For each={move || ids.get().into_iter().enumerate().collect::<Vec<_>>()}
+                <For each={move || ids.get().into_iter().enumerate().take(shown.get()).collect::<Vec<_>>()}
                     key={|(n, id): &(usize, String)| (*n, id.clone())}
                     children=move |(n, iid)| view! { <InterventionItem ctx iid number={n + 1} ids goal_options /> } />
             </ol>
