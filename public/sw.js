@@ -9,7 +9,10 @@
 //   from the cache, else from the network and then kept.
 // - Never cached: /api/, /sync, /healthz, /metrics — plans and sessions
 //   live in IndexedDB and on the server, not here.
-const CACHE = 'samplan-shell-v2';
+// One cache per build: scripts/build-app.sh writes the build's hash in, so
+// a new build installs anew (caching every file and wasm chunk its pages
+// name) and the old build's cache is deleted when it takes over.
+const CACHE = 'samplan-shell-__BUILD__';
 const SHELLS = ['/', '/min-plan'];
 
 function shellFor(url) {
@@ -74,7 +77,9 @@ self.addEventListener('fetch', (event) => {
       (cached) =>
         cached ||
         fetch(request).then((response) => {
-          if (response.ok) {
+          // Never a page stored as a file (the server answers a missing file with 404, but be sure).
+          const html = (response.headers.get('content-type') || '').startsWith('text/html');
+          if (response.ok && !html) {
             const copy = response.clone();
             caches.open(CACHE).then((cache) => cache.put(request, copy));
           }

@@ -12,9 +12,12 @@ cd "$(dirname "$0")/.."
 export TRUNK_OFFLINE=true TRUNK_SKIP_VERSION_CHECK=true NO_COLOR=true
 
 # The person's own view (home.html: a smaller wasm without the editor),
-# built by trunk into app/dist/hem.
-rm -rf app/dist
-(cd app && trunk build --release --offline=true --dist dist/hem --public-url /hem/ home.html)
+# built by trunk into app/dist/hem. The editor's last build directory
+# (app-<hash>) stays for one more build: a tab left open across an update
+# still finds the chunks it has not loaded yet.
+mkdir -p app/dist
+find app/dist -mindepth 1 -maxdepth 1 ! -name 'app-*' -exec rm -rf {} +
+(cd app && trunk build --release --offline=true)  # home.html into dist/hem: app/Trunk.toml
 
 # The editor's page (app/index.html, a template), its styles under a
 # hashed name, and the icons, manifests and service worker.
@@ -35,10 +38,18 @@ wasm-bindgen "$stage/app.wasm" --out-dir "$stage" --target web --no-typescript \
   --no-demangle --keep-lld-exports
 rm "$stage/app.wasm"
 for wasm in "$stage"/*.wasm; do
-  wasm-opt -Oz ${SAMPLAN_WASM_OPT_DEBUG:-} --enable-bulk-memory --enable-nontrapping-float-to-int "$wasm" -o "$wasm" 2>/dev/null
+  # (Its warnings about the chunks' name sections are noise; shown if it fails.)
+  wasm-opt -Oz ${SAMPLAN_WASM_OPT_DEBUG:-} --enable-bulk-memory --enable-nontrapping-float-to-int "$wasm" -o "$wasm" \
+    2>"$stage/wasm-opt.log" || { cat "$stage/wasm-opt.log" >&2; exit 1; }
 done
-hash=$(cat "$stage"/*.js "$stage"/*.wasm | sha256sum | cut -c1-16)
+rm "$stage/wasm-opt.log"
+hash=$(cd "$stage" && find . -type f | LC_ALL=C sort | xargs cat | sha256sum | cut -c1-16)
+rm -rf "app/dist/app-$hash"
 mv "$stage" "app/dist/app-$hash"
+touch "app/dist/app-$hash"
+# Keep this build and the one before it.
+ls -dt app/dist/app-*/ | tail -n +3 | xargs -r rm -rf
+sed -i "s|__BUILD__|$hash|" app/dist/sw.js
 chunks=$(cd "app/dist/app-$hash" && for f in *.wasm; do
   [ "$f" = app_bg.wasm ] || printf '<link rel="prefetch" href="/app-%s/%s" as="fetch" crossorigin="anonymous" />' "$hash" "$f"
 done)

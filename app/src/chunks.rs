@@ -12,8 +12,9 @@
 //! (`wasm_split_helpers`); `scripts/build-app.sh` builds the wasm with
 //! relocations, splits it with `wasm-split-cli` (crates.io:
 //! `wasm_split_cli_support`), then runs wasm-bindgen and wasm-opt on every
-//! part. Called from a build that was not split (the in-browser tests),
-//! each function runs directly.
+//! part. A wasm that calls these functions must be split: the call goes
+//! through an import only the splitter's loader provides (the in-browser
+//! tests never call them).
 //!
 //! The generated code calls into the chunk through `extern "C"`, which is
 //! why this one module allows `unsafe_code` (denied everywhere else).
@@ -61,7 +62,6 @@ pub fn sign_in_page() -> AnyView {
 /// read from the device: by the time it is read, they are there.
 pub fn preload_plan() {
     leptos::task::spawn_local(async {
-        __preload_plan_sections().await;
-        __preload_history_section().await;
+        futures::join!(__preload_plan_sections(), __preload_history_section());
     });
 }

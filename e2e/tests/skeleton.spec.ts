@@ -202,7 +202,8 @@ test('the editor comes in wasm chunks; the service worker keeps every one, so a 
     const dir = document.querySelector('link[rel="modulepreload"]')?.getAttribute('href')?.replace(/[^/]+$/, '') ?? '';
     const link = await (await fetch(dir + '__wasm_split.js')).text();
     const names = [...new Set([...link.matchAll(/"\.\/([^"]+\.wasm)"/g)].map((m) => dir + m[1]))];
-    const cache = await caches.open('samplan-shell-v2');
+    const name = (await caches.keys()).find((key) => key.startsWith('samplan-shell-'));
+    const cache = await caches.open(name ?? 'none');
     const missing = [];
     for (const name of names) if (!(await cache.match(name))) missing.push(name);
     return { names, missing };

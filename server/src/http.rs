@@ -20,17 +20,32 @@ use crate::AppState;
 /// inside the static directory.
 pub const HOME_APP_DIR: &str = "hem";
 
-/// All routes. The app is a single-page app: unknown paths get `index.html`;
-/// `/min-plan` and below, and invitation links (`/inbjudan`), get the
-/// person's view. Files are sent
+/// All routes. The app is a single-page app: unknown paths get `index.html`,
+/// except paths that name a file (a dot in the last part): those get 404, so
+/// that a file gone with an older build (a wasm chunk asked for by a tab
+/// left open) is an error the app and the service worker see as one, not a
+/// page stored under the file's name. `/min-plan` and below, and invitation
+/// links (`/inbjudan`), get the person's view. Files are sent
 /// precompressed (`.br`, `.gz` beside them, made by `scripts/build-app.sh`)
 /// when the browser accepts it.
 pub fn router(state: AppState, static_dir: &Path) -> Router {
     let page = |path: std::path::PathBuf| ServeFile::new(path).precompressed_br().precompressed_gzip();
-    let app_files = ServeDir::new(static_dir)
-        .precompressed_br()
-        .precompressed_gzip()
-        .fallback(page(static_dir.join("index.html")));
+    let index = page(static_dir.join("index.html"));
+    let app_page_or_missing = tower::service_fn(move |request: axum::extract::Request| {
+        let index = index.clone();
+        async move {
+            let names_a_file = request.uri().path().rsplit('/').next().is_some_and(|last| last.contains('.'));
+            if names_a_file {
+                return Ok::<_, std::convert::Infallible>(
+                    (StatusCode::NOT_FOUND, "Filen finns inte.").into_response(),
+                );
+            }
+            let response = tower::ServiceExt::oneshot(index, request).await?;
+            Ok(response.into_response())
+        }
+    });
+    let app_files =
+        ServeDir::new(static_dir).precompressed_br().precompressed_gzip().fallback(app_page_or_missing);
     let home_page = page(static_dir.join(HOME_APP_DIR).join("index.html"));
     let csp = content_security_policy(static_dir);
     Router::new()
@@ -61,7 +76,7 @@ pub fn router(state: AppState, static_dir: &Path) -> Router {
 }
 
 /// The Content-Security-Policy: only our own scripts (the inline start
-/// scripts trunk writes into the two `index.html` by their hash),
+/// scripts of the two `index.html`, by their hash),
 /// WebAssembly, our own WebSocket; no framing.
 fn content_security_policy(static_dir: &Path) -> HeaderValue {
     let pages: Vec<String> =

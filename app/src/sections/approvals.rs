@@ -2,6 +2,7 @@
 //! shows who approved which version, and warns when it changed after.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use leptos::prelude::*;
 use shared::plan::{edit, Meeting, Plan};
@@ -27,9 +28,13 @@ fn current_meeting(plan: &Plan) -> Option<String> {
 #[component]
 pub fn ApprovalsSection(ctx: PlanContext) -> impl IntoView {
     let repo = expect_context::<RepoHandle>();
-    // The plan as of each approval, by heads: computed once per version.
-    let then_cache: StoredValue<HashMap<Vec<String>, Option<Plan>>> = StoredValue::new(HashMap::new());
-    let rows = move || {
+    // What each approved version said (the plan without approvals), by
+    // heads: read once per version, shared, not copied.
+    let then_cache: StoredValue<HashMap<Vec<String>, Option<Arc<Plan>>>> = StoredValue::new(HashMap::new());
+    // A memo: the list is drawn again only when a line changes, and each
+    // distinct approved version is compared with the plan once per refresh
+    // (not once per participant: a whole-plan comparison each).
+    let rows = Memo::new(move |_| {
         let plan = ctx.plan.get()?;
         let now = approved_content(&plan);
         let meeting = current_meeting(&plan);
@@ -38,26 +43,33 @@ pub fn ApprovalsSection(ctx: PlanContext) -> impl IntoView {
             .and_then(|m| plan.meetings.get(m))
             .map(|m| m.approvals.clone())
             .unwrap_or_default();
+        let mut still_current: HashMap<Vec<String>, bool> = HashMap::new();
         let rows = plan
             .ordered_participants()
             .into_iter()
             .map(|(pid, participant)| {
                 let status = approvals.get(pid).map(|record| {
                     let approval = &record.0;
-                    let then = then_cache.try_update_value(|cache| {
-                        cache
-                            .entry(approval.heads.clone())
-                            .or_insert_with(|| repo.get().plan_at(&ctx.id, &approval.heads))
-                            .clone()
+                    let current = *still_current.entry(approval.heads.clone()).or_insert_with(|| {
+                        let then = then_cache.try_update_value(|cache| {
+                            cache
+                                .entry(approval.heads.clone())
+                                .or_insert_with(|| {
+                                    repo.get()
+                                        .plan_at(&ctx.id, &approval.heads)
+                                        .map(|then| Arc::new(approved_content(&then)))
+                                })
+                                .clone()
+                        });
+                        then.flatten().is_some_and(|then| *then == now)
                     });
-                    let current = then.flatten().is_some_and(|then| approved_content(&then) == now);
                     (super::day_of(approval.approved_at), current)
                 });
                 (pid.clone(), participant.name.clone(), status)
             })
             .collect::<Vec<_>>();
         Some(rows)
-    };
+    });
     let approve = move |pid: String, name: String| {
         ctx.change(|doc| {
             let plan = shared::plan::read_plan(&*doc)?;
@@ -73,7 +85,7 @@ pub fn ApprovalsSection(ctx: PlanContext) -> impl IntoView {
             <h2 id="approvals-heading">"Godkännande"</h2>
             <p class="hint">"Var och en godkänner planen som den ser ut nu. Ändras planen efteråt syns det här."</p>
             <ul class="approval-list">
-                {move || rows().unwrap_or_default().into_iter().map(|(pid, name, status)| {
+                {move || rows.get().unwrap_or_default().into_iter().map(|(pid, name, status)| {
                     let (pid2, name2) = (pid.clone(), name.clone());
                     view! {
                         <li class="approval" data-participant=pid>

@@ -9,8 +9,10 @@ use super::PlanContext;
 /// "Det här behöver planen": every requirement, met or not.
 #[component]
 pub fn Checklist(ctx: PlanContext) -> impl IntoView {
-    let checks = move || ctx.plan.get().map(|plan| completeness::check(&plan)).unwrap_or_default();
-    let remaining = move || checks().iter().filter(|c| !c.met).count();
+    // A memo: checked once per refresh of the plan, drawn again only when a result changes.
+    let checks =
+        Memo::new(move |_| ctx.plan.get().map(|plan| completeness::check(&plan)).unwrap_or_default());
+    let remaining = move || checks.with(|checks| checks.iter().filter(|c| !c.met).count());
     view! {
         <aside class="checklist" aria-labelledby="checklist-heading">
             <h2 id="checklist-heading">"Det här behöver planen"</h2>
@@ -22,7 +24,7 @@ pub fn Checklist(ctx: PlanContext) -> impl IntoView {
                 }}
             </p>
             <ul>
-                {move || checks().into_iter().map(|check| {
+                {move || checks.get().into_iter().map(|check| {
                     let class = if check.met { "met" } else { "missing" };
                     let mark = if check.met { "✓ Klart: " } else { "✗ Saknas: " };
                     view! {

@@ -59,15 +59,15 @@ pub fn FollowUpSection(ctx: PlanContext) -> impl IntoView {
             <h2 id="follow-up-results-heading">"Hur har det gått?"</h2>
             <h3>"Målen"</h3>
             <ol class="outcome-list">
-                // Keyed: a change redraws only the items it changed.
+                // Keyed on everything an item shows: a change redraws only the items it changed.
                 <For each={move || goals.get().into_iter().take(goals_shown.get()).collect::<Vec<_>>()}
-                    key={|(n, gid, text, latest)| (*n, gid.clone(), text.clone(), latest.as_ref().map(|e| e.recorded_at))}
+                    key={|(n, gid, text, latest)| (*n, gid.clone(), text.clone(), latest.as_ref().map(|e| (e.recorded_at, e.outcome.label(), e.date.clone(), e.by.clone(), e.comment.clone())))}
                     children=move |(n, gid, text, latest)| view! { <GoalOutcome ctx gid number=n text latest self_reports /> } />
             </ol>
             <h3>"Insatserna"</h3>
             <ol class="report-list">
                 <For each={move || interventions.get().into_iter().take(interventions_shown.get()).collect::<Vec<_>>()}
-                    key={|(n, iid, what, latest)| (*n, iid.clone(), what.clone(), latest.as_ref().map(|r| r.recorded_at))}
+                    key={|(n, iid, what, latest)| (*n, iid.clone(), what.clone(), latest.as_ref().map(|r| (r.recorded_at, r.status.label(), r.date.clone(), r.by.clone(), r.comment.clone())))}
                     children=move |(n, iid, what, latest)| view! { <InterventionStatusReport ctx iid number=n what latest /> } />
             </ol>
             <h3>"Avsluta planen"</h3>

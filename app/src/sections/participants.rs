@@ -10,7 +10,9 @@ use crate::components::field::{enum_options, enum_pick, enum_value, InputField, 
 /// The participant list, the add form, coordinator and overall responsibility.
 #[component]
 pub fn ParticipantsSection(ctx: PlanContext) -> impl IntoView {
-    let participants = move || {
+    // A memo: the list is drawn again only when a participant changes, not
+    // on every change of the plan.
+    let participants = Memo::new(move |_| {
         ctx.plan
             .get()
             .map(|p| {
@@ -20,7 +22,7 @@ pub fn ParticipantsSection(ctx: PlanContext) -> impl IntoView {
                     .collect::<Vec<_>>()
             })
             .unwrap_or_default()
-    };
+    });
     let coordinator = move || ctx.plan.get().and_then(|p| p.coordinator.clone());
     let responsibility = move || ctx.plan.get().and_then(|p| p.overall_responsibility);
 
@@ -57,7 +59,7 @@ pub fn ParticipantsSection(ctx: PlanContext) -> impl IntoView {
         <section class="section" aria-labelledby="participants-heading">
             <h2 id="participants-heading">"Deltagare"</h2>
             <ul class="participant-list">
-                {move || participants().into_iter().map(|(pid, p)| {
+                {move || participants.get().into_iter().map(|(pid, p)| {
                     let remove_id = pid.clone();
                     let is_coordinator = coordinator().as_deref() == Some(pid.as_str());
                     let details = [p.role.clone(), p.unit.clone(), p.phone.clone(), p.email.clone()]
@@ -100,7 +102,7 @@ pub fn ParticipantsSection(ctx: PlanContext) -> impl IntoView {
             <SelectField id="coordinator" label="Samordningsansvarig"
                 options=Signal::derive(move || {
                     let mut options = vec![(String::new(), "Ingen vald".to_string())];
-                    options.extend(participants().into_iter().map(|(pid, p)| (pid, p.name)));
+                    options.extend(participants.get().into_iter().map(|(pid, p)| (pid, p.name)));
                     options
                 })
                 value=Signal::derive(move || coordinator().unwrap_or_default())

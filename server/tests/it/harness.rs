@@ -43,12 +43,21 @@ impl TestServer {
     }
 
     pub async fn start_with(data_dir: &Path, limits: Limits) -> TestServer {
+        Self::start_full(data_dir, limits, data_dir.join("no-app")).await
+    }
+
+    /// With the built app served from `static_dir`.
+    pub async fn start_serving(data_dir: &Path, static_dir: &Path) -> TestServer {
+        Self::start_full(data_dir, Limits::default(), static_dir.to_path_buf()).await
+    }
+
+    async fn start_full(data_dir: &Path, limits: Limits, static_dir: std::path::PathBuf) -> TestServer {
         let session = provision(data_dir, "Testare").await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let config = Config {
             data_dir: data_dir.to_path_buf(),
-            static_dir: data_dir.join("no-app"),
+            static_dir,
             limits,
             idle_document_timeout: Duration::from_secs(60),
             public_url: format!("http://{addr}"),

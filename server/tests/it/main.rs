@@ -2,6 +2,7 @@
 //! and clients that speak the protocol with `shared::sync_client`.
 
 mod access;
+mod app_files;
 mod backup;
 mod crash;
 mod ephemeral;
