@@ -12,6 +12,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use automerge::AutoCommit;
 use futures::channel::mpsc::UnboundedSender;
@@ -188,7 +189,7 @@ struct OpenDocument {
 /// `typed_heads`), the next read reads only those fields again
 /// (`shared::plan::reread`), not the whole plan.
 struct PlanRead {
-    plan: plan::Plan,
+    plan: Arc<plan::Plan>,
     heads: Vec<automerge::ChangeHash>,
     typed: Vec<Vec<String>>,
     typed_heads: Vec<automerge::ChangeHash>,
@@ -451,7 +452,9 @@ impl Repo {
 
     /// The whole plan, typed, as it is now (`None` until it has content or
     /// when it cannot be read).
-    pub fn plan(&self, id: &DocumentId) -> Option<plan::Plan> {
+    /// Shared, not copied: the views hold it while this keeps it for the
+    /// next read.
+    pub fn plan(&self, id: &DocumentId) -> Option<Arc<plan::Plan>> {
         let mut inner = self.inner.borrow_mut();
         let open = inner.documents.get_mut(id)?;
         if plan::is_empty(&open.doc) {
@@ -460,15 +463,16 @@ impl Repo {
         let heads = open.doc.get_heads();
         timed("samplan:read-plan", || {
             let plan = match open.read.take() {
-                Some(read) if read.heads == heads => Ok(read.plan),
+                Some(read) if read.heads == heads => read.plan,
                 Some(read) if !read.typed.is_empty() && read.typed_heads == heads => {
-                    plan::reread::reread_plan(&open.doc, read.plan, &read.typed)
+                    // A copy only while the views still hold the last plan.
+                    let last = Arc::unwrap_or_clone(read.plan);
+                    Arc::new(plan::reread::reread_plan(&open.doc, last, &read.typed).ok()?)
                 }
-                _ => plan::read_plan(&open.doc),
-            }
-            .ok()?;
+                _ => Arc::new(plan::read_plan(&open.doc).ok()?),
+            };
             open.read =
-                Some(PlanRead { plan: plan.clone(), heads, typed: Vec::new(), typed_heads: Vec::new() });
+                Some(PlanRead { plan: Arc::clone(&plan), heads, typed: Vec::new(), typed_heads: Vec::new() });
             Some(plan)
         })
     }

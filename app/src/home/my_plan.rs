@@ -2,6 +2,8 @@
 //! what is due on top. Reads the plan and the self-report document from the
 //! device (so it opens with no network) and follows both live.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::plan::{Plan, PreparationField};
@@ -60,7 +62,7 @@ pub fn MyPlanPage(id: DocumentId) -> impl IntoView {
     });
     // The self-report document, once the plan names it.
     let reports_id = Memo::new(move |_| {
-        plan.get().and_then(|p| p.self_reports).and_then(|r| DocumentId::parse_url_or_id(&r).ok())
+        plan.get().and_then(|p| p.self_reports.clone()).and_then(|r| DocumentId::parse_url_or_id(&r).ok())
     });
     let report_signals = RwSignal::new(None::<DocSignals>);
     Effect::new(move |_| {
@@ -175,7 +177,11 @@ pub fn MyPlanPage(id: DocumentId) -> impl IntoView {
 
 /// What is due: a meeting soon, a report the person wanted to make.
 #[component]
-fn Todo(plan: Memo<Option<Plan>>, reports: Memo<Option<SelfReports>>, part: RwSignal<Part>) -> impl IntoView {
+fn Todo(
+    plan: Memo<Option<Arc<Plan>>>,
+    reports: Memo<Option<SelfReports>>,
+    part: RwSignal<Part>,
+) -> impl IntoView {
     let items = move || {
         let mut items: Vec<(String, Option<String>)> = Vec::new();
         let Some(plan) = plan.get() else { return items };
@@ -246,7 +252,7 @@ fn PartFrame(part: Part, children: Children) -> impl IntoView {
 
 #[component]
 fn GoalsPart(
-    plan: Memo<Option<Plan>>,
+    plan: Memo<Option<Arc<Plan>>>,
     reports: Memo<Option<SelfReports>>,
     reports_id: Memo<Option<DocumentId>>,
     may_report: RwSignal<bool>,
@@ -358,7 +364,7 @@ fn GoalsPart(
 }
 
 #[component]
-fn MyselfPart(plan: Memo<Option<Plan>>) -> impl IntoView {
+fn MyselfPart(plan: Memo<Option<Arc<Plan>>>) -> impl IntoView {
     let text = move || {
         plan.get().map(|p| p.person.preparation.can_do_myself.as_str().trim().to_string()).unwrap_or_default()
     };
@@ -377,7 +383,7 @@ fn MyselfPart(plan: Memo<Option<Plan>>) -> impl IntoView {
 }
 
 #[component]
-fn HelpPart(plan: Memo<Option<Plan>>) -> impl IntoView {
+fn HelpPart(plan: Memo<Option<Arc<Plan>>>) -> impl IntoView {
     let items = move || {
         plan.get()
             .map(|p| {
@@ -423,13 +429,13 @@ fn HelpPart(plan: Memo<Option<Plan>>) -> impl IntoView {
 }
 
 #[component]
-fn CoordinatorPart(plan: Memo<Option<Plan>>) -> impl IntoView {
+fn CoordinatorPart(plan: Memo<Option<Arc<Plan>>>) -> impl IntoView {
     let coordinator = move || {
         let plan = plan.get()?;
         let id = plan.coordinator.clone()?;
         plan.participants.get(&id).cloned()
     };
-    let next = move || plan.get().and_then(|p| p.follow_up.next_follow_up);
+    let next = move || plan.get().and_then(|p| p.follow_up.next_follow_up.clone());
     view! {
         <PartFrame part=Part::Coordinator>
             {move || match coordinator() {

@@ -69,7 +69,7 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
     });
     let plan = Memo::new(move |_| {
         settled.track();
-        repo.get().plan(&id).map(std::sync::Arc::new)
+        repo.get().plan(&id)
     });
     let ctx = PlanContext { id, version: signals.version, plan, problem: RwSignal::new(None) };
     // A memo, so that the sections are built once and not on every keystroke.

@@ -144,19 +144,7 @@ pub fn example_plan() -> Result<AutoCommit, PlanError> {
     )?;
     edit::set_coordinator(&mut doc, Some(&maria))?;
     edit::set_overall_responsibility(&mut doc, Some(Principal::Kommun))?;
-    edit::record_consent(
-        &mut doc,
-        &ConsentEntry {
-            decision: ConsentDecision::Given,
-            form: ConsentForm::Written,
-            giver: ConsentGiver::Person,
-            giver_name: String::new(),
-            date: "2026-10-01".into(),
-            recorded_by: "Maria Lind".into(),
-            comment: String::new(),
-            recorded_at: FIXTURE_TIME - 7 * 86_400_000,
-        },
-    )?;
+    edit::record_consent(&mut doc, &written_consent("2026-10-01", "Maria Lind", 7))?;
 
     let post = edit::add_goal(&mut doc, "Jag vill gå till brevlådan och hämta min post själv.")?;
     edit::add_sub_goal(
@@ -312,19 +300,7 @@ pub fn large_plan() -> Result<AutoCommit, PlanError> {
     edit::set_coordinator(&mut doc, participants.first().map(String::as_str))?;
     // Given, as in any plan in use: the editor shows the sections after
     // consent only, and the benchmarks measure the whole plan on the screen.
-    edit::record_consent(
-        &mut doc,
-        &ConsentEntry {
-            decision: ConsentDecision::Given,
-            form: ConsentForm::Written,
-            giver: ConsentGiver::Person,
-            giver_name: String::new(),
-            date: "2025-01-10".into(),
-            recorded_by: "Deltagare 0".into(),
-            comment: String::new(),
-            recorded_at: FIXTURE_TIME - 700 * 86_400_000,
-        },
-    )?;
+    edit::record_consent(&mut doc, &written_consent("2025-01-10", "Deltagare 0", 700))?;
     doc.commit();
     let mut goals = Vec::new();
     for g in 0..40 {
@@ -400,4 +376,19 @@ pub fn large_plan() -> Result<AutoCommit, PlanError> {
         }
     }
     Ok(doc)
+}
+
+/// The person's written consent, given on `date` and recorded by
+/// `recorded_by`, `days_ago` days before [`FIXTURE_TIME`].
+fn written_consent(date: &str, recorded_by: &str, days_ago: i64) -> ConsentEntry {
+    ConsentEntry {
+        decision: ConsentDecision::Given,
+        form: ConsentForm::Written,
+        giver: ConsentGiver::Person,
+        giver_name: String::new(),
+        date: date.into(),
+        recorded_by: recorded_by.into(),
+        comment: String::new(),
+        recorded_at: FIXTURE_TIME - days_ago * 86_400_000,
+    }
 }
