@@ -3,6 +3,8 @@
 //! - [`repo`]: the open plans, their device copy and their sync; the only
 //!   place that touches Automerge documents.
 //! - [`storage`]: the device copy of every plan, in IndexedDB.
+//! - [`text_watch`]: which text fields a change touched, so only those
+//!   read their text again.
 //! - [`connection`]: the WebSocket to the server.
 //! - [`route`]: which page the address bar shows.
 //! - [`api`]: the server's access API (sign-in, invitations, roles).
@@ -27,6 +29,7 @@ pub mod route;
 #[cfg(feature = "editor")]
 pub mod sections;
 pub mod storage;
+pub mod text_watch;
 
 use leptos::prelude::*;
 

@@ -25,6 +25,7 @@ use shared::sync_client::{Received, SyncClient};
 use shared::{DocumentId, Message};
 
 use crate::storage::{DeviceStore, KnownPlan, StorageError};
+use crate::text_watch::{self, TextWatch};
 
 /// Whether this tab talks to the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,12 +77,23 @@ pub fn mark(name: &str) {
 /// by the browser benchmark) record how long it took as a Performance API
 /// measure named `name`. Off by default: a long session would pile up entries.
 pub fn timed<T>(name: &str, work: impl FnOnce() -> T) -> T {
-    let performance = web_sys::window()
-        .filter(|w| js_sys::Reflect::get(w, &"samplanTiming".into()).is_ok_and(|v| v.is_truthy()))
-        .and_then(|w| w.performance());
-    let Some(performance) = performance else { return work() };
-    let start = performance.now();
+    let Some(start) = timing_start() else { return work() };
     let value = work();
+    measure_since(name, start);
+    value
+}
+
+/// Now (ms), when the page asks for timings (see [`timed`]).
+pub fn timing_start() -> Option<f64> {
+    web_sys::window()
+        .filter(|w| js_sys::Reflect::get(w, &"samplanTiming".into()).is_ok_and(|v| v.is_truthy()))
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+}
+
+/// Record a measure named `name` from `start` ([`timing_start`]) to now.
+pub fn measure_since(name: &str, start: f64) {
+    let Some(performance) = web_sys::window().and_then(|w| w.performance()) else { return };
     // `performance.measure(name, {start, end})` (its options are not in web-sys's stable API).
     let options = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&options, &"start".into(), &start.into());
@@ -92,7 +104,6 @@ pub fn timed<T>(name: &str, work: impl FnOnce() -> T) -> T {
     {
         let _ = measure.call2(&performance, &name.into(), &options);
     }
-    value
 }
 
 /// A Performance API measure from the mark `start` to now.
@@ -182,6 +193,12 @@ struct OpenDocument {
     saved: Vec<automerge::ChangeHash>,
     /// The typed plan as last read, for reading only what changed next time.
     read: Option<PlanRead>,
+    /// The text fields on the screen, woken by the changes that touch them.
+    text_watch: TextWatch,
+    /// Whether Automerge keeps the index of new operations that tells
+    /// which fields a change touched (off before the device copy is loaded
+    /// and while a large sync message is applied).
+    diff_cursor_set: bool,
 }
 
 /// The typed plan as last read (at `heads`), and the fields this tab has
@@ -353,6 +370,8 @@ impl Repo {
                 storage_error: None,
                 saved,
                 read: None,
+                text_watch: TextWatch::default(),
+                diff_cursor_set: false,
             },
         );
         self.start_sync(id);
@@ -394,6 +413,8 @@ impl Repo {
                 storage_error: None,
                 saved: Vec::new(),
                 read: None,
+                text_watch: TextWatch::default(),
+                diff_cursor_set: false,
             },
         );
         let repo = self.clone();
@@ -409,7 +430,7 @@ impl Repo {
                 }
                 Err(error) => Err(error),
             };
-            let availability = {
+            let (availability, every_field) = {
                 let mut inner = repo.inner.borrow_mut();
                 let Some(open) = inner.documents.get_mut(&id) else { return };
                 match loaded {
@@ -423,15 +444,17 @@ impl Repo {
                     Err(error) => open.storage_error = Some(error.to_string()),
                 }
                 open.loaded = true;
-                if plan::is_empty(&open.doc) {
-                    Availability::Fetching
-                } else {
-                    Availability::Ready
-                }
+                // From here on, each change says what it touched.
+                open.doc.update_diff_cursor();
+                open.diff_cursor_set = true;
+                let availability =
+                    if plan::is_empty(&open.doc) { Availability::Fetching } else { Availability::Ready };
+                (availability, open.text_watch.touched(&open.doc, None))
             };
             let from_device = availability == Availability::Ready;
             signals.availability.set(availability);
             signals.version.update(|v| *v += 1);
+            every_field.iter().for_each(ArcTrigger::notify);
             repo.start_sync(id);
             if from_device {
                 // After the views have run: the plan is on the screen.
@@ -563,6 +586,21 @@ impl Repo {
             .unwrap_or_default()
     }
 
+    /// What a view of the text at `path` + `key` tracks to show it anew
+    /// after each change that touched it ([`crate::text_watch`]); call
+    /// [`Repo::unwatch_text`] when the view goes. `None` when the document
+    /// is not open.
+    pub fn watch_text(&self, id: &DocumentId, path: &[String], key: &str) -> Option<ArcTrigger> {
+        let mut inner = self.inner.borrow_mut();
+        Some(inner.documents.get_mut(id)?.text_watch.watch(&text_watch::place(path, key)))
+    }
+
+    pub fn unwatch_text(&self, id: &DocumentId, path: &[String], key: &str) {
+        if let Some(open) = self.inner.borrow_mut().documents.get_mut(id) {
+            open.text_watch.unwatch(&text_watch::place(path, key));
+        }
+    }
+
     /// A person typed in a field anywhere in the plan.
     pub fn edit_text_at(&self, id: &DocumentId, path: &[String], key: &str, value: &str) {
         let before = self.inner.borrow_mut().documents.get_mut(id).map(|open| open.doc.get_heads());
@@ -661,7 +699,7 @@ impl Repo {
     }
 
     fn changed_now(&self, id: DocumentId) {
-        let (chunk, base, title, outgoing, signals) = {
+        let (chunk, base, title, outgoing, signals, touched) = {
             let mut inner = self.inner.borrow_mut();
             let Inner { client, documents, .. } = &mut *inner;
             let Some(open) = documents.get_mut(&id) else { return };
@@ -676,7 +714,17 @@ impl Repo {
             let title = (!shared::self_reports::is_self_reports(&open.doc))
                 .then(|| plan::read_text(&open.doc, PlanText::Title).unwrap_or_default());
             let outgoing = client.generate(id, &mut open.doc);
-            (chunk, base, title, outgoing, open.signals)
+            // The text fields this change touched (all of them when the
+            // diff cursor was off: after a large sync message).
+            let changes = if open.diff_cursor_set {
+                Some(open.doc.touched_since_cursor())
+            } else {
+                open.doc.update_diff_cursor();
+                open.diff_cursor_set = true;
+                None
+            };
+            let touched = open.text_watch.touched(&open.doc, changes.as_deref());
+            (chunk, base, title, outgoing, open.signals, touched)
         };
         if let Some(message) = outgoing {
             self.send(message);
@@ -686,6 +734,7 @@ impl Repo {
             signals.availability.set(Availability::Ready);
         }
         signals.version.update(|v| *v += 1);
+        touched.iter().for_each(ArcTrigger::notify);
         self.refresh_save_state(id);
         let repo = self.clone();
         spawn_local(async move {
@@ -843,6 +892,12 @@ impl Repo {
             let mut inner = self.inner.borrow_mut();
             let Inner { client, documents, .. } = &mut *inner;
             let Some(open) = documents.get_mut(&id) else { return };
+            if data.len() > LARGE_SYNC_MESSAGE && open.diff_cursor_set {
+                // Indexing every operation of a whole plan arriving would
+                // cost more than waking every field once.
+                open.doc.reset_diff_cursor();
+                open.diff_cursor_set = false;
+            }
             let changed = match client.apply_sync(id, data, &mut open.doc) {
                 Ok(changed) => changed,
                 Err(error) => {
@@ -864,6 +919,10 @@ impl Repo {
         }
     }
 }
+
+/// A sync message larger than this (bytes) is applied without the diff
+/// cursor: it wakes every text field ([`crate::text_watch`]).
+const LARGE_SYNC_MESSAGE: usize = 16 * 1024;
 
 /// Where the device keeps the name it shows the others.
 const NAME_KEY: &str = "samplan-namn";

@@ -49,6 +49,45 @@ impl PlanContext {
         result.ok()
     }
 
+    /// One part of the plan, as a memo: what shows it is drawn again only
+    /// when that part changed, not on every change of the plan.
+    pub fn part<T: PartialEq + Default + Send + Sync + 'static>(
+        &self,
+        part: impl Fn(&Plan) -> T + Send + Sync + 'static,
+    ) -> Memo<T> {
+        let plan = self.plan;
+        Memo::new(move |_| plan.with(|p| p.as_deref().map(&part).unwrap_or_default()))
+    }
+
+    /// One item of the plan (found by `pick`) as a memo of the plan that
+    /// tells its readers only when that item changed. Nothing is copied:
+    /// readers look at the item in the plan the memo holds. A large plan
+    /// has hundreds of items, and copying each one to compare it after every
+    /// change was most of the time the plan took to follow a keystroke.
+    pub fn item<T: PartialEq + 'static>(
+        &self,
+        pick: impl for<'a> Fn(&'a Plan) -> Option<&'a T> + Send + Sync + 'static,
+    ) -> Memo<Option<Arc<Plan>>> {
+        Self::item_of(self.plan, pick)
+    }
+
+    /// [`PlanContext::item`] of an item in a part that is itself such a
+    /// memo (an intervention of `interventions`): when the part did not
+    /// change, its items are not looked at.
+    pub fn item_of<T: PartialEq + 'static>(
+        plan: Memo<Option<Arc<Plan>>>,
+        pick: impl for<'a> Fn(&'a Plan) -> Option<&'a T> + Send + Sync + 'static,
+    ) -> Memo<Option<Arc<Plan>>> {
+        Memo::new_owning(move |last: Option<Option<Arc<Plan>>>| {
+            let now = plan.get();
+            let changed = match &last {
+                Some(last) => last.as_deref().and_then(&pick) != now.as_deref().and_then(&pick),
+                None => true,
+            };
+            (now, changed)
+        })
+    }
+
     fn report(&self, problem: Option<String>) {
         self.problem.set(problem);
     }

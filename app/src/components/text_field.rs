@@ -15,9 +15,9 @@ use crate::RepoHandle;
 /// A text input (or a text area when `multiline`) for one of the plan's
 /// top-level prose fields.
 #[component]
-pub fn TextField(id: DocumentId, field: PlanText, version: RwSignal<u64>, multiline: bool) -> impl IntoView {
+pub fn TextField(id: DocumentId, field: PlanText, multiline: bool) -> impl IntoView {
     view! {
-        <TextAt id path=Vec::new() key=field.key().to_string() label=field.label().to_string() version multiline />
+        <TextAt id path=Vec::new() key=field.key().to_string() label=field.label().to_string() multiline />
     }
 }
 
@@ -29,7 +29,6 @@ pub fn TextAt(
     path: Vec<String>,
     key: String,
     label: String,
-    version: RwSignal<u64>,
     multiline: bool,
     /// Shown under the label, tied to the field with `aria-describedby`.
     #[prop(optional, into)]
@@ -44,13 +43,17 @@ pub fn TextAt(
     let path = StoredValue::new(path);
     let key = StoredValue::new(key);
 
-    // Bring the element up to date whenever the document changes. A large
-    // plan has hundreds of fields and every change runs each one's effect:
-    // the element (a call into the browser) is only looked at when this
-    // field's text is not the one it last showed.
+    // Bring the element up to date whenever a change touched this field
+    // (and only then: a large plan has hundreds of fields, see
+    // `crate::text_watch`). The element (a call into the browser) is only
+    // looked at when the text is not the one it last showed.
+    let touched = repo.get().watch_text(&id, &path.read_value(), &key.read_value());
+    on_cleanup(move || repo.get().unwatch_text(&id, &path.read_value(), &key.read_value()));
     let shown = StoredValue::new(None::<String>);
     Effect::new(move |_| {
-        version.track();
+        if let Some(touched) = &touched {
+            touched.track();
+        }
         let text = repo.get().text_at(&id, &path.read_value(), &key.read_value());
         if shown.with_value(|s| s.as_deref() == Some(text.as_str())) {
             return;

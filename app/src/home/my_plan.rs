@@ -474,7 +474,7 @@ fn MeetingPart(id: DocumentId, version: RwSignal<u64>, editable: Signal<bool>) -
             {move || if editable.get() {
                 PreparationField::ALL.into_iter().map(|field| view! {
                     <TextAt id path=vec!["person".to_string(), "preparation".to_string()] key=field.key().to_string()
-                        label=field.label().to_string() version multiline=true />
+                        label=field.label().to_string() multiline=true />
                 }).collect_view().into_any()
             } else {
                 // Read straight from the document, as the fields above do.

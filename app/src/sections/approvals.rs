@@ -36,7 +36,8 @@ pub fn ApprovalsSection(ctx: PlanContext) -> impl IntoView {
     // (not once per participant: a whole-plan comparison each).
     let rows = Memo::new(move |_| {
         let plan = ctx.plan.get()?;
-        let now = approved_content(&plan);
+        // Made only when someone has approved.
+        let now = std::cell::OnceCell::new();
         let meeting = current_meeting(&plan);
         let approvals = meeting
             .as_ref()
@@ -61,7 +62,8 @@ pub fn ApprovalsSection(ctx: PlanContext) -> impl IntoView {
                                 })
                                 .clone()
                         });
-                        then.flatten().is_some_and(|then| *then == now)
+                        then.flatten()
+                            .is_some_and(|then| *then == *now.get_or_init(|| approved_content(&plan)))
                     });
                     (super::day_of(approval.approved_at), current)
                 });

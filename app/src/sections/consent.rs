@@ -14,7 +14,8 @@ use crate::components::field::InputField;
 pub fn ConsentSection(ctx: PlanContext) -> impl IntoView {
     let form = RwSignal::new(ConsentForm::Oral);
     let recorded_by = RwSignal::new(String::new());
-    let state = move || ctx.plan.get().map(|p| p.consent_state()).unwrap_or(ConsentState::NotRecorded);
+    let state = ctx.part(|p| Some(p.consent_state()));
+    let state = move || state.get().unwrap_or(ConsentState::NotRecorded);
     let record = move |decision: ConsentDecision| {
         let entry = ConsentEntry {
             decision,

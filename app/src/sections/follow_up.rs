@@ -15,8 +15,11 @@ use crate::components::progressive::progressive_limit;
 /// Goal outcomes, intervention reports and closing.
 #[component]
 pub fn FollowUpSection(ctx: PlanContext) -> impl IntoView {
+    // The lists are made again only when their items changed.
+    let goals_changed = ctx.item(|p| Some(&p.goals));
+    let interventions_changed = ctx.item(|p| Some(&p.interventions));
     let goals = Memo::new(move |_| {
-        ctx.plan
+        goals_changed
             .get()
             .map(|p| {
                 p.ordered_goals()
@@ -30,7 +33,7 @@ pub fn FollowUpSection(ctx: PlanContext) -> impl IntoView {
             .unwrap_or_default()
     });
     let interventions = Memo::new(move |_| {
-        ctx.plan
+        interventions_changed
             .get()
             .map(|p| {
                 p.ordered_interventions()
@@ -51,7 +54,8 @@ pub fn FollowUpSection(ctx: PlanContext) -> impl IntoView {
     let goals_shown = progressive_limit(move || goals.with(Vec::len));
     let interventions_shown = progressive_limit(move || interventions.with(Vec::len));
     let self_reports = super::self_reports::follow(ctx);
-    let closing = move || ctx.plan.get().and_then(|p| p.closing.clone());
+    let closing = ctx.part(|p| p.closing.clone());
+    let closing = move || closing.get();
     let reason = RwSignal::new(ClosingReason::GoalsMet);
     let with_person = RwSignal::new(true);
     view! {

@@ -2,6 +2,8 @@
 //! sub-goals; reordered with buttons (keyboard and touch) as a one-field
 //! move that merges with what others do at the same time.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use shared::plan::{edit, Plan, SubGoal};
 
@@ -26,8 +28,10 @@ pub fn move_target(ids: &[String], id: &str, up: bool) -> Option<Option<String>>
 /// Every goal with its sub-goals, and the button to add a goal.
 #[component]
 pub fn GoalsSection(ctx: PlanContext) -> impl IntoView {
+    // Made again only when the goals changed.
+    let goals_changed = ctx.item(|p| Some(&p.goals));
     let goal_ids = Memo::new(move |_| {
-        ctx.plan
+        goals_changed
             .get()
             .map(|p| p.ordered_goals().into_iter().map(|(id, _)| id.clone()).collect::<Vec<_>>())
             .unwrap_or_default()
@@ -43,7 +47,7 @@ pub fn GoalsSection(ctx: PlanContext) -> impl IntoView {
             <ol class="goal-list">
                 <For each={move || goal_ids.get().into_iter().enumerate().take(shown.get()).collect::<Vec<_>>()}
                     key={|(n, id): &(usize, String)| (*n, id.clone())}
-                    children=move |(n, gid)| view! { <GoalItem ctx gid number={n + 1} goal_ids /> } />
+                    children=move |(n, gid)| view! { <GoalItem ctx gid number={n + 1} goal_ids goals_changed /> } />
             </ol>
             <button type="button" class="no-print" on:click=add_goal>"Lägg till mål"</button>
         </section>
@@ -51,19 +55,31 @@ pub fn GoalsSection(ctx: PlanContext) -> impl IntoView {
 }
 
 #[component]
-fn GoalItem(ctx: PlanContext, gid: String, number: usize, goal_ids: Memo<Vec<String>>) -> impl IntoView {
+fn GoalItem(
+    ctx: PlanContext,
+    gid: String,
+    number: usize,
+    goal_ids: Memo<Vec<String>>,
+    goals_changed: Memo<Option<Arc<Plan>>>,
+) -> impl IntoView {
     let gid = StoredValue::new(gid);
+    // Looked at again only when this goal changed.
+    let goal = {
+        let gid = gid.get_value();
+        PlanContext::item_of(goals_changed, move |p| p.goals.get(&gid))
+    };
     let sub_goals = Memo::new(move |_| {
-        ctx.plan
-            .get()
-            .and_then(|p| p.goals.get(&gid.get_value()).cloned())
-            .map(|g| {
-                Plan::ordered(&g.sub_goals, |s| &s.position)
-                    .into_iter()
-                    .map(|(id, sub)| (id.clone(), sub.clone()))
-                    .collect::<Vec<(String, SubGoal)>>()
-            })
-            .unwrap_or_default()
+        goal.with(|p| {
+            p.as_deref()
+                .and_then(|p| p.goals.get(&gid.get_value()))
+                .map(|g| {
+                    Plan::ordered(&g.sub_goals, |s| &s.position)
+                        .into_iter()
+                        .map(|(id, _)| id.clone())
+                        .collect::<Vec<String>>()
+                })
+                .unwrap_or_default()
+        })
     });
     let shift = move |up: bool| {
         let id = gid.get_value();
@@ -80,7 +96,7 @@ fn GoalItem(ctx: PlanContext, gid: String, number: usize, goal_ids: Memo<Vec<Str
     view! {
         <li class="goal" data-goal=gid.get_value()>
             <TextAt id=ctx.id path=vec!["goals".to_string(), gid.get_value()] key="text".to_string()
-                label=format!("Mål {number}") version=ctx.version multiline=true />
+                label=format!("Mål {number}") multiline=true />
             <div class="button-row no-print">
                 <button type="button" class="small" aria-label=format!("Flytta mål {number} uppåt") on:click=move |_| shift(true)>"↑ Flytta upp"</button>
                 <button type="button" class="small" aria-label=format!("Flytta mål {number} nedåt") on:click=move |_| shift(false)>"↓ Flytta ner"</button>
@@ -88,8 +104,8 @@ fn GoalItem(ctx: PlanContext, gid: String, number: usize, goal_ids: Memo<Vec<Str
             </div>
             <ul class="sub-goal-list">
                 <For each={move || sub_goals.get().into_iter().enumerate().collect::<Vec<_>>()}
-                    key={|(n, (sid, _)): &(usize, (String, SubGoal))| (*n, sid.clone())}
-                    children=move |(n, (sid, sub))| {
+                    key={|(n, sid): &(usize, String)| (*n, sid.clone())}
+                    children=move |(n, sid)| {
                         let path = vec!["goals".to_string(), gid.get_value(), "sub_goals".to_string(), sid.clone()];
                         let sid = StoredValue::new(sid);
                         let label = format!("Delmål {number}.{}", n + 1);
@@ -97,11 +113,13 @@ fn GoalItem(ctx: PlanContext, gid: String, number: usize, goal_ids: Memo<Vec<Str
                         view! {
                             <li class="sub-goal">
                                 <TextAt id=ctx.id path=path.clone() key="text".to_string() label=label.clone()
-                                    version=ctx.version multiline=false />
+                                    multiline=false />
                                 <TextAt id=ctx.id path=path key="measure".to_string()
-                                    label=format!("{label}: så vet vi att det är nått") version=ctx.version multiline=false />
+                                    label=format!("{label}: så vet vi att det är nått") multiline=false />
                                 <InputField id=date_id label=format!("{label}: klart senast") kind="date"
-                                    value=sub.target_date.clone().unwrap_or_default()
+                                    value=Signal::derive(move || goal.with(|p| p.as_deref()
+                                        .and_then(|p| p.goals.get(&gid.get_value())?.sub_goals.get(&sid.get_value())?.target_date.clone())
+                                        .unwrap_or_default()))
                                     on_value=Callback::new(move |value: String| {
                                         ctx.change(|doc| edit::update_sub_goal(doc, &gid.get_value(), &sid.get_value(),
                                             |s| s.target_date = non_empty(value.clone())));

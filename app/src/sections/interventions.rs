@@ -1,8 +1,10 @@
 //! Insatser och åtgärder: what each party does, for which goal, who is
 //! responsible (kommun, region or someone else), from when and how often.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
-use shared::plan::{edit, Intervention, Principal};
+use shared::plan::{edit, Intervention, Plan, Principal};
 
 use super::goals::move_target;
 use super::PlanContext;
@@ -13,8 +15,11 @@ use crate::components::text_field::TextAt;
 /// Every intervention and the button to add one.
 #[component]
 pub fn InterventionsSection(ctx: PlanContext) -> impl IntoView {
+    // Made again only when the interventions (or the goals) changed.
+    let interventions_changed = ctx.item(|p| Some(&p.interventions));
+    let goals_changed = ctx.item(|p| Some(&p.goals));
     let ids = Memo::new(move |_| {
-        ctx.plan
+        interventions_changed
             .get()
             .map(|p| p.ordered_interventions().into_iter().map(|(id, _)| id.clone()).collect::<Vec<_>>())
             .unwrap_or_default()
@@ -23,7 +28,7 @@ pub fn InterventionsSection(ctx: PlanContext) -> impl IntoView {
     // that an edit elsewhere in the plan does not rebuild 120 lists of options.
     let goal_options = Memo::new(move |_| {
         let mut options = vec![(String::new(), "Inget särskilt mål".to_string())];
-        if let Some(p) = ctx.plan.get() {
+        if let Some(p) = goals_changed.get() {
             options.extend(
                 p.ordered_goals()
                     .into_iter()
@@ -34,14 +39,15 @@ pub fn InterventionsSection(ctx: PlanContext) -> impl IntoView {
         options
     });
     let shown = progressive_limit(move || ids.with(Vec::len));
-    let none_by_others = move || ctx.plan.get().is_some_and(|p| p.no_measures_by_others);
+    let none_by_others = ctx.part(|p| p.no_measures_by_others);
+    let none_by_others = move || none_by_others.get();
     view! {
         <section class="section" aria-labelledby="interventions-heading">
             <h2 id="interventions-heading">"Insatser"</h2>
             <ol class="intervention-list">
                 <For each={move || ids.get().into_iter().enumerate().take(shown.get()).collect::<Vec<_>>()}
                     key={|(n, id): &(usize, String)| (*n, id.clone())}
-                    children=move |(n, iid)| view! { <InterventionItem ctx iid number={n + 1} ids goal_options /> } />
+                    children=move |(n, iid)| view! { <InterventionItem ctx iid number={n + 1} ids goal_options interventions_changed /> } />
             </ol>
             <button type="button" class="no-print" on:click=move |_| { ctx.change(|doc| edit::add_intervention(doc, Intervention::default())); }>
                 "Lägg till insats"</button>
@@ -61,16 +67,25 @@ fn InterventionItem(
     number: usize,
     ids: Memo<Vec<String>>,
     goal_options: Memo<Vec<(String, String)>>,
+    interventions_changed: Memo<Option<Arc<Plan>>>,
 ) -> impl IntoView {
     let iid = StoredValue::new(iid);
-    let current =
-        Memo::new(move |_| ctx.plan.get().and_then(|p| p.interventions.get(&iid.get_value()).cloned()));
+    let current = {
+        let iid = iid.get_value();
+        PlanContext::item_of(interventions_changed, move |p| p.interventions.get(&iid))
+    };
+    // What this intervention says, read where it is (no copy).
+    let read = move |get: fn(&Intervention) -> String| {
+        current.with(|p| {
+            iid.with_value(|iid| {
+                p.as_deref().and_then(|p| p.interventions.get(iid)).map(get).unwrap_or_default()
+            })
+        })
+    };
     let update = move |change: Box<dyn FnOnce(&mut Intervention)>| {
         ctx.change(|doc| edit::update_intervention(doc, &iid.get_value(), change));
     };
-    let text = move |get: fn(Intervention) -> String| {
-        Signal::derive(move || current.get().map(get).unwrap_or_default())
-    };
+    let text = move |get: fn(&Intervention) -> String| Signal::derive(move || read(get));
     let path = vec!["interventions".to_string(), iid.get_value()];
     let dom = move |what: &str| format!("intervention-{}-{what}", iid.get_value());
     let shift = move |up: bool| {
@@ -82,7 +97,7 @@ fn InterventionItem(
     view! {
         <li class="intervention" data-intervention=iid.get_value()>
             <TextAt id=ctx.id path=path.clone() key="what".to_string() label=format!("Insats {number}: vad görs")
-                version=ctx.version multiline=true />
+                multiline=true />
             <div class="field-row">
                 <SelectField id=dom("principal") label="Ansvarig huvudman"
                     options={
@@ -90,26 +105,26 @@ fn InterventionItem(
                         options.extend(enum_options(&Principal::ALL, |p| p.label()));
                         options
                     }
-                    value=Signal::derive(move || enum_value(&Principal::ALL, current.get().and_then(|i| i.principal).as_ref()))
+                    value=Signal::derive(move || read(|i| enum_value(&Principal::ALL, i.principal.as_ref())))
                     on_value=Callback::new(move |v: String| {
                         let principal = enum_pick(&Principal::ALL, &v);
                         update(Box::new(move |i| i.principal = principal));
                     }) />
                 <SelectField id=dom("goal") label="För mål"
                     options=goal_options
-                    value=Signal::derive(move || current.get().and_then(|i| i.goal_id).unwrap_or_default())
+                    value=Signal::derive(move || read(|i| i.goal_id.clone().unwrap_or_default()))
                     on_value=Callback::new(move |v: String| update(Box::new(move |i| i.goal_id = non_empty(v)))) />
             </div>
             <div class="field-row">
-                <InputField id=dom("unit") label="Ansvarig enhet" value=text(|i| i.unit)
+                <InputField id=dom("unit") label="Ansvarig enhet" value=text(|i| i.unit.clone())
                     on_value=Callback::new(move |v: String| update(Box::new(move |i| i.unit = v))) />
-                <InputField id=dom("person") label="Ansvarig person" value=text(|i| i.responsible_person)
+                <InputField id=dom("person") label="Ansvarig person" value=text(|i| i.responsible_person.clone())
                     on_value=Callback::new(move |v: String| update(Box::new(move |i| i.responsible_person = v))) />
-                <InputField id=dom("start") label="Startar" kind="date" value=text(|i| i.start.unwrap_or_default())
+                <InputField id=dom("start") label="Startar" kind="date" value=text(|i| i.start.clone().unwrap_or_default())
                     on_value=Callback::new(move |v: String| update(Box::new(move |i| i.start = non_empty(v)))) />
             </div>
             <TextAt id=ctx.id path=path key="time_plan".to_string() label=format!("Insats {number}: hur ofta och hur länge")
-                version=ctx.version multiline=false />
+                multiline=false />
             <div class="button-row no-print">
                 <button type="button" class="small" aria-label=format!("Flytta insats {number} uppåt") on:click=move |_| shift(true)>"↑ Flytta upp"</button>
                 <button type="button" class="small" aria-label=format!("Flytta insats {number} nedåt") on:click=move |_| shift(false)>"↓ Flytta ner"</button>

@@ -122,7 +122,7 @@ pub fn MeetingSection(ctx: PlanContext) -> impl IntoView {
                     let path = vec!["meetings".to_string(), mid.clone()];
                     view! {
                         <TextAt id=ctx.id path=path.clone() key="purpose".to_string() label="Syftet med mötet".to_string()
-                            version=ctx.version multiline=true />
+                            multiline=true />
                         <div class="field-row">
                             <InputField id="meeting-date" label="Datum" kind="date" value=meeting_text(|m| m.date.unwrap_or_default())
                                 on_value=Callback::new(move |v: String| update(Box::new(move |m| m.date = non_empty(v)))) />
@@ -156,7 +156,7 @@ pub fn MeetingSection(ctx: PlanContext) -> impl IntoView {
                             {person_select("Antecknar", "meeting-note-taker", |m| m.note_taker.clone(), |m, v| m.note_taker = v)}
                         </div>
                         <TextAt id=ctx.id path=path key="agenda".to_string() label="Dagordning".to_string()
-                            version=ctx.version multiline=true />
+                            multiline=true />
                         <details class="invitation">
                             <summary>"Kallelsen som text"</summary>
                             <pre class="invitation-text" tabindex="0">{invitation}</pre>

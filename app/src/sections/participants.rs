@@ -23,8 +23,10 @@ pub fn ParticipantsSection(ctx: PlanContext) -> impl IntoView {
             })
             .unwrap_or_default()
     });
-    let coordinator = move || ctx.plan.get().and_then(|p| p.coordinator.clone());
-    let responsibility = move || ctx.plan.get().and_then(|p| p.overall_responsibility);
+    let coordinator = ctx.part(|p| p.coordinator.clone());
+    let coordinator = move || coordinator.get();
+    let responsibility = ctx.part(|p| p.overall_responsibility);
+    let responsibility = move || responsibility.get();
 
     // The add form.
     let name = RwSignal::new(String::new());

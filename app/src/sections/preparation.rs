@@ -25,7 +25,7 @@ pub fn PreparationSection(ctx: PlanContext) -> impl IntoView {
                 <p class="hint">"Med personens egna ord. Personen kan fylla i det här hemma, i Min plan."</p>
                 {move || open.get().then(|| PreparationField::ALL.into_iter().map(|field| view! {
                     <TextAt id=ctx.id path=vec!["person".to_string(), "preparation".to_string()] key=field.key().to_string()
-                        label=field.label().to_string() version=ctx.version multiline=true />
+                        label=field.label().to_string() multiline=true />
                 }).collect_view())}
             </details>
         </section>

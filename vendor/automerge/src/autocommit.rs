@@ -185,6 +185,19 @@ impl AutoCommit {
         self.diff_cursor = self.doc.get_heads();
     }
 
+    /// Samplan patch (PATCH.md): the objects and map keys that changed
+    /// since [`Self::update_diff_cursor()`] or the last call, without
+    /// building patches (which would link the whole diff machinery into a
+    /// small wasm): `(object, Some(key))` for a key of a map, `(object,
+    /// None)` for a sequence or text, or an object that became visible.
+    /// Moves the cursor to the current heads.
+    pub fn touched_since_cursor(&mut self) -> Vec<(ExId, Option<String>)> {
+        self.ensure_transaction_closed();
+        let touched = self.patch_log.touched().map(|(obj, key)| (self.doc.id_to_exid(obj), key)).collect();
+        self.update_diff_cursor();
+        touched
+    }
+
     /// Returns the cursor set by [`Self::update_diff_cursor()`]
     pub fn diff_cursor(&self) -> Vec<ChangeHash> {
         self.diff_cursor.clone()

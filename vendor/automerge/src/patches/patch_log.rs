@@ -420,6 +420,23 @@ impl PatchLog {
         patch_builder.take_patches()
     }
 
+    /// Samplan patch (PATCH.md): what the logged events touched, without
+    /// building patches: each map key changed (`Some(key)`), and each
+    /// sequence or text changed, or object exposed, as a whole (`None`).
+    pub(crate) fn touched(&self) -> impl Iterator<Item = (OpId, Option<String>)> + '_ {
+        let events = self.events.iter().map(|(obj, event)| {
+            let key = match event {
+                Event::PutMap { key, .. }
+                | Event::DeleteMap { key }
+                | Event::IncrementMap { key, .. }
+                | Event::FlagConflictMap { key } => Some(key.clone()),
+                _ => None,
+            };
+            (obj.0, key)
+        });
+        events.chain(self.expose.iter().map(|id| (*id, None)))
+    }
+
     pub(crate) fn truncate(&mut self) {
         self.active = true;
         self.events.truncate(0);
