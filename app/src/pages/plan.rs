@@ -233,21 +233,39 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
 /// Every section after consent (a wasm chunk of its own: [`crate::chunks`]).
 #[component]
 pub fn PlanSections(ctx: PlanContext) -> impl IntoView {
+    // The sections below the first screen come after the first frame with
+    // the ones above was drawn (a task after the animation frame): the top
+    // of the plan is on the screen first, and the long lists below follow a
+    // batch per frame. Opening a plan ends with that first frame (these
+    // sections come from a wasm chunk, which may arrive after the plan was
+    // read).
+    let below = RwSignal::new(false);
+    request_animation_frame(move || {
+        gloo_timers::callback::Timeout::new(0, move || {
+            crate::repo::measure("samplan:sections-shown", "samplan:plan-open");
+            below.try_set(true);
+        })
+        .forget();
+    });
+    view! {
+        <ParticipantsSection ctx />
+        <PreparationSection ctx />
+        <MeetingSection ctx />
+        <Show when=move || below.get()>
+            <LowerSections ctx />
+        </Show>
+    }
+}
+
+/// The sections after the meeting, drawn a frame after the ones above.
+#[component]
+fn LowerSections(ctx: PlanContext) -> impl IntoView {
     let plan = ctx.plan;
     let id = ctx.id;
     let export_link = NodeRef::<leptos::html::A>::new();
     let follow_up = ctx.part(|p| p.follow_up.next_follow_up.clone().unwrap_or_default());
     let follow_up = move || follow_up.get();
-    // Opening a plan ends when these sections are on the screen: they come
-    // from a wasm chunk, which may arrive after the plan was read.
-    gloo_timers::callback::Timeout::new(0, || {
-        crate::repo::measure("samplan:sections-shown", "samplan:plan-open")
-    })
-    .forget();
     view! {
-        <ParticipantsSection ctx />
-        <PreparationSection ctx />
-        <MeetingSection ctx />
         <GoalsSection ctx />
         <InterventionsSection ctx />
         <section class="section" aria-labelledby="follow-up-heading">
