@@ -717,7 +717,7 @@ impl Repo {
             // The text fields this change touched (all of them when the
             // diff cursor was off: after a large sync message).
             let changes = if open.diff_cursor_set {
-                Some(open.doc.touched_since_cursor())
+                open.doc.touched_since_cursor()
             } else {
                 open.doc.update_diff_cursor();
                 open.diff_cursor_set = true;
@@ -898,11 +898,14 @@ impl Repo {
                 open.doc.reset_diff_cursor();
                 open.diff_cursor_set = false;
             }
+            let before = open.doc.get_heads();
             let changed = match client.apply_sync(id, data, &mut open.doc) {
                 Ok(changed) => changed,
                 Err(error) => {
                     web_sys::console::warn_1(&error.to_string().into());
-                    false
+                    // A message refused half-way may have applied some of
+                    // its changes: those are saved and shown like any other.
+                    open.doc.get_heads() != before
                 }
             };
             let reply = if changed { None } else { client.generate(id, &mut open.doc) };

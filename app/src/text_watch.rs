@@ -139,7 +139,7 @@ mod tests {
     }
 
     fn woken(watch: &TextWatch, doc: &mut AutoCommit) -> Vec<String> {
-        let touched = doc.touched_since_cursor();
+        let touched = doc.touched_since_cursor().expect("the cursor is set");
         let mut places: Vec<String> =
             watch.touched_places(doc, Some(&touched)).into_iter().map(str::to_string).collect();
         places.sort();

@@ -48,7 +48,7 @@ pub fn TextAt(
     // `crate::text_watch`). The element (a call into the browser) is only
     // looked at when the text is not the one it last showed.
     let touched = repo.get().watch_text(&id, &path.read_value(), &key.read_value());
-    {
+    if touched.is_some() {
         let (path, key) = (path.get_value(), key.get_value());
         on_cleanup(move || {
             if let Some(repo) = repo.0.try_get_value() {

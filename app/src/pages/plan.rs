@@ -61,8 +61,22 @@ fn when_idle(work: impl FnOnce() + 'static) {
         (Some(window), Some(request)) => {
             let options = js_sys::Object::new();
             let _ = js_sys::Reflect::set(&options, &"timeout".into(), &PLAN_REFRESH_IDLE_MS.into());
-            let callback = wasm_bindgen::closure::Closure::once_into_js(work);
-            let _ = request.call2(&window, &callback, &options);
+            // Shared with the fallback: whichever runs first takes the work.
+            let work = std::rc::Rc::new(std::cell::RefCell::new(Some(work)));
+            let idle_work = work.clone();
+            let callback = wasm_bindgen::closure::Closure::once_into_js(move || {
+                if let Some(work) = idle_work.borrow_mut().take() {
+                    work();
+                }
+            });
+            if request.call2(&window, &callback, &options).is_err() {
+                gloo_timers::callback::Timeout::new(0, move || {
+                    if let Some(work) = work.borrow_mut().take() {
+                        work();
+                    }
+                })
+                .forget();
+            }
         }
         _ => {
             gloo_timers::callback::Timeout::new(0, work).forget();

@@ -129,6 +129,7 @@ fn GoalOutcome(
     let comment_id = format!("{group}-comment");
     view! {
         <li class="outcome" data-goal=gid.get_value()>
+            <div class="item-body">
             <p id=heading_id.clone()><strong>{format!("Mål {number}: ")}</strong>{text}</p>
             <super::self_reports::GoalReports reports=self_reports goal_id=reports_goal heading_id />
             <p class="latest">{match latest {
@@ -144,6 +145,7 @@ fn GoalOutcome(
                         <button type="button" class="small" on:click=move |_| record(outcome)>{outcome.label()}</button>
                     }).collect_view()}
                 </div>
+            </div>
             </div>
         </li>
     }
@@ -164,6 +166,7 @@ fn InterventionStatusReport(
     let iid = StoredValue::new(iid);
     view! {
         <li class="report" data-intervention=iid.get_value()>
+            <div class="item-body">
             <p><strong>{format!("Insats {number}: ")}</strong>{what}</p>
             <p class="latest">{match latest {
                 Some(r) => format!("Senast: {} ({}, {}){}", r.status.label(), r.date, r.by,
@@ -185,6 +188,7 @@ fn InterventionStatusReport(
                     comment.set(String::new());
                 }
             }>{format!("Rapportera insats {number}")}</button></p>
+            </div>
         </li>
     }
 }

@@ -95,6 +95,7 @@ fn GoalItem(
     };
     view! {
         <li class="goal" data-goal=gid.get_value()>
+            <div class="item-body">
             <TextAt id=ctx.id path=vec!["goals".to_string(), gid.get_value()] key="text".to_string()
                 label=format!("Mål {number}") multiline=true />
             <div class="button-row no-print">
@@ -132,6 +133,7 @@ fn GoalItem(
                     } />
             </ul>
             <button type="button" class="small no-print" on:click=add_sub_goal>{format!("Lägg till delmål till mål {number}")}</button>
+            </div>
         </li>
     }
 }

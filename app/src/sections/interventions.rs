@@ -96,6 +96,7 @@ fn InterventionItem(
     };
     view! {
         <li class="intervention" data-intervention=iid.get_value()>
+            <div class="item-body">
             <TextAt id=ctx.id path=path.clone() key="what".to_string() label=format!("Insats {number}: vad görs")
                 multiline=true />
             <div class="field-row">
@@ -130,6 +131,7 @@ fn InterventionItem(
                 <button type="button" class="small" aria-label=format!("Flytta insats {number} nedåt") on:click=move |_| shift(false)>"↓ Flytta ner"</button>
                 <button type="button" class="small" aria-label=format!("Ta bort insats {number}")
                     on:click=move |_| { ctx.change(|doc| edit::remove_intervention(doc, &iid.get_value())); }>"Ta bort"</button>
+            </div>
             </div>
         </li>
     }

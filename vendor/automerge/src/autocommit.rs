@@ -190,10 +190,15 @@ impl AutoCommit {
     /// building patches (which would link the whole diff machinery into a
     /// small wasm): `(object, Some(key))` for a key of a map, `(object,
     /// None)` for a sequence or text, or an object that became visible.
-    /// Moves the cursor to the current heads.
-    pub fn touched_since_cursor(&mut self) -> Vec<(ExId, Option<String>)> {
+    /// Moves the cursor to the current heads. `None` when there was no
+    /// cursor (nothing was recorded: the caller must treat everything as
+    /// touched); the cursor is set from here on.
+    pub fn touched_since_cursor(&mut self) -> Option<Vec<(ExId, Option<String>)>> {
         self.ensure_transaction_closed();
-        let touched = self.patch_log.touched().map(|(obj, key)| (self.doc.id_to_exid(obj), key)).collect();
+        let touched = self
+            .patch_log
+            .is_active()
+            .then(|| self.patch_log.touched().map(|(obj, key)| (self.doc.id_to_exid(obj), key)).collect());
         self.update_diff_cursor();
         touched
     }
