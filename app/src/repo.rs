@@ -193,12 +193,10 @@ struct OpenDocument {
     saved: Vec<automerge::ChangeHash>,
     /// The typed plan as last read, for reading only what changed next time.
     read: Option<PlanRead>,
-    /// The text fields on the screen, woken by the changes that touch them.
+    /// The text fields on the screen, woken by the changes that touch them
+    /// (Automerge's diff cursor, set once the device copy is loaded and
+    /// reset while a large sync message is applied, tells which).
     text_watch: TextWatch,
-    /// Whether Automerge keeps the index of new operations that tells
-    /// which fields a change touched (off before the device copy is loaded
-    /// and while a large sync message is applied).
-    diff_cursor_set: bool,
 }
 
 /// The typed plan as last read (at `heads`), and the fields this tab has
@@ -371,7 +369,6 @@ impl Repo {
                 saved,
                 read: None,
                 text_watch: TextWatch::default(),
-                diff_cursor_set: false,
             },
         );
         self.start_sync(id);
@@ -414,7 +411,6 @@ impl Repo {
                 saved: Vec::new(),
                 read: None,
                 text_watch: TextWatch::default(),
-                diff_cursor_set: false,
             },
         );
         let repo = self.clone();
@@ -446,7 +442,6 @@ impl Repo {
                 open.loaded = true;
                 // From here on, each change says what it touched.
                 open.doc.update_diff_cursor();
-                open.diff_cursor_set = true;
                 let availability =
                     if plan::is_empty(&open.doc) { Availability::Fetching } else { Availability::Ready };
                 (availability, open.text_watch.touched(&open.doc, None))
@@ -715,14 +710,8 @@ impl Repo {
                 .then(|| plan::read_text(&open.doc, PlanText::Title).unwrap_or_default());
             let outgoing = client.generate(id, &mut open.doc);
             // The text fields this change touched (all of them when the
-            // diff cursor was off: after a large sync message).
-            let changes = if open.diff_cursor_set {
-                open.doc.touched_since_cursor()
-            } else {
-                open.doc.update_diff_cursor();
-                open.diff_cursor_set = true;
-                None
-            };
+            // diff cursor was off: a new document, a large sync message).
+            let changes = open.doc.touched_since_cursor();
             let touched = open.text_watch.touched(&open.doc, changes.as_deref());
             (chunk, base, title, outgoing, open.signals, touched)
         };
@@ -892,11 +881,10 @@ impl Repo {
             let mut inner = self.inner.borrow_mut();
             let Inner { client, documents, .. } = &mut *inner;
             let Some(open) = documents.get_mut(&id) else { return };
-            if data.len() > LARGE_SYNC_MESSAGE && open.diff_cursor_set {
+            if data.len() > LARGE_SYNC_MESSAGE {
                 // Indexing every operation of a whole plan arriving would
                 // cost more than waking every field once.
                 open.doc.reset_diff_cursor();
-                open.diff_cursor_set = false;
             }
             let before = open.doc.get_heads();
             let changed = match client.apply_sync(id, data, &mut open.doc) {

@@ -39,8 +39,13 @@ struct Watched {
 
 /// A field's place in the document: its path and key, joined.
 pub fn place(path: &[String], key: &str) -> String {
+    join(path.iter().map(String::as_str).chain([key]))
+}
+
+/// Parts of a place, each ended by [`SEPARATOR`] (so that `a` is no prefix of `ab`).
+fn join<'a>(parts: impl Iterator<Item = &'a str>) -> String {
     let mut place = String::new();
-    for part in path.iter().map(String::as_str).chain([key]) {
+    for part in parts {
         place.push_str(part);
         place.push(SEPARATOR);
     }
@@ -104,12 +109,7 @@ fn changed_place(doc: &AutoCommit, obj: &ObjId, key: Option<&str>) -> Option<Str
         });
     }
     parts.reverse();
-    let mut place = String::new();
-    for part in parts.iter().map(String::as_str).chain(key) {
-        place.push_str(part);
-        place.push(SEPARATOR);
-    }
-    Some(place)
+    Some(join(parts.iter().map(String::as_str).chain(key)))
 }
 
 #[cfg(test)]
