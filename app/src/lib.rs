@@ -14,6 +14,7 @@
 //! - [`clock`]: dates as the plan writes them.
 //! - [`home`]: the person's own view ("Min plan"), built as a wasm of its own.
 //! - [`chunks`]: the parts of the editor loaded as wasm chunks of their own.
+//! - [`idle`]: work that waits until the page is idle.
 
 pub mod api;
 #[cfg(feature = "editor")]
@@ -22,6 +23,7 @@ pub mod clock;
 pub mod components;
 pub mod connection;
 pub mod home;
+pub mod idle;
 #[cfg(feature = "editor")]
 pub mod pages;
 pub mod repo;

@@ -15,6 +15,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use automerge::AutoCommit;
+use wasm_bindgen::JsCast;
 use futures::channel::mpsc::UnboundedSender;
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use leptos::prelude::*;
@@ -24,7 +25,7 @@ use shared::presence::{Presence, EXPIRES_AFTER_MS};
 use shared::sync_client::{Received, SyncClient};
 use shared::{DocumentId, Message};
 
-use crate::storage::{DeviceStore, KnownPlan, StorageError};
+use crate::storage::{DeviceStore, KnownPlan, StorageError, StoredDocument};
 use crate::text_watch::{self, TextWatch};
 
 /// Whether this tab talks to the server.
@@ -181,11 +182,22 @@ pub struct DocSignals {
 }
 
 struct OpenDocument {
+    /// The document: empty until loaded (`loaded`).
     doc: AutoCommit,
+    /// What the views read until the document is loaded: its state without
+    /// history, from the device (`shared::preview`; read only).
+    preview: Option<AutoCommit>,
+    /// What the device holds of the document, read and not yet loaded:
+    /// [`Repo::load_now`] loads it when something needs the document itself.
+    unloaded: Option<StoredDocument>,
     /// The field this tab is in, as last announced.
     my_field: Option<String>,
     signals: DocSignals,
     loaded: bool,
+    /// Whether a new preview is to be written ([`Repo::preview_due`]).
+    preview_due: bool,
+    /// When the document last changed (ms since 1970).
+    last_change: f64,
     pending_writes: u32,
     storage_error: Option<String>,
     /// The heads of what this device has stored: the next write is what
@@ -197,6 +209,35 @@ struct OpenDocument {
     /// (Automerge's diff cursor, set once the device copy is loaded and
     /// reset while a large sync message is applied, tells which).
     text_watch: TextWatch,
+}
+
+impl OpenDocument {
+    fn new(doc: AutoCommit, signals: DocSignals, loaded: bool) -> OpenDocument {
+        OpenDocument {
+            doc,
+            preview: None,
+            unloaded: None,
+            my_field: None,
+            signals,
+            loaded,
+            preview_due: false,
+            last_change: 0.0,
+            pending_writes: 0,
+            storage_error: None,
+            saved: Vec::new(),
+            read: None,
+            text_watch: TextWatch::default(),
+        }
+    }
+
+    /// What the views show: the preview until the document is loaded.
+    fn shown(&self) -> &AutoCommit {
+        self.preview.as_ref().unwrap_or(&self.doc)
+    }
+
+    fn shown_mut(&mut self) -> &mut AutoCommit {
+        self.preview.as_mut().unwrap_or(&mut self.doc)
+    }
 }
 
 /// The typed plan as last read (at `heads`), and the fields this tab has
@@ -240,7 +281,7 @@ impl Repo {
         store: impl std::future::Future<Output = Result<DeviceStore, StorageError>> + 'static,
     ) -> Repo {
         let peer_id = format!("samplan-app-{}", DocumentId::random());
-        Repo {
+        let repo = Repo {
             inner: Rc::new(RefCell::new(Inner {
                 client: SyncClient::new(peer_id),
                 documents: HashMap::new(),
@@ -250,7 +291,21 @@ impl Repo {
             connection: RwSignal::new(Connection::Connecting),
             my_name: RwSignal::new(stored_name()),
             colour: (js_sys::Math::random() * 6.0) as u8,
+        };
+        // A page being hidden may not come back (closed, or the tablet
+        // frees its memory): the previews due are written now.
+        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+            let hidden = repo.clone();
+            let on_hide = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
+                if web_sys::window().and_then(|w| w.document()).is_some_and(|d| d.hidden()) {
+                    hidden.write_due_previews();
+                }
+            });
+            let _ = document.add_event_listener_with_callback("visibilitychange", on_hide.as_ref().unchecked_ref());
+            // The repo lives as long as the page.
+            on_hide.forget();
         }
+        repo
     }
 
     /// Set the name shown to the others, remember it on this device and tell them.
@@ -357,21 +412,11 @@ impl Repo {
         store.append(&id, &doc.save_incremental()).await?;
         let saved = doc.get_heads();
         let signals = new_signals(Availability::Ready);
-        self.inner.borrow_mut().documents.insert(
-            id,
-            OpenDocument {
-                doc,
-                my_field: None,
-                signals,
-                loaded: true,
-                pending_writes: 0,
-                storage_error: None,
-                saved,
-                read: None,
-                text_watch: TextWatch::default(),
-            },
-        );
+        let mut open = OpenDocument::new(doc, signals, true);
+        open.saved = saved;
+        self.inner.borrow_mut().documents.insert(id, open);
         self.start_sync(id);
+        self.preview_due(id);
         Ok(id)
     }
 
@@ -379,10 +424,10 @@ impl Repo {
     pub fn self_reports(&self, id: &DocumentId) -> Option<shared::self_reports::SelfReports> {
         let inner = self.inner.borrow();
         let open = inner.documents.get(id)?;
-        if plan::is_empty(&open.doc) {
+        if plan::is_empty(open.shown()) {
             return None;
         }
-        shared::self_reports::read_self_reports(&open.doc).ok()
+        shared::self_reports::read_self_reports(&open.shown()).ok()
     }
 
     /// Whether the server has everything of document `id` (after a report
@@ -394,78 +439,226 @@ impl Repo {
     }
 
     /// Open a plan: from the device if it is there, else from the server.
+    ///
+    /// A large plan takes Automerge longer to load than opening may take
+    /// (every change since the plan was made is rebuilt and hashed), so the
+    /// device keeps a preview of each document (its state without history,
+    /// `shared::preview`): when the preview shows everything the device
+    /// holds, the views show it first and the document itself is loaded
+    /// when the page is next idle, or as soon as something needs it (an
+    /// edit, a message from the server, the history): [`Repo::load_now`].
     pub fn open(&self, id: DocumentId) -> DocSignals {
         if let Some(open) = self.inner.borrow().documents.get(&id) {
             return open.signals;
         }
         let signals = new_signals(Availability::Loading);
-        self.inner.borrow_mut().documents.insert(
-            id,
-            OpenDocument {
-                doc: AutoCommit::new(),
-                my_field: None,
-                signals,
-                loaded: false,
-                pending_writes: 0,
-                storage_error: None,
-                saved: Vec::new(),
-                read: None,
-                text_watch: TextWatch::default(),
-            },
-        );
+        self.inner.borrow_mut().documents.insert(id, OpenDocument::new(AutoCommit::new(), signals, false));
         let repo = self.clone();
         mark("samplan:open");
         spawn_local(async move {
-            let loaded = match repo.store().await {
+            let stored = match repo.store().await {
                 Ok(store) => {
                     measure("samplan:idb-open", "samplan:open");
                     mark("samplan:device-open");
-                    let loaded = store.load(&id).await;
-                    measure("samplan:device-read", "samplan:device-open");
-                    loaded
+                    store.read(&id).await
                 }
                 Err(error) => Err(error),
             };
-            let (availability, every_field) = {
+            let preview = {
                 let mut inner = repo.inner.borrow_mut();
                 let Some(open) = inner.documents.get_mut(&id) else { return };
-                match loaded {
-                    Ok(Some(mut doc)) => {
-                        open.saved = doc.get_heads();
-                        // Keep anything that arrived meanwhile.
-                        let _ = doc.merge(&mut open.doc);
-                        open.doc = doc;
+                match stored {
+                    Ok(stored) => {
+                        // A preview that does not load is not shown: the document is.
+                        open.preview = stored.load_preview();
+                        open.unloaded = Some(stored);
                     }
-                    Ok(None) => {}
                     Err(error) => open.storage_error = Some(error.to_string()),
                 }
-                open.loaded = true;
-                // From here on, each change says what it touched.
-                open.doc.update_diff_cursor();
-                let availability =
-                    if plan::is_empty(&open.doc) { Availability::Fetching } else { Availability::Ready };
-                (availability, open.text_watch.touched(&open.doc, None))
+                open.preview.as_ref().map(|_| open.text_watch.touched(open.shown(), None))
             };
-            let from_device = availability == Availability::Ready;
-            signals.availability.set(availability);
+            let Some(every_field) = preview else {
+                // Nothing to show before the document: load it now.
+                measure("samplan:device-read", "samplan:device-open");
+                repo.load_now(&id);
+                return;
+            };
+            measure("samplan:device-read", "samplan:device-open");
+            signals.availability.set(Availability::Ready);
             signals.version.update(|v| *v += 1);
             every_field.iter().for_each(ArcTrigger::notify);
-            repo.start_sync(id);
-            if from_device {
-                // After the views have run: the plan is on the screen.
-                gloo_timers::callback::Timeout::new(0, || {
-                    measure("samplan:open-from-device", "samplan:open")
-                })
-                .forget();
-            }
+            // After the views have run: the plan is on the screen.
+            gloo_timers::callback::Timeout::new(0, || measure("samplan:open-from-device", "samplan:open")).forget();
+            let repo = repo.clone();
+            crate::idle::when_idle(LOAD_AFTER_PREVIEW_MS, move || repo.load_now(&id));
         });
         signals
+    }
+
+    /// Load the document of an open plan from what the device holds of it,
+    /// if that is not done yet (it was read, and its preview shown), then
+    /// tell the views and start syncing it. Everything that needs the
+    /// document itself calls this first: only reading works in a preview
+    /// (see `shared::preview`), so an edit waits for the document.
+    fn load_now(&self, id: &DocumentId) {
+        let (availability, every_field, showed_preview, compaction) = {
+            let mut inner = self.inner.borrow_mut();
+            let Some(open) = inner.documents.get_mut(id) else { return };
+            if open.loaded {
+                return;
+            }
+            let stored = open.unloaded.take();
+            mark("samplan:document-load-start");
+            let loaded = stored.as_ref().map(StoredDocument::load);
+            measure("samplan:document-load", "samplan:document-load-start");
+            match loaded {
+                Some(Ok(Some(mut doc))) => {
+                    open.saved = doc.get_heads();
+                    // Keep anything that arrived meanwhile.
+                    let _ = doc.merge(&mut open.doc);
+                    open.doc = doc;
+                }
+                Some(Ok(None)) | None => {}
+                Some(Err(error)) => open.storage_error = Some(error.to_string()),
+            }
+            let showed_preview = open.preview.take().is_some();
+            open.loaded = true;
+            // From here on, each change says what it touched.
+            open.doc.update_diff_cursor();
+            let availability =
+                if plan::is_empty(&open.doc) { Availability::Fetching } else { Availability::Ready };
+            // Chunks worth replacing by one whole document are, after this.
+            let compaction = stored.filter(|stored| stored.worth_compacting()).map(|stored| (open.doc.save(), stored));
+            (availability, open.text_watch.touched(&open.doc, None), showed_preview, compaction)
+        };
+        let signals = self.inner.borrow().documents.get(id).map(|open| open.signals);
+        let Some(signals) = signals else { return };
+        let from_device = availability == Availability::Ready;
+        // The views are told in a microtask: this may run while one of
+        // them is being computed (the approvals read an earlier version).
+        queue_microtask(move || {
+            // (The page may be gone by then.)
+            if signals.availability.try_get_untracked().is_some_and(|a| a != availability) {
+                signals.availability.try_set(availability);
+            }
+            signals.version.try_update(|v| *v += 1);
+            every_field.iter().for_each(ArcTrigger::notify);
+        });
+        self.start_sync(*id);
+        if from_device && !showed_preview {
+            // After the views have run: the plan is on the screen.
+            gloo_timers::callback::Timeout::new(0, || measure("samplan:open-from-device", "samplan:open")).forget();
+        }
+        if let Some((snapshot, stored)) = compaction {
+            let repo = self.clone();
+            let id = *id;
+            spawn_local(async move {
+                if let Ok(store) = repo.store().await {
+                    // If it fails, the chunks stay as they were.
+                    let _ = store.compact(&id, &snapshot, &stored).await;
+                }
+                // The preview showed the chunks compacted.
+                repo.preview_due_soon(id);
+            });
+        } else if from_device && !showed_preview {
+            // The device had no preview of what it holds: the next open has one.
+            self.preview_due_soon(*id);
+        }
+    }
+
+    /// A new preview of document `id` is to be written once changes
+    /// pause ([`PREVIEW_AFTER_MS`]), or when the page is hidden.
+    fn preview_due(&self, id: DocumentId) {
+        let mut inner = self.inner.borrow_mut();
+        let Some(open) = inner.documents.get_mut(&id) else { return };
+        open.last_change = js_sys::Date::now();
+        if open.preview_due {
+            return;
+        }
+        open.preview_due = true;
+        drop(inner);
+        self.write_preview_after(id, PREVIEW_AFTER_MS);
+    }
+
+    /// A new preview of document `id` is to be written when the page is
+    /// next idle (after a load that had none).
+    fn preview_due_soon(&self, id: DocumentId) {
+        let mut inner = self.inner.borrow_mut();
+        let Some(open) = inner.documents.get_mut(&id) else { return };
+        open.preview_due = true;
+        drop(inner);
+        let repo = self.clone();
+        crate::idle::when_idle(PREVIEW_IDLE_MS, move || repo.write_preview(id));
+    }
+
+    fn write_preview_after(&self, id: DocumentId, delay_ms: u32) {
+        let repo = self.clone();
+        gloo_timers::callback::Timeout::new(delay_ms, move || {
+            let since = repo.inner.borrow().documents.get(&id).map(|open| js_sys::Date::now() - open.last_change);
+            match since {
+                // Changes go on: wait for them to pause.
+                Some(since) if since < f64::from(PREVIEW_AFTER_MS) => {
+                    repo.write_preview_after(id, PREVIEW_AFTER_MS - since as u32)
+                }
+                Some(_) => {
+                    let repo = repo.clone();
+                    crate::idle::when_idle(PREVIEW_IDLE_MS, move || repo.write_preview(id));
+                }
+                None => {}
+            }
+        })
+        .forget();
+    }
+
+    /// Write the preview of document `id` if one is due and the device
+    /// holds exactly what the tab has (every change written, none refused);
+    /// else try again once changes pause.
+    fn write_preview(&self, id: DocumentId) {
+        let preview = {
+            let mut inner = self.inner.borrow_mut();
+            let Some(open) = inner.documents.get_mut(&id) else { return };
+            if !open.preview_due {
+                return;
+            }
+            let written = open.loaded && open.pending_writes == 0 && open.storage_error.is_none();
+            if written && open.saved == open.doc.get_heads() {
+                open.preview_due = false;
+                // Nothing to show: no preview (an empty plan opens at once).
+                (!plan::is_empty(&open.doc))
+                    .then(|| timed("samplan:preview", || shared::preview::save_preview(open.doc.document())))
+                    .and_then(Result::ok)
+            } else {
+                drop(inner);
+                self.write_preview_after(id, PREVIEW_AFTER_MS);
+                return;
+            }
+        };
+        let Some(preview) = preview else { return };
+        let repo = self.clone();
+        spawn_local(async move {
+            // The transaction is made now, before any later write of this
+            // tab (IndexedDB keeps their order): the preview counts exactly
+            // the chunks it shows. If it fails, the next open loads the document.
+            if let Ok(store) = repo.store().await {
+                let _ = store.save_preview(&id, &preview).await;
+            }
+        });
+    }
+
+    /// Write every preview that is due now (the page is being hidden: it
+    /// may not come back).
+    pub fn write_due_previews(&self) {
+        let ids: Vec<DocumentId> =
+            self.inner.borrow().documents.iter().filter(|(_, open)| open.preview_due).map(|(id, _)| *id).collect();
+        for id in ids {
+            self.write_preview(id);
+        }
     }
 
     /// The text of a prose field of an open plan.
     pub fn text(&self, id: &DocumentId, field: PlanText) -> String {
         let inner = self.inner.borrow();
-        inner.documents.get(id).and_then(|open| plan::read_text(&open.doc, field).ok()).unwrap_or_default()
+        inner.documents.get(id).and_then(|open| plan::read_text(open.shown(), field).ok()).unwrap_or_default()
     }
 
     /// The whole plan, typed, as it is now (`None` until it has content or
@@ -475,10 +668,10 @@ impl Repo {
     pub fn plan(&self, id: &DocumentId) -> Option<Arc<plan::Plan>> {
         let mut inner = self.inner.borrow_mut();
         let open = inner.documents.get_mut(id)?;
-        if plan::is_empty(&open.doc) {
+        if plan::is_empty(open.shown()) {
             return None;
         }
-        let heads = open.doc.get_heads();
+        let heads = open.shown_mut().get_heads();
         timed("samplan:read-plan", || {
             let plan = match open.read.take() {
                 Some(read) if read.heads == heads => read.plan,
@@ -487,7 +680,7 @@ impl Repo {
                     let last = Arc::unwrap_or_clone(read.plan);
                     Arc::new(plan::reread::reread_plan(&open.doc, last, &read.typed).ok()?)
                 }
-                _ => Arc::new(plan::read_plan(&open.doc).ok()?),
+                _ => Arc::new(plan::read_plan(open.shown()).ok()?),
             };
             open.read =
                 Some(PlanRead { plan: Arc::clone(&plan), heads, typed: Vec::new(), typed_heads: Vec::new() });
@@ -498,6 +691,7 @@ impl Repo {
     /// The plan as it was at `heads` (hex change hashes), e.g. when approved.
     pub fn plan_at(&self, id: &DocumentId, heads: &[String]) -> Option<plan::Plan> {
         let heads: Vec<automerge::ChangeHash> = heads.iter().filter_map(|h| h.parse().ok()).collect();
+        self.load_now(id);
         let mut inner = self.inner.borrow_mut();
         let open = inner.documents.get_mut(id)?;
         let then = open.doc.fork_at(&heads).ok()?;
@@ -525,6 +719,7 @@ impl Repo {
     /// Who changed the plan when: its changes grouped into edits by one
     /// actor within five minutes, oldest first.
     pub fn history(&self, id: &DocumentId) -> Vec<HistoryEntry> {
+        self.load_now(id);
         let mut inner = self.inner.borrow_mut();
         let Some(open) = inner.documents.get_mut(id) else { return Vec::new() };
         let doc = open.doc.document();
@@ -557,6 +752,7 @@ impl Repo {
 
     /// The current heads of an open plan, as hex (what an approval records).
     pub fn heads(&self, id: &DocumentId) -> Vec<String> {
+        self.load_now(id);
         let mut inner = self.inner.borrow_mut();
         inner
             .documents
@@ -577,7 +773,7 @@ impl Repo {
         inner
             .documents
             .get(id)
-            .and_then(|open| plan::edit::text_at(&open.doc, &path, key).ok())
+            .and_then(|open| plan::edit::text_at(open.shown(), &path, key).ok())
             .unwrap_or_default()
     }
 
@@ -598,6 +794,7 @@ impl Repo {
 
     /// A person typed in a field anywhere in the plan.
     pub fn edit_text_at(&self, id: &DocumentId, path: &[String], key: &str, value: &str) {
+        self.load_now(id);
         let before = self.inner.borrow_mut().documents.get_mut(id).map(|open| open.doc.get_heads());
         let parts: Vec<&str> = path.iter().map(String::as_str).collect();
         if let Err(error) = self.change(id, |doc| plan::edit::set_text_at(doc, &parts, key, value)) {
@@ -647,6 +844,7 @@ impl Repo {
         id: &DocumentId,
         edit: &mut dyn FnMut(&mut AutoCommit) -> Result<(), plan::PlanError>,
     ) -> Result<(), plan::PlanError> {
+        self.load_now(id);
         let changed = {
             let mut inner = self.inner.borrow_mut();
             let Some(open) = inner.documents.get_mut(id) else {
@@ -668,6 +866,7 @@ impl Repo {
 
     /// A person typed: make the field read `value`, then save and sync.
     pub fn edit_text(&self, id: &DocumentId, field: PlanText, value: &str) {
+        self.load_now(id);
         let changed = {
             let mut inner = self.inner.borrow_mut();
             let Some(open) = inner.documents.get_mut(id) else { return };
@@ -725,6 +924,7 @@ impl Repo {
         signals.version.update(|v| *v += 1);
         touched.iter().for_each(ArcTrigger::notify);
         self.refresh_save_state(id);
+        self.preview_due(id);
         let repo = self.clone();
         spawn_local(async move {
             // Only a chunk the device refused is written again; with no
@@ -877,6 +1077,7 @@ impl Repo {
     }
 
     fn apply_sync(&self, id: DocumentId, data: &[u8]) {
+        self.load_now(&id);
         let (changed, reply) = {
             let mut inner = self.inner.borrow_mut();
             let Inner { client, documents, .. } = &mut *inner;
@@ -910,6 +1111,17 @@ impl Repo {
         }
     }
 }
+
+/// The longest a document shown from its preview waits for the page to be
+/// idle before it is loaded.
+const LOAD_AFTER_PREVIEW_MS: u32 = 100;
+
+/// How long the changes of a document pause before its preview is written
+/// again (making it takes tens of milliseconds for a large plan).
+const PREVIEW_AFTER_MS: u32 = 2_000;
+
+/// The longest a due preview waits for the page to be idle.
+const PREVIEW_IDLE_MS: u32 = 1_000;
 
 /// A sync message larger than this (bytes) is applied without the diff
 /// cursor: it wakes every text field ([`crate::text_watch`]).

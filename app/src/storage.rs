@@ -5,6 +5,10 @@
 //! one range read loads a document. Chunks may load in any order: Automerge
 //! queues changes until their dependencies arrive. Store `plans`: the plans
 //! this device knows, key = document id, value = the title, for the start page.
+//! Store `previews` (key = document id): the document's current state
+//! without its history (`shared::preview`), shown while the document loads,
+//! with the chunks it shows (their number and last key): a preview that
+//! does not show every stored chunk is not used.
 //!
 //! Every write is one IndexedDB transaction that is committed before the
 //! caller is told it is saved.
@@ -15,11 +19,12 @@ use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use indexed_db_futures::KeyRange;
 use shared::DocumentId;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 const DATABASE: &str = "samplan";
 const CHUNKS: &str = "chunks";
 const PLANS: &str = "plans";
+const PREVIEWS: &str = "previews";
 /// Compact a document when it is opened with more chunks than this.
 const COMPACT_AFTER: usize = 50;
 /// Automerge's chunk type byte (after the four magic and four checksum
@@ -73,11 +78,14 @@ impl DeviceStore {
     /// Open a database with another name (tests use their own).
     pub async fn open_named(name: &str) -> Result<DeviceStore, StorageError> {
         let db = Database::open(name)
-            .with_version(1u8)
+            .with_version(2u8)
             .with_on_upgrade_needed(|event, db| {
                 if event.old_version() < 1.0 {
                     db.create_object_store(CHUNKS).build()?;
                     db.create_object_store(PLANS).build()?;
+                }
+                if event.old_version() < 2.0 {
+                    db.create_object_store(PREVIEWS).build()?;
                 }
                 Ok(())
             })
@@ -97,84 +105,72 @@ impl DeviceStore {
         Ok(())
     }
 
-    /// Load a document, or `None` if this device has none of it.
-    /// Compacts its chunks into one whole document when that makes the
-    /// next open faster (see below). All of it is stored: save only what
-    /// comes after its heads.
+    /// Load a document, or `None` if this device has none of it, and
+    /// compact its chunks when that makes the next open faster
+    /// ([`DeviceStore::read`], [`StoredDocument::load`], [`DeviceStore::compact`]).
+    /// All of it is stored: save only what comes after its heads.
     pub async fn load(&self, id: &DocumentId) -> Result<Option<AutoCommit>, StorageError> {
-        let (keys, chunks) = self.read_chunks(id).await?;
-        if chunks.is_empty() {
-            return Ok(None);
-        }
-        let is_whole = |bytes: &[u8]| bytes.get(8) == Some(&DOCUMENT_CHUNK);
-        // The largest whole document first: Automerge loads one in a single
-        // pass only into an empty document; after anything else it too is
-        // applied change by change.
-        let first = (0..chunks.len()).filter(|i| is_whole(&chunks[*i])).max_by_key(|i| chunks[*i].len());
-        let mut doc = AutoCommit::new();
-        for i in first.into_iter().chain((0..chunks.len()).filter(|i| Some(*i) != first)) {
-            doc.load_incremental(&chunks[i]).map_err(|e| StorageError::Corrupt(e.to_string()))?;
-        }
-        // Change chunks are applied one change at a time: the large plan as
-        // it came from the server (4,581 changes) took about 140 ms to open
-        // in the browser, against one pass for a whole document. So compact
-        // when the change chunks outweigh the whole document (automerge-repo
-        // has a similar rule when it saves), when there are several whole
-        // documents (two tabs compacted at once), and when there are many chunks.
-        let (wholes, changes): (Vec<&Vec<u8>>, Vec<&Vec<u8>>) = chunks.iter().partition(|c| is_whole(c));
-        let bytes = |chunks: &[&Vec<u8>]| chunks.iter().map(|c| c.len()).sum::<usize>();
-        let worth_it = keys.len() > COMPACT_AFTER || bytes(&changes) > bytes(&wholes) || wholes.len() > 1;
-        // Only chunks that read whole are replaced: Automerge loads what it
-        // can of a change chunk with a damaged tail, and compacting would
-        // delete the rest for good.
-        if worth_it && changes.iter().all(|c| automerge::parse_changes(c).is_ok()) {
+        let stored = self.read(id).await?;
+        let Some(mut doc) = stored.load()? else { return Ok(None) };
+        if stored.worth_compacting() {
             // If it fails, the chunks stay as they were and the plan opens anyway.
-            let _ = self.compact(id, &mut doc, &keys).await;
+            let _ = self.compact(id, &doc.save(), &stored).await;
         }
-        // Everything loaded is stored; the caller writes only what comes
-        // after its heads. (Not `save_incremental` here to mark that: it
-        // encodes every change of the document, 4,581 in the large plan,
-        // only to throw them away.)
         Ok(Some(doc))
     }
 
-    /// The chunks this device holds of a document, in order, as stored
-    /// (to see whether it has been compacted).
-    pub async fn chunks(&self, id: &DocumentId) -> Result<Vec<Vec<u8>>, StorageError> {
-        Ok(self.read_chunks(id).await?.1)
+    /// What the device holds of a document (its chunks, and its preview if
+    /// that shows every chunk), read in one transaction.
+    pub async fn read(&self, id: &DocumentId) -> Result<StoredDocument, StorageError> {
+        let tx = self.db.transaction([CHUNKS, PREVIEWS]).build()?;
+        let store = tx.object_store(CHUNKS)?;
+        // All three asked for at once: IndexedDB answers them in turn
+        // without waiting for the page to ask for the next.
+        let keys = store.get_all_keys().with_query::<String, _>(document_range(id)).primitive()?;
+        let values = store.get_all().with_query::<String, _>(document_range(id)).primitive()?;
+        let preview = tx.object_store(PREVIEWS)?.get::<JsValue, String, _>(id.to_string()).primitive()?;
+        let keys: Vec<String> = keys.await?.collect::<Result<_, _>>()?;
+        let values: Vec<JsValue> = values.await?.collect::<Result<_, _>>()?;
+        let preview: Option<JsValue> = preview.await?;
+        let chunks = values.iter().map(|chunk| js_sys::Uint8Array::new(chunk).to_vec()).collect();
+        let preview = preview.and_then(|record| Preview::from_record(&record)).filter(|p| p.shows(&keys));
+        Ok(StoredDocument { keys, chunks, preview: preview.map(|p| p.bytes) })
     }
 
-    /// A document's chunk keys and bytes, in key order, read in one transaction.
-    async fn read_chunks(&self, id: &DocumentId) -> Result<(Vec<String>, Vec<Vec<u8>>), StorageError> {
-        let tx = self.db.transaction(CHUNKS).build()?;
-        let store = tx.object_store(CHUNKS)?;
-        let keys: Vec<String> = store
+    /// Store the preview of a document as it is stored now: the caller
+    /// made `preview` from a document holding exactly what the device holds
+    /// (every change of this tab written, nothing else since). The chunks
+    /// it shows are counted in the same transaction, and later writes wait
+    /// for it (IndexedDB runs transactions on one store in the order made).
+    pub async fn save_preview(&self, id: &DocumentId, preview: &[u8]) -> Result<(), StorageError> {
+        let tx = self.db.transaction([CHUNKS, PREVIEWS]).with_mode(TransactionMode::Readwrite).build()?;
+        let keys: Vec<String> = tx
+            .object_store(CHUNKS)?
             .get_all_keys()
             .with_query::<String, _>(document_range(id))
             .primitive()?
             .await?
             .collect::<Result<_, _>>()?;
-        let values: Vec<JsValue> = store
-            .get_all()
-            .with_query::<String, _>(document_range(id))
-            .primitive()?
-            .await?
-            .collect::<Result<_, _>>()?;
-        Ok((keys, values.iter().map(|chunk| js_sys::Uint8Array::new(chunk).to_vec()).collect()))
+        let record = Preview::record(preview, &keys);
+        tx.object_store(PREVIEWS)?.put(record).with_key(id.to_string()).primitive()?;
+        tx.commit().await?;
+        Ok(())
     }
 
-    /// Replace the given chunks of a document by one full save, atomically.
-    async fn compact(
-        &self,
-        id: &DocumentId,
-        doc: &mut AutoCommit,
-        old_keys: &[String],
-    ) -> Result<(), StorageError> {
-        let snapshot = doc.save();
+    /// The chunks this device holds of a document, in order, as stored
+    /// (to see whether it has been compacted).
+    pub async fn chunks(&self, id: &DocumentId) -> Result<Vec<Vec<u8>>, StorageError> {
+        Ok(self.read(id).await?.chunks)
+    }
+
+    /// Replace the chunks read as `stored` by `snapshot` (a whole save of
+    /// the document loaded from them), atomically. Its preview no longer
+    /// shows the chunks: store a new one after.
+    pub async fn compact(&self, id: &DocumentId, snapshot: &[u8], stored: &StoredDocument) -> Result<(), StorageError> {
         let tx = self.db.transaction(CHUNKS).with_mode(TransactionMode::Readwrite).build()?;
         let store = tx.object_store(CHUNKS)?;
-        store.put(bytes_value(&snapshot)).with_key(chunk_key(id)).primitive()?;
-        for key in old_keys {
+        store.put(bytes_value(snapshot)).with_key(chunk_key(id)).primitive()?;
+        for key in &stored.keys {
             store.delete(key.as_str()).primitive()?;
         }
         tx.commit().await?;
@@ -184,9 +180,10 @@ impl DeviceStore {
     /// Forget a plan on this device: its chunks and its entry on the start
     /// page (after its coordinator deleted it).
     pub async fn forget_plan(&self, id: &DocumentId) -> Result<(), StorageError> {
-        let tx = self.db.transaction([CHUNKS, PLANS]).with_mode(TransactionMode::Readwrite).build()?;
+        let tx = self.db.transaction([CHUNKS, PLANS, PREVIEWS]).with_mode(TransactionMode::Readwrite).build()?;
         tx.object_store(CHUNKS)?.delete::<KeyRange<String>, _>(document_range(id)).primitive()?;
         tx.object_store(PLANS)?.delete(id.to_string()).primitive()?;
+        tx.object_store(PREVIEWS)?.delete(id.to_string()).primitive()?;
         tx.commit().await?;
         Ok(())
     }
@@ -211,6 +208,105 @@ impl DeviceStore {
             .zip(titles)
             .filter_map(|(key, title)| key.parse().ok().map(|id| KnownPlan { id, title }))
             .collect())
+    }
+}
+
+/// What the device holds of one document ([`DeviceStore::read`]).
+pub struct StoredDocument {
+    keys: Vec<String>,
+    chunks: Vec<Vec<u8>>,
+    /// The document's preview, when it shows exactly these chunks.
+    pub preview: Option<Vec<u8>>,
+}
+
+impl StoredDocument {
+    /// Load the document: `None` if the device has none of it.
+    pub fn load(&self) -> Result<Option<AutoCommit>, StorageError> {
+        let chunks = &self.chunks;
+        if chunks.is_empty() {
+            return Ok(None);
+        }
+        // The largest whole document first: Automerge loads one in a single
+        // pass only into an empty document; after anything else it too is
+        // applied change by change.
+        let first = (0..chunks.len()).filter(|i| is_whole(&chunks[*i])).max_by_key(|i| chunks[*i].len());
+        let mut doc = AutoCommit::new();
+        for i in first.into_iter().chain((0..chunks.len()).filter(|i| Some(*i) != first)) {
+            doc.load_incremental(&chunks[i]).map_err(|e| StorageError::Corrupt(e.to_string()))?;
+        }
+        // Everything loaded is stored; the caller writes only what comes
+        // after its heads. (Not `save_incremental` here to mark that: it
+        // encodes every change of the document, 4,581 in the large plan,
+        // only to throw them away.)
+        Ok(Some(doc))
+    }
+
+    /// The preview as a document to read (`None` when there is none or it
+    /// does not load: then the document itself is shown).
+    pub fn load_preview(&self) -> Option<AutoCommit> {
+        let mut preview = AutoCommit::new();
+        // (As the chunks load: one way of loading in the wasm, not two.)
+        preview.load_incremental(self.preview.as_deref()?).ok()?;
+        Some(preview)
+    }
+
+    /// Whether the chunks are worth replacing by one whole document.
+    /// Change chunks are applied one change at a time: the large plan as it
+    /// came from the server (4,581 changes) took about 140 ms to open in the
+    /// browser, against one pass for a whole document. So compact when the
+    /// change chunks outweigh the whole document (automerge-repo has a
+    /// similar rule when it saves), when there are several whole documents
+    /// (two tabs compacted at once), and when there are many chunks. Only
+    /// chunks that read whole are replaced: Automerge loads what it can of a
+    /// change chunk with a damaged tail, and compacting would delete the
+    /// rest for good.
+    pub fn worth_compacting(&self) -> bool {
+        let (wholes, changes): (Vec<&Vec<u8>>, Vec<&Vec<u8>>) = self.chunks.iter().partition(|c| is_whole(c));
+        let bytes = |chunks: &[&Vec<u8>]| chunks.iter().map(|c| c.len()).sum::<usize>();
+        let worth_it = self.keys.len() > COMPACT_AFTER || bytes(&changes) > bytes(&wholes) || wholes.len() > 1;
+        worth_it && changes.iter().all(|c| automerge::parse_changes(c).is_ok())
+    }
+}
+
+/// Whether a stored chunk is a whole document (not changes).
+fn is_whole(bytes: &[u8]) -> bool {
+    bytes.get(8) == Some(&DOCUMENT_CHUNK)
+}
+
+/// A stored preview and the chunks it shows: how many, and the last key.
+/// Chunks are only ever added (with a key after the earlier ones) or
+/// replaced all at once by compaction (with a new last key), so these two
+/// tell whether any was written since.
+struct Preview {
+    bytes: Vec<u8>,
+    chunks: u32,
+    last: String,
+}
+
+impl Preview {
+    fn record(bytes: &[u8], keys: &[String]) -> JsValue {
+        let record = js_sys::Object::new();
+        // (Setting a property of a plain new object cannot fail.)
+        let set = |name: &str, value: JsValue| {
+            let _ = js_sys::Reflect::set(&record, &name.into(), &value);
+        };
+        set("bytes", bytes_value(bytes));
+        set("chunks", JsValue::from(keys.len() as u32));
+        set("last", JsValue::from(keys.last().map(String::as_str).unwrap_or("")));
+        record.into()
+    }
+
+    fn from_record(record: &JsValue) -> Option<Preview> {
+        let get = |name: &str| js_sys::Reflect::get(record, &name.into()).ok();
+        let bytes = get("bytes")?.dyn_into::<js_sys::Uint8Array>().ok()?.to_vec();
+        let chunks = get("chunks")?.as_f64()? as u32;
+        let last = get("last")?.as_string()?;
+        Some(Preview { bytes, chunks, last })
+    }
+
+    /// Whether this preview shows exactly the chunks stored under `keys`.
+    fn shows(&self, keys: &[String]) -> bool {
+        !keys.is_empty() && self.chunks as usize == keys.len() && keys.last() == Some(&self.last)
     }
 }
 

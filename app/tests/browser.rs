@@ -140,3 +140,37 @@ async fn the_example_plan_survives_the_device_store_whole() {
     assert_eq!(plan, read_plan(&doc).expect("read"));
     assert!(completeness::missing(&plan).is_empty());
 }
+
+#[wasm_bindgen_test]
+async fn a_preview_is_used_only_while_it_shows_every_stored_chunk() {
+    let store = fresh_store().await;
+    let id = DocumentId::random();
+    let mut doc = new_plan_document("Annas plan").expect("plan");
+    store.append(&id, &doc.save_incremental()).await.expect("append");
+    assert!(store.read(&id).await.expect("read").preview.is_none(), "none written yet");
+
+    let preview = shared::preview::save_preview(doc.document()).expect("preview");
+    store.save_preview(&id, &preview).await.expect("save preview");
+    let shown = store.read(&id).await.expect("read").preview.expect("a preview of what is stored");
+    let shown = automerge::AutoCommit::load(&shown).expect("loads");
+    assert_eq!(read_text(&shown, PlanText::Title).expect("title"), "Annas plan");
+
+    // A change written after it (by this tab, or another one, or before a
+    // crash): the preview would show less than the device holds.
+    set_text(&mut doc, PlanText::Title, "Annas nya plan").expect("edit");
+    store.append(&id, &doc.save_incremental()).await.expect("append");
+    assert!(store.read(&id).await.expect("read").preview.is_none(), "stale preview not used");
+
+    // Compaction replaces the chunks: the old preview is not used either.
+    let preview = shared::preview::save_preview(doc.document()).expect("preview");
+    store.save_preview(&id, &preview).await.expect("save preview");
+    assert!(store.read(&id).await.expect("read").preview.is_some());
+    let stored = store.read(&id).await.expect("read");
+    store.compact(&id, &doc.save(), &stored).await.expect("compact");
+    assert!(store.read(&id).await.expect("read").preview.is_none(), "preview of replaced chunks not used");
+
+    // Forgetting the plan forgets its preview.
+    store.save_preview(&id, &preview).await.expect("save preview");
+    store.forget_plan(&id).await.expect("forget");
+    assert!(store.read(&id).await.expect("read").preview.is_none());
+}

@@ -8,6 +8,7 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use shared::plan::edit;
 use shared::plan::fixture::{large_plan, FIXTURE_TIME};
 use shared::plan::{load_document, read_plan};
+use shared::preview::save_preview;
 use shared::self_reports::{add_self_report, new_self_reports_document, read_self_reports, SelfReport};
 
 fn plan_benches(c: &mut Criterion) {
@@ -60,6 +61,16 @@ fn plan_benches(c: &mut Criterion) {
 
     c.bench_function("load_large_plan_from_bytes", |b| {
         b.iter(|| black_box(load_document(black_box(&bytes)).expect("load")))
+    });
+
+    // What a device shows while it loads the document (shared::preview).
+    let preview = save_preview(&doc).expect("preview");
+    println!("large plan preview: {} KB saved", preview.len() / 1024);
+    c.bench_function("load_large_plan_preview_from_bytes", |b| {
+        b.iter(|| black_box(load_document(black_box(&preview)).expect("load")))
+    });
+    c.bench_function("make_preview_of_large_plan", |b| {
+        b.iter(|| black_box(save_preview(black_box(&doc)).expect("preview")))
     });
 
     let mut reports = new_self_reports_document("plan").expect("doc");

@@ -19,6 +19,7 @@
 pub mod document_id;
 pub mod plan;
 pub mod presence;
+pub mod preview;
 pub mod self_reports;
 pub mod sync_client;
 pub mod wire;

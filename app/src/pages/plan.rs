@@ -47,43 +47,6 @@ const PLAN_REFRESH_MS: u32 = 40;
 /// The longest the typed plan waits for the page to be idle after that.
 const PLAN_REFRESH_IDLE_MS: u32 = 200;
 
-/// Run `work` when the page is idle: after the input and drawing that are
-/// waiting, at the latest after [`PLAN_REFRESH_IDLE_MS`]. Browsers without
-/// `requestIdleCallback` (Safari) run it as the next task.
-fn when_idle(work: impl FnOnce() + 'static) {
-    use wasm_bindgen::JsCast;
-    let window = web_sys::window();
-    let idle = window
-        .as_ref()
-        .and_then(|w| js_sys::Reflect::get(w, &"requestIdleCallback".into()).ok())
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
-    match (window, idle) {
-        (Some(window), Some(request)) => {
-            let options = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&options, &"timeout".into(), &PLAN_REFRESH_IDLE_MS.into());
-            // Shared with the fallback: whichever runs first takes the work.
-            let work = std::rc::Rc::new(std::cell::RefCell::new(Some(work)));
-            let idle_work = work.clone();
-            let callback = wasm_bindgen::closure::Closure::once_into_js(move || {
-                if let Some(work) = idle_work.borrow_mut().take() {
-                    work();
-                }
-            });
-            if request.call2(&window, &callback, &options).is_err() {
-                gloo_timers::callback::Timeout::new(0, move || {
-                    if let Some(work) = work.borrow_mut().take() {
-                        work();
-                    }
-                })
-                .forget();
-            }
-        }
-        _ => {
-            gloo_timers::callback::Timeout::new(0, work).forget();
-        }
-    }
-}
-
 #[component]
 fn OpenPlan(id: DocumentId) -> impl IntoView {
     let repo = expect_context::<RepoHandle>();
@@ -97,13 +60,23 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
     // drawing go first; a keystroke that comes during a refresh waits for
     // it (the browser benchmark measures how long a refresh takes).
     let settled = RwSignal::new(0u64);
+    let plan = Memo::new(move |_| {
+        settled.track();
+        repo.get().plan(&id)
+    });
     let refresh_pending = StoredValue::new(false);
     Effect::new(move |_| {
         signals.version.track();
+        // Nothing on the screen yet (the plan was just read from the
+        // device or arrived from the server): show it now, not when idle.
+        if plan.with_untracked(Option::is_none) {
+            settled.update(|v| *v += 1);
+            return;
+        }
         if !refresh_pending.get_value() {
             refresh_pending.set_value(true);
             gloo_timers::callback::Timeout::new(PLAN_REFRESH_MS, move || {
-                when_idle(move || {
+                crate::idle::when_idle(PLAN_REFRESH_IDLE_MS, move || {
                     // The page may be gone by now: then there is nothing to refresh.
                     refresh_pending.try_set_value(false);
                     let start = crate::repo::timing_start();
@@ -119,10 +92,6 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
             })
             .forget();
         }
-    });
-    let plan = Memo::new(move |_| {
-        settled.track();
-        repo.get().plan(&id)
     });
     let ctx = PlanContext { id, version: signals.version, plan, problem: RwSignal::new(None) };
     // A memo, so that the sections are built once and not on every keystroke.
