@@ -19,13 +19,16 @@ mkdir -p app/dist
 find app/dist -mindepth 1 -maxdepth 1 ! -name 'app-*' -exec rm -rf {} +
 (cd app && trunk build --release --offline=true)  # home.html into dist/hem: app/Trunk.toml
 
-# The editor's page (app/index.html, a template), its styles under a
-# hashed name, and the icons, manifests and service worker.
+# The editor's page (app/index.html, a template), its styles and the
+# script that reads the plan early (public/early-read.js) under hashed
+# names, and the icons, manifests and service worker.
 styles="styles-$(sha256sum public/styles.css | cut -c1-16).css"
 cp public/styles.css "app/dist/$styles"
 cp public/favicon.svg public/manifest.webmanifest public/min-plan.webmanifest public/sw.js \
   public/icon-192.png public/icon-512.png public/icon-maskable-512.png public/apple-touch-icon.png app/dist/
-sed "s|__STYLES__|$styles|" app/index.html > app/dist/index.html
+early="early-read-$(sha256sum public/early-read.js | cut -c1-16).js"
+cp public/early-read.js "app/dist/$early"
+sed -e "s|__STYLES__|$styles|" -e "s|__EARLY__|$early|" app/index.html > app/dist/index.html
 
 # The editor's wasm, split. The splitter needs the linker's relocations:
 # asked for on the last step only (the binary's link), so the dependencies
@@ -79,5 +82,5 @@ for chunk in "app/dist/app-$hash"/*.wasm; do
   [ "$(basename "$chunk")" = app_bg.wasm ] && continue
   printf '  chunk %s: %d KB gzip\n' "$(basename "$chunk")" $(($(gzip -9 -c "$chunk" | wc -c) / 1024))
 done
-check "Min plan (person's view)" "$(ls app/dist/hem/*.wasm)" 475
+check "Min plan (person's view)" "$(ls app/dist/hem/*.wasm)" 485
 exit $status

@@ -58,6 +58,21 @@ pub fn sign_in_page() -> AnyView {
     untrack(|| view! { <crate::pages::sign_in::SignInPage /> }.into_any())
 }
 
+/// Keeping the device copy of a document quick to open: compacting its
+/// chunks and writing its preview ([`crate::repo::Repo::upkeep_now`]).
+/// Both encode whole documents, which nothing before a plan is on the
+/// screen does.
+#[lazy]
+pub fn device_upkeep(repo: crate::RepoHandle, id: DocumentId) {
+    repo.get().upkeep_now(id)
+}
+
+/// Making a plan's self-report document (once per plan, by its coordinator).
+#[lazy]
+pub fn self_reports_document(repo: crate::RepoHandle, plan: DocumentId) {
+    crate::sections::self_reports::make_document(repo, plan)
+}
+
 /// Start fetching the chunks an open plan shows, while the plan itself is
 /// read from the device: by the time it is read, they are there.
 pub fn preload_plan() {

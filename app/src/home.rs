@@ -51,7 +51,7 @@ pub fn start() {
 #[component]
 pub fn HomeApp() -> impl IntoView {
     let repo = Repo::new(storage::DeviceStore::open());
-    provide_context(RepoHandle(StoredValue::new_local(repo.clone())));
+    provide_context(RepoHandle::new(repo.clone()));
     spawn_local(connection::run(repo));
     text_size::apply_stored();
     let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();

@@ -44,6 +44,13 @@ use crate::route::Page;
 pub struct RepoHandle(pub StoredValue<Repo, LocalStorage>);
 
 impl RepoHandle {
+    /// The handle to `repo`, which remembers it.
+    pub fn new(repo: Repo) -> RepoHandle {
+        let handle = RepoHandle(StoredValue::new_local(repo.clone()));
+        repo.remember_handle(handle);
+        handle
+    }
+
     /// The repo.
     pub fn get(&self) -> Repo {
         self.0.get_value()
@@ -55,7 +62,7 @@ impl RepoHandle {
 #[component]
 pub fn App() -> impl IntoView {
     let repo = Repo::new(storage::DeviceStore::open());
-    provide_context(RepoHandle(StoredValue::new_local(repo.clone())));
+    provide_context(RepoHandle::new(repo.clone()));
     leptos::task::spawn_local(connection::run(repo.clone()));
     // Presence is renewed every few seconds and forgotten when not renewed.
     leptos::task::spawn_local(async move {

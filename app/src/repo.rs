@@ -15,7 +15,6 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use automerge::AutoCommit;
-use wasm_bindgen::JsCast;
 use futures::channel::mpsc::UnboundedSender;
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use leptos::prelude::*;
@@ -24,6 +23,7 @@ use shared::plan::{self, PlanText};
 use shared::presence::{Presence, EXPIRES_AFTER_MS};
 use shared::sync_client::{Received, SyncClient};
 use shared::{DocumentId, Message};
+use wasm_bindgen::JsCast;
 
 use crate::storage::{DeviceStore, KnownPlan, StorageError, StoredDocument};
 use crate::text_watch::{self, TextWatch};
@@ -190,6 +190,8 @@ struct OpenDocument {
     /// What the device holds of the document, read and not yet loaded:
     /// [`Repo::load_now`] loads it when something needs the document itself.
     unloaded: Option<StoredDocument>,
+    /// The chunks, as loaded, that are to be replaced by one whole document.
+    compaction: Option<StoredDocument>,
     /// The field this tab is in, as last announced.
     my_field: Option<String>,
     signals: DocSignals,
@@ -217,6 +219,7 @@ impl OpenDocument {
             doc,
             preview: None,
             unloaded: None,
+            compaction: None,
             my_field: None,
             signals,
             loaded,
@@ -252,6 +255,8 @@ struct PlanRead {
 }
 
 struct Inner {
+    /// This repo's handle, for the code the editor loads as chunks.
+    handle: Option<crate::RepoHandle>,
     client: SyncClient,
     documents: HashMap<DocumentId, OpenDocument>,
     socket: Option<UnboundedSender<Vec<u8>>>,
@@ -283,6 +288,7 @@ impl Repo {
         let peer_id = format!("samplan-app-{}", DocumentId::random());
         let repo = Repo {
             inner: Rc::new(RefCell::new(Inner {
+                handle: None,
                 client: SyncClient::new(peer_id),
                 documents: HashMap::new(),
                 socket: None,
@@ -301,11 +307,17 @@ impl Repo {
                     hidden.write_due_previews();
                 }
             });
-            let _ = document.add_event_listener_with_callback("visibilitychange", on_hide.as_ref().unchecked_ref());
+            let _ = document
+                .add_event_listener_with_callback("visibilitychange", on_hide.as_ref().unchecked_ref());
             // The repo lives as long as the page.
             on_hide.forget();
         }
         repo
+    }
+
+    /// The app-wide handle to this repo (see [`crate::RepoHandle::new`]).
+    pub fn remember_handle(&self, handle: crate::RepoHandle) {
+        self.inner.borrow_mut().handle = Some(handle);
     }
 
     /// Set the name shown to the others, remember it on this device and tell them.
@@ -427,7 +439,7 @@ impl Repo {
         if plan::is_empty(open.shown()) {
             return None;
         }
-        shared::self_reports::read_self_reports(&open.shown()).ok()
+        shared::self_reports::read_self_reports(open.shown()).ok()
     }
 
     /// Whether the server has everything of document `id` (after a report
@@ -456,13 +468,18 @@ impl Repo {
         let repo = self.clone();
         mark("samplan:open");
         spawn_local(async move {
-            let stored = match repo.store().await {
-                Ok(store) => {
-                    measure("samplan:idb-open", "samplan:open");
-                    mark("samplan:device-open");
-                    store.read(&id).await
-                }
-                Err(error) => Err(error),
+            // Read while the app loaded (the plan in the address), or now.
+            mark("samplan:device-open");
+            let stored = match crate::storage::early_read(&id).await {
+                Some(stored) => Ok(stored),
+                None => match repo.store().await {
+                    Ok(store) => {
+                        measure("samplan:idb-open", "samplan:open");
+                        mark("samplan:device-open");
+                        store.read(&id).await
+                    }
+                    Err(error) => Err(error),
+                },
             };
             let preview = {
                 let mut inner = repo.inner.borrow_mut();
@@ -488,11 +505,21 @@ impl Repo {
             signals.version.update(|v| *v += 1);
             every_field.iter().for_each(ArcTrigger::notify);
             // After the views have run: the plan is on the screen.
-            gloo_timers::callback::Timeout::new(0, || measure("samplan:open-from-device", "samplan:open")).forget();
+            gloo_timers::callback::Timeout::new(0, || measure("samplan:open-from-device", "samplan:open"))
+                .forget();
+            // The page asks for it once its first screen is drawn
+            // ([`Repo::load_soon`]); at the latest now.
             let repo = repo.clone();
-            crate::idle::when_idle(LOAD_AFTER_PREVIEW_MS, move || repo.load_now(&id));
+            gloo_timers::callback::Timeout::new(LOAD_AFTER_PREVIEW_MS, move || repo.load_now(&id)).forget();
         });
         signals
+    }
+
+    /// Load the document of a plan shown from its preview when the page is
+    /// next idle (its first screen is drawn: the view that draws it asks).
+    pub fn load_soon(&self, id: DocumentId) {
+        let repo = self.clone();
+        crate::idle::when_idle(LOAD_WHEN_IDLE_MS, move || repo.load_now(&id));
     }
 
     /// Load the document of an open plan from what the device holds of it,
@@ -501,7 +528,7 @@ impl Repo {
     /// document itself calls this first: only reading works in a preview
     /// (see `shared::preview`), so an edit waits for the document.
     fn load_now(&self, id: &DocumentId) {
-        let (availability, every_field, showed_preview, compaction) = {
+        let (availability, every_field, showed_preview, upkeep) = {
             let mut inner = self.inner.borrow_mut();
             let Some(open) = inner.documents.get_mut(id) else { return };
             if open.loaded {
@@ -513,9 +540,9 @@ impl Repo {
             measure("samplan:document-load", "samplan:document-load-start");
             match loaded {
                 Some(Ok(Some(mut doc))) => {
+                    // (Nothing can have come before: every edit and every
+                    // message from the server waits for this.)
                     open.saved = doc.get_heads();
-                    // Keep anything that arrived meanwhile.
-                    let _ = doc.merge(&mut open.doc);
                     open.doc = doc;
                 }
                 Some(Ok(None)) | None => {}
@@ -527,9 +554,11 @@ impl Repo {
             open.doc.update_diff_cursor();
             let availability =
                 if plan::is_empty(&open.doc) { Availability::Fetching } else { Availability::Ready };
-            // Chunks worth replacing by one whole document are, after this.
-            let compaction = stored.filter(|stored| stored.worth_compacting()).map(|stored| (open.doc.save(), stored));
-            (availability, open.text_watch.touched(&open.doc, None), showed_preview, compaction)
+            // Chunks worth replacing by one whole document are, soon.
+            open.compaction = stored.filter(StoredDocument::worth_compacting);
+            let upkeep =
+                open.compaction.is_some() || (!showed_preview && availability == Availability::Ready);
+            (availability, open.text_watch.touched(&open.doc, None), showed_preview, upkeep)
         };
         let signals = self.inner.borrow().documents.get(id).map(|open| open.signals);
         let Some(signals) = signals else { return };
@@ -547,21 +576,12 @@ impl Repo {
         self.start_sync(*id);
         if from_device && !showed_preview {
             // After the views have run: the plan is on the screen.
-            gloo_timers::callback::Timeout::new(0, || measure("samplan:open-from-device", "samplan:open")).forget();
+            gloo_timers::callback::Timeout::new(0, || measure("samplan:open-from-device", "samplan:open"))
+                .forget();
         }
-        if let Some((snapshot, stored)) = compaction {
-            let repo = self.clone();
-            let id = *id;
-            spawn_local(async move {
-                if let Ok(store) = repo.store().await {
-                    // If it fails, the chunks stay as they were.
-                    let _ = store.compact(&id, &snapshot, &stored).await;
-                }
-                // The preview showed the chunks compacted.
-                repo.preview_due_soon(id);
-            });
-        } else if from_device && !showed_preview {
-            // The device had no preview of what it holds: the next open has one.
+        if upkeep {
+            // Compact, and write the preview the device lacked: the next
+            // open is quick.
             self.preview_due_soon(*id);
         }
     }
@@ -594,7 +614,8 @@ impl Repo {
     fn write_preview_after(&self, id: DocumentId, delay_ms: u32) {
         let repo = self.clone();
         gloo_timers::callback::Timeout::new(delay_ms, move || {
-            let since = repo.inner.borrow().documents.get(&id).map(|open| js_sys::Date::now() - open.last_change);
+            let since =
+                repo.inner.borrow().documents.get(&id).map(|open| js_sys::Date::now() - open.last_change);
             match since {
                 // Changes go on: wait for them to pause.
                 Some(since) if since < f64::from(PREVIEW_AFTER_MS) => {
@@ -610,18 +631,42 @@ impl Repo {
         .forget();
     }
 
-    /// Write the preview of document `id` if one is due and the device
-    /// holds exactly what the tab has (every change written, none refused);
-    /// else try again once changes pause.
+    /// Compact the device copy of document `id` if that is due, and write
+    /// its preview if one is due and the device holds exactly what the tab
+    /// has (every change written, none refused); else try again once
+    /// changes pause. The editor loads the code that does it as a wasm
+    /// chunk ([`crate::chunks::device_upkeep`]): it encodes whole
+    /// documents, which nothing before the plan is on the screen does.
     fn write_preview(&self, id: DocumentId) {
-        let preview = {
+        let due = {
+            let inner = self.inner.borrow();
+            let Some(open) = inner.documents.get(&id) else { return };
+            open.preview_due || open.compaction.is_some()
+        };
+        if !due {
+            return;
+        }
+        #[cfg(feature = "editor")]
+        {
+            let handle = self.inner.borrow().handle;
+            if let Some(handle) = handle {
+                spawn_local(crate::chunks::device_upkeep(handle, id));
+            }
+        }
+        #[cfg(not(feature = "editor"))]
+        self.upkeep_now(id);
+    }
+
+    /// [`Repo::write_preview`], now.
+    pub fn upkeep_now(&self, id: DocumentId) {
+        let (compaction, preview) = {
             let mut inner = self.inner.borrow_mut();
             let Some(open) = inner.documents.get_mut(&id) else { return };
-            if !open.preview_due {
-                return;
-            }
+            let compaction = open.compaction.take().map(|stored| (open.doc.save(), stored));
             let written = open.loaded && open.pending_writes == 0 && open.storage_error.is_none();
-            if written && open.saved == open.doc.get_heads() {
+            let preview = if !open.preview_due {
+                None
+            } else if written && open.saved == open.doc.get_heads() {
                 open.preview_due = false;
                 // Nothing to show: no preview (an empty plan opens at once).
                 (!plan::is_empty(&open.doc))
@@ -630,17 +675,27 @@ impl Repo {
             } else {
                 drop(inner);
                 self.write_preview_after(id, PREVIEW_AFTER_MS);
-                return;
-            }
+                None
+            };
+            (compaction, preview)
         };
-        let Some(preview) = preview else { return };
+        if compaction.is_none() && preview.is_none() {
+            return;
+        }
         let repo = self.clone();
         spawn_local(async move {
-            // The transaction is made now, before any later write of this
-            // tab (IndexedDB keeps their order): the preview counts exactly
-            // the chunks it shows. If it fails, the next open loads the document.
+            // One transaction, made now, before any later write of this tab
+            // (IndexedDB keeps their order): the preview counts exactly the
+            // chunks it shows. If it fails, the chunks stay as they were and
+            // the next open loads the document.
             if let Ok(store) = repo.store().await {
-                let _ = store.save_preview(&id, &preview).await;
+                let _ = store
+                    .keep(
+                        &id,
+                        compaction.as_ref().map(|(snapshot, stored)| (snapshot.as_slice(), stored)),
+                        preview.as_deref(),
+                    )
+                    .await;
             }
         });
     }
@@ -648,8 +703,14 @@ impl Repo {
     /// Write every preview that is due now (the page is being hidden: it
     /// may not come back).
     pub fn write_due_previews(&self) {
-        let ids: Vec<DocumentId> =
-            self.inner.borrow().documents.iter().filter(|(_, open)| open.preview_due).map(|(id, _)| *id).collect();
+        let ids: Vec<DocumentId> = self
+            .inner
+            .borrow()
+            .documents
+            .iter()
+            .filter(|(_, open)| open.preview_due)
+            .map(|(id, _)| *id)
+            .collect();
         for id in ids {
             self.write_preview(id);
         }
@@ -1112,9 +1173,12 @@ impl Repo {
     }
 }
 
-/// The longest a document shown from its preview waits for the page to be
-/// idle before it is loaded.
-const LOAD_AFTER_PREVIEW_MS: u32 = 100;
+/// The longest a document shown from its preview waits to be loaded.
+const LOAD_AFTER_PREVIEW_MS: u32 = 1_000;
+
+/// The longest a document waits for the page to be idle after its first
+/// screen was drawn ([`Repo::load_soon`]).
+const LOAD_WHEN_IDLE_MS: u32 = 100;
 
 /// How long the changes of a document pause before its preview is written
 /// again (making it takes tens of milliseconds for a large plan).

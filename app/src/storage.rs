@@ -132,27 +132,53 @@ impl DeviceStore {
         let keys: Vec<String> = keys.await?.collect::<Result<_, _>>()?;
         let values: Vec<JsValue> = values.await?.collect::<Result<_, _>>()?;
         let preview: Option<JsValue> = preview.await?;
-        let chunks = values.iter().map(|chunk| js_sys::Uint8Array::new(chunk).to_vec()).collect();
-        let preview = preview.and_then(|record| Preview::from_record(&record)).filter(|p| p.shows(&keys));
-        Ok(StoredDocument { keys, chunks, preview: preview.map(|p| p.bytes) })
+        Ok(StoredDocument::new(keys, &values, preview))
     }
 
     /// Store the preview of a document as it is stored now: the caller
     /// made `preview` from a document holding exactly what the device holds
-    /// (every change of this tab written, nothing else since). The chunks
-    /// it shows are counted in the same transaction, and later writes wait
-    /// for it (IndexedDB runs transactions on one store in the order made).
+    /// (every change of this tab written, nothing else since). See [`DeviceStore::keep`].
     pub async fn save_preview(&self, id: &DocumentId, preview: &[u8]) -> Result<(), StorageError> {
+        self.keep(id, None, Some(preview)).await
+    }
+
+    /// Keep a document quick to open, in one transaction: replace the
+    /// chunks read as `stored` by `snapshot` (a whole save of the document
+    /// loaded from them), and store its `preview` (made from a document
+    /// holding exactly what the device holds, with `snapshot` written if
+    /// given). The chunks the preview shows are counted in the same
+    /// transaction, and later writes wait for it (IndexedDB runs
+    /// transactions on one store in the order they were made).
+    pub async fn keep(
+        &self,
+        id: &DocumentId,
+        compaction: Option<(&[u8], &StoredDocument)>,
+        preview: Option<&[u8]>,
+    ) -> Result<(), StorageError> {
         let tx = self.db.transaction([CHUNKS, PREVIEWS]).with_mode(TransactionMode::Readwrite).build()?;
-        let keys: Vec<String> = tx
-            .object_store(CHUNKS)?
-            .get_all_keys()
-            .with_query::<String, _>(document_range(id))
-            .primitive()?
-            .await?
-            .collect::<Result<_, _>>()?;
-        let record = Preview::record(preview, &keys);
-        tx.object_store(PREVIEWS)?.put(record).with_key(id.to_string()).primitive()?;
+        let chunks = tx.object_store(CHUNKS)?;
+        if let Some((snapshot, stored)) = compaction {
+            chunks.put(bytes_value(snapshot)).with_key(chunk_key(id)).primitive()?;
+            for key in &stored.keys {
+                chunks.delete(key.as_str()).primitive()?;
+            }
+        }
+        let previews = tx.object_store(PREVIEWS)?;
+        match preview {
+            Some(preview) => {
+                let keys: Vec<String> = chunks
+                    .get_all_keys()
+                    .with_query::<String, _>(document_range(id))
+                    .primitive()?
+                    .await?
+                    .collect::<Result<_, _>>()?;
+                previews.put(Preview::record(preview, &keys)).with_key(id.to_string()).primitive()?;
+            }
+            // A compaction without a preview: the one stored shows other chunks.
+            None => {
+                previews.delete(id.to_string()).primitive()?;
+            }
+        }
         tx.commit().await?;
         Ok(())
     }
@@ -165,22 +191,21 @@ impl DeviceStore {
 
     /// Replace the chunks read as `stored` by `snapshot` (a whole save of
     /// the document loaded from them), atomically. Its preview no longer
-    /// shows the chunks: store a new one after.
-    pub async fn compact(&self, id: &DocumentId, snapshot: &[u8], stored: &StoredDocument) -> Result<(), StorageError> {
-        let tx = self.db.transaction(CHUNKS).with_mode(TransactionMode::Readwrite).build()?;
-        let store = tx.object_store(CHUNKS)?;
-        store.put(bytes_value(snapshot)).with_key(chunk_key(id)).primitive()?;
-        for key in &stored.keys {
-            store.delete(key.as_str()).primitive()?;
-        }
-        tx.commit().await?;
-        Ok(())
+    /// shows the chunks: it is not used until a new one is stored.
+    pub async fn compact(
+        &self,
+        id: &DocumentId,
+        snapshot: &[u8],
+        stored: &StoredDocument,
+    ) -> Result<(), StorageError> {
+        self.keep(id, Some((snapshot, stored)), None).await
     }
 
     /// Forget a plan on this device: its chunks and its entry on the start
     /// page (after its coordinator deleted it).
     pub async fn forget_plan(&self, id: &DocumentId) -> Result<(), StorageError> {
-        let tx = self.db.transaction([CHUNKS, PLANS, PREVIEWS]).with_mode(TransactionMode::Readwrite).build()?;
+        let tx =
+            self.db.transaction([CHUNKS, PLANS, PREVIEWS]).with_mode(TransactionMode::Readwrite).build()?;
         tx.object_store(CHUNKS)?.delete::<KeyRange<String>, _>(document_range(id)).primitive()?;
         tx.object_store(PLANS)?.delete(id.to_string()).primitive()?;
         tx.object_store(PREVIEWS)?.delete(id.to_string()).primitive()?;
@@ -220,6 +245,12 @@ pub struct StoredDocument {
 }
 
 impl StoredDocument {
+    fn new(keys: Vec<String>, values: &[JsValue], preview: Option<JsValue>) -> StoredDocument {
+        let chunks = values.iter().map(|chunk| js_sys::Uint8Array::new(chunk).to_vec()).collect();
+        let preview = preview.and_then(|record| Preview::from_record(&record)).filter(|p| p.shows(&keys));
+        StoredDocument { keys, chunks, preview: preview.map(|p| p.bytes) }
+    }
+
     /// Load the document: `None` if the device has none of it.
     pub fn load(&self) -> Result<Option<AutoCommit>, StorageError> {
         let chunks = &self.chunks;
@@ -263,9 +294,36 @@ impl StoredDocument {
     pub fn worth_compacting(&self) -> bool {
         let (wholes, changes): (Vec<&Vec<u8>>, Vec<&Vec<u8>>) = self.chunks.iter().partition(|c| is_whole(c));
         let bytes = |chunks: &[&Vec<u8>]| chunks.iter().map(|c| c.len()).sum::<usize>();
-        let worth_it = self.keys.len() > COMPACT_AFTER || bytes(&changes) > bytes(&wholes) || wholes.len() > 1;
+        let worth_it =
+            self.keys.len() > COMPACT_AFTER || bytes(&changes) > bytes(&wholes) || wholes.len() > 1;
         worth_it && changes.iter().all(|c| automerge::parse_changes(c).is_ok())
     }
+}
+
+/// What `public/early-read.js` read of document `id` (the plan in the
+/// address) while the app loaded, taken once; `None` when it read nothing
+/// or another document, or its answer is not as expected: then the app
+/// reads by itself. The read is one transaction, made before this tab
+/// wrote anything.
+pub async fn early_read(id: &DocumentId) -> Option<StoredDocument> {
+    let window: JsValue = web_sys::window()?.into();
+    let name = JsValue::from("samplanEarlyRead");
+    let early = js_sys::Reflect::get(&window, &name).ok().filter(JsValue::is_object)?;
+    let get = |object: &JsValue, key: &str| js_sys::Reflect::get(object, &key.into()).ok();
+    if get(&early, "id")?.as_string()? != id.to_string() {
+        return None;
+    }
+    let _ = js_sys::Reflect::delete_property(window.unchecked_ref::<js_sys::Object>(), &name);
+    let read = get(&early, "read")?.dyn_into::<js_sys::Promise>().ok()?;
+    let answer = wasm_bindgen_futures::JsFuture::from(read).await.ok().filter(JsValue::is_object)?;
+    let keys = get(&answer, "keys")?.dyn_into::<js_sys::Array>().ok()?;
+    let values = get(&answer, "values")?.dyn_into::<js_sys::Array>().ok()?;
+    let keys: Vec<String> = keys.iter().map(|key| key.as_string()).collect::<Option<_>>()?;
+    if keys.len() != values.length() as usize {
+        return None;
+    }
+    let preview = get(&answer, "preview").filter(JsValue::is_object);
+    Some(StoredDocument::new(keys, &values.to_vec(), preview))
 }
 
 /// Whether a stored chunk is a whole document (not changes).
@@ -316,9 +374,10 @@ fn bytes_value(bytes: &[u8]) -> JsValue {
 
 /// A key that sorts after the document's earlier chunks and is unique.
 fn chunk_key(id: &DocumentId) -> String {
+    // (Milliseconds, whole: formatted as an integer, the same key as a float with no decimals.)
     let now = js_sys::Date::now();
     let random = (js_sys::Math::random() * 1e9) as u64;
-    format!("{id}/{now:015.0}-{random:09}")
+    format!("{id}/{:015}-{random:09}", now as u64)
 }
 
 fn document_range(id: &DocumentId) -> KeyRange<String> {

@@ -32,14 +32,19 @@ pub fn save_preview(doc: &impl ReadDoc) -> Result<Vec<u8>, AutomergeError> {
 }
 
 /// Copy the entries of the map `from` (in `doc`) into the map `to` (in `copy`).
-fn copy_map(doc: &impl ReadDoc, from: &ObjId, copy: &mut AutoCommit, to: &ObjId) -> Result<(), AutomergeError> {
+fn copy_map(
+    doc: &impl ReadDoc,
+    from: &ObjId,
+    copy: &mut AutoCommit,
+    to: &ObjId,
+) -> Result<(), AutomergeError> {
     for item in doc.map_range(from, ..) {
         match item.value {
             Value::Object(kind) => {
-                let child = copy.put_object(to, &*item.key, kind)?;
+                let child = copy.put_object(to, item.key, kind)?;
                 copy_object(doc, &item.id, kind, copy, &child)?;
             }
-            Value::Scalar(value) => copy.put(to, &*item.key, value.into_owned())?,
+            Value::Scalar(value) => copy.put(to, item.key, value.into_owned())?,
         }
     }
     Ok(())
@@ -77,9 +82,9 @@ fn copy_object(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use automerge::ScalarValue;
     use crate::plan::fixture::large_plan;
     use crate::plan::read_plan;
+    use automerge::ScalarValue;
 
     #[test]
     fn a_preview_reads_as_the_same_plan_in_one_change() {

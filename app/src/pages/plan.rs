@@ -223,10 +223,15 @@ pub fn PlanSections(ctx: PlanContext) -> impl IntoView {
     // sections come from a wasm chunk, which may arrive after the plan was
     // read).
     let below = RwSignal::new(false);
+    let repo = expect_context::<RepoHandle>();
     request_animation_frame(move || {
         gloo_timers::callback::Timeout::new(0, move || {
             crate::repo::measure("samplan:sections-shown", "samplan:plan-open");
             below.try_set(true);
+            // The plan was shown from its preview: now the document itself.
+            if let Some(repo) = repo.0.try_get_value() {
+                repo.load_soon(ctx.id);
+            }
         })
         .forget();
     });

@@ -40,56 +40,63 @@ pub fn ensure_document(ctx: PlanContext, coordinator: Signal<bool>) {
             return;
         }
         started.set_value(true);
-        let plan_id = ctx.id;
-        spawn_local(async move {
-            let repo = repo.get();
-            let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
-            let pending = storage
-                .as_ref()
-                .and_then(|s| s.get_item(&pending_key(&plan_id)).ok().flatten())
-                .and_then(|id| DocumentId::parse_url_or_id(&id).ok());
-            let reports_id = match pending {
-                Some(id) => {
-                    repo.open(id);
+        spawn_local(crate::chunks::self_reports_document(repo, ctx.id));
+    });
+}
+
+/// Make the self-report document of plan `plan_id` (or take the one this
+/// device made before and could not link), wait until the server has it,
+/// link it on the server and in the plan. In a wasm chunk of its own
+/// ([`crate::chunks::self_reports_document`]): it runs once per plan.
+pub fn make_document(repo: RepoHandle, plan_id: DocumentId) {
+    spawn_local(async move {
+        let repo = repo.get();
+        let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
+        let pending = storage
+            .as_ref()
+            .and_then(|s| s.get_item(&pending_key(&plan_id)).ok().flatten())
+            .and_then(|id| DocumentId::parse_url_or_id(&id).ok());
+        let reports_id = match pending {
+            Some(id) => {
+                repo.open(id);
+                id
+            }
+            None => match repo.create_self_reports(&plan_id).await {
+                Ok(id) => {
+                    if let Some(s) = &storage {
+                        let _ = s.set_item(&pending_key(&plan_id), &id.to_string());
+                    }
                     id
                 }
-                None => match repo.create_self_reports(&plan_id).await {
-                    Ok(id) => {
-                        if let Some(s) = &storage {
-                            let _ = s.set_item(&pending_key(&plan_id), &id.to_string());
-                        }
-                        id
-                    }
-                    Err(error) => {
-                        warn(&format!("Kunde inte skapa dokumentet för personens rapporter: {error}"));
-                        return;
-                    }
-                },
-            };
-            // The server makes the document when it first gets it.
-            for _ in 0..150 {
-                if repo.is_synced(&reports_id) {
-                    break;
+                Err(error) => {
+                    warn(&format!("Kunde inte skapa dokumentet för personens rapporter: {error}"));
+                    return;
                 }
-                gloo_timers::future::TimeoutFuture::new(200).await;
+            },
+        };
+        // The server makes the document when it first gets it.
+        for _ in 0..150 {
+            if repo.is_synced(&reports_id) {
+                break;
             }
-            let body = crate::api::object(&[("document_id", reports_id.to_string().into())]);
-            let path = format!("/api/plans/{plan_id}/self-reports");
-            match crate::api::call("POST", &path, Some(&body)).await {
-                Ok(_) => {
-                    if let Err(error) =
-                        repo.change(&plan_id, |doc| edit::link_self_reports(doc, &reports_id.to_string()))
-                    {
-                        warn(&error.to_string());
-                    }
-                    if let Some(s) = &storage {
-                        let _ = s.remove_item(&pending_key(&plan_id));
-                    }
+            gloo_timers::future::TimeoutFuture::new(200).await;
+        }
+        let body = crate::api::object(&[("document_id", reports_id.to_string().into())]);
+        let path = format!("/api/plans/{plan_id}/self-reports");
+        match crate::api::call("POST", &path, Some(&body)).await {
+            Ok(_) => {
+                if let Err(error) =
+                    repo.change(&plan_id, |doc| edit::link_self_reports(doc, &reports_id.to_string()))
+                {
+                    warn(&error.to_string());
                 }
-                // Tried again the next time the plan is opened.
-                Err(error) => warn(&format!("Kunde inte koppla personens rapporter till planen: {error}")),
+                if let Some(s) = &storage {
+                    let _ = s.remove_item(&pending_key(&plan_id));
+                }
             }
-        });
+            // Tried again the next time the plan is opened.
+            Err(error) => warn(&format!("Kunde inte koppla personens rapporter till planen: {error}")),
+        }
     });
 }
 

@@ -1,0 +1,37 @@
+// Opening a plan starts here, while the app's wasm is still loading
+// (app/src/storage.rs, DeviceStore::read, takes what this read):
+// open the device's database and read the plan in the address (its stored
+// chunks and its preview) in one transaction. A new device gets no
+// database from this (the app creates it); the connection closes when the
+// app upgrades the database. Anything unexpected: the app reads by itself.
+// The marks are for the browser benchmark (e2e/tests/bench.spec.ts).
+try {
+  performance.mark('samplan:early-read-start');
+  const open = indexedDB.open('samplan');
+  open.onupgradeneeded = () => open.transaction.abort();
+  open.onerror = (event) => event.preventDefault();
+  open.onsuccess = () => {
+    const db = open.result;
+    db.onversionchange = () => db.close();
+    const plan = location.pathname.match(/^\/(?:plan|min-plan)\/([^/]+)$/);
+    if (!plan || !db.objectStoreNames.contains('previews')) return;
+    const id = decodeURIComponent(plan[1]);
+    const tx = db.transaction(['chunks', 'previews']);
+    const chunks = tx.objectStore('chunks');
+    // Every chunk key of the document: "<id>/…" ('0' follows '/').
+    const range = IDBKeyRange.bound(id + '/', id + '0', false, true);
+    const keys = chunks.getAllKeys(range);
+    const values = chunks.getAll(range);
+    const preview = tx.objectStore('previews').get(id);
+    self.samplanEarlyRead = {
+      id,
+      read: new Promise((resolve) => {
+        tx.oncomplete = () => {
+          performance.mark('samplan:early-read-done');
+          resolve({ keys: keys.result, values: values.result, preview: preview.result });
+        };
+        tx.onabort = () => resolve(null);
+      }),
+    };
+  };
+} catch (e) {}
