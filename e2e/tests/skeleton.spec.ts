@@ -122,6 +122,67 @@ test('reloading and restarting the server keep everything', async ({ browser }) 
   await expect(bo.getByLabel('Mitt huvudmål')).toHaveValue('Bo kvar hemma');
 });
 
+/** Whether this device keeps a preview of the plan open in `page` (app/src/storage.rs). */
+async function hasPreview(page: Page): Promise<boolean> {
+  return page.evaluate(
+    () =>
+      new Promise<boolean>((resolve, reject) => {
+        const request = indexedDB.open('samplan');
+        request.onsuccess = () => {
+          const id = decodeURIComponent(location.pathname.split('/').pop() ?? '');
+          const count = request.result.transaction('previews').objectStore('previews').count(id);
+          count.onsuccess = () => {
+            request.result.close();
+            resolve(count.result > 0);
+          };
+          count.onerror = () => reject(count.error);
+        };
+        request.onerror = () => reject(request.error);
+      }),
+  );
+}
+
+// A plan opens from its preview (its state without history) and the
+// document itself loads after: typing at once goes into the document,
+// is kept over a reload and reaches the others.
+test('typing the moment a plan opens from its preview is kept and synced', async ({ browser }) => {
+  const anna = await newDevice(browser);
+  const link = await createPlan(anna);
+  await anna.getByLabel('Planens namn').fill('Annas plan');
+  await anna.getByLabel('Mitt huvudmål').fill('Bo kvar');
+  await synced(anna);
+  // The preview is written once the changes pause.
+  await expect.poll(() => hasPreview(anna), { timeout: 15_000 }).toBe(true);
+
+  // Typed in the first frame that shows the field, before the document
+  // itself is loaded: the edit waits for it (app/src/repo.rs, load_now).
+  await anna.addInitScript(() => {
+    const typeWhenShown = () => {
+      const field = document.querySelector<HTMLTextAreaElement>('textarea[data-field="main_goal"]');
+      if (field?.value !== 'Bo kvar') {
+        requestAnimationFrame(typeWhenShown);
+        return;
+      }
+      (window as any).loadedBeforeTyping = performance.getEntriesByName('samplan:document-load').length > 0;
+      field.value = 'Bo kvar hemma';
+      field.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: ' hemma' }));
+    };
+    requestAnimationFrame(typeWhenShown);
+  });
+  await anna.reload();
+  const goal = anna.getByLabel('Mitt huvudmål');
+  await expect(goal).toHaveValue('Bo kvar hemma');
+  expect(await anna.evaluate(() => (window as any).loadedBeforeTyping)).toBe(false);
+  await synced(anna);
+
+  const bo = await newDevice(browser);
+  await bo.goto(link);
+  await expect(bo.getByLabel('Mitt huvudmål')).toHaveValue('Bo kvar hemma');
+  await anna.reload();
+  await expect(anna.getByLabel('Mitt huvudmål')).toHaveValue('Bo kvar hemma');
+  await expect(anna.getByLabel('Planens namn')).toHaveValue('Annas plan');
+});
+
 test('edits made while the server is down are kept and sync when it is back', async ({ browser }) => {
   const anna = await newDevice(browser);
   const link = await createPlan(anna);
