@@ -62,6 +62,7 @@ impl RepoHandle {
 #[component]
 pub fn App() -> impl IntoView {
     let repo = Repo::new(storage::DeviceStore::open());
+    repo.set_upkeep(|repo, id| leptos::task::spawn_local(chunks::device_upkeep(repo, id)));
     provide_context(RepoHandle::new(repo.clone()));
     leptos::task::spawn_local(connection::run(repo.clone()));
     // Presence is renewed every few seconds and forgotten when not renewed.

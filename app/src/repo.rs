@@ -257,6 +257,10 @@ struct PlanRead {
 struct Inner {
     /// This repo's handle, for the code the editor loads as chunks.
     handle: Option<crate::RepoHandle>,
+    /// How the editor runs [`Repo::upkeep_now`] (from a wasm chunk):
+    /// set by the app, so that only the app refers to the chunk.
+    #[cfg(feature = "editor")]
+    upkeep: Option<fn(crate::RepoHandle, DocumentId)>,
     client: SyncClient,
     documents: HashMap<DocumentId, OpenDocument>,
     socket: Option<UnboundedSender<Vec<u8>>>,
@@ -289,6 +293,8 @@ impl Repo {
         let repo = Repo {
             inner: Rc::new(RefCell::new(Inner {
                 handle: None,
+                #[cfg(feature = "editor")]
+                upkeep: None,
                 client: SyncClient::new(peer_id),
                 documents: HashMap::new(),
                 socket: None,
@@ -313,6 +319,12 @@ impl Repo {
             on_hide.forget();
         }
         repo
+    }
+
+    /// How the editor runs [`Repo::upkeep_now`]: from its wasm chunk.
+    #[cfg(feature = "editor")]
+    pub fn set_upkeep(&self, run: fn(crate::RepoHandle, DocumentId)) {
+        self.inner.borrow_mut().upkeep = Some(run);
     }
 
     /// The app-wide handle to this repo (see [`crate::RepoHandle::new`]).
@@ -635,8 +647,9 @@ impl Repo {
     /// its preview if one is due and the device holds exactly what the tab
     /// has (every change written, none refused); else try again once
     /// changes pause. The editor loads the code that does it as a wasm
-    /// chunk ([`crate::chunks::device_upkeep`]): it encodes whole
-    /// documents, which nothing before the plan is on the screen does.
+    /// chunk ([`crate::chunks::device_upkeep`], see [`Repo::set_upkeep`]):
+    /// it encodes whole documents, which nothing before the plan is on the
+    /// screen does.
     fn write_preview(&self, id: DocumentId) {
         let due = {
             let inner = self.inner.borrow();
@@ -648,9 +661,12 @@ impl Repo {
         }
         #[cfg(feature = "editor")]
         {
-            let handle = self.inner.borrow().handle;
-            if let Some(handle) = handle {
-                spawn_local(crate::chunks::device_upkeep(handle, id));
+            let (handle, run) = {
+                let inner = self.inner.borrow();
+                (inner.handle, inner.upkeep)
+            };
+            if let (Some(handle), Some(run)) = (handle, run) {
+                run(handle, id);
             }
         }
         #[cfg(not(feature = "editor"))]
