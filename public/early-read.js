@@ -14,15 +14,15 @@ try {
     const db = open.result;
     db.onversionchange = () => db.close();
     const plan = location.pathname.match(/^\/(?:plan|min-plan)\/([^/]+)$/);
-    if (!plan || !db.objectStoreNames.contains('previews')) return;
+    if (!plan || !db.objectStoreNames.contains('chunks')) return;
     const id = decodeURIComponent(plan[1]);
-    const tx = db.transaction(['chunks', 'previews']);
+    const tx = db.transaction('chunks');
     const chunks = tx.objectStore('chunks');
     // Every chunk key of the document: "<id>/…" ('0' follows '/').
     const range = IDBKeyRange.bound(id + '/', id + '0', false, true);
     const keys = chunks.getAllKeys(range);
     const values = chunks.getAll(range);
-    const preview = tx.objectStore('previews').get(id);
+    const preview = chunks.get('~preview/' + id);
     self.samplanEarlyRead = {
       id,
       read: new Promise((resolve) => {

@@ -5,10 +5,12 @@
 //! one range read loads a document. Chunks may load in any order: Automerge
 //! queues changes until their dependencies arrive. Store `plans`: the plans
 //! this device knows, key = document id, value = the title, for the start page.
-//! Store `previews` (key = document id): the document's current state
-//! without its history (`shared::preview`), shown while the document loads,
-//! with the chunks it shows (their number and last key): a preview that
-//! does not show every stored chunk is not used.
+//! Also in `chunks`, under `~preview/<document id>` (outside every
+//! document's range; no new store, so no database upgrade that a tab still
+//! running the old app would block): the document's preview, its current
+//! state without history (`shared::preview`), shown while the document
+//! loads, with the chunks it shows (their number and last key). A preview
+//! that does not show every stored chunk is not used.
 //!
 //! Every write is one IndexedDB transaction that is committed before the
 //! caller is told it is saved.
@@ -24,7 +26,6 @@ use wasm_bindgen::{JsCast, JsValue};
 const DATABASE: &str = "samplan";
 const CHUNKS: &str = "chunks";
 const PLANS: &str = "plans";
-const PREVIEWS: &str = "previews";
 /// Compact a document when it is opened with more chunks than this.
 const COMPACT_AFTER: usize = 50;
 /// Automerge's chunk type byte (after the four magic and four checksum
@@ -78,14 +79,11 @@ impl DeviceStore {
     /// Open a database with another name (tests use their own).
     pub async fn open_named(name: &str) -> Result<DeviceStore, StorageError> {
         let db = Database::open(name)
-            .with_version(2u8)
+            .with_version(1u8)
             .with_on_upgrade_needed(|event, db| {
                 if event.old_version() < 1.0 {
                     db.create_object_store(CHUNKS).build()?;
                     db.create_object_store(PLANS).build()?;
-                }
-                if event.old_version() < 2.0 {
-                    db.create_object_store(PREVIEWS).build()?;
                 }
                 Ok(())
             })
@@ -122,13 +120,13 @@ impl DeviceStore {
     /// What the device holds of a document (its chunks, and its preview if
     /// that shows every chunk), read in one transaction.
     pub async fn read(&self, id: &DocumentId) -> Result<StoredDocument, StorageError> {
-        let tx = self.db.transaction([CHUNKS, PREVIEWS]).build()?;
+        let tx = self.db.transaction(CHUNKS).build()?;
         let store = tx.object_store(CHUNKS)?;
         // All three asked for at once: IndexedDB answers them in turn
         // without waiting for the page to ask for the next.
         let keys = store.get_all_keys().with_query::<String, _>(document_range(id)).primitive()?;
         let values = store.get_all().with_query::<String, _>(document_range(id)).primitive()?;
-        let preview = tx.object_store(PREVIEWS)?.get::<JsValue, String, _>(id.to_string()).primitive()?;
+        let preview = store.get::<JsValue, String, _>(preview_key(id)).primitive()?;
         let keys: Vec<String> = keys.await?.collect::<Result<_, _>>()?;
         let values: Vec<JsValue> = values.await?.collect::<Result<_, _>>()?;
         let preview: Option<JsValue> = preview.await?;
@@ -155,7 +153,7 @@ impl DeviceStore {
         compaction: Option<(&[u8], &StoredDocument)>,
         preview: Option<&[u8]>,
     ) -> Result<(), StorageError> {
-        let tx = self.db.transaction([CHUNKS, PREVIEWS]).with_mode(TransactionMode::Readwrite).build()?;
+        let tx = self.db.transaction(CHUNKS).with_mode(TransactionMode::Readwrite).build()?;
         let chunks = tx.object_store(CHUNKS)?;
         if let Some((snapshot, stored)) = compaction {
             chunks.put(bytes_value(snapshot)).with_key(chunk_key(id)).primitive()?;
@@ -163,7 +161,6 @@ impl DeviceStore {
                 chunks.delete(key.as_str()).primitive()?;
             }
         }
-        let previews = tx.object_store(PREVIEWS)?;
         match preview {
             Some(preview) => {
                 let keys: Vec<String> = chunks
@@ -172,11 +169,11 @@ impl DeviceStore {
                     .primitive()?
                     .await?
                     .collect::<Result<_, _>>()?;
-                previews.put(Preview::record(preview, &keys)).with_key(id.to_string()).primitive()?;
+                chunks.put(Preview::record(preview, &keys)).with_key(preview_key(id)).primitive()?;
             }
             // A compaction without a preview: the one stored shows other chunks.
             None => {
-                previews.delete(id.to_string()).primitive()?;
+                chunks.delete(preview_key(id)).primitive()?;
             }
         }
         tx.commit().await?;
@@ -205,10 +202,10 @@ impl DeviceStore {
     /// page (after its coordinator deleted it).
     pub async fn forget_plan(&self, id: &DocumentId) -> Result<(), StorageError> {
         let tx =
-            self.db.transaction([CHUNKS, PLANS, PREVIEWS]).with_mode(TransactionMode::Readwrite).build()?;
+            self.db.transaction([CHUNKS, PLANS]).with_mode(TransactionMode::Readwrite).build()?;
         tx.object_store(CHUNKS)?.delete::<KeyRange<String>, _>(document_range(id)).primitive()?;
         tx.object_store(PLANS)?.delete(id.to_string()).primitive()?;
-        tx.object_store(PREVIEWS)?.delete(id.to_string()).primitive()?;
+        tx.object_store(CHUNKS)?.delete(preview_key(id)).primitive()?;
         tx.commit().await?;
         Ok(())
     }
@@ -378,6 +375,12 @@ fn chunk_key(id: &DocumentId) -> String {
     let now = js_sys::Date::now();
     let random = (js_sys::Math::random() * 1e9) as u64;
     format!("{id}/{:015}-{random:09}", now as u64)
+}
+
+/// Where a document's preview is stored: in `chunks`, outside every
+/// document's range (document ids are letters and digits; '~' sorts after them).
+fn preview_key(id: &DocumentId) -> String {
+    format!("~preview/{id}")
 }
 
 fn document_range(id: &DocumentId) -> KeyRange<String> {

@@ -46,8 +46,9 @@ test('the large plan: opening from IndexedDB and handling keystrokes', async ({ 
           new Promise<void>((resolve, reject) => {
             const request = indexedDB.open('samplan');
             request.onsuccess = () => {
-              const tx = request.result.transaction('previews', 'readwrite');
-              tx.objectStore('previews').clear();
+              // Previews are stored beside the chunks, under "~preview/<id>" (app/src/storage.rs).
+              const tx = request.result.transaction('chunks', 'readwrite');
+              tx.objectStore('chunks').delete(IDBKeyRange.bound('~preview/', '~preview0', false, true));
               tx.oncomplete = () => {
                 request.result.close();
                 resolve();
@@ -78,7 +79,7 @@ test('the large plan: opening from IndexedDB and handling keystrokes', async ({ 
                 const request = indexedDB.open('samplan');
                 request.onsuccess = () => {
                   const id = decodeURIComponent(location.pathname.split('/').pop() ?? '');
-                  const count = request.result.transaction('previews').objectStore('previews').count(id);
+                  const count = request.result.transaction('chunks').objectStore('chunks').count('~preview/' + id);
                   count.onsuccess = () => {
                     request.result.close();
                     resolve(count.result);

@@ -130,7 +130,7 @@ async function hasPreview(page: Page): Promise<boolean> {
         const request = indexedDB.open('samplan');
         request.onsuccess = () => {
           const id = decodeURIComponent(location.pathname.split('/').pop() ?? '');
-          const count = request.result.transaction('previews').objectStore('previews').count(id);
+          const count = request.result.transaction('chunks').objectStore('chunks').count('~preview/' + id);
           count.onsuccess = () => {
             request.result.close();
             resolve(count.result > 0);
