@@ -201,8 +201,7 @@ impl DeviceStore {
     /// Forget a plan on this device: its chunks and its entry on the start
     /// page (after its coordinator deleted it).
     pub async fn forget_plan(&self, id: &DocumentId) -> Result<(), StorageError> {
-        let tx =
-            self.db.transaction([CHUNKS, PLANS]).with_mode(TransactionMode::Readwrite).build()?;
+        let tx = self.db.transaction([CHUNKS, PLANS]).with_mode(TransactionMode::Readwrite).build()?;
         tx.object_store(CHUNKS)?.delete::<KeyRange<String>, _>(document_range(id)).primitive()?;
         tx.object_store(PLANS)?.delete(id.to_string()).primitive()?;
         tx.object_store(CHUNKS)?.delete(preview_key(id)).primitive()?;
