@@ -13,9 +13,10 @@ try {
   open.onsuccess = () => {
     const db = open.result;
     db.onversionchange = () => db.close();
-    const plan = location.pathname.match(/^\/(?:plan|min-plan)\/([^/]+)$/);
+    const plan = location.pathname.match(/^\/(?:plan|min-plan)\/([^/%]+)$/);
     if (!plan || !db.objectStoreNames.contains('chunks')) return;
-    const id = decodeURIComponent(plan[1]);
+    // (Plan ids are letters and digits: nothing to decode.)
+    const id = plan[1];
     const tx = db.transaction('chunks');
     const chunks = tx.objectStore('chunks');
     // Every chunk key of the document: "<id>/…" ('0' follows '/').

@@ -192,6 +192,10 @@ struct OpenDocument {
     unloaded: Option<StoredDocument>,
     /// The chunks, as loaded, that are to be replaced by one whole document.
     compaction: Option<StoredDocument>,
+    /// The keys of the chunks this tab knows the device holds of the
+    /// document (read when it was loaded, written since): a preview is
+    /// stored only if these are all there is ([`DeviceStore::keep`]).
+    stored_keys: Vec<String>,
     /// The field this tab is in, as last announced.
     my_field: Option<String>,
     signals: DocSignals,
@@ -220,6 +224,7 @@ impl OpenDocument {
             preview: None,
             unloaded: None,
             compaction: None,
+            stored_keys: Vec::new(),
             my_field: None,
             signals,
             loaded,
@@ -433,11 +438,12 @@ impl Repo {
     async fn create_document(&self, mut doc: AutoCommit) -> Result<DocumentId, StorageError> {
         let store = self.store().await?;
         let id = DocumentId::random();
-        store.append(&id, &doc.save_incremental()).await?;
+        let key = store.append(&id, &doc.save_incremental()).await?;
         let saved = doc.get_heads();
         let signals = new_signals(Availability::Ready);
         let mut open = OpenDocument::new(doc, signals, true);
         open.saved = saved;
+        open.stored_keys = key.into_iter().collect();
         self.inner.borrow_mut().documents.insert(id, open);
         self.start_sync(id);
         self.preview_due(id);
@@ -513,8 +519,9 @@ impl Repo {
                 return;
             };
             measure("samplan:device-read", "samplan:device-open");
-            signals.availability.set(Availability::Ready);
-            signals.version.update(|v| *v += 1);
+            // (The page may be gone by now: its signals with it.)
+            signals.availability.try_set(Availability::Ready);
+            signals.version.try_update(|v| *v += 1);
             every_field.iter().for_each(ArcTrigger::notify);
             // After the views have run: the plan is on the screen.
             gloo_timers::callback::Timeout::new(0, || measure("samplan:open-from-device", "samplan:open"))
@@ -556,6 +563,10 @@ impl Repo {
                     // message from the server waits for this.)
                     open.saved = doc.get_heads();
                     open.doc = doc;
+                    // Only chunks that loaded are ever compacted (a
+                    // snapshot of anything less would replace them).
+                    open.stored_keys = stored.as_ref().map(|s| s.keys().to_vec()).unwrap_or_default();
+                    open.compaction = stored.filter(StoredDocument::worth_compacting);
                 }
                 Some(Ok(None)) | None => {}
                 Some(Err(error)) => open.storage_error = Some(error.to_string()),
@@ -567,7 +578,6 @@ impl Repo {
             let availability =
                 if plan::is_empty(&open.doc) { Availability::Fetching } else { Availability::Ready };
             // Chunks worth replacing by one whole document are, soon.
-            open.compaction = stored.filter(StoredDocument::worth_compacting);
             let upkeep =
                 open.compaction.is_some() || (!showed_preview && availability == Availability::Ready);
             (availability, open.text_watch.touched(&open.doc, None), showed_preview, upkeep)
@@ -575,8 +585,11 @@ impl Repo {
         let signals = self.inner.borrow().documents.get(id).map(|open| open.signals);
         let Some(signals) = signals else { return };
         let from_device = availability == Availability::Ready;
-        // The views are told in a microtask: this may run while one of
-        // them is being computed (the approvals read an earlier version).
+        // The views are told, and the sync started (which sets the save
+        // state), in a microtask: this may run while one of them is being
+        // computed (the approvals read an earlier version).
+        let repo = self.clone();
+        let sync_id = *id;
         queue_microtask(move || {
             // (The page may be gone by then.)
             if signals.availability.try_get_untracked().is_some_and(|a| a != availability) {
@@ -584,8 +597,8 @@ impl Repo {
             }
             signals.version.try_update(|v| *v += 1);
             every_field.iter().for_each(ArcTrigger::notify);
+            repo.start_sync(sync_id);
         });
-        self.start_sync(*id);
         if from_device && !showed_preview {
             // After the views have run: the plan is on the screen.
             gloo_timers::callback::Timeout::new(0, || measure("samplan:open-from-device", "samplan:open"))
@@ -675,10 +688,16 @@ impl Repo {
 
     /// [`Repo::write_preview`], now.
     pub fn upkeep_now(&self, id: DocumentId) {
-        let (compaction, preview) = {
+        let (compaction, preview, known) = {
             let mut inner = self.inner.borrow_mut();
             let Some(open) = inner.documents.get_mut(&id) else { return };
-            let compaction = open.compaction.take().map(|stored| (open.doc.save(), stored));
+            // After a storage error the device's copy is in doubt: left as it is.
+            let compaction = open
+                .compaction
+                .take()
+                .filter(|_| open.storage_error.is_none())
+                .map(|stored| (open.doc.save(), stored));
+            let known = open.stored_keys.clone();
             let written = open.loaded && open.pending_writes == 0 && open.storage_error.is_none();
             let preview = if !open.preview_due {
                 None
@@ -693,7 +712,7 @@ impl Repo {
                 self.write_preview_after(id, PREVIEW_AFTER_MS);
                 None
             };
-            (compaction, preview)
+            (compaction, preview, known)
         };
         if compaction.is_none() && preview.is_none() {
             return;
@@ -704,14 +723,19 @@ impl Repo {
             // (IndexedDB keeps their order): the preview counts exactly the
             // chunks it shows. If it fails, the chunks stay as they were and
             // the next open loads the document.
-            if let Ok(store) = repo.store().await {
-                let _ = store
-                    .keep(
-                        &id,
-                        compaction.as_ref().map(|(snapshot, stored)| (snapshot.as_slice(), stored)),
-                        preview.as_deref(),
-                    )
-                    .await;
+            let Ok(store) = repo.store().await else { return };
+            let kept = store
+                .keep(
+                    &id,
+                    compaction.as_ref().map(|(snapshot, stored)| (snapshot.as_slice(), stored)),
+                    preview.as_deref().map(|preview| (preview, known.as_slice())),
+                )
+                .await;
+            if let (Ok(Some(snapshot_key)), Some((_, stored))) = (kept, &compaction) {
+                if let Some(open) = repo.inner.borrow_mut().documents.get_mut(&id) {
+                    open.stored_keys.retain(|key| !stored.keys().contains(key));
+                    open.stored_keys.push(snapshot_key);
+                }
             }
         });
     }
@@ -724,7 +748,7 @@ impl Repo {
             .borrow()
             .documents
             .iter()
-            .filter(|(_, open)| open.preview_due)
+            .filter(|(_, open)| open.preview_due || open.compaction.is_some())
             .map(|(id, _)| *id)
             .collect();
         for id in ids {
@@ -995,10 +1019,10 @@ impl Repo {
             self.send(message);
         }
         // Only on a real change: setting a signal re-runs everything that reads it.
-        if signals.availability.get_untracked() != Availability::Ready {
-            signals.availability.set(Availability::Ready);
+        if signals.availability.try_get_untracked().is_some_and(|a| a != Availability::Ready) {
+            signals.availability.try_set(Availability::Ready);
         }
-        signals.version.update(|v| *v += 1);
+        signals.version.try_update(|v| *v += 1);
         touched.iter().for_each(ArcTrigger::notify);
         self.refresh_save_state(id);
         self.preview_due(id);
@@ -1011,9 +1035,14 @@ impl Repo {
                 Ok(store) => {
                     let appended = store.append(&id, &chunk).await;
                     refused = appended.is_err();
+                    if let Ok(Some(key)) = &appended {
+                        if let Some(open) = repo.inner.borrow_mut().documents.get_mut(&id) {
+                            open.stored_keys.push(key.clone());
+                        }
+                    }
                     match (appended, title) {
-                        (Ok(()), Some(title)) => store.remember_plan(&id, &title).await,
-                        (result, _) => result,
+                        (Ok(_), Some(title)) => store.remember_plan(&id, &title).await,
+                        (result, _) => result.map(|_| ()),
                     }
                 }
                 Err(error) => Err(error),
@@ -1065,8 +1094,9 @@ impl Repo {
             })
         };
         if let Some((signal, state)) = update {
-            if signal.get_untracked() != state {
-                signal.set(state);
+            // (A page gone takes its signals with it; the document stays open here.)
+            if signal.try_get_untracked().is_some_and(|s| s != state) {
+                signal.try_set(state);
             }
         }
     }
@@ -1137,8 +1167,8 @@ impl Repo {
                     .get(&id)
                     .map(|open| (plan::is_empty(&open.doc), open.signals.availability));
                 match found {
-                    Some((true, signal)) => signal.set(Availability::Unavailable),
-                    Some((false, signal)) => signal.set(Availability::NoAccess),
+                    Some((true, signal)) => drop(signal.try_set(Availability::Unavailable)),
+                    Some((false, signal)) => drop(signal.try_set(Availability::NoAccess)),
                     None => {}
                 }
             }

@@ -91,21 +91,24 @@ impl DeviceStore {
         Ok(DeviceStore { db })
     }
 
-    /// Append a chunk of a document; returns when it is committed.
-    pub async fn append(&self, id: &DocumentId, chunk: &[u8]) -> Result<(), StorageError> {
+    /// Append a chunk of a document; returns its key when it is committed
+    /// (`None` for an empty chunk: nothing is written).
+    pub async fn append(&self, id: &DocumentId, chunk: &[u8]) -> Result<Option<String>, StorageError> {
         if chunk.is_empty() {
-            return Ok(());
+            return Ok(None);
         }
         let tx = self.db.transaction(CHUNKS).with_mode(TransactionMode::Readwrite).build()?;
         let store = tx.object_store(CHUNKS)?;
-        store.put(bytes_value(chunk)).with_key(chunk_key(id)).primitive()?;
+        let key = chunk_key(id);
+        store.put(bytes_value(chunk)).with_key(key.clone()).primitive()?;
         tx.commit().await?;
-        Ok(())
+        Ok(Some(key))
     }
 
     /// Load a document, or `None` if this device has none of it, and
-    /// compact its chunks when that makes the next open faster
-    /// ([`DeviceStore::read`], [`StoredDocument::load`], [`DeviceStore::compact`]).
+    /// compact its chunks when that makes the next open faster: the steps
+    /// the app takes apart ([`DeviceStore::read`], [`StoredDocument::load`],
+    /// then later [`DeviceStore::keep`]), in one call (for tests).
     /// All of it is stored: save only what comes after its heads.
     pub async fn load(&self, id: &DocumentId) -> Result<Option<AutoCommit>, StorageError> {
         let stored = self.read(id).await?;
@@ -133,51 +136,74 @@ impl DeviceStore {
         Ok(StoredDocument::new(keys, &values, preview))
     }
 
-    /// Store the preview of a document as it is stored now: the caller
-    /// made `preview` from a document holding exactly what the device holds
-    /// (every change of this tab written, nothing else since). See [`DeviceStore::keep`].
-    pub async fn save_preview(&self, id: &DocumentId, preview: &[u8]) -> Result<(), StorageError> {
-        self.keep(id, None, Some(preview)).await
+    /// Store the preview of a document made from the chunks under
+    /// `known` (and nothing else). See [`DeviceStore::keep`].
+    pub async fn save_preview(
+        &self,
+        id: &DocumentId,
+        preview: &[u8],
+        known: &[String],
+    ) -> Result<(), StorageError> {
+        self.keep(id, None, Some((preview, known))).await.map(|_| ())
     }
 
     /// Keep a document quick to open, in one transaction: replace the
     /// chunks read as `stored` by `snapshot` (a whole save of the document
-    /// loaded from them), and store its `preview` (made from a document
-    /// holding exactly what the device holds, with `snapshot` written if
-    /// given). The chunks the preview shows are counted in the same
-    /// transaction, and later writes wait for it (IndexedDB runs
-    /// transactions on one store in the order they were made).
+    /// loaded from them), and store a `preview` made from a document that
+    /// holds exactly the chunks under the keys given with it (with
+    /// `snapshot` in place of those it replaces). The preview is stored
+    /// only if those are exactly the chunks stored now, counted in the same
+    /// transaction: another tab may have written more, which the preview
+    /// would not show. Otherwise the stored preview is deleted (the next
+    /// open loads the document). Later writes wait for this transaction
+    /// (IndexedDB runs transactions on one store in the order they were
+    /// made). Returns the key of `snapshot`.
     pub async fn keep(
         &self,
         id: &DocumentId,
         compaction: Option<(&[u8], &StoredDocument)>,
-        preview: Option<&[u8]>,
-    ) -> Result<(), StorageError> {
+        preview: Option<(&[u8], &[String])>,
+    ) -> Result<Option<String>, StorageError> {
         let tx = self.db.transaction(CHUNKS).with_mode(TransactionMode::Readwrite).build()?;
         let chunks = tx.object_store(CHUNKS)?;
+        let mut replaced: &[String] = &[];
+        let mut snapshot_key = None;
         if let Some((snapshot, stored)) = compaction {
-            chunks.put(bytes_value(snapshot)).with_key(chunk_key(id)).primitive()?;
+            let key = chunk_key(id);
+            chunks.put(bytes_value(snapshot)).with_key(key.clone()).primitive()?;
             for key in &stored.keys {
                 chunks.delete(key.as_str()).primitive()?;
             }
+            replaced = &stored.keys;
+            snapshot_key = Some(key);
         }
-        match preview {
-            Some(preview) => {
-                let keys: Vec<String> = chunks
+        let shown = match preview {
+            Some((preview, known)) => {
+                let mut expected: Vec<&String> =
+                    known.iter().filter(|key| !replaced.contains(key)).chain(snapshot_key.as_ref()).collect();
+                expected.sort();
+                let stored: Vec<String> = chunks
                     .get_all_keys()
                     .with_query::<String, _>(document_range(id))
                     .primitive()?
                     .await?
                     .collect::<Result<_, _>>()?;
-                chunks.put(Preview::record(preview, &keys)).with_key(preview_key(id)).primitive()?;
+                // (IndexedDB gives the keys sorted.)
+                stored.iter().eq(expected.iter().copied()).then_some((preview, stored))
             }
-            // A compaction without a preview: the one stored shows other chunks.
-            None => {
+            None => None,
+        };
+        match shown {
+            Some((preview, stored)) => {
+                chunks.put(Preview::record(preview, &stored)).with_key(preview_key(id)).primitive()?;
+            }
+            None if preview.is_some() || compaction.is_some() => {
                 chunks.delete(preview_key(id)).primitive()?;
             }
+            None => {}
         }
         tx.commit().await?;
-        Ok(())
+        Ok(snapshot_key)
     }
 
     /// The chunks this device holds of a document, in order, as stored
@@ -195,7 +221,7 @@ impl DeviceStore {
         snapshot: &[u8],
         stored: &StoredDocument,
     ) -> Result<(), StorageError> {
-        self.keep(id, Some((snapshot, stored)), None).await
+        self.keep(id, Some((snapshot, stored)), None).await.map(|_| ())
     }
 
     /// Forget a plan on this device: its chunks and its entry on the start
@@ -277,6 +303,11 @@ impl StoredDocument {
         Some(preview)
     }
 
+    /// The keys of the chunks read.
+    pub fn keys(&self) -> &[String] {
+        &self.keys
+    }
+
     /// Whether the chunks are worth replacing by one whole document.
     /// Change chunks are applied one change at a time: the large plan as it
     /// came from the server (4,581 changes) took about 140 ms to open in the
@@ -305,11 +336,13 @@ pub async fn early_read(id: &DocumentId) -> Option<StoredDocument> {
     let window: JsValue = web_sys::window()?.into();
     let name = JsValue::from("samplanEarlyRead");
     let early = js_sys::Reflect::get(&window, &name).ok().filter(JsValue::is_object)?;
+    // Taken by the first open, whichever document it is: a later open (of
+    // a plan forgotten meanwhile, say) must not get this old read.
+    let _ = js_sys::Reflect::delete_property(window.unchecked_ref::<js_sys::Object>(), &name);
     let get = |object: &JsValue, key: &str| js_sys::Reflect::get(object, &key.into()).ok();
     if get(&early, "id")?.as_string()? != id.to_string() {
         return None;
     }
-    let _ = js_sys::Reflect::delete_property(window.unchecked_ref::<js_sys::Object>(), &name);
     let read = get(&early, "read")?.dyn_into::<js_sys::Promise>().ok()?;
     let answer = wasm_bindgen_futures::JsFuture::from(read).await.ok().filter(JsValue::is_object)?;
     let keys = get(&answer, "keys")?.dyn_into::<js_sys::Array>().ok()?;

@@ -146,11 +146,11 @@ async fn a_preview_is_used_only_while_it_shows_every_stored_chunk() {
     let store = fresh_store().await;
     let id = DocumentId::random();
     let mut doc = new_plan_document("Annas plan").expect("plan");
-    store.append(&id, &doc.save_incremental()).await.expect("append");
+    let first = store.append(&id, &doc.save_incremental()).await.expect("append").expect("written");
     assert!(store.read(&id).await.expect("read").preview.is_none(), "none written yet");
 
     let preview = shared::preview::save_preview(doc.document()).expect("preview");
-    store.save_preview(&id, &preview).await.expect("save preview");
+    store.save_preview(&id, &preview, std::slice::from_ref(&first)).await.expect("save preview");
     let shown = store.read(&id).await.expect("read").preview.expect("a preview of what is stored");
     let shown = automerge::AutoCommit::load(&shown).expect("loads");
     assert_eq!(read_text(&shown, PlanText::Title).expect("title"), "Annas plan");
@@ -158,19 +158,39 @@ async fn a_preview_is_used_only_while_it_shows_every_stored_chunk() {
     // A change written after it (by this tab, or another one, or before a
     // crash): the preview would show less than the device holds.
     set_text(&mut doc, PlanText::Title, "Annas nya plan").expect("edit");
-    store.append(&id, &doc.save_incremental()).await.expect("append");
+    let second = store.append(&id, &doc.save_incremental()).await.expect("append").expect("written");
     assert!(store.read(&id).await.expect("read").preview.is_none(), "stale preview not used");
 
-    // Compaction replaces the chunks: the old preview is not used either.
-    let preview = shared::preview::save_preview(doc.document()).expect("preview");
-    store.save_preview(&id, &preview).await.expect("save preview");
-    assert!(store.read(&id).await.expect("read").preview.is_some());
+    // Another tab wrote a chunk this one has not seen: a preview made from
+    // what this tab knows is not stored (and the old one is gone).
+    let mut other_tab = doc.fork();
+    set_text(&mut other_tab, PlanText::MainGoal, "Från den andra fliken").expect("edit");
+    store.append(&id, &other_tab.save_incremental()).await.expect("append");
+    let known = [first.clone(), second.clone()];
+    store.save_preview(&id, &preview, &known).await.expect("save preview");
+    assert!(store.read(&id).await.expect("read").preview.is_none(), "a preview lacking another tab's chunk");
+
+    // Compaction replaces the chunks: the old preview is not used either,
+    // and one made with it counts the new whole document.
     let stored = store.read(&id).await.expect("read");
-    store.compact(&id, &doc.save(), &stored).await.expect("compact");
+    let loaded = stored.load().expect("load").expect("present");
+    let mut loaded = loaded;
+    let preview = shared::preview::save_preview(loaded.document()).expect("preview");
+    let known: Vec<String> = stored.keys().to_vec();
+    let snapshot_key =
+        store.keep(&id, Some((&loaded.save(), &stored)), Some((&preview, &known))).await.expect("keep");
+    let after = store.read(&id).await.expect("read");
+    assert_eq!(after.keys(), [snapshot_key.expect("compacted")].as_slice());
+    let shown = automerge::AutoCommit::load(after.preview.as_ref().expect("preview of the compacted plan"))
+        .expect("loads");
+    assert_eq!(read_text(&shown, PlanText::MainGoal).expect("goal"), "Från den andra fliken");
+    store.compact(&id, &loaded.save(), &after).await.expect("compact");
     assert!(store.read(&id).await.expect("read").preview.is_none(), "preview of replaced chunks not used");
 
     // Forgetting the plan forgets its preview.
-    store.save_preview(&id, &preview).await.expect("save preview");
+    let keys = store.read(&id).await.expect("read").keys().to_vec();
+    store.save_preview(&id, &preview, &keys).await.expect("save preview");
+    assert!(store.read(&id).await.expect("read").preview.is_some());
     store.forget_plan(&id).await.expect("forget");
     assert!(store.read(&id).await.expect("read").preview.is_none());
 }
