@@ -632,6 +632,10 @@ impl Repo {
         let Some(open) = inner.documents.get_mut(&id) else { return };
         open.preview_due = true;
         drop(inner);
+        self.write_preview_when_idle(id);
+    }
+
+    fn write_preview_when_idle(&self, id: DocumentId) {
         let repo = self.clone();
         crate::idle::when_idle(PREVIEW_IDLE_MS, move || repo.write_preview(id));
     }
@@ -646,10 +650,7 @@ impl Repo {
                 Some(since) if since < f64::from(PREVIEW_AFTER_MS) => {
                     repo.write_preview_after(id, PREVIEW_AFTER_MS - since as u32)
                 }
-                Some(_) => {
-                    let repo = repo.clone();
-                    crate::idle::when_idle(PREVIEW_IDLE_MS, move || repo.write_preview(id));
-                }
+                Some(_) => repo.write_preview_when_idle(id),
                 None => {}
             }
         })

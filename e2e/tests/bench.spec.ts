@@ -4,7 +4,7 @@
 // fast enough. Figures come from the Performance API in the page.
 import { test, expect } from '@playwright/test';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { TestServer } from './server';
+import { TestServer, hasPreview } from './server';
 
 test.skip(!process.env.SAMPLAN_BENCH, 'a benchmark: run scripts/browser-bench.sh');
 test.setTimeout(300_000);
@@ -70,28 +70,7 @@ test('the large plan: opening from IndexedDB and handling keystrokes', async ({ 
       );
     }
     // The app writes the preview when the page is idle after such an open.
-    await expect
-      .poll(
-        () =>
-          page.evaluate(
-            () =>
-              new Promise<number>((resolve, reject) => {
-                const request = indexedDB.open('samplan');
-                request.onsuccess = () => {
-                  const id = decodeURIComponent(location.pathname.split('/').pop() ?? '');
-                  const count = request.result.transaction('chunks').objectStore('chunks').count('~preview/' + id);
-                  count.onsuccess = () => {
-                    request.result.close();
-                    resolve(count.result);
-                  };
-                  count.onerror = () => reject(count.error);
-                };
-                request.onerror = () => reject(request.error);
-              }),
-          ),
-        { timeout: 30_000 },
-      )
-      .toBeGreaterThan(0);
+    await expect.poll(() => hasPreview(page), { timeout: 30_000 }).toBe(true);
     for (let i = 0; i < 7; i++) {
       await page.reload();
       // Open means: the plan read from the device and on the screen, its

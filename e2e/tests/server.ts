@@ -1,7 +1,7 @@
 // Starts and stops a real samplan-server (the binary built by cargo) on a
 // free port with its own data directory, for one test.
 import { spawn, execFileSync, ChildProcess } from 'node:child_process';
-import type { Browser, BrowserContext } from '@playwright/test';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -97,4 +97,25 @@ export class TestServer {
     await exited;
     this.process = null;
   }
+}
+
+/** Whether this device keeps a preview of the plan open in `page`
+ * (stored beside its chunks under "~preview/<id>": app/src/storage.rs). */
+export async function hasPreview(page: Page): Promise<boolean> {
+  return page.evaluate(
+    () =>
+      new Promise<boolean>((resolve, reject) => {
+        const request = indexedDB.open('samplan');
+        request.onsuccess = () => {
+          const id = decodeURIComponent(location.pathname.split('/').pop() ?? '');
+          const count = request.result.transaction('chunks').objectStore('chunks').count('~preview/' + id);
+          count.onsuccess = () => {
+            request.result.close();
+            resolve(count.result > 0);
+          };
+          count.onerror = () => reject(count.error);
+        };
+        request.onerror = () => reject(request.error);
+      }),
+  );
 }

@@ -1,7 +1,7 @@
 // The walking skeleton from a user's side: create a plan, edit it together
 // live, keep it over reloads and server restarts, edit offline and sync.
 import { test, expect, Browser, Page } from '@playwright/test';
-import { TestServer } from './server';
+import { TestServer, hasPreview } from './server';
 
 let server: TestServer;
 
@@ -121,26 +121,6 @@ test('reloading and restarting the server keep everything', async ({ browser }) 
   await bo.reload();
   await expect(bo.getByLabel('Mitt huvudmål')).toHaveValue('Bo kvar hemma');
 });
-
-/** Whether this device keeps a preview of the plan open in `page` (app/src/storage.rs). */
-async function hasPreview(page: Page): Promise<boolean> {
-  return page.evaluate(
-    () =>
-      new Promise<boolean>((resolve, reject) => {
-        const request = indexedDB.open('samplan');
-        request.onsuccess = () => {
-          const id = decodeURIComponent(location.pathname.split('/').pop() ?? '');
-          const count = request.result.transaction('chunks').objectStore('chunks').count('~preview/' + id);
-          count.onsuccess = () => {
-            request.result.close();
-            resolve(count.result > 0);
-          };
-          count.onerror = () => reject(count.error);
-        };
-        request.onerror = () => reject(request.error);
-      }),
-  );
-}
 
 // A plan opens from its preview (its state without history) and the
 // document itself loads after: typing at once goes into the document,
