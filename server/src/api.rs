@@ -236,8 +236,8 @@ async fn redeem(
     if let Some(session_id) = redeemed.session_id {
         describe_session(&state, session_id, &headers).await;
     }
-    // A signed-in member's open connections hold the old role: let them reconnect.
-    state.online.disconnect([redeemed.principal.as_str()]);
+    // A signed-in member's open connections hold the old role: they decide again.
+    state.online.recheck([redeemed.principal.as_str()]);
     let body = Json(json!({ "document_id": redeemed.document_id, "role": redeemed.role.as_str() }));
     Ok(match redeemed.session {
         Some(session) => {
@@ -491,7 +491,8 @@ async fn set_reporter(
     let principal = caller(&state, &headers, None).await?;
     let plan = plan_id(&plan)?;
     state.access.plans.set_reporter(&plan, &member, body.allowed, &principal).await?;
-    state.online.disconnect([member.as_str()]);
+    // Writing the reports is given or taken; reading them stays.
+    state.online.recheck([member.as_str()]);
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -526,9 +527,11 @@ async fn link_self_reports(
     let plan = plan_id(&plan)?;
     let reports = plan_id(&body.document_id)?;
     state.access.plans.link_self_reports(&plan, &reports, &principal).await?;
-    // Open connections remember their access to the document: let them ask again.
+    // Open connections remember their access to the document: they decide
+    // again (the coordinator who made it now only reads it; nobody loses
+    // reading, so nobody is disconnected).
     let members = state.access.plans.member_principals(&plan).await?;
-    state.online.disconnect(members.iter().map(String::as_str));
+    state.online.recheck(members.iter().map(String::as_str));
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

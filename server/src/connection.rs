@@ -9,7 +9,8 @@
 //! Every `request`, `sync` and `ephemeral` is checked against the
 //! document's members ([`crate::access::Plans::decide`]) before it reaches
 //! the document; the answer is remembered for the connection, which is
-//! closed when its principal's access changes ([`crate::online`]). A
+//! closed when its principal loses access, and decides again when its
+//! principal's access otherwise changes ([`crate::online`]). A
 //! document the peer may not read gets `doc-unavailable`, exactly as one
 //! that does not exist.
 
@@ -28,6 +29,7 @@ use crate::access::{Decision, Principal};
 use crate::documents::{DocCommand, PeerHandle, Writer};
 use crate::limits::MessageRate;
 use crate::metrics::Metrics;
+use crate::online::OnlineGuard;
 use crate::AppState;
 
 /// Messages waiting for one peer before it counts as not reading.
@@ -46,8 +48,8 @@ pub async fn serve(socket: WebSocket, state: AppState, principal: Principal) {
     let (mut sink, mut stream) = socket.split();
     let (outbox, mut outbox_rx) = mpsc::channel::<Message>(OUTBOX_CAPACITY);
     let disconnect = state.shutdown.child_token();
-    let _online = state.online.register(&principal.id, disconnect.clone());
-    let mut access = ConnectionAccess { principal, decided: HashMap::new() };
+    let online = state.online.register(&principal.id, disconnect.clone());
+    let mut access = ConnectionAccess { principal, decided: HashMap::new(), online };
 
     let writer_disconnect = disconnect.clone();
     let metrics = state.metrics.clone();
@@ -215,10 +217,15 @@ struct ConnectionAccess {
     /// Read or Write per document (`Unavailable` is asked again next time:
     /// the principal may create the document by syncing it).
     decided: HashMap<DocumentId, Decision>,
+    /// This connection in [`crate::online::Online`]: says when access changed.
+    online: OnlineGuard,
 }
 
 impl ConnectionAccess {
     async fn decide(&mut self, state: &AppState, document: DocumentId, intent: Intent) -> Decision {
+        if self.online.access_changed() {
+            self.decided.clear();
+        }
         if let Some(decision) = self.decided.get(&document) {
             return *decision;
         }

@@ -7,7 +7,8 @@
 //!   security headers of every response.
 //! - [`api`]: signing in, invitations, members, deleting a plan.
 //! - [`access`]: accounts, sessions, roles per plan, the audit log.
-//! - [`online`]: open connections by principal, closed when access changes.
+//! - [`online`]: open connections by principal, closed when access is taken
+//!   away, told to decide again when it otherwise changes.
 //! - [`connection`]: one WebSocket peer: handshake and routing.
 //! - [`documents`]: one task per loaded document: merge, persist, answer.
 //! - [`storage`]: the SQLite file (group commit, background compaction).

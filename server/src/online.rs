@@ -1,16 +1,37 @@
 //! Who is connected now, by principal, so that a change of access takes
-//! effect at once: when a device is revoked, an account disabled, a member
-//! removed or a plan deleted, the affected connections are closed. They may
-//! reconnect, and then their session and membership are checked afresh.
+//! effect at once.
+//!
+//! - Access taken away (a device shut out, a member removed, a plan
+//!   deleted, a sign-out): the affected connections are **closed**. They
+//!   may reconnect, and then their session and membership are checked
+//!   afresh. Closing is needed because a document keeps sending its peers
+//!   what changes.
+//! - Access changed but reading kept (an invitation redeemed, the
+//!   self-report document linked to its plan, a relative let write
+//!   reports or stopped): the connections stay open and **check again**
+//!   ([`Online::recheck`]) what they may do with each document, before
+//!   their next message. Closing them would cut every other tab and device
+//!   of the same account off for seconds, and a client that is asking for
+//!   a document at that moment is told it is unavailable (the JS
+//!   automerge-repo client gives up on a document when its last peer goes).
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tokio_util::sync::CancellationToken;
 
-/// Each principal's open connections: (registration number, its token).
-type ByPrincipal = HashMap<String, Vec<(u64, CancellationToken)>>;
+/// One open connection: its registration number, its token, and its flag
+/// "access changed, decide again".
+#[derive(Debug)]
+struct Connection {
+    id: u64,
+    close: CancellationToken,
+    recheck: Arc<AtomicBool>,
+}
+
+/// Each principal's open connections.
+type ByPrincipal = HashMap<String, Vec<Connection>>;
 
 /// Open connections by principal id.
 #[derive(Debug, Clone, Default)]
@@ -25,15 +46,29 @@ pub struct OnlineGuard {
     online: Online,
     principal: String,
     id: u64,
+    recheck: Arc<AtomicBool>,
+}
+
+impl OnlineGuard {
+    /// Whether this connection's access changed since it last asked
+    /// (asking clears it): if so, forget what was decided.
+    pub fn access_changed(&self) -> bool {
+        self.recheck.swap(false, Ordering::AcqRel)
+    }
 }
 
 impl Online {
     /// Register a connection of `principal`, closed by cancelling `token`.
     pub fn register(&self, principal: &str, token: CancellationToken) -> OnlineGuard {
         let id = self.next.fetch_add(1, Ordering::Relaxed);
+        let recheck = Arc::new(AtomicBool::new(false));
         let mut connections = self.connections.lock().unwrap_or_else(|p| p.into_inner());
-        connections.entry(principal.to_string()).or_default().push((id, token));
-        OnlineGuard { online: self.clone(), principal: principal.to_string(), id }
+        connections.entry(principal.to_string()).or_default().push(Connection {
+            id,
+            close: token,
+            recheck: recheck.clone(),
+        });
+        OnlineGuard { online: self.clone(), principal: principal.to_string(), id, recheck }
     }
 
     /// Close every connection of these principals; returns how many.
@@ -41,12 +76,26 @@ impl Online {
         let connections = self.connections.lock().unwrap_or_else(|p| p.into_inner());
         let mut closed = 0;
         for principal in principals {
-            for (_, token) in connections.get(principal).into_iter().flatten() {
-                token.cancel();
+            for connection in connections.get(principal).into_iter().flatten() {
+                connection.close.cancel();
                 closed += 1;
             }
         }
         closed
+    }
+
+    /// Make every connection of these principals decide again what it may
+    /// do with each document, before its next message; returns how many.
+    pub fn recheck<'a>(&self, principals: impl IntoIterator<Item = &'a str>) -> usize {
+        let connections = self.connections.lock().unwrap_or_else(|p| p.into_inner());
+        let mut told = 0;
+        for principal in principals {
+            for connection in connections.get(principal).into_iter().flatten() {
+                connection.recheck.store(true, Ordering::Release);
+                told += 1;
+            }
+        }
+        told
     }
 }
 
@@ -54,7 +103,7 @@ impl Drop for OnlineGuard {
     fn drop(&mut self) {
         let mut connections = self.online.connections.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(tokens) = connections.get_mut(&self.principal) {
-            tokens.retain(|(id, _)| *id != self.id);
+            tokens.retain(|connection| connection.id != self.id);
             if tokens.is_empty() {
                 connections.remove(&self.principal);
             }
@@ -76,5 +125,19 @@ mod tests {
         drop(g2);
         assert_eq!(online.disconnect(["device:1"]), 1, "the dropped connection is gone");
         assert!(a1.is_cancelled() && !a2.is_cancelled() && !b.is_cancelled());
+    }
+
+    #[test]
+    fn a_recheck_keeps_the_connections_open_and_is_seen_once() {
+        let online = Online::default();
+        let (a, b) = (CancellationToken::new(), CancellationToken::new());
+        let ga = online.register("user:1", a.clone());
+        let gb = online.register("user:2", b.clone());
+        assert!(!ga.access_changed(), "nothing changed yet");
+        assert_eq!(online.recheck(["user:1"]), 1);
+        assert!(!a.is_cancelled(), "still open");
+        assert!(ga.access_changed(), "told to decide again");
+        assert!(!ga.access_changed(), "once");
+        assert!(!gb.access_changed(), "another principal is not told");
     }
 }

@@ -514,11 +514,8 @@ async fn self_reports_are_written_by_the_person_and_read_by_the_other_members() 
     let body = format!("{{\"document_id\":\"{second}\"}}");
     let path = format!("/api/plans/{}/self-reports", plan.id);
     assert_eq!(http(&server, "POST", &path, Some(&server.token), Some(&body)).await.0, 404);
-    // Linking changed the coordinator's access: its connections were closed; reconnect.
-    let reports = coordinator_reports.doc.clone();
-    let mut coordinator_reports =
-        Client::connect(&server, "samordnare-rapporter-2", reports_id, reports).await;
-    coordinator_reports.until_synced().await;
+    // Linking changed the coordinator's access (it now reads the reports),
+    // but its connection stays open: it decides again, and goes on syncing.
     let (_, link) = invite(&server, &server.token, plan.id, "person", 14).await;
     let (_, person) = redeem_as_device(&server, &json_field(&link, "link")).await;
     let person = person.expect("session");
@@ -703,6 +700,9 @@ async fn the_person_lets_a_relative_write_self_reports_and_can_stop_it() {
         }
     };
     assert!(!write_report(relative.clone(), "innan").await, "a reader does not write reports");
+    // A connection of the relative's that stays open through the changes.
+    let mut kept = Client::connect_as(&server, &relative, "kvar", reports_id, AutoCommit::new()).await;
+    kept.until_synced().await;
 
     // Only the person decides: the coordinator and the relative cannot.
     let path = format!("/api/plans/{}/members/{relative_principal}/reports", plan.id);
@@ -712,10 +712,18 @@ async fn the_person_lets_a_relative_write_self_reports_and_can_stop_it() {
     assert_eq!(http(&server, "PUT", &path, Some(&person), allow).await.0, 204);
     assert!(write_report(relative.clone(), "med lov").await, "the relative now writes reports");
     assert!(!can_edit_plan(&server, &relative, plan.id).await, "but still only reads the plan");
+    kept.doc.put(ROOT, "öppen", "med lov").expect("put");
+    kept.push().await;
+    assert!(acknowledged(&mut kept, reports_id).await, "an open connection may write at once");
 
     let stop = Some("{\"allowed\":false}");
     assert_eq!(http(&server, "PUT", &path, Some(&person), stop).await.0, 204);
     assert!(!write_report(relative.clone(), "efter").await, "stopped again");
+    let before = stored_heads(&server, reports_id).await;
+    kept.doc.put(ROOT, "öppen", "efter").expect("put");
+    kept.push().await;
+    assert!(!acknowledged(&mut kept, reports_id).await, "and through the open connection too");
+    assert_eq!(stored_heads(&server, reports_id).await, before, "nothing stored");
     assert!(write_report(person.clone(), "personens egen").await, "the person always writes");
     server.stop().await;
 }
