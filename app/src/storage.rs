@@ -279,10 +279,7 @@ impl StoredDocument {
         if chunks.is_empty() {
             return Ok(None);
         }
-        // The largest whole document first: Automerge loads one in a single
-        // pass only into an empty document; after anything else it too is
-        // applied change by change.
-        let first = (0..chunks.len()).filter(|i| is_whole(&chunks[*i])).max_by_key(|i| chunks[*i].len());
+        let first = self.first_whole();
         let mut doc = AutoCommit::new();
         for i in first.into_iter().chain((0..chunks.len()).filter(|i| Some(*i) != first)) {
             doc.load_incremental(&chunks[i]).map_err(|e| StorageError::Corrupt(e.to_string()))?;
@@ -303,6 +300,16 @@ impl StoredDocument {
         Some(preview)
     }
 
+    /// The chunk loaded first: the largest whole document. Automerge loads
+    /// one in a single pass only into an empty document; after anything
+    /// else it too is applied change by change. Loaded into an empty
+    /// document, a chunk that does not read whole fails the load; every
+    /// later chunk is loaded as far as it reads.
+    fn first_whole(&self) -> Option<usize> {
+        let chunks = &self.chunks;
+        (0..chunks.len()).filter(|i| is_whole(&chunks[*i])).max_by_key(|i| chunks[*i].len())
+    }
+
     /// The keys of the chunks read.
     pub fn keys(&self) -> &[String] {
         &self.keys
@@ -315,15 +322,22 @@ impl StoredDocument {
     /// change chunks outweigh the whole document (automerge-repo has a
     /// similar rule when it saves), when there are several whole documents
     /// (two tabs compacted at once), and when there are many chunks. Only
-    /// chunks that read whole are replaced: Automerge loads what it can of a
-    /// change chunk with a damaged tail, and compacting would delete the
-    /// rest for good.
+    /// chunks that read whole are replaced: after the first chunk
+    /// ([`StoredDocument::first_whole`]) Automerge loads what it can of a
+    /// damaged chunk (the changes before a damaged tail; nothing of a
+    /// damaged whole document), and compacting would delete the rest for
+    /// good. (Checking a second whole document costs another load of it;
+    /// there is one only after two tabs compacted at once.)
     pub fn worth_compacting(&self) -> bool {
         let (wholes, changes): (Vec<&Vec<u8>>, Vec<&Vec<u8>>) = self.chunks.iter().partition(|c| is_whole(c));
         let bytes = |chunks: &[&Vec<u8>]| chunks.iter().map(|c| c.len()).sum::<usize>();
         let worth_it =
             self.keys.len() > COMPACT_AFTER || bytes(&changes) > bytes(&wholes) || wholes.len() > 1;
-        worth_it && changes.iter().all(|c| automerge::parse_changes(c).is_ok())
+        let first = self.first_whole();
+        worth_it
+            && (0..self.chunks.len())
+                .filter(|i| Some(*i) != first)
+                .all(|i| automerge::parse_changes(&self.chunks[i]).is_ok())
     }
 }
 

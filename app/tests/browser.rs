@@ -108,6 +108,33 @@ async fn two_whole_copies_of_a_plan_become_one_with_every_edit() {
 }
 
 #[wasm_bindgen_test]
+async fn a_damaged_second_whole_copy_is_kept_not_compacted_away() {
+    // Two tabs compacted the plan at once after typing different things,
+    // and the smaller copy was damaged. The plan opens with what reads; the
+    // damaged copy stays on the device (compaction would delete it).
+    let store = fresh_store().await;
+    let id = DocumentId::random();
+    let base = new_plan_document("Delad").expect("plan");
+    let goal = "Bo kvar hemma med stöd. ".repeat(40);
+    let mut long = base.clone();
+    set_text(&mut long, PlanText::MainGoal, &goal).expect("edit");
+    let mut short = base.clone();
+    short.set_actor(automerge::ActorId::random());
+    set_text(&mut short, PlanText::Title, "Delad plan").expect("edit");
+    let long_bytes = long.save();
+    let mut damaged = short.save();
+    assert!(damaged.len() < long_bytes.len(), "the damaged copy is not the one loaded first");
+    damaged.truncate(damaged.len() - 3);
+    store.append(&id, &long_bytes).await.expect("append");
+    store.append(&id, &damaged).await.expect("append");
+    let loaded = store.load(&id).await.expect("load").expect("present");
+    assert_eq!(read_text(&loaded, PlanText::MainGoal).expect("goal"), goal);
+    let stored = store.chunks(&id).await.expect("chunks");
+    assert_eq!(stored.len(), 2, "nothing compacted");
+    assert!(stored.contains(&damaged), "the damaged copy is kept as it was");
+}
+
+#[wasm_bindgen_test]
 async fn the_start_page_list_remembers_plans_and_their_titles() {
     let store = fresh_store().await;
     let a = DocumentId::random();
