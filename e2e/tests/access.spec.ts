@@ -1,9 +1,9 @@
 // Who may see and change a plan, from the users' side: the coordinator
 // invites the person and a relative from the app; the person edits, the
 // relative can only read; a revoked device is shut out.
-import { test, expect, Browser, Page } from '@playwright/test';
+import { expect, Browser, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { TestServer } from './server';
+import { test, TestServer } from './server';
 
 const axe = (page: Page) =>
   new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze().then((r) => r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`));

@@ -2,9 +2,9 @@
 // runs it and checks the budgets written in BENCHMARKS.md): the large plan
 // of the domain model opens from IndexedDB, and keystrokes in it are handled
 // fast enough. Figures come from the Performance API in the page.
-import { test, expect } from '@playwright/test';
+import { expect } from '@playwright/test';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { TestServer, hasPreview } from './server';
+import { test, TestServer, hasPreview } from './server';
 
 test.skip(!process.env.SAMPLAN_BENCH, 'a benchmark: run scripts/browser-bench.sh');
 test.setTimeout(300_000);

@@ -3,9 +3,9 @@
 // report offline for a week and sync; the coordinator sees the reports in
 // the follow-up view. Plain language is measured (LIX), and the views are
 // checked with axe-core, at 200 % zoom and by keyboard.
-import { test, expect, Browser, Page } from '@playwright/test';
+import { expect, Browser, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { TestServer } from './server';
+import { test, TestServer } from './server';
 
 let server: TestServer;
 

@@ -1,10 +1,10 @@
 // The official JS automerge-repo client (from npm, running in Node) and the
 // Rust app (wasm, in Chromium) create, find and edit the same plan through
 // samplan-server.
-import { test, expect, Page } from '@playwright/test';
+import { expect, Page } from '@playwright/test';
 import { Repo, DocHandle, updateText, AutomergeUrl, generateAutomergeUrl } from '@automerge/automerge-repo';
 import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
-import { TestServer } from './server';
+import { test, TestServer } from './server';
 
 type PlanDoc = { schema_version: number; title: string; main_goal: string };
 

@@ -1,8 +1,8 @@
 // The digital SIP meeting with three devices: the chair (a coordinator in
 // the municipality), the person, and a professional from the region.
-import { test, expect, Browser, Page } from '@playwright/test';
+import { expect, Browser, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { TestServer } from './server';
+import { test, TestServer } from './server';
 
 let server: TestServer;
 

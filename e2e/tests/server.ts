@@ -1,6 +1,7 @@
 // Starts and stops a real samplan-server (the binary built by cargo) on a
 // free port with its own data directory, for one test.
 import { spawn, execFileSync, ChildProcess } from 'node:child_process';
+import { test as base } from '@playwright/test';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -9,6 +10,22 @@ import { join } from 'node:path';
 
 const serverBin = process.env.SAMPLAN_SERVER_BIN ?? join(__dirname, '../../target/debug/samplan-server');
 const staticDir = process.env.SAMPLAN_STATIC_DIR ?? join(__dirname, '../../app/dist');
+
+/**
+ * Playwright's `test`, and every browser context a test opened is closed
+ * when it ends. The browser lives as long as the worker (all files, one
+ * worker); a context left open kept its pages reconnecting to a stopped
+ * server and being traced, which slowed every later test on two cores.
+ */
+export const test = base.extend<{ closeContexts: void }>({
+  closeContexts: [
+    async ({ browser }, use) => {
+      await use();
+      await Promise.all(browser.contexts().map((context) => context.close().catch(() => undefined)));
+    },
+    { auto: true },
+  ],
+});
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
