@@ -5,7 +5,8 @@
 //   the plan editor (every address) and the person's own view (/min-plan…).
 //   Both pages and the files they name are cached when the worker installs,
 //   so that even a first visit works offline afterwards.
-// - The app's files (hashed names from trunk: .js, .wasm, .css) and icons:
+// - The app's files (hashed names from scripts/build-app.sh: .js, .wasm,
+//   .css) and icons:
 //   from the cache, else from the network and then kept.
 // - Never cached: /api/, /sync, /healthz, /metrics — plans and sessions
 //   live in IndexedDB and on the server, not here.
@@ -20,8 +21,8 @@ function shellFor(url) {
   return home ? '/min-plan' : '/';
 }
 
-// A page and the scripts, wasm and styles it names (trunk writes them as
-// preload links with hashed names).
+// A page and the scripts, wasm and styles it names (scripts/build-app.sh
+// writes them as links with hashed names).
 async function cacheShell(cache, shell) {
   const response = await fetch(shell, { cache: 'no-cache' });
   if (!response.ok) return;

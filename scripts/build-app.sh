@@ -5,19 +5,40 @@
 # first needed (app/src/chunks.rs): cargo builds it with relocations,
 # wasm-split-cli splits it, wasm-bindgen and wasm-opt process every part,
 # and the parts go to app/dist/app-<hash>/ (a new directory for every
-# build, so a cached chunk never meets another build's first part). trunk
-# builds the pages, the styles and the person's view ("Min plan", one wasm).
+# build, so a cached chunk never meets another build's first part). The
+# person's view ("Min plan", one wasm without the editor) goes to
+# app/dist/hem/<hash>/. The pages are templates (app/index.html,
+# app/home.html) with the hashed names written in. No trunk: it took ten
+# minutes to install on a fresh machine and did nothing here that a few
+# lines do not.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export TRUNK_OFFLINE=true TRUNK_SKIP_VERSION_CHECK=true NO_COLOR=true
 
-# The person's own view (home.html: a smaller wasm without the editor),
-# built by trunk into app/dist/hem. The editor's last build directory
-# (app-<hash>) stays for one more build: a tab left open across an update
-# still finds the chunks it has not loaded yet.
+# wasm-opt on one wasm, in place. (Its warnings about the chunks' name
+# sections are noise; shown if it fails.)
+optimise() {
+  wasm-opt -Oz ${SAMPLAN_WASM_OPT_DEBUG:-} --enable-bulk-memory --enable-nontrapping-float-to-int "$1" -o "$1" \
+    2>"$1.log" || { cat "$1.log" >&2; exit 1; }
+  rm "$1.log"
+}
+# The hash of a directory's files: the name of the directory they go to.
+content_hash() { (cd "$1" && find . -type f | LC_ALL=C sort | xargs cat | sha256sum | cut -c1-16); }
+
+# The editor's last build directory (app-<hash>) stays for one more build:
+# a tab left open across an update still finds the chunks it has not
+# loaded yet. Everything else is built anew.
 mkdir -p app/dist
 find app/dist -mindepth 1 -maxdepth 1 ! -name 'app-*' -exec rm -rf {} +
-(cd app && trunk build --release --offline=true)  # home.html into dist/hem: app/Trunk.toml
+
+# The person's own view: the `home` binary, without the editor feature.
+cargo build --quiet -p app --bin home --no-default-features --target wasm32-unknown-unknown --profile wasm-release
+stage=app/dist/.home
+mkdir -p "$stage"
+wasm-bindgen target/wasm32-unknown-unknown/wasm-release/home.wasm --out-dir "$stage" --target web --no-typescript
+optimise "$stage/home_bg.wasm"
+home_hash=$(content_hash "$stage")
+mkdir -p app/dist/hem
+mv "$stage" "app/dist/hem/$home_hash"
 
 # The editor's page (app/index.html, a template), its styles and the
 # script that reads the plan early (public/early-read.js) under hashed
@@ -29,6 +50,7 @@ cp public/favicon.svg public/manifest.webmanifest public/min-plan.webmanifest pu
 early="early-read-$(sha256sum public/early-read.js | cut -c1-16).js"
 cp public/early-read.js "app/dist/$early"
 sed -e "s|__STYLES__|$styles|" -e "s|__EARLY__|$early|" app/index.html > app/dist/index.html
+sed -e "s|__STYLES__|$styles|" -e "s|__EARLY__|$early|" -e "s|__HOME__|hem/$home_hash|g" app/home.html > app/dist/hem/index.html
 
 # The editor's wasm, split. The splitter needs the linker's relocations:
 # asked for on the last step only (the binary's link), so the dependencies
@@ -41,12 +63,9 @@ wasm-bindgen "$stage/app.wasm" --out-dir "$stage" --target web --no-typescript \
   --no-demangle --keep-lld-exports
 rm "$stage/app.wasm"
 for wasm in "$stage"/*.wasm; do
-  # (Its warnings about the chunks' name sections are noise; shown if it fails.)
-  wasm-opt -Oz ${SAMPLAN_WASM_OPT_DEBUG:-} --enable-bulk-memory --enable-nontrapping-float-to-int "$wasm" -o "$wasm" \
-    2>"$stage/wasm-opt.log" || { cat "$stage/wasm-opt.log" >&2; exit 1; }
+  optimise "$wasm"
 done
-rm "$stage/wasm-opt.log"
-hash=$(cd "$stage" && find . -type f | LC_ALL=C sort | xargs cat | sha256sum | cut -c1-16)
+hash=$(content_hash "$stage")
 rm -rf "app/dist/app-$hash"
 mv "$stage" "app/dist/app-$hash"
 touch "app/dist/app-$hash"
@@ -82,5 +101,5 @@ for chunk in "app/dist/app-$hash"/*.wasm; do
   [ "$(basename "$chunk")" = app_bg.wasm ] && continue
   printf '  chunk %s: %d KB gzip\n' "$(basename "$chunk")" $(($(gzip -9 -c "$chunk" | wc -c) / 1024))
 done
-check "Min plan (person's view)" "$(ls app/dist/hem/*.wasm)" 485
+check "Min plan (person's view)" "app/dist/hem/$home_hash/home_bg.wasm" 485
 exit $status

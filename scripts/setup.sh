@@ -6,7 +6,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132.0.0
 # Splits the editor's wasm into chunks at the app's `#[lazy]` functions.
 WASM_SPLIT_VERSION=0.2.4
@@ -21,11 +20,6 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "Installing the wasm32 target"
   rustup target add wasm32-unknown-unknown
-fi
-
-if ! trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION\$"; then
-  say "Installing trunk $TRUNK_VERSION (takes about 10 minutes once)"
-  cargo install trunk --locked --version "$TRUNK_VERSION"
 fi
 
 if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; then

@@ -46,7 +46,7 @@ use crate::storage::{StorageError, Store};
 pub struct Config {
     /// Where the SQLite file lives.
     pub data_dir: PathBuf,
-    /// The built app (trunk's `dist/`), served at `/`.
+    /// The built app (`app/dist`, from `scripts/build-app.sh`), served at `/`.
     pub static_dir: PathBuf,
     /// Limits on what peers may send.
     pub limits: Limits,

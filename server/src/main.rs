@@ -34,7 +34,7 @@ enum Command {
         /// Directory for the SQLite database; created if missing.
         #[arg(long, env = "SAMPLAN_DATA_DIR", default_value = "data")]
         data_dir: PathBuf,
-        /// The built app (trunk's output) to serve at `/`.
+        /// The built app (`app/dist`, from `scripts/build-app.sh`) to serve at `/`.
         #[arg(long, env = "SAMPLAN_STATIC_DIR", default_value = "app/dist")]
         static_dir: PathBuf,
         #[command(flatten)]
