@@ -73,10 +73,10 @@ pub fn self_reports_document(repo: crate::RepoHandle, plan: DocumentId) {
     crate::sections::self_reports::make_document(repo, plan)
 }
 
-/// Start fetching the chunks an open plan shows, while the plan itself is
-/// read from the device: by the time it is read, they are there.
+/// Start fetching the chunk of the plan's sections while the plan itself
+/// is read from the device: by the time it is read, it is there. The
+/// history and sharing chunks come after the sections were drawn
+/// ([`crate::sections::PlanContext::sections_shown`]).
 pub fn preload_plan() {
-    leptos::task::spawn_local(async {
-        futures::join!(__preload_plan_sections(), __preload_history_section());
-    });
+    leptos::task::spawn_local(__preload_plan_sections());
 }

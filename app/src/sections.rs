@@ -36,6 +36,11 @@ pub struct PlanContext {
     pub plan: Memo<Option<Arc<Plan>>>,
     /// The last refusal of a change, shown to the person.
     pub problem: RwSignal<Option<String>>,
+    /// The sections' first screen was drawn. What is below them on the page
+    /// and comes as a wasm chunk of its own (the history, sharing) waits
+    /// for it: fetched at once, its chunk competed with the sections' for
+    /// the network and the main thread while the plan was opening.
+    pub sections_shown: RwSignal<bool>,
 }
 
 impl PlanContext {

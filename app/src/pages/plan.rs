@@ -93,7 +93,13 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
             .forget();
         }
     });
-    let ctx = PlanContext { id, version: signals.version, plan, problem: RwSignal::new(None) };
+    let ctx = PlanContext {
+        id,
+        version: signals.version,
+        plan,
+        problem: RwSignal::new(None),
+        sections_shown: RwSignal::new(false),
+    };
     // A memo, so that the sections are built once and not on every keystroke.
     let consented = Memo::new(move |_| plan.get().is_some_and(|p| p.consent_state() == ConsentState::Given));
     let title = move || {
@@ -202,8 +208,12 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
                 </fieldset>
                 <Checklist ctx />
                 </div>
-                <Suspense>{move || Suspend::new(crate::chunks::history_section(id))}</Suspense>
-                {move || coordinator().then(|| view! { <Suspense>{move || Suspend::new(crate::chunks::sharing_section(id))}</Suspense> })}
+                // After the sections' first screen (or at once when there
+                // are none yet, before consent): see `sections_shown`.
+                <Show when=move || ctx.sections_shown.get() || !consented.get()>
+                    <Suspense>{move || Suspend::new(crate::chunks::history_section(id))}</Suspense>
+                    {move || coordinator().then(|| view! { <Suspense>{move || Suspend::new(crate::chunks::sharing_section(id))}</Suspense> })}
+                </Show>
                 <p class="share">
                     <label for="plan-link">"Länk till planen (dela med de andra deltagarna)"</label>
                     <input id="plan-link" type="text" readonly prop:value=link />
@@ -228,6 +238,7 @@ pub fn PlanSections(ctx: PlanContext) -> impl IntoView {
         gloo_timers::callback::Timeout::new(0, move || {
             crate::repo::measure("samplan:sections-shown", "samplan:plan-open");
             below.try_set(true);
+            ctx.sections_shown.try_set(true);
             // The plan was shown from its preview: now the document itself.
             if let Some(repo) = repo.0.try_get_value() {
                 repo.load_soon(ctx.id);
