@@ -40,8 +40,8 @@ home_hash=$(content_hash "$stage")
 mkdir -p app/dist/hem
 mv "$stage" "app/dist/hem/$home_hash"
 
-# The editor's page (app/index.html, a template), its styles and the
-# script that reads the plan early (public/early-read.js) under hashed
+# Both pages (app/index.html, app/home.html: templates), the styles and
+# the script that reads the plan early (public/early-read.js) under hashed
 # names, and the icons, manifests and service worker.
 styles="styles-$(sha256sum public/styles.css | cut -c1-16).css"
 cp public/styles.css "app/dist/$styles"
@@ -71,7 +71,11 @@ mv "$stage" "app/dist/app-$hash"
 touch "app/dist/app-$hash"
 # Keep this build and the one before it.
 ls -dt app/dist/app-*/ | tail -n +3 | xargs -r rm -rf
-sed -i "s|__BUILD__|$hash|" app/dist/sw.js
+# The service worker's cache is named after everything it keeps: a build
+# that changed only Min plan, the styles or an icon installs anew too.
+build=$({ echo "$hash $home_hash"; cat public/styles.css public/early-read.js public/*.webmanifest \
+  public/favicon.svg public/*.png app/index.html app/home.html public/sw.js; } | sha256sum | cut -c1-16)
+sed -i "s|__BUILD__|$build|" app/dist/sw.js
 chunks=$(cd "app/dist/app-$hash" && for f in *.wasm; do
   [ "$f" = app_bg.wasm ] || printf '<link rel="prefetch" href="/app-%s/%s" as="fetch" crossorigin="anonymous" />' "$hash" "$f"
 done)
