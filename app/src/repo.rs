@@ -505,7 +505,9 @@ impl Repo {
                 match stored {
                     Ok(stored) => {
                         // A preview that does not load is not shown: the document is.
+                        mark("samplan:preview-load-start");
                         open.preview = stored.load_preview();
+                        measure("samplan:preview-load", "samplan:preview-load-start");
                         open.unloaded = Some(stored);
                     }
                     Err(error) => open.storage_error = Some(error.to_string()),

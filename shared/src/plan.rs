@@ -31,10 +31,9 @@ mod participants;
 mod person;
 mod record;
 pub mod reread;
+mod text;
 pub mod validate;
 
-/// Automerge text in the plan (prose fields), for building new items.
-pub use autosurgeon::Text;
 pub use closing::{Closing, ClosingReason, FollowUp, Revision};
 pub use consent::{
     consent_state, in_time_order, ConsentDecision, ConsentEntry, ConsentForm, ConsentGiver, ConsentState,
@@ -48,6 +47,8 @@ pub use meetings::{
 pub use participants::{OrganisationKind, Participant, ParticipantKind};
 pub use person::{Person, Preparation, PreparationField};
 pub use record::Record;
+/// Automerge text in the plan (prose fields), for building new items.
+pub use text::Text;
 
 /// The schema version this code writes. Version 1 (the first skeleton) had
 /// only `title` and `main_goal`; version 2 is the whole plan. Documents of

@@ -8,6 +8,12 @@
 //! beside each document, shows it first, and loads the real document right
 //! after (`app/src/repo.rs`).
 //!
+//! Text objects (the plan's prose fields) are written as plain strings:
+//! Automerge loads a text object as one operation per character and a
+//! string as one, and the large plan's preview loads in about half the time
+//! (15.4 against 8.7 ms natively, 2026-12-02). The plan's text type reads
+//! both (`crate::plan::Text`).
+//!
 //! A preview is for reading only. Its objects have other ids than the
 //! document's (they were made by another actor, in one change), so an edit
 //! made in it could never be merged into the document: every edit waits
@@ -16,9 +22,10 @@
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, AutomergeError, ObjId, ObjType, ReadDoc, Value, ROOT};
 
-/// The current state of `doc` as a new document of one change.
-/// Where a field has conflicting values, the copy has the one Automerge
-/// shows (the winner); the copy has no conflicts and no history.
+/// The current state of `doc` as a new document of one change, its text
+/// objects as plain strings. Where a field has conflicting values, the
+/// copy has the one Automerge shows (the winner); the copy has no
+/// conflicts and no history.
 pub fn history_free_copy(doc: &impl ReadDoc) -> Result<AutoCommit, AutomergeError> {
     let mut copy = AutoCommit::new();
     copy_map(doc, &ROOT, &mut copy, &ROOT)?;
@@ -40,6 +47,7 @@ fn copy_map(
 ) -> Result<(), AutomergeError> {
     for item in doc.map_range(from, ..) {
         match item.value {
+            Value::Object(ObjType::Text) => copy.put(to, item.key, doc.text(&item.id)?)?,
             Value::Object(kind) => {
                 let child = copy.put_object(to, item.key, kind)?;
                 copy_object(doc, &item.id, kind, copy, &child)?;
@@ -67,6 +75,7 @@ fn copy_object(
         ObjType::List => {
             for (index, item) in doc.list_range(from, ..).enumerate() {
                 match item.value {
+                    Value::Object(ObjType::Text) => copy.insert(to, index, doc.text(&item.id)?)?,
                     Value::Object(kind) => {
                         let child = copy.insert_object(to, index, kind)?;
                         copy_object(doc, &item.id, kind, copy, &child)?;
@@ -91,6 +100,10 @@ mod tests {
         let mut doc = large_plan().expect("large plan");
         let preview = AutoCommit::load(&save_preview(&doc).expect("preview")).expect("load");
         assert_eq!(read_plan(&preview).expect("read"), read_plan(&doc).expect("read"));
+        // Prose is a plain string in the preview, a text object in the document.
+        let kind =
+            |doc: &AutoCommit| doc.get(ROOT, "main_goal").expect("get").map(|(value, _)| value.is_str());
+        assert_eq!((kind(&preview), kind(&doc)), (Some(true), Some(false)));
         assert!(doc.get_changes(&[]).len() > 1_000);
         let mut preview = preview;
         assert_eq!(preview.get_changes(&[]).len(), 1);
@@ -110,7 +123,14 @@ mod tests {
         b.put(ROOT, "title", "från b").expect("put");
         a.merge(&mut b).expect("merge");
         let copy = history_free_copy(&a).expect("copy");
-        assert_eq!(copy.hydrate(ROOT, None), a.hydrate(ROOT, None));
         assert_eq!(copy.get_all(ROOT, "title").expect("get").len(), 1);
+        // The text object is a plain string in the copy; everything else as it was.
+        let (_, copied_list) = copy.get(ROOT, "list").expect("get").expect("list");
+        assert_eq!(
+            copy.get(&copied_list, 1).expect("get").map(|(v, _)| v.to_str().map(str::to_string)),
+            Some(Some("hej då".into()))
+        );
+        a.put(&list, 1, "hej då").expect("put");
+        assert_eq!(copy.hydrate(ROOT, None), a.hydrate(ROOT, None));
     }
 }

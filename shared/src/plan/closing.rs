@@ -1,7 +1,9 @@
 //! Follow-up and evaluation dates, revisions, and closing the plan (avslut).
 
-use autosurgeon::{Hydrate, Reconcile, Text};
+use autosurgeon::{Hydrate, Reconcile};
 use serde::{Deserialize, Serialize};
+
+use super::Text;
 
 /// When the plan is followed up and evaluated.
 #[derive(Debug, Clone, PartialEq, Default, Reconcile, Hydrate)]

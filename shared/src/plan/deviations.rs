@@ -1,6 +1,8 @@
 //! Deviation reports (avvikelse), of the four kinds in the seeds.
 
-use autosurgeon::{Hydrate, Reconcile, Text};
+use autosurgeon::{Hydrate, Reconcile};
+
+use super::Text;
 
 /// What went wrong.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate)]

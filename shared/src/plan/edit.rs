@@ -7,13 +7,13 @@
 //! order is a fractional index in `position`.
 
 use automerge::{AutoCommit, ObjId, ObjType, ReadDoc as _, Value, ROOT};
-use autosurgeon::{hydrate_prop, reconcile_prop, Hydrate, Reconcile, Text};
+use autosurgeon::{hydrate_prop, reconcile_prop, Hydrate, Reconcile};
 use fractional_index::FractionalIndex;
 
 use super::{
     Approval, Closing, ClosingReason, ConsentDecision, ConsentEntry, Deviation, Intervention,
     InterventionReport, Meeting, Participant, Plan, PlanError, Principal, Record, Revision, StatusEntry,
-    SubGoal, SCHEMA_VERSION,
+    SubGoal, Text, SCHEMA_VERSION,
 };
 use crate::plan::{Goal, Splice};
 

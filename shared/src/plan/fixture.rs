@@ -7,13 +7,12 @@
 //! years of follow-ups and about 5,000 changes of history.
 
 use automerge::AutoCommit;
-use autosurgeon::Text;
 
 use super::edit::{self, set_text_at};
 use super::{
     new_plan_document, ConsentDecision, ConsentEntry, ConsentForm, ConsentGiver, Intervention,
     InterventionReport, InterventionStatus, Meeting, MeetingForm, MeetingKind, OrganisationKind, Outcome,
-    Participant, ParticipantKind, PlanError, PlanText, Principal, StatusEntry, SubGoal,
+    Participant, ParticipantKind, PlanError, PlanText, Principal, StatusEntry, SubGoal, Text,
 };
 
 /// 2026-10-08 12:00 UTC in milliseconds; fixtures use fixed times.

@@ -3,10 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use autosurgeon::{Hydrate, Reconcile, Text};
+use autosurgeon::{Hydrate, Reconcile};
 use serde::{Deserialize, Serialize};
 
-use super::Record;
+use super::{Record, Text};
 
 /// Who is responsible (huvudman) for an intervention.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate)]

@@ -3,10 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use autosurgeon::{Hydrate, Reconcile, Text};
+use autosurgeon::{Hydrate, Reconcile};
 use serde::{Deserialize, Serialize};
 
-use super::Record;
+use super::{Record, Text};
 
 /// The recommended longest meeting, in minutes (seed 000: at most two hours).
 pub const RECOMMENDED_MAX_MINUTES: u64 = 120;

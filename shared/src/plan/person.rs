@@ -3,7 +3,9 @@
 //! The prose fields follow the citizen's preparation form (seed 001) and the
 //! manual's "behov, förmågor och hinder" (seed 000), in the person's words.
 
-use autosurgeon::{Hydrate, Reconcile, Text};
+use autosurgeon::{Hydrate, Reconcile};
+
+use super::Text;
 
 /// The person (den enskilde).
 #[derive(Debug, Clone, PartialEq, Default, Reconcile, Hydrate)]
