@@ -232,12 +232,10 @@ pub fn PlanSections(ctx: PlanContext) -> impl IntoView {
     // batch per frame. Opening a plan ends with that first frame (these
     // sections come from a wasm chunk, which may arrive after the plan was
     // read).
-    let below = RwSignal::new(false);
     let repo = expect_context::<RepoHandle>();
     request_animation_frame(move || {
         gloo_timers::callback::Timeout::new(0, move || {
             crate::repo::measure("samplan:sections-shown", "samplan:plan-open");
-            below.try_set(true);
             ctx.sections_shown.try_set(true);
             // The plan was shown from its preview: now the document itself.
             if let Some(repo) = repo.0.try_get_value() {
@@ -250,7 +248,7 @@ pub fn PlanSections(ctx: PlanContext) -> impl IntoView {
         <ParticipantsSection ctx />
         <PreparationSection ctx />
         <MeetingSection ctx />
-        <Show when=move || below.get()>
+        <Show when=move || ctx.sections_shown.get()>
             <LowerSections ctx />
         </Show>
     }
