@@ -45,7 +45,7 @@ mv "$stage" "app/dist/hem/$home_hash"
 # names, and the icons, manifests and service worker.
 styles="styles-$(sha256sum public/styles.css | cut -c1-16).css"
 cp public/styles.css "app/dist/$styles"
-cp public/favicon.svg public/manifest.webmanifest public/min-plan.webmanifest public/sw.js \
+cp public/favicon.svg public/favicon-32.png public/manifest.webmanifest public/min-plan.webmanifest public/sw.js \
   public/icon-192.png public/icon-512.png public/icon-maskable-512.png public/apple-touch-icon.png app/dist/
 early="early-read-$(sha256sum public/early-read.js | cut -c1-16).js"
 cp public/early-read.js "app/dist/$early"

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Draw the app icons (public/icon-*.png) from the shapes of public/favicon.svg.
+"""Draw the app icons (public/icon-*.png, public/favicon-32.png) from the shapes of public/favicon.svg.
 
 A blue rounded square with three white lines. Written with the standard
 library only (no image tools on the build machines); run it again if the
@@ -63,6 +63,6 @@ def png(size, margin):
 
 
 public = Path(__file__).resolve().parent.parent / "public"
-for name, size, margin in [("icon-192.png", 192, 0), ("icon-512.png", 512, 0), ("icon-maskable-512.png", 512, 0.1), ("apple-touch-icon.png", 180, 0.0)]:
+for name, size, margin in [("favicon-32.png", 32, 0), ("icon-192.png", 192, 0), ("icon-512.png", 512, 0), ("icon-maskable-512.png", 512, 0.1), ("apple-touch-icon.png", 180, 0.0)]:
     (public / name).write_bytes(png(size, margin))
     print(name, size)

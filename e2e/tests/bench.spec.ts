@@ -36,6 +36,7 @@ test('the large plan: opening from IndexedDB and handling keystrokes', async ({ 
     const opens: number[] = [];
     const wholes: number[] = [];
     const openParts: Record<string, number[]> = {};
+    const openTimeline: Record<string, number[]> = {};
     // Opening without a preview (app/src/repo.rs: the first open after the
     // device got changes it made no preview of, e.g. after a crash): the
     // previews are deleted before each of these reloads.
@@ -59,12 +60,26 @@ test('the large plan: opening from IndexedDB and handling keystrokes', async ({ 
           }),
       );
     const shownNames = ['samplan:open-from-device', 'samplan:sections-shown'];
+    // Reload and wait until the plan is shown, without evaluating anything
+    // in the page meanwhile: Playwright's first evaluation in a new page
+    // (waitForFunction, say) injects its own script, 10-15 ms of the
+    // page's thread in the middle of the open. A script added before the
+    // page's own says when both measures are there, on the console.
+    await page.addInitScript((names) => {
+      const seen = new Set<string>();
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) if (names.includes(entry.name)) seen.add(entry.name);
+        if (seen.size === names.length) console.log('samplan-bench:shown');
+      }).observe({ entryTypes: ['measure'] });
+    }, shownNames);
+    const reloadUntilShown = async () => {
+      const shown = page.waitForEvent('console', { predicate: (message) => message.text() === 'samplan-bench:shown', timeout: 60_000 });
+      await page.reload({ waitUntil: 'commit' });
+      await shown;
+    };
     for (let i = 0; i < 3; i++) {
       await forgetPreviews();
-      await page.reload();
-      await page.waitForFunction((names) => names.every((name) => performance.getEntriesByName(name).length > 0), shownNames, {
-        timeout: 60_000,
-      });
+      await reloadUntilShown();
       coldOpens.push(
         await page.evaluate((names) => Math.max(...names.map((name) => performance.getEntriesByName(name)[0].duration)), shownNames),
       );
@@ -72,13 +87,10 @@ test('the large plan: opening from IndexedDB and handling keystrokes', async ({ 
     // The app writes the preview when the page is idle after such an open.
     await expect.poll(() => hasPreview(page), { timeout: 30_000 }).toBe(true);
     for (let i = 0; i < 7; i++) {
-      await page.reload();
       // Open means: the plan read from the device and on the screen, its
       // sections (a wasm chunk of their own) included.
-      const shown = ['samplan:open-from-device', 'samplan:sections-shown'];
-      await page.waitForFunction((names) => names.every((name) => performance.getEntriesByName(name).length > 0), shown, {
-        timeout: 60_000,
-      });
+      const shown = shownNames;
+      await reloadUntilShown();
       opens.push(
         await page.evaluate((names) => Math.max(...names.map((name) => performance.getEntriesByName(name)[0].duration)), shown),
       );
@@ -109,6 +121,18 @@ test('the large plan: opening from IndexedDB and handling keystrokes', async ({ 
         const duration = await page.evaluate((name) => performance.getEntriesByName(name)[0]?.duration, part);
         if (duration !== undefined) (openParts[part] ??= []).push(duration);
       }
+      // When each step happened, in ms after the app asked for the plan
+      // (samplan:open; the early read starts before it, so it is negative).
+      const timeline = await page.evaluate(() => {
+        const origin = performance.getEntriesByName('samplan:open')[0]?.startTime ?? 0;
+        const at: Record<string, number> = {};
+        for (const entry of performance.getEntries()) {
+          if (!entry.name.startsWith('samplan:') || entry.name in at) continue;
+          at[entry.name] = entry.startTime + (entry.entryType === 'measure' ? entry.duration : 0) - origin;
+        }
+        return at;
+      });
+      for (const [name, at] of Object.entries(timeline)) (openTimeline[name] ??= []).push(at);
     }
 
     await page.locator('textarea[data-field="main_goal"]').click();
@@ -153,6 +177,8 @@ test('the large plan: opening from IndexedDB and handling keystrokes', async ({ 
     for (const [name, durations] of Object.entries(openParts)) {
       console.log(`open, ${name}: p50 ${percentile(durations, 50).toFixed(1)} ms, max ${Math.max(...durations).toFixed(1)} ms`);
     }
+    const steps = Object.entries(openTimeline).sort((a, b) => percentile(a[1], 50) - percentile(b[1], 50));
+    console.log(`open, timeline (p50, ms after samplan:open; measures at their end): ${steps.map(([name, at]) => `${name.replace('samplan:', '')} ${percentile(at, 50).toFixed(0)}`).join(', ')}`);
     console.log(`open: p50 ${percentile(opens, 50).toFixed(1)} ms (${opens.map((o) => o.toFixed(0)).join(' / ')})`);
     console.log(`open without a preview: p50 ${percentile(coldOpens, 50).toFixed(1)} ms (${coldOpens.map((o) => o.toFixed(0)).join(' / ')})`);
     console.log(`whole plan drawn: p50 ${percentile(wholes, 50).toFixed(1)} ms (${wholes.map((o) => o.toFixed(0)).join(' / ')})`);

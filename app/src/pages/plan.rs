@@ -209,8 +209,12 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
                 <Checklist ctx />
                 </div>
                 // After the sections' first screen (or at once when there
-                // are none yet, before consent): see `sections_shown`.
-                <Show when=move || ctx.sections_shown.get() || !consented.get()>
+                // are none yet, before consent): see `sections_shown`. (Not
+                // `!consented`: that is also false for the moment before the
+                // typed plan follows the document, and these chunks would
+                // then be fetched while the plan opens.)
+                <Show when=move || ctx.sections_shown.get()
+                    || plan.with(|p| p.as_ref().is_some_and(|p| p.consent_state() != ConsentState::Given))>
                     <Suspense>{move || Suspend::new(crate::chunks::history_section(id))}</Suspense>
                     {move || coordinator().then(|| view! { <Suspense>{move || Suspend::new(crate::chunks::sharing_section(id))}</Suspense> })}
                 </Show>
