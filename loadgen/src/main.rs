@@ -104,6 +104,13 @@ const IDLE_DOCUMENT_SECS: u64 = 2;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    // No transparent huge pages, for this process and the servers it starts
+    // (the setting is inherited): see samplan-server's main.rs. Its first
+    // touches stalled the load generator's threads, counted as latency.
+    #[cfg(target_os = "linux")]
+    if let Err(error) = nix::sys::prctl::set_thp_disable(true) {
+        eprintln!("transparent huge pages stay on: {error}");
+    }
     let cli = Cli::parse();
     let samplan = Kind::Samplan(cli.samplan_bin.clone());
     let reference = Kind::Reference(cli.reference_dir.clone());

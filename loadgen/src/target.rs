@@ -74,7 +74,8 @@ impl Target {
                     .args(["--connections-per-address", "1000000"])
                     .args(["--messages-per-second", "1000000", "--message-burst", "1000000"])
                     .args(["--idle-document-secs", &idle_document_secs.to_string()])
-                    .env("RUST_LOG", "warn");
+                    // LOADGEN_SERVER_LOG (a RUST_LOG filter) shows the relay's own log.
+                    .env("RUST_LOG", std::env::var("LOADGEN_SERVER_LOG").unwrap_or_else(|_| "warn".into()));
                 command
             }
             Kind::Reference(dir) => {

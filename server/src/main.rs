@@ -173,6 +173,20 @@ impl From<LimitArgs> for Limits {
     }
 }
 
+/// No transparent huge pages for this process. mimalloc asks for them
+/// (`madvise(MADV_HUGEPAGE)`), and the first touch of each 2 MB page then
+/// zeroes all of it at once: on a virtual machine whose host backs guest
+/// memory lazily, that stalled every thread touching new memory for tens of
+/// milliseconds, and deliveries under load for up to half a second
+/// (`clear_page_erms` in half of all CPU samples; BENCHMARKS.md,
+/// 2026-12-02). Small pages cost a little more TLB, which no figure shows.
+fn without_huge_pages() {
+    #[cfg(target_os = "linux")]
+    if let Err(error) = nix::sys::prctl::set_thp_disable(true) {
+        tracing::warn!(%error, "transparent huge pages stay on");
+    }
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
@@ -182,6 +196,7 @@ async fn main() -> anyhow::Result<()> {
                 .unwrap_or_else(|_| "info,tower_http=warn,sqlx=warn".into()),
         )
         .init();
+    without_huge_pages();
     match Cli::parse().command {
         Command::Serve { listen, data_dir, static_dir, limits, idle_document_secs, public_url } => {
             let listener = tokio::net::TcpListener::bind(listen)

@@ -49,6 +49,8 @@ pub const DATABASE_FILE: &str = "samplan.sqlite3";
 
 /// Compact a document into one snapshot once it has this many incremental chunks.
 pub const COMPACT_AFTER_CHUNKS: i64 = 256;
+/// A group commit that takes this long is logged (at debug level).
+const SLOW_GROUP: Duration = Duration::from_millis(10);
 /// Writes waiting for the writer before appenders wait.
 const WRITE_QUEUE: usize = 4096;
 /// At most this many writes share one transaction.
@@ -129,6 +131,60 @@ enum Write {
     },
     /// Commit what came before, close the connection, stop.
     Close { done: oneshot::Sender<()> },
+}
+
+/// Chunks to merge into one snapshot, and where the snapshot goes.
+type SnapshotJob = (Vec<Vec<u8>>, oneshot::Sender<Result<Vec<u8>, String>>);
+type SnapshotBuilder = std::sync::mpsc::Sender<SnapshotJob>;
+
+/// Start the thread that builds snapshots for compaction, at the lowest
+/// priority a normal thread can have (Linux: `SCHED_BATCH`, nice 19).
+/// Compaction is never urgent, and under the typing load a hundred
+/// documents reach the compaction threshold within a second or two: their
+/// snapshots should take CPU time that deliveries do not need. (Not
+/// `SCHED_IDLE`: on a machine that is busy for good, compaction would never
+/// run; at nice 19 it gets a small share.)
+fn spawn_snapshot_builder() -> std::io::Result<SnapshotBuilder> {
+    let (jobs, queue) = std::sync::mpsc::channel::<SnapshotJob>();
+    std::thread::Builder::new().name("samplan-compactor".into()).spawn(move || {
+        lowest_priority();
+        for (chunks, reply) in queue {
+            // (The compactor may have stopped waiting: nothing to do then.)
+            let _ = reply.send(build_snapshot(&chunks));
+        }
+    })?;
+    Ok(jobs)
+}
+
+/// Give the calling thread the lowest priority of a normal thread.
+fn lowest_priority() {
+    #[cfg(target_os = "linux")]
+    {
+        use thread_priority::unix::{
+            set_thread_priority_and_policy, thread_native_id, NormalThreadSchedulePolicy,
+            ThreadSchedulePolicy,
+        };
+        let batch = ThreadSchedulePolicy::Normal(NormalThreadSchedulePolicy::Batch);
+        if let Err(error) =
+            set_thread_priority_and_policy(thread_native_id(), thread_priority::ThreadPriority::Min, batch)
+        {
+            tracing::warn!(?error, "the compactor runs at normal priority");
+        }
+    }
+}
+
+/// One snapshot of the stored chunks of a document.
+fn build_snapshot(chunks: &[Vec<u8>]) -> Result<Vec<u8>, String> {
+    let mut doc = Automerge::new();
+    for chunk in chunks {
+        doc.load_incremental(chunk).map_err(|e| e.to_string())?;
+    }
+    // The stored chunks are causally closed; if they were not, a snapshot
+    // would drop the changes still waiting for their deps.
+    if !doc.get_missing_deps(&[]).is_empty() {
+        return Err("stored chunks lack dependencies".to_string());
+    }
+    Ok(doc.save())
 }
 
 /// A document as loaded, with what compaction needs to know.
@@ -263,10 +319,18 @@ impl Store {
         }
     }
 
-    /// The compactor: one document at a time, snapshots built on a blocking thread.
+    /// The compactor: one document at a time, snapshots built on a thread
+    /// of their own ([`spawn_snapshot_builder`]).
     async fn compact_requested(self, mut queue: mpsc::Receiver<DocumentId>) {
+        let builder = match spawn_snapshot_builder() {
+            Ok(builder) => builder,
+            Err(error) => {
+                tracing::error!(%error, "no thread for compaction; documents are not compacted");
+                return;
+            }
+        };
         while let Some(id) = queue.recv().await {
-            if let Err(error) = self.compact_stored(&id).await {
+            if let Err(error) = self.compact_stored(&id, &builder).await {
                 tracing::warn!(document = %id, %error, "compaction failed; the chunks stay as they were");
             }
             self.compacting.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
@@ -275,7 +339,7 @@ impl Store {
 
     /// Read the stored chunks, merge them into one snapshot and replace
     /// exactly those chunks. Chunks that cannot be read are never deleted.
-    async fn compact_stored(&self, id: &DocumentId) -> Result<(), StorageError> {
+    async fn compact_stored(&self, id: &DocumentId, builder: &SnapshotBuilder) -> Result<(), StorageError> {
         let rows = sqlx::query("SELECT id, bytes FROM document_chunks WHERE document_id = ? ORDER BY id")
             .bind(id.to_string())
             .fetch_all(&self.pool)
@@ -289,21 +353,14 @@ impl Store {
         if chunks.len() < 2 {
             return Ok(());
         }
-        let snapshot = tokio::task::spawn_blocking(move || {
-            let mut doc = Automerge::new();
-            for chunk in &chunks {
-                doc.load_incremental(chunk).map_err(|e| e.to_string())?;
-            }
-            // The stored chunks are causally closed; if they were not, a
-            // snapshot would drop the changes still waiting for their deps.
-            if !doc.get_missing_deps(&[]).is_empty() {
-                return Err("stored chunks lack dependencies".to_string());
-            }
-            Ok::<_, String>(doc.save())
-        })
-        .await
-        .map_err(|e| StorageError::WriteFailed(e.to_string()))?
-        .map_err(StorageError::WriteFailed)?;
+        let (reply, built) = oneshot::channel();
+        builder
+            .send((chunks, reply))
+            .map_err(|_| StorageError::WriteFailed("the compactor's thread stopped".into()))?;
+        let snapshot = built
+            .await
+            .map_err(|_| StorageError::WriteFailed("the compactor's thread stopped".into()))?
+            .map_err(StorageError::WriteFailed)?;
         let bytes = snapshot.len();
         self.replace(id, snapshot, through).await?;
         tracing::debug!(document = %id, bytes, "compacted");
@@ -450,9 +507,15 @@ async fn write_groups(mut connection: rusqlite::Connection, path: PathBuf, mut q
                 next = queue.try_recv().ok();
             }
         }
+        let started = std::time::Instant::now();
         let outcome =
             (!group.is_empty()).then(|| commit_group(&mut connection, &group).map_err(|e| e.to_string()));
         drop(turn);
+        let elapsed = started.elapsed();
+        if elapsed >= SLOW_GROUP {
+            let replaces = group.iter().filter(|w| matches!(w, Write::Replace { .. })).count();
+            tracing::debug!(writes = group.len(), replaces, ?elapsed, "slow group commit");
+        }
         if let Some(outcome) = outcome {
             if let Err(error) = &outcome {
                 // The connection itself may be what failed: start the next
