@@ -49,6 +49,8 @@ pub const DATABASE_FILE: &str = "samplan.sqlite3";
 
 /// Compact a document into one snapshot once it has this many incremental chunks.
 pub const COMPACT_AFTER_CHUNKS: i64 = 256;
+/// The compactor's pause after each document (see `compact_requested`).
+const COMPACTION_PAUSE: Duration = Duration::from_millis(if cfg!(test) { 1 } else { 40 });
 /// A group commit that takes this long is logged (at debug level).
 const SLOW_GROUP: Duration = Duration::from_millis(10);
 /// Writes waiting for the writer before appenders wait.
@@ -334,6 +336,10 @@ impl Store {
                 tracing::warn!(document = %id, %error, "compaction failed; the chunks stay as they were");
             }
             self.compacting.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
+            // Spread a burst of compactions out (documents that are typed in
+            // together reach the threshold together): each one rewrites many
+            // pages of the file, and the writer's groups wait for them.
+            tokio::time::sleep(COMPACTION_PAUSE).await;
         }
     }
 
