@@ -285,5 +285,17 @@ test('a large plan opens with its first items at once and is drawn in full a mom
   await expect(page.locator('li.outcome')).toHaveCount(40);
   await expect(page.locator('li.report')).toHaveCount(120);
   await expect(page.getByLabel('Insats 120: vad görs')).toBeVisible();
+  // The history's wasm chunk is asked for once the sections are drawn, not
+  // while the plan opens (app/src/pages/plan.rs), where its fetches held up
+  // the sections' own chunk. (The page's prefetch links fetch it early too,
+  // at the lowest priority; those are not `fetch` calls.)
+  await expect(page.getByRole('heading', { name: 'Historik' })).toBeVisible();
+  const historyFetches = await page.evaluate(() => {
+    const shown = performance.getEntriesByName('samplan:sections-shown')[0];
+    return (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+      .filter((entry) => entry.name.includes('split_history_section') && entry.initiatorType === 'fetch')
+      .map((entry) => ({ early: !shown || entry.startTime < shown.startTime + shown.duration }));
+  });
+  expect(historyFetches).toEqual([{ early: false }]);
   await context.close();
 });
