@@ -66,11 +66,17 @@ test('the large plan: opening from IndexedDB and handling keystrokes', async ({ 
     // page's thread in the middle of the open. A script added before the
     // page's own says when both measures are there, on the console.
     await page.addInitScript((names) => {
+      // Said once per page: a later message from the page being reloaded
+      // would otherwise be taken for the new page's.
       const seen = new Set<string>();
-      new PerformanceObserver((list) => {
+      const observer = new PerformanceObserver((list) => {
         for (const entry of list.getEntries()) if (names.includes(entry.name)) seen.add(entry.name);
-        if (seen.size === names.length) console.log('samplan-bench:shown');
-      }).observe({ entryTypes: ['measure'] });
+        if (seen.size === names.length) {
+          observer.disconnect();
+          console.log('samplan-bench:shown');
+        }
+      });
+      observer.observe({ entryTypes: ['measure'] });
     }, shownNames);
     const reloadUntilShown = async () => {
       const shown = page.waitForEvent('console', { predicate: (message) => message.text() === 'samplan-bench:shown', timeout: 60_000 });
@@ -89,10 +95,9 @@ test('the large plan: opening from IndexedDB and handling keystrokes', async ({ 
     for (let i = 0; i < 7; i++) {
       // Open means: the plan read from the device and on the screen, its
       // sections (a wasm chunk of their own) included.
-      const shown = shownNames;
       await reloadUntilShown();
       opens.push(
-        await page.evaluate((names) => Math.max(...names.map((name) => performance.getEntriesByName(name)[0].duration)), shown),
+        await page.evaluate((names) => Math.max(...names.map((name) => performance.getEntriesByName(name)[0].duration)), shownNames),
       );
       // Long lists are drawn a batch per frame after the first screen
       // (app/src/components/progressive.rs): when is every item there?

@@ -467,16 +467,11 @@ impl DocumentTask {
                 continue;
             }
             if let Some(message) = self.doc.generate_sync_message(&mut peer.state) {
-                let changes = message.changes.len();
-                let data = message.encode();
-                if data.len() > 8192 {
-                    tracing::debug!(peer = %peer_id, bytes = data.len(), changes, "large sync message");
-                }
                 peer.handle.send(Message::Sync {
                     document_id: self.id,
                     sender_id: self.server_id.clone(),
                     target_id: peer_id.clone(),
-                    data: ByteBuf::from(data),
+                    data: ByteBuf::from(message.encode()),
                 });
             }
         }
