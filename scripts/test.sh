@@ -14,6 +14,9 @@ step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
+step "ARCHITECTURE.md names only code that exists"
+python3 scripts/check-architecture.py
+
 step "clippy (native)"
 cargo clippy --workspace --exclude app --all-targets -- -D warnings
 step "clippy (app, wasm32)"
