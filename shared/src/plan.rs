@@ -25,6 +25,7 @@ pub mod fixture;
 mod goals;
 pub mod history;
 mod interventions;
+pub mod json_export;
 pub mod labels;
 mod meetings;
 mod participants;

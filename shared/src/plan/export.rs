@@ -162,14 +162,11 @@ mod tests {
 }
 
 /// The whole plan document as JSON, for another system: every field under
-/// its key in the document (items in maps by their ids, texts as strings),
-/// wrapped with what it is and the schema version it follows.
+/// its key in the document (items in maps by their ids, texts as strings,
+/// log entries as structured records), wrapped with what it is and the
+/// versions it follows (`super::json_export`, schema in `shared/schema/`).
 pub fn to_json(doc: &impl automerge::ReadDoc) -> String {
-    let envelope = serde_json::json!({
-        "format": "samplan-plan",
-        "schema_version": super::SCHEMA_VERSION,
-        "plan": automerge::AutoSerde::from(doc),
-    });
+    let envelope = super::json_export::to_json_value(doc);
     serde_json::to_string_pretty(&envelope).unwrap_or_else(|_| "{}".to_string())
 }
 
