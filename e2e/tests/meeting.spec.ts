@@ -86,8 +86,10 @@ test('a whole meeting: consent, participants, goals, interventions, follow-up, a
   await chair.getByLabel('Ingen annan än kommunen och regionen gör något').check();
   await chair.getByLabel('Nästa uppföljning').fill('2027-02-15');
 
+  // Everything the law asks for is there; what is left is the approval.
   for (const page of [chair, person, professional]) {
-    await expect(page.getByText('Planen har allt som lagen kräver.')).toBeVisible();
+    await expect(page.locator('.checklist-summary')).toHaveText('1 sak saknas.');
+    await expect(page.locator('.checklist li.missing')).toHaveText(/Planen är godkänd som den ser ut nu.*Ingen har godkänt planen än/);
   }
 
   // Everyone approves on their own device; everyone sees all three.
@@ -96,13 +98,20 @@ test('a whole meeting: consent, participants, goals, interventions, follow-up, a
   await professional.getByRole('button', { name: 'Godkänn planen (Lars Holm)' }).click();
   for (const page of [chair, person, professional]) {
     await expect(page.locator('.approval .approved')).toHaveCount(3);
+    await expect(page.getByText('Planen har allt som lagen kräver.')).toBeVisible();
   }
+
+  // A sub-goal without its date is listed again.
+  await chair.getByLabel('Delmål 1.1: klart senast').fill('');
+  await expect(professional.locator('.checklist li.missing')).toContainText([/Delmål 1\.1 .* saknar datum/]);
+  await chair.getByLabel('Delmål 1.1: klart senast').fill('2027-03-01');
 
   // A change after approval is visible to everyone.
   await professional.getByLabel('Insats 1: vad görs').pressSequentially(' och kvällen');
   for (const page of [chair, person, professional]) {
     await expect(page.locator('.approval .changed-after')).toHaveCount(3);
   }
+  await expect(chair.locator('.checklist li.missing')).toContainText([/ändrats efter att den godkändes/]);
 });
 
 test('concurrent edits of the same goal and the same list merge', async ({ browser }) => {

@@ -14,6 +14,7 @@ use automerge::{AutoCommit, ROOT};
 use autosurgeon::ReadDoc;
 use autosurgeon::{hydrate, hydrate_prop, reconcile, Hydrate, Reconcile};
 
+pub mod approvals;
 mod closing;
 pub(crate) mod collection;
 pub mod completeness;

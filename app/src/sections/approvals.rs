@@ -5,24 +5,11 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use shared::plan::approvals::{approved_content, current_meeting};
 use shared::plan::{edit, Meeting, Plan};
 
 use super::{now_millis, PlanContext};
 use crate::RepoHandle;
-
-/// The plan without its approvals: what an approval is about.
-fn approved_content(plan: &Plan) -> Plan {
-    let mut plan = plan.clone();
-    for meeting in plan.meetings.values_mut() {
-        meeting.approvals.clear();
-    }
-    plan
-}
-
-/// The meeting that approvals belong to: the latest one.
-fn current_meeting(plan: &Plan) -> Option<String> {
-    plan.meetings.iter().max_by(|a, b| (&a.1.date, a.0).cmp(&(&b.1.date, b.0))).map(|(id, _)| id.clone())
-}
 
 /// One line per participant: approved (which version, still current?) or a button.
 #[component]
@@ -38,9 +25,7 @@ pub fn ApprovalsSection(ctx: PlanContext) -> impl IntoView {
         let plan = ctx.plan.get()?;
         // Made only when someone has approved.
         let now = std::cell::OnceCell::new();
-        let meeting = current_meeting(&plan);
-        let approvals = meeting
-            .as_ref()
+        let approvals = current_meeting(&plan)
             .and_then(|m| plan.meetings.get(m))
             .map(|m| m.approvals.clone())
             .unwrap_or_default();
@@ -76,7 +61,7 @@ pub fn ApprovalsSection(ctx: PlanContext) -> impl IntoView {
         ctx.change(|doc| {
             let plan = shared::plan::read_plan(&*doc)?;
             let meeting = match current_meeting(&plan) {
-                Some(id) => id,
+                Some(id) => id.clone(),
                 None => edit::add_meeting(doc, &Meeting::default())?,
             };
             edit::approve(doc, &meeting, &pid, &name, now_millis())

@@ -1,17 +1,34 @@
 //! The legal minimum of a SIP as a checklist that is always in view: what
 //! the plan still lacks, in plain Swedish.
 
+use std::collections::HashMap;
+
 use leptos::prelude::*;
-use shared::plan::completeness;
+use shared::plan::approvals::approval_state;
+use shared::plan::{completeness, Plan};
 
 use super::PlanContext;
+use crate::RepoHandle;
 
-/// "Det här behöver planen": every requirement, met or not.
+/// "Det här behöver planen": every requirement, met or not, and whether
+/// the plan as it is now is approved.
 #[component]
 pub fn Checklist(ctx: PlanContext) -> impl IntoView {
+    let repo = expect_context::<RepoHandle>();
+    // Each approved version read once (without its approvals), by heads.
+    let versions: StoredValue<HashMap<Vec<String>, Option<Plan>>> = StoredValue::new(HashMap::new());
     // A memo: checked once per refresh of the plan, drawn again only when a result changes.
-    let checks =
-        Memo::new(move |_| ctx.plan.get().map(|plan| completeness::check(&plan)).unwrap_or_default());
+    let checks = Memo::new(move |_| {
+        let Some(plan) = ctx.plan.get() else { return Vec::new() };
+        let approval = approval_state(&plan, |heads| {
+            versions
+                .try_update_value(|cache| {
+                    cache.entry(heads.to_vec()).or_insert_with(|| repo.get().plan_at(&ctx.id, heads)).clone()
+                })
+                .flatten()
+        });
+        completeness::check_with_approval(&plan, approval)
+    });
     let remaining = move || checks.with(|checks| checks.iter().filter(|c| !c.met).count());
     view! {
         <aside class="checklist" aria-labelledby="checklist-heading">

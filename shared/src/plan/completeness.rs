@@ -5,7 +5,11 @@
 //! measures taken by others, which principal has the overall
 //! responsibility, and when follow-up happens; plus a coordinator the
 //! person can reach, and (before anything else) the person's consent.
+//! Beyond the law, what makes a plan one that can be followed up: every
+//! sub-goal with a measure and a date (SMART, seed 004), and the plan as it
+//! is now approved by the participants ([`check_with_approval`]).
 
+use super::approvals::ApprovalState;
 use super::{ConsentState, Plan, Principal};
 
 /// One item of the legal minimum.
@@ -25,11 +29,17 @@ pub enum Requirement {
     FollowUpDate,
     /// A coordinator among the participants, with contact details.
     Coordinator,
+    /// Every sub-goal says how it is measured and by when.
+    SubGoalsMeasurable,
+    /// Someone has approved the plan as it is now (not an earlier version).
+    Approved,
 }
 
 impl Requirement {
     /// Every requirement, in checklist order.
-    pub const ALL: [Requirement; 7] = [
+    /// [`Requirement::Approved`] is not among them: it needs the plan's
+    /// earlier versions ([`check_with_approval`]).
+    pub const ALL: [Requirement; 8] = [
         Requirement::Consent,
         Requirement::Goals,
         Requirement::InterventionsWithPrincipal,
@@ -37,6 +47,7 @@ impl Requirement {
         Requirement::OverallResponsibility,
         Requirement::FollowUpDate,
         Requirement::Coordinator,
+        Requirement::SubGoalsMeasurable,
     ];
 
     /// The checklist line, in Swedish.
@@ -53,6 +64,8 @@ impl Requirement {
             }
             Requirement::FollowUpDate => "Det finns ett datum för uppföljning",
             Requirement::Coordinator => "Det finns en samordningsansvarig med kontaktuppgifter",
+            Requirement::SubGoalsMeasurable => "Varje delmål har ett mått och ett datum",
+            Requirement::Approved => "Planen är godkänd som den ser ut nu",
         }
     }
 }
@@ -76,6 +89,43 @@ pub fn check(plan: &Plan) -> Vec<Check> {
 /// Only the requirements the plan does not meet yet.
 pub fn missing(plan: &Plan) -> Vec<Requirement> {
     check(plan).into_iter().filter(|c| !c.met).map(|c| c.requirement).collect()
+}
+
+/// Every requirement, and last whether the plan as it is now is approved
+/// (`approval`: see [`super::approvals::approval_state`]).
+pub fn check_with_approval(plan: &Plan, approval: ApprovalState) -> Vec<Check> {
+    let mut checks = check(plan);
+    let detail = match approval {
+        ApprovalState::Current => None,
+        ApprovalState::ChangedAfter => {
+            Some("Planen har ändrats efter att den godkändes. Be deltagarna godkänna den igen.".into())
+        }
+        ApprovalState::NoneYet => Some("Ingen har godkänt planen än.".into()),
+    };
+    checks.push(Check { requirement: Requirement::Approved, met: detail.is_none(), detail });
+    checks
+}
+
+/// The sub-goals that lack a measure or a date, as "goal number.sub-goal number: text".
+fn sub_goals_without_measure_or_date(plan: &Plan) -> Vec<String> {
+    let mut lacking = Vec::new();
+    for (goal_number, (_, goal)) in plan.ordered_goals().into_iter().enumerate() {
+        let sub_goals = Plan::ordered(&goal.sub_goals, |s| &s.position);
+        for (sub_number, (_, sub_goal)) in sub_goals.into_iter().enumerate() {
+            let has_measure = !sub_goal.measure.as_str().trim().is_empty();
+            let has_date = sub_goal.target_date.as_deref().is_some_and(crate::plan::validate::is_valid_date);
+            if !(has_measure && has_date) {
+                let text = sub_goal.text.as_str().trim();
+                let what = match (has_measure, has_date) {
+                    (false, false) => "mått och datum",
+                    (false, true) => "mått",
+                    _ => "datum",
+                };
+                lacking.push(format!("Delmål {}.{} ({text}) saknar {what}", goal_number + 1, sub_number + 1));
+            }
+        }
+    }
+    lacking
 }
 
 fn check_one(plan: &Plan, requirement: Requirement) -> Check {
@@ -138,6 +188,12 @@ fn check_one(plan: &Plan, requirement: Requirement) -> Check {
             }
             Some(Some(_)) => (true, None),
         },
+        Requirement::SubGoalsMeasurable => {
+            let lacking = sub_goals_without_measure_or_date(plan);
+            (lacking.is_empty(), (!lacking.is_empty()).then(|| format!("{}.", lacking.join("; "))))
+        }
+        // Known only with the plan's earlier versions: `check_with_approval`.
+        Requirement::Approved => (true, None),
     };
     Check { requirement, met, detail }
 }

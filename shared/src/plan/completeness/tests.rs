@@ -39,7 +39,10 @@ fn the_example_plan_is_complete() {
 #[test]
 fn a_new_plan_lacks_everything() {
     let doc = crate::plan::new_plan_document("").expect("plan");
-    assert_eq!(missing(&plan_of(&doc)), Requirement::ALL.to_vec());
+    // A plan without sub-goals has none that lack a measure or a date.
+    let lacking: Vec<Requirement> =
+        Requirement::ALL.into_iter().filter(|r| *r != Requirement::SubGoalsMeasurable).collect();
+    assert_eq!(missing(&plan_of(&doc)), lacking);
     for r in Requirement::ALL {
         assert!(!r.label().is_empty());
     }
@@ -154,4 +157,48 @@ fn the_coordinator_is_a_participant_who_can_be_reached() {
     check_rule(&doc, Requirement::Coordinator, true);
     edit::remove_participant(&mut doc, &id).expect("remove");
     check_rule(&doc, Requirement::Coordinator, false);
+}
+
+#[test]
+fn a_sub_goal_without_measure_or_date_is_listed() {
+    let mut doc = example_plan().expect("fixture");
+    check_rule(&doc, Requirement::SubGoalsMeasurable, true);
+    let plan = plan_of(&doc);
+    let (goal_id, goal) = plan.ordered_goals()[0];
+    let (sub_id, _) = Plan::ordered(&goal.sub_goals, |s| &s.position)[0];
+    edit::update_sub_goal(&mut doc, goal_id, sub_id, |sub_goal| sub_goal.target_date = None).expect("update");
+    let detail_of = |doc: &AutoCommit| {
+        let found = check(&plan_of(doc))
+            .into_iter()
+            .find(|c| c.requirement == Requirement::SubGoalsMeasurable)
+            .expect("checked");
+        assert_eq!(found.met, found.detail.is_none());
+        found.detail.unwrap_or_default()
+    };
+    let detail = detail_of(&doc);
+    assert!(detail.contains("Delmål 1.1") && detail.contains("saknar datum"), "{detail}");
+    let goal_id = goal_id.clone();
+    let new =
+        crate::plan::SubGoal { text: crate::plan::Text::with_value("Nytt delmål"), ..Default::default() };
+    edit::add_sub_goal(&mut doc, &goal_id, new).expect("add");
+    let detail = detail_of(&doc);
+    assert!(detail.contains("(Nytt delmål) saknar mått och datum"), "{detail}");
+}
+
+#[test]
+fn the_approval_line_follows_the_approval_state() {
+    use crate::plan::approvals::ApprovalState;
+    let plan = plan_of(&example_plan().expect("fixture"));
+    for (state, met) in [
+        (ApprovalState::Current, true),
+        (ApprovalState::ChangedAfter, false),
+        (ApprovalState::NoneYet, false),
+    ] {
+        let checks = check_with_approval(&plan, state);
+        let last = checks.last().expect("a line");
+        assert_eq!(last.requirement, Requirement::Approved);
+        assert_eq!(last.met, met, "{state:?}");
+        assert_eq!(last.detail.is_none(), met);
+        assert_eq!(checks.len(), Requirement::ALL.len() + 1);
+    }
 }

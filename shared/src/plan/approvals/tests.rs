@@ -1,0 +1,53 @@
+use super::*;
+use crate::plan::fixture::example_plan;
+use crate::plan::{edit, read_plan, Meeting};
+
+fn state(doc: &mut automerge::AutoCommit) -> ApprovalState {
+    let plan = read_plan(doc).expect("plan");
+    approval_state(&plan, |heads| plan_at(doc, heads))
+}
+
+#[test]
+fn a_plan_without_approvals_is_not_approved() {
+    let mut doc = crate::plan::new_plan_document("").expect("plan");
+    assert_eq!(state(&mut doc), ApprovalState::NoneYet);
+    edit::add_meeting(&mut doc, &Meeting::default()).expect("meeting");
+    assert_eq!(state(&mut doc), ApprovalState::NoneYet, "a meeting with no approval");
+}
+
+#[test]
+fn an_approval_holds_until_the_plan_changes() {
+    let mut doc = example_plan().expect("example");
+    let plan = read_plan(&doc).expect("plan");
+    let meeting = current_meeting(&plan).expect("meeting").clone();
+    let (participant, _) = plan.ordered_participants()[1];
+    let participant = participant.clone();
+    edit::approve(&mut doc, &meeting, &participant, "Jonas Ek", 10).expect("approve");
+    assert_eq!(state(&mut doc), ApprovalState::Current);
+    edit::add_goal(&mut doc, "Jag vill kunna laga min mat").expect("goal");
+    assert_eq!(state(&mut doc), ApprovalState::ChangedAfter, "a new goal after the approval");
+    edit::approve(&mut doc, &meeting, &participant, "Jonas Ek", 20).expect("approve again");
+    assert_eq!(state(&mut doc), ApprovalState::Current, "approved again");
+}
+
+#[test]
+fn a_later_approval_does_not_outdate_an_earlier_one() {
+    let mut doc = example_plan().expect("example");
+    let plan = read_plan(&doc).expect("plan");
+    let meeting = current_meeting(&plan).expect("meeting").clone();
+    let ids: Vec<String> = plan.ordered_participants().iter().map(|(id, _)| (*id).clone()).collect();
+    edit::approve(&mut doc, &meeting, &ids[0], "A", 1).expect("approve");
+    edit::approve(&mut doc, &meeting, &ids[1], "B", 2).expect("approve");
+    let plan = read_plan(&doc).expect("plan");
+    let first = &plan.meetings[&meeting].approvals[&ids[0]].0.heads;
+    let then = plan_at(&mut doc, first).expect("the first approval's version");
+    assert_eq!(approved_content(&then), approved_content(&plan));
+    assert_eq!(state(&mut doc), ApprovalState::Current);
+}
+
+#[test]
+fn an_unknown_version_counts_as_changed() {
+    let doc = example_plan().expect("example");
+    let plan = read_plan(&doc).expect("plan");
+    assert_eq!(approval_state(&plan, |_| None), ApprovalState::ChangedAfter);
+}
