@@ -13,6 +13,7 @@ step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
+scripts/check-vendor.sh  # vendor/automerge = automerge 0.6.1 + vendor/automerge-patches
 
 step "ARCHITECTURE.md names only code that exists"
 python3 scripts/check-architecture.py
@@ -24,6 +25,7 @@ cargo clippy -p app --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 step "Rust tests (shared, server)"
 cargo test --workspace --exclude app
+cargo test --locked --manifest-path vendor/automerge/Cargo.toml --target-dir target --lib -- change_graph:: sync:: autocommit:: automerge::tests::  # upstream's tests of the patched modules
 
 step "In-browser tests (app)"
 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
