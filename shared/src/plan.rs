@@ -31,6 +31,7 @@ mod participants;
 mod person;
 mod record;
 pub mod reread;
+pub mod rules;
 mod text;
 pub mod validate;
 
