@@ -23,7 +23,7 @@ pub mod tokens;
 
 use std::fmt;
 
-use sqlx::SqlitePool;
+use crate::storage::Store;
 
 pub use accounts::{Accounts, Principal, PrincipalKind};
 pub use plans::{Decision, Plans};
@@ -113,64 +113,11 @@ pub struct Access {
 }
 
 impl Access {
-    /// Access control on `pool` (migrated by [`crate::storage::Store::open`]).
-    pub fn new(pool: SqlitePool) -> Access {
-        Access { accounts: Accounts::new(pool.clone()), plans: Plans::new(pool) }
+    /// Access control over `store`'s database, writing in its write turn.
+    pub fn new(store: &Store) -> Access {
+        let db = store.database();
+        Access { accounts: Accounts::new(db.clone()), plans: Plans::new(db) }
     }
-}
-
-/// One writer at a time in this process, first come first served.
-///
-/// SQLite lets one connection write at a time. A connection that finds the
-/// lock taken sleeps and tries again (after 1, 2, 5 … then every 100 ms);
-/// under load the storage writer commits back to back, and such a
-/// connection lost the race for a second or more (binding a new actor,
-/// creating a plan). Queueing here first costs at most the commits ahead
-/// in the line. Every write in the server takes its turn: the storage
-/// writer for each group, [`begin_write`] for each transaction, single
-/// statements through [`write_turn`].
-static WRITE_TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-/// Wait for this process's turn to write (see [`WRITE_TURN`]).
-pub async fn write_turn() -> tokio::sync::MutexGuard<'static, ()> {
-    WRITE_TURN.lock().await
-}
-
-/// A write transaction together with the turn it holds; the turn ends when
-/// it is committed or dropped (rolled back).
-pub struct WriteTransaction {
-    transaction: sqlx::Transaction<'static, sqlx::Sqlite>,
-    _turn: tokio::sync::MutexGuard<'static, ()>,
-}
-
-impl WriteTransaction {
-    /// Commit, then give up the turn.
-    pub async fn commit(self) -> Result<(), sqlx::Error> {
-        self.transaction.commit().await
-    }
-}
-
-impl std::ops::Deref for WriteTransaction {
-    type Target = sqlx::SqliteConnection;
-    fn deref(&self) -> &sqlx::SqliteConnection {
-        &self.transaction
-    }
-}
-
-impl std::ops::DerefMut for WriteTransaction {
-    fn deref_mut(&mut self) -> &mut sqlx::SqliteConnection {
-        &mut self.transaction
-    }
-}
-
-/// A transaction that takes SQLite's write lock at once (`BEGIN
-/// IMMEDIATE`), in its turn. A deferred transaction that reads first and
-/// writes later fails at once with "database is locked" when another
-/// connection wrote in between.
-pub async fn begin_write(pool: &SqlitePool) -> Result<WriteTransaction, sqlx::Error> {
-    let turn = write_turn().await;
-    let transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
-    Ok(WriteTransaction { transaction, _turn: turn })
 }
 
 /// Milliseconds since 1970.

@@ -37,7 +37,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-use crate::documents::DocumentRegistry;
+use crate::documents::{DocumentRegistry, RegistryConfig};
 use crate::metrics::Metrics;
 use crate::storage::{StorageError, Store};
 
@@ -117,16 +117,16 @@ pub async fn run(
     };
     let server_id = format!("samplan-server-{}", random_hex_id());
     let metrics = Arc::new(Metrics::default());
-    let access = access::Access::new(store.pool());
+    let access = access::Access::new(&store);
     let state = AppState {
-        documents: DocumentRegistry::new(
-            store.clone(),
-            server_id.clone(),
-            config.idle_document_timeout,
-            config.limits.max_document_bytes,
-            metrics.clone(),
-            access.plans.clone(),
-        ),
+        documents: DocumentRegistry::new(RegistryConfig {
+            store: store.clone(),
+            server_id: server_id.clone(),
+            idle_timeout: config.idle_document_timeout,
+            max_document_bytes: config.limits.max_document_bytes,
+            metrics: metrics.clone(),
+            plans: access.plans.clone(),
+        }),
         store: store.clone(),
         server_id,
         storage_id,

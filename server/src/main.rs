@@ -226,7 +226,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Demo { data_dir, owner, large } => {
             let store = server::storage::Store::open(&data_dir).await?;
-            let access = server::access::Access::new(store.pool());
+            let access = server::access::Access::new(&store);
             let owner = access
                 .accounts
                 .list_users()
@@ -251,7 +251,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::User { command, data_dir, public_url } => {
             let store = server::storage::Store::open(&data_dir).await?;
-            let accounts = server::access::Access::new(store.pool()).accounts;
+            let accounts = server::access::Access::new(&store).accounts;
             let link = |token: &server::access::tokens::Token| {
                 format!("{}/logga-in#{}", public_url.trim_end_matches('/'), token.reveal())
             };

@@ -33,6 +33,7 @@ mod participants;
 mod person;
 mod record;
 pub mod reread;
+pub mod rules;
 mod text;
 pub mod validate;
 

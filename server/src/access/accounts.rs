@@ -8,7 +8,9 @@
 
 use std::time::Duration;
 
-use sqlx::{Row, SqlitePool};
+use sqlx::Row;
+
+use crate::storage::Database;
 
 use super::tokens::{self, Token};
 use super::{now_millis, AccessError};
@@ -58,7 +60,7 @@ pub struct User {
 /// Accounts and sessions in the database.
 #[derive(Clone, Debug)]
 pub struct Accounts {
-    pool: SqlitePool,
+    db: Database,
 }
 
 fn millis(duration: Duration) -> i64 {
@@ -66,9 +68,9 @@ fn millis(duration: Duration) -> i64 {
 }
 
 impl Accounts {
-    /// Over `pool`.
-    pub fn new(pool: SqlitePool) -> Accounts {
-        Accounts { pool }
+    /// Over `db`.
+    pub fn new(db: Database) -> Accounts {
+        Accounts { db }
     }
 
     /// Create an account; returns its one-time sign-in token.
@@ -77,14 +79,15 @@ impl Accounts {
         if name.is_empty() || name.len() > 200 || organisation.len() > 200 {
             return Err(AccessError::Invalid("namnet måste ha 1–200 tecken"));
         }
-        let turn = super::write_turn().await;
-        let inserted = sqlx::query("INSERT INTO users (name, organisation, created_at) VALUES (?, ?, ?)")
-            .bind(name)
-            .bind(organisation.trim())
-            .bind(now_millis())
-            .execute(&self.pool)
+        let inserted = self
+            .db
+            .write(
+                sqlx::query("INSERT INTO users (name, organisation, created_at) VALUES (?, ?, ?)")
+                    .bind(name)
+                    .bind(organisation.trim())
+                    .bind(now_millis()),
+            )
             .await;
-        drop(turn);
         match inserted {
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
                 return Err(AccessError::UserExists(name.to_string()))
@@ -98,21 +101,21 @@ impl Accounts {
     pub async fn sign_in_link(&self, name: &str) -> Result<Token, AccessError> {
         let user_id = self.enabled_user_id(name).await?;
         let token = Token::generate();
-        let turn = super::write_turn().await;
-        sqlx::query("INSERT INTO sign_in_links (token_hash, user_id, expires_at) VALUES (?, ?, ?)")
-            .bind(tokens::hash(token.reveal()))
-            .bind(user_id)
-            .bind(now_millis() + millis(SIGN_IN_LINK_VALID))
-            .execute(&self.pool)
+        self.db
+            .write(
+                sqlx::query("INSERT INTO sign_in_links (token_hash, user_id, expires_at) VALUES (?, ?, ?)")
+                    .bind(tokens::hash(token.reveal()))
+                    .bind(user_id)
+                    .bind(now_millis() + millis(SIGN_IN_LINK_VALID)),
+            )
             .await?;
-        drop(turn);
         Ok(token)
     }
 
     async fn enabled_user_id(&self, name: &str) -> Result<i64, AccessError> {
         let row = sqlx::query("SELECT id FROM users WHERE name = ? AND disabled_at IS NULL")
             .bind(name.trim())
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.db.pool())
             .await?;
         row.map(|r| r.try_get::<i64, _>("id"))
             .transpose()?
@@ -122,7 +125,7 @@ impl Accounts {
     /// Exchange a sign-in link's token for a session token (once).
     pub async fn redeem_sign_in(&self, token: &str) -> Result<(Token, Principal), AccessError> {
         let now = now_millis();
-        let mut tx = super::begin_write(&self.pool).await?;
+        let mut tx = self.db.begin_write().await?;
         let row = tokens::find_valid(
             &mut tx,
             "SELECT l.token_hash, l.user_id FROM sign_in_links l JOIN users u ON u.id = l.user_id
@@ -156,9 +159,10 @@ impl Accounts {
 
     /// A session for `principal` that lasts `valid_for`.
     pub async fn issue_session(&self, principal: &str, valid_for: Duration) -> Result<Token, AccessError> {
-        let _turn = super::write_turn().await;
-        let mut connection = self.pool.acquire().await?;
-        Ok(insert_session(&mut connection, principal, valid_for).await?.0)
+        let mut tx = self.db.begin_write().await?;
+        let (token, _) = insert_session(&mut tx, principal, valid_for).await?;
+        tx.commit().await?;
+        Ok(token)
     }
 
     /// A session token for an account, for scripts and tests (`user token`).
@@ -184,7 +188,7 @@ impl Accounts {
         )
         .bind(tokens::hash(token))
         .bind(now_millis())
-        .fetch_optional(&self.pool)
+        .fetch_optional(self.db.pool())
         .await?;
         let Some(row) = row else { return Ok(None) };
         let stored: Vec<u8> = row.try_get("token_hash")?;
@@ -220,39 +224,39 @@ impl Accounts {
         )
         .bind(session_id)
         .bind(now_millis())
-        .fetch_optional(&self.pool)
+        .fetch_optional(self.db.pool())
         .await?;
         Ok(row.is_some())
     }
 
     /// Remember what kind of device a new session was made on.
     pub async fn describe_session(&self, session_id: i64, user_agent: &str) -> Result<(), AccessError> {
-        let turn = super::write_turn().await;
-        sqlx::query("UPDATE sessions SET device = ? WHERE id = ?")
-            .bind(describe_device(user_agent))
-            .bind(session_id)
-            .execute(&self.pool)
+        self.db
+            .write(
+                sqlx::query("UPDATE sessions SET device = ? WHERE id = ?")
+                    .bind(describe_device(user_agent))
+                    .bind(session_id),
+            )
             .await?;
-        drop(turn);
         Ok(())
     }
 
     /// End one session (sign out).
     pub async fn revoke_session(&self, session_id: i64) -> Result<(), AccessError> {
-        let turn = super::write_turn().await;
-        sqlx::query("UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
-            .bind(now_millis())
-            .bind(session_id)
-            .execute(&self.pool)
+        self.db
+            .write(
+                sqlx::query("UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+                    .bind(now_millis())
+                    .bind(session_id),
+            )
             .await?;
-        drop(turn);
         Ok(())
     }
 
     /// Every account.
     pub async fn list_users(&self) -> Result<Vec<User>, AccessError> {
         let rows = sqlx::query("SELECT id, name, organisation, disabled_at FROM users ORDER BY name")
-            .fetch_all(&self.pool)
+            .fetch_all(self.db.pool())
             .await?;
         rows.iter()
             .map(|r| {
@@ -269,13 +273,11 @@ impl Accounts {
     /// Disable an account: its sessions stop working at once. Returns its principal id.
     pub async fn disable_user(&self, name: &str) -> Result<String, AccessError> {
         let user_id = self.enabled_user_id(name).await?;
-        let turn = super::write_turn().await;
-        sqlx::query("UPDATE users SET disabled_at = ? WHERE id = ?")
-            .bind(now_millis())
-            .bind(user_id)
-            .execute(&self.pool)
+        self.db
+            .write(
+                sqlx::query("UPDATE users SET disabled_at = ? WHERE id = ?").bind(now_millis()).bind(user_id),
+            )
             .await?;
-        drop(turn);
         Ok(format!("user:{user_id}"))
     }
 }

@@ -44,15 +44,14 @@ impl AuditEntry {
     }
 }
 
-/// The one statement that writes an entry, for both connections that write
-/// entries: the pool (access changes) and the storage writer (changes to
-/// documents, which are committed together with the chunks they record).
-const INSERT: &str = "INSERT INTO audit_log (at, principal, session_id, document_id, action, detail) \
-                      VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+/// The columns of an entry, for both connections that write entries: the
+/// pool (access changes) and the storage writer (changes to documents,
+/// which are committed together with the chunks they record).
+pub(crate) const COLUMNS: &str = "at, principal, session_id, document_id, action, detail";
 
 /// Append `entry` inside the caller's transaction (so it commits with what it records).
 pub async fn append(connection: &mut SqliteConnection, entry: &AuditEntry) -> Result<(), sqlx::Error> {
-    sqlx::query(INSERT)
+    sqlx::query(&format!("INSERT INTO audit_log ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"))
         .bind(entry.at)
         .bind(&entry.principal)
         .bind(entry.session_id)
@@ -61,19 +60,6 @@ pub async fn append(connection: &mut SqliteConnection, entry: &AuditEntry) -> Re
         .bind(&entry.detail)
         .execute(connection)
         .await?;
-    Ok(())
-}
-
-/// Append `entry` inside the storage writer's transaction.
-pub fn append_in(transaction: &rusqlite::Transaction<'_>, entry: &AuditEntry) -> rusqlite::Result<()> {
-    transaction.prepare_cached(INSERT)?.execute(rusqlite::params![
-        entry.at,
-        entry.principal,
-        entry.session_id,
-        entry.document_id,
-        entry.action,
-        entry.detail
-    ])?;
     Ok(())
 }
 

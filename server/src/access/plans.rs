@@ -5,7 +5,9 @@
 //! peer's `request`, `sync` or `ephemeral` reach a document. A document the
 //! peer may not read is answered exactly as one that does not exist.
 
-use sqlx::{Row, SqlitePool};
+use sqlx::Row;
+
+use crate::storage::Database;
 
 use super::accounts::{insert_session, Principal, PrincipalKind, DEVICE_SESSION};
 use super::audit::{self, AuditEntry};
@@ -109,13 +111,13 @@ pub struct Redeemed {
 /// Members, invitations, devices and actors in the database.
 #[derive(Clone, Debug)]
 pub struct Plans {
-    pool: SqlitePool,
+    db: Database,
 }
 
 impl Plans {
-    /// Over `pool`.
-    pub fn new(pool: SqlitePool) -> Plans {
-        Plans { pool }
+    /// Over `db`.
+    pub fn new(db: Database) -> Plans {
+        Plans { db }
     }
 
     /// The role of `principal`, through the session it came with, in
@@ -137,7 +139,7 @@ impl Plans {
         .bind(&principal.id)
         .bind(document)
         .bind(principal.session_id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(self.db.pool())
         .await?;
         let Some(row) = row else { return Ok(None) };
         if row.try_get::<Option<i64>, _>("deleted_at")?.is_some() || row.try_get::<bool, _>("blocked")? {
@@ -186,7 +188,7 @@ impl Plans {
     /// ever used (taken, or deleted).
     async fn create(&self, document: &str, principal: &Principal) -> Result<bool, AccessError> {
         let now = now_millis();
-        let mut tx = super::begin_write(&self.pool).await?;
+        let mut tx = self.db.begin_write().await?;
         let inserted =
             sqlx::query("INSERT OR IGNORE INTO plans (document_id, created_by, created_at) VALUES (?, ?, ?)")
                 .bind(document)
@@ -228,7 +230,7 @@ impl Plans {
     /// (the demo plan, a document stored before access control).
     pub async fn claim(&self, document: &str, principal: &str) -> Result<(), AccessError> {
         let now = now_millis();
-        let mut tx = super::begin_write(&self.pool).await?;
+        let mut tx = self.db.begin_write().await?;
         sqlx::query("INSERT OR IGNORE INTO plans (document_id, created_by, created_at) VALUES (?, ?, ?)")
             .bind(document)
             .bind(principal)
@@ -273,19 +275,20 @@ impl Plans {
         by: &Principal,
     ) -> Result<(), AccessError> {
         self.require(plan, by, Role::Coordinator).await?;
-        let turn = super::write_turn().await;
-        let updated = sqlx::query(
-            "UPDATE plans SET self_reports_of = ?1 WHERE document_id = ?2 AND created_by = ?3
+        let updated = self
+            .db
+            .write(
+                sqlx::query(
+                    "UPDATE plans SET self_reports_of = ?1 WHERE document_id = ?2 AND created_by = ?3
              AND self_reports_of IS NULL AND deleted_at IS NULL AND document_id != ?1
              AND NOT EXISTS (SELECT 1 FROM members WHERE document_id = ?2 AND principal != ?3)
              AND NOT EXISTS (SELECT 1 FROM plans q WHERE q.self_reports_of = ?1)",
-        )
-        .bind(plan)
-        .bind(self_reports)
-        .bind(&by.id)
-        .execute(&self.pool)
-        .await?;
-        drop(turn);
+                )
+                .bind(plan)
+                .bind(self_reports)
+                .bind(&by.id),
+            )
+            .await?;
         if updated.rows_affected() == 0 {
             return Err(AccessError::Forbidden);
         }
@@ -315,7 +318,7 @@ impl Plans {
         }
         let token = Token::generate();
         let now = now_millis();
-        let mut tx = super::begin_write(&self.pool).await?;
+        let mut tx = self.db.begin_write().await?;
         let id = sqlx::query(
             "INSERT INTO invitations (token_hash, document_id, role, label, created_by, created_at, expires_at, single_use)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -353,7 +356,7 @@ impl Plans {
              WHERE document_id = ? ORDER BY id",
         )
         .bind(document)
-        .fetch_all(&self.pool)
+        .fetch_all(self.db.pool())
         .await?;
         rows.iter()
             .map(|r| {
@@ -382,7 +385,7 @@ impl Plans {
         by: &Principal,
     ) -> Result<(), AccessError> {
         self.require(document, by, Role::Coordinator).await?;
-        let mut tx = super::begin_write(&self.pool).await?;
+        let mut tx = self.db.begin_write().await?;
         let updated = sqlx::query(
             "UPDATE invitations SET revoked_at = ? WHERE id = ? AND document_id = ? AND revoked_at IS NULL",
         )
@@ -407,7 +410,7 @@ impl Plans {
     /// otherwise a new device is made, with its own session.
     pub async fn redeem(&self, token: &str, redeemer: Option<&Principal>) -> Result<Redeemed, AccessError> {
         let now = now_millis();
-        let mut tx = super::begin_write(&self.pool).await?;
+        let mut tx = self.db.begin_write().await?;
         let row = tokens::find_valid(
             &mut tx,
             "SELECT i.id, i.token_hash, i.document_id, i.role, i.label FROM invitations i
@@ -500,7 +503,7 @@ impl Plans {
         )
         .bind(now)
         .bind(document)
-        .fetch_all(&self.pool)
+        .fetch_all(self.db.pool())
         .await?;
         let mut members = Vec::with_capacity(rows.len());
         for r in &rows {
@@ -529,7 +532,7 @@ impl Plans {
         .bind(document)
         .bind(principal)
         .bind(now)
-        .fetch_all(&self.pool)
+        .fetch_all(self.db.pool())
         .await?;
         rows.iter()
             .map(|r| {
@@ -557,7 +560,7 @@ impl Plans {
         if session_id == by.session_id {
             return Err(AccessError::Invalid("du kan inte stänga ute enheten du själv använder"));
         }
-        let mut tx = super::begin_write(&self.pool).await?;
+        let mut tx = self.db.begin_write().await?;
         let principal: String = sqlx::query(
             "SELECT s.principal FROM sessions s JOIN members m ON m.principal = s.principal
              WHERE s.id = ? AND m.document_id = ?",
@@ -607,7 +610,7 @@ impl Plans {
         if member == by.id {
             return Err(AccessError::Invalid("du skriver alltid dina egna rapporter"));
         }
-        let mut tx = super::begin_write(&self.pool).await?;
+        let mut tx = self.db.begin_write().await?;
         let updated = sqlx::query(
             "UPDATE members SET reports_for_person = ? WHERE document_id = ? AND principal = ? AND role != 'person'",
         )
@@ -630,7 +633,7 @@ impl Plans {
         let row =
             sqlx::query("SELECT self_reports_of IS NOT NULL AS linked FROM plans WHERE document_id = ?")
                 .bind(document)
-                .fetch_optional(&self.pool)
+                .fetch_optional(self.db.pool())
                 .await?;
         Ok(match row {
             Some(r) => r.try_get("linked")?,
@@ -651,7 +654,7 @@ impl Plans {
             return Err(AccessError::Invalid("samordningsansvarig kan inte ta bort sig själv"));
         }
         let now = now_millis();
-        let mut tx = super::begin_write(&self.pool).await?;
+        let mut tx = self.db.begin_write().await?;
         let removed = sqlx::query("DELETE FROM members WHERE document_id = ? AND principal = ?")
             .bind(document)
             .bind(principal)
@@ -699,7 +702,7 @@ impl Plans {
     ) -> Result<(Vec<String>, Vec<String>), AccessError> {
         self.require(document, by, Role::Coordinator).await?;
         let now = now_millis();
-        let mut tx = super::begin_write(&self.pool).await?;
+        let mut tx = self.db.begin_write().await?;
         let members: Vec<String> = sqlx::query("SELECT principal FROM members WHERE document_id = ?")
             .bind(document)
             .fetch_all(&mut *tx)
@@ -744,20 +747,21 @@ impl Plans {
         principal: &str,
         document: &str,
     ) -> Result<bool, AccessError> {
-        let turn = super::write_turn().await;
-        sqlx::query(
+        self
+            .db
+            .write(
+                sqlx::query(
             "INSERT OR IGNORE INTO actors (actor, principal, document_id, first_seen) VALUES (?, ?, ?, ?)",
         )
         .bind(actor)
         .bind(principal)
         .bind(document)
         .bind(now_millis())
-        .execute(&self.pool)
-        .await?;
-        drop(turn);
+            )
+            .await?;
         let owner: String = sqlx::query("SELECT principal FROM actors WHERE actor = ?")
             .bind(actor)
-            .fetch_one(&self.pool)
+            .fetch_one(self.db.pool())
             .await?
             .try_get("principal")?;
         Ok(owner == principal)
@@ -778,7 +782,7 @@ impl Plans {
              WHERE a.document_id = ? ORDER BY a.first_seen",
         )
         .bind(document)
-        .fetch_all(&self.pool)
+        .fetch_all(self.db.pool())
         .await?;
         rows.iter().map(|r| Ok((r.try_get("actor")?, r.try_get("name")?))).collect()
     }
@@ -787,7 +791,7 @@ impl Plans {
     pub async fn member_principals(&self, document: &str) -> Result<Vec<String>, AccessError> {
         let rows = sqlx::query("SELECT principal FROM members WHERE document_id = ?")
             .bind(document)
-            .fetch_all(&self.pool)
+            .fetch_all(self.db.pool())
             .await?;
         rows.iter().map(|r| r.try_get("principal").map_err(AccessError::from)).collect()
     }

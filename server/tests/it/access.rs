@@ -438,7 +438,7 @@ async fn sign_in_links_work_once_and_attempts_are_limited() {
     let dir = tempfile::tempdir().expect("tempdir");
     let server = TestServer::start(dir.path()).await;
     let store = Store::open(dir.path()).await.expect("store");
-    let accounts = server::access::Access::new(store.pool()).accounts;
+    let accounts = server::access::Access::new(&store).accounts;
     let link = accounts.add_user("Kim", "Regionen").await.expect("user");
     store.close().await;
     let body = format!("{{\"token\":\"{}\"}}", link.reveal());

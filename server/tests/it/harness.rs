@@ -27,7 +27,7 @@ pub struct TestServer {
 /// An account named `name` (created if missing) and a new session token for it.
 pub async fn provision(data_dir: &Path, name: &str) -> String {
     let store = server::storage::Store::open(data_dir).await.expect("open store");
-    let accounts = server::access::Access::new(store.pool()).accounts;
+    let accounts = server::access::Access::new(&store).accounts;
     match accounts.add_user(name, "Testkommunen").await {
         Ok(_) | Err(server::access::AccessError::UserExists(_)) => {}
         Err(error) => panic!("add user: {error}"),

@@ -10,9 +10,10 @@ use automerge::AutoCommit;
 
 use super::edit::{self, set_text_at};
 use super::{
-    new_plan_document, ConsentDecision, ConsentEntry, ConsentForm, ConsentGiver, Intervention,
-    InterventionReport, InterventionStatus, Meeting, MeetingForm, MeetingKind, OrganisationKind, Outcome,
-    Participant, ParticipantKind, PlanError, PlanText, Principal, StatusEntry, SubGoal, Text,
+    new_plan_document, Closing, ClosingReason, ConsentDecision, ConsentEntry, ConsentForm, ConsentGiver,
+    Intervention, InterventionReport, InterventionStatus, Meeting, MeetingForm, MeetingKind,
+    OrganisationKind, Outcome, Participant, ParticipantKind, PlanError, PlanText, Principal, StatusEntry,
+    SubGoal, Text,
 };
 
 /// 2026-10-08 12:00 UTC in milliseconds; fixtures use fixed times.
@@ -389,5 +390,30 @@ fn written_consent(date: &str, recorded_by: &str, days_ago: i64) -> ConsentEntry
         recorded_by: recorded_by.into(),
         comment: String::new(),
         recorded_at: FIXTURE_TIME - days_ago * 86_400_000,
+    }
+}
+
+/// A closing of the plan for `reason`, by `by`.
+pub fn closing(reason: ClosingReason, by: &str) -> Closing {
+    Closing {
+        reason,
+        date: "2026-11-30".into(),
+        decided_with_person: true,
+        by: by.into(),
+        comment: String::new(),
+    }
+}
+
+/// The person's withdrawal of consent, recorded by `by`.
+pub fn withdrawal(by: &str) -> ConsentEntry {
+    ConsentEntry {
+        decision: ConsentDecision::Withdrawn,
+        form: ConsentForm::Oral,
+        giver: ConsentGiver::Person,
+        giver_name: String::new(),
+        date: "2026-12-01".into(),
+        recorded_by: by.into(),
+        comment: String::new(),
+        recorded_at: FIXTURE_TIME + 60 * 86_400_000,
     }
 }

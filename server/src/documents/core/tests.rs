@@ -1,0 +1,527 @@
+//! The core driven the way the task drives it, with storage, the actor
+//! table and the peers in memory.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use automerge::sync::{self, SyncDoc};
+use automerge::{AutoCommit, Automerge, ReadDoc};
+use proptest::prelude::*;
+use shared::plan::edit::{close_plan, record_consent, set_text_at};
+use shared::plan::fixture::{closing, withdrawal};
+use shared::plan::rules::{ClosingState, Guarded};
+use shared::plan::{new_plan_document, ClosingReason};
+use shared::{DocumentId, Message, PeerId};
+
+use super::*;
+
+#[derive(Debug, Clone)]
+struct Peer {
+    id: PeerId,
+    socket: u32,
+}
+
+impl Link for Peer {
+    fn peer_id(&self) -> &PeerId {
+        &self.id
+    }
+
+    fn same_socket(&self, other: &Self) -> bool {
+        self.socket == other.socket
+    }
+}
+
+/// Who a test client is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Coordinator,
+    Member,
+    Reader,
+}
+
+/// A participant's device: its copy of the plan and its sync with the relay.
+struct Client {
+    name: &'static str,
+    role: Role,
+    doc: AutoCommit,
+    state: sync::State,
+    socket: u32,
+}
+
+impl Client {
+    fn writer(&self) -> Option<Writer> {
+        let principal: Arc<str> = format!("user:{}", self.name).into();
+        match self.role {
+            Role::Reader => None,
+            role => Some(Writer { principal, session_id: 1, coordinator: role == Role::Coordinator }),
+        }
+    }
+
+    fn peer(&self) -> Peer {
+        Peer { id: self.name.to_string(), socket: self.socket }
+    }
+
+    /// Its next sync message, if it has something to say.
+    fn sync(&mut self) -> Option<Input<Peer>> {
+        let message = self.doc.sync().generate_sync_message(&mut self.state)?;
+        Some(Input::sync(self.peer(), &message.encode(), false, self.writer()))
+    }
+
+    /// Disconnected: it comes back on a new socket and syncs afresh.
+    fn reconnect(&mut self) {
+        self.socket += 1;
+        self.state = sync::State::new();
+    }
+}
+
+/// The relay's side: the core, what is on disk, the actor table, and what
+/// each peer was sent.
+struct Relay {
+    core: DocumentCore<Peer>,
+    chunks: Vec<Vec<u8>>,
+    audit: Vec<AuditEntry>,
+    owners: HashMap<String, Arc<str>>,
+    fail_writes: bool,
+    fail_lookups: bool,
+    sent: HashMap<PeerId, Vec<Message>>,
+    refused: Vec<(PeerId, Refusal)>,
+    disconnected: Vec<PeerId>,
+}
+
+const LIMITS: CoreLimits = CoreLimits { max_document_bytes: 1 << 20, compact_after_chunks: 4 };
+
+fn document_id() -> DocumentId {
+    DocumentId::from_bytes([7; 16])
+}
+
+impl Relay {
+    /// A relay that has stored `chunks`.
+    fn with_chunks(chunks: Vec<Vec<u8>>) -> Relay {
+        Relay {
+            core: DocumentCore::new(document_id(), "server".into(), LIMITS, loaded(&chunks)),
+            chunks,
+            audit: Vec::new(),
+            owners: HashMap::new(),
+            fail_writes: false,
+            fail_lookups: false,
+            sent: HashMap::new(),
+            refused: Vec::new(),
+            disconnected: Vec::new(),
+        }
+    }
+
+    /// A relay that stores `initial`, made by `by`.
+    fn new(initial: &mut AutoCommit, by: &Client) -> Relay {
+        let mut relay = Relay::with_chunks(vec![initial.save()]);
+        let principal = by.writer().map(|w| w.principal).expect("a writer");
+        relay.owners.insert(initial.get_actor().to_hex_string(), principal);
+        relay
+    }
+
+    fn stored(&self) -> Automerge {
+        loaded(&self.chunks).doc
+    }
+
+    /// What the task does with a batch (`DocumentTask::apply`).
+    fn run(&mut self, mut batch: Vec<Input<Peer>>) -> Vec<Stop> {
+        let mut stops = Vec::new();
+        loop {
+            let mut lookups = ActorLookups::default();
+            for query in self.core.actor_queries(&batch) {
+                let owner = self.owners.entry(query.actor.clone()).or_insert_with(|| query.principal.clone());
+                let binding = match (self.fail_lookups, *owner == query.principal) {
+                    (true, _) => Binding::Failed,
+                    (false, true) => Binding::Ours,
+                    (false, false) => Binding::Theirs,
+                };
+                lookups.insert(query, binding);
+            }
+            let step = self.core.apply(batch, &lookups);
+            stops.push(step.stop);
+            self.carry_out(step.effects);
+            match step.stop {
+                Stop::Deleted => return stops,
+                Stop::Reload => {
+                    let effects = self.core.reloaded(Some(loaded(&self.chunks)));
+                    self.carry_out(effects);
+                }
+                Stop::Answer => {
+                    if let Some(unsaved) = self.core.unsaved() {
+                        if self.fail_writes {
+                            let effects = self.core.persist_failed();
+                            self.carry_out(effects);
+                            let effects = self.core.reloaded(Some(loaded(&self.chunks)));
+                            self.carry_out(effects);
+                            return stops;
+                        }
+                        let bytes = unsaved.chunk.len();
+                        self.chunks.push(unsaved.chunk);
+                        self.audit.extend(unsaved.audit);
+                        self.core.persisted(unsaved.heads, bytes);
+                    }
+                    let effects = self.core.answers();
+                    self.carry_out(effects);
+                    if step.rest.is_empty() {
+                        return stops;
+                    }
+                }
+            }
+            batch = step.rest;
+        }
+    }
+
+    fn carry_out(&mut self, effects: Vec<Effect<Peer>>) {
+        for effect in effects {
+            match effect {
+                Effect::Send(peer, message) => {
+                    if matches!(message, Message::Sync { .. }) {
+                        assert_eq!(
+                            self.stored().get_heads(),
+                            self.core.doc().get_heads(),
+                            "a sync message goes out only when everything applied is stored"
+                        );
+                    }
+                    self.sent.entry(peer.id).or_default().push(message);
+                }
+                Effect::Refuse(peer, refusal, message) => {
+                    self.refused.push((peer.id.clone(), refusal));
+                    self.sent.entry(peer.id.clone()).or_default().push(message);
+                    self.disconnected.push(peer.id);
+                }
+                Effect::Disconnect(peer) => self.disconnected.push(peer.id),
+            }
+        }
+    }
+
+    /// Hand the client what it was sent; true if it was disconnected.
+    fn deliver(&mut self, client: &mut Client) -> bool {
+        for message in self.sent.remove(client.name).unwrap_or_default() {
+            if let Message::Sync { data, .. } = message {
+                let message = sync::Message::decode(&data).expect("the relay's message decodes");
+                client.doc.sync().receive_sync_message(&mut client.state, message).expect("applies");
+            }
+        }
+        let before = self.disconnected.len();
+        self.disconnected.retain(|id| id != client.name);
+        self.disconnected.len() != before
+    }
+
+    fn refusals(&self) -> Vec<Refusal> {
+        self.refused.iter().map(|(_, refusal)| *refusal).collect()
+    }
+}
+
+fn loaded(chunks: &[Vec<u8>]) -> Loaded {
+    let mut doc = Automerge::new();
+    for chunk in chunks {
+        doc.load_incremental(chunk).expect("stored chunks load");
+    }
+    let stored_bytes = chunks.iter().map(|c| c.len() as u64).sum();
+    Loaded { doc, incremental_chunks: 0, unreadable_chunks: 0, stored_bytes }
+}
+
+fn client(name: &'static str, role: Role, plan: &mut AutoCommit) -> Client {
+    Client { name, role, doc: plan.fork(), state: sync::State::new(), socket: 0 }
+}
+
+/// A plan made by the coordinator and stored, with a member and a reader
+/// who have it too.
+fn setup() -> (Relay, [Client; 3]) {
+    let mut plan = new_plan_document("Annas plan").expect("plan");
+    let coordinator = client("eva", Role::Coordinator, &mut plan);
+    let relay = Relay::new(&mut plan, &coordinator);
+    let member = client("per", Role::Member, &mut plan);
+    let reader = client("ida", Role::Reader, &mut plan);
+    (relay, [coordinator, member, reader])
+}
+
+/// Sync `clients` with the relay until nobody has anything to say; where
+/// the relay's runs stopped.
+fn settle(relay: &mut Relay, clients: &mut [Client]) -> Vec<Stop> {
+    let mut stops = Vec::new();
+    for _ in 0..20 {
+        let batch: Vec<_> = clients.iter_mut().filter_map(Client::sync).collect();
+        if batch.is_empty() {
+            break;
+        }
+        stops.extend(relay.run(batch));
+        for client in clients.iter_mut() {
+            if relay.deliver(client) {
+                client.reconnect();
+            }
+        }
+    }
+    stops
+}
+
+fn rename(client: &mut Client, name: &str) {
+    set_text_at(&mut client.doc, &["person"], "name", name).expect("edit");
+}
+
+fn person_name(doc: &Automerge) -> String {
+    let person = doc.get(automerge::ROOT, "person").expect("read").expect("a person").1;
+    let name = doc.get(&person, "name").expect("read").map(|(_, id)| id);
+    name.map(|id| doc.text(&id).expect("text")).unwrap_or_default()
+}
+
+#[test]
+fn a_writers_change_is_stored_with_who_made_it_before_it_is_acknowledged() {
+    let (mut relay, [mut eva, mut per, _]) = setup();
+    rename(&mut per, "Anna Berg");
+    settle(&mut relay, std::slice::from_mut(&mut per));
+    assert_eq!(person_name(&relay.stored()), "Anna Berg");
+    assert_eq!(relay.audit.len(), 1, "one audit entry for the change");
+    assert_eq!(relay.audit[0].principal, "user:per");
+    assert!(relay.refused.is_empty());
+    settle(&mut relay, std::slice::from_mut(&mut eva));
+    assert_eq!(person_name(eva.doc.document()), "Anna Berg", "the others get it");
+}
+
+#[test]
+fn a_reader_who_sends_a_change_is_refused_and_nothing_is_stored() {
+    let (mut relay, [_, _, mut ida]) = setup();
+    let stored = relay.stored().get_heads();
+    rename(&mut ida, "Ida");
+    let stops = settle(&mut relay, std::slice::from_mut(&mut ida));
+    assert!(!stops.contains(&Stop::Reload), "refused before anything was applied: {stops:?}");
+    assert_eq!(relay.refusals()[0], Refusal::ReadOnly);
+    assert!(relay.refusals().iter().all(|r| *r == Refusal::ReadOnly));
+    assert_eq!(relay.stored().get_heads(), stored);
+}
+
+#[test]
+fn a_change_in_another_principals_name_is_refused() {
+    let (mut relay, [_, mut per, _]) = setup();
+    rename(&mut per, "Anna Berg");
+    settle(&mut relay, std::slice::from_mut(&mut per));
+    // Eva sends a change made with Per's actor id (after Per's own).
+    let mut thief = Client {
+        name: "eva",
+        role: Role::Coordinator,
+        doc: per.doc.fork().with_actor(per.doc.get_actor().clone()),
+        state: sync::State::new(),
+        socket: 1,
+    };
+    rename(&mut thief, "Någon annan");
+    settle(&mut relay, std::slice::from_mut(&mut thief));
+    assert!(!relay.refused.is_empty());
+    assert!(relay.refusals().iter().all(|r| *r == Refusal::ForeignActor), "{:?}", relay.refusals());
+    assert_eq!(person_name(&relay.stored()), "Anna Berg");
+}
+
+#[test]
+fn an_actor_that_cannot_be_looked_up_is_refused_not_trusted() {
+    let (mut relay, [_, mut per, _]) = setup();
+    relay.fail_lookups = true;
+    rename(&mut per, "Anna Berg");
+    settle(&mut relay, std::slice::from_mut(&mut per));
+    assert!(relay.refusals().iter().all(|r| *r == Refusal::Unchecked) && !relay.refused.is_empty());
+    assert_eq!(person_name(&relay.stored()), "");
+}
+
+#[test]
+fn only_the_coordinator_closes_the_plan_and_anyone_records_a_withdrawal() {
+    let (mut relay, [mut eva, mut per, _]) = setup();
+    close_plan(&mut per.doc, &closing(ClosingReason::GoalsMet, "per")).expect("close");
+    let stops = settle(&mut relay, std::slice::from_mut(&mut per));
+    assert!(stops.contains(&Stop::Reload), "refused after it was applied: {stops:?}");
+    assert!(relay.refusals().contains(&Refusal::Rule(rules::Refusal::ClosingIsTheCoordinators)));
+    assert_eq!(Guarded::read(&relay.stored()).closing, ClosingState::Open);
+    assert_eq!(Guarded::read(relay.core.doc()).closing, ClosingState::Open, "rolled back in memory too");
+
+    let mut per = client("per", Role::Member, &mut eva.doc);
+    record_consent(&mut per.doc, &withdrawal("per")).expect("withdraw");
+    settle(&mut relay, std::slice::from_mut(&mut per));
+    let ClosingState::Closed(closed) = Guarded::read(&relay.stored()).closing else { panic!("closed") };
+    assert_eq!(closed.reason, Some(ClosingReason::ConsentWithdrawn));
+
+    settle(&mut relay, std::slice::from_mut(&mut eva));
+    close_plan(&mut eva.doc, &closing(ClosingReason::Other, "eva")).expect("close");
+    settle(&mut relay, std::slice::from_mut(&mut eva));
+    let ClosingState::Closed(closed) = Guarded::read(&relay.stored()).closing else { panic!("closed") };
+    assert_eq!(closed.reason, Some(ClosingReason::Other), "the coordinator may change the closing");
+}
+
+#[test]
+fn a_change_that_makes_the_document_too_large_is_refused_and_rolled_back() {
+    let (mut relay, [_, mut per, _]) = setup();
+    relay.core.limits.max_document_bytes = relay.stored().save().len() as u64 + 200;
+    // Text that does not compress: 3,000 letters of a pseudo-random sequence.
+    let mut seed = 7u64;
+    let noise: String = (0..3000)
+        .map(|_| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            char::from(b'a' + (seed >> 59) as u8 % 26)
+        })
+        .collect();
+    rename(&mut per, &noise);
+    settle(&mut relay, std::slice::from_mut(&mut per));
+    assert!(relay.refusals().contains(&Refusal::TooLarge));
+    assert_eq!(person_name(&relay.stored()), "");
+    assert_eq!(relay.stored().get_heads(), relay.core.doc().get_heads());
+}
+
+#[test]
+fn a_peers_second_message_waits_for_the_answer_to_its_first() {
+    let (mut relay, [_, per, _]) = setup();
+    let message = AutoCommit::new().sync().generate_sync_message(&mut sync::State::new()).expect("a message");
+    let bytes = message.encode();
+    let first = Input::sync(per.peer(), &bytes, false, per.writer());
+    let second = Input::sync(per.peer(), &bytes, false, per.writer());
+    let step = relay.core.apply(vec![first, second], &ActorLookups::default());
+    assert_eq!(step.stop, Stop::Answer);
+    assert_eq!(step.rest.len(), 1, "the second waits");
+}
+
+#[test]
+fn a_failed_write_acknowledges_nothing_and_every_peer_is_told() {
+    let (mut relay, [mut eva, mut per, _]) = setup();
+    settle(&mut relay, std::slice::from_mut(&mut eva));
+    relay.fail_writes = true;
+    rename(&mut per, "Anna Berg");
+    settle(&mut relay, std::slice::from_mut(&mut per));
+    assert!(relay.refusals().contains(&Refusal::NotSaved));
+    assert!(relay.refused.iter().any(|(peer, _)| peer == "eva"), "the others are told too");
+    assert_eq!(person_name(&relay.stored()), "");
+    assert_eq!(relay.core.doc().get_heads(), relay.stored().get_heads(), "forgotten in memory");
+    relay.fail_writes = false;
+    per.reconnect();
+    settle(&mut relay, std::slice::from_mut(&mut per));
+    assert_eq!(person_name(&relay.stored()), "Anna Berg", "sent again, stored");
+}
+
+#[test]
+fn an_unreadable_message_is_refused_without_touching_the_document() {
+    let (mut relay, [_, per, _]) = setup();
+    let garbage = Input::sync(per.peer(), b"not a sync message", false, per.writer());
+    assert!(matches!(garbage, Input::Sync { data: Err(_), .. }));
+    assert_eq!(relay.run(vec![garbage]), vec![Stop::Answer]);
+    assert_eq!(relay.refusals(), vec![Refusal::Unreadable]);
+}
+
+#[test]
+fn deleting_tells_every_peer_the_document_is_gone() {
+    let (mut relay, [eva, per, _]) = setup();
+    settle(&mut relay, &mut [eva, per]);
+    let stops = relay.run(vec![Input::Delete, Input::Leave { peer: Peer { id: "eva".into(), socket: 0 } }]);
+    assert_eq!(stops, vec![Stop::Deleted]);
+    for name in ["eva", "per"] {
+        assert!(matches!(relay.sent[name].last(), Some(Message::DocUnavailable { .. })), "{name}");
+    }
+}
+
+#[test]
+fn presence_is_forwarded_to_the_others_once_per_count() {
+    let (mut relay, [eva, per, _]) = setup();
+    settle(&mut relay, &mut [eva, per]);
+    relay.sent.clear();
+    let presence = |count| Input::Ephemeral {
+        from: "eva".into(),
+        message: Message::Ephemeral {
+            document_id: document_id(),
+            sender_id: "eva".into(),
+            target_id: "server".into(),
+            count,
+            session_id: "s".into(),
+            data: Default::default(),
+        },
+    };
+    relay.run(vec![presence(1), presence(1), presence(0), presence(2)]);
+    let presence_to = |name: &str| {
+        relay
+            .sent
+            .get(name)
+            .map_or(0, |sent| sent.iter().filter(|m| matches!(m, Message::Ephemeral { .. })).count())
+    };
+    assert_eq!(presence_to("per"), 2, "counts 1 and 2, once each");
+    assert_eq!(presence_to("eva"), 0, "not back to the sender");
+}
+
+#[test]
+fn a_request_for_a_document_we_do_not_have_is_answered_unavailable() {
+    let mut relay = Relay::with_chunks(Vec::new());
+    let mut empty = AutoCommit::new();
+    let mut state = sync::State::new();
+    let message = empty.sync().generate_sync_message(&mut state).expect("a request");
+    let peer = Peer { id: "eva".into(), socket: 0 };
+    relay.run(vec![Input::sync(peer, &message.encode(), true, None)]);
+    assert!(relay.sent["eva"].iter().any(|m| matches!(m, Message::DocUnavailable { .. })));
+}
+
+/// One thing a participant does.
+#[derive(Debug, Clone)]
+enum Act {
+    Rename(usize, String),
+    Close(usize, bool),
+    Withdraw(usize),
+    Sync(Vec<usize>),
+    WritesFail(bool),
+}
+
+fn act() -> impl Strategy<Value = Act> {
+    prop_oneof![
+        (0..3usize, "[a-ö ]{0,12}").prop_map(|(c, name)| Act::Rename(c, name)),
+        (0..3usize, any::<bool>()).prop_map(|(c, other)| Act::Close(c, other)),
+        (0..3usize).prop_map(Act::Withdraw),
+        proptest::collection::vec(0..3usize, 1..4).prop_map(Act::Sync),
+        any::<bool>().prop_map(Act::WritesFail),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Whatever the participants do, in whatever batches, and whichever
+    /// writes fail: nothing is acknowledged before it is stored (checked
+    /// on every message sent), nothing a reader wrote is stored, a closing
+    /// stored is the coordinator's or a withdrawal, every stored change has
+    /// its author in the audit log, and once writes work again and everyone
+    /// syncs, the coordinator and the relay agree.
+    #[test]
+    fn what_is_stored_follows_the_rules(acts in proptest::collection::vec(act(), 1..24)) {
+        let (mut relay, mut clients) = setup();
+        for act in acts {
+            match act {
+                Act::Rename(c, name) => rename(&mut clients[c], &name),
+                Act::Close(c, other) => {
+                    let reason = if other { ClosingReason::Other } else { ClosingReason::GoalsMet };
+                    let by = clients[c].name;
+                    close_plan(&mut clients[c].doc, &closing(reason, by)).expect("close");
+                }
+                Act::Withdraw(c) => {
+                    let by = clients[c].name;
+                    record_consent(&mut clients[c].doc, &withdrawal(by)).expect("withdraw");
+                }
+                Act::Sync(who) => {
+                    let batch: Vec<_> = who.iter().filter_map(|&c| clients[c].sync()).collect();
+                    relay.run(batch);
+                    for client in clients.iter_mut() {
+                        if relay.deliver(client) {
+                            client.reconnect();
+                        }
+                    }
+                }
+                Act::WritesFail(fail) => relay.fail_writes = fail,
+            }
+        }
+        let stored = relay.stored();
+        let reader = clients[2].doc.get_actor().clone();
+        prop_assert!(stored.get_changes(&[]).iter().all(|c| c.actor_id() != &reader), "nothing of the reader's");
+        if let ClosingState::Closed(closed) = Guarded::read(&stored).closing {
+            prop_assert!(
+                closed.by.as_deref() == Some("eva") || closed.reason == Some(ClosingReason::ConsentWithdrawn),
+                "{closed:?}"
+            );
+        }
+        let audited: Vec<&str> = relay.audit.iter().flat_map(|e| e.detail.split(',')).collect();
+        for change in stored.get_changes(&[]).iter().skip(1) {
+            let hash = change.hash().to_string();
+            prop_assert!(audited.contains(&hash.as_str()), "every stored change is in the audit log");
+        }
+        relay.fail_writes = false;
+        let [eva, ..] = &mut clients;
+        eva.reconnect();
+        settle(&mut relay, std::slice::from_mut(eva));
+        prop_assert_eq!(relay.stored().get_heads(), eva.doc.get_heads());
+    }
+}

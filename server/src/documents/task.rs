@@ -1,0 +1,202 @@
+//! The document task: the IO around [`DocumentCore`].
+//!
+//! It drains every command waiting in its mailbox (coalescing changes that
+//! arrive together, without any fixed delay), looks up the actors the batch
+//! needs, runs the core, **writes the new changes to SQLite**, and only then
+//! sends the sync messages that acknowledge them. A task with no peers
+//! exits after an idle period, so memory does not grow with the number of
+//! documents ever opened.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use shared::DocumentId;
+use tokio::sync::mpsc;
+
+use super::core::{ActorLookups, Binding, CoreLimits, DocumentCore, Effect, Input, Refusal, Stop};
+use super::{DocCommand, DocumentRegistry, PeerHandle, RegistryConfig};
+use crate::storage::Loaded;
+
+/// At most this many commands are applied before persisting and answering.
+const MAX_BATCH: usize = 256;
+
+/// One loaded document's task.
+pub(super) struct DocumentTask {
+    id: DocumentId,
+    registry: DocumentRegistry,
+    config: Arc<RegistryConfig>,
+}
+
+impl DocumentTask {
+    pub(super) fn new(id: DocumentId, registry: DocumentRegistry) -> Self {
+        let config = registry.config.clone();
+        DocumentTask { id, registry, config }
+    }
+
+    #[tracing::instrument(name = "document", skip_all, fields(document = %self.id))]
+    pub(super) async fn run(self, mut mailbox: mpsc::Receiver<DocCommand>, idle_timeout: Duration) {
+        let Some(loaded) = self.load().await else {
+            // Storage is unreadable: refuse to serve rather than serve an empty document.
+            mailbox.close();
+            while let Some(command) = mailbox.recv().await {
+                if let DocCommand::Sync { peer, .. } = command {
+                    peer.send(shared::Message::Error {
+                        sender_id: Some(self.config.server_id.clone()),
+                        target_id: Some(peer.id.clone()),
+                        message: "Dokumentet kan inte läsas från lagringen just nu.".into(),
+                    });
+                }
+            }
+            self.registry.remove_closed(self.id);
+            return;
+        };
+        let limits = CoreLimits {
+            max_document_bytes: self.config.max_document_bytes,
+            compact_after_chunks: crate::storage::COMPACT_AFTER_CHUNKS,
+        };
+        let mut core = DocumentCore::new(self.id, self.config.server_id.clone(), limits, loaded);
+        let mut closing = false;
+        loop {
+            let first = if core.has_no_peers() && !closing {
+                tokio::select! {
+                    command = mailbox.recv() => command,
+                    () = tokio::time::sleep(idle_timeout) => {
+                        // Idle: leave the registry, then finish what is already queued.
+                        closing = true;
+                        self.registry.forget_if(self.id, |_| true);
+                        mailbox.close();
+                        continue;
+                    }
+                }
+            } else {
+                mailbox.recv().await
+            };
+            let Some(first) = first else { break };
+            let mut batch = vec![Input::from(first)];
+            while batch.len() < MAX_BATCH {
+                match mailbox.try_recv() {
+                    Ok(command) => batch.push(Input::from(command)),
+                    Err(_) => break,
+                }
+            }
+            if self.apply(&mut core, batch).await == Some(Stop::Deleted) {
+                self.registry.forget_if(self.id, |_| true);
+                break;
+            }
+        }
+        tracing::debug!("document evicted from memory");
+    }
+
+    /// Run a batch through the core, doing what it asks between its steps:
+    /// one persist and one round of answers for the batch, except that a
+    /// peer's second message first gets the answer to its first, and a
+    /// refusal after something was applied reloads from storage.
+    async fn apply(
+        &self,
+        core: &mut DocumentCore<PeerHandle>,
+        mut batch: Vec<Input<PeerHandle>>,
+    ) -> Option<Stop> {
+        loop {
+            let lookups = self.look_up_actors(core, &batch).await;
+            let step = core.apply(batch, &lookups);
+            self.carry_out(step.effects);
+            match step.stop {
+                Stop::Deleted => return Some(Stop::Deleted),
+                Stop::Reload => {
+                    let loaded = self.load().await;
+                    self.carry_out(core.reloaded(loaded));
+                }
+                Stop::Answer => {
+                    if !self.answer(core).await {
+                        return None;
+                    }
+                    if step.rest.is_empty() {
+                        return None;
+                    }
+                }
+            }
+            batch = step.rest;
+        }
+    }
+
+    /// Bind the batch's new actors to the principals that used them.
+    async fn look_up_actors(
+        &self,
+        core: &DocumentCore<PeerHandle>,
+        batch: &[Input<PeerHandle>],
+    ) -> ActorLookups {
+        let mut lookups = ActorLookups::default();
+        let document = self.id.to_string();
+        for query in core.actor_queries(batch) {
+            let binding = match self.config.plans.bind_actor(&query.actor, &query.principal, &document).await
+            {
+                Ok(true) => Binding::Ours,
+                Ok(false) => {
+                    tracing::warn!(actor = %query.actor, principal = %query.principal, "a change in another principal's name");
+                    Binding::Theirs
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "could not look up an actor");
+                    Binding::Failed
+                }
+            };
+            lookups.insert(query, binding);
+        }
+        lookups
+    }
+
+    /// Persist what is new, then send every peer what it lacks. False if
+    /// persisting failed (then the peers were told and the core reloaded).
+    async fn answer(&self, core: &mut DocumentCore<PeerHandle>) -> bool {
+        if let Some(unsaved) = core.unsaved() {
+            let bytes = unsaved.chunk.len();
+            let started = Instant::now();
+            match self.config.store.append(&self.id, unsaved.chunk, unsaved.audit).await {
+                Ok(()) => {
+                    self.config.metrics.persisted(started.elapsed());
+                    tracing::trace!(bytes, micros = started.elapsed().as_micros(), "persisted");
+                    if core.persisted(unsaved.heads, bytes) {
+                        self.config.store.request_compaction(&self.id);
+                    }
+                }
+                Err(error) => {
+                    self.config.metrics.persist_failed();
+                    tracing::error!(%error, "could not persist changes; dropping them until peers resend");
+                    self.carry_out(core.persist_failed());
+                    let loaded = self.load().await;
+                    self.carry_out(core.reloaded(loaded));
+                    return false;
+                }
+            }
+        }
+        self.carry_out(core.answers());
+        true
+    }
+
+    fn carry_out(&self, effects: Vec<Effect<PeerHandle>>) {
+        for effect in effects {
+            match effect {
+                Effect::Send(peer, message) => peer.send(message),
+                Effect::Refuse(peer, refusal, message) => {
+                    if refusal == Refusal::TooLarge {
+                        tracing::warn!(peer = %peer.id, limit = self.config.max_document_bytes, "document would grow too large");
+                        self.config.metrics.document_too_large();
+                    }
+                    peer.send(message);
+                    peer.disconnect.cancel();
+                }
+                Effect::Disconnect(peer) => peer.disconnect.cancel(),
+            }
+        }
+    }
+
+    async fn load(&self) -> Option<Loaded> {
+        match self.config.store.load(&self.id).await {
+            Ok(loaded) => Some(loaded),
+            Err(error) => {
+                tracing::error!(%error, "could not load document");
+                None
+            }
+        }
+    }
+}
