@@ -3,40 +3,46 @@
 // - Pages (navigations): the network first, so a new version is seen at
 //   once; offline, the cached app page. There are two single-page apps:
 //   the plan editor (every address) and the person's own view (/min-plan…).
-//   Both pages and the files they name are cached when the worker installs,
+//   Both pages and the files they need are cached when the worker installs,
 //   so that even a first visit works offline afterwards.
 // - The app's files (hashed names from scripts/build-app.sh: .js, .wasm,
 //   .css) and icons:
 //   from the cache, else from the network and then kept.
 // - Never cached: /api/, /sync, /healthz, /metrics — plans and sessions
 //   live in IndexedDB and on the server, not here.
-// One cache per build: scripts/build-app.sh writes the build's hash in, so
-// a new build installs anew (caching every file and wasm chunk its pages
-// name) and the old build's cache is deleted when it takes over.
-const CACHE = 'samplan-shell-__BUILD__';
-const SHELLS = ['/', '/min-plan'];
+// One cache per build: scripts/build-app.sh writes its name in (the
+// build's manifest names it too), so a new build installs anew (caching
+// every page and file its manifest lists) and the old build's cache is
+// deleted when it takes over.
+const CACHE = '__CACHE__';
+// What the build is (scripts/build-app.sh): its pages, and the files each needs.
+const MANIFEST = '/build-manifest.json';
 
 function shellFor(url) {
   const home = url.pathname === '/min-plan' || url.pathname.startsWith('/min-plan/') || url.pathname === '/inbjudan';
   return home ? '/min-plan' : '/';
 }
 
-// A page and the scripts, wasm and styles it names (scripts/build-app.sh
-// writes them as links with hashed names).
-async function cacheShell(cache, shell) {
-  const response = await fetch(shell, { cache: 'no-cache' });
+// A page of the build (its address: '/' or '/min-plan') and the files it needs.
+async function cachePage(cache, page) {
+  const response = await fetch(page.path, { cache: 'no-cache' });
   if (!response.ok) return;
-  const html = await response.clone().text();
-  await cache.put(shell, response);
-  const files = [...html.matchAll(/(?:href|src)="(\/[^"]+\.(?:js|wasm|css))"/g)].map((m) => m[1]);
-  await cache.addAll([...new Set(files)]);
+  await cache.put(page.path, response);
+  await cache.addAll(page.files);
+}
+
+async function cacheBuild() {
+  const response = await fetch(MANIFEST, { cache: 'no-cache' });
+  if (!response.ok) return;
+  const build = await response.json();
+  const cache = await caches.open(CACHE);
+  await Promise.all(build.pages.map((page) => cachePage(cache, page).catch(() => {})));
 }
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
-    caches
-      .open(CACHE)
-      .then((cache) => Promise.all(SHELLS.map((shell) => cacheShell(cache, shell).catch(() => {}))))
+    cacheBuild()
+      .catch(() => {})
       .then(() => self.skipWaiting()),
   );
 });

@@ -20,12 +20,10 @@ use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use indexed_db_futures::KeyRange;
+use shared::storage_layout::{CHUNKS, DATABASE, PLANS};
 use shared::DocumentId;
 use wasm_bindgen::{JsCast, JsValue};
 
-const DATABASE: &str = "samplan";
-const CHUNKS: &str = "chunks";
-const PLANS: &str = "plans";
 /// Compact a document when it is opened with more chunks than this.
 const COMPACT_AFTER: usize = 50;
 /// Automerge's chunk type byte (after the four magic and four checksum
@@ -420,16 +418,16 @@ fn chunk_key(id: &DocumentId) -> String {
     // (Milliseconds, whole: formatted as an integer, the same key as a float with no decimals.)
     let now = js_sys::Date::now();
     let random = (js_sys::Math::random() * 1e9) as u64;
-    format!("{id}/{:015}-{random:09}", now as u64)
+    shared::storage_layout::chunk_key(id, now as u64, random)
 }
 
 /// Where a document's preview is stored: in `chunks`, outside every
 /// document's range (document ids are letters and digits; '~' sorts after them).
 fn preview_key(id: &DocumentId) -> String {
-    format!("~preview/{id}")
+    shared::storage_layout::preview_key(id)
 }
 
 fn document_range(id: &DocumentId) -> KeyRange<String> {
-    // '/' is followed by '0' in code-unit order; every chunk key of the document lies between.
-    KeyRange::Bound(format!("{id}/"), false, format!("{id}0"), true)
+    let (first, end) = shared::storage_layout::document_range(id);
+    KeyRange::Bound(first, false, end, true)
 }

@@ -1,9 +1,9 @@
 //! The HTTP routes: the sync WebSocket, a health check, the access API and
 //! the app, with security headers on every response.
 
-use std::path::Path;
-
 use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, RawQuery, State, WebSocketUpgrade};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -14,6 +14,7 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::app_build::CurrentBuild;
 use crate::AppState;
 
 /// Where the person's own view ("Min plan", a wasm of its own) is built,
@@ -27,7 +28,8 @@ pub const HOME_APP_DIR: &str = "hem";
 /// page stored under the file's name. `/min-plan` and below, and invitation
 /// links (`/inbjudan`), get the person's view. Files are sent
 /// precompressed (`.br`, `.gz` beside them, made by `scripts/build-app.sh`)
-/// when the browser accepts it.
+/// when the browser accepts it. The Content-Security-Policy follows the
+/// build (`app_build`): a new build needs no restart.
 pub fn router(state: AppState, static_dir: &Path) -> Router {
     let page = |path: std::path::PathBuf| ServeFile::new(path).precompressed_br().precompressed_gzip();
     let index = page(static_dir.join("index.html"));
@@ -47,7 +49,6 @@ pub fn router(state: AppState, static_dir: &Path) -> Router {
     let app_files =
         ServeDir::new(static_dir).precompressed_br().precompressed_gzip().fallback(app_page_or_missing);
     let home_page = page(static_dir.join(HOME_APP_DIR).join("index.html"));
-    let csp = content_security_policy(static_dir);
     Router::new()
         .route_service("/min-plan", home_page.clone())
         .route_service("/min-plan/", home_page.clone())
@@ -58,7 +59,10 @@ pub fn router(state: AppState, static_dir: &Path) -> Router {
         .route("/metrics", get(metrics))
         .merge(crate::api::routes())
         .fallback_service(app_files)
-        .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, csp))
+        .layer(axum::middleware::map_response_with_state(
+            Arc::new(CurrentBuild::new(static_dir)),
+            set_content_security_policy,
+        ))
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -75,45 +79,13 @@ pub fn router(state: AppState, static_dir: &Path) -> Router {
         .with_state(state)
 }
 
-/// The Content-Security-Policy: only our own scripts (the inline start
-/// scripts of the two `index.html`, by their hash),
-/// WebAssembly, our own WebSocket; no framing.
-fn content_security_policy(static_dir: &Path) -> HeaderValue {
-    let pages: Vec<String> =
-        [static_dir.join("index.html"), static_dir.join(HOME_APP_DIR).join("index.html")]
-            .iter()
-            .map(|path| std::fs::read_to_string(path).unwrap_or_default())
-            .collect();
-    let mut scripts: Vec<&str> = pages.iter().flat_map(|page| inline_scripts(page)).collect();
-    scripts.sort_unstable();
-    scripts.dedup();
-    let hashes: String = scripts
-        .into_iter()
-        .map(|script| {
-            use base64::Engine as _;
-            use sha2::Digest as _;
-            let digest = sha2::Sha256::digest(script.as_bytes());
-            format!(" 'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest))
-        })
-        .collect();
-    let policy = format!(
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self' 'unsafe-inline'; \
-         img-src 'self' data:; connect-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; \
-         form-action 'self'; frame-ancestors 'none'"
-    );
-    HeaderValue::from_str(&policy)
-        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'"))
-}
-
-/// The contents of the inline `<script>` elements of a page.
-fn inline_scripts(html: &str) -> impl Iterator<Item = &str> {
-    html.split("<script").skip(1).filter_map(|rest| {
-        let (open, body) = rest.split_once('>')?;
-        if open.contains("src=") {
-            return None;
-        }
-        body.split_once("</script>").map(|(script, _)| script)
-    })
+/// Every response names the Content-Security-Policy of the build served now.
+async fn set_content_security_policy(
+    State(build): State<Arc<CurrentBuild>>,
+    mut response: Response,
+) -> Response {
+    response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, build.content_security_policy());
+    response
 }
 
 async fn sync(

@@ -5,6 +5,8 @@
 //!
 //! - [`http`]: the routes (`/sync`, `/healthz`, the app's files) and the
 //!   security headers of every response.
+//! - [`app_build`]: the built app's manifest (from `scripts/build-app.sh`),
+//!   followed as new builds come: the pages' script hashes for the CSP.
 //! - [`api`]: signing in, invitations, members, deleting a plan.
 //! - [`access`]: accounts, sessions, roles per plan, the audit log.
 //! - [`online`]: open connections by principal, closed when access is taken
@@ -21,6 +23,7 @@
 
 pub mod access;
 pub mod api;
+pub mod app_build;
 pub mod connection;
 pub mod documents;
 pub mod first_view;
@@ -141,6 +144,8 @@ pub async fn run(
     };
     if !config.static_dir.join("index.html").exists() {
         tracing::warn!(dir = %config.static_dir.display(), "the app is not built here; only /sync and /healthz will work");
+    } else if !config.static_dir.join(app_build::MANIFEST_FILE).exists() {
+        tracing::warn!(dir = %config.static_dir.display(), "the app's build has no manifest: its pages' scripts will not run (scripts/build-app.sh writes it)");
     }
     let router = http::router(state, &config.static_dir);
     let graceful = shutdown.clone();

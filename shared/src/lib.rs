@@ -9,6 +9,8 @@
 //! - [`plan`]: the SIP plan as an Automerge document (typed with autosurgeon),
 //!   its edits, completeness checklist and validation.
 //! - [`self_reports`]: the person's own progress reports, a document per plan.
+//! - [`storage_layout`]: the app's IndexedDB database, stores and keys
+//!   (also carried by `public/early-read.js`).
 //! - [`sync_client`]: the client side of the sync protocol as a state
 //!   machine without IO; the app drives it over a WebSocket, tests drive it
 //!   over channels.
@@ -21,6 +23,7 @@ pub mod plan;
 pub mod presence;
 pub mod preview;
 pub mod self_reports;
+pub mod storage_layout;
 pub mod sync_client;
 pub mod wire;
 
