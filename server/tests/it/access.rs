@@ -2,8 +2,6 @@
 //! against every action, on the real server. A denied action is refused
 //! with nothing stored and nothing forwarded.
 
-use std::time::Duration;
-
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ReadDoc, ROOT};
 use server::storage::Store;
@@ -77,11 +75,11 @@ async fn invite(server: &TestServer, by: &str, id: DocumentId, role: &str, days:
 /// The server's answer to a change it must refuse: the `error` (or the
 /// closed socket) that comes, skipping sync messages that were already on
 /// their way. A sync message whose heads include `ours` acknowledges the
-/// change and is returned as it is (the caller's assertion then fails).
+/// change and is returned as it is (the caller's assertion then fails), and
+/// so does silence: a refusal is said, not left to a timeout.
 async fn refusal(socket: &mut Socket, ours: &[automerge::ChangeHash]) -> Option<Message> {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     loop {
-        let message = tokio::time::timeout_at(deadline, next_message(socket)).await.ok().flatten();
+        let message = next_message(socket).await;
         if let Some(Message::Sync { data, .. }) = &message {
             let acknowledged = automerge::sync::Message::decode(data)
                 .is_ok_and(|m| ours.iter().all(|hash| m.heads.contains(hash)));
@@ -117,7 +115,7 @@ async fn plan_made_by_testare(server: &TestServer) -> Plan {
 /// Can `token` read the plan (gets its title) or not (doc-unavailable)?
 async fn can_read(server: &TestServer, token: &str, id: DocumentId) -> bool {
     let mut client = Client::connect_as(server, token, "läsare", id, AutoCommit::new()).await;
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    let deadline = tokio::time::Instant::now() + PATIENCE;
     loop {
         if client.unavailable {
             return false;
@@ -125,13 +123,10 @@ async fn can_read(server: &TestServer, token: &str, id: DocumentId) -> bool {
         if read_text(&client.doc, PlanText::Title).is_ok_and(|t| t == "Annas plan") {
             return true;
         }
-        assert!(tokio::time::Instant::now() < deadline, "neither the plan nor doc-unavailable came");
-        let Some(message) = tokio::time::timeout(Duration::from_secs(10), next_message(&mut client.socket))
-            .await
-            .ok()
-            .flatten()
-        else {
-            return false;
+        let message = match listen_until(&mut client.socket, deadline).await {
+            Heard::Message(message) => message,
+            Heard::Closed => return false,
+            Heard::Nothing => panic!("neither the plan nor doc-unavailable came"),
         };
         if let Ok(shared::sync_client::Received::Sync(doc, data)) = client.sync.receive(message.clone()) {
             client.sync.apply_sync(doc, &data, &mut client.doc).expect("apply");
@@ -146,16 +141,12 @@ async fn can_read(server: &TestServer, token: &str, id: DocumentId) -> bool {
 async fn try_edit(server: &TestServer, plan: &mut Plan, token: &str, text: &str) -> bool {
     let mut editor = Client::connect_as(server, token, "redaktör", plan.id, AutoCommit::new()).await;
     // Get the plan first (a reader gets it too).
-    let got = tokio::time::timeout(Duration::from_secs(10), async {
-        editor
-            .until("the plan", |c| {
-                c.unavailable || read_text(&c.doc, PlanText::Title).is_ok_and(|t| t == "Annas plan")
-            })
-            .await;
-    })
-    .await
-    .is_ok();
-    if !got || editor.unavailable {
+    editor
+        .until("the plan or doc-unavailable", |c| {
+            c.unavailable || read_text(&c.doc, PlanText::Title).is_ok_and(|t| t == "Annas plan")
+        })
+        .await;
+    if editor.unavailable {
         return false;
     }
     let before = stored_heads(server, plan.id).await;
@@ -738,17 +729,16 @@ async fn can_edit_plan(server: &TestServer, token: &str, id: DocumentId) -> bool
 }
 
 /// After a push: true once the server has acknowledged everything of
-/// document `id`, false when it answers with an error, closes the socket, or
-/// says nothing for ten seconds.
+/// document `id`, false when it answers with an error or closes the socket.
+/// Silence is neither: it fails the test.
 async fn acknowledged(client: &mut Client, id: DocumentId) -> bool {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     loop {
         if client.sync.is_synced(&id, &mut client.doc) {
             return true;
         }
-        match tokio::time::timeout_at(deadline, next_message(&mut client.socket)).await {
-            Ok(Some(Message::Error { .. })) | Ok(None) | Err(_) => return false,
-            Ok(Some(message)) => {
+        match next_message(&mut client.socket).await {
+            Some(Message::Error { .. }) | None => return false,
+            Some(message) => {
                 if let Ok(shared::sync_client::Received::Sync(doc, data)) = client.sync.receive(message) {
                     client.sync.apply_sync(doc, &data, &mut client.doc).expect("apply");
                     client.push().await;

@@ -67,13 +67,8 @@ impl TestServer {
         let task = tokio::spawn(async move {
             server::run(config, listener, token).await.expect("server runs");
         });
-        // Wait until it answers.
-        for _ in 0..100 {
-            if TcpStream::connect(addr).await.is_ok() {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        eventually("the server to accept connections", || async { TcpStream::connect(addr).await.is_ok() })
+            .await;
         TestServer { addr, token: session, data_dir: data_dir.to_path_buf(), shutdown, task }
     }
 
@@ -113,17 +108,64 @@ pub async fn send(socket: &mut Socket, message: &Message) {
     socket.send(Frame::Binary(message.encode().into())).await.expect("send");
 }
 
-/// The next protocol message, or `None` when the socket closes (or 10 s pass).
-pub async fn next_message(socket: &mut Socket) -> Option<Message> {
+/// How long a test waits for the server before it fails.
+pub const PATIENCE: Duration = Duration::from_secs(10);
+
+/// What the server did next on a socket.
+#[derive(Debug)]
+pub enum Heard {
+    /// A protocol message.
+    Message(Message),
+    /// The socket closed (a close frame, or the connection ended).
+    Closed,
+    /// Nothing came before the deadline.
+    Nothing,
+}
+
+/// The next protocol message, the socket closing, or nothing by `deadline`.
+pub async fn listen_until(socket: &mut Socket, deadline: tokio::time::Instant) -> Heard {
     loop {
-        let frame = tokio::time::timeout(Duration::from_secs(10), socket.next()).await.ok()??;
-        match frame.ok()? {
-            Frame::Binary(bytes) => {
-                return Some(Message::decode(&bytes).expect("server sends valid messages"))
-            }
-            Frame::Close(_) => return None,
-            _ => continue,
+        let frame = match tokio::time::timeout_at(deadline, socket.next()).await {
+            Err(_) => return Heard::Nothing,
+            Ok(None | Some(Err(_))) | Ok(Some(Ok(Frame::Close(_)))) => return Heard::Closed,
+            Ok(Some(Ok(frame))) => frame,
+        };
+        if let Frame::Binary(bytes) = frame {
+            return Heard::Message(Message::decode(&bytes).expect("server sends valid messages"));
         }
+    }
+}
+
+/// The next protocol message, or `None` when the socket closes. Silence is
+/// neither: nothing within [`PATIENCE`] fails the test.
+pub async fn next_message(socket: &mut Socket) -> Option<Message> {
+    match listen_until(socket, tokio::time::Instant::now() + PATIENCE).await {
+        Heard::Message(message) => Some(message),
+        Heard::Closed => None,
+        Heard::Nothing => {
+            panic!("the server neither sent a message nor closed the socket within {PATIENCE:?}")
+        }
+    }
+}
+
+/// The server closes the socket next (a message first, or silence, fails).
+pub async fn assert_closes(socket: &mut Socket, what: &str) {
+    if let Some(message) = next_message(socket).await {
+        panic!("{what}: expected the socket to close, got {message:?}");
+    }
+}
+
+/// Wait until `check` holds, asking again every 20 ms; fail the test if it
+/// does not hold within [`PATIENCE`].
+pub async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    while !check().await {
+        assert!(tokio::time::Instant::now() < deadline, "not within {PATIENCE:?}: {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
 
@@ -167,15 +209,15 @@ impl Client {
         }
     }
 
-    /// Handle messages until `done` holds (or fail after 10 s).
+    /// Handle messages until `done` holds (or fail after [`PATIENCE`]).
     pub async fn until(&mut self, what: &str, mut done: impl FnMut(&mut Client) -> bool) {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        let deadline = tokio::time::Instant::now() + PATIENCE;
         while !done(self) {
-            let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
-            let message = tokio::time::timeout(remaining, next_message(&mut self.socket))
-                .await
-                .unwrap_or_else(|_| panic!("timed out waiting for: {what}"))
-                .unwrap_or_else(|| panic!("socket closed while waiting for: {what}"));
+            let message = match listen_until(&mut self.socket, deadline).await {
+                Heard::Message(message) => message,
+                Heard::Closed => panic!("socket closed while waiting for: {what}"),
+                Heard::Nothing => panic!("timed out waiting for: {what}"),
+            };
             match self.sync.receive(message).expect("receive") {
                 Received::Sync(id, data) => {
                     self.sync.apply_sync(id, &data, &mut self.doc).expect("apply");

@@ -3,8 +3,6 @@
 //! reconnects a thousand times. Each gets a clear answer and the server
 //! goes on serving everyone else with nothing lost.
 
-use std::time::Duration;
-
 use automerge::AutoCommit;
 use serde_bytes::ByteBuf;
 use server::storage::Store;
@@ -134,15 +132,10 @@ async fn too_many_connections_from_one_address_get_429_and_a_freed_slot_is_reusa
         Ok(_) => panic!("a fourth connection from the same address was accepted"),
     }
     drop(open.pop());
-    let mut reopened = None;
-    for _ in 0..50 {
-        if let Ok((socket, _)) = tokio_tungstenite::connect_async(server.ws_url()).await {
-            reopened = Some(socket);
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    assert!(reopened.is_some(), "a closed connection frees its slot");
+    eventually("a closed connection frees its slot", || async {
+        tokio_tungstenite::connect_async(server.ws_url()).await.is_ok()
+    })
+    .await;
     server.stop().await;
 }
 
@@ -215,15 +208,9 @@ async fn a_client_that_reconnects_a_thousand_times_leaves_nothing_behind() {
     }
     still_serving(&server, id, "Efter tusen återanslutningar").await;
     // Every one of those sockets is closed again.
-    let mut connections = f64::MAX;
-    for _ in 0..100 {
-        connections = value(&get(&server, "/metrics").await, "samplan_connections ");
-        if connections <= 1.0 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    assert_eq!(connections, 1.0, "only anna is still connected");
+    let connections = || async { value(&get(&server, "/metrics").await, "samplan_connections ") };
+    eventually("the sockets to close", || async { connections().await <= 1.0 }).await;
+    assert_eq!(connections().await, 1.0, "only anna is still connected");
     assert!(value(&get(&server, "/metrics").await, "samplan_connections_total ") >= 1002.0);
     server.stop().await;
 }

@@ -1,7 +1,5 @@
 //! The handshake and bad input: clear errors, closed sockets, a server that goes on.
 
-use std::time::Duration;
-
 use futures::SinkExt;
 use serde_bytes::ByteBuf;
 use server::Limits;
@@ -46,7 +44,7 @@ async fn an_unsupported_version_gets_an_error_and_a_closed_socket() {
         Some(Message::Error { message, .. }) => assert_eq!(message, "unsupported protocol version"),
         other => panic!("expected error, got {other:?}"),
     }
-    assert!(next_message(&mut socket).await.is_none(), "socket closes");
+    assert_closes(&mut socket, "after an unsupported version").await;
     server.stop().await;
 }
 
@@ -76,7 +74,7 @@ async fn malformed_and_oversized_frames_get_an_error_and_others_keep_working() {
             Some(Message::Error { message, .. }) => assert!(!message.is_empty()),
             other => panic!("expected an error message, got {other:?}"),
         }
-        assert!(next_message(&mut socket).await.is_none(), "socket closes after the error");
+        assert_closes(&mut socket, "after the error").await;
     }
 
     // Far beyond the limit: the WebSocket layer closes the socket.
@@ -84,7 +82,8 @@ async fn malformed_and_oversized_frames_get_an_error_and_others_keep_working() {
     send(&mut socket, &join("mallory", None)).await;
     assert!(matches!(next_message(&mut socket).await, Some(Message::Peer { .. })));
     let _ = socket.send(Frame::Binary(vec![0u8; 1024 * 1024].into())).await;
-    assert!(!matches!(next_message(&mut socket).await, Some(Message::Sync { .. } | Message::Peer { .. })));
+    let answer = next_message(&mut socket).await;
+    assert!(matches!(answer, Some(Message::Error { .. }) | None), "an error or a closed socket: {answer:?}");
 
     // A sync message whose payload is not an Automerge sync message.
     let mut socket = raw_socket(&server).await;
@@ -117,16 +116,24 @@ async fn frames_before_join_are_ignored() {
     let dir = tempfile::tempdir().expect("tempdir");
     let server = TestServer::start(dir.path()).await;
     let mut socket = raw_socket(&server).await;
-    let request = Message::Request {
-        document_id: DocumentId::random(),
+    let request = |document_id| Message::Request {
+        document_id,
         sender_id: "early".into(),
         target_id: "server".into(),
         data: ByteBuf::from(vec![0x42]),
     };
-    send(&mut socket, &request).await;
+    let (before, after) = (DocumentId::random(), DocumentId::random());
+    send(&mut socket, &request(before)).await;
     send(&mut socket, &join("early", None)).await;
     assert!(matches!(next_message(&mut socket).await, Some(Message::Peer { .. })));
-    let nothing = tokio::time::timeout(Duration::from_millis(300), next_message(&mut socket)).await;
-    assert!(nothing.is_err(), "no answer to the request sent before join");
+    // The server answers in order: an answer to the request sent before
+    // join would come before the answer to this one.
+    send(&mut socket, &request(after)).await;
+    match next_message(&mut socket).await {
+        Some(Message::DocUnavailable { document_id, .. }) => {
+            assert_eq!(document_id, after, "no answer to the request sent before join")
+        }
+        other => panic!("expected doc-unavailable for the request after join, got {other:?}"),
+    }
     server.stop().await;
 }

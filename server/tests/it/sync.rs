@@ -6,6 +6,7 @@ use shared::plan::{new_plan_document, read_text, set_text, PlanText};
 use shared::DocumentId;
 
 use crate::harness::*;
+use crate::metrics::{get, value};
 
 #[tokio::test]
 async fn an_edit_reaches_the_other_peer() {
@@ -115,16 +116,13 @@ async fn many_chunks_are_compacted_and_still_load() {
         anna.push().await;
         anna.until_synced().await;
     }
-    // Compaction runs in the background; give it a moment, then look at the file.
+    // Compaction runs in the background: wait for it, then look at the file.
     let store = Store::open(dir.path()).await.expect("store");
-    let mut loaded = store.load(&id).await.expect("load");
-    for _ in 0..100 {
-        if loaded.incremental_chunks < COMPACT_AFTER_CHUNKS {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        loaded = store.load(&id).await.expect("load");
-    }
+    eventually("the document to be compacted", || async {
+        store.load(&id).await.expect("load").incremental_chunks < COMPACT_AFTER_CHUNKS
+    })
+    .await;
+    let loaded = store.load(&id).await.expect("load");
     server.stop().await;
     assert!(
         loaded.incremental_chunks < COMPACT_AFTER_CHUNKS,
@@ -147,7 +145,12 @@ async fn a_peer_that_reconnects_with_the_same_id_keeps_receiving_edits() {
     let mut bo = Client::connect(&server, "bo", id, AutoCommit::new()).await;
     drop(first);
     bo.until("bo to get the plan", |c| read_text(&c.doc, PlanText::Title).is_ok_and(|t| t == "Plan")).await;
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    // Once the old connection is gone (anna and bo remain), its late
+    // `Leave` is in the document's mailbox, ahead of anna's edit below.
+    eventually("the old connection to close", || async {
+        value(&get(&server, "/metrics").await, "samplan_connections ") == 2.0
+    })
+    .await;
 
     set_text(&mut anna.doc, PlanText::MainGoal, "Efter återanslutning").expect("edit");
     anna.push().await;
