@@ -4,7 +4,6 @@
 use automerge::AutoCommit;
 use serde_bytes::ByteBuf;
 use server::storage::Store;
-use shared::plan::new_plan_document;
 use shared::{DocumentId, Message};
 
 use crate::harness::*;
@@ -36,14 +35,11 @@ async fn received_until(client: &mut Client, last: (&str, u64)) -> Vec<(String, 
 
 #[tokio::test]
 async fn presence_reaches_the_other_peers_once_and_is_not_stored() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let server = TestServer::start(dir.path()).await;
-    let id = DocumentId::random();
-    let mut anna = Client::connect(&server, "anna", id, new_plan_document("Plan").expect("plan")).await;
-    anna.until_synced().await;
+    let server = TestServer::fresh().await;
+    let (id, mut anna) = server.plan_by_anna("Plan").await;
     let mut bo = Client::connect(&server, "bo", id, AutoCommit::new()).await;
     bo.until("bo to get the plan", |c| !shared::plan::is_empty(&c.doc)).await;
-    let store = Store::open(dir.path()).await.expect("store");
+    let store = Store::open(&server.data_dir).await.expect("store");
     let heads_before = store.load(&id).await.expect("load").doc.get_heads();
 
     for count in [1, 2, 2, 1, 3, 4] {
@@ -59,5 +55,4 @@ async fn presence_reaches_the_other_peers_once_and_is_not_stored() {
         "not echoed to the sender"
     );
     assert_eq!(store.load(&id).await.expect("load").doc.get_heads(), heads_before, "nothing stored");
-    server.stop().await;
 }

@@ -8,6 +8,7 @@ use std::time::Duration;
 use automerge::AutoCommit;
 use futures::{SinkExt, StreamExt};
 use server::{Config, Limits};
+use shared::plan::{new_plan_document, read_text, set_text, PlanText};
 use shared::sync_client::{Received, SyncClient};
 use shared::{DocumentId, Message};
 use tokio::net::TcpStream;
@@ -22,6 +23,8 @@ pub struct TestServer {
     pub data_dir: std::path::PathBuf,
     shutdown: CancellationToken,
     task: tokio::task::JoinHandle<()>,
+    /// The data directory when the server has one of its own ([`TestServer::fresh`]).
+    own_dir: Option<tempfile::TempDir>,
 }
 
 /// An account named `name` (created if missing) and a new session token for it.
@@ -40,6 +43,19 @@ pub async fn provision(data_dir: &Path, name: &str) -> String {
 impl TestServer {
     pub async fn start(data_dir: &Path) -> TestServer {
         Self::start_with(data_dir, Limits::default()).await
+    }
+
+    /// A server on a data directory of its own, removed with the server.
+    pub async fn fresh() -> TestServer {
+        Self::fresh_with(Limits::default()).await
+    }
+
+    /// [`TestServer::fresh`] with other limits.
+    pub async fn fresh_with(limits: Limits) -> TestServer {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut server = Self::start_with(dir.path(), limits).await;
+        server.own_dir = Some(dir);
+        server
     }
 
     pub async fn start_with(data_dir: &Path, limits: Limits) -> TestServer {
@@ -69,12 +85,23 @@ impl TestServer {
         });
         eventually("the server to accept connections", || async { TcpStream::connect(addr).await.is_ok() })
             .await;
-        TestServer { addr, token: session, data_dir: data_dir.to_path_buf(), shutdown, task }
+        TestServer { addr, token: session, data_dir: data_dir.to_path_buf(), shutdown, task, own_dir: None }
     }
 
-    pub async fn stop(self) {
+    /// Stop the server and wait until it has (dropping it only asks it to stop).
+    pub async fn stop(mut self) {
         self.shutdown.cancel();
-        let _ = tokio::time::timeout(Duration::from_secs(10), self.task).await;
+        let _ = tokio::time::timeout(PATIENCE, &mut self.task).await;
+    }
+
+    /// Stop the server and start a new one on the same data directory.
+    pub async fn restart(mut self) -> TestServer {
+        let own_dir = self.own_dir.take();
+        let data_dir = self.data_dir.clone();
+        self.stop().await;
+        let mut server = Self::start(&data_dir).await;
+        server.own_dir = own_dir;
+        server
     }
 
     /// The sync URL with the default session ("Testare").
@@ -87,9 +114,37 @@ impl TestServer {
         format!("ws://{}/sync?token={token}", self.addr)
     }
 
+    /// Peer `name`, connected with a new plan titled `title` (not yet synced).
+    pub async fn new_plan(&self, name: &str, title: &str) -> (DocumentId, Client) {
+        let id = DocumentId::random();
+        (id, Client::connect(self, name, id, new_plan_document(title).expect("plan")).await)
+    }
+
+    /// "anna", connected with a new plan titled `title` that the server has.
+    pub async fn plan_by_anna(&self, title: &str) -> (DocumentId, Client) {
+        let (id, mut anna) = self.new_plan("anna", title).await;
+        anna.until_synced().await;
+        (id, anna)
+    }
+
+    /// A new peer `name` that starts with nothing, once it has received the
+    /// plan `id` with `field` reading `text`.
+    pub async fn peer_reading(&self, name: &str, id: DocumentId, field: PlanText, text: &str) -> Client {
+        let mut peer = Client::connect(self, name, id, AutoCommit::new()).await;
+        peer.until_text(field, text).await;
+        peer
+    }
+
     /// A session of another account (created if missing), while the server runs.
     pub async fn token_for(&self, name: &str) -> String {
         provision(&self.data_dir, name).await
+    }
+}
+
+impl Drop for TestServer {
+    /// A test that ends, or fails, stops its server.
+    fn drop(&mut self) {
+        self.shutdown.cancel();
     }
 }
 
@@ -106,6 +161,31 @@ pub async fn raw_socket_as(server: &TestServer, token: &str) -> Socket {
 
 pub async fn send(socket: &mut Socket, message: &Message) {
     socket.send(Frame::Binary(message.encode().into())).await.expect("send");
+}
+
+/// A join from peer `name` offering protocol `versions` (`None`: version 1).
+pub fn join(name: &str, versions: Option<Vec<String>>) -> Message {
+    Message::Join { sender_id: name.into(), supported_protocol_versions: versions, peer_metadata: None }
+}
+
+/// A raw socket whose join as peer `name` the server has answered with `peer`.
+pub async fn joined_socket(server: &TestServer, name: &str) -> Socket {
+    let mut socket = raw_socket(server).await;
+    send(&mut socket, &join(name, None)).await;
+    let answer = next_message(&mut socket).await;
+    assert!(matches!(answer, Some(Message::Peer { .. })), "{name}: expected peer, got {answer:?}");
+    socket
+}
+
+/// Read until the server closes the socket; the last error it said before.
+pub async fn error_before_close(socket: &mut Socket) -> Option<String> {
+    let mut told = None;
+    while let Some(message) = next_message(socket).await {
+        if let Message::Error { message, .. } = message {
+            told = Some(message);
+        }
+    }
+    told
 }
 
 /// How long a test waits for the server before it fails.
@@ -227,6 +307,19 @@ impl Client {
                 _ => {}
             }
         }
+    }
+
+    /// Set plan text `field` to `text`, send it, and wait until the server has it.
+    pub async fn edit_synced(&mut self, field: PlanText, text: &str) {
+        set_text(&mut self.doc, field, text).expect("edit");
+        self.push().await;
+        self.until_synced().await;
+    }
+
+    /// Handle messages until plan text `field` reads `text`.
+    pub async fn until_text(&mut self, field: PlanText, text: &str) {
+        let what = format!("{field:?} to read {text:?}");
+        self.until(&what, |c| read_text(&c.doc, field).is_ok_and(|t| t == text)).await;
     }
 
     pub async fn until_synced(&mut self) {

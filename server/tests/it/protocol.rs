@@ -9,17 +9,18 @@ use tokio_tungstenite::tungstenite::Message as Frame;
 
 use crate::harness::*;
 
-fn join(name: &str, versions: Option<Vec<String>>) -> Message {
-    Message::Join { sender_id: name.into(), supported_protocol_versions: versions, peer_metadata: None }
+/// Connect, send `join`, and return the socket and the server's answer.
+async fn answer_to(server: &TestServer, join: Message) -> (Socket, Option<Message>) {
+    let mut socket = raw_socket(server).await;
+    send(&mut socket, &join).await;
+    let answer = next_message(&mut socket).await;
+    (socket, answer)
 }
 
 #[tokio::test]
 async fn join_is_answered_with_peer_and_version_1() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let server = TestServer::start(dir.path()).await;
-    let mut socket = raw_socket(&server).await;
-    send(&mut socket, &join("anna", Some(vec!["1".into()]))).await;
-    match next_message(&mut socket).await {
+    let server = TestServer::fresh().await;
+    match answer_to(&server, join("anna", Some(vec!["1".into()]))).await.1 {
         Some(Message::Peer { target_id, selected_protocol_version, peer_metadata, .. }) => {
             assert_eq!(target_id, "anna");
             assert_eq!(selected_protocol_version, PROTOCOL_VERSION);
@@ -28,32 +29,23 @@ async fn join_is_answered_with_peer_and_version_1() {
         other => panic!("expected peer, got {other:?}"),
     }
     // A join without versions means version 1.
-    let mut socket = raw_socket(&server).await;
-    send(&mut socket, &join("bo", None)).await;
-    assert!(matches!(next_message(&mut socket).await, Some(Message::Peer { .. })));
-    server.stop().await;
+    joined_socket(&server, "bo").await;
 }
 
 #[tokio::test]
 async fn an_unsupported_version_gets_an_error_and_a_closed_socket() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let server = TestServer::start(dir.path()).await;
-    let mut socket = raw_socket(&server).await;
-    send(&mut socket, &join("anna", Some(vec!["2".into()]))).await;
-    match next_message(&mut socket).await {
+    let server = TestServer::fresh().await;
+    let (mut socket, answer) = answer_to(&server, join("anna", Some(vec!["2".into()]))).await;
+    match answer {
         Some(Message::Error { message, .. }) => assert_eq!(message, "unsupported protocol version"),
         other => panic!("expected error, got {other:?}"),
     }
     assert_closes(&mut socket, "after an unsupported version").await;
-    server.stop().await;
 }
 
 #[tokio::test]
 async fn malformed_and_oversized_frames_get_an_error_and_others_keep_working() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let server =
-        TestServer::start_with(dir.path(), Limits { max_message_bytes: 64 * 1024, ..Limits::default() })
-            .await;
+    let server = TestServer::fresh_with(Limits { max_message_bytes: 64 * 1024, ..Limits::default() }).await;
     let id = DocumentId::random();
     let mut anna =
         Client::connect(&server, "anna", id, shared::plan::new_plan_document("Plan").expect("plan")).await;
@@ -66,9 +58,7 @@ async fn malformed_and_oversized_frames_get_an_error_and_others_keep_working() {
         vec![0u8; 100 * 1024],                          // too large
     ];
     for frame in bad_frames {
-        let mut socket = raw_socket(&server).await;
-        send(&mut socket, &join("mallory", None)).await;
-        assert!(matches!(next_message(&mut socket).await, Some(Message::Peer { .. })));
+        let mut socket = joined_socket(&server, "mallory").await;
         socket.send(Frame::Binary(frame.into())).await.expect("send");
         match next_message(&mut socket).await {
             Some(Message::Error { message, .. }) => assert!(!message.is_empty()),
@@ -78,17 +68,13 @@ async fn malformed_and_oversized_frames_get_an_error_and_others_keep_working() {
     }
 
     // Far beyond the limit: the WebSocket layer closes the socket.
-    let mut socket = raw_socket(&server).await;
-    send(&mut socket, &join("mallory", None)).await;
-    assert!(matches!(next_message(&mut socket).await, Some(Message::Peer { .. })));
+    let mut socket = joined_socket(&server, "mallory").await;
     let _ = socket.send(Frame::Binary(vec![0u8; 1024 * 1024].into())).await;
     let answer = next_message(&mut socket).await;
     assert!(matches!(answer, Some(Message::Error { .. }) | None), "an error or a closed socket: {answer:?}");
 
     // A sync message whose payload is not an Automerge sync message.
-    let mut socket = raw_socket(&server).await;
-    send(&mut socket, &join("mallory", None)).await;
-    assert!(matches!(next_message(&mut socket).await, Some(Message::Peer { .. })));
+    let mut socket = joined_socket(&server, "mallory").await;
     let corrupt = Message::Sync {
         document_id: id,
         sender_id: "mallory".into(),
@@ -108,13 +94,11 @@ async fn malformed_and_oversized_frames_get_an_error_and_others_keep_working() {
             .is_ok_and(|t| t == "Fortfarande här")
     })
     .await;
-    server.stop().await;
 }
 
 #[tokio::test]
 async fn frames_before_join_are_ignored() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::fresh().await;
     let mut socket = raw_socket(&server).await;
     let request = |document_id| Message::Request {
         document_id,
@@ -135,5 +119,4 @@ async fn frames_before_join_are_ignored() {
         }
         other => panic!("expected doc-unavailable for the request after join, got {other:?}"),
     }
-    server.stop().await;
 }
