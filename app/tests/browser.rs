@@ -8,14 +8,21 @@ use app::storage::DeviceStore;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-async fn fresh_store() -> DeviceStore {
-    DeviceStore::open_named(&format!("samplan-test-{}", DocumentId::random())).await.expect("IndexedDB opens")
+/// A device store of its own, and the id of a plan it does not hold yet.
+async fn fresh_store() -> (DeviceStore, DocumentId) {
+    let name = format!("samplan-test-{}", DocumentId::random());
+    (DeviceStore::open_named(&name).await.expect("IndexedDB opens"), DocumentId::random())
+}
+
+/// Plan text `field` of plan `id` as `store` loads it.
+async fn stored_text(store: &DeviceStore, id: &DocumentId, field: PlanText) -> String {
+    let loaded = store.load(id).await.expect("load").expect("present");
+    read_text(&loaded, field).expect("read")
 }
 
 #[wasm_bindgen_test]
 async fn a_plan_written_in_chunks_loads_back_whole() {
-    let store = fresh_store().await;
-    let id = DocumentId::random();
+    let (store, id) = fresh_store().await;
     assert!(store.load(&id).await.expect("load").is_none(), "unknown plan");
 
     let mut doc = new_plan_document("Annas plan").expect("plan");
@@ -30,14 +37,12 @@ async fn a_plan_written_in_chunks_loads_back_whole() {
     // Another plan in the same store does not leak into this one.
     let other = DocumentId::random();
     store.append(&other, &new_plan_document("Annan").expect("plan").save()).await.expect("append");
-    let again = store.load(&id).await.expect("load").expect("present");
-    assert_eq!(read_text(&again, PlanText::Title).expect("title"), "Annas plan");
+    assert_eq!(stored_text(&store, &id, PlanText::Title).await, "Annas plan");
 }
 
 #[wasm_bindgen_test]
 async fn many_chunks_are_compacted_without_losing_an_edit() {
-    let store = fresh_store().await;
-    let id = DocumentId::random();
+    let (store, id) = fresh_store().await;
     let mut doc = new_plan_document("").expect("plan");
     store.append(&id, &doc.save_incremental()).await.expect("append");
     let mut typed = String::new();
@@ -48,16 +53,14 @@ async fn many_chunks_are_compacted_without_losing_an_edit() {
     }
     // The first load compacts, the second reads the compacted form.
     for _ in 0..2 {
-        let loaded = store.load(&id).await.expect("load").expect("present");
-        assert_eq!(read_text(&loaded, PlanText::MainGoal).expect("goal"), typed);
+        assert_eq!(stored_text(&store, &id, PlanText::MainGoal).await, typed);
     }
 }
 
 #[wasm_bindgen_test]
 async fn a_plan_stored_as_changes_is_stored_whole_once_opened() {
     // As a plan fetched from the server is stored: its changes, one chunk.
-    let store = fresh_store().await;
-    let id = DocumentId::random();
+    let (store, id) = fresh_store().await;
     let mut doc = new_plan_document("").expect("plan");
     let mut typed = String::new();
     for i in 0..200u8 {
@@ -70,8 +73,7 @@ async fn a_plan_stored_as_changes_is_stored_whole_once_opened() {
     assert_eq!(stored.len(), 1);
     assert_ne!(stored[0][8], 0, "a chunk of changes, not a whole document");
 
-    let loaded = store.load(&id).await.expect("load").expect("present");
-    assert_eq!(read_text(&loaded, PlanText::MainGoal).expect("goal"), typed);
+    assert_eq!(stored_text(&store, &id, PlanText::MainGoal).await, typed);
     // Opening it replaced the changes by the whole document (type 0),
     // which the next open loads in one pass.
     let stored = store.chunks(&id).await.expect("chunks");
@@ -86,22 +88,19 @@ async fn a_plan_stored_as_changes_is_stored_whole_once_opened() {
     let stored_heads = doc.get_heads();
     set_text(&mut doc, PlanText::MainGoal, "kort").expect("edit");
     store.append(&id, &doc.save_after(&stored_heads)).await.expect("append");
-    let loaded = store.load(&id).await.expect("load").expect("present");
-    assert_eq!(read_text(&loaded, PlanText::MainGoal).expect("goal"), "kort");
+    assert_eq!(stored_text(&store, &id, PlanText::MainGoal).await, "kort");
     assert_eq!(store.chunks(&id).await.expect("chunks").len(), 2, "not compacted for one small change");
 }
 
 #[wasm_bindgen_test]
 async fn two_whole_copies_of_a_plan_become_one_with_every_edit() {
     // Two tabs compacted the same plan at once, and one also typed.
-    let store = fresh_store().await;
-    let id = DocumentId::random();
+    let (store, id) = fresh_store().await;
     let mut doc = new_plan_document("Delad").expect("plan");
     store.append(&id, &doc.save()).await.expect("append");
     set_text(&mut doc, PlanText::MainGoal, "Bo kvar hemma").expect("edit");
     store.append(&id, &doc.save()).await.expect("append");
-    let loaded = store.load(&id).await.expect("load").expect("present");
-    assert_eq!(read_text(&loaded, PlanText::MainGoal).expect("goal"), "Bo kvar hemma");
+    assert_eq!(stored_text(&store, &id, PlanText::MainGoal).await, "Bo kvar hemma");
     let stored = store.chunks(&id).await.expect("chunks");
     assert_eq!(stored.len(), 1, "one whole document left");
     assert_eq!(stored[0][8], 0);
@@ -112,8 +111,7 @@ async fn a_damaged_second_whole_copy_is_kept_not_compacted_away() {
     // Two tabs compacted the plan at once after typing different things,
     // and the smaller copy was damaged. The plan opens with what reads; the
     // damaged copy stays on the device (compaction would delete it).
-    let store = fresh_store().await;
-    let id = DocumentId::random();
+    let (store, id) = fresh_store().await;
     let base = new_plan_document("Delad").expect("plan");
     let goal = "Bo kvar hemma med stöd. ".repeat(40);
     let mut long = base.clone();
@@ -127,8 +125,7 @@ async fn a_damaged_second_whole_copy_is_kept_not_compacted_away() {
     damaged.truncate(damaged.len() - 3);
     store.append(&id, &long_bytes).await.expect("append");
     store.append(&id, &damaged).await.expect("append");
-    let loaded = store.load(&id).await.expect("load").expect("present");
-    assert_eq!(read_text(&loaded, PlanText::MainGoal).expect("goal"), goal);
+    assert_eq!(stored_text(&store, &id, PlanText::MainGoal).await, goal);
     let stored = store.chunks(&id).await.expect("chunks");
     assert_eq!(stored.len(), 2, "nothing compacted");
     assert!(stored.contains(&damaged), "the damaged copy is kept as it was");
@@ -136,8 +133,7 @@ async fn a_damaged_second_whole_copy_is_kept_not_compacted_away() {
 
 #[wasm_bindgen_test]
 async fn the_start_page_list_remembers_plans_and_their_titles() {
-    let store = fresh_store().await;
-    let a = DocumentId::random();
+    let (store, a) = fresh_store().await;
     store.remember_plan(&a, "Första").await.expect("remember");
     store.remember_plan(&a, "Första, nytt namn").await.expect("remember");
     let plans = store.known_plans().await.expect("list");
@@ -148,8 +144,7 @@ async fn the_start_page_list_remembers_plans_and_their_titles() {
 
 #[wasm_bindgen_test]
 async fn a_corrupt_chunk_is_a_clear_error() {
-    let store = fresh_store().await;
-    let id = DocumentId::random();
+    let (store, id) = fresh_store().await;
     store.append(&id, &[0x85, 0x6f, 0x4a, 0x83, 1, 2, 3]).await.expect("append");
     let error = store.load(&id).await.expect_err("corrupt chunk");
     assert!(error.to_string().contains("gick inte att läsa"), "{error}");
@@ -158,8 +153,7 @@ async fn a_corrupt_chunk_is_a_clear_error() {
 #[wasm_bindgen_test]
 async fn the_example_plan_survives_the_device_store_whole() {
     use shared::plan::{completeness, fixture::example_plan, read_plan};
-    let store = fresh_store().await;
-    let id = DocumentId::random();
+    let (store, id) = fresh_store().await;
     let mut doc = example_plan().expect("fixture");
     store.append(&id, &doc.save()).await.expect("append");
     let loaded = store.load(&id).await.expect("load").expect("present");
@@ -170,8 +164,7 @@ async fn the_example_plan_survives_the_device_store_whole() {
 
 #[wasm_bindgen_test]
 async fn a_preview_is_used_only_while_it_shows_every_stored_chunk() {
-    let store = fresh_store().await;
-    let id = DocumentId::random();
+    let (store, id) = fresh_store().await;
     let mut doc = new_plan_document("Annas plan").expect("plan");
     let first = store.append(&id, &doc.save_incremental()).await.expect("append").expect("written");
     assert!(store.read(&id).await.expect("read").preview.is_none(), "none written yet");

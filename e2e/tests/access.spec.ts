@@ -3,20 +3,13 @@
 // relative can only read; a revoked device is shut out.
 import { expect, Browser, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { test, TestServer } from './server';
+import { test, TestServer, serverForEachTest } from './server';
 
 const axe = (page: Page) =>
   new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze().then((r) => r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`));
 
 let server: TestServer;
-
-test.beforeEach(async () => {
-  server = await TestServer.start();
-});
-
-test.afterEach(async () => {
-  await server.stop();
-});
+serverForEachTest((started) => (server = started));
 
 async function invite(chair: Page, who: string, role: 'editor' | 'person' | 'reader'): Promise<string> {
   await chair.getByLabel('Vem är inbjudan till?').fill(who);
@@ -35,12 +28,18 @@ async function openInvitation(browser: Browser, link: string): Promise<Page> {
   return page;
 }
 
-test('the coordinator invites the person and a relative; the relative can read but not edit', async ({ browser }) => {
-  const chair = await (await server.signedInContext(browser)).newPage();
+/** The coordinator's device with a new plan named `title`, synced. */
+async function newPlan(browser: Browser, title: string): Promise<Page> {
+  const chair = await server.newDevice(browser);
   await chair.goto(server.url);
   await chair.getByRole('button', { name: 'Ny plan' }).click();
-  await chair.getByLabel('Planens namn').fill('Annas plan');
+  await chair.getByLabel('Planens namn').fill(title);
   await expect(chair.getByRole('status').filter({ hasText: 'Synkat med servern' })).toBeVisible();
+  return chair;
+}
+
+test('the coordinator invites the person and a relative; the relative can read but not edit', async ({ browser }) => {
+  const chair = await newPlan(browser, 'Annas plan');
 
   const personLink = await invite(chair, 'Anna (personen)', 'person');
   const relativeLink = await invite(chair, 'Bo (pappa)', 'reader');
@@ -103,11 +102,7 @@ test('a sign-in link signs a professional in once', async ({ browser }) => {
 });
 
 test('the coordinator deletes a plan; another device that had it cannot bring it back', async ({ browser }) => {
-  const chair = await (await server.signedInContext(browser)).newPage();
-  await chair.goto(server.url);
-  await chair.getByRole('button', { name: 'Ny plan' }).click();
-  await chair.getByLabel('Planens namn').fill('Plan som ska bort');
-  await expect(chair.getByRole('status').filter({ hasText: 'Synkat med servern' })).toBeVisible();
+  const chair = await newPlan(browser, 'Plan som ska bort');
   const planUrl = chair.url();
   const editorLink = await invite(chair, 'Eva (kommunen)', 'editor');
   const editor = await openInvitation(browser, editorLink);
@@ -121,17 +116,13 @@ test('the coordinator deletes a plan; another device that had it cannot bring it
   // The editor's device still has its copy; the server does not take it back.
   await editor.goto(planUrl);
   await expect(editor.getByText('Du har inte tillgång till den här planen längre', { exact: false }).first()).toBeVisible({ timeout: 15_000 });
-  const fresh = await (await server.signedInContext(browser)).newPage();
+  const fresh = await server.newDevice(browser);
   await fresh.goto(planUrl);
   await expect(fresh.getByText('Planen finns inte på servern än', { exact: false })).toBeVisible();
 });
 
 test('the history names who changed the plan and shows the plan as it was', async ({ browser }) => {
-  const chair = await (await server.signedInContext(browser)).newPage();
-  await chair.goto(server.url);
-  await chair.getByRole('button', { name: 'Ny plan' }).click();
-  await chair.getByLabel('Planens namn').fill('Historisk plan');
-  await expect(chair.getByRole('status').filter({ hasText: 'Synkat med servern' })).toBeVisible();
+  const chair = await newPlan(browser, 'Historisk plan');
   const person = await openInvitation(browser, await invite(chair, 'Anna (personen)', 'person'));
   await person.getByRole('link', { name: 'Hela planen' }).click();
   await person.getByLabel('Mitt huvudmål').fill('Jag vill laga mat.');

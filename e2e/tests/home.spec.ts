@@ -5,17 +5,10 @@
 // checked with axe-core, at 200 % zoom and by keyboard.
 import { expect, Browser, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { test, TestServer } from './server';
+import { test, TestServer, restartOffline, serverForEachTest } from './server';
 
 let server: TestServer;
-
-test.beforeEach(async () => {
-  server = await TestServer.start();
-});
-
-test.afterEach(async () => {
-  await server.stop();
-});
+serverForEachTest((started) => (server = started));
 
 const GOAL = 'Jag vill gå till brevlådan och hämta min post själv.';
 const PARTS = ['Mina mål', 'Det gör jag själv', 'Hjälp jag får', 'Vem jag kan fråga', 'Inför mötet', 'Vem får svara åt mig'];
@@ -32,15 +25,19 @@ async function invite(chair: Page, who: string, role: 'editor' | 'person' | 'rea
 }
 
 /** The example plan, opened by its coordinator (whose app then makes the
- * self-report document), and the person's device at "Min plan". */
-async function planWithPerson(browser: Browser): Promise<{ chair: Page; person: Page }> {
+ * self-report document), and a link that invites the person. */
+async function demoPlanInvitingPerson(browser: Browser): Promise<{ chair: Page; link: string }> {
   server.token('Testare');
   const path = server.cli('demo', '--owner', 'Testare');
-  const chair = await (await server.signedInContext(browser)).newPage();
-  chair.on('pageerror', (error) => console.error(`[chair page error] ${error.message}`));
+  const chair = await server.newDevice(browser, 'Testare', 'chair page');
   await chair.goto(server.url + path);
   await expect(chair.getByRole('status').filter({ hasText: 'Synkat med servern' })).toBeVisible({ timeout: 15_000 });
-  const link = await invite(chair, 'Anna', 'person');
+  return { chair, link: await invite(chair, 'Anna', 'person') };
+}
+
+/** The example plan, opened by its coordinator, and the person's device at "Min plan". */
+async function planWithPerson(browser: Browser): Promise<{ chair: Page; person: Page }> {
+  const { chair, link } = await demoPlanInvitingPerson(browser);
   const context = await browser.newContext();
   const person = await context.newPage();
   person.on('pageerror', (error) => console.error(`[person page error] ${error.message}`));
@@ -115,15 +112,9 @@ test('a week offline: many reports and edits on both sides, then everything sync
   // Wait until the person's device has the plan and its report document.
   await expect(person.locator('article.goal-card').first().getByRole('button', { name: 'Spara mitt svar' })).toBeVisible();
   await expect(person.getByTestId('save-status')).toHaveText('Synkat med servern');
-  // The service worker has kept the app's files (so that it starts with no network).
-  await person.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-  });
-  // Offline: the tablet is turned off and on again with no network (an
-  // open WebSocket would outlive the network switch in the browser).
-  await person.context().setOffline(true);
-  await person.reload();
-  await expect(person.getByTestId('save-status')).toContainText('Offline', { timeout: 15_000 });
+  // Offline: the tablet is turned off and on again with no network, once
+  // the service worker has kept the app's files.
+  await restartOffline(person);
 
   const days = ['2026-11-16', '2026-11-17', '2026-11-18', '2026-11-19', '2026-11-20', '2026-11-21', '2026-11-22'];
   const ratings = ['Lite sämre', 'Som förut', 'Som förut', 'Lite bättre', 'Lite bättre', 'Mycket bättre', 'Lite bättre'];
@@ -235,12 +226,7 @@ test('plain language, accessibility, 200 % zoom and keyboard on every part of th
 });
 
 test('on a first visit the person reads the plan before the app has loaded; then the app takes over', async ({ browser }) => {
-  server.token('Testare');
-  const path = server.cli('demo', '--owner', 'Testare');
-  const chair = await (await server.signedInContext(browser)).newPage();
-  await chair.goto(server.url + path);
-  await expect(chair.getByRole('status').filter({ hasText: 'Synkat med servern' })).toBeVisible({ timeout: 15_000 });
-  const link = await invite(chair, 'Anna', 'person');
+  const { link } = await demoPlanInvitingPerson(browser);
 
   // Hold the app back, as a slow network would.
   const context = await browser.newContext();

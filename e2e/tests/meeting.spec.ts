@@ -2,28 +2,14 @@
 // the municipality), the person, and a professional from the region.
 import { expect, Browser, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { test, TestServer } from './server';
+import { test, TestServer, restartOffline, serverForEachTest } from './server';
 
 let server: TestServer;
-
-test.beforeEach(async () => {
-  server = await TestServer.start();
-});
-
-test.afterEach(async () => {
-  await server.stop();
-});
-
-async function newDevice(browser: Browser): Promise<Page> {
-  const context = await server.signedInContext(browser);
-  const page = await context.newPage();
-  page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
-  return page;
-}
+serverForEachTest((started) => (server = started));
 
 /** Three devices on one new plan; the chair has recorded the person's consent. */
 async function meeting(browser: Browser) {
-  const chair = await newDevice(browser);
+  const chair = await server.newDevice(browser);
   await chair.goto(server.url);
   await chair.getByRole('button', { name: 'Ny plan' }).click();
   await chair.getByLabel('Planens namn').fill('Annas plan');
@@ -32,9 +18,9 @@ async function meeting(browser: Browser) {
   await chair.getByRole('button', { name: 'Personen samtycker', exact: true }).click();
   await expect(chair.getByText('Personen har samtyckt')).toBeVisible();
   const link = chair.url();
-  const person = await newDevice(browser);
+  const person = await server.newDevice(browser);
   await person.goto(link);
-  const professional = await newDevice(browser);
+  const professional = await server.newDevice(browser);
   await professional.goto(link);
   for (const page of [person, professional]) {
     await expect(page.getByLabel('Planens namn')).toHaveValue('Annas plan');
@@ -114,11 +100,16 @@ test('a whole meeting: consent, participants, goals, interventions, follow-up, a
   await expect(chair.locator('.checklist li.missing')).toContainText([/ändrats efter att den godkändes/]);
 });
 
+/** The chair adds goal 1, `text`; the device `seenBy` shows it. */
+async function addFirstGoal(chair: Page, text: string, seenBy: Page): Promise<void> {
+  await chair.getByRole('button', { name: 'Lägg till mål' }).click();
+  await chair.getByLabel('Mål 1', { exact: true }).fill(text);
+  await expect(seenBy.getByLabel('Mål 1', { exact: true })).toHaveValue(text);
+}
+
 test('concurrent edits of the same goal and the same list merge', async ({ browser }) => {
   const { chair, person, professional } = await meeting(browser);
-  await chair.getByRole('button', { name: 'Lägg till mål' }).click();
-  await chair.getByLabel('Mål 1', { exact: true }).fill('Bo kvar');
-  await expect(person.getByLabel('Mål 1', { exact: true })).toHaveValue('Bo kvar');
+  await addFirstGoal(chair, 'Bo kvar', person);
 
   // Both type in the same goal at once: at the start and at the end.
   const a = chair.getByLabel('Mål 1', { exact: true });
@@ -155,17 +146,10 @@ test('concurrent edits of the same goal and the same list merge', async ({ brows
 
 test('one participant goes offline, everyone goes on editing, and all meet again when they are back', async ({ browser }) => {
   const { chair, person, professional } = await meeting(browser);
-  await chair.getByRole('button', { name: 'Lägg till mål' }).click();
-  await chair.getByLabel('Mål 1', { exact: true }).fill('Kunna handla själv');
-  await expect(professional.getByLabel('Mål 1', { exact: true })).toHaveValue('Kunna handla själv');
+  await addFirstGoal(chair, 'Kunna handla själv', professional);
   await expect(professional.getByTestId('save-status')).toHaveText('Synkat med servern');
-  await professional.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-  });
   // The professional's laptop loses the network (and is restarted without it).
-  await professional.context().setOffline(true);
-  await professional.reload();
-  await expect(professional.getByTestId('save-status')).toContainText('Offline', { timeout: 15_000 });
+  await restartOffline(professional);
   await expect(professional.getByLabel('Mål 1', { exact: true })).toHaveValue('Kunna handla själv');
   await professional.getByRole('button', { name: 'Lägg till insats' }).click();
   await professional.getByLabel('Insats 1: vad görs').fill('Hjälp med medicinerna varje morgon');
@@ -253,7 +237,7 @@ test('presence: everyone sees who has the plan open and which field they are in,
 
   // Presence is never part of the plan: a new device that opens it later sees no trace of it.
   await chair.close();
-  const late = await newDevice(browser);
+  const late = await server.newDevice(browser);
   await late.goto(person.url());
   await expect(late.getByLabel('Planens namn')).toHaveValue('Annas plan');
   await expect(late.getByText('Karin skriver här')).toHaveCount(0);

@@ -1,7 +1,7 @@
 // Starts and stops a real samplan-server (the binary built by cargo) on a
 // free port with its own data directory, for one test.
 import { spawn, execFileSync, ChildProcess } from 'node:child_process';
-import { test as base } from '@playwright/test';
+import { test as base, expect } from '@playwright/test';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -105,6 +105,14 @@ export class TestServer {
     return context;
   }
 
+  /** A new device (a browser profile with its own IndexedDB) signed in as
+   * `name`, with a page open; its page errors are logged as `[<label> error]`. */
+  async newDevice(browser: Browser, name = 'Testare', label = 'page'): Promise<Page> {
+    const page = await (await this.signedInContext(browser, name)).newPage();
+    page.on('pageerror', (error) => console.error(`[${label} error] ${error.message}`));
+    return page;
+  }
+
   /** Stop the server: SIGTERM, or SIGKILL for a crash. */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     const child = this.process;
@@ -114,6 +122,31 @@ export class TestServer {
     await exited;
     this.process = null;
   }
+}
+
+/** A server of its own for each test of the calling file: `use` gets it
+ * before the test, and it stops after. */
+export function serverForEachTest(use: (server: TestServer) => void): void {
+  let current: TestServer | undefined;
+  test.beforeEach(async () => {
+    current = await TestServer.start();
+    use(current);
+  });
+  test.afterEach(async () => {
+    await current?.stop();
+  });
+}
+
+/** The device at `page` is restarted with no network, once its service
+ * worker has kept the app's files (an open WebSocket would outlive the
+ * network switch in the browser). */
+export async function restartOffline(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await page.context().setOffline(true);
+  await page.reload();
+  await expect(page.getByTestId('save-status')).toContainText('Offline', { timeout: 15_000 });
 }
 
 /** Whether this device keeps a preview of the plan open in `page`

@@ -1,25 +1,10 @@
 // The walking skeleton from a user's side: create a plan, edit it together
 // live, keep it over reloads and server restarts, edit offline and sync.
 import { expect, Browser, Page } from '@playwright/test';
-import { test, TestServer, hasPreview } from './server';
+import { test, TestServer, hasPreview, serverForEachTest } from './server';
 
 let server: TestServer;
-
-test.beforeEach(async () => {
-  server = await TestServer.start();
-});
-
-test.afterEach(async () => {
-  await server.stop();
-});
-
-/** A new browser profile (its own IndexedDB), like a second person's device. */
-async function newDevice(browser: Browser): Promise<Page> {
-  const context = await server.signedInContext(browser);
-  const page = await context.newPage();
-  page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
-  return page;
-}
+serverForEachTest((started) => (server = started));
 
 async function createPlan(page: Page): Promise<string> {
   await page.goto(server.url);
@@ -31,8 +16,18 @@ async function createPlan(page: Page): Promise<string> {
 
 const synced = (page: Page) => expect(page.getByRole('status').filter({ hasText: 'Synkat med servern' })).toBeVisible();
 
+/** Anna's device with a new plan named `title` with main goal `goal`, synced; and the plan's link. */
+async function annasPlan(browser: Browser, title: string, goal: string): Promise<{ anna: Page; link: string }> {
+  const anna = await server.newDevice(browser);
+  const link = await createPlan(anna);
+  await anna.getByLabel('Planens namn').fill(title);
+  await anna.getByLabel('Mitt huvudmål').fill(goal);
+  await synced(anna);
+  return { anna, link };
+}
+
 test('a new plan has a title and a main goal in labelled fields and is listed on the start page', async ({ browser }) => {
-  const page = await newDevice(browser);
+  const page = await server.newDevice(browser);
   await createPlan(page);
   await page.getByLabel('Planens namn').fill('Annas plan');
   await page.getByLabel('Mitt huvudmål').fill('Jag vill gå till affären själv.');
@@ -43,7 +38,7 @@ test('a new plan has a title and a main goal in labelled fields and is listed on
 });
 
 test('links and the back button move between pages without loading the app again', async ({ browser }) => {
-  const page = await newDevice(browser);
+  const page = await server.newDevice(browser);
   const planUrl = await createPlan(page);
   await page.getByLabel('Planens namn').fill('Bo:s plan');
   // A marker on the window survives in-app navigation but not a page load.
@@ -63,9 +58,9 @@ test('links and the back button move between pages without loading the app again
 });
 
 test('two people see each other\'s keystrokes without reloading', async ({ browser }) => {
-  const anna = await newDevice(browser);
+  const anna = await server.newDevice(browser);
   const link = await createPlan(anna);
-  const bo = await newDevice(browser);
+  const bo = await server.newDevice(browser);
   await bo.goto(link);
   await expect(bo.getByLabel('Mitt huvudmål')).toBeVisible();
 
@@ -77,10 +72,10 @@ test('two people see each other\'s keystrokes without reloading', async ({ brows
 });
 
 test('concurrent typing in the same field merges instead of overwriting', async ({ browser }) => {
-  const anna = await newDevice(browser);
+  const anna = await server.newDevice(browser);
   const link = await createPlan(anna);
   await anna.getByLabel('Mitt huvudmål').fill('mål');
-  const bo = await newDevice(browser);
+  const bo = await server.newDevice(browser);
   await bo.goto(link);
   await expect(bo.getByLabel('Mitt huvudmål')).toHaveValue('mål');
 
@@ -101,11 +96,7 @@ test('concurrent typing in the same field merges instead of overwriting', async 
 });
 
 test('reloading and restarting the server keep everything', async ({ browser }) => {
-  const anna = await newDevice(browser);
-  const link = await createPlan(anna);
-  await anna.getByLabel('Planens namn').fill('Plan som ska finnas kvar');
-  await anna.getByLabel('Mitt huvudmål').fill('Bo kvar hemma');
-  await synced(anna);
+  const { anna, link } = await annasPlan(browser, 'Plan som ska finnas kvar', 'Bo kvar hemma');
 
   await anna.reload();
   await expect(anna.getByLabel('Mitt huvudmål')).toHaveValue('Bo kvar hemma');
@@ -114,7 +105,7 @@ test('reloading and restarting the server keep everything', async ({ browser }) 
   await server.startAgain();
 
   // A device that never saw the plan gets it from the restarted server.
-  const bo = await newDevice(browser);
+  const bo = await server.newDevice(browser);
   await bo.goto(link);
   await expect(bo.getByLabel('Planens namn')).toHaveValue('Plan som ska finnas kvar');
   await expect(bo.getByLabel('Mitt huvudmål')).toHaveValue('Bo kvar hemma');
@@ -126,11 +117,7 @@ test('reloading and restarting the server keep everything', async ({ browser }) 
 // document itself loads after: typing at once goes into the document,
 // is kept over a reload and reaches the others.
 test('typing the moment a plan opens from its preview is kept and synced', async ({ browser }) => {
-  const anna = await newDevice(browser);
-  const link = await createPlan(anna);
-  await anna.getByLabel('Planens namn').fill('Annas plan');
-  await anna.getByLabel('Mitt huvudmål').fill('Bo kvar');
-  await synced(anna);
+  const { anna, link } = await annasPlan(browser, 'Annas plan', 'Bo kvar');
   // The preview is written once the changes pause.
   await expect.poll(() => hasPreview(anna), { timeout: 15_000 }).toBe(true);
 
@@ -155,7 +142,7 @@ test('typing the moment a plan opens from its preview is kept and synced', async
   expect(await anna.evaluate(() => (window as any).loadedBeforeTyping)).toBe(false);
   await synced(anna);
 
-  const bo = await newDevice(browser);
+  const bo = await server.newDevice(browser);
   await bo.goto(link);
   await expect(bo.getByLabel('Mitt huvudmål')).toHaveValue('Bo kvar hemma');
   await anna.reload();
@@ -164,11 +151,11 @@ test('typing the moment a plan opens from its preview is kept and synced', async
 });
 
 test('edits made while the server is down are kept and sync when it is back', async ({ browser }) => {
-  const anna = await newDevice(browser);
+  const anna = await server.newDevice(browser);
   const link = await createPlan(anna);
   await anna.getByLabel('Mitt huvudmål').fill('Före');
   await synced(anna);
-  const bo = await newDevice(browser);
+  const bo = await server.newDevice(browser);
   await bo.goto(link);
   await expect(bo.getByLabel('Mitt huvudmål')).toHaveValue('Före');
 
@@ -183,13 +170,13 @@ test('edits made while the server is down are kept and sync when it is back', as
 });
 
 test('a link that is not a plan id gets a clear message', async ({ browser }) => {
-  const page = await newDevice(browser);
+  const page = await server.newDevice(browser);
   await page.goto(`${server.url}/plan/inte-en-plan`);
   await expect(page.getByRole('heading', { name: 'Länken fungerar inte' })).toBeVisible();
 });
 
 test('the example plan from the SIP manual opens in the app', async ({ browser }) => {
-  const page = await newDevice(browser);
+  const page = await server.newDevice(browser);
   const path = server.cli('demo', '--owner', 'Testare');
   expect(path).toMatch(/^\/plan\//);
   await page.goto(`${server.url}${path}`);

@@ -1,10 +1,10 @@
-//! Fuzzing with a fixed budget, run on every CI build: the wire decoder and
-//! the Automerge sync payloads it carries must turn any input into a value
-//! or an error, never a panic or a hang. The server feeds both straight
-//! from the network.
+//! Fuzzing with a fixed budget: the wire decoder and the Automerge sync
+//! payloads it carries must turn any input into a value or an error, never
+//! a panic or a hang. The server feeds both straight from the network.
 //!
-//! The budget is the number of cases per property (`SAMPLAN_FUZZ_CASES`,
-//! default 10,000; raise it for a longer local run).
+//! The budget is the number of cases per property (`SAMPLAN_FUZZ_CASES`).
+//! `cargo test` runs a quick [`QUICK_CASES`]; `scripts/nightly.sh` runs
+//! 10,000 in a release build.
 
 use automerge::sync::{self, SyncDoc};
 use automerge::transaction::Transactable;
@@ -14,8 +14,11 @@ use serde_bytes::ByteBuf;
 use shared::wire::PeerMetadata;
 use shared::{DocumentId, Message};
 
+/// Cases per property when `SAMPLAN_FUZZ_CASES` is not set.
+const QUICK_CASES: u32 = 500;
+
 fn cases() -> u32 {
-    std::env::var("SAMPLAN_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000)
+    std::env::var("SAMPLAN_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(QUICK_CASES)
 }
 
 /// One valid frame of every message type, to mutate.

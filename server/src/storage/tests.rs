@@ -104,21 +104,23 @@ async fn a_failed_group_acknowledges_none_of_its_writes_and_the_next_one_commits
     .execute(&store.pool)
     .await
     .expect("trigger");
-    // Both writes wait while the pool holds the write turn, so they
-    // go into the same group.
+    // Both writes are queued while the test holds the write turn: the
+    // writer takes the first, waits for the turn, then takes the second
+    // into the same group.
     let turn = store.line.take().await;
-    let first = tokio::spawn({
-        let store = store.clone();
-        async move { store.append(&innocent, chunks(1).remove(0), Vec::new()).await }
-    });
-    let second = tokio::spawn({
-        let store = store.clone();
-        async move { store.append(&refused, chunks(1).remove(0), Vec::new()).await }
-    });
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    let append = |id| {
+        let (done, acknowledged) = tokio::sync::oneshot::channel();
+        (super::writer::Write::Append { id, chunk: chunks(1).remove(0), audit: Vec::new(), done }, acknowledged)
+    };
+    let (first, first_acknowledged) = append(innocent);
+    let (second, second_acknowledged) = append(refused);
+    store.writes.send(first).await.expect("queued");
+    store.writes.send(second).await.expect("queued");
     drop(turn);
-    assert!(first.await.expect("join").is_err(), "a write in a failed group is not acknowledged");
-    assert!(second.await.expect("join").is_err(), "the refused write is not acknowledged");
+    let first = first_acknowledged.await.expect("answered");
+    assert!(first.is_err(), "a write in a failed group is not acknowledged");
+    let second = second_acknowledged.await.expect("answered");
+    assert!(second.is_err(), "the refused write is not acknowledged");
     assert_eq!(store.load(&innocent).await.expect("load").stored_bytes, 0, "nothing of the group is stored");
     // The writer goes on (on a fresh connection).
     let chunk = chunks(1).remove(0);

@@ -2,10 +2,8 @@
 //! against every action, on the real server. A denied action is refused
 //! with nothing stored and nothing forwarded.
 
-use std::time::Duration;
-
 use automerge::transaction::Transactable;
-use automerge::{AutoCommit, ReadDoc, ROOT};
+use automerge::{AutoCommit, ChangeHash, ReadDoc, ROOT};
 use server::storage::Store;
 use shared::plan::{new_plan_document, read_text, set_text, PlanText};
 use shared::{DocumentId, Message};
@@ -77,11 +75,11 @@ async fn invite(server: &TestServer, by: &str, id: DocumentId, role: &str, days:
 /// The server's answer to a change it must refuse: the `error` (or the
 /// closed socket) that comes, skipping sync messages that were already on
 /// their way. A sync message whose heads include `ours` acknowledges the
-/// change and is returned as it is (the caller's assertion then fails).
-async fn refusal(socket: &mut Socket, ours: &[automerge::ChangeHash]) -> Option<Message> {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+/// change and is returned as it is (the caller's assertion then fails), and
+/// so does silence: a refusal is said, not left to a timeout.
+async fn refusal(socket: &mut Socket, ours: &[ChangeHash]) -> Option<Message> {
     loop {
-        let message = tokio::time::timeout_at(deadline, next_message(socket)).await.ok().flatten();
+        let message = next_message(socket).await;
         if let Some(Message::Sync { data, .. }) = &message {
             let acknowledged = automerge::sync::Message::decode(data)
                 .is_ok_and(|m| ours.iter().all(|hash| m.heads.contains(hash)));
@@ -94,11 +92,73 @@ async fn refusal(socket: &mut Socket, ours: &[automerge::ChangeHash]) -> Option<
 }
 
 /// What is stored for a document now, as heads.
-async fn stored_heads(server: &TestServer, id: DocumentId) -> Vec<automerge::ChangeHash> {
+async fn stored_heads(server: &TestServer, id: DocumentId) -> Vec<ChangeHash> {
     let store = Store::open(&server.data_dir).await.expect("store");
     let heads = store.load(&id).await.expect("load").doc.get_heads();
     store.close().await;
     heads
+}
+
+/// A device session of a new member of plan `id` in `role`: the
+/// coordinator ("Testare") invites, a new device redeems the link.
+async fn device_member(server: &TestServer, id: DocumentId, role: &str) -> String {
+    let (status, body) = invite(server, &server.token, id, role, 14).await;
+    assert_eq!(status, 201, "{body}");
+    let (status, session) = redeem_as_device(server, &json_field(&body, "link")).await;
+    assert_eq!(status, 200, "a {role} device redeems its link");
+    session.expect("a device session cookie")
+}
+
+/// Signed-in `token` redeems the coordinator's invitation to plan `id` as
+/// `role`, joining as themselves; the server's answer.
+async fn join_as(server: &TestServer, token: &str, id: DocumentId, role: &str) -> (u16, String) {
+    let (status, body) = invite(server, &server.token, id, role, 14).await;
+    assert_eq!(status, 201, "{body}");
+    let redeem = format!("{{\"token\":\"{}\"}}", json_field(&body, "link").split('#').nth(1).expect("token"));
+    http(server, "POST", "/api/invitations/redeem", Some(token), Some(&redeem)).await
+}
+
+/// A signed-in professional `name` who has joined plan `id` as an editor.
+async fn signed_in_editor(server: &TestServer, name: &str, id: DocumentId) -> String {
+    let token = server.token_for(name).await;
+    let (status, body) = join_as(server, &token, id, "editor").await;
+    assert_eq!(status, 200, "{name} joins as an editor: {body}");
+    token
+}
+
+/// Send `client`'s local change, which the server must refuse (an error or
+/// a closed socket) without storing anything: `before` is what it stored.
+async fn assert_push_refused(server: &TestServer, client: &mut Client, before: &[ChangeHash], what: &str) {
+    client.push().await;
+    let ours = client.doc.get_heads();
+    let answer = refusal(&mut client.socket, &ours).await;
+    assert!(matches!(answer, Some(Message::Error { .. }) | None), "{what} is refused: {answer:?}");
+    assert_eq!(stored_heads(server, client.id).await, before, "nothing of {what} is stored");
+}
+
+/// A self-report document, made by the coordinator as peer `name` and synced.
+async fn reports_document(server: &TestServer, name: &str) -> (DocumentId, Client) {
+    let id = DocumentId::random();
+    let mut reports = AutoCommit::new();
+    reports.put(ROOT, "schema_version", 1_u64).expect("put");
+    let mut coordinator = Client::connect(server, name, id, reports).await;
+    coordinator.until_synced().await;
+    (id, coordinator)
+}
+
+/// The coordinator links self-report document `reports` to plan `plan`: the status.
+async fn link_reports(server: &TestServer, plan: DocumentId, reports: DocumentId) -> (u16, String) {
+    let body = format!("{{\"document_id\":\"{reports}\"}}");
+    http(server, "POST", &format!("/api/plans/{plan}/self-reports"), Some(&server.token), Some(&body)).await
+}
+
+/// Put a closing (on `date`, for `reason` if any) into `doc`.
+fn close(doc: &mut AutoCommit, date: &str, reason: Option<&str>) {
+    let closing = doc.put_object(ROOT, "closing", automerge::ObjType::Map).expect("closing");
+    if let Some(reason) = reason {
+        doc.put(&closing, "reason", reason).expect("reason");
+    }
+    doc.put(&closing, "date", date).expect("date");
 }
 
 struct Plan {
@@ -117,7 +177,7 @@ async fn plan_made_by_testare(server: &TestServer) -> Plan {
 /// Can `token` read the plan (gets its title) or not (doc-unavailable)?
 async fn can_read(server: &TestServer, token: &str, id: DocumentId) -> bool {
     let mut client = Client::connect_as(server, token, "läsare", id, AutoCommit::new()).await;
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    let deadline = tokio::time::Instant::now() + PATIENCE;
     loop {
         if client.unavailable {
             return false;
@@ -125,13 +185,10 @@ async fn can_read(server: &TestServer, token: &str, id: DocumentId) -> bool {
         if read_text(&client.doc, PlanText::Title).is_ok_and(|t| t == "Annas plan") {
             return true;
         }
-        assert!(tokio::time::Instant::now() < deadline, "neither the plan nor doc-unavailable came");
-        let Some(message) = tokio::time::timeout(Duration::from_secs(10), next_message(&mut client.socket))
-            .await
-            .ok()
-            .flatten()
-        else {
-            return false;
+        let message = match listen_until(&mut client.socket, deadline).await {
+            Heard::Message(message) => message,
+            Heard::Closed => return false,
+            Heard::Nothing => panic!("neither the plan nor doc-unavailable came"),
         };
         if let Ok(shared::sync_client::Received::Sync(doc, data)) = client.sync.receive(message.clone()) {
             client.sync.apply_sync(doc, &data, &mut client.doc).expect("apply");
@@ -146,16 +203,12 @@ async fn can_read(server: &TestServer, token: &str, id: DocumentId) -> bool {
 async fn try_edit(server: &TestServer, plan: &mut Plan, token: &str, text: &str) -> bool {
     let mut editor = Client::connect_as(server, token, "redaktör", plan.id, AutoCommit::new()).await;
     // Get the plan first (a reader gets it too).
-    let got = tokio::time::timeout(Duration::from_secs(10), async {
-        editor
-            .until("the plan", |c| {
-                c.unavailable || read_text(&c.doc, PlanText::Title).is_ok_and(|t| t == "Annas plan")
-            })
-            .await;
-    })
-    .await
-    .is_ok();
-    if !got || editor.unavailable {
+    editor
+        .until("the plan or doc-unavailable", |c| {
+            c.unavailable || read_text(&c.doc, PlanText::Title).is_ok_and(|t| t == "Annas plan")
+        })
+        .await;
+    if editor.unavailable {
         return false;
     }
     let before = stored_heads(server, plan.id).await;
@@ -166,37 +219,22 @@ async fn try_edit(server: &TestServer, plan: &mut Plan, token: &str, text: &str)
         assert_eq!(stored_heads(server, plan.id).await, before, "a refused edit stores nothing");
         return false;
     }
-    plan.coordinator
-        .until("the coordinator to see the edit", |c| {
-            read_text(&c.doc, PlanText::MainGoal).is_ok_and(|t| t == text)
-        })
-        .await;
+    plan.coordinator.until_text(PlanText::MainGoal, text).await;
     true
 }
 
 #[tokio::test]
 async fn each_role_and_outsider_gets_exactly_its_rights() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::fresh().await;
     let coordinator = server.token.clone();
     let mut plan = plan_made_by_testare(&server).await;
 
     // Invitations from the coordinator.
-    let (status, body) = invite(&server, &coordinator, plan.id, "editor", 14).await;
-    assert_eq!(status, 201, "{body}");
     let eva = server.token_for("Eva").await;
-    let editor_link = json_field(&body, "link");
-    let redeem_body = format!("{{\"token\":\"{}\"}}", editor_link.split('#').nth(1).expect("token"));
-    let (status, body) =
-        http(&server, "POST", "/api/invitations/redeem", Some(&eva), Some(&redeem_body)).await;
+    let (status, body) = join_as(&server, &eva, plan.id, "editor").await;
     assert_eq!(status, 200, "a signed-in professional joins as themselves: {body}");
-    let (_, body) = invite(&server, &coordinator, plan.id, "reader", 14).await;
-    let (status, reader) = redeem_as_device(&server, &json_field(&body, "link")).await;
-    assert_eq!(status, 200);
-    let reader = reader.expect("a device session cookie");
-    let (_, body) = invite(&server, &coordinator, plan.id, "person", 14).await;
-    let (_, person) = redeem_as_device(&server, &json_field(&body, "link")).await;
-    let person = person.expect("a device session cookie");
+    let reader = device_member(&server, plan.id, "reader").await;
+    let person = device_member(&server, plan.id, "person").await;
     let other = server.token_for("Olle").await;
     let _others_plan = {
         let id = DocumentId::random();
@@ -206,9 +244,7 @@ async fn each_role_and_outsider_gets_exactly_its_rights() {
         c.until_synced().await;
         c
     };
-    let (_, body) = invite(&server, &coordinator, plan.id, "reader", 14).await;
-    let (_, revoked) = redeem_as_device(&server, &json_field(&body, "link")).await;
-    let revoked = revoked.expect("session");
+    let revoked = device_member(&server, plan.id, "reader").await;
     let (status, members) =
         http(&server, "GET", &format!("/api/plans/{}/members", plan.id), Some(&coordinator), None).await;
     assert_eq!(status, 200);
@@ -280,18 +316,9 @@ async fn each_role_and_outsider_gets_exactly_its_rights() {
     let mut eva_client = Client::connect_as(&server, &eva, "eva", plan.id, AutoCommit::new()).await;
     eva_client.until_synced().await;
     let before = stored_heads(&server, plan.id).await;
-    let closing = eva_client.doc.put_object(ROOT, "closing", automerge::ObjType::Map).expect("closing");
-    eva_client.doc.put(&closing, "date", "2026-11-25").expect("date");
-    eva_client.push().await;
-    let ours = eva_client.doc.get_heads();
-    let answer = refusal(&mut eva_client.socket, &ours).await;
-    assert!(
-        matches!(answer, Some(Message::Error { .. }) | None),
-        "closing by an editor is refused: {answer:?}"
-    );
-    assert_eq!(stored_heads(&server, plan.id).await, before, "nothing of it is stored");
-    let closing = plan.coordinator.doc.put_object(ROOT, "closing", automerge::ObjType::Map).expect("closing");
-    plan.coordinator.doc.put(&closing, "date", "2026-11-25").expect("date");
+    close(&mut eva_client.doc, "2026-11-25", None);
+    assert_push_refused(&server, &mut eva_client, &before, "closing by an editor").await;
+    close(&mut plan.coordinator.doc, "2026-11-25", None);
     plan.coordinator.push().await;
     plan.coordinator.until_synced().await;
 
@@ -305,32 +332,24 @@ async fn each_role_and_outsider_gets_exactly_its_rights() {
     assert!(stored_heads(&server, plan.id).await.is_empty(), "a deleted plan is not stored again");
     // Not even a write that was under way when it was deleted (a document
     // task mid-batch, the compactor) stores it again.
-    let store = Store::open(dir.path()).await.expect("store");
+    let store = Store::open(&server.data_dir).await.expect("store");
     store.append(&plan.id, plan.coordinator.doc.save(), Vec::new()).await.expect("append");
     store.compact(&plan.id, plan.coordinator.doc.save()).await.expect("compact");
     store.close().await;
     assert!(stored_heads(&server, plan.id).await.is_empty(), "late writes of a deleted plan are dropped");
-    server.stop().await;
 }
 
 #[tokio::test]
 async fn only_the_coordinator_changes_the_closing_but_anyone_may_record_withdrawn_consent() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::fresh().await;
     let mut plan = plan_made_by_testare(&server).await;
-    let (_, body) = invite(&server, &server.token, plan.id, "person", 14).await;
-    let (_, person) = redeem_as_device(&server, &json_field(&body, "link")).await;
-    let person = person.expect("session");
-    let (_, body) = invite(&server, &server.token, plan.id, "editor", 14).await;
-    let (_, editor) = redeem_as_device(&server, &json_field(&body, "link")).await;
-    let editor = editor.expect("session");
+    let person = device_member(&server, plan.id, "person").await;
+    let editor = device_member(&server, plan.id, "editor").await;
 
     // The person withdraws consent, which closes the plan: allowed.
     let mut own = Client::connect_as(&server, &person, "personen", plan.id, AutoCommit::new()).await;
-    own.until("the plan", |c| read_text(&c.doc, PlanText::Title).is_ok_and(|t| t == "Annas plan")).await;
-    let closing = own.doc.put_object(ROOT, "closing", automerge::ObjType::Map).expect("closing");
-    own.doc.put(&closing, "reason", "ConsentWithdrawn").expect("reason");
-    own.doc.put(&closing, "date", "2026-11-25").expect("date");
+    own.until_text(PlanText::Title, "Annas plan").await;
+    close(&mut own.doc, "2026-11-25", Some("ConsentWithdrawn"));
     own.push().await;
     own.until_synced().await;
     plan.coordinator
@@ -345,23 +364,17 @@ async fn only_the_coordinator_changes_the_closing_but_anyone_may_record_withdraw
     let before = stored_heads(&server, plan.id).await;
     let Some((_, closing)) = other.doc.get(ROOT, "closing").expect("get") else { panic!("closing is there") };
     other.doc.put(&closing, "date", "2020-01-01").expect("date");
-    other.push().await;
-    let ours = other.doc.get_heads();
-    let answer = refusal(&mut other.socket, &ours).await;
-    assert!(matches!(answer, Some(Message::Error { .. }) | None), "refused: {answer:?}");
-    assert_eq!(stored_heads(&server, plan.id).await, before, "nothing stored");
-    server.stop().await;
+    assert_push_refused(&server, &mut other, &before, "an editor's change of the closing").await;
 }
 
 #[tokio::test]
 async fn an_expired_or_used_link_and_a_foreign_origin_are_refused() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::fresh().await;
     let plan = plan_made_by_testare(&server).await;
     let (_, body) = invite(&server, &server.token, plan.id, "reader", 1).await;
     let link = json_field(&body, "link");
     // Make it expire (the API does not allow the past).
-    let store = Store::open(dir.path()).await.expect("store");
+    let store = Store::open(&server.data_dir).await.expect("store");
     sqlx::query("UPDATE invitations SET expires_at = 0").execute(&store.pool()).await.expect("expire");
     store.close().await;
     let (status, cookie) = redeem_as_device(&server, &link).await;
@@ -375,18 +388,13 @@ async fn an_expired_or_used_link_and_a_foreign_origin_are_refused() {
     let mut request = server.ws_url().into_client_request().expect("request");
     request.headers_mut().insert("Origin", "http://evil.example".parse().expect("header"));
     assert!(tokio_tungstenite::connect_async(request).await.is_err(), "a cross-origin WebSocket is refused");
-    server.stop().await;
 }
 
 #[tokio::test]
 async fn a_change_in_another_principals_name_is_refused() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::fresh().await;
     let mut plan = plan_made_by_testare(&server).await;
-    let (_, body) = invite(&server, &server.token, plan.id, "editor", 14).await;
-    let eva = server.token_for("Eva").await;
-    let redeem = format!("{{\"token\":\"{}\"}}", json_field(&body, "link").split('#').nth(1).expect("token"));
-    http(&server, "POST", "/api/invitations/redeem", Some(&eva), Some(&redeem)).await;
+    let eva = signed_in_editor(&server, "Eva", plan.id).await;
     // Eva forges a change with the coordinator's actor id.
     let mut forged = Client::connect_as(&server, &eva, "eva", plan.id, AutoCommit::new()).await;
     forged.until_synced().await;
@@ -394,27 +402,19 @@ async fn a_change_in_another_principals_name_is_refused() {
     let actor = plan.coordinator.doc.get_actor().clone();
     forged.doc.set_actor(actor);
     forged.doc.put(ROOT, "forged", true).expect("put");
-    forged.push().await;
-    let ours = forged.doc.get_heads();
-    let answer = refusal(&mut forged.socket, &ours).await;
-    assert!(matches!(answer, Some(Message::Error { .. }) | None), "refused: {answer:?}");
-    assert_eq!(stored_heads(&server, plan.id).await, before, "nothing stored");
+    assert_push_refused(&server, &mut forged, &before, "a change under another's actor").await;
     plan.coordinator.doc.put(ROOT, "still", "works").expect("put");
     plan.coordinator.push().await;
     plan.coordinator.until_synced().await;
     assert!(plan.coordinator.doc.get(ROOT, "forged").expect("get").is_none(), "nothing forwarded");
-    server.stop().await;
 }
 
 #[tokio::test]
 async fn the_audit_log_names_who_changed_what() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::fresh().await;
     let mut plan = plan_made_by_testare(&server).await;
-    set_text(&mut plan.coordinator.doc, PlanText::MainGoal, "Ett mål").expect("edit");
-    plan.coordinator.push().await;
-    plan.coordinator.until_synced().await;
-    let store = Store::open(dir.path()).await.expect("store");
+    plan.coordinator.edit_synced(PlanText::MainGoal, "Ett mål").await;
+    let store = Store::open(&server.data_dir).await.expect("store");
     let log = server::access::audit::for_document(&store.pool(), &plan.id.to_string()).await.expect("log");
     store.close().await;
     assert_eq!(log.first().map(|(e, _)| e.action.as_str()), Some("create"));
@@ -426,18 +426,16 @@ async fn the_audit_log_names_who_changed_what() {
     assert!(heads.iter().all(|h| logged.contains(&h.to_string())), "every change hash is in the log");
 
     // The log is append-only.
-    let store = Store::open(dir.path()).await.expect("store");
+    let store = Store::open(&server.data_dir).await.expect("store");
     assert!(sqlx::query("DELETE FROM audit_log").execute(&store.pool()).await.is_err());
     assert!(sqlx::query("UPDATE audit_log SET principal = 'x'").execute(&store.pool()).await.is_err());
     store.close().await;
-    server.stop().await;
 }
 
 #[tokio::test]
 async fn sign_in_links_work_once_and_attempts_are_limited() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let server = TestServer::start(dir.path()).await;
-    let store = Store::open(dir.path()).await.expect("store");
+    let server = TestServer::fresh().await;
+    let store = Store::open(&server.data_dir).await.expect("store");
     let accounts = server::access::Access::new(&store).accounts;
     let link = accounts.add_user("Kim", "Regionen").await.expect("user");
     store.close().await;
@@ -482,46 +480,23 @@ async fn sign_in_links_work_once_and_attempts_are_limited() {
     ] {
         assert!(response.contains(header), "missing {header}");
     }
-    server.stop().await;
 }
 
 #[tokio::test]
 async fn self_reports_are_written_by_the_person_and_read_by_the_other_members() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::fresh().await;
     let plan = plan_made_by_testare(&server).await;
     // The coordinator makes the self-report document and links it to the plan.
-    let reports_id = DocumentId::random();
-    let mut reports = AutoCommit::new();
-    reports.put(ROOT, "schema_version", 1_u64).expect("put");
-    let mut coordinator_reports = Client::connect(&server, "samordnare-rapporter", reports_id, reports).await;
-    coordinator_reports.until_synced().await;
-    let body = format!("{{\"document_id\":\"{reports_id}\"}}");
-    let (status, answer) = http(
-        &server,
-        "POST",
-        &format!("/api/plans/{}/self-reports", plan.id),
-        Some(&server.token),
-        Some(&body),
-    )
-    .await;
+    let (reports_id, mut coordinator_reports) = reports_document(&server, "samordnare-rapporter").await;
+    let (status, answer) = link_reports(&server, plan.id, reports_id).await;
     assert_eq!(status, 204, "{answer}");
     // A plan has one self-report document: a second one is not linked.
-    let second = DocumentId::random();
-    let mut doc = AutoCommit::new();
-    doc.put(ROOT, "schema_version", 1_u64).expect("put");
-    Client::connect(&server, "samordnare-andra", second, doc).await.until_synced().await;
-    let body = format!("{{\"document_id\":\"{second}\"}}");
-    let path = format!("/api/plans/{}/self-reports", plan.id);
-    assert_eq!(http(&server, "POST", &path, Some(&server.token), Some(&body)).await.0, 404);
+    let (second, _) = reports_document(&server, "samordnare-andra").await;
+    assert_eq!(link_reports(&server, plan.id, second).await.0, 404);
     // Linking changed the coordinator's access (it now reads the reports),
     // but its connection stays open: it decides again, and goes on syncing.
-    let (_, link) = invite(&server, &server.token, plan.id, "person", 14).await;
-    let (_, person) = redeem_as_device(&server, &json_field(&link, "link")).await;
-    let person = person.expect("session");
-    let (_, link) = invite(&server, &server.token, plan.id, "editor", 14).await;
-    let (_, editor) = redeem_as_device(&server, &json_field(&link, "link")).await;
-    let editor = editor.expect("session");
+    let person = device_member(&server, plan.id, "person").await;
+    let editor = device_member(&server, plan.id, "editor").await;
 
     // The person writes a report.
     let mut own = Client::connect_as(&server, &person, "personen", reports_id, AutoCommit::new()).await;
@@ -540,52 +515,34 @@ async fn self_reports_are_written_by_the_person_and_read_by_the_other_members() 
     other.until("the reports", |c| c.doc.get(ROOT, "rapport").is_ok_and(|v| v.is_some())).await;
     let before = stored_heads(&server, reports_id).await;
     other.doc.put(ROOT, "rapport", "Någon annans ord").expect("put");
-    other.push().await;
-    let ours = other.doc.get_heads();
-    let answer = refusal(&mut other.socket, &ours).await;
-    assert!(matches!(answer, Some(Message::Error { .. }) | None), "refused: {answer:?}");
-    assert_eq!(stored_heads(&server, reports_id).await, before, "nothing stored");
+    assert_push_refused(&server, &mut other, &before, "an editor's report").await;
     // The coordinator, too, only reads them.
     coordinator_reports.doc.put(ROOT, "rapport", "Samordnarens ord").expect("put");
-    coordinator_reports.push().await;
-    let ours = coordinator_reports.doc.get_heads();
-    let answer = refusal(&mut coordinator_reports.socket, &ours).await;
-    assert!(matches!(answer, Some(Message::Error { .. }) | None), "refused: {answer:?}");
-    assert_eq!(stored_heads(&server, reports_id).await, before, "nothing stored");
-    server.stop().await;
+    assert_push_refused(&server, &mut coordinator_reports, &before, "the coordinator's report").await;
+}
+
+/// Whether a WebSocket upgrade with session cookie `session` (and no token) is accepted.
+async fn cookie_opens(server: &TestServer, session: &str) -> bool {
+    let mut request = format!("ws://{}/sync", server.addr).into_client_request().expect("request");
+    let cookie = format!("samplan_session={session}");
+    request.headers_mut().insert("Cookie", cookie.parse().expect("header"));
+    tokio_tungstenite::connect_async(request).await.is_ok()
 }
 
 #[tokio::test]
 async fn a_forged_cookie_opens_nothing() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let server = TestServer::start(dir.path()).await;
-    let mut request = format!("ws://{}/sync", server.addr).into_client_request().expect("request");
-    let forged = format!("samplan_session={}", "cd".repeat(32));
-    request.headers_mut().insert("Cookie", forged.parse().expect("header"));
-    assert!(tokio_tungstenite::connect_async(request).await.is_err(), "a forged cookie is refused");
+    let server = TestServer::fresh().await;
+    assert!(!cookie_opens(&server, &"cd".repeat(32)).await, "a forged cookie is refused");
     // The real session as a cookie works (same origin or no Origin).
-    let mut request = format!("ws://{}/sync", server.addr).into_client_request().expect("request");
-    request
-        .headers_mut()
-        .insert("Cookie", format!("samplan_session={}", server.token).parse().expect("header"));
-    assert!(tokio_tungstenite::connect_async(request).await.is_ok(), "a valid cookie is accepted");
-    server.stop().await;
+    assert!(cookie_opens(&server, &server.token).await, "a valid cookie is accepted");
 }
 
 #[tokio::test]
 async fn the_coordinator_sees_each_device_and_shuts_one_out_of_the_plan() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let server = TestServer::start(dir.path()).await;
-    let coordinator = server.token.clone();
+    let server = TestServer::fresh().await;
     let mut plan = plan_made_by_testare(&server).await;
     // Eva joins as an editor from her laptop, then signs in on a tablet too.
-    let laptop = server.token_for("Eva").await;
-    let (_, body) = invite(&server, &coordinator, plan.id, "editor", 14).await;
-    let redeem_body =
-        format!("{{\"token\":\"{}\"}}", json_field(&body, "link").split('#').nth(1).expect("token"));
-    let (status, _) =
-        http(&server, "POST", "/api/invitations/redeem", Some(&laptop), Some(&redeem_body)).await;
-    assert_eq!(status, 200);
+    let laptop = signed_in_editor(&server, "Eva", plan.id).await;
     let tablet = server.token_for("Eva").await;
     assert!(can_read(&server, &tablet, plan.id).await && can_read(&server, &laptop, plan.id).await);
 
@@ -600,7 +557,7 @@ async fn the_coordinator_sees_each_device_and_shuts_one_out_of_the_plan() {
             serde_json::from_str::<serde_json::Value>(&body).expect("json")
         }
     };
-    let members = members_of(coordinator.clone()).await;
+    let members = members_of(server.token.clone()).await;
     let eva = members.as_array().expect("list").iter().find(|m| m["role"] == "editor").expect("Eva").clone();
     let devices = eva["devices"].as_array().expect("devices");
     assert_eq!(devices.len(), 2, "two devices: {eva}");
@@ -621,7 +578,7 @@ async fn the_coordinator_sees_each_device_and_shuts_one_out_of_the_plan() {
         &server,
         "DELETE",
         &format!("/api/plans/{}/devices/{tablet_session}", plan.id),
-        Some(&coordinator),
+        Some(&server.token),
         None,
     )
     .await;
@@ -629,7 +586,7 @@ async fn the_coordinator_sees_each_device_and_shuts_one_out_of_the_plan() {
     assert!(!can_read(&server, &tablet, plan.id).await, "the tablet gets doc-unavailable");
     assert!(!try_edit(&server, &mut plan, &tablet, "från surfplattan").await, "and cannot edit");
     assert!(try_edit(&server, &mut plan, &laptop, "från datorn").await, "the laptop still edits");
-    let members = members_of(coordinator.clone()).await;
+    let members = members_of(server.token.clone()).await;
     let eva = members.as_array().expect("list").iter().find(|m| m["role"] == "editor").expect("Eva").clone();
     assert_eq!(eva["devices"][1]["blocked"], true, "{eva}");
 
@@ -638,38 +595,28 @@ async fn the_coordinator_sees_each_device_and_shuts_one_out_of_the_plan() {
     let laptop_session = devices[0]["session"].as_i64().expect("session id");
     let path = format!("/api/plans/{}/devices/{laptop_session}", plan.id);
     assert_eq!(http(&server, "DELETE", &path, Some(&laptop), None).await.0, 404);
-    let own = members_of(coordinator.clone()).await;
+    let own = members_of(server.token.clone()).await;
     let own_session = own[0]["devices"][0]["session"].as_i64().expect("own session");
     let path = format!("/api/plans/{}/devices/{own_session}", plan.id);
-    assert_eq!(http(&server, "DELETE", &path, Some(&coordinator), None).await.0, 400);
+    assert_eq!(http(&server, "DELETE", &path, Some(&server.token), None).await.0, 400);
     let path = format!("/api/plans/{}/devices/999999", plan.id);
-    assert_eq!(http(&server, "DELETE", &path, Some(&coordinator), None).await.0, 400);
+    assert_eq!(http(&server, "DELETE", &path, Some(&server.token), None).await.0, 400);
     assert!(can_read(&server, &laptop, plan.id).await, "the laptop was not touched");
 
     let store = Store::open(&server.data_dir).await.expect("store");
     let log = server::access::audit::for_document(&store.pool(), &plan.id.to_string()).await.expect("audit");
     store.close().await;
     assert!(log.iter().any(|(e, _)| e.action == "block-device"), "audited: {log:?}");
-    server.stop().await;
 }
 
 #[tokio::test]
 async fn the_person_lets_a_relative_write_self_reports_and_can_stop_it() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::fresh().await;
     let plan = plan_made_by_testare(&server).await;
-    let reports_id = DocumentId::random();
-    let mut reports = AutoCommit::new();
-    reports.put(ROOT, "schema_version", 1_u64).expect("put");
-    let mut coordinator_reports = Client::connect(&server, "samordnare-rapporter", reports_id, reports).await;
-    coordinator_reports.until_synced().await;
-    let body = format!("{{\"document_id\":\"{reports_id}\"}}");
-    let path = format!("/api/plans/{}/self-reports", plan.id);
-    assert_eq!(http(&server, "POST", &path, Some(&server.token), Some(&body)).await.0, 204);
-    let (_, link) = invite(&server, &server.token, plan.id, "person", 14).await;
-    let person = redeem_as_device(&server, &json_field(&link, "link")).await.1.expect("session");
-    let (_, link) = invite(&server, &server.token, plan.id, "reader", 14).await;
-    let relative = redeem_as_device(&server, &json_field(&link, "link")).await.1.expect("session");
+    let (reports_id, _coordinator_reports) = reports_document(&server, "samordnare-rapporter").await;
+    assert_eq!(link_reports(&server, plan.id, reports_id).await.0, 204);
+    let person = device_member(&server, plan.id, "person").await;
+    let relative = device_member(&server, plan.id, "reader").await;
     let (_, members) =
         http(&server, "GET", &format!("/api/plans/{}/members", plan.id), Some(&person), None).await;
     let members: serde_json::Value = serde_json::from_str(&members).expect("json");
@@ -725,30 +672,28 @@ async fn the_person_lets_a_relative_write_self_reports_and_can_stop_it() {
     assert!(!acknowledged(&mut kept, reports_id).await, "and through the open connection too");
     assert_eq!(stored_heads(&server, reports_id).await, before, "nothing stored");
     assert!(write_report(person.clone(), "personens egen").await, "the person always writes");
-    server.stop().await;
 }
 
 /// Whether `token`'s sync of an edit to the plan is accepted.
 async fn can_edit_plan(server: &TestServer, token: &str, id: DocumentId) -> bool {
     let mut client = Client::connect_as(server, token, "redigerare", id, AutoCommit::new()).await;
-    client.until("the plan", |c| read_text(&c.doc, PlanText::Title).is_ok_and(|t| t == "Annas plan")).await;
+    client.until_text(PlanText::Title, "Annas plan").await;
     set_text(&mut client.doc, PlanText::MainGoal, "ändrat").expect("edit");
     client.push().await;
     acknowledged(&mut client, id).await
 }
 
 /// After a push: true once the server has acknowledged everything of
-/// document `id`, false when it answers with an error, closes the socket, or
-/// says nothing for ten seconds.
+/// document `id`, false when it answers with an error or closes the socket.
+/// Silence is neither: it fails the test.
 async fn acknowledged(client: &mut Client, id: DocumentId) -> bool {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     loop {
         if client.sync.is_synced(&id, &mut client.doc) {
             return true;
         }
-        match tokio::time::timeout_at(deadline, next_message(&mut client.socket)).await {
-            Ok(Some(Message::Error { .. })) | Ok(None) | Err(_) => return false,
-            Ok(Some(message)) => {
+        match next_message(&mut client.socket).await {
+            Some(Message::Error { .. }) | None => return false,
+            Some(message) => {
                 if let Ok(shared::sync_client::Received::Sync(doc, data)) = client.sync.receive(message) {
                     client.sync.apply_sync(doc, &data, &mut client.doc).expect("apply");
                     client.push().await;
@@ -760,14 +705,11 @@ async fn acknowledged(client: &mut Client, id: DocumentId) -> bool {
 
 #[tokio::test]
 async fn the_plain_first_view_and_the_json_export_are_for_members_only() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::fresh().await;
     let coordinator = server.token.clone();
     let plan = plan_made_by_testare(&server).await;
     let path = format!("/api/plans/{}/first-view", plan.id);
-    let (_, body) = invite(&server, &coordinator, plan.id, "person", 14).await;
-    let (_, person) = redeem_as_device(&server, &json_field(&body, "link")).await;
-    let person = person.expect("a device session cookie");
+    let person = device_member(&server, plan.id, "person").await;
 
     let (status, html) = http(&server, "GET", &path, Some(&person), None).await;
     assert_eq!(status, 200, "{html}");

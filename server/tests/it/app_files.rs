@@ -31,7 +31,6 @@ async fn addresses_get_the_app_files_get_themselves_and_missing_files_get_404() 
         assert!(response.starts_with("HTTP/1.1 404"), "{path}: {response}");
         assert!(!response.contains("<title>Samplan</title>"), "{path}: {response}");
     }
-    server.stop().await;
 }
 
 /// The CSP source of an inline script, as the browser checks it.

@@ -1,24 +1,17 @@
 //! `Store::backup` (what `samplan-server backup` runs) copies a live database.
 
-use automerge::AutoCommit;
 use server::storage::{StorageError, Store, DATABASE_FILE};
-use shared::plan::{new_plan_document, read_text, set_text, PlanText};
-use shared::DocumentId;
+use shared::plan::PlanText;
 
 use crate::harness::*;
 
 #[tokio::test]
 async fn a_backup_taken_while_serving_restores_every_acknowledged_change() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let server = TestServer::start(dir.path()).await;
-    let id = DocumentId::random();
-    let mut anna =
-        Client::connect(&server, "anna", id, new_plan_document("Säkerhetskopia").expect("plan")).await;
-    set_text(&mut anna.doc, PlanText::MainGoal, "Finns i kopian").expect("edit");
-    anna.push().await;
-    anna.until_synced().await;
+    let server = TestServer::fresh().await;
+    let (id, mut anna) = server.new_plan("anna", "Säkerhetskopia").await;
+    anna.edit_synced(PlanText::MainGoal, "Finns i kopian").await;
 
-    let store = Store::open(dir.path()).await.expect("store");
+    let store = Store::open(&server.data_dir).await.expect("store");
     let copy_dir = tempfile::tempdir().expect("tempdir");
     let copy = copy_dir.path().join(DATABASE_FILE);
     store.backup(&copy).await.expect("backup while the server runs");
@@ -30,10 +23,5 @@ async fn a_backup_taken_while_serving_restores_every_acknowledged_change() {
 
     // Restore = serve from a directory holding the copy.
     let server = TestServer::start(copy_dir.path()).await;
-    let mut bo = Client::connect(&server, "bo", id, AutoCommit::new()).await;
-    bo.until("the plan from the backup", |c| {
-        read_text(&c.doc, PlanText::MainGoal).is_ok_and(|t| t == "Finns i kopian")
-    })
-    .await;
-    server.stop().await;
+    server.peer_reading("bo", id, PlanText::MainGoal, "Finns i kopian").await;
 }

@@ -1,59 +1,58 @@
 //! Ephemeral messages (presence) reach the document's other peers once, and
 //! are never stored.
 
-use std::time::Duration;
-
 use automerge::AutoCommit;
 use serde_bytes::ByteBuf;
 use server::storage::Store;
-use shared::plan::new_plan_document;
 use shared::{DocumentId, Message};
 
 use crate::harness::*;
 
-fn presence(id: DocumentId, count: u64) -> Message {
+fn presence(id: DocumentId, sender: &str, count: u64) -> Message {
     Message::Ephemeral {
         document_id: id,
-        sender_id: "anna".into(),
+        sender_id: sender.into(),
         target_id: "server".into(),
         count,
-        session_id: "annas-flik".into(),
+        session_id: format!("{sender}s-flik"),
         data: ByteBuf::from(vec![0xa1, 0x61, 0x66, 0x01]),
     }
 }
 
-/// The ephemeral counts `client` receives within `wait`.
-async fn received_counts(client: &mut Client, wait: Duration) -> Vec<u64> {
-    let mut counts = Vec::new();
-    while let Ok(Some(message)) = tokio::time::timeout(wait, next_message(&mut client.socket)).await {
+/// The ephemeral messages (sender, count) that `client` receives, up to
+/// and including `last` (the server forwards in order, so anything
+/// forwarded before `last` has come by then).
+async fn received_until(client: &mut Client, last: (&str, u64)) -> Vec<(String, u64)> {
+    let mut received: Vec<(String, u64)> = Vec::new();
+    while received.last().is_none_or(|(sender, count)| (sender.as_str(), *count) != last) {
+        let message = next_message(&mut client.socket).await.expect("the socket stays open");
         if let Message::Ephemeral { count, sender_id, .. } = message {
-            assert_eq!(sender_id, "anna", "forwarded under the sender's own id");
-            counts.push(count);
+            received.push((sender_id, count));
         }
     }
-    counts
+    received
 }
 
 #[tokio::test]
 async fn presence_reaches_the_other_peers_once_and_is_not_stored() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let server = TestServer::start(dir.path()).await;
-    let id = DocumentId::random();
-    let mut anna = Client::connect(&server, "anna", id, new_plan_document("Plan").expect("plan")).await;
-    anna.until_synced().await;
+    let server = TestServer::fresh().await;
+    let (id, mut anna) = server.plan_by_anna("Plan").await;
     let mut bo = Client::connect(&server, "bo", id, AutoCommit::new()).await;
     bo.until("bo to get the plan", |c| !shared::plan::is_empty(&c.doc)).await;
-    let store = Store::open(dir.path()).await.expect("store");
+    let store = Store::open(&server.data_dir).await.expect("store");
     let heads_before = store.load(&id).await.expect("load").doc.get_heads();
 
-    for count in [1, 2, 2, 1, 3] {
-        send(&mut anna.socket, &presence(id, count)).await;
+    for count in [1, 2, 2, 1, 3, 4] {
+        send(&mut anna.socket, &presence(id, "anna", count)).await;
     }
-    assert_eq!(received_counts(&mut bo, Duration::from_millis(500)).await, [1, 2, 3]);
-    assert!(
-        received_counts(&mut anna, Duration::from_millis(200)).await.is_empty(),
+    let from_anna: Vec<_> = [1, 2, 3, 4].map(|count| ("anna".to_string(), count)).into();
+    assert_eq!(received_until(&mut bo, ("anna", 4)).await, from_anna, "once each, under anna's own id");
+    // Bo answers after anna's last: an echo of anna's own would reach her first.
+    send(&mut bo.socket, &presence(id, "bo", 1)).await;
+    assert_eq!(
+        received_until(&mut anna, ("bo", 1)).await,
+        [("bo".to_string(), 1)],
         "not echoed to the sender"
     );
     assert_eq!(store.load(&id).await.expect("load").doc.get_heads(), heads_before, "nothing stored");
-    server.stop().await;
 }

@@ -8,6 +8,7 @@ use std::time::Duration;
 use automerge::AutoCommit;
 use futures::{SinkExt, StreamExt};
 use server::{Config, Limits};
+use shared::plan::{new_plan_document, read_text, set_text, PlanText};
 use shared::sync_client::{Received, SyncClient};
 use shared::{DocumentId, Message};
 use tokio::net::TcpStream;
@@ -22,6 +23,8 @@ pub struct TestServer {
     pub data_dir: std::path::PathBuf,
     shutdown: CancellationToken,
     task: tokio::task::JoinHandle<()>,
+    /// The data directory when the server has one of its own ([`TestServer::fresh`]).
+    own_dir: Option<tempfile::TempDir>,
 }
 
 /// An account named `name` (created if missing) and a new session token for it.
@@ -40,6 +43,19 @@ pub async fn provision(data_dir: &Path, name: &str) -> String {
 impl TestServer {
     pub async fn start(data_dir: &Path) -> TestServer {
         Self::start_with(data_dir, Limits::default()).await
+    }
+
+    /// A server on a data directory of its own, removed with the server.
+    pub async fn fresh() -> TestServer {
+        Self::fresh_with(Limits::default()).await
+    }
+
+    /// [`TestServer::fresh`] with other limits.
+    pub async fn fresh_with(limits: Limits) -> TestServer {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut server = Self::start_with(dir.path(), limits).await;
+        server.own_dir = Some(dir);
+        server
     }
 
     pub async fn start_with(data_dir: &Path, limits: Limits) -> TestServer {
@@ -67,19 +83,25 @@ impl TestServer {
         let task = tokio::spawn(async move {
             server::run(config, listener, token).await.expect("server runs");
         });
-        // Wait until it answers.
-        for _ in 0..100 {
-            if TcpStream::connect(addr).await.is_ok() {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        TestServer { addr, token: session, data_dir: data_dir.to_path_buf(), shutdown, task }
+        eventually("the server to accept connections", || async { TcpStream::connect(addr).await.is_ok() })
+            .await;
+        TestServer { addr, token: session, data_dir: data_dir.to_path_buf(), shutdown, task, own_dir: None }
     }
 
-    pub async fn stop(self) {
+    /// Stop the server and wait until it has (dropping it only asks it to stop).
+    pub async fn stop(mut self) {
         self.shutdown.cancel();
-        let _ = tokio::time::timeout(Duration::from_secs(10), self.task).await;
+        let _ = tokio::time::timeout(PATIENCE, &mut self.task).await;
+    }
+
+    /// Stop the server and start a new one on the same data directory.
+    pub async fn restart(mut self) -> TestServer {
+        let own_dir = self.own_dir.take();
+        let data_dir = self.data_dir.clone();
+        self.stop().await;
+        let mut server = Self::start(&data_dir).await;
+        server.own_dir = own_dir;
+        server
     }
 
     /// The sync URL with the default session ("Testare").
@@ -92,9 +114,37 @@ impl TestServer {
         format!("ws://{}/sync?token={token}", self.addr)
     }
 
+    /// Peer `name`, connected with a new plan titled `title` (not yet synced).
+    pub async fn new_plan(&self, name: &str, title: &str) -> (DocumentId, Client) {
+        let id = DocumentId::random();
+        (id, Client::connect(self, name, id, new_plan_document(title).expect("plan")).await)
+    }
+
+    /// "anna", connected with a new plan titled `title` that the server has.
+    pub async fn plan_by_anna(&self, title: &str) -> (DocumentId, Client) {
+        let (id, mut anna) = self.new_plan("anna", title).await;
+        anna.until_synced().await;
+        (id, anna)
+    }
+
+    /// A new peer `name` that starts with nothing, once it has received the
+    /// plan `id` with `field` reading `text`.
+    pub async fn peer_reading(&self, name: &str, id: DocumentId, field: PlanText, text: &str) -> Client {
+        let mut peer = Client::connect(self, name, id, AutoCommit::new()).await;
+        peer.until_text(field, text).await;
+        peer
+    }
+
     /// A session of another account (created if missing), while the server runs.
     pub async fn token_for(&self, name: &str) -> String {
         provision(&self.data_dir, name).await
+    }
+}
+
+impl Drop for TestServer {
+    /// A test that ends, or fails, stops its server.
+    fn drop(&mut self) {
+        self.shutdown.cancel();
     }
 }
 
@@ -113,17 +163,89 @@ pub async fn send(socket: &mut Socket, message: &Message) {
     socket.send(Frame::Binary(message.encode().into())).await.expect("send");
 }
 
-/// The next protocol message, or `None` when the socket closes (or 10 s pass).
-pub async fn next_message(socket: &mut Socket) -> Option<Message> {
-    loop {
-        let frame = tokio::time::timeout(Duration::from_secs(10), socket.next()).await.ok()??;
-        match frame.ok()? {
-            Frame::Binary(bytes) => {
-                return Some(Message::decode(&bytes).expect("server sends valid messages"))
-            }
-            Frame::Close(_) => return None,
-            _ => continue,
+/// A join from peer `name` offering protocol `versions` (`None`: version 1).
+pub fn join(name: &str, versions: Option<Vec<String>>) -> Message {
+    Message::Join { sender_id: name.into(), supported_protocol_versions: versions, peer_metadata: None }
+}
+
+/// A raw socket whose join as peer `name` the server has answered with `peer`.
+pub async fn joined_socket(server: &TestServer, name: &str) -> Socket {
+    let mut socket = raw_socket(server).await;
+    send(&mut socket, &join(name, None)).await;
+    let answer = next_message(&mut socket).await;
+    assert!(matches!(answer, Some(Message::Peer { .. })), "{name}: expected peer, got {answer:?}");
+    socket
+}
+
+/// Read until the server closes the socket; the last error it said before.
+pub async fn error_before_close(socket: &mut Socket) -> Option<String> {
+    let mut told = None;
+    while let Some(message) = next_message(socket).await {
+        if let Message::Error { message, .. } = message {
+            told = Some(message);
         }
+    }
+    told
+}
+
+/// How long a test waits for the server before it fails.
+pub const PATIENCE: Duration = Duration::from_secs(10);
+
+/// What the server did next on a socket.
+#[derive(Debug)]
+pub enum Heard {
+    /// A protocol message.
+    Message(Message),
+    /// The socket closed (a close frame, or the connection ended).
+    Closed,
+    /// Nothing came before the deadline.
+    Nothing,
+}
+
+/// The next protocol message, the socket closing, or nothing by `deadline`.
+pub async fn listen_until(socket: &mut Socket, deadline: tokio::time::Instant) -> Heard {
+    loop {
+        let frame = match tokio::time::timeout_at(deadline, socket.next()).await {
+            Err(_) => return Heard::Nothing,
+            Ok(None | Some(Err(_))) | Ok(Some(Ok(Frame::Close(_)))) => return Heard::Closed,
+            Ok(Some(Ok(frame))) => frame,
+        };
+        if let Frame::Binary(bytes) = frame {
+            return Heard::Message(Message::decode(&bytes).expect("server sends valid messages"));
+        }
+    }
+}
+
+/// The next protocol message, or `None` when the socket closes. Silence is
+/// neither: nothing within [`PATIENCE`] fails the test.
+pub async fn next_message(socket: &mut Socket) -> Option<Message> {
+    match listen_until(socket, tokio::time::Instant::now() + PATIENCE).await {
+        Heard::Message(message) => Some(message),
+        Heard::Closed => None,
+        Heard::Nothing => {
+            panic!("the server neither sent a message nor closed the socket within {PATIENCE:?}")
+        }
+    }
+}
+
+/// The server closes the socket next (a message first, or silence, fails).
+pub async fn assert_closes(socket: &mut Socket, what: &str) {
+    if let Some(message) = next_message(socket).await {
+        panic!("{what}: expected the socket to close, got {message:?}");
+    }
+}
+
+/// Wait until `check` holds, asking again every 20 ms; fail the test if it
+/// does not hold within [`PATIENCE`].
+pub async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    while !check().await {
+        assert!(tokio::time::Instant::now() < deadline, "not within {PATIENCE:?}: {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
 
@@ -167,15 +289,15 @@ impl Client {
         }
     }
 
-    /// Handle messages until `done` holds (or fail after 10 s).
+    /// Handle messages until `done` holds (or fail after [`PATIENCE`]).
     pub async fn until(&mut self, what: &str, mut done: impl FnMut(&mut Client) -> bool) {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        let deadline = tokio::time::Instant::now() + PATIENCE;
         while !done(self) {
-            let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
-            let message = tokio::time::timeout(remaining, next_message(&mut self.socket))
-                .await
-                .unwrap_or_else(|_| panic!("timed out waiting for: {what}"))
-                .unwrap_or_else(|| panic!("socket closed while waiting for: {what}"));
+            let message = match listen_until(&mut self.socket, deadline).await {
+                Heard::Message(message) => message,
+                Heard::Closed => panic!("socket closed while waiting for: {what}"),
+                Heard::Nothing => panic!("timed out waiting for: {what}"),
+            };
             match self.sync.receive(message).expect("receive") {
                 Received::Sync(id, data) => {
                     self.sync.apply_sync(id, &data, &mut self.doc).expect("apply");
@@ -185,6 +307,19 @@ impl Client {
                 _ => {}
             }
         }
+    }
+
+    /// Set plan text `field` to `text`, send it, and wait until the server has it.
+    pub async fn edit_synced(&mut self, field: PlanText, text: &str) {
+        set_text(&mut self.doc, field, text).expect("edit");
+        self.push().await;
+        self.until_synced().await;
+    }
+
+    /// Handle messages until plan text `field` reads `text`.
+    pub async fn until_text(&mut self, field: PlanText, text: &str) {
+        let what = format!("{field:?} to read {text:?}");
+        self.until(&what, |c| read_text(&c.doc, field).is_ok_and(|t| t == text)).await;
     }
 
     pub async fn until_synced(&mut self) {

@@ -3,13 +3,11 @@
 //! reconnects a thousand times. Each gets a clear answer and the server
 //! goes on serving everyone else with nothing lost.
 
-use std::time::Duration;
-
 use automerge::AutoCommit;
 use serde_bytes::ByteBuf;
 use server::storage::Store;
 use server::Limits;
-use shared::plan::{new_plan_document, read_text, set_text, PlanText};
+use shared::plan::{read_text, set_text, PlanText};
 use shared::{DocumentId, Message};
 
 use crate::harness::*;
@@ -30,27 +28,16 @@ fn presence(id: DocumentId, sender: &str, count: u64, bytes: usize) -> Message {
 async fn still_serving(server: &TestServer, id: DocumentId, text: &str) {
     let mut check = Client::connect(server, "kontroll", id, AutoCommit::new()).await;
     check.until("the plan", |c| !shared::plan::is_empty(&c.doc)).await;
-    set_text(&mut check.doc, PlanText::MainGoal, text).expect("edit");
-    check.push().await;
-    check.until_synced().await;
+    check.edit_synced(PlanText::MainGoal, text).await;
 }
 
 #[tokio::test]
 async fn a_peer_that_floods_is_told_and_cut_off_and_others_go_on() {
-    let dir = tempfile::tempdir().expect("tempdir");
     let limits = Limits { messages_per_second: 50, message_burst: 100, ..Limits::default() };
-    let server = TestServer::start_with(dir.path(), limits).await;
-    let id = DocumentId::random();
-    let mut anna = Client::connect(&server, "anna", id, new_plan_document("Plan").expect("plan")).await;
-    anna.until_synced().await;
+    let server = TestServer::fresh_with(limits).await;
+    let (id, mut anna) = server.plan_by_anna("Plan").await;
 
-    let mut flood = raw_socket(&server).await;
-    send(
-        &mut flood,
-        &Message::Join { sender_id: "flod".into(), supported_protocol_versions: None, peer_metadata: None },
-    )
-    .await;
-    assert!(matches!(next_message(&mut flood).await, Some(Message::Peer { .. })));
+    let mut flood = joined_socket(&server, "flod").await;
     for count in 1..=500 {
         if futures::SinkExt::send(
             &mut flood,
@@ -62,30 +49,21 @@ async fn a_peer_that_floods_is_told_and_cut_off_and_others_go_on() {
             break;
         }
     }
-    let mut told = None;
-    while let Some(message) = next_message(&mut flood).await {
-        if let Message::Error { message, .. } = message {
-            told = Some(message);
-        }
-    }
-    assert_eq!(told.as_deref(), Some("För många meddelanden på kort tid. Anslut igen om en stund."));
+    assert_eq!(
+        error_before_close(&mut flood).await.as_deref(),
+        Some("För många meddelanden på kort tid. Anslut igen om en stund.")
+    );
 
-    set_text(&mut anna.doc, PlanText::MainGoal, "Anna skriver vidare").expect("edit");
-    anna.push().await;
-    anna.until_synced().await;
+    anna.edit_synced(PlanText::MainGoal, "Anna skriver vidare").await;
     still_serving(&server, id, "Efter floden").await;
     assert_eq!(value(&get(&server, "/metrics").await, "samplan_rate_limited_total "), 1.0);
-    server.stop().await;
 }
 
 #[tokio::test]
 async fn a_peer_that_never_reads_is_disconnected_without_stalling_the_plan() {
-    let dir = tempfile::tempdir().expect("tempdir");
     let limits = Limits { messages_per_second: 100_000, message_burst: 100_000, ..Limits::default() };
-    let server = TestServer::start_with(dir.path(), limits).await;
-    let id = DocumentId::random();
-    let mut anna = Client::connect(&server, "anna", id, new_plan_document("Plan").expect("plan")).await;
-    anna.until_synced().await;
+    let server = TestServer::fresh_with(limits).await;
+    let (id, mut anna) = server.plan_by_anna("Plan").await;
     // Sover joins the plan and then never reads another frame.
     let sleeper = Client::connect(&server, "sover", id, AutoCommit::new()).await;
 
@@ -103,23 +81,16 @@ async fn a_peer_that_never_reads_is_disconnected_without_stalling_the_plan() {
     assert_eq!(value(&metrics, "samplan_slow_peers_disconnected_total "), 1.0, "the sleeper is cut off");
 
     // The plan was never held up: Anna's edit is stored and reaches a new peer.
-    set_text(&mut anna.doc, PlanText::MainGoal, "Inte blockerad").expect("edit");
-    anna.push().await;
-    anna.until_synced().await;
+    anna.edit_synced(PlanText::MainGoal, "Inte blockerad").await;
     let mut bo = Client::connect(&server, "bo", id, AutoCommit::new()).await;
-    bo.until("bo to get anna's edit", |c| {
-        read_text(&c.doc, PlanText::MainGoal).is_ok_and(|t| t == "Inte blockerad")
-    })
-    .await;
+    bo.until_text(PlanText::MainGoal, "Inte blockerad").await;
     drop(sleeper);
-    server.stop().await;
 }
 
 #[tokio::test]
 async fn too_many_connections_from_one_address_get_429_and_a_freed_slot_is_reusable() {
-    let dir = tempfile::tempdir().expect("tempdir");
     let limits = Limits { connections_per_address: 3, ..Limits::default() };
-    let server = TestServer::start_with(dir.path(), limits).await;
+    let server = TestServer::fresh_with(limits).await;
     let mut open = Vec::new();
     for _ in 0..3 {
         open.push(raw_socket(&server).await);
@@ -134,28 +105,18 @@ async fn too_many_connections_from_one_address_get_429_and_a_freed_slot_is_reusa
         Ok(_) => panic!("a fourth connection from the same address was accepted"),
     }
     drop(open.pop());
-    let mut reopened = None;
-    for _ in 0..50 {
-        if let Ok((socket, _)) = tokio_tungstenite::connect_async(server.ws_url()).await {
-            reopened = Some(socket);
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    assert!(reopened.is_some(), "a closed connection frees its slot");
-    server.stop().await;
+    eventually("a closed connection frees its slot", || async {
+        tokio_tungstenite::connect_async(server.ws_url()).await.is_ok()
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_change_that_makes_the_plan_too_large_is_refused_and_nothing_else_is_lost() {
-    let dir = tempfile::tempdir().expect("tempdir");
     let limits = Limits { max_document_bytes: 40_000, ..Limits::default() };
-    let server = TestServer::start_with(dir.path(), limits).await;
-    let id = DocumentId::random();
-    let mut anna = Client::connect(&server, "anna", id, new_plan_document("Plan").expect("plan")).await;
-    set_text(&mut anna.doc, PlanText::MainGoal, "Rimligt mål").expect("edit");
-    anna.push().await;
-    anna.until_synced().await;
+    let server = TestServer::fresh_with(limits).await;
+    let (id, mut anna) = server.new_plan("anna", "Plan").await;
+    anna.edit_synced(PlanText::MainGoal, "Rimligt mål").await;
 
     // Mallory pastes 100 KB of text that does not compress.
     let mut mallory = Client::connect(&server, "mallory", id, AutoCommit::new()).await;
@@ -169,61 +130,36 @@ async fn a_change_that_makes_the_plan_too_large_is_refused_and_nothing_else_is_l
         .collect();
     set_text(&mut mallory.doc, PlanText::Title, &noise).expect("edit");
     mallory.push().await;
-    let mut told = None;
-    while let Some(message) = next_message(&mut mallory.socket).await {
-        if let Message::Error { message, .. } = message {
-            told = Some(message);
-        }
-    }
-    assert_eq!(told.as_deref(), Some("Planen blir för stor för servern. Ändringen sparades inte."));
+    assert_eq!(
+        error_before_close(&mut mallory.socket).await.as_deref(),
+        Some("Planen blir för stor för servern. Ändringen sparades inte.")
+    );
 
     // Anna keeps working; the stored plan has her text and not the paste.
-    set_text(&mut anna.doc, PlanText::MainGoal, "Rimligt mål, fortsatt").expect("edit");
-    anna.push().await;
-    anna.until_synced().await;
-    let stored = Store::open(dir.path()).await.expect("store").load(&id).await.expect("load");
+    anna.edit_synced(PlanText::MainGoal, "Rimligt mål, fortsatt").await;
+    let stored = Store::open(&server.data_dir).await.expect("store").load(&id).await.expect("load");
     let stored = AutoCommit::load(&stored.doc.save()).expect("load");
     assert_eq!(read_text(&stored, PlanText::Title).expect("title"), "Plan");
     assert_eq!(read_text(&stored, PlanText::MainGoal).expect("goal"), "Rimligt mål, fortsatt");
     assert_eq!(value(&get(&server, "/metrics").await, "samplan_document_limit_refusals_total "), 1.0);
-    server.stop().await;
 }
 
 #[tokio::test]
 async fn a_client_that_reconnects_a_thousand_times_leaves_nothing_behind() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let server = TestServer::start(dir.path()).await;
-    let id = DocumentId::random();
-    let mut anna = Client::connect(&server, "anna", id, new_plan_document("Plan").expect("plan")).await;
-    anna.until_synced().await;
+    let server = TestServer::fresh().await;
+    let (id, _anna) = server.plan_by_anna("Plan").await;
     for round in 0..1000 {
-        let mut socket = raw_socket(&server).await;
-        send(
-            &mut socket,
-            &Message::Join {
-                sender_id: format!("studs-{round}"),
-                supported_protocol_versions: None,
-                peer_metadata: None,
-            },
-        )
-        .await;
-        assert!(matches!(next_message(&mut socket).await, Some(Message::Peer { .. })), "round {round}");
+        let name = format!("studs-{round}");
+        let mut socket = joined_socket(&server, &name).await;
         // Half of them leave politely, half just drop the socket.
         if round % 2 == 0 {
-            send(&mut socket, &Message::Leave { sender_id: format!("studs-{round}") }).await;
+            send(&mut socket, &Message::Leave { sender_id: name }).await;
         }
     }
     still_serving(&server, id, "Efter tusen återanslutningar").await;
     // Every one of those sockets is closed again.
-    let mut connections = f64::MAX;
-    for _ in 0..100 {
-        connections = value(&get(&server, "/metrics").await, "samplan_connections ");
-        if connections <= 1.0 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    assert_eq!(connections, 1.0, "only anna is still connected");
+    let connections = || async { value(&get(&server, "/metrics").await, "samplan_connections ") };
+    eventually("the sockets to close", || async { connections().await <= 1.0 }).await;
+    assert_eq!(connections().await, 1.0, "only anna is still connected");
     assert!(value(&get(&server, "/metrics").await, "samplan_connections_total ") >= 1002.0);
-    server.stop().await;
 }

@@ -1,7 +1,6 @@
 //! `GET /metrics` reports connections, documents, messages and persist latency.
 
-use shared::plan::{new_plan_document, set_text, PlanText};
-use shared::DocumentId;
+use shared::plan::PlanText;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::harness::*;
@@ -24,18 +23,14 @@ pub fn value(metrics: &str, series: &str) -> f64 {
 
 #[tokio::test]
 async fn metrics_follow_what_the_server_does() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::fresh().await;
     let before = get(&server, "/metrics").await;
     assert!(before.starts_with("HTTP/1.1 200"), "{before}");
     assert_eq!(value(&before, "samplan_connections "), 0.0);
     assert_eq!(value(&before, "samplan_persist_seconds_count "), 0.0);
 
-    let id = DocumentId::random();
-    let mut anna = Client::connect(&server, "anna", id, new_plan_document("Mätning").expect("plan")).await;
-    set_text(&mut anna.doc, PlanText::MainGoal, "Räknas").expect("edit");
-    anna.push().await;
-    anna.until_synced().await;
+    let (_, mut anna) = server.new_plan("anna", "Mätning").await;
+    anna.edit_synced(PlanText::MainGoal, "Räknas").await;
 
     let after = get(&server, "/metrics").await;
     assert_eq!(value(&after, "samplan_connections "), 1.0);
@@ -47,5 +42,4 @@ async fn metrics_follow_what_the_server_does() {
     let persisted = value(&after, "samplan_persist_seconds_count ");
     assert!(persisted >= 1.0);
     assert_eq!(value(&after, "samplan_persist_seconds_bucket{le=\"+Inf\"} "), persisted);
-    server.stop().await;
 }

@@ -1,7 +1,5 @@
 //! The handshake and bad input: clear errors, closed sockets, a server that goes on.
 
-use std::time::Duration;
-
 use futures::SinkExt;
 use serde_bytes::ByteBuf;
 use server::Limits;
@@ -11,17 +9,18 @@ use tokio_tungstenite::tungstenite::Message as Frame;
 
 use crate::harness::*;
 
-fn join(name: &str, versions: Option<Vec<String>>) -> Message {
-    Message::Join { sender_id: name.into(), supported_protocol_versions: versions, peer_metadata: None }
+/// Connect, send `join`, and return the socket and the server's answer.
+async fn answer_to(server: &TestServer, join: Message) -> (Socket, Option<Message>) {
+    let mut socket = raw_socket(server).await;
+    send(&mut socket, &join).await;
+    let answer = next_message(&mut socket).await;
+    (socket, answer)
 }
 
 #[tokio::test]
 async fn join_is_answered_with_peer_and_version_1() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let server = TestServer::start(dir.path()).await;
-    let mut socket = raw_socket(&server).await;
-    send(&mut socket, &join("anna", Some(vec!["1".into()]))).await;
-    match next_message(&mut socket).await {
+    let server = TestServer::fresh().await;
+    match answer_to(&server, join("anna", Some(vec!["1".into()]))).await.1 {
         Some(Message::Peer { target_id, selected_protocol_version, peer_metadata, .. }) => {
             assert_eq!(target_id, "anna");
             assert_eq!(selected_protocol_version, PROTOCOL_VERSION);
@@ -30,32 +29,23 @@ async fn join_is_answered_with_peer_and_version_1() {
         other => panic!("expected peer, got {other:?}"),
     }
     // A join without versions means version 1.
-    let mut socket = raw_socket(&server).await;
-    send(&mut socket, &join("bo", None)).await;
-    assert!(matches!(next_message(&mut socket).await, Some(Message::Peer { .. })));
-    server.stop().await;
+    joined_socket(&server, "bo").await;
 }
 
 #[tokio::test]
 async fn an_unsupported_version_gets_an_error_and_a_closed_socket() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let server = TestServer::start(dir.path()).await;
-    let mut socket = raw_socket(&server).await;
-    send(&mut socket, &join("anna", Some(vec!["2".into()]))).await;
-    match next_message(&mut socket).await {
+    let server = TestServer::fresh().await;
+    let (mut socket, answer) = answer_to(&server, join("anna", Some(vec!["2".into()]))).await;
+    match answer {
         Some(Message::Error { message, .. }) => assert_eq!(message, "unsupported protocol version"),
         other => panic!("expected error, got {other:?}"),
     }
-    assert!(next_message(&mut socket).await.is_none(), "socket closes");
-    server.stop().await;
+    assert_closes(&mut socket, "after an unsupported version").await;
 }
 
 #[tokio::test]
 async fn malformed_and_oversized_frames_get_an_error_and_others_keep_working() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let server =
-        TestServer::start_with(dir.path(), Limits { max_message_bytes: 64 * 1024, ..Limits::default() })
-            .await;
+    let server = TestServer::fresh_with(Limits { max_message_bytes: 64 * 1024, ..Limits::default() }).await;
     let id = DocumentId::random();
     let mut anna =
         Client::connect(&server, "anna", id, shared::plan::new_plan_document("Plan").expect("plan")).await;
@@ -68,28 +58,23 @@ async fn malformed_and_oversized_frames_get_an_error_and_others_keep_working() {
         vec![0u8; 100 * 1024],                          // too large
     ];
     for frame in bad_frames {
-        let mut socket = raw_socket(&server).await;
-        send(&mut socket, &join("mallory", None)).await;
-        assert!(matches!(next_message(&mut socket).await, Some(Message::Peer { .. })));
+        let mut socket = joined_socket(&server, "mallory").await;
         socket.send(Frame::Binary(frame.into())).await.expect("send");
         match next_message(&mut socket).await {
             Some(Message::Error { message, .. }) => assert!(!message.is_empty()),
             other => panic!("expected an error message, got {other:?}"),
         }
-        assert!(next_message(&mut socket).await.is_none(), "socket closes after the error");
+        assert_closes(&mut socket, "after the error").await;
     }
 
     // Far beyond the limit: the WebSocket layer closes the socket.
-    let mut socket = raw_socket(&server).await;
-    send(&mut socket, &join("mallory", None)).await;
-    assert!(matches!(next_message(&mut socket).await, Some(Message::Peer { .. })));
+    let mut socket = joined_socket(&server, "mallory").await;
     let _ = socket.send(Frame::Binary(vec![0u8; 1024 * 1024].into())).await;
-    assert!(!matches!(next_message(&mut socket).await, Some(Message::Sync { .. } | Message::Peer { .. })));
+    let answer = next_message(&mut socket).await;
+    assert!(matches!(answer, Some(Message::Error { .. }) | None), "an error or a closed socket: {answer:?}");
 
     // A sync message whose payload is not an Automerge sync message.
-    let mut socket = raw_socket(&server).await;
-    send(&mut socket, &join("mallory", None)).await;
-    assert!(matches!(next_message(&mut socket).await, Some(Message::Peer { .. })));
+    let mut socket = joined_socket(&server, "mallory").await;
     let corrupt = Message::Sync {
         document_id: id,
         sender_id: "mallory".into(),
@@ -109,24 +94,29 @@ async fn malformed_and_oversized_frames_get_an_error_and_others_keep_working() {
             .is_ok_and(|t| t == "Fortfarande här")
     })
     .await;
-    server.stop().await;
 }
 
 #[tokio::test]
 async fn frames_before_join_are_ignored() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::fresh().await;
     let mut socket = raw_socket(&server).await;
-    let request = Message::Request {
-        document_id: DocumentId::random(),
+    let request = |document_id| Message::Request {
+        document_id,
         sender_id: "early".into(),
         target_id: "server".into(),
         data: ByteBuf::from(vec![0x42]),
     };
-    send(&mut socket, &request).await;
+    let (before, after) = (DocumentId::random(), DocumentId::random());
+    send(&mut socket, &request(before)).await;
     send(&mut socket, &join("early", None)).await;
     assert!(matches!(next_message(&mut socket).await, Some(Message::Peer { .. })));
-    let nothing = tokio::time::timeout(Duration::from_millis(300), next_message(&mut socket)).await;
-    assert!(nothing.is_err(), "no answer to the request sent before join");
-    server.stop().await;
+    // The server answers in order: an answer to the request sent before
+    // join would come before the answer to this one.
+    send(&mut socket, &request(after)).await;
+    match next_message(&mut socket).await {
+        Some(Message::DocUnavailable { document_id, .. }) => {
+            assert_eq!(document_id, after, "no answer to the request sent before join")
+        }
+        other => panic!("expected doc-unavailable for the request after join, got {other:?}"),
+    }
 }

@@ -6,61 +6,44 @@ use shared::plan::{new_plan_document, read_text, set_text, PlanText};
 use shared::DocumentId;
 
 use crate::harness::*;
+use crate::metrics::{get, value};
 
 #[tokio::test]
 async fn an_edit_reaches_the_other_peer() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let server = TestServer::start(dir.path()).await;
-    let id = DocumentId::random();
-    let mut anna = Client::connect(&server, "anna", id, new_plan_document("Annas plan").expect("plan")).await;
-    anna.until_synced().await;
-    let mut bo = Client::connect(&server, "bo", id, AutoCommit::new()).await;
-    bo.until("bo to receive the plan", |c| {
-        read_text(&c.doc, PlanText::Title).is_ok_and(|t| t == "Annas plan")
-    })
-    .await;
+    let server = TestServer::fresh().await;
+    let (id, mut anna) = server.plan_by_anna("Annas plan").await;
+    let mut bo = server.peer_reading("bo", id, PlanText::Title, "Annas plan").await;
 
     set_text(&mut bo.doc, PlanText::MainGoal, "Gå ut varje dag").expect("edit");
     bo.push().await;
-    anna.until("anna to see bo's goal", |c| {
-        read_text(&c.doc, PlanText::MainGoal).is_ok_and(|t| t == "Gå ut varje dag")
-    })
-    .await;
-    server.stop().await;
+    anna.until_text(PlanText::MainGoal, "Gå ut varje dag").await;
 }
 
 #[tokio::test]
 async fn an_unknown_document_is_unavailable_not_a_hang() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::fresh().await;
     let mut bo = Client::connect(&server, "bo", DocumentId::random(), AutoCommit::new()).await;
     bo.until("doc-unavailable", |c| c.unavailable).await;
-    server.stop().await;
 }
 
 #[tokio::test]
 async fn a_document_unavailable_at_first_is_served_when_asked_again_after_it_was_made() {
     // Access is decided per request: a peer that asked too early is not kept
     // waiting on the document (it could be someone else's), it asks again.
-    let dir = tempfile::tempdir().expect("tempdir");
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::fresh().await;
     let id = DocumentId::random();
     let mut early = Client::connect(&server, "bo", id, AutoCommit::new()).await;
     early.until("doc-unavailable", |c| c.unavailable).await;
     let mut anna = Client::connect(&server, "anna", id, new_plan_document("Sen").expect("plan")).await;
     anna.until_synced().await;
-    let mut bo = Client::connect(&server, "bo", id, AutoCommit::new()).await;
-    bo.until("the plan to arrive", |c| read_text(&c.doc, PlanText::Title).is_ok_and(|t| t == "Sen")).await;
-    server.stop().await;
+    server.peer_reading("bo", id, PlanText::Title, "Sen").await;
 }
 
 #[tokio::test]
 async fn every_acknowledged_change_is_already_on_disk() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let server = TestServer::start(dir.path()).await;
-    let id = DocumentId::random();
-    let mut anna = Client::connect(&server, "anna", id, new_plan_document("").expect("plan")).await;
-    let store = Store::open(dir.path()).await.expect("store");
+    let server = TestServer::fresh().await;
+    let (id, mut anna) = server.new_plan("anna", "").await;
+    let store = Store::open(&server.data_dir).await.expect("store");
     let mut typed = String::new();
     for c in "Jag vill laga mat själv".chars() {
         typed.push(c);
@@ -75,7 +58,6 @@ async fn every_acknowledged_change_is_already_on_disk() {
         }
         assert_eq!(read_text(&autosurgeon_view(&mut on_disk), PlanText::MainGoal).expect("read"), typed);
     }
-    server.stop().await;
 }
 
 fn autosurgeon_view(doc: &mut automerge::Automerge) -> AutoCommit {
@@ -84,30 +66,18 @@ fn autosurgeon_view(doc: &mut automerge::Automerge) -> AutoCommit {
 
 #[tokio::test]
 async fn a_restarted_server_still_has_the_document() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let server = TestServer::start(dir.path()).await;
-    let id = DocumentId::random();
-    let mut anna = Client::connect(&server, "anna", id, new_plan_document("Kvar").expect("plan")).await;
-    set_text(&mut anna.doc, PlanText::MainGoal, "Efter omstart").expect("edit");
-    anna.push().await;
-    anna.until_synced().await;
-    server.stop().await;
+    let server = TestServer::fresh().await;
+    let (id, mut anna) = server.new_plan("anna", "Kvar").await;
+    anna.edit_synced(PlanText::MainGoal, "Efter omstart").await;
 
-    let server = TestServer::start(dir.path()).await;
-    let mut bo = Client::connect(&server, "bo", id, AutoCommit::new()).await;
-    bo.until("the plan after restart", |c| {
-        read_text(&c.doc, PlanText::MainGoal).is_ok_and(|t| t == "Efter omstart")
-    })
-    .await;
-    server.stop().await;
+    let server = server.restart().await;
+    server.peer_reading("bo", id, PlanText::MainGoal, "Efter omstart").await;
 }
 
 #[tokio::test]
 async fn many_chunks_are_compacted_and_still_load() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let server = TestServer::start(dir.path()).await;
-    let id = DocumentId::random();
-    let mut anna = Client::connect(&server, "anna", id, new_plan_document("").expect("plan")).await;
+    let server = TestServer::fresh().await;
+    let (id, mut anna) = server.new_plan("anna", "").await;
     let mut typed = String::new();
     for i in 0..COMPACT_AFTER_CHUNKS + 50 {
         typed.push(char::from(b'a' + (i % 26) as u8));
@@ -115,16 +85,13 @@ async fn many_chunks_are_compacted_and_still_load() {
         anna.push().await;
         anna.until_synced().await;
     }
-    // Compaction runs in the background; give it a moment, then look at the file.
-    let store = Store::open(dir.path()).await.expect("store");
-    let mut loaded = store.load(&id).await.expect("load");
-    for _ in 0..100 {
-        if loaded.incremental_chunks < COMPACT_AFTER_CHUNKS {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        loaded = store.load(&id).await.expect("load");
-    }
+    // Compaction runs in the background: wait for it, then look at the file.
+    let store = Store::open(&server.data_dir).await.expect("store");
+    eventually("the document to be compacted", || async {
+        store.load(&id).await.expect("load").incremental_chunks < COMPACT_AFTER_CHUNKS
+    })
+    .await;
+    let loaded = store.load(&id).await.expect("load");
     server.stop().await;
     assert!(
         loaded.incremental_chunks < COMPACT_AFTER_CHUNKS,
@@ -137,23 +104,21 @@ async fn many_chunks_are_compacted_and_still_load() {
 
 #[tokio::test]
 async fn a_peer_that_reconnects_with_the_same_id_keeps_receiving_edits() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let server = TestServer::start(dir.path()).await;
-    let id = DocumentId::random();
-    let mut anna = Client::connect(&server, "anna", id, new_plan_document("Plan").expect("plan")).await;
-    anna.until_synced().await;
+    let server = TestServer::fresh().await;
+    let (id, mut anna) = server.plan_by_anna("Plan").await;
     // Bo connects, then reconnects under the same peer id while the old socket closes.
     let first = Client::connect(&server, "bo", id, AutoCommit::new()).await;
     let mut bo = Client::connect(&server, "bo", id, AutoCommit::new()).await;
     drop(first);
-    bo.until("bo to get the plan", |c| read_text(&c.doc, PlanText::Title).is_ok_and(|t| t == "Plan")).await;
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    bo.until_text(PlanText::Title, "Plan").await;
+    // Once the old connection is gone (anna and bo remain), its late
+    // `Leave` is in the document's mailbox, ahead of anna's edit below.
+    eventually("the old connection to close", || async {
+        value(&get(&server, "/metrics").await, "samplan_connections ") == 2.0
+    })
+    .await;
 
     set_text(&mut anna.doc, PlanText::MainGoal, "Efter återanslutning").expect("edit");
     anna.push().await;
-    bo.until("bo to see anna's edit", |c| {
-        read_text(&c.doc, PlanText::MainGoal).is_ok_and(|t| t == "Efter återanslutning")
-    })
-    .await;
-    server.stop().await;
+    bo.until_text(PlanText::MainGoal, "Efter återanslutning").await;
 }

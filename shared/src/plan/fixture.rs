@@ -39,6 +39,15 @@ fn participant(
     }
 }
 
+fn sub_goal(text: &str, measure: &str, target_date: &str) -> SubGoal {
+    SubGoal {
+        text: Text::with_value(text),
+        measure: Text::with_value(measure),
+        target_date: Some(target_date.into()),
+        ..SubGoal::default()
+    }
+}
+
 fn intervention(
     what: &str,
     goal: Option<&str>,
@@ -150,33 +159,30 @@ pub fn example_plan() -> Result<AutoCommit, PlanError> {
     edit::add_sub_goal(
         &mut doc,
         &post,
-        SubGoal {
-            text: Text::with_value("Gå 50 meter med rollator utan att vila"),
-            measure: Text::with_value("Sara mäter sträckan vid varje träning"),
-            target_date: Some("2026-12-15".into()),
-            ..SubGoal::default()
-        },
+        sub_goal(
+            "Gå 50 meter med rollator utan att vila",
+            "Sara mäter sträckan vid varje träning",
+            "2026-12-15",
+        ),
     )?;
     edit::add_sub_goal(
         &mut doc,
         &post,
-        SubGoal {
-            text: Text::with_value("Gå ner för trappan på gården med stöd av ledstången"),
-            measure: Text::with_value("Jag klarar trappan tre dagar i rad"),
-            target_date: Some("2027-01-15".into()),
-            ..SubGoal::default()
-        },
+        sub_goal(
+            "Gå ner för trappan på gården med stöd av ledstången",
+            "Jag klarar trappan tre dagar i rad",
+            "2027-01-15",
+        ),
     )?;
     let safe = edit::add_goal(&mut doc, "Jag vill känna mig trygg när jag är ensam hemma.")?;
     edit::add_sub_goal(
         &mut doc,
         &safe,
-        SubGoal {
-            text: Text::with_value("Ha ett trygghetslarm och veta hur det fungerar"),
-            measure: Text::with_value("Jag har provat larmet med hemtjänsten"),
-            target_date: Some("2026-11-01".into()),
-            ..SubGoal::default()
-        },
+        sub_goal(
+            "Ha ett trygghetslarm och veta hur det fungerar",
+            "Jag har provat larmet med hemtjänsten",
+            "2026-11-01",
+        ),
     )?;
 
     edit::add_intervention(

@@ -121,6 +121,155 @@ proptest! {
     }
 }
 
+/// Two replicas edit the same fields at once: splices in one text field,
+/// the same goals (their text, their place, their removal) and conflicting
+/// sets of one scalar. After syncing both ways they must have the same heads
+/// and read the same plan. (`edits_on_two_replicas_converge` above edits
+/// different fields, where nothing can conflict.)
+mod same_fields {
+    use automerge::AutoCommit;
+    use proptest::prelude::*;
+    use proptest::sample::Index;
+
+    use crate::plan::edit;
+    use crate::plan::*;
+
+    /// One edit by one replica.
+    #[derive(Debug, Clone)]
+    enum Edit {
+        /// Delete up to `delete` characters at `at` in the main goal, insert `insert`.
+        SpliceMainGoal {
+            at: Index,
+            delete: usize,
+            insert: String,
+        },
+        /// The same in the text of goal `goal`.
+        SpliceGoal {
+            goal: Index,
+            at: Index,
+            delete: usize,
+            insert: String,
+        },
+        MoveGoal {
+            goal: Index,
+            before: Option<Index>,
+        },
+        RemoveGoal(Index),
+        FollowUp(Option<&'static str>),
+        NoMeasuresByOthers(bool),
+    }
+
+    fn edit() -> impl Strategy<Value = Edit> {
+        let insert = "[a-zåä ]{0,4}";
+        prop_oneof![
+            4 => (any::<Index>(), 0usize..4, insert)
+                .prop_map(|(at, delete, insert)| Edit::SpliceMainGoal { at, delete, insert }),
+            4 => (any::<Index>(), any::<Index>(), 0usize..4, insert)
+                .prop_map(|(goal, at, delete, insert)| Edit::SpliceGoal { goal, at, delete, insert }),
+            2 => (any::<Index>(), any::<Option<Index>>()).prop_map(|(goal, before)| Edit::MoveGoal { goal, before }),
+            1 => any::<Index>().prop_map(Edit::RemoveGoal),
+            2 => prop::sample::select(vec![None, Some("2026-01-15"), Some("2026-02-01"), Some("2026-03-31")])
+                .prop_map(Edit::FollowUp),
+            1 => any::<bool>().prop_map(Edit::NoMeasuresByOthers),
+        ]
+    }
+
+    /// `text` with up to `delete` characters at character `at` replaced by `insert`.
+    fn spliced(text: &str, at: Index, delete: usize, insert: &str) -> String {
+        let chars: Vec<char> = text.chars().collect();
+        let at = at.index(chars.len() + 1);
+        let end = (at + delete).min(chars.len());
+        chars[..at].iter().chain(insert.chars().collect::<Vec<_>>().iter()).chain(&chars[end..]).collect()
+    }
+
+    fn goal_ids(doc: &AutoCommit) -> Vec<String> {
+        read_plan(doc).expect("read").ordered_goals().into_iter().map(|(id, _)| id.clone()).collect()
+    }
+
+    fn apply(doc: &mut AutoCommit, change: &Edit) {
+        let ids = goal_ids(doc);
+        let goal = |i: &Index| ids.get(i.index(ids.len().max(1))).cloned();
+        match change {
+            Edit::SpliceMainGoal { at, delete, insert } => {
+                let text = read_text(doc, PlanText::MainGoal).expect("read");
+                set_text(doc, PlanText::MainGoal, &spliced(&text, *at, *delete, insert)).expect("splice");
+            }
+            Edit::SpliceGoal { goal: i, at, delete, insert } => {
+                if let Some(id) = goal(i) {
+                    let path = ["goals", id.as_str()];
+                    let text = edit::text_at(doc, &path, "text").expect("read");
+                    edit::set_text_at(doc, &path, "text", &spliced(&text, *at, *delete, insert))
+                        .expect("splice");
+                }
+            }
+            Edit::MoveGoal { goal: i, before } => {
+                if let Some(id) = goal(i) {
+                    let before = before.as_ref().and_then(goal).filter(|b| *b != id);
+                    edit::move_item(doc, &["goals"], &id, before.as_deref()).expect("move");
+                }
+            }
+            Edit::RemoveGoal(i) => {
+                if let Some(id) = goal(i) {
+                    edit::remove_goal(doc, &id).expect("remove");
+                }
+            }
+            Edit::FollowUp(date) => edit::set_next_follow_up(doc, *date).expect("set"),
+            Edit::NoMeasuresByOthers(none) => edit::set_no_measures_by_others(doc, *none).expect("set"),
+        }
+    }
+
+    /// A plan with a main goal, three goals and a follow-up date, as both replicas start.
+    fn base() -> AutoCommit {
+        let mut doc = new_plan_document("Plan").expect("plan");
+        set_text(&mut doc, PlanText::MainGoal, "Jag vill gå ut").expect("edit");
+        for text in ["Handla själv", "Laga mat", "Träffa vänner"] {
+            edit::add_goal(&mut doc, text).expect("add");
+        }
+        edit::set_next_follow_up(&mut doc, Some("2026-01-01")).expect("set");
+        doc
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+        #[test]
+        fn concurrent_edits_of_the_same_fields_converge(
+            a_edits in proptest::collection::vec(edit(), 1..12),
+            b_edits in proptest::collection::vec(edit(), 1..12),
+        ) {
+            let mut a = base();
+            let mut b = a.fork();
+            let goals = goal_ids(&a);
+            for change in &a_edits { apply(&mut a, change); }
+            for change in &b_edits { apply(&mut b, change); }
+            let (a_alone, b_alone) = (read_plan(&a).expect("a"), read_plan(&b).expect("b"));
+            a.merge(&mut b).expect("merge");
+            b.merge(&mut a).expect("merge");
+
+            prop_assert_eq!(a.get_heads(), b.get_heads(), "the same heads");
+            let merged = read_plan(&a).expect("a");
+            prop_assert_eq!(&merged, &read_plan(&b).expect("b"), "the same plan");
+            // A conflicting set resolves to one of the values set, never a mix.
+            let follow_up = &merged.follow_up.next_follow_up;
+            prop_assert!(
+                [&a_alone.follow_up.next_follow_up, &b_alone.follow_up.next_follow_up].contains(&follow_up),
+                "follow-up {follow_up:?}"
+            );
+            prop_assert!(
+                [a_alone.no_measures_by_others, b_alone.no_measures_by_others]
+                    .contains(&merged.no_measures_by_others)
+            );
+            // A goal is there if and only if neither replica removed it.
+            for id in &goals {
+                let kept = a_alone.goals.contains_key(id) && b_alone.goals.contains_key(id);
+                prop_assert_eq!(merged.goals.contains_key(id), kept, "goal {}", id);
+            }
+            // Saved and loaded, it reads the same.
+            let loaded = AutoCommit::load(&a.save()).expect("load");
+            prop_assert_eq!(read_plan(&loaded).expect("loaded"), merged);
+        }
+    }
+}
+
 mod model {
     use std::collections::BTreeSet;
 

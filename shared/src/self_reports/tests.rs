@@ -41,14 +41,21 @@ fn out_of_range_ratings_and_bad_dates_are_refused() {
     assert_eq!(rating_label(5), None);
 }
 
-#[test]
-fn reports_made_offline_on_two_devices_all_arrive_once() {
+/// A tablet and a phone that each reported on goal `goal` every day of a
+/// week (better on the tablet, worse on the phone), without syncing.
+fn a_week_of_reports_on_two_devices(goal: &str) -> (AutoCommit, AutoCommit) {
     let mut tablet = new_self_reports_document("p").expect("doc");
     let mut phone = tablet.fork();
     for day in 1..=7 {
-        add_self_report(&mut tablet, &report("g", 1, &format!("2026-11-0{day}"), day)).expect("add");
-        add_self_report(&mut phone, &report("g", -1, &format!("2026-11-0{day}"), 100 + day)).expect("add");
+        add_self_report(&mut tablet, &report(goal, 1, &format!("2026-11-0{day}"), day)).expect("add");
+        add_self_report(&mut phone, &report(goal, -1, &format!("2026-11-0{day}"), 100 + day)).expect("add");
     }
+    (tablet, phone)
+}
+
+#[test]
+fn reports_made_offline_on_two_devices_all_arrive_once() {
+    let (mut tablet, mut phone) = a_week_of_reports_on_two_devices("g");
     tablet.merge(&mut phone).expect("merge");
     phone.merge(&mut tablet).expect("merge");
     tablet.merge(&mut phone).expect("merge again");
@@ -89,12 +96,7 @@ fn a_report_is_due_when_the_chosen_interval_has_passed() {
 
 #[test]
 fn reports_made_offline_on_two_devices_merge_with_none_lost() {
-    let mut tablet = new_self_reports_document("p").expect("doc");
-    let mut phone = tablet.fork();
-    for day in 1..=7 {
-        add_self_report(&mut tablet, &report("g1", 1, &format!("2026-11-0{day}"), day)).expect("add");
-        add_self_report(&mut phone, &report("g1", -1, &format!("2026-11-0{day}"), 100 + day)).expect("add");
-    }
+    let (mut tablet, mut phone) = a_week_of_reports_on_two_devices("g1");
     set_report_interval(&mut tablet, "g1", Some(7)).expect("interval");
     tablet.merge(&mut phone).expect("merge");
     phone.merge(&mut tablet.clone()).expect("merge back");
