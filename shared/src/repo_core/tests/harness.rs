@@ -384,7 +384,7 @@ impl Tab {
     }
 
     pub fn marked(&self, name: &str) -> bool {
-        self.recorder.marks.borrow().iter().any(|m| *m == name)
+        self.recorder.marks.borrow().contains(&name)
     }
 
     /// The heads of the tab's document.
