@@ -82,20 +82,20 @@ pub fn MyPlanPage(id: DocumentId) -> impl IntoView {
         }
     });
     // The role on the self-report document: as remembered, until the
-    // server says.
-    let report_role = LocalResource::new(move || {
-        let rid = reports_id.get();
-        async move {
-            match rid {
-                Some(rid) => api::fetch_role(&rid.to_string()).await,
-                None => None,
+    // server says (the effect only asks the server).
+    let fetched_report_role = RwSignal::new(None::<(DocumentId, String)>);
+    Effect::new(move |_| {
+        let Some(rid) = reports_id.get() else { return };
+        spawn_local(async move {
+            if let Some(r) = api::fetch_role(&rid.to_string()).await {
+                fetched_report_role.set(Some((rid, r)));
             }
-        }
+        });
     });
     let may_report = Memo::new(move |_| {
         let Some(rid) = reports_id.get() else { return false };
-        let role = report_role.get().flatten().or_else(|| api::remembered_role(&rid.to_string()));
-        role.as_deref() == Some("person")
+        let fetched = fetched_report_role.get().filter(|(id, _)| *id == rid).map(|(_, role)| role);
+        fetched.or_else(|| api::remembered_role(&rid.to_string())).as_deref() == Some("person")
     });
     let is_person = Signal::derive(move || role.get().as_deref() == Some("person"));
     let part = RwSignal::new(Part::Goals);

@@ -5,8 +5,6 @@
 //! what they were before the refused chunk, so the next write carries its
 //! changes again (a change written twice is harmless).
 
-use std::collections::HashMap;
-
 use automerge::{AutoCommit, ChangeHash};
 
 use super::presence::DocPresence;
@@ -46,7 +44,7 @@ pub(super) struct OpenDocument {
     /// When the document last changed (ms since 1970).
     pub(super) last_change: f64,
     /// The writes under way, with the heads the device held before each.
-    writes: HashMap<u64, Snapshot>,
+    writes: Vec<(u64, Snapshot)>,
     pub(super) storage_error: Option<String>,
     /// The heads of what this device has stored (or is storing): the next
     /// write is what comes after them.
@@ -71,7 +69,7 @@ impl OpenDocument {
             loaded,
             preview_due: false,
             last_change: 0.0,
-            writes: HashMap::new(),
+            writes: Vec::new(),
             storage_error: None,
             saved: Snapshot::default(),
             snapshots: 0,
@@ -284,7 +282,7 @@ impl RepoCore {
         }
         let write = self.next_write;
         self.next_write += 1;
-        open.writes.insert(write, base);
+        open.writes.push((write, base));
         // Plans go on the start page; self-report documents do not.
         let title = (!crate::self_reports::is_self_reports(&open.doc))
             .then(|| plan::read_text(&open.doc, PlanText::Title).unwrap_or_default());
@@ -312,7 +310,7 @@ impl RepoCore {
         outcome: Result<(), WriteFailure>,
     ) {
         let Some(open) = self.documents.get_mut(&id) else { return };
-        let base = open.writes.remove(&write);
+        let base = open.writes.iter().position(|(w, _)| *w == write).map(|at| open.writes.remove(at).1);
         open.stored_keys.extend(key);
         open.storage_error = match outcome {
             Ok(()) => None,

@@ -52,9 +52,8 @@ impl RepoCore {
 
     /// The page is being hidden: every upkeep that is due runs now.
     pub(super) fn page_hidden(&mut self) {
-        let mut due: Vec<DocumentId> =
+        let due: Vec<DocumentId> =
             self.documents.keys().copied().filter(|id| self.upkeep_is_due(id)).collect();
-        due.sort_by_key(ToString::to_string);
         self.effects.extend(due.into_iter().map(Effect::RunUpkeep));
     }
 

@@ -61,13 +61,9 @@ pub(super) fn touched(doc: &mut AutoCommit) -> Touched {
 fn places(doc: &AutoCommit, touched: Option<&[(ObjId, Option<String>)]>) -> Touched {
     match touched.filter(|t| t.len() <= MOST_TOUCHED) {
         None => Touched::All,
-        Some(touched) => {
-            let mut places: Vec<String> =
-                touched.iter().filter_map(|(obj, key)| changed_place(doc, obj, key.as_deref())).collect();
-            places.sort();
-            places.dedup();
-            Touched::Places(places)
-        }
+        Some(touched) => Touched::Places(
+            touched.iter().filter_map(|(obj, key)| changed_place(doc, obj, key.as_deref())).collect(),
+        ),
     }
 }
 
