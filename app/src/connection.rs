@@ -48,7 +48,7 @@ pub async fn run(repo: Repo) {
                 while let Some(Ok(frame)) = stream.next().await {
                     received_any = true;
                     if let Frame::Bytes(bytes) = frame {
-                        reader_repo.receive_frame(&bytes);
+                        reader_repo.receive_frame(bytes);
                     }
                 }
                 received_any

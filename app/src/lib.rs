@@ -1,7 +1,7 @@
 //! The Samplan web app (Leptos, client-side rendered).
 //!
-//! - [`repo`]: the open plans, their device copy and their sync; the only
-//!   place that touches Automerge documents.
+//! - [`repo`]: the open plans, their device copy and their sync: the shell
+//!   around `shared::repo_core`, which holds the Automerge documents.
 //! - [`storage`]: the device copy of every plan, in IndexedDB.
 //! - [`text_watch`]: which text fields a change touched, so only those
 //!   read their text again.
@@ -33,29 +33,14 @@ pub mod sections;
 pub mod storage;
 pub mod text_watch;
 
+#[cfg(feature = "editor")]
 use leptos::prelude::*;
 
+#[cfg(feature = "editor")]
 use crate::repo::Repo;
+pub use crate::repo::RepoHandle;
 #[cfg(feature = "editor")]
 use crate::route::Page;
-
-/// The app-wide handle to the [`Repo`]; components get it with `expect_context`.
-#[derive(Clone, Copy)]
-pub struct RepoHandle(pub StoredValue<Repo, LocalStorage>);
-
-impl RepoHandle {
-    /// The handle to `repo`, which remembers it.
-    pub fn new(repo: Repo) -> RepoHandle {
-        let handle = RepoHandle(StoredValue::new_local(repo.clone()));
-        repo.remember_handle(handle);
-        handle
-    }
-
-    /// The repo.
-    pub fn get(&self) -> Repo {
-        self.0.get_value()
-    }
-}
 
 /// The whole app (the plan editor).
 #[cfg(feature = "editor")]

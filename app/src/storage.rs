@@ -20,15 +20,12 @@ use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use indexed_db_futures::KeyRange;
-use shared::storage_layout::{CHUNKS, DATABASE, PLANS};
+pub use shared::repo_core::StoredDocument;
+use shared::repo_core::{stored, CorruptChunk, StoredPreview};
 use shared::DocumentId;
 use wasm_bindgen::{JsCast, JsValue};
 
-/// Compact a document when it is opened with more chunks than this.
-const COMPACT_AFTER: usize = 50;
-/// Automerge's chunk type byte (after the four magic and four checksum
-/// bytes) for a whole document; change chunks have other types.
-const DOCUMENT_CHUNK: u8 = 0;
+use shared::storage_layout::{CHUNKS, DATABASE, PLANS};
 
 /// Why the device's storage failed.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -44,6 +41,12 @@ pub enum StorageError {
 impl From<indexed_db_futures::error::Error> for StorageError {
     fn from(e: indexed_db_futures::error::Error) -> Self {
         StorageError::Unavailable(e.to_string())
+    }
+}
+
+impl From<CorruptChunk> for StorageError {
+    fn from(e: CorruptChunk) -> Self {
+        StorageError::Corrupt(e.0)
     }
 }
 
@@ -131,7 +134,7 @@ impl DeviceStore {
         let keys: Vec<String> = keys.await?.collect::<Result<_, _>>()?;
         let values: Vec<JsValue> = values.await?.collect::<Result<_, _>>()?;
         let preview: Option<JsValue> = preview.await?;
-        Ok(StoredDocument::new(keys, &values, preview))
+        Ok(stored_document(keys, &values, preview))
     }
 
     /// Store the preview of a document made from the chunks under
@@ -169,17 +172,14 @@ impl DeviceStore {
         if let Some((snapshot, stored)) = compaction {
             let key = chunk_key(id);
             chunks.put(bytes_value(snapshot)).with_key(key.clone()).primitive()?;
-            for key in &stored.keys {
+            for key in stored.keys() {
                 chunks.delete(key.as_str()).primitive()?;
             }
-            replaced = &stored.keys;
+            replaced = stored.keys();
             snapshot_key = Some(key);
         }
         let shown = match preview {
             Some((preview, known)) => {
-                let mut expected: Vec<&String> =
-                    known.iter().filter(|key| !replaced.contains(key)).chain(snapshot_key.as_ref()).collect();
-                expected.sort();
                 let stored: Vec<String> = chunks
                     .get_all_keys()
                     .with_query::<String, _>(document_range(id))
@@ -187,13 +187,14 @@ impl DeviceStore {
                     .await?
                     .collect::<Result<_, _>>()?;
                 // (IndexedDB gives the keys sorted.)
-                stored.iter().eq(expected.iter().copied()).then_some((preview, stored))
+                stored::preview_matches(known, replaced, snapshot_key.as_ref(), &stored)
+                    .then_some((preview, stored))
             }
             None => None,
         };
         match shown {
             Some((preview, stored)) => {
-                chunks.put(Preview::record(preview, &stored)).with_key(preview_key(id)).primitive()?;
+                chunks.put(preview_record(preview, &stored)).with_key(preview_key(id)).primitive()?;
             }
             None if preview.is_some() || compaction.is_some() => {
                 chunks.delete(preview_key(id)).primitive()?;
@@ -207,7 +208,7 @@ impl DeviceStore {
     /// The chunks this device holds of a document, in order, as stored
     /// (to see whether it has been compacted).
     pub async fn chunks(&self, id: &DocumentId) -> Result<Vec<Vec<u8>>, StorageError> {
-        Ok(self.read(id).await?.chunks)
+        Ok(self.read(id).await?.into_chunks())
     }
 
     /// Replace the chunks read as `stored` by `snapshot` (a whole save of
@@ -256,87 +257,11 @@ impl DeviceStore {
     }
 }
 
-/// What the device holds of one document ([`DeviceStore::read`]).
-pub struct StoredDocument {
-    keys: Vec<String>,
-    chunks: Vec<Vec<u8>>,
-    /// The document's preview, when it shows exactly these chunks.
-    pub preview: Option<Vec<u8>>,
-}
-
-impl StoredDocument {
-    fn new(keys: Vec<String>, values: &[JsValue], preview: Option<JsValue>) -> StoredDocument {
-        let chunks = values.iter().map(|chunk| js_sys::Uint8Array::new(chunk).to_vec()).collect();
-        let preview = preview.and_then(|record| Preview::from_record(&record)).filter(|p| p.shows(&keys));
-        StoredDocument { keys, chunks, preview: preview.map(|p| p.bytes) }
-    }
-
-    /// Load the document: `None` if the device has none of it.
-    pub fn load(&self) -> Result<Option<AutoCommit>, StorageError> {
-        let chunks = &self.chunks;
-        if chunks.is_empty() {
-            return Ok(None);
-        }
-        let first = self.first_whole();
-        let mut doc = AutoCommit::new();
-        for i in first.into_iter().chain((0..chunks.len()).filter(|i| Some(*i) != first)) {
-            doc.load_incremental(&chunks[i]).map_err(|e| StorageError::Corrupt(e.to_string()))?;
-        }
-        // Everything loaded is stored; the caller writes only what comes
-        // after its heads. (Not `save_incremental` here to mark that: it
-        // encodes every change of the document, 4,581 in the large plan,
-        // only to throw them away.)
-        Ok(Some(doc))
-    }
-
-    /// The preview as a document to read (`None` when there is none or it
-    /// does not load: then the document itself is shown).
-    pub fn load_preview(&self) -> Option<AutoCommit> {
-        let mut preview = AutoCommit::new();
-        // (As the chunks load: one way of loading in the wasm, not two.)
-        preview.load_incremental(self.preview.as_deref()?).ok()?;
-        Some(preview)
-    }
-
-    /// The chunk loaded first: the largest whole document. Automerge loads
-    /// one in a single pass only into an empty document; after anything
-    /// else it too is applied change by change. Loaded into an empty
-    /// document, a chunk that does not read whole fails the load; every
-    /// later chunk is loaded as far as it reads.
-    fn first_whole(&self) -> Option<usize> {
-        let chunks = &self.chunks;
-        (0..chunks.len()).filter(|i| is_whole(&chunks[*i])).max_by_key(|i| chunks[*i].len())
-    }
-
-    /// The keys of the chunks read.
-    pub fn keys(&self) -> &[String] {
-        &self.keys
-    }
-
-    /// Whether the chunks are worth replacing by one whole document.
-    /// Change chunks are applied one change at a time: the large plan as it
-    /// came from the server (4,581 changes) took about 140 ms to open in the
-    /// browser, against one pass for a whole document. So compact when the
-    /// change chunks outweigh the whole document (automerge-repo has a
-    /// similar rule when it saves), when there are several whole documents
-    /// (two tabs compacted at once), and when there are many chunks. Only
-    /// chunks that read whole are replaced: after the first chunk
-    /// ([`StoredDocument::first_whole`]) Automerge loads what it can of a
-    /// damaged chunk (the changes before a damaged tail; nothing of a
-    /// damaged whole document), and compacting would delete the rest for
-    /// good. (Checking a second whole document costs another load of it;
-    /// there is one only after two tabs compacted at once.)
-    pub fn worth_compacting(&self) -> bool {
-        let (wholes, changes): (Vec<&Vec<u8>>, Vec<&Vec<u8>>) = self.chunks.iter().partition(|c| is_whole(c));
-        let bytes = |chunks: &[&Vec<u8>]| chunks.iter().map(|c| c.len()).sum::<usize>();
-        let worth_it =
-            self.keys.len() > COMPACT_AFTER || bytes(&changes) > bytes(&wholes) || wholes.len() > 1;
-        let first = self.first_whole();
-        worth_it
-            && (0..self.chunks.len())
-                .filter(|i| Some(*i) != first)
-                .all(|i| automerge::parse_changes(&self.chunks[i]).is_ok())
-    }
+/// What the device holds of one document, read as IndexedDB gives it:
+/// the chunks' keys and values, and the preview's record.
+fn stored_document(keys: Vec<String>, values: &[JsValue], preview: Option<JsValue>) -> StoredDocument {
+    let chunks = values.iter().map(|chunk| js_sys::Uint8Array::new(chunk).to_vec()).collect();
+    StoredDocument::new(keys, chunks, preview.and_then(|record| preview_from_record(&record)))
 }
 
 /// What `public/early-read.js` read of document `id` (the plan in the
@@ -364,49 +289,29 @@ pub async fn early_read(id: &DocumentId) -> Option<StoredDocument> {
         return None;
     }
     let preview = get(&answer, "preview").filter(JsValue::is_object);
-    Some(StoredDocument::new(keys, &values.to_vec(), preview))
+    Some(stored_document(keys, &values.to_vec(), preview))
 }
 
-/// Whether a stored chunk is a whole document (not changes).
-fn is_whole(bytes: &[u8]) -> bool {
-    bytes.get(8) == Some(&DOCUMENT_CHUNK)
+/// A preview's record: the preview, and the chunks it shows (how many,
+/// and the last key; `shared::repo_core::StoredPreview`).
+fn preview_record(bytes: &[u8], keys: &[String]) -> JsValue {
+    let record = js_sys::Object::new();
+    // (Setting a property of a plain new object cannot fail.)
+    let set = |name: &str, value: JsValue| {
+        let _ = js_sys::Reflect::set(&record, &name.into(), &value);
+    };
+    set("bytes", bytes_value(bytes));
+    set("chunks", JsValue::from(keys.len() as u32));
+    set("last", JsValue::from(keys.last().map(String::as_str).unwrap_or("")));
+    record.into()
 }
 
-/// A stored preview and the chunks it shows: how many, and the last key.
-/// Chunks are only ever added (with a key after the earlier ones) or
-/// replaced all at once by compaction (with a new last key), so these two
-/// tell whether any was written since.
-struct Preview {
-    bytes: Vec<u8>,
-    chunks: u32,
-    last: String,
-}
-
-impl Preview {
-    fn record(bytes: &[u8], keys: &[String]) -> JsValue {
-        let record = js_sys::Object::new();
-        // (Setting a property of a plain new object cannot fail.)
-        let set = |name: &str, value: JsValue| {
-            let _ = js_sys::Reflect::set(&record, &name.into(), &value);
-        };
-        set("bytes", bytes_value(bytes));
-        set("chunks", JsValue::from(keys.len() as u32));
-        set("last", JsValue::from(keys.last().map(String::as_str).unwrap_or("")));
-        record.into()
-    }
-
-    fn from_record(record: &JsValue) -> Option<Preview> {
-        let get = |name: &str| js_sys::Reflect::get(record, &name.into()).ok();
-        let bytes = get("bytes")?.dyn_into::<js_sys::Uint8Array>().ok()?.to_vec();
-        let chunks = get("chunks")?.as_f64()? as u32;
-        let last = get("last")?.as_string()?;
-        Some(Preview { bytes, chunks, last })
-    }
-
-    /// Whether this preview shows exactly the chunks stored under `keys`.
-    fn shows(&self, keys: &[String]) -> bool {
-        !keys.is_empty() && self.chunks as usize == keys.len() && keys.last() == Some(&self.last)
-    }
+fn preview_from_record(record: &JsValue) -> Option<StoredPreview> {
+    let get = |name: &str| js_sys::Reflect::get(record, &name.into()).ok();
+    let bytes = get("bytes")?.dyn_into::<js_sys::Uint8Array>().ok()?.to_vec();
+    let chunks = get("chunks")?.as_f64()? as u32;
+    let last = get("last")?.as_string()?;
+    Some(StoredPreview { bytes, chunks, last })
 }
 
 fn bytes_value(bytes: &[u8]) -> JsValue {

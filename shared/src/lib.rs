@@ -14,6 +14,8 @@
 //! - [`sync_client`]: the client side of the sync protocol as a state
 //!   machine without IO; the app drives it over a WebSocket, tests drive it
 //!   over channels.
+//! - [`repo_core`]: the app's repo (its open documents, their device copy
+//!   and their sync) as a state machine without IO; the app is its shell.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -22,6 +24,7 @@ pub mod document_id;
 pub mod plan;
 pub mod presence;
 pub mod preview;
+pub mod repo_core;
 pub mod self_reports;
 pub mod storage_layout;
 pub mod sync_client;

@@ -18,7 +18,7 @@ use crate::clock::today;
 use crate::components::progress_chart::ProgressChart;
 use crate::components::save_status::SaveStatus;
 use crate::components::text_field::TextAt;
-use crate::repo::{Availability, DocSignals, SaveState};
+use crate::repo::{Availability, SaveState};
 use crate::RepoHandle;
 
 /// The parts of the plan, shown one at a time.
@@ -64,14 +64,7 @@ pub fn MyPlanPage(id: DocumentId) -> impl IntoView {
     let reports_id = Memo::new(move |_| {
         plan.get().and_then(|p| p.self_reports.clone()).and_then(|r| DocumentId::parse_url_or_id(&r).ok())
     });
-    let report_signals = RwSignal::new(None::<DocSignals>);
-    Effect::new(move |_| {
-        if let Some(rid) = reports_id.get() {
-            if report_signals.get_untracked().is_none() {
-                report_signals.set(Some(repo.get().open(rid)));
-            }
-        }
-    });
+    let report_signals = Memo::new(move |_| reports_id.get().map(|rid| repo.get().open(rid)));
     let reports = Memo::new(move |_| {
         let rid = reports_id.get()?;
         report_signals.get()?.version.track();
@@ -79,7 +72,6 @@ pub fn MyPlanPage(id: DocumentId) -> impl IntoView {
     });
     // Who this device is, and whether it may report (the person, or someone they let).
     let role = RwSignal::new(api::remembered_role(&id.to_string()));
-    let may_report = RwSignal::new(false);
     let my_name = RwSignal::new(String::new());
     spawn_local(async move {
         if let Ok((_, name)) = api::me().await {
@@ -89,15 +81,21 @@ pub fn MyPlanPage(id: DocumentId) -> impl IntoView {
             role.set(Some(r));
         }
     });
+    // The role on the self-report document: as remembered, until the
+    // server says (the effect only asks the server).
+    let fetched_report_role = RwSignal::new(None::<(DocumentId, String)>);
     Effect::new(move |_| {
         let Some(rid) = reports_id.get() else { return };
-        let remembered = api::remembered_role(&rid.to_string());
-        may_report.set(remembered.as_deref() == Some("person"));
         spawn_local(async move {
             if let Some(r) = api::fetch_role(&rid.to_string()).await {
-                may_report.set(r == "person");
+                fetched_report_role.set(Some((rid, r)));
             }
         });
+    });
+    let may_report = Memo::new(move |_| {
+        let Some(rid) = reports_id.get() else { return false };
+        let fetched = fetched_report_role.get().filter(|(id, _)| *id == rid).map(|(_, role)| role);
+        fetched.or_else(|| api::remembered_role(&rid.to_string())).as_deref() == Some("person")
     });
     let is_person = Signal::derive(move || role.get().as_deref() == Some("person"));
     let part = RwSignal::new(Part::Goals);
@@ -255,7 +253,7 @@ fn GoalsPart(
     plan: Memo<Option<Arc<Plan>>>,
     reports: Memo<Option<SelfReports>>,
     reports_id: Memo<Option<DocumentId>>,
-    may_report: RwSignal<bool>,
+    may_report: Memo<bool>,
     my_name: RwSignal<String>,
 ) -> impl IntoView {
     let repo = expect_context::<RepoHandle>();

@@ -1,14 +1,16 @@
 //! One plan: its fields, edited live together with everyone who has the link.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use shared::plan::PlanText;
 use shared::DocumentId;
 
-use shared::plan::{edit, ConsentState};
+use shared::plan::{edit, ConsentState, Plan};
 
 use crate::components::save_status::SaveStatus;
 use crate::components::text_field::TextField;
-use crate::repo::Availability;
+use crate::repo::{Availability, DocSignals, Present};
 use crate::sections::approvals::ApprovalsSection;
 use crate::sections::checklist::Checklist;
 use crate::sections::consent::ConsentSection;
@@ -40,59 +42,13 @@ pub fn PlanPage(id: String) -> impl IntoView {
     }
 }
 
-/// How long the typed plan waits for more changes before it follows them
-/// (a burst of keystrokes or sync messages is followed once).
-const PLAN_REFRESH_MS: u32 = 40;
-
-/// The longest the typed plan waits for the page to be idle after that.
-const PLAN_REFRESH_IDLE_MS: u32 = 200;
-
 #[component]
 fn OpenPlan(id: DocumentId) -> impl IntoView {
     let repo = expect_context::<RepoHandle>();
     crate::repo::mark("samplan:plan-open");
     crate::chunks::preload_plan();
     let signals = repo.get().open(id);
-    // The typed plan (every section reads it) follows the document once per
-    // burst of changes, when the page is idle: following a large plan takes
-    // longer than a keystroke may, and the field being typed in shows its
-    // text at once without it (it reads the document itself). Input and
-    // drawing go first; a keystroke that comes during a refresh waits for
-    // it (the browser benchmark measures how long a refresh takes).
-    let settled = RwSignal::new(0u64);
-    let plan = Memo::new(move |_| {
-        settled.track();
-        repo.get().plan(&id)
-    });
-    let refresh_pending = StoredValue::new(false);
-    Effect::new(move |_| {
-        signals.version.track();
-        // Nothing on the screen yet (the plan was just read from the
-        // device or arrived from the server): show it now, not when idle.
-        if plan.with_untracked(Option::is_none) {
-            settled.update(|v| *v += 1);
-            return;
-        }
-        if !refresh_pending.get_value() {
-            refresh_pending.set_value(true);
-            gloo_timers::callback::Timeout::new(PLAN_REFRESH_MS, move || {
-                crate::idle::when_idle(PLAN_REFRESH_IDLE_MS, move || {
-                    // The page may be gone by now: then there is nothing to refresh.
-                    refresh_pending.try_set_value(false);
-                    let start = crate::repo::timing_start();
-                    settled.try_update(|v| *v += 1);
-                    // The views follow in effects (microtasks) before the next task.
-                    if let Some(start) = start {
-                        gloo_timers::callback::Timeout::new(0, move || {
-                            crate::repo::measure_since("samplan:refresh", start)
-                        })
-                        .forget();
-                    }
-                });
-            })
-            .forget();
-        }
-    });
+    let plan = follow_plan(repo, id, signals);
     let ctx = PlanContext {
         id,
         version: signals.version,
@@ -102,15 +58,7 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
     };
     // A memo, so that the sections are built once and not on every keystroke.
     let consented = Memo::new(move |_| plan.get().is_some_and(|p| p.consent_state() == ConsentState::Given));
-    let title = move || {
-        signals.version.track();
-        let title = repo.get().text(&id, PlanText::Title);
-        if title.trim().is_empty() {
-            "Namnlös plan".to_string()
-        } else {
-            title
-        }
-    };
+    let title = move || plan_title(repo, id, signals.version);
     // This device's role, from the server (remembered for offline use).
     let role = RwSignal::new(crate::api::remembered_role(&id.to_string()));
     let fetch_role = move || {
@@ -157,24 +105,7 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
                 if is_person() { "Min plan – lätt att läsa, och svara hur det går" } else { "Personens egen vy – lätt att läsa" }
             }</a></p>
         })}
-        <div class="presence no-print">
-            <div class="field my-name">
-                <label for="my-name">"Ditt namn (visas för de andra i planen)"</label>
-                <input id="my-name" type="text" autocomplete="name" prop:value=move || repo.get().my_name.get()
-                    on:change=move |ev| repo.get().set_my_name(&event_target_value(&ev)) />
-            </div>
-            <p class="present-now" aria-live="polite">
-                {move || {
-                    let present = signals.present.get();
-                    if present.is_empty() {
-                        "Ingen annan har planen öppen just nu.".to_string()
-                    } else {
-                        let names: Vec<String> = present.iter().map(|p| if p.presence.name.is_empty() { "Någon utan namn".to_string() } else { p.presence.name.clone() }).collect();
-                        format!("Har planen öppen nu: {}", names.join(", "))
-                    }
-                }}
-            </p>
-        </div>
+        <PresentNow present=signals.present />
         {move || signed_out.get().then(|| view! {
             <p role="alert">"Du är inte inloggad, eller så har den här enheten tagits bort från planen. Öppna en ny inloggningslänk eller inbjudan."</p>
         })}
@@ -224,6 +155,63 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
                 </p>
             }.into_any(),
         }}
+    }
+}
+
+/// The typed plan (every section reads it), following the document once
+/// per burst of changes, when the page is idle (`refreshed`, bumped by the
+/// repo): following a large plan takes longer than a keystroke may, and
+/// the field being typed in shows its text at once without it (it reads
+/// the document itself). Input and drawing go first; a keystroke that
+/// comes during a refresh waits for it (the browser benchmark measures how
+/// long a refresh takes). While nothing is on the screen yet (the plan was
+/// just read from the device or arrived from the server), it follows every
+/// change at once.
+fn follow_plan(repo: RepoHandle, id: DocumentId, signals: DocSignals) -> Memo<Option<Arc<Plan>>> {
+    Memo::new(move |shown: Option<&Option<Arc<Plan>>>| {
+        signals.refreshed.track();
+        if shown.is_none_or(Option::is_none) {
+            signals.version.track();
+        }
+        repo.get().plan(&id)
+    })
+}
+
+/// The plan's title as the heading shows it (read from the document, so
+/// that it follows every keystroke).
+fn plan_title(repo: RepoHandle, id: DocumentId, version: RwSignal<u64>) -> String {
+    version.track();
+    let title = repo.get().text(&id, PlanText::Title);
+    if title.trim().is_empty() {
+        "Namnlös plan".to_string()
+    } else {
+        title
+    }
+}
+
+/// This device's name, and who else has the plan open.
+#[component]
+fn PresentNow(present: RwSignal<Vec<Present>>) -> impl IntoView {
+    let repo = expect_context::<RepoHandle>();
+    view! {
+        <div class="presence no-print">
+            <div class="field my-name">
+                <label for="my-name">"Ditt namn (visas för de andra i planen)"</label>
+                <input id="my-name" type="text" autocomplete="name" prop:value=move || repo.get().my_name.get()
+                    on:change=move |ev| repo.get().set_my_name(&event_target_value(&ev)) />
+            </div>
+            <p class="present-now" aria-live="polite">
+                {move || {
+                    let present = present.get();
+                    if present.is_empty() {
+                        "Ingen annan har planen öppen just nu.".to_string()
+                    } else {
+                        let names: Vec<String> = present.iter().map(|p| if p.presence.name.is_empty() { "Någon utan namn".to_string() } else { p.presence.name.clone() }).collect();
+                        format!("Har planen öppen nu: {}", names.join(", "))
+                    }
+                }}
+            </p>
+        </div>
     }
 }
 

@@ -110,7 +110,10 @@ async fn a_failed_group_acknowledges_none_of_its_writes_and_the_next_one_commits
     let turn = store.line.take().await;
     let append = |id| {
         let (done, acknowledged) = tokio::sync::oneshot::channel();
-        (super::writer::Write::Append { id, chunk: chunks(1).remove(0), audit: Vec::new(), done }, acknowledged)
+        (
+            super::writer::Write::Append { id, chunk: chunks(1).remove(0), audit: Vec::new(), done },
+            acknowledged,
+        )
     };
     let (first, first_acknowledged) = append(innocent);
     let (second, second_acknowledged) = append(refused);
