@@ -45,48 +45,12 @@ const SESSION_RECHECK: Duration = Duration::from_secs(30);
 #[tracing::instrument(name = "connection", skip_all, fields(peer))]
 pub async fn serve(socket: WebSocket, state: AppState, principal: Principal) {
     let _open = state.metrics.connection();
-    let (mut sink, mut stream) = socket.split();
-    let (outbox, mut outbox_rx) = mpsc::channel::<Message>(OUTBOX_CAPACITY);
+    let (sink, mut stream) = socket.split();
+    let (outbox, outbox_rx) = mpsc::channel::<Message>(OUTBOX_CAPACITY);
     let disconnect = state.shutdown.child_token();
     let online = state.online.register(&principal.id, disconnect.clone());
     let mut access = ConnectionAccess { principal, decided: HashMap::new(), online };
-
-    let writer_disconnect = disconnect.clone();
-    let metrics = state.metrics.clone();
-    let writer = tokio::spawn(async move {
-        let mut ping = tokio::time::interval(PING_EVERY);
-        ping.tick().await;
-        loop {
-            tokio::select! {
-                message = outbox_rx.recv() => {
-                    let Some(message) = message else { break };
-                    let closing = matches!(message, Message::Error { .. });
-                    if sink.send(frame(&message, &metrics)).await.is_err() {
-                        break;
-                    }
-                    if closing {
-                        break;
-                    }
-                }
-                _ = ping.tick() => {
-                    if sink.send(Frame::Ping(Vec::new().into())).await.is_err() {
-                        break;
-                    }
-                }
-                () = writer_disconnect.cancelled() => {
-                    // Flush what is queued (an error message, last sync replies), then close.
-                    while let Ok(message) = outbox_rx.try_recv() {
-                        if sink.send(frame(&message, &metrics)).await.is_err() {
-                            break;
-                        }
-                    }
-                    break;
-                }
-            }
-        }
-        let _ = sink.send(Frame::Close(Some(CloseFrame { code: 1000, reason: "".into() }))).await;
-        writer_disconnect.cancel();
-    });
+    let writer = tokio::spawn(write_frames(sink, outbox_rx, disconnect.clone(), state.metrics.clone()));
 
     let mut peer: Option<PeerHandle> = None;
     let mut documents: Vec<DocumentId> = Vec::new();
@@ -114,44 +78,12 @@ pub async fn serve(socket: WebSocket, state: AppState, principal: Principal) {
             Ok(None) | Ok(Some(Err(_))) => break,
             Ok(Some(Ok(frame))) => frame,
         };
-        let bytes = match frame {
-            Frame::Binary(bytes) => bytes,
-            Frame::Close(_) => break,
-            Frame::Ping(_) | Frame::Pong(_) => continue,
-            Frame::Text(_) => {
-                reject(
-                    &outbox,
-                    &state,
-                    peer.as_ref(),
-                    "Textmeddelanden stöds inte; skicka CBOR i binära ramar.",
-                );
-                break;
-            }
-        };
-        if !rate.allow(Instant::now()) {
-            tracing::warn!("peer sends too many messages; closing");
-            state.metrics.rate_limited();
-            reject(
-                &outbox,
-                &state,
-                peer.as_ref(),
-                "För många meddelanden på kort tid. Anslut igen om en stund.",
-            );
-            break;
-        }
-        if bytes.len() > state.limits.max_message_bytes {
-            tracing::warn!(bytes = bytes.len(), "message too large");
-            reject(&outbox, &state, peer.as_ref(), "Meddelandet är för stort.");
-            break;
-        }
-        let message = match Message::decode(&bytes) {
-            Ok(message) => {
-                state.metrics.received(message.kind(), bytes.len());
-                message
-            }
-            Err(error) => {
-                tracing::warn!(%error, "malformed message");
-                reject(&outbox, &state, peer.as_ref(), "Meddelandet kunde inte läsas.");
+        let message = match read_frame(frame, &mut rate, &state) {
+            Ok(Some(message)) => message,
+            Ok(None) => continue,
+            Err(FrameEnd::Closed) => break,
+            Err(FrameEnd::Refused(reason)) => {
+                reject(&outbox, &state, peer.as_ref(), reason);
                 break;
             }
         };
@@ -164,23 +96,7 @@ pub async fn serve(socket: WebSocket, state: AppState, principal: Principal) {
                     reject(&outbox, &state, None, "unsupported protocol version");
                     break;
                 }
-                tracing::Span::current().record("peer", sender_id.as_str());
-                let handle = PeerHandle {
-                    id: sender_id.clone(),
-                    outbox: outbox.clone(),
-                    disconnect: disconnect.clone(),
-                    metrics: state.metrics.clone(),
-                };
-                handle.send(Message::Peer {
-                    sender_id: state.server_id.clone(),
-                    selected_protocol_version: PROTOCOL_VERSION.to_string(),
-                    target_id: sender_id,
-                    peer_metadata: Some(PeerMetadata {
-                        storage_id: Some(state.storage_id.clone()),
-                        is_ephemeral: false,
-                    }),
-                });
-                peer = Some(handle);
+                peer = Some(join(sender_id, &outbox, &disconnect, &state));
             }
             (None, _) => {
                 // automerge-repo ignores frames from a socket that has not joined.
@@ -202,6 +118,108 @@ pub async fn serve(socket: WebSocket, state: AppState, principal: Principal) {
     drop(peer);
     drop(outbox);
     let _ = writer.await;
+}
+
+/// Why reading a connection's frames ends.
+enum FrameEnd {
+    /// The peer closed the socket.
+    Closed,
+    /// The frame is refused; the peer is told why, in Swedish, and the socket closed.
+    Refused(&'static str),
+}
+
+/// One frame as a message: `Ok(None)` for control frames, an end for a
+/// close or a frame the relay refuses (text, too many, too large, unreadable).
+fn read_frame(frame: Frame, rate: &mut MessageRate, state: &AppState) -> Result<Option<Message>, FrameEnd> {
+    let bytes = match frame {
+        Frame::Binary(bytes) => bytes,
+        Frame::Close(_) => return Err(FrameEnd::Closed),
+        Frame::Ping(_) | Frame::Pong(_) => return Ok(None),
+        Frame::Text(_) => {
+            return Err(FrameEnd::Refused("Textmeddelanden stöds inte; skicka CBOR i binära ramar."))
+        }
+    };
+    if !rate.allow(Instant::now()) {
+        tracing::warn!("peer sends too many messages; closing");
+        state.metrics.rate_limited();
+        return Err(FrameEnd::Refused("För många meddelanden på kort tid. Anslut igen om en stund."));
+    }
+    if bytes.len() > state.limits.max_message_bytes {
+        tracing::warn!(bytes = bytes.len(), "message too large");
+        return Err(FrameEnd::Refused("Meddelandet är för stort."));
+    }
+    match Message::decode(&bytes) {
+        Ok(message) => {
+            state.metrics.received(message.kind(), bytes.len());
+            Ok(Some(message))
+        }
+        Err(error) => {
+            tracing::warn!(%error, "malformed message");
+            Err(FrameEnd::Refused("Meddelandet kunde inte läsas."))
+        }
+    }
+}
+
+/// Answer a peer's `join` and make its handle.
+fn join(
+    sender_id: shared::PeerId,
+    outbox: &mpsc::Sender<Message>,
+    disconnect: &tokio_util::sync::CancellationToken,
+    state: &AppState,
+) -> PeerHandle {
+    tracing::Span::current().record("peer", sender_id.as_str());
+    let handle = PeerHandle {
+        id: sender_id.clone(),
+        outbox: outbox.clone(),
+        disconnect: disconnect.clone(),
+        metrics: state.metrics.clone(),
+    };
+    handle.send(Message::Peer {
+        sender_id: state.server_id.clone(),
+        selected_protocol_version: PROTOCOL_VERSION.to_string(),
+        target_id: sender_id,
+        peer_metadata: Some(PeerMetadata { storage_id: Some(state.storage_id.clone()), is_ephemeral: false }),
+    });
+    handle
+}
+
+/// The writer side of a socket: drains the peer's outbox and pings; on
+/// disconnect flushes what is queued (an error message, last sync
+/// replies) and closes. Ending cancels the reader.
+async fn write_frames(
+    mut sink: futures::stream::SplitSink<WebSocket, Frame>,
+    mut outbox_rx: mpsc::Receiver<Message>,
+    disconnect: tokio_util::sync::CancellationToken,
+    metrics: Arc<Metrics>,
+) {
+    let mut ping = tokio::time::interval(PING_EVERY);
+    ping.tick().await;
+    loop {
+        tokio::select! {
+            message = outbox_rx.recv() => {
+                let Some(message) = message else { break };
+                let closing = matches!(message, Message::Error { .. });
+                if sink.send(frame(&message, &metrics)).await.is_err() || closing {
+                    break;
+                }
+            }
+            _ = ping.tick() => {
+                if sink.send(Frame::Ping(Vec::new().into())).await.is_err() {
+                    break;
+                }
+            }
+            () = disconnect.cancelled() => {
+                while let Ok(message) = outbox_rx.try_recv() {
+                    if sink.send(frame(&message, &metrics)).await.is_err() {
+                        break;
+                    }
+                }
+                break;
+            }
+        }
+    }
+    let _ = sink.send(Frame::Close(Some(CloseFrame { code: 1000, reason: "".into() }))).await;
+    disconnect.cancel();
 }
 
 /// Encode a message as one binary frame, counting it.

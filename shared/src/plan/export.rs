@@ -18,7 +18,23 @@ pub fn to_text(plan: &Plan) -> String {
     if !plan.main_goal.as_str().trim().is_empty() {
         let _ = writeln!(out, "Mitt huvudmål: {}", plan.main_goal.as_str().trim());
     }
+    write_consent(&mut out, plan);
+    write_participants(&mut out, plan);
+    write_meetings(&mut out, plan);
+    write_goals(&mut out, plan);
+    write_interventions(&mut out, plan);
+    write_follow_up(&mut out, plan);
+    let missing = completeness::missing(plan);
+    if !missing.is_empty() {
+        let _ = writeln!(out, "\nDet här saknas i planen");
+        for requirement in missing {
+            let _ = writeln!(out, "- {}", requirement.label());
+        }
+    }
+    out
+}
 
+fn write_consent(out: &mut String, plan: &Plan) {
     let _ = writeln!(out, "\nSamtycke");
     let consent = super::in_time_order(plan.consent.values().map(|r| &r.0).collect());
     if consent.is_empty() {
@@ -34,7 +50,9 @@ pub fn to_text(plan: &Plan) -> String {
             entry.recorded_by
         );
     }
+}
 
+fn write_participants(out: &mut String, plan: &Plan) {
     let _ = writeln!(out, "\nDeltagare");
     for (id, p) in plan.ordered_participants() {
         let mut line = format!("- {}, {}", p.name, p.kind.label());
@@ -54,10 +72,48 @@ pub fn to_text(plan: &Plan) -> String {
     if let Some(principal) = plan.overall_responsibility {
         let _ = writeln!(out, "Övergripande ansvar för planen: {}", principal.label());
     }
+}
 
+/// Each meeting: kind, when, where, who leads and who takes notes.
+fn write_meetings(out: &mut String, plan: &Plan) {
+    if plan.meetings.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\nMöten");
+    let name = |id: &Option<String>| {
+        id.as_ref().and_then(|id| plan.participants.get(id)).map(|p| p.name.as_str()).unwrap_or("inte vald")
+    };
+    let mut meetings: Vec<_> = plan.meetings.iter().collect();
+    meetings.sort_by(|a, b| (&a.1.date, a.0).cmp(&(&b.1.date, b.0)));
+    for (_, meeting) in meetings {
+        let mut line = format!(
+            "- {} {} {}, {}",
+            meeting.kind.label(),
+            meeting.date.as_deref().unwrap_or("utan datum"),
+            meeting.time,
+            meeting.form.label()
+        );
+        for detail in [&meeting.place, &meeting.digital_link] {
+            if !detail.is_empty() {
+                let _ = write!(line, ", {detail}");
+            }
+        }
+        let _ = write!(
+            line,
+            ". Mötesledare: {}. Dokumenterar: {}",
+            name(&meeting.chair),
+            name(&meeting.note_taker)
+        );
+        let _ = writeln!(out, "{line}");
+        if !meeting.purpose.as_str().trim().is_empty() {
+            let _ = writeln!(out, "  Syfte: {}", meeting.purpose.as_str().trim());
+        }
+    }
+}
+
+fn write_goals(out: &mut String, plan: &Plan) {
     let _ = writeln!(out, "\nMål och delmål");
-    let goals = plan.ordered_goals();
-    for (n, (_, goal)) in goals.iter().enumerate() {
+    for (n, (_, goal)) in plan.ordered_goals().iter().enumerate() {
         let _ = writeln!(out, "{}. {}", n + 1, goal.text.as_str().trim());
         let subs = Plan::ordered(&goal.sub_goals, |s| &s.position);
         for (m, (_, sub)) in subs.iter().enumerate() {
@@ -71,12 +127,20 @@ pub fn to_text(plan: &Plan) -> String {
             let _ = writeln!(out);
         }
         if let Some(status) = latest_status(&goal.status) {
-            let _ =
-                writeln!(out, "   Uppföljning {}: {} ({})", status.date, status.outcome.label(), status.by);
+            let _ = writeln!(
+                out,
+                "   Uppföljning {}: {}, antecknat av {}",
+                status.date,
+                status.outcome.label(),
+                status.by
+            );
         }
     }
+}
 
+fn write_interventions(out: &mut String, plan: &Plan) {
     let _ = writeln!(out, "\nInsatser");
+    let goals = plan.ordered_goals();
     for (n, (_, i)) in plan.ordered_interventions().iter().enumerate() {
         let _ = write!(out, "{}. {}", n + 1, i.what.as_str().trim());
         let responsible = i.principal.map(|p| p.label()).unwrap_or("huvudman inte vald");
@@ -96,18 +160,32 @@ pub fn to_text(plan: &Plan) -> String {
             let _ = write!(out, ". För mål {}", goal + 1);
         }
         let _ = writeln!(out);
+        let latest = i.reports.values().map(|r| &r.0).max_by_key(|r| (r.recorded_at, r.date.clone()));
+        if let Some(report) = latest {
+            let _ = writeln!(
+                out,
+                "   Läge {}: {}, rapporterat av {}",
+                report.date,
+                report.status.label(),
+                report.by
+            );
+        }
     }
     if plan.no_measures_by_others {
         let _ = writeln!(out, "Ingen annan än kommunen och regionen gör något.");
     }
+}
 
+fn write_follow_up(out: &mut String, plan: &Plan) {
     let _ = writeln!(out, "\nUppföljning");
     let _ = writeln!(
         out,
         "Nästa uppföljning: {}",
         plan.follow_up.next_follow_up.as_deref().unwrap_or("inget datum är bestämt")
     );
-
+    if let Some(evaluation) = &plan.follow_up.evaluation {
+        let _ = writeln!(out, "Utvärdering: {evaluation}");
+    }
     let _ = writeln!(out, "\nGodkännande");
     for meeting in plan.meetings.values() {
         for (pid, approval) in &meeting.approvals {
@@ -121,16 +199,14 @@ pub fn to_text(plan: &Plan) -> String {
         }
     }
     if let Some(closing) = &plan.closing {
-        let _ = writeln!(out, "\nPlanen avslutades {}: {}", closing.date, closing.reason.label());
+        let _ = writeln!(
+            out,
+            "\nPlanen avslutades {}: {}, antecknat av {}",
+            closing.date,
+            closing.reason.label(),
+            closing.by
+        );
     }
-    let missing = completeness::missing(plan);
-    if !missing.is_empty() {
-        let _ = writeln!(out, "\nDet här saknas i planen");
-        for requirement in missing {
-            let _ = writeln!(out, "- {}", requirement.label());
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -158,6 +234,26 @@ mod tests {
         }
         let goal = plan.ordered_goals()[0].1.text.as_str().trim().to_string();
         assert!(text.contains(&goal));
+    }
+
+    #[test]
+    fn the_text_names_who_recorded_what_and_the_meeting() {
+        let doc = fixture::example_plan().expect("example");
+        let plan = read_plan(&doc).expect("plan");
+        let text = to_text(&plan);
+        let (_, meeting) = plan.meetings.iter().next().expect("the example has a meeting");
+        let chair = &plan.participants[meeting.chair.as_ref().expect("a chair")].name;
+        let note_taker = &plan.participants[meeting.note_taker.as_ref().expect("a note-taker")].name;
+        for needle in [
+            "Möten".to_string(),
+            format!("Mötesledare: {chair}. Dokumenterar: {note_taker}"),
+            meeting.place.clone(),
+            format!("Syfte: {}", meeting.purpose.as_str().trim()),
+            "antecknat av Maria Lind".to_string(),
+            "Utvärdering: ".to_string(),
+        ] {
+            assert!(text.contains(&needle), "{needle} missing in:\n{text}");
+        }
     }
 }
 
