@@ -19,7 +19,7 @@ use futures::channel::mpsc::UnboundedSender;
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::plan::{self, PlanText};
+use shared::plan::{self, PlanText, TextPath};
 use shared::presence::{Presence, EXPIRES_AFTER_MS};
 use shared::sync_client::{Received, SyncClient};
 use shared::{DocumentId, Message};
@@ -870,38 +870,36 @@ impl Repo {
         self.inner.borrow().documents.get(id).map(|open| open.signals.present)
     }
 
-    /// The text at `path` + `key` of an open plan.
-    pub fn text_at(&self, id: &DocumentId, path: &[String], key: &str) -> String {
+    /// The text at `path` of an open plan.
+    pub fn text_at(&self, id: &DocumentId, path: &TextPath) -> String {
         let inner = self.inner.borrow();
-        let path: Vec<&str> = path.iter().map(String::as_str).collect();
         inner
             .documents
             .get(id)
-            .and_then(|open| plan::edit::text_at(open.shown(), &path, key).ok())
+            .and_then(|open| plan::edit::text_at(open.shown(), path).ok())
             .unwrap_or_default()
     }
 
-    /// What a view of the text at `path` + `key` tracks to show it anew
-    /// after each change that touched it ([`crate::text_watch`]); call
+    /// What a view of the text at `path` tracks to show it anew after each
+    /// change that touched it ([`crate::text_watch`]); call
     /// [`Repo::unwatch_text`] when the view goes. `None` when the document
     /// is not open.
-    pub fn watch_text(&self, id: &DocumentId, path: &[String], key: &str) -> Option<ArcTrigger> {
+    pub fn watch_text(&self, id: &DocumentId, path: &TextPath) -> Option<ArcTrigger> {
         let mut inner = self.inner.borrow_mut();
-        Some(inner.documents.get_mut(id)?.text_watch.watch(&text_watch::place(path, key)))
+        Some(inner.documents.get_mut(id)?.text_watch.watch(&watched_place(path)))
     }
 
-    pub fn unwatch_text(&self, id: &DocumentId, path: &[String], key: &str) {
+    pub fn unwatch_text(&self, id: &DocumentId, path: &TextPath) {
         if let Some(open) = self.inner.borrow_mut().documents.get_mut(id) {
-            open.text_watch.unwatch(&text_watch::place(path, key));
+            open.text_watch.unwatch(&watched_place(path));
         }
     }
 
     /// A person typed in a field anywhere in the plan.
-    pub fn edit_text_at(&self, id: &DocumentId, path: &[String], key: &str, value: &str) {
+    pub fn edit_text_at(&self, id: &DocumentId, path: &TextPath, value: &str) {
         self.load_now(id);
         let before = self.inner.borrow_mut().documents.get_mut(id).map(|open| open.doc.get_heads());
-        let parts: Vec<&str> = path.iter().map(String::as_str).collect();
-        if let Err(error) = self.change(id, |doc| plan::edit::set_text_at(doc, &parts, key, value)) {
+        if let Err(error) = self.change(id, |doc| plan::edit::set_text_at(doc, path, value)) {
             web_sys::console::error_1(&error.to_string().into());
             return;
         }
@@ -913,7 +911,12 @@ impl Repo {
         if let Some(read) = open.read.as_mut() {
             let known = if read.typed.is_empty() { &read.heads } else { &read.typed_heads };
             if before.as_ref() == Some(known) {
-                let field = if path.is_empty() { vec![key.to_string()] } else { path.to_vec() };
+                let parts = path.parts();
+                let field: Vec<String> = if parts.is_empty() {
+                    vec![path.key().to_string()]
+                } else {
+                    parts.iter().map(|part| part.to_string()).collect()
+                };
                 if !read.typed.contains(&field) {
                     read.typed.push(field);
                 }
@@ -1257,4 +1260,10 @@ fn new_signals(availability: Availability) -> DocSignals {
         save_state: RwSignal::new(SaveState::Saving),
         availability: RwSignal::new(availability),
     }
+}
+
+/// The place [`crate::text_watch`] knows the field at `path` by.
+fn watched_place(path: &TextPath) -> String {
+    let parts: Vec<String> = path.parts().iter().map(|part| part.to_string()).collect();
+    text_watch::place(&parts, path.key())
 }
