@@ -1,8 +1,12 @@
 //! Calls to the server's access API (`/api/…`): signing in, invitations,
 //! members, and this device's role in a plan. Requests and answers are the
-//! types of `shared::api`, written and read with serde (the server uses the
-//! same types). The session itself is an HttpOnly cookie that the browser
-//! sends; the app never sees it.
+//! types of `shared::api`, mapped with serde (the server uses the same
+//! types): the browser writes and parses the JSON (`JSON.stringify`,
+//! `Response.json`) and [`js_value`] maps its values to and from the types.
+//! The session itself is an HttpOnly cookie that the browser sends; the app
+//! never sees it.
+
+pub mod js_value;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -36,12 +40,12 @@ impl std::fmt::Display for ApiError {
 
 /// `GET path`, the answer read as `T`.
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    read(&exchange("GET", path, None).await?)
+    read(exchange("GET", path, None).await?)
 }
 
 /// `POST path` with `body`, the answer read as `T` (`()` for none).
 pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
-    read(&exchange("POST", path, Some(write(body)?)).await?)
+    read(exchange("POST", path, Some(write(body)?)).await?)
 }
 
 /// `PUT path` with `body`; the answer has no body.
@@ -54,24 +58,27 @@ pub async fn delete(path: &str) -> Result<(), ApiError> {
     exchange("DELETE", path, None).await.map(drop)
 }
 
-fn write(body: &impl Serialize) -> Result<String, ApiError> {
-    serde_json::to_string(body).map_err(|_| ApiError::Refused("Fel i förfrågan.".into()))
+/// A request's body as JSON text.
+fn write(body: &impl Serialize) -> Result<JsValue, ApiError> {
+    let refused = || ApiError::Refused("Fel i förfrågan.".into());
+    let value = js_value::to_value(body).map_err(|_| refused())?;
+    js_sys::JSON::stringify(&value).map(JsValue::from).map_err(|_| refused())
 }
 
-/// An answer's JSON as `T`; an empty answer reads as `null` (so as `()`).
-fn read<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
-    let text = if text.is_empty() { "null" } else { text };
-    serde_json::from_str(text)
+/// An answer's JSON as `T`; no answer body reads as `null` (so as `()`).
+fn read<T: DeserializeOwned>(json: JsValue) -> Result<T, ApiError> {
+    js_value::from_value(json)
         .map_err(|_| ApiError::Refused("Servern gav ett svar som appen inte kan läsa.".into()))
 }
 
-/// `method path` with an optional JSON body; the answer's text when it is a success.
-async fn exchange(method: &str, path: &str, body: Option<String>) -> Result<String, ApiError> {
+/// `method path` with an optional JSON body; the answer's JSON (`null` if
+/// it has none) when it is a success.
+async fn exchange(method: &str, path: &str, body: Option<JsValue>) -> Result<JsValue, ApiError> {
     let init = web_sys::RequestInit::new();
     init.set_method(method);
     init.set_credentials(web_sys::RequestCredentials::SameOrigin);
     if let Some(body) = body {
-        init.set_body(&JsValue::from_str(&body));
+        init.set_body(&body);
         let headers = web_sys::Headers::new().map_err(|_| ApiError::Offline)?;
         let _ = headers.set("Content-Type", "application/json");
         init.set_headers(&headers);
@@ -81,21 +88,21 @@ async fn exchange(method: &str, path: &str, body: Option<String>) -> Result<Stri
         JsFuture::from(window.fetch_with_str_and_init(path, &init)).await.map_err(|_| ApiError::Offline)?;
     let response: web_sys::Response = response.dyn_into().map_err(|_| ApiError::Offline)?;
     let status = response.status();
-    let text = match response.text() {
-        Ok(promise) => JsFuture::from(promise).await.ok().and_then(|t| t.as_string()).unwrap_or_default(),
-        Err(_) => String::new(),
+    let json = match response.json() {
+        Ok(promise) => JsFuture::from(promise).await.unwrap_or(JsValue::NULL),
+        Err(_) => JsValue::NULL,
     };
-    answer(status, text)
+    answer(status, json)
 }
 
-/// An answer's status and body as a result (status 0: no answer came).
-fn answer(status: u16, text: String) -> Result<String, ApiError> {
+/// An answer's status and JSON body as a result (status 0: no answer came).
+fn answer(status: u16, json: JsValue) -> Result<JsValue, ApiError> {
     match status {
         0 => Err(ApiError::Offline),
-        200..=299 => Ok(text),
+        200..=299 => Ok(json),
         401 => Err(ApiError::NotSignedIn),
         _ => Err(ApiError::Refused(
-            serde_json::from_str::<ErrorBody>(&text)
+            read::<ErrorBody>(json)
                 .map(|body| body.error)
                 .unwrap_or_else(|_| format!("Servern svarade {status}.")),
         )),
@@ -128,8 +135,7 @@ pub async fn started_by_page<T: DeserializeOwned>(name: &str) -> Option<Result<T
     let status =
         js_sys::Reflect::get(&settled, &"status".into()).ok().and_then(|s| s.as_f64()).unwrap_or(0.0);
     let body = js_sys::Reflect::get(&settled, &"body".into()).unwrap_or(JsValue::NULL);
-    let text = js_sys::JSON::stringify(&body).ok().and_then(|t| t.as_string()).unwrap_or_default();
-    Some(answer(status as u16, text).and_then(|text| read(&text)))
+    Some(answer(status as u16, body).and_then(read))
 }
 
 /// This device's role in a plan as last known (kept for offline use).

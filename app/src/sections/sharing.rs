@@ -101,20 +101,9 @@ pub fn SharingSection(id: DocumentId) -> impl IntoView {
             })}
             <h3>"Inbjudningar"</h3>
             <ul class="invitation-list">
-                {move || lists.get().map(|(invitations, _)| invitations.into_iter().map(|i| {
-                    let Invitation { id: invitation, usable, label: who, .. } = i;
-                    let what = role_label(i.role);
-                    let state = if usable { "gäller" } else { "gäller inte längre" };
-                    view! {
-                        <li class="invitation">
-                            {format!("{who} – {what} – {state}")}
-                            {usable.then(|| view! {
-                                <button type="button" class="small" aria-label=format!("Återkalla inbjudan till {who}")
-                                    on:click=move |_| remove(format!("/api/plans/{id}/invitations/{invitation}"))>"Återkalla"</button>
-                            })}
-                        </li>
-                    }
-                }).collect_view())}
+                {move || lists.get().map(|(invitations, _)| {
+                    invitations.into_iter().map(|i| invitation_item(id, i, remove)).collect_view()
+                })}
             </ul>
             <h3>"Ta bort planen"</h3>
             <p class="hint">"Planen tas bort från servern för alla. Det går inte att ångra."</p>
@@ -137,43 +126,69 @@ pub fn SharingSection(id: DocumentId) -> impl IntoView {
             <h3>"Med i planen"</h3>
             <p><button type="button" class="small" on:click=move |_| refresh.update(|n| *n += 1)>"Uppdatera listorna"</button></p>
             <ul class="member-list">
-                {move || lists.get().map(|(_, members)| members.into_iter().map(|m| {
-                    let Member { principal, name, role, devices, reports_for_person: reports, .. } = m;
-                    let removable = role != Role::Coordinator;
-                    let summary = format!(
-                        "{name} – {}{} – {} inloggade enheter",
-                        role_label(role),
-                        if reports { ", rapporterar åt personen" } else { "" },
-                        devices.len(),
-                    );
-                    let device_name = name.clone();
-                    view! {
-                        <li class="member">
-                            {summary}
-                            {removable.then(|| view! {
-                                <button type="button" class="small" aria-label=format!("Ta bort {name} från planen")
-                                    on:click=move |_| remove(format!("/api/plans/{id}/members/{principal}"))>"Ta bort"</button>
-                            })}
-                            <ul class="device-list">
-                                {devices.into_iter().map(|Device { session, description, since, blocked }| {
-                                    let what = if description.is_empty() { "Enhet".to_string() } else { description };
-                                    let since = super::day_of(since);
-                                    let who = device_name.clone();
-                                    view! {
-                                        <li class="device">
-                                            {format!("{what}, inloggad {since}{}", if blocked { " – utestängd från planen" } else { "" })}
-                                            {(!blocked).then(|| view! {
-                                                <button type="button" class="small" aria-label=format!("Stäng ute {who}s enhet {what} från planen")
-                                                    on:click=move |_| remove(format!("/api/plans/{id}/devices/{session}"))>"Stäng ute"</button>
-                                            })}
-                                        </li>
-                                    }
-                                }).collect_view()}
-                            </ul>
-                        </li>
-                    }
-                }).collect_view())}
+                {move || lists.get().map(|(_, members)| {
+                    members.into_iter().map(|m| member_item(id, m, remove)).collect_view()
+                })}
             </ul>
         </section>
+    }
+}
+
+/// One invitation, with its button to revoke it while it works.
+fn invitation_item(
+    id: DocumentId,
+    invitation: Invitation,
+    remove: impl Fn(String) + Copy + 'static,
+) -> impl IntoView {
+    let Invitation { id: invitation, usable, label: who, role, .. } = invitation;
+    let what = role_label(role);
+    let state = if usable { "gäller" } else { "gäller inte längre" };
+    view! {
+        <li class="invitation">
+            {format!("{who} – {what} – {state}")}
+            {usable.then(|| view! {
+                <button type="button" class="small" aria-label=format!("Återkalla inbjudan till {who}")
+                    on:click=move |_| remove(format!("/api/plans/{id}/invitations/{invitation}"))>"Återkalla"</button>
+            })}
+        </li>
+    }
+}
+
+/// One member with their devices, with buttons to remove the member (not
+/// the coordinator) and to shut a device out.
+fn member_item(id: DocumentId, member: Member, remove: impl Fn(String) + Copy + 'static) -> impl IntoView {
+    let Member { principal, name, role, devices, reports_for_person: reports, .. } = member;
+    let removable = role != Role::Coordinator;
+    let summary = format!(
+        "{name} – {}{} – {} inloggade enheter",
+        role_label(role),
+        if reports { ", rapporterar åt personen" } else { "" },
+        devices.len(),
+    );
+    let device_name = name.clone();
+    view! {
+        <li class="member">
+            {summary}
+            {removable.then(|| view! {
+                <button type="button" class="small" aria-label=format!("Ta bort {name} från planen")
+                    on:click=move |_| remove(format!("/api/plans/{id}/members/{principal}"))>"Ta bort"</button>
+            })}
+            <ul class="device-list">
+                {devices.into_iter().map(|Device { session, description, since, blocked }| {
+                    let what = if description.is_empty() { "Enhet".to_string() } else { description };
+                    let since = super::day_of(since);
+                    let who = device_name.clone();
+                    view! {
+                        <li class="device">
+                            {format!("{what}, inloggad {since}{}", if blocked { " – utestängd från planen" } else { "" })}
+                            {(!blocked).then(|| view! {
+                                <button type="button" class="small" aria-label=format!("Stäng ute {who}s enhet {what} från planen")
+                                    on:click=move |_| remove(format!("/api/plans/{id}/devices/{session}"))>"Stäng ute"</button>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </li>
     }
 }

@@ -315,22 +315,28 @@ async fn member_principals(
     connection: &mut SqliteConnection,
     document: &str,
 ) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query("SELECT principal FROM members WHERE document_id = ?")
-        .bind(document)
-        .fetch_all(connection)
-        .await?
-        .iter()
-        .map(|r| r.try_get("principal"))
-        .collect()
+    strings(connection, "SELECT principal AS s FROM members WHERE document_id = ?", document).await
 }
 
 /// The self-report documents of `plan`.
 async fn self_reports_of(connection: &mut SqliteConnection, plan: &str) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query("SELECT document_id FROM plans WHERE self_reports_of = ?")
-        .bind(plan)
-        .fetch_all(connection)
-        .await?
-        .iter()
-        .map(|r| r.try_get("document_id"))
-        .collect()
+    strings(connection, "SELECT document_id AS s FROM plans WHERE self_reports_of = ?", plan).await
+}
+
+/// The column `s` of the rows `query` selects for `value`.
+async fn strings(
+    connection: &mut SqliteConnection,
+    query: &str,
+    value: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query(query).bind(value).fetch_all(connection).await?.iter().map(|r| r.try_get("s")).collect()
+}
+
+/// `Invalid(reason)` when a statement that must change a row changed none.
+fn changed_one(result: &sqlx::sqlite::SqliteQueryResult, reason: &'static str) -> Result<(), AccessError> {
+    if result.rows_affected() == 0 {
+        Err(AccessError::Invalid(reason))
+    } else {
+        Ok(())
+    }
 }

@@ -5,7 +5,8 @@
 use std::net::SocketAddr;
 use std::time::Instant;
 
-use axum::extract::{ConnectInfo, State};
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -34,23 +35,38 @@ async fn describe_session(state: &AppState, session_id: i64, headers: &HeaderMap
     }
 }
 
-fn rate_limited(state: &AppState, address: SocketAddr) -> Result<(), ApiError> {
-    if state.attempts.allow(address.ip(), Instant::now()) {
-        Ok(())
-    } else {
-        state.metrics.rate_limited();
-        Err(ApiError::new(StatusCode::TOO_MANY_REQUESTS, "För många försök. Vänta en minut och försök igen."))
+/// An attempt to use a one-time link (sign-in, invitation): counted per
+/// address (too many are refused for a minute), and only from our own
+/// origin.
+pub(super) struct LinkAttempt;
+
+impl FromRequestParts<AppState> for LinkAttempt {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<LinkAttempt, ApiError> {
+        // Served without the peer's address, nothing can be counted: refused.
+        let ConnectInfo(address) =
+            ConnectInfo::<SocketAddr>::from_request_parts(parts, state).await.map_err(|_| {
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Något gick fel på servern. Försök igen.")
+            })?;
+        if !state.attempts.allow(address.ip(), Instant::now()) {
+            state.metrics.rate_limited();
+            return Err(ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "För många försök. Vänta en minut och försök igen.",
+            ));
+        }
+        require_same_origin(state, &parts.headers)?;
+        Ok(LinkAttempt)
     }
 }
 
 pub(super) async fn sign_in(
     State(state): State<AppState>,
-    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    _: LinkAttempt,
     headers: HeaderMap,
     Json(body): Json<TokenRequest>,
 ) -> Result<Response, ApiError> {
-    rate_limited(&state, address)?;
-    require_same_origin(&state, &headers)?;
     let (session, principal) = state.access.accounts.redeem_sign_in(&body.token).await?;
     describe_session(&state, principal.session_id, &headers).await;
     tracing::info!(principal = %principal.id, "signed in");
@@ -77,12 +93,10 @@ pub(super) async fn me(Caller(principal): Caller) -> Json<Me> {
 
 pub(super) async fn redeem(
     State(state): State<AppState>,
-    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    _: LinkAttempt,
     headers: HeaderMap,
     Json(body): Json<TokenRequest>,
 ) -> Result<Response, ApiError> {
-    rate_limited(&state, address)?;
-    require_same_origin(&state, &headers)?;
     // Someone already signed in (a professional, or a device of another plan) joins as themselves.
     let existing = match session_token(&headers, None) {
         Some(token) => state.access.accounts.authenticate(&token).await?,

@@ -4,7 +4,7 @@
 
 use sqlx::Row;
 
-use super::{Membership, Plans};
+use super::{changed_one, Membership, Plans};
 use crate::access::accounts::{insert_session, Principal, DEVICE_SESSION};
 use crate::access::audit::{self, AuditEntry};
 use crate::access::tokens::{self, Token};
@@ -121,9 +121,7 @@ impl Plans {
         .bind(&by.plan)
         .execute(&mut *tx)
         .await?;
-        if updated.rows_affected() == 0 {
-            return Err(AccessError::Invalid("det finns ingen sådan inbjudan att återkalla"));
-        }
+        changed_one(&updated, "det finns ingen sådan inbjudan att återkalla")?;
         audit::append(&mut tx, &by.audit("revoke", format!("inbjudan {id}"))).await?;
         tx.commit().await?;
         Ok(())

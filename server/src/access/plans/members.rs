@@ -5,7 +5,7 @@
 use shared::api::{Device, Member};
 use sqlx::Row;
 
-use super::{member_principals, self_reports_of, Membership, Plans};
+use super::{changed_one, member_principals, self_reports_of, Membership, Plans};
 use crate::access::audit;
 use crate::access::{now_millis, AccessError, Role};
 
@@ -128,9 +128,7 @@ impl Plans {
         .bind(member)
         .execute(&mut *tx)
         .await?;
-        if updated.rows_affected() == 0 {
-            return Err(AccessError::Invalid("den du valde är inte med i planen längre"));
-        }
+        changed_one(&updated, "den du valde är inte med i planen längre")?;
         let action = if allowed { "allow-reports" } else { "stop-reports" };
         audit::append(&mut tx, &by.audit(action, member)).await?;
         tx.commit().await?;
@@ -163,9 +161,7 @@ impl Plans {
             .bind(principal)
             .execute(&mut *tx)
             .await?;
-        if removed.rows_affected() == 0 {
-            return Err(AccessError::Invalid("personen eller enheten är inte med i planen"));
-        }
+        changed_one(&removed, "personen eller enheten är inte med i planen")?;
         if principal.starts_with("device:") {
             let still_member: i64 = sqlx::query("SELECT COUNT(*) AS n FROM members WHERE principal = ?")
                 .bind(principal)
