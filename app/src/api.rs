@@ -1,7 +1,17 @@
 //! Calls to the server's access API (`/api/…`): signing in, invitations,
-//! members, and this device's role in a plan. The session itself is an
-//! HttpOnly cookie that the browser sends; the app never sees it.
+//! members, and this device's role in a plan. Requests and answers are the
+//! types of `shared::api`, mapped with serde (the server uses the same
+//! types): the browser writes and parses the JSON (`JSON.stringify`,
+//! `Response.json`) and [`js_value`] maps its values to and from the types.
+//! The session itself is an HttpOnly cookie that the browser sends; the app
+//! never sees it.
 
+pub mod js_value;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use shared::api::{ErrorBody, Me, PlanAccess, PrincipalKind};
+use shared::Role;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -28,14 +38,47 @@ impl std::fmt::Display for ApiError {
     }
 }
 
-/// `method path` with an optional JSON body; the parsed JSON answer.
-pub async fn call(method: &str, path: &str, body: Option<&JsValue>) -> Result<JsValue, ApiError> {
+/// `GET path`, the answer read as `T`.
+pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    read(exchange("GET", path, None).await?)
+}
+
+/// `POST path` with `body`, the answer read as `T` (`()` for none).
+pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
+    read(exchange("POST", path, Some(write(body)?)).await?)
+}
+
+/// `PUT path` with `body`; the answer has no body.
+pub async fn put<B: Serialize>(path: &str, body: &B) -> Result<(), ApiError> {
+    exchange("PUT", path, Some(write(body)?)).await.map(drop)
+}
+
+/// `DELETE path`; the answer has no body.
+pub async fn delete(path: &str) -> Result<(), ApiError> {
+    exchange("DELETE", path, None).await.map(drop)
+}
+
+/// A request's body as JSON text.
+fn write(body: &impl Serialize) -> Result<JsValue, ApiError> {
+    let refused = || ApiError::Refused("Fel i förfrågan.".into());
+    let value = js_value::to_value(body).map_err(|_| refused())?;
+    js_sys::JSON::stringify(&value).map(JsValue::from).map_err(|_| refused())
+}
+
+/// An answer's JSON as `T`; no answer body reads as `null` (so as `()`).
+fn read<T: DeserializeOwned>(json: JsValue) -> Result<T, ApiError> {
+    js_value::from_value(json)
+        .map_err(|_| ApiError::Refused("Servern gav ett svar som appen inte kan läsa.".into()))
+}
+
+/// `method path` with an optional JSON body; the answer's JSON (`null` if
+/// it has none) when it is a success.
+async fn exchange(method: &str, path: &str, body: Option<JsValue>) -> Result<JsValue, ApiError> {
     let init = web_sys::RequestInit::new();
     init.set_method(method);
     init.set_credentials(web_sys::RequestCredentials::SameOrigin);
     if let Some(body) = body {
-        let text = js_sys::JSON::stringify(body).map_err(|_| ApiError::Refused("Fel i förfrågan.".into()))?;
-        init.set_body(&text);
+        init.set_body(&body);
         let headers = web_sys::Headers::new().map_err(|_| ApiError::Offline)?;
         let _ = headers.set("Content-Type", "application/json");
         init.set_headers(&headers);
@@ -59,33 +102,11 @@ fn answer(status: u16, json: JsValue) -> Result<JsValue, ApiError> {
         200..=299 => Ok(json),
         401 => Err(ApiError::NotSignedIn),
         _ => Err(ApiError::Refused(
-            field(&json, "error").unwrap_or_else(|| format!("Servern svarade {status}.")),
+            read::<ErrorBody>(json)
+                .map(|body| body.error)
+                .unwrap_or_else(|_| format!("Servern svarade {status}.")),
         )),
     }
-}
-
-/// A string field of a JSON object.
-pub fn field(value: &JsValue, name: &str) -> Option<String> {
-    js_sys::Reflect::get(value, &name.into()).ok()?.as_string()
-}
-
-/// A number field of a JSON object.
-pub fn number(value: &JsValue, name: &str) -> Option<f64> {
-    js_sys::Reflect::get(value, &name.into()).ok()?.as_f64()
-}
-
-/// A JSON object from pairs.
-pub fn object(pairs: &[(&str, JsValue)]) -> JsValue {
-    let object = js_sys::Object::new();
-    for (key, value) in pairs {
-        let _ = js_sys::Reflect::set(&object, &(*key).into(), value);
-    }
-    object.into()
-}
-
-/// The items of a JSON array.
-pub fn items(value: &JsValue) -> Vec<JsValue> {
-    value.dyn_ref::<js_sys::Array>().map(|a| a.iter().collect()).unwrap_or_default()
 }
 
 /// The part of the address after `#` (where links carry their one-time
@@ -104,54 +125,57 @@ pub fn take_fragment() -> Option<String> {
 
 /// The answer to a call the page itself started before the app loaded:
 /// `home.html` redeems an invitation at once (to show the plan early) and
-/// leaves the promise of `{status, body}` in `window[name]`. `None` when
-/// the page started no such call.
-pub async fn started_by_page(name: &str) -> Option<Result<JsValue, ApiError>> {
+/// leaves the promise of `{status, body}` in `window[name]`, `body` the
+/// answer's JSON as the page parsed it. `None` when the page started no
+/// such call.
+pub async fn started_by_page<T: DeserializeOwned>(name: &str) -> Option<Result<T, ApiError>> {
     let window = web_sys::window()?;
     let promise: js_sys::Promise = js_sys::Reflect::get(&window, &name.into()).ok()?.dyn_into().ok()?;
     let settled = JsFuture::from(promise).await.unwrap_or(JsValue::NULL);
-    let status = number(&settled, "status").unwrap_or(0.0) as u16;
+    let status =
+        js_sys::Reflect::get(&settled, &"status".into()).ok().and_then(|s| s.as_f64()).unwrap_or(0.0);
     let body = js_sys::Reflect::get(&settled, &"body".into()).unwrap_or(JsValue::NULL);
-    Some(answer(status, body))
+    Some(answer(status as u16, body).and_then(read))
 }
 
 /// This device's role in a plan as last known (kept for offline use).
-pub fn remembered_role(plan: &str) -> Option<String> {
-    web_sys::window()?.local_storage().ok()??.get_item(&format!("samplan-roll-{plan}")).ok()?
+pub fn remembered_role(plan: &str) -> Option<Role> {
+    let kept = web_sys::window()?.local_storage().ok()??.get_item(&format!("samplan-roll-{plan}")).ok()??;
+    Role::parse(&kept)
 }
 
 /// Ask the server for this device's role in document `id` and remember it
 /// (`None` when offline or not a member).
-pub async fn fetch_role(id: &str) -> Option<String> {
-    let answer = call("GET", &format!("/api/plans/{id}/access"), None).await.ok()?;
-    let role = field(&answer, "role")?;
-    remember_role(id, &role);
-    Some(role)
+pub async fn fetch_role(id: &str) -> Option<Role> {
+    let access: PlanAccess = get(&format!("/api/plans/{id}/access")).await.ok()?;
+    remember_role(id, access.role);
+    Some(access.role)
 }
 
 /// Remember this device's role in a plan.
-pub fn remember_role(plan: &str, role: &str) {
+pub fn remember_role(plan: &str, role: Role) {
     if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
-        let _ = storage.set_item(&format!("samplan-roll-{plan}"), role);
+        let _ = storage.set_item(&format!("samplan-roll-{plan}"), role.as_str());
     }
 }
 
-/// Who this device is signed in as: (kind "user" or "device", name). Kept
-/// on the device, so that a professional offline can still make plans.
-pub async fn me() -> Result<(String, String), ApiError> {
+/// Who this device is signed in as. Kept on the device, so that a
+/// professional offline can still make plans.
+pub async fn me() -> Result<Me, ApiError> {
     let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
-    match call("GET", "/api/me", None).await {
+    match get::<Me>("/api/me").await {
         Ok(me) => {
-            let kind = field(&me, "kind").unwrap_or_default();
-            let name = field(&me, "name").unwrap_or_default();
             if let Some(storage) = &storage {
-                let _ = storage.set_item("samplan-jag", &format!("{kind}\n{name}"));
+                let _ = storage.set_item("samplan-jag", &format!("{}\n{}", me.kind.as_str(), me.name));
             }
-            Ok((kind, name))
+            Ok(me)
         }
         Err(ApiError::Offline) => storage
             .and_then(|s| s.get_item("samplan-jag").ok().flatten())
-            .and_then(|kept| kept.split_once('\n').map(|(k, n)| (k.to_string(), n.to_string())))
+            .and_then(|kept| {
+                let (kind, name) = kept.split_once('\n')?;
+                Some(Me { kind: PrincipalKind::parse(kind)?, name: name.to_string() })
+            })
             .ok_or(ApiError::Offline),
         Err(error) => {
             if let Some(storage) = &storage {

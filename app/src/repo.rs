@@ -39,7 +39,7 @@ use automerge::AutoCommit;
 use futures::channel::mpsc::UnboundedSender;
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use leptos::prelude::*;
-use shared::plan::{self, PlanText};
+use shared::plan::{self, PlanText, TextPath};
 use shared::repo_core::{Event, RepoCore};
 use shared::{DocumentId, Message};
 
@@ -234,8 +234,8 @@ impl Repo {
     }
 
     /// A person typed in a field anywhere in the plan.
-    pub fn edit_text_at(&self, id: &DocumentId, path: &[String], key: &str, value: &str) {
-        if let Err(error) = self.with_core(|core| core.edit_text_at(id, path, key, value)) {
+    pub fn edit_text_at(&self, id: &DocumentId, path: &TextPath, value: &str) {
+        if let Err(error) = self.with_core(|core| core.edit_text_at(id, path, value)) {
             web_sys::console::error_1(&error.to_string().into());
         }
     }
@@ -322,23 +322,23 @@ impl Repo {
         self.with_core(|core| core.heads(id))
     }
 
-    /// The text at `path` + `key` of an open plan.
-    pub fn text_at(&self, id: &DocumentId, path: &[String], key: &str) -> String {
-        self.core.borrow().text_at(id, path, key)
+    /// The text at `path` of an open plan.
+    pub fn text_at(&self, id: &DocumentId, path: &TextPath) -> String {
+        self.core.borrow().text_at(id, path)
     }
 
-    /// What a view of the text at `path` + `key` tracks to show it anew
-    /// after each change that touched it ([`crate::text_watch`]); call
+    /// What a view of the text at `path` tracks to show it anew after each
+    /// change that touched it ([`crate::text_watch`]); call
     /// [`Repo::unwatch_text`] when the view goes. `None` when the document
     /// is not open.
-    pub fn watch_text(&self, id: &DocumentId, path: &[String], key: &str) -> Option<ArcTrigger> {
+    pub fn watch_text(&self, id: &DocumentId, path: &TextPath) -> Option<ArcTrigger> {
         let mut shell = self.shell.borrow_mut();
-        Some(shell.documents.get_mut(id)?.text_watch.watch(&text_watch::place(path, key)))
+        Some(shell.documents.get_mut(id)?.text_watch.watch(&watched_place(path)))
     }
 
-    pub fn unwatch_text(&self, id: &DocumentId, path: &[String], key: &str) {
+    pub fn unwatch_text(&self, id: &DocumentId, path: &TextPath) {
         if let Some(shown) = self.shell.borrow_mut().documents.get_mut(id) {
-            shown.text_watch.unwatch(&text_watch::place(path, key));
+            shown.text_watch.unwatch(&watched_place(path));
         }
     }
 
@@ -358,4 +358,10 @@ impl Repo {
     pub fn receive_frame(&self, frame: Vec<u8>) {
         self.handle(Event::Frame(frame));
     }
+}
+
+/// The place [`crate::text_watch`] knows the field at `path` by.
+fn watched_place(path: &TextPath) -> String {
+    let parts: Vec<String> = path.parts().iter().map(|part| part.to_string()).collect();
+    text_watch::place(&parts, path.key())
 }

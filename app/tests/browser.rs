@@ -1,4 +1,5 @@
-//! In-browser tests (real Chromium, real IndexedDB) of the app's device storage.
+//! In-browser tests (real Chromium, real IndexedDB) of the app's device storage,
+//! and of the API's JSON as the browser parses and writes it.
 
 use shared::plan::{new_plan_document, read_text, set_text, PlanText};
 use shared::DocumentId;
@@ -213,4 +214,75 @@ async fn a_preview_is_used_only_while_it_shows_every_stored_chunk() {
     assert!(store.read(&id).await.expect("read").preview.is_some());
     store.forget_plan(&id).await.expect("forget");
     assert!(store.read(&id).await.expect("read").preview.is_none());
+}
+
+// The API's JSON as the browser parses and writes it (`app::api::js_value`).
+mod api_json {
+    use app::api::js_value::{from_value, to_value, Mismatch};
+    use shared::api::{Device, InviteRequest, Me, Member, PrincipalKind, Redeemed, ReporterRequest};
+    use shared::Role;
+    use wasm_bindgen::JsValue;
+    use wasm_bindgen_test::*;
+
+    fn parsed(json: &str) -> JsValue {
+        js_sys::JSON::parse(json).expect("valid JSON")
+    }
+
+    fn written<T: serde::Serialize>(value: &T) -> String {
+        js_sys::JSON::stringify(&to_value(value).expect("value")).expect("stringify").into()
+    }
+
+    #[wasm_bindgen_test]
+    fn answers_are_read_as_the_shared_types() {
+        let members: Vec<Member> = from_value(parsed(
+            r#"[{"principal":"device:1","name":"Erik","role":"editor","active_sessions":2,"reports_for_person":true,
+                "devices":[{"session":7,"description":"","since":1700000000000,"blocked":false}]}]"#,
+        ))
+        .expect("members");
+        assert_eq!(
+            members,
+            vec![Member {
+                principal: "device:1".into(),
+                name: "Erik".into(),
+                role: Role::Editor,
+                active_sessions: 2,
+                reports_for_person: true,
+                devices: vec![Device {
+                    session: 7,
+                    description: String::new(),
+                    since: 1_700_000_000_000,
+                    blocked: false
+                }],
+            }]
+        );
+        let me: Me =
+            from_value(parsed(r#"{"kind":"user","name":"Eva","extra":[1,{"a":null}]}"#)).expect("me");
+        assert_eq!(me, Me { kind: PrincipalKind::User, name: "Eva".into() });
+        let () = from_value(JsValue::NULL).expect("no body reads as ()");
+    }
+
+    #[wasm_bindgen_test]
+    fn answers_of_another_shape_are_refused() {
+        assert_eq!(from_value::<Redeemed>(parsed(r#"{"document_id":"d","role":"admin"}"#)), Err(Mismatch));
+        assert_eq!(from_value::<Redeemed>(parsed(r#"{"role":"person"}"#)), Err(Mismatch));
+        assert_eq!(from_value::<Me>(parsed(r#"{"kind":"user","name":3}"#)), Err(Mismatch));
+        assert_eq!(
+            from_value::<Vec<Device>>(parsed(
+                r#"[{"session":1.5,"description":"","since":0,"blocked":false}]"#
+            )),
+            Err(Mismatch)
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn requests_are_written_as_the_server_reads_them() {
+        let invite = InviteRequest {
+            role: Some(Role::Person),
+            label: "Anna".into(),
+            days: Some(14),
+            single_use: None,
+        };
+        assert_eq!(written(&invite), r#"{"role":"person","label":"Anna","days":14}"#);
+        assert_eq!(written(&ReporterRequest { allowed: false }), r#"{"allowed":false}"#);
+    }
 }

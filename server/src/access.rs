@@ -21,64 +21,12 @@ pub mod audit;
 pub mod plans;
 pub mod tokens;
 
-use std::fmt;
-
 use crate::storage::Store;
 
 pub use accounts::{Accounts, Principal, PrincipalKind};
-pub use plans::{Decision, Plans};
-
-/// A member's role in one plan (least privilege first).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Role {
-    /// Reads the plan; never changes it.
-    Reader,
-    /// Edits the plan.
-    Editor,
-    /// The person the plan is for: edits the plan and writes their own
-    /// self-reports.
-    Person,
-    /// Samordningsansvarig: manages participants and invitations, closes or
-    /// deletes the plan.
-    Coordinator,
-}
-
-impl Role {
-    /// Every role.
-    pub const ALL: [Role; 4] = [Role::Reader, Role::Editor, Role::Person, Role::Coordinator];
-
-    /// As stored and sent.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Reader => "reader",
-            Role::Editor => "editor",
-            Role::Person => "person",
-            Role::Coordinator => "coordinator",
-        }
-    }
-
-    /// From its stored name.
-    pub fn parse(name: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == name)
-    }
-
-    /// Whether this role may change the plan document.
-    pub fn can_edit(self) -> bool {
-        self != Role::Reader
-    }
-
-    /// Whether an invitation may give this role (a plan has one coordinator,
-    /// its creator).
-    pub fn invitable(self) -> bool {
-        self != Role::Coordinator
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use plans::{Decision, Membership, Plans};
+/// A member's role in one plan (defined in `shared`, which the app reads too).
+pub use shared::Role;
 
 /// Why an access operation failed.
 #[derive(Debug, thiserror::Error)]

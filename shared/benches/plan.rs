@@ -7,7 +7,7 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use shared::plan::edit;
 use shared::plan::fixture::{large_plan, FIXTURE_TIME};
-use shared::plan::{load_document, read_plan};
+use shared::plan::{load_document, read_plan, TextPath};
 use shared::preview::save_preview;
 use shared::self_reports::{add_self_report, new_self_reports_document, read_self_reports, SelfReport};
 
@@ -38,7 +38,7 @@ fn plan_benches(c: &mut Criterion) {
             || doc.clone(),
             |mut doc| {
                 let text = "Mål nummer 20: jag vill klara mer av vardagen själv!";
-                edit::set_text_at(&mut doc, &["goals", &goal_id], "text", text).expect("edit");
+                edit::set_text_at(&mut doc, &TextPath::goal(&goal_id), text).expect("edit");
                 doc.commit();
                 doc
             },

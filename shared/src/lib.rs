@@ -3,6 +3,9 @@
 //! Nothing here does IO: the app (browser) and the server (relay) are the
 //! shells around it, and both speak the vocabulary defined here.
 //!
+//! - [`api`]: the HTTP API's requests and answers (`/api/…`), for the
+//!   server's handlers and the app's calls.
+//! - [`role`]: a member's role in a plan ([`Role`]).
 //! - [`document_id`]: automerge-repo document ids (`automerge:<bs58check>`).
 //! - [`wire`]: the automerge-repo WebSocket messages, typed, with CBOR
 //!   encoding and decoding that tolerates what the JS client sends.
@@ -20,15 +23,18 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod api;
 pub mod document_id;
 pub mod plan;
 pub mod presence;
 pub mod preview;
 pub mod repo_core;
+pub mod role;
 pub mod self_reports;
 pub mod storage_layout;
 pub mod sync_client;
 pub mod wire;
 
 pub use document_id::DocumentId;
+pub use role::Role;
 pub use wire::{Message, PeerId};

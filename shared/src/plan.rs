@@ -35,6 +35,7 @@ mod record;
 pub mod reread;
 pub mod rules;
 mod text;
+mod text_path;
 pub mod validate;
 
 pub use closing::{Closing, ClosingReason, FollowUp, Revision};
@@ -52,6 +53,7 @@ pub use person::{Person, Preparation, PreparationField};
 pub use record::Record;
 /// Automerge text in the plan (prose fields), for building new items.
 pub use text::Text;
+pub use text_path::{InterventionText, MeetingText, SubGoalText, TextPath};
 
 /// The schema version this code writes. Version 1 (the first skeleton) had
 /// only `title` and `main_goal`; version 2 is the whole plan. Documents of
@@ -313,7 +315,7 @@ pub fn read_text(doc: &impl ReadDoc, field: PlanText) -> Result<String, PlanErro
 /// every keystroke; splicing only the difference keeps concurrent typing by
 /// others intact. Returns whether anything changed.
 pub fn set_text(doc: &mut AutoCommit, field: PlanText, new_value: &str) -> Result<bool, PlanError> {
-    edit::set_text_at(doc, &[], field.key(), new_value)
+    edit::set_text_at(doc, &TextPath::Plan(field), new_value)
 }
 
 /// The one contiguous edit that turns one string into another, in UTF-8

@@ -6,7 +6,7 @@
 //! the text around it instead of jumping to the end.
 
 use leptos::prelude::*;
-use shared::plan::{byte_to_utf16, utf16_to_byte, PlanText, Splice};
+use shared::plan::{byte_to_utf16, utf16_to_byte, PlanText, Splice, TextPath};
 use shared::DocumentId;
 use wasm_bindgen::JsCast;
 
@@ -17,17 +17,16 @@ use crate::RepoHandle;
 #[component]
 pub fn TextField(id: DocumentId, field: PlanText, multiline: bool) -> impl IntoView {
     view! {
-        <TextAt id path=Vec::new() key=field.key().to_string() label=field.label().to_string() multiline />
+        <TextAt id path=TextPath::Plan(field) label=field.label().to_string() multiline />
     }
 }
 
-/// A text input (or a text area when `multiline`) for the text at `path` +
-/// `key` anywhere in the plan (a goal's text, an intervention's time plan …).
+/// A text input (or a text area when `multiline`) for the text at `path`
+/// anywhere in the plan (a goal's text, an intervention's time plan …).
 #[component]
 pub fn TextAt(
     id: DocumentId,
-    path: Vec<String>,
-    key: String,
+    path: TextPath,
     label: String,
     multiline: bool,
     /// Shown under the label, tied to the field with `aria-describedby`.
@@ -35,24 +34,25 @@ pub fn TextAt(
     hint: Option<String>,
 ) -> impl IntoView {
     let repo = expect_context::<RepoHandle>();
+    let key = path.key();
+    let parts = path.parts();
     let dom_id =
-        if path.is_empty() { format!("field-{key}") } else { format!("field-{}-{key}", path.join("-")) };
+        if parts.is_empty() { format!("field-{key}") } else { format!("field-{}-{key}", parts.join("-")) };
     let hint_id = format!("{dom_id}-hint");
     let input_ref = NodeRef::<leptos::html::Input>::new();
     let area_ref = NodeRef::<leptos::html::Textarea>::new();
     let path = StoredValue::new(path);
-    let key = StoredValue::new(key);
 
     // Bring the element up to date whenever a change touched this field
     // (and only then: a large plan has hundreds of fields, see
     // `crate::text_watch`). The element (a call into the browser) is only
     // looked at when the text is not the one it last showed.
-    let touched = repo.get().watch_text(&id, &path.read_value(), &key.read_value());
+    let touched = repo.get().watch_text(&id, &path.read_value());
     if touched.is_some() {
-        let (path, key) = (path.get_value(), key.get_value());
+        let path = path.get_value();
         on_cleanup(move || {
             if let Some(repo) = repo.0.try_get_value() {
-                repo.unwatch_text(&id, &path, &key);
+                repo.unwatch_text(&id, &path);
             }
         });
     }
@@ -61,7 +61,7 @@ pub fn TextAt(
         if let Some(touched) = &touched {
             touched.track();
         }
-        let text = repo.get().text_at(&id, &path.read_value(), &key.read_value());
+        let text = repo.get().text_at(&id, &path.read_value());
         if shown.with_value(|s| s.as_deref() == Some(text.as_str())) {
             return;
         }
@@ -78,7 +78,7 @@ pub fn TextAt(
 
     let on_input = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
-        repo.get().edit_text_at(&id, &path.read_value(), &key.read_value(), &value);
+        repo.get().edit_text_at(&id, &path.read_value(), &value);
     };
     let described = hint.as_ref().map(|_| hint_id.clone());
     // Others in this field: their name at the field, in their colour.
@@ -98,13 +98,13 @@ pub fn TextAt(
     let field_view = if multiline {
         view! {
             <textarea id=dom_id.clone() node_ref=area_ref rows="3" aria-describedby=described.clone()
-                data-field=key.get_value() on:input=on_input on:focus=on_focus.clone() on:blur=on_blur></textarea>
+                data-field=key on:input=on_input on:focus=on_focus.clone() on:blur=on_blur></textarea>
         }
         .into_any()
     } else {
         view! {
             <input id=dom_id.clone() node_ref=input_ref type="text" autocomplete="off"
-                aria-describedby=described data-field=key.get_value() on:input=on_input
+                aria-describedby=described data-field=key on:input=on_input
                 on:focus=on_focus on:blur=on_blur />
         }
         .into_any()

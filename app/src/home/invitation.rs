@@ -7,7 +7,8 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::DocumentId;
+use shared::api::{Redeemed, TokenRequest};
+use shared::{DocumentId, Role};
 
 use crate::api;
 
@@ -24,23 +25,18 @@ pub fn InvitationPage(opened: RwSignal<Option<DocumentId>>) -> impl IntoView {
         // the plan before this app has loaded); a link works only once.
         let answer = match (api::started_by_page(REDEEMED_BY_PAGE).await, token) {
             (Some(answer), _) => answer,
-            (None, Some(token)) => {
-                let body = api::object(&[("token", token.into())]);
-                api::call("POST", "/api/invitations/redeem", Some(&body)).await
-            }
+            (None, Some(token)) => api::post("/api/invitations/redeem", &TokenRequest { token }).await,
             (None, None) => {
                 problem.set(Some("Länken saknar sin kod. Öppna hela länken du fick.".into()));
                 return;
             }
         };
         match answer {
-            Ok(answer) => {
-                let plan = api::field(&answer, "document_id").unwrap_or_default();
-                let role = api::field(&answer, "role").unwrap_or_default();
-                api::remember_role(&plan, &role);
+            Ok(Redeemed { document_id: plan, role }) => {
+                api::remember_role(&plan, role);
                 let Some(window) = web_sys::window() else { return };
                 match DocumentId::parse_url_or_id(&plan) {
-                    Ok(id) if role == "person" => {
+                    Ok(id) if role == Role::Person => {
                         let path = format!("{}/{id}", super::BASE);
                         if let Ok(history) = window.history() {
                             let _ =

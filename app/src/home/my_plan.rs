@@ -6,9 +6,10 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::plan::{Plan, PreparationField};
+use shared::api::{Member, ReporterRequest};
+use shared::plan::{Plan, PreparationField, TextPath};
 use shared::self_reports::{set_report_interval, spoken_date, SelfReports, REPORT_INTERVALS};
-use shared::DocumentId;
+use shared::{DocumentId, Role};
 
 use super::read_aloud::ReadAloud;
 use super::report::ReportForm;
@@ -74,8 +75,8 @@ pub fn MyPlanPage(id: DocumentId) -> impl IntoView {
     let role = RwSignal::new(api::remembered_role(&id.to_string()));
     let my_name = RwSignal::new(String::new());
     spawn_local(async move {
-        if let Ok((_, name)) = api::me().await {
-            my_name.set(name);
+        if let Ok(me) = api::me().await {
+            my_name.set(me.name);
         }
         if let Some(r) = api::fetch_role(&id.to_string()).await {
             role.set(Some(r));
@@ -83,7 +84,7 @@ pub fn MyPlanPage(id: DocumentId) -> impl IntoView {
     });
     // The role on the self-report document: as remembered, until the
     // server says (the effect only asks the server).
-    let fetched_report_role = RwSignal::new(None::<(DocumentId, String)>);
+    let fetched_report_role = RwSignal::new(None::<(DocumentId, Role)>);
     Effect::new(move |_| {
         let Some(rid) = reports_id.get() else { return };
         spawn_local(async move {
@@ -95,9 +96,9 @@ pub fn MyPlanPage(id: DocumentId) -> impl IntoView {
     let may_report = Memo::new(move |_| {
         let Some(rid) = reports_id.get() else { return false };
         let fetched = fetched_report_role.get().filter(|(id, _)| *id == rid).map(|(_, role)| role);
-        fetched.or_else(|| api::remembered_role(&rid.to_string())).as_deref() == Some("person")
+        fetched.or_else(|| api::remembered_role(&rid.to_string())) == Some(Role::Person)
     });
-    let is_person = Signal::derive(move || role.get().as_deref() == Some("person"));
+    let is_person = Signal::derive(move || role.get() == Some(Role::Person));
     let part = RwSignal::new(Part::Goals);
     // For the slow-tablet benchmark: when the plan is first on the screen.
     let shown = StoredValue::new(false);
@@ -471,16 +472,14 @@ fn MeetingPart(id: DocumentId, version: RwSignal<u64>, editable: Signal<bool>) -
             <p>"Skriv med dina egna ord. Allt sparas direkt. Alla i planen kan läsa det."</p>
             {move || if editable.get() {
                 PreparationField::ALL.into_iter().map(|field| view! {
-                    <TextAt id path=vec!["person".to_string(), "preparation".to_string()] key=field.key().to_string()
-                        label=field.label().to_string() multiline=true />
+                    <TextAt id path=TextPath::Preparation(field) label=field.label().to_string() multiline=true />
                 }).collect_view().into_any()
             } else {
                 // Read straight from the document, as the fields above do.
                 version.track();
                 let repo = repo.get();
-                let path = ["person".to_string(), "preparation".to_string()];
                 PreparationField::ALL.into_iter().map(|field| {
-                    let text = repo.text_at(&id, &path, field.key());
+                    let text = repo.text_at(&id, &TextPath::Preparation(field));
                     view! {
                         <h3>{field.label()}</h3>
                         <p class="prewrap" data-user-text>{if text.trim().is_empty() { "–".to_string() } else { text }}</p>
@@ -498,13 +497,12 @@ fn HelpersPart(id: DocumentId) -> impl IntoView {
     let problem = RwSignal::new(None::<String>);
     let members = LocalResource::new(move || {
         refresh.track();
-        async move { api::call("GET", &format!("/api/plans/{id}/members"), None).await.map(|v| api::items(&v)) }
+        async move { api::get::<Vec<Member>>(&format!("/api/plans/{id}/members")).await }
     });
     let set = move |principal: String, allowed: bool| {
         spawn_local(async move {
-            let body = api::object(&[("allowed", allowed.into())]);
             let path = format!("/api/plans/{id}/members/{principal}/reports");
-            match api::call("PUT", &path, Some(&body)).await {
+            match api::put(&path, &ReporterRequest { allowed }).await {
                 Ok(_) => problem.set(None),
                 Err(error) => problem.set(Some(error.to_string())),
             }
@@ -519,16 +517,13 @@ fn HelpersPart(id: DocumentId) -> impl IntoView {
                 None => view! { <p>"Hämtar …"</p> }.into_any(),
                 Some(Err(_)) => view! { <p>"Du behöver nät för att ändra det här."</p> }.into_any(),
                 Some(Ok(list)) => {
-                    let others: Vec<_> = list.into_iter().filter(|m| api::field(m, "role").as_deref() != Some("person")).collect();
+                    let others: Vec<_> = list.into_iter().filter(|m| m.role != Role::Person).collect();
                     if others.is_empty() {
                         return view! { <p>"Det finns ingen annan i planen än."</p> }.into_any();
                     }
                     view! {
                         <ul class="helper-list">
-                            {others.into_iter().map(|m| {
-                                let principal = api::field(&m, "principal").unwrap_or_default();
-                                let name = api::field(&m, "name").unwrap_or_default();
-                                let allowed = js_sys::Reflect::get(&m, &"reports_for_person".into()).ok().and_then(|v| v.as_bool()).unwrap_or(false);
+                            {others.into_iter().map(|Member { principal, name, reports_for_person: allowed, .. }| {
                                 let box_id = format!("helper-{}", principal.replace(':', "-"));
                                 let label_for = box_id.clone();
                                 view! {

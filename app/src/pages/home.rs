@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use shared::api::{Me, PrincipalKind};
+use shared::Role;
 
 use crate::route::CurrentPath;
 use crate::RepoHandle;
@@ -27,7 +29,7 @@ pub fn HomePage() -> impl IntoView {
         <main class="page">
             <h1>"Mina planer"</h1>
             {move || me.get().map(|me| match me {
-                Ok((kind, name)) if kind == "user" => view! {
+                Ok(Me { kind: PrincipalKind::User, name }) => view! {
                     <p class="signed-in">{format!("Inloggad som {name}")}</p>
                     <button type="button" class="primary" on:click=new_plan>"Ny plan"</button>
                 }.into_any(),
@@ -46,7 +48,7 @@ pub fn HomePage() -> impl IntoView {
                             {list.into_iter().map(|plan| {
                                 let title = if plan.title.trim().is_empty() { "Namnlös plan".to_string() } else { plan.title };
                                 // The person opens their own view ("Min plan").
-                                let own = crate::api::remembered_role(&plan.id.to_string()).as_deref() == Some("person");
+                                let own = crate::api::remembered_role(&plan.id.to_string()) == Some(Role::Person);
                                 let href = if own { format!("/min-plan/{}", plan.id) } else { format!("/plan/{}", plan.id) };
                                 view! { <li><a href=href>{title}</a></li> }
                             }).collect_view()}

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use shared::plan::PlanText;
 use shared::DocumentId;
+use shared::Role;
 
 use shared::plan::{edit, ConsentState, Plan};
 
@@ -84,10 +85,10 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
             signed_out.set(true);
         }
     });
-    let read_only = move || role.get().as_deref() == Some("reader");
-    let coordinator = move || role.get().as_deref() == Some("coordinator");
+    let read_only = move || role.get() == Some(Role::Reader);
+    let coordinator = move || role.get() == Some(Role::Coordinator);
     crate::sections::self_reports::ensure_document(ctx, Signal::derive(coordinator));
-    let is_person = move || role.get().as_deref() == Some("person");
+    let is_person = move || role.get() == Some(Role::Person);
     let link = move || {
         web_sys::window()
             .and_then(|w| w.location().origin().ok())

@@ -4,6 +4,8 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use shared::api::{SignedIn, TokenRequest};
+
 use crate::api;
 
 /// The sign-in page.
@@ -13,11 +15,8 @@ pub fn SignInPage() -> impl IntoView {
     match api::take_fragment() {
         None => outcome.set(Some(Err("Länken saknar sin kod. Öppna hela länken du fick.".into()))),
         Some(token) => spawn_local(async move {
-            let body = api::object(&[("token", token.into())]);
-            let result = api::call("POST", "/api/sign-in", Some(&body)).await;
-            outcome.set(Some(
-                result.map(|v| api::field(&v, "name").unwrap_or_default()).map_err(|e| e.to_string()),
-            ));
+            let result = api::post::<_, SignedIn>("/api/sign-in", &TokenRequest { token }).await;
+            outcome.set(Some(result.map(|signed_in| signed_in.name).map_err(|e| e.to_string())));
         }),
     }
     view! {

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use shared::plan::{edit, Plan, SubGoal};
+use shared::plan::{edit, Plan, SubGoal, SubGoalText, TextPath};
 
 use super::PlanContext;
 use crate::components::field::{non_empty, InputField};
@@ -96,8 +96,7 @@ fn GoalItem(
     view! {
         <li class="goal" data-goal=gid.get_value()>
             <div class="item-body">
-            <TextAt id=ctx.id path=vec!["goals".to_string(), gid.get_value()] key="text".to_string()
-                label=format!("Mål {number}") multiline=true />
+            <TextAt id=ctx.id path=TextPath::goal(gid.get_value()) label=format!("Mål {number}") multiline=true />
             <div class="button-row no-print">
                 <button type="button" class="small" aria-label=format!("Flytta mål {number} uppåt") on:click=move |_| shift(true)>"↑ Flytta upp"</button>
                 <button type="button" class="small" aria-label=format!("Flytta mål {number} nedåt") on:click=move |_| shift(false)>"↓ Flytta ner"</button>
@@ -107,15 +106,15 @@ fn GoalItem(
                 <For each={move || sub_goals.get().into_iter().enumerate().collect::<Vec<_>>()}
                     key={|(n, sid): &(usize, String)| (*n, sid.clone())}
                     children=move |(n, sid)| {
-                        let path = vec!["goals".to_string(), gid.get_value(), "sub_goals".to_string(), sid.clone()];
+                        let path = |field| TextPath::sub_goal(gid.get_value(), sid.clone(), field);
+                        let (text_path, measure_path) = (path(SubGoalText::Text), path(SubGoalText::Measure));
                         let sid = StoredValue::new(sid);
                         let label = format!("Delmål {number}.{}", n + 1);
                         let date_id = format!("subgoal-{}-date", sid.get_value());
                         view! {
                             <li class="sub-goal">
-                                <TextAt id=ctx.id path=path.clone() key="text".to_string() label=label.clone()
-                                    multiline=false />
-                                <TextAt id=ctx.id path=path key="measure".to_string()
+                                <TextAt id=ctx.id path=text_path label=label.clone() multiline=false />
+                                <TextAt id=ctx.id path=measure_path
                                     label=format!("{label}: så vet vi att det är nått") multiline=false />
                                 <InputField id=date_id label=format!("{label}: klart senast") kind="date"
                                     value=Signal::derive(move || goal.with(|p| p.as_deref()

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use shared::api::Actor;
 use shared::plan::history::Section;
 use shared::DocumentId;
 
@@ -48,13 +49,8 @@ pub fn HistorySection(id: DocumentId) -> impl IntoView {
         }
         refresh();
         spawn_local(async move {
-            if let Ok(answer) = api::call("GET", &format!("/api/plans/{id}/actors"), None).await {
-                names.set(
-                    api::items(&answer)
-                        .iter()
-                        .filter_map(|a| Some((api::field(a, "actor")?, api::field(a, "name")?)))
-                        .collect(),
-                );
+            if let Ok(actors) = api::get::<Vec<Actor>>(&format!("/api/plans/{id}/actors")).await {
+                names.set(actors.into_iter().map(|a| (a.actor, a.name)).collect());
             }
         });
     };

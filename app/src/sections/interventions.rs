@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use shared::plan::{edit, Intervention, Plan, Principal};
+use shared::plan::{edit, Intervention, InterventionText, Plan, Principal, TextPath};
 
 use super::goals::move_target;
 use super::PlanContext;
@@ -86,7 +86,7 @@ fn InterventionItem(
         ctx.change(|doc| edit::update_intervention(doc, &iid.get_value(), change));
     };
     let text = move |get: fn(&Intervention) -> String| Signal::derive(move || read(get));
-    let path = vec!["interventions".to_string(), iid.get_value()];
+    let path = move |field| TextPath::intervention(iid.get_value(), field);
     let dom = move |what: &str| format!("intervention-{}-{what}", iid.get_value());
     let shift = move |up: bool| {
         let id = iid.get_value();
@@ -97,7 +97,7 @@ fn InterventionItem(
     view! {
         <li class="intervention" data-intervention=iid.get_value()>
             <div class="item-body">
-            <TextAt id=ctx.id path=path.clone() key="what".to_string() label=format!("Insats {number}: vad görs")
+            <TextAt id=ctx.id path=path(InterventionText::What) label=format!("Insats {number}: vad görs")
                 multiline=true />
             <div class="field-row">
                 <SelectField id=dom("principal") label="Ansvarig huvudman"
@@ -124,7 +124,7 @@ fn InterventionItem(
                 <InputField id=dom("start") label="Startar" kind="date" value=text(|i| i.start.clone().unwrap_or_default())
                     on_value=Callback::new(move |v: String| update(Box::new(move |i| i.start = non_empty(v)))) />
             </div>
-            <TextAt id=ctx.id path=path key="time_plan".to_string() label=format!("Insats {number}: hur ofta och hur länge")
+            <TextAt id=ctx.id path=path(InterventionText::TimePlan) label=format!("Insats {number}: hur ofta och hur länge")
                 multiline=false />
             <div class="button-row no-print">
                 <button type="button" class="small" aria-label=format!("Flytta insats {number} uppåt") on:click=move |_| shift(true)>"↑ Flytta upp"</button>

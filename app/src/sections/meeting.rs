@@ -3,7 +3,9 @@
 //! steps the chair moves through with a clock against the planned time.
 
 use leptos::prelude::*;
-use shared::plan::{edit, Meeting, MeetingForm, Plan, PHASES, RECOMMENDED_MAX_MINUTES};
+use shared::plan::{
+    edit, Meeting, MeetingForm, MeetingText, Plan, TextPath, PHASES, RECOMMENDED_MAX_MINUTES,
+};
 
 use super::{now_millis, PlanContext};
 use crate::components::field::{enum_options, enum_pick, enum_value, non_empty, InputField, SelectField};
@@ -119,9 +121,9 @@ pub fn MeetingSection(ctx: PlanContext) -> impl IntoView {
                     }>"Planera ett möte"</button></p>
                 }.into_any(),
                 Some(mid) => {
-                    let path = vec!["meetings".to_string(), mid.clone()];
+                    let path = |field| TextPath::meeting(mid.clone(), field);
                     view! {
-                        <TextAt id=ctx.id path=path.clone() key="purpose".to_string() label="Syftet med mötet".to_string()
+                        <TextAt id=ctx.id path=path(MeetingText::Purpose) label="Syftet med mötet".to_string()
                             multiline=true />
                         <div class="field-row">
                             <InputField id="meeting-date" label="Datum" kind="date" value=meeting_text(|m| m.date.unwrap_or_default())
@@ -155,7 +157,7 @@ pub fn MeetingSection(ctx: PlanContext) -> impl IntoView {
                             {person_select("Ordförande", "meeting-chair", |m| m.chair.clone(), |m, v| m.chair = v)}
                             {person_select("Antecknar", "meeting-note-taker", |m| m.note_taker.clone(), |m, v| m.note_taker = v)}
                         </div>
-                        <TextAt id=ctx.id path=path key="agenda".to_string() label="Dagordning".to_string()
+                        <TextAt id=ctx.id path=path(MeetingText::Agenda) label="Dagordning".to_string()
                             multiline=true />
                         <details class="invitation">
                             <summary>"Kallelsen som text"</summary>

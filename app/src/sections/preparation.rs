@@ -5,7 +5,7 @@
 //! part of the plan, so the answers are here for the meeting at once.
 
 use leptos::prelude::*;
-use shared::plan::PreparationField;
+use shared::plan::{PreparationField, TextPath};
 
 use super::PlanContext;
 use crate::components::text_field::TextAt;
@@ -24,8 +24,7 @@ pub fn PreparationSection(ctx: PlanContext) -> impl IntoView {
                 <summary>"Visa personens svar inför mötet"</summary>
                 <p class="hint">"Med personens egna ord. Personen kan fylla i det här hemma, i Min plan."</p>
                 {move || open.get().then(|| PreparationField::ALL.into_iter().map(|field| view! {
-                    <TextAt id=ctx.id path=vec!["person".to_string(), "preparation".to_string()] key=field.key().to_string()
-                        label=field.label().to_string() multiline=true />
+                    <TextAt id=ctx.id path=TextPath::Preparation(field) label=field.label().to_string() multiline=true />
                 }).collect_view())}
             </details>
         </section>

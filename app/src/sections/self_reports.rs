@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use shared::api::SelfReportsRequest;
 use shared::plan::edit;
 use shared::self_reports::SelfReports;
 use shared::DocumentId;
@@ -81,9 +82,9 @@ pub fn make_document(repo: RepoHandle, plan_id: DocumentId) {
             }
             gloo_timers::future::TimeoutFuture::new(200).await;
         }
-        let body = crate::api::object(&[("document_id", reports_id.to_string().into())]);
+        let body = SelfReportsRequest { document_id: reports_id.to_string() };
         let path = format!("/api/plans/{plan_id}/self-reports");
-        match crate::api::call("POST", &path, Some(&body)).await {
+        match crate::api::post::<_, ()>(&path, &body).await {
             Ok(_) => {
                 if let Err(error) =
                     repo.change(&plan_id, |doc| edit::link_self_reports(doc, &reports_id.to_string()))

@@ -5,30 +5,32 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::DocumentId;
+use shared::api::{Device, Invitation, InviteRequest, Invited, Member};
+use shared::{DocumentId, Role};
 
 use crate::api;
 use crate::components::field::{InputField, SelectField};
 
-const ROLES: [(&str, &str); 3] = [
-    ("editor", "Får ändra planen"),
-    ("person", "Personen själv (ändrar planen och sina egna rapporter)"),
-    ("reader", "Får bara läsa planen"),
+/// The roles an invitation can give, as the form offers them.
+const ROLES: [(Role, &str); 3] = [
+    (Role::Editor, "Får ändra planen"),
+    (Role::Person, "Personen själv (ändrar planen och sina egna rapporter)"),
+    (Role::Reader, "Får bara läsa planen"),
 ];
 
-fn role_label(role: &str) -> &'static str {
+fn role_label(role: Role) -> &'static str {
     match role {
-        "coordinator" => "Samordningsansvarig",
-        "editor" => "Ändrar",
-        "person" => "Personen",
-        _ => "Läser",
+        Role::Coordinator => "Samordningsansvarig",
+        Role::Editor => "Ändrar",
+        Role::Person => "Personen",
+        Role::Reader => "Läser",
     }
 }
 
 /// The sharing section (shown to the coordinator only).
 #[component]
 pub fn SharingSection(id: DocumentId) -> impl IntoView {
-    let role = RwSignal::new("editor".to_string());
+    let role = RwSignal::new(Role::Editor);
     let label = RwSignal::new(String::new());
     let days = RwSignal::new("14".to_string());
     let single_use = RwSignal::new(true);
@@ -40,17 +42,14 @@ pub fn SharingSection(id: DocumentId) -> impl IntoView {
     let lists = LocalResource::new(move || {
         refresh.track();
         async move {
-            let invitations = api::call("GET", &format!("/api/plans/{id}/invitations"), None).await;
-            let members = api::call("GET", &format!("/api/plans/{id}/members"), None).await;
-            (
-                invitations.map(|v| api::items(&v)).unwrap_or_default(),
-                members.map(|v| api::items(&v)).unwrap_or_default(),
-            )
+            let invitations = api::get::<Vec<Invitation>>(&format!("/api/plans/{id}/invitations")).await;
+            let members = api::get::<Vec<Member>>(&format!("/api/plans/{id}/members")).await;
+            (invitations.unwrap_or_default(), members.unwrap_or_default())
         }
     });
-    let act = move |method: &'static str, path: String| {
+    let remove = move |path: String| {
         spawn_local(async move {
-            match api::call(method, &path, None).await {
+            match api::delete(&path).await {
                 Ok(_) => problem.set(None),
                 Err(error) => problem.set(Some(error.to_string())),
             }
@@ -59,16 +58,16 @@ pub fn SharingSection(id: DocumentId) -> impl IntoView {
     };
     let invite = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let body = api::object(&[
-            ("role", role.get_untracked().into()),
-            ("label", label.get_untracked().into()),
-            ("days", days.get_untracked().parse::<u32>().unwrap_or(14).into()),
-            ("single_use", single_use.get_untracked().into()),
-        ]);
+        let body = InviteRequest {
+            role: Some(role.get_untracked()),
+            label: label.get_untracked(),
+            days: Some(days.get_untracked().parse::<u32>().unwrap_or(14)),
+            single_use: Some(single_use.get_untracked()),
+        };
         spawn_local(async move {
-            match api::call("POST", &format!("/api/plans/{id}/invitations"), Some(&body)).await {
-                Ok(answer) => {
-                    link.set(api::field(&answer, "link"));
+            match api::post::<_, Invited>(&format!("/api/plans/{id}/invitations"), &body).await {
+                Ok(invited) => {
+                    link.set(Some(invited.link));
                     problem.set(None);
                     label.set(String::new());
                 }
@@ -84,8 +83,9 @@ pub fn SharingSection(id: DocumentId) -> impl IntoView {
                 <h3>"Bjud in någon"</h3>
                 <InputField id="invite-label" label="Vem är inbjudan till?" value=label on_value=Callback::new(move |v| label.set(v)) />
                 <SelectField id="invite-role" label="Vad får personen göra?"
-                    options={ROLES.iter().map(|(v, l)| (v.to_string(), l.to_string())).collect::<Vec<_>>()}
-                    value=role on_value=Callback::new(move |v| role.set(v)) />
+                    options={ROLES.iter().map(|(r, l)| (r.as_str().to_string(), l.to_string())).collect::<Vec<_>>()}
+                    value=Signal::derive(move || role.get().as_str().to_string())
+                    on_value=Callback::new(move |v: String| if let Some(r) = Role::parse(&v) { role.set(r) }) />
                 <InputField id="invite-days" label="Länken gäller i antal dagar (1–90)" kind="number"
                     value=days on_value=Callback::new(move |v| days.set(v)) />
                 <label class="choice"><input type="checkbox" prop:checked=move || single_use.get()
@@ -101,22 +101,9 @@ pub fn SharingSection(id: DocumentId) -> impl IntoView {
             })}
             <h3>"Inbjudningar"</h3>
             <ul class="invitation-list">
-                {move || lists.get().map(|(invitations, _)| invitations.into_iter().map(|i| {
-                    let invitation = api::number(&i, "id").unwrap_or(0.0) as i64;
-                    let usable = js_sys::Reflect::get(&i, &"usable".into()).ok().and_then(|v| v.as_bool()).unwrap_or(false);
-                    let who = api::field(&i, "label").unwrap_or_default();
-                    let what = role_label(&api::field(&i, "role").unwrap_or_default());
-                    let state = if usable { "gäller" } else { "gäller inte längre" };
-                    view! {
-                        <li class="invitation">
-                            {format!("{who} – {what} – {state}")}
-                            {usable.then(|| view! {
-                                <button type="button" class="small" aria-label=format!("Återkalla inbjudan till {who}")
-                                    on:click=move |_| act("DELETE", format!("/api/plans/{id}/invitations/{invitation}"))>"Återkalla"</button>
-                            })}
-                        </li>
-                    }
-                }).collect_view())}
+                {move || lists.get().map(|(invitations, _)| {
+                    invitations.into_iter().map(|i| invitation_item(id, i, remove)).collect_view()
+                })}
             </ul>
             <h3>"Ta bort planen"</h3>
             <p class="hint">"Planen tas bort från servern för alla. Det går inte att ångra."</p>
@@ -126,7 +113,7 @@ pub fn SharingSection(id: DocumentId) -> impl IntoView {
                     .unwrap_or(false);
                 if sure {
                     spawn_local(async move {
-                        match api::call("DELETE", &format!("/api/plans/{id}"), None).await {
+                        match api::delete(&format!("/api/plans/{id}")).await {
                             Ok(_) => {
                                 let _ = repo.get().forget_plan(&id).await;
                                 current.navigate("/");
@@ -139,49 +126,69 @@ pub fn SharingSection(id: DocumentId) -> impl IntoView {
             <h3>"Med i planen"</h3>
             <p><button type="button" class="small" on:click=move |_| refresh.update(|n| *n += 1)>"Uppdatera listorna"</button></p>
             <ul class="member-list">
-                {move || lists.get().map(|(_, members)| members.into_iter().map(|m| {
-                    let principal = api::field(&m, "principal").unwrap_or_default();
-                    let name = api::field(&m, "name").unwrap_or_default();
-                    let role = api::field(&m, "role").unwrap_or_default();
-                    let devices = js_sys::Reflect::get(&m, &"devices".into()).map(|v| api::items(&v)).unwrap_or_default();
-                    let removable = role != "coordinator";
-                    let reports = js_sys::Reflect::get(&m, &"reports_for_person".into()).ok().and_then(|v| v.as_bool()).unwrap_or(false);
-                    let summary = format!(
-                        "{name} – {}{} – {} inloggade enheter",
-                        role_label(&role),
-                        if reports { ", rapporterar åt personen" } else { "" },
-                        devices.len(),
-                    );
-                    let device_name = name.clone();
-                    view! {
-                        <li class="member">
-                            {summary}
-                            {removable.then(|| view! {
-                                <button type="button" class="small" aria-label=format!("Ta bort {name} från planen")
-                                    on:click=move |_| act("DELETE", format!("/api/plans/{id}/members/{principal}"))>"Ta bort"</button>
-                            })}
-                            <ul class="device-list">
-                                {devices.into_iter().map(|d| {
-                                    let session = api::number(&d, "session").unwrap_or(0.0) as i64;
-                                    let what = api::field(&d, "description").filter(|d| !d.is_empty()).unwrap_or_else(|| "Enhet".into());
-                                    let since = api::number(&d, "since").map(|n| super::day_of(n as i64)).unwrap_or_default();
-                                    let blocked = js_sys::Reflect::get(&d, &"blocked".into()).ok().and_then(|v| v.as_bool()).unwrap_or(false);
-                                    let who = device_name.clone();
-                                    view! {
-                                        <li class="device">
-                                            {format!("{what}, inloggad {since}{}", if blocked { " – utestängd från planen" } else { "" })}
-                                            {(!blocked).then(|| view! {
-                                                <button type="button" class="small" aria-label=format!("Stäng ute {who}s enhet {what} från planen")
-                                                    on:click=move |_| act("DELETE", format!("/api/plans/{id}/devices/{session}"))>"Stäng ute"</button>
-                                            })}
-                                        </li>
-                                    }
-                                }).collect_view()}
-                            </ul>
-                        </li>
-                    }
-                }).collect_view())}
+                {move || lists.get().map(|(_, members)| {
+                    members.into_iter().map(|m| member_item(id, m, remove)).collect_view()
+                })}
             </ul>
         </section>
+    }
+}
+
+/// One invitation, with its button to revoke it while it works.
+fn invitation_item(
+    id: DocumentId,
+    invitation: Invitation,
+    remove: impl Fn(String) + Copy + 'static,
+) -> impl IntoView {
+    let Invitation { id: invitation, usable, label: who, role, .. } = invitation;
+    let what = role_label(role);
+    let state = if usable { "gäller" } else { "gäller inte längre" };
+    view! {
+        <li class="invitation">
+            {format!("{who} – {what} – {state}")}
+            {usable.then(|| view! {
+                <button type="button" class="small" aria-label=format!("Återkalla inbjudan till {who}")
+                    on:click=move |_| remove(format!("/api/plans/{id}/invitations/{invitation}"))>"Återkalla"</button>
+            })}
+        </li>
+    }
+}
+
+/// One member with their devices, with buttons to remove the member (not
+/// the coordinator) and to shut a device out.
+fn member_item(id: DocumentId, member: Member, remove: impl Fn(String) + Copy + 'static) -> impl IntoView {
+    let Member { principal, name, role, devices, reports_for_person: reports, .. } = member;
+    let removable = role != Role::Coordinator;
+    let summary = format!(
+        "{name} – {}{} – {} inloggade enheter",
+        role_label(role),
+        if reports { ", rapporterar åt personen" } else { "" },
+        devices.len(),
+    );
+    let device_name = name.clone();
+    view! {
+        <li class="member">
+            {summary}
+            {removable.then(|| view! {
+                <button type="button" class="small" aria-label=format!("Ta bort {name} från planen")
+                    on:click=move |_| remove(format!("/api/plans/{id}/members/{principal}"))>"Ta bort"</button>
+            })}
+            <ul class="device-list">
+                {devices.into_iter().map(|Device { session, description, since, blocked }| {
+                    let what = if description.is_empty() { "Enhet".to_string() } else { description };
+                    let since = super::day_of(since);
+                    let who = device_name.clone();
+                    view! {
+                        <li class="device">
+                            {format!("{what}, inloggad {since}{}", if blocked { " – utestängd från planen" } else { "" })}
+                            {(!blocked).then(|| view! {
+                                <button type="button" class="small" aria-label=format!("Stäng ute {who}s enhet {what} från planen")
+                                    on:click=move |_| remove(format!("/api/plans/{id}/devices/{session}"))>"Stäng ute"</button>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </li>
     }
 }

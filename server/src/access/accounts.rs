@@ -22,14 +22,9 @@ pub const USER_SESSION: Duration = Duration::from_secs(12 * 3600);
 /// How long a device's session lasts (a tablet at home, often offline).
 pub const DEVICE_SESSION: Duration = Duration::from_secs(180 * 24 * 3600);
 
-/// What kind of principal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PrincipalKind {
-    /// A professional with an account.
-    User,
-    /// A device that redeemed an invitation.
-    Device,
-}
+/// What kind of principal: a professional with an account, or a device
+/// that redeemed an invitation (defined in `shared`, as `GET /api/me` sends it).
+pub use shared::api::PrincipalKind;
 
 /// Who a session speaks for.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,23 +1,25 @@
-//! Members and roles per document, invitations, devices, deletion, and the
-//! binding of Automerge actor ids to principals.
+//! Members and roles per document, and the binding of Automerge actor ids
+//! to principals; invitations ([`invitations`]) and managing members,
+//! devices and deletion ([`members`]) have modules of their own.
 //!
 //! [`Plans::decide`] is the one question the relay asks before it lets a
 //! peer's `request`, `sync` or `ephemeral` reach a document. A document the
-//! peer may not read is answered exactly as one that does not exist.
+//! peer may not read is answered exactly as one that does not exist. The
+//! API asks [`Plans::membership`] once per request; what a member may do
+//! beyond reading is checked on the [`Membership`] it gives.
 
-use sqlx::Row;
+mod invitations;
+mod members;
+
+use sqlx::{Row, SqliteConnection};
 
 use crate::storage::Database;
 
-use super::accounts::{insert_session, Principal, PrincipalKind, DEVICE_SESSION};
+use super::accounts::{Principal, PrincipalKind};
 use super::audit::{self, AuditEntry};
-use super::tokens::{self, Token};
 use super::{now_millis, AccessError, Role};
 
-/// Invitations last this long unless the coordinator says otherwise.
-pub const DEFAULT_INVITATION_DAYS: u32 = 14;
-/// The longest an invitation may last.
-pub const MAX_INVITATION_DAYS: u32 = 90;
+pub use invitations::{Redeemed, DEFAULT_INVITATION_DAYS, MAX_INVITATION_DAYS};
 
 /// What a peer wants with a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,68 +46,33 @@ pub enum Decision {
     Unavailable,
 }
 
-/// One member of a plan, with their active devices.
+/// A principal's membership of one plan, as found when its request came:
+/// proof that it has a role there, and which.
 #[derive(Debug, Clone)]
-pub struct Member {
-    /// `user:<id>` or `device:<id>`.
-    pub principal: String,
-    /// Name or device label.
-    pub name: String,
-    /// Role in this plan.
+pub struct Membership {
+    /// Who.
+    pub principal: Principal,
+    /// The plan (its document id).
+    pub plan: String,
+    /// Its role in the plan.
     pub role: Role,
-    /// Sessions that are valid now.
-    pub active_sessions: i64,
-    /// Whether the person lets this member write self-reports for them.
-    pub reports_for_person: bool,
-    /// The member's devices (valid sessions); only the coordinator sees them.
-    pub devices: Vec<Device>,
 }
 
-/// One signed-in device of a member: a valid session.
-#[derive(Debug, Clone)]
-pub struct Device {
-    /// The session's id (to shut it out of the plan).
-    pub session_id: i64,
-    /// What kind of device ("Chrome på Android"), if known.
-    pub description: String,
-    /// When it was signed in (ms since 1970).
-    pub since: i64,
-    /// Whether the coordinator shut it out of this plan.
-    pub blocked: bool,
-}
+impl Membership {
+    /// Whether the member has `role` or more; `Forbidden` (answered as if
+    /// the plan did not exist) if not.
+    pub fn require(&self, role: Role) -> Result<(), AccessError> {
+        if self.role >= role {
+            Ok(())
+        } else {
+            Err(AccessError::Forbidden)
+        }
+    }
 
-/// An invitation as its plan's coordinator sees it.
-#[derive(Debug, Clone)]
-pub struct Invitation {
-    /// Its id (to revoke it).
-    pub id: i64,
-    /// The role it gives.
-    pub role: Role,
-    /// Who it is for, in the coordinator's words.
-    pub label: String,
-    /// When it stops working (ms since 1970).
-    pub expires_at: i64,
-    /// Whether one use ends it.
-    pub single_use: bool,
-    /// How often it was used.
-    pub uses: i64,
-    /// Whether it can still be used.
-    pub usable: bool,
-}
-
-/// What redeeming an invitation gave.
-#[derive(Debug)]
-pub struct Redeemed {
-    /// The plan.
-    pub document_id: String,
-    /// The role.
-    pub role: Role,
-    /// A new device session, when the redeemer had none.
-    pub session: Option<Token>,
-    /// Who redeemed.
-    pub principal: String,
-    /// The new device session's id, when one was made.
-    pub session_id: Option<i64>,
+    /// An audit entry, made now, of this member doing `action` in the plan.
+    fn audit(&self, action: &str, detail: impl Into<String>) -> AuditEntry {
+        AuditEntry::now(&self.principal.id, Some(self.principal.session_id), Some(&self.plan), action, detail)
+    }
 }
 
 /// Members, invitations, devices and actors in the database.
@@ -184,19 +151,19 @@ impl Plans {
         }
     }
 
+    /// The membership of `principal` in document `plan`; `Forbidden` when
+    /// it has no role there ([`Plans::role`]).
+    pub async fn membership(&self, plan: &str, principal: Principal) -> Result<Membership, AccessError> {
+        let role = self.role(plan, &principal).await?.ok_or(AccessError::Forbidden)?;
+        Ok(Membership { principal, plan: plan.to_string(), role })
+    }
+
     /// Record a new plan with `principal` as coordinator; false if the id was
     /// ever used (taken, or deleted).
     async fn create(&self, document: &str, principal: &Principal) -> Result<bool, AccessError> {
         let now = now_millis();
         let mut tx = self.db.begin_write().await?;
-        let inserted =
-            sqlx::query("INSERT OR IGNORE INTO plans (document_id, created_by, created_at) VALUES (?, ?, ?)")
-                .bind(document)
-                .bind(&principal.id)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-        if inserted.rows_affected() == 0 {
+        if !insert_plan(&mut tx, document, &principal.id, now).await? {
             return Ok(false);
         }
         // A document with stored changes but no row predates access control:
@@ -209,14 +176,7 @@ impl Plans {
         if stored > 0 {
             return Ok(false);
         }
-        sqlx::query(
-            "INSERT INTO members (document_id, principal, role, added_at) VALUES (?, ?, 'coordinator', ?)",
-        )
-        .bind(document)
-        .bind(&principal.id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        put_member(&mut tx, document, &principal.id, Role::Coordinator, now).await?;
         audit::append(
             &mut tx,
             &AuditEntry::now(&principal.id, Some(principal.session_id), Some(document), "create", ""),
@@ -231,50 +191,21 @@ impl Plans {
     pub async fn claim(&self, document: &str, principal: &str) -> Result<(), AccessError> {
         let now = now_millis();
         let mut tx = self.db.begin_write().await?;
-        sqlx::query("INSERT OR IGNORE INTO plans (document_id, created_by, created_at) VALUES (?, ?, ?)")
-            .bind(document)
-            .bind(principal)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        let members: i64 = sqlx::query("SELECT COUNT(*) AS n FROM members WHERE document_id = ?")
-            .bind(document)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("n")?;
-        if members > 0 {
+        insert_plan(&mut tx, document, principal, now).await?;
+        if !member_principals(&mut tx, document).await?.is_empty() {
             return Err(AccessError::Forbidden);
         }
-        sqlx::query(
-            "INSERT INTO members (document_id, principal, role, added_at) VALUES (?, ?, 'coordinator', ?)",
-        )
-        .bind(document)
-        .bind(principal)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        put_member(&mut tx, document, principal, Role::Coordinator, now).await?;
         audit::append(&mut tx, &AuditEntry::now(principal, None, Some(document), "claim", "")).await?;
         tx.commit().await?;
         Ok(())
     }
 
-    async fn require(&self, document: &str, principal: &Principal, role: Role) -> Result<(), AccessError> {
-        match self.role(document, principal).await? {
-            Some(r) if r >= role => Ok(()),
-            _ => Err(AccessError::Forbidden),
-        }
-    }
-
-    /// Register `self_reports` as the self-report document of `plan`. Only
+    /// Register `self_reports` as the self-report document of the plan. Only
     /// the plan's coordinator, only for a document they created that is not
     /// yet linked.
-    pub async fn link_self_reports(
-        &self,
-        plan: &str,
-        self_reports: &str,
-        by: &Principal,
-    ) -> Result<(), AccessError> {
-        self.require(plan, by, Role::Coordinator).await?;
+    pub async fn link_self_reports(&self, by: &Membership, self_reports: &str) -> Result<(), AccessError> {
+        by.require(Role::Coordinator)?;
         let updated = self
             .db
             .write(
@@ -284,459 +215,15 @@ impl Plans {
              AND NOT EXISTS (SELECT 1 FROM members WHERE document_id = ?2 AND principal != ?3)
              AND NOT EXISTS (SELECT 1 FROM plans q WHERE q.self_reports_of = ?1)",
                 )
-                .bind(plan)
+                .bind(&by.plan)
                 .bind(self_reports)
-                .bind(&by.id),
+                .bind(&by.principal.id),
             )
             .await?;
         if updated.rows_affected() == 0 {
             return Err(AccessError::Forbidden);
         }
         Ok(())
-    }
-
-    /// A new invitation link's token for `role` in `document`.
-    pub async fn invite(
-        &self,
-        document: &str,
-        by: &Principal,
-        role: Role,
-        label: &str,
-        days: u32,
-        single_use: bool,
-    ) -> Result<Token, AccessError> {
-        self.require(document, by, Role::Coordinator).await?;
-        if !role.invitable() {
-            return Err(AccessError::Invalid("en inbjudan kan inte göra någon till samordningsansvarig"));
-        }
-        if days == 0 || days > MAX_INVITATION_DAYS {
-            return Err(AccessError::Invalid("en inbjudan gäller 1–90 dagar"));
-        }
-        let label = label.trim();
-        if label.is_empty() || label.chars().count() > 100 {
-            return Err(AccessError::Invalid("skriv vem inbjudan är till (högst 100 tecken)"));
-        }
-        let token = Token::generate();
-        let now = now_millis();
-        let mut tx = self.db.begin_write().await?;
-        let id = sqlx::query(
-            "INSERT INTO invitations (token_hash, document_id, role, label, created_by, created_at, expires_at, single_use)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(tokens::hash(token.reveal()))
-        .bind(document)
-        .bind(role.as_str())
-        .bind(label)
-        .bind(&by.id)
-        .bind(now)
-        .bind(now + i64::from(days) * 86_400_000)
-        .bind(single_use)
-        .execute(&mut *tx)
-        .await?
-        .last_insert_rowid();
-        let detail = format!(
-            "inbjudan {id}: {role} för {label}, {days} dagar, {}",
-            if single_use { "en gång" } else { "flera gånger" }
-        );
-        audit::append(
-            &mut tx,
-            &AuditEntry::now(&by.id, Some(by.session_id), Some(document), "invite", detail),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(token)
-    }
-
-    /// The invitations of a plan (coordinator only).
-    pub async fn invitations(&self, document: &str, by: &Principal) -> Result<Vec<Invitation>, AccessError> {
-        self.require(document, by, Role::Coordinator).await?;
-        let now = now_millis();
-        let rows = sqlx::query(
-            "SELECT id, role, label, expires_at, single_use, uses, revoked_at FROM invitations
-             WHERE document_id = ? ORDER BY id",
-        )
-        .bind(document)
-        .fetch_all(self.db.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
-                let single_use: bool = r.try_get("single_use")?;
-                let uses: i64 = r.try_get("uses")?;
-                let expires_at: i64 = r.try_get("expires_at")?;
-                let revoked = r.try_get::<Option<i64>, _>("revoked_at")?.is_some();
-                Ok(Invitation {
-                    id: r.try_get("id")?,
-                    role: Role::parse(&r.try_get::<String, _>("role")?).unwrap_or(Role::Reader),
-                    label: r.try_get("label")?,
-                    expires_at,
-                    single_use,
-                    uses,
-                    usable: !revoked && expires_at > now && !(single_use && uses > 0),
-                })
-            })
-            .collect()
-    }
-
-    /// Revoke an invitation of `document` (coordinator only).
-    pub async fn revoke_invitation(
-        &self,
-        document: &str,
-        id: i64,
-        by: &Principal,
-    ) -> Result<(), AccessError> {
-        self.require(document, by, Role::Coordinator).await?;
-        let mut tx = self.db.begin_write().await?;
-        let updated = sqlx::query(
-            "UPDATE invitations SET revoked_at = ? WHERE id = ? AND document_id = ? AND revoked_at IS NULL",
-        )
-        .bind(now_millis())
-        .bind(id)
-        .bind(document)
-        .execute(&mut *tx)
-        .await?;
-        if updated.rows_affected() == 0 {
-            return Err(AccessError::Invalid("det finns ingen sådan inbjudan att återkalla"));
-        }
-        audit::append(
-            &mut tx,
-            &AuditEntry::now(&by.id, Some(by.session_id), Some(document), "revoke", format!("inbjudan {id}")),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Redeem an invitation. A signed-in principal becomes a member itself;
-    /// otherwise a new device is made, with its own session.
-    pub async fn redeem(&self, token: &str, redeemer: Option<&Principal>) -> Result<Redeemed, AccessError> {
-        let now = now_millis();
-        let mut tx = self.db.begin_write().await?;
-        let row = tokens::find_valid(
-            &mut tx,
-            "SELECT i.id, i.token_hash, i.document_id, i.role, i.label FROM invitations i
-             JOIN plans p ON p.document_id = i.document_id
-             WHERE i.token_hash = ? AND i.revoked_at IS NULL AND i.expires_at > ?
-               AND NOT (i.single_use AND i.uses > 0) AND p.deleted_at IS NULL",
-            token,
-            now,
-        )
-        .await?;
-        let id: i64 = row.try_get("id")?;
-        let document_id: String = row.try_get("document_id")?;
-        let role = Role::parse(&row.try_get::<String, _>("role")?).ok_or(AccessError::InvalidLink)?;
-        let label: String = row.try_get("label")?;
-        // Repeats the condition: of two redemptions at once, one wins.
-        let counted = sqlx::query(
-            "UPDATE invitations SET uses = uses + 1 WHERE id = ? AND NOT (single_use AND uses > 0)",
-        )
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        if counted.rows_affected() == 0 {
-            return Err(AccessError::InvalidLink);
-        }
-        let (principal, session_id, new_device) = match redeemer {
-            Some(p) => (p.id.clone(), Some(p.session_id), None::<(Token, i64)>),
-            None => {
-                let device = sqlx::query("INSERT INTO devices (label, created_at) VALUES (?, ?)")
-                    .bind(&label)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?
-                    .last_insert_rowid();
-                let principal = format!("device:{device}");
-                let (session, session_id) = insert_session(&mut tx, &principal, DEVICE_SESSION).await?;
-                (principal, Some(session_id), Some((session, session_id)))
-            }
-        };
-        // A member keeps the higher of their roles.
-        let current = sqlx::query("SELECT role FROM members WHERE document_id = ? AND principal = ?")
-            .bind(&document_id)
-            .bind(&principal)
-            .fetch_optional(&mut *tx)
-            .await?
-            .map(|r| r.try_get::<String, _>("role"))
-            .transpose()?
-            .and_then(|r| Role::parse(&r));
-        let role = current.map_or(role, |c| c.max(role));
-        sqlx::query(
-            "INSERT INTO members (document_id, principal, role, added_at) VALUES (?, ?, ?, ?)
-             ON CONFLICT (document_id, principal) DO UPDATE SET role = excluded.role",
-        )
-        .bind(&document_id)
-        .bind(&principal)
-        .bind(role.as_str())
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        audit::append(
-            &mut tx,
-            &AuditEntry::now(
-                &principal,
-                session_id,
-                Some(&document_id),
-                "redeem",
-                format!("inbjudan {id}: {role}"),
-            ),
-        )
-        .await?;
-        tx.commit().await?;
-        let (session, session_id) = new_device.map_or((None, None), |(t, id)| (Some(t), Some(id)));
-        Ok(Redeemed { document_id, role, session, principal, session_id })
-    }
-
-    /// The members of a plan with their active sessions (any member may see
-    /// who takes part; only the coordinator sees their devices).
-    pub async fn members(&self, document: &str, by: &Principal) -> Result<Vec<Member>, AccessError> {
-        self.require(document, by, Role::Reader).await?;
-        let coordinator = self.role(document, by).await? == Some(Role::Coordinator);
-        let now = now_millis();
-        let rows = sqlx::query(
-            "SELECT m.principal, m.role, m.reports_for_person, COALESCE(u.name, d.label, m.principal) AS name,
-                    (SELECT COUNT(*) FROM sessions s WHERE s.principal = m.principal
-                        AND s.revoked_at IS NULL AND s.expires_at > ?) AS active
-             FROM members m
-             LEFT JOIN users u ON m.principal = 'user:' || u.id
-             LEFT JOIN devices d ON m.principal = 'device:' || d.id
-             WHERE m.document_id = ? AND (d.id IS NULL OR d.revoked_at IS NULL)
-             ORDER BY m.added_at",
-        )
-        .bind(now)
-        .bind(document)
-        .fetch_all(self.db.pool())
-        .await?;
-        let mut members = Vec::with_capacity(rows.len());
-        for r in &rows {
-            let principal: String = r.try_get("principal")?;
-            let devices =
-                if coordinator { self.devices(document, &principal, now).await? } else { Vec::new() };
-            members.push(Member {
-                name: r.try_get("name")?,
-                role: Role::parse(&r.try_get::<String, _>("role")?).unwrap_or(Role::Reader),
-                active_sessions: r.try_get("active")?,
-                reports_for_person: r.try_get("reports_for_person")?,
-                devices,
-                principal,
-            });
-        }
-        Ok(members)
-    }
-
-    async fn devices(&self, document: &str, principal: &str, now: i64) -> Result<Vec<Device>, AccessError> {
-        let rows = sqlx::query(
-            "SELECT s.id, s.device, s.created_at,
-                    EXISTS (SELECT 1 FROM session_blocks b WHERE b.document_id = ?1 AND b.session_id = s.id) AS blocked
-             FROM sessions s WHERE s.principal = ?2 AND s.revoked_at IS NULL AND s.expires_at > ?3
-             ORDER BY s.created_at, s.id",
-        )
-        .bind(document)
-        .bind(principal)
-        .bind(now)
-        .fetch_all(self.db.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(Device {
-                    session_id: r.try_get("id")?,
-                    description: r.try_get("device")?,
-                    since: r.try_get("created_at")?,
-                    blocked: r.try_get("blocked")?,
-                })
-            })
-            .collect()
-    }
-
-    /// Shut one device (session) of a member out of the plan and its
-    /// self-report document; the member's other devices keep working.
-    /// Coordinator only, and not the device they are using. Returns the
-    /// member's principal (to disconnect it).
-    pub async fn block_device(
-        &self,
-        document: &str,
-        session_id: i64,
-        by: &Principal,
-    ) -> Result<String, AccessError> {
-        self.require(document, by, Role::Coordinator).await?;
-        if session_id == by.session_id {
-            return Err(AccessError::Invalid("du kan inte stänga ute enheten du själv använder"));
-        }
-        let mut tx = self.db.begin_write().await?;
-        let principal: String = sqlx::query(
-            "SELECT s.principal FROM sessions s JOIN members m ON m.principal = s.principal
-             WHERE s.id = ? AND m.document_id = ?",
-        )
-        .bind(session_id)
-        .bind(document)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(AccessError::Invalid("enheten hör inte till någon i planen"))?
-        .try_get("principal")?;
-        sqlx::query(
-            "INSERT OR IGNORE INTO session_blocks (document_id, session_id, blocked_at, blocked_by) VALUES (?, ?, ?, ?)",
-        )
-        .bind(document)
-        .bind(session_id)
-        .bind(now_millis())
-        .bind(&by.id)
-        .execute(&mut *tx)
-        .await?;
-        audit::append(
-            &mut tx,
-            &AuditEntry::now(
-                &by.id,
-                Some(by.session_id),
-                Some(document),
-                "block-device",
-                format!("{principal} session {session_id}"),
-            ),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(principal)
-    }
-
-    /// The person lets `member` write self-reports for them, or stops it.
-    /// Only the plan's person decides this.
-    pub async fn set_reporter(
-        &self,
-        document: &str,
-        member: &str,
-        allowed: bool,
-        by: &Principal,
-    ) -> Result<(), AccessError> {
-        if self.role(document, by).await? != Some(Role::Person) || self.is_self_reports(document).await? {
-            return Err(AccessError::Forbidden);
-        }
-        if member == by.id {
-            return Err(AccessError::Invalid("du skriver alltid dina egna rapporter"));
-        }
-        let mut tx = self.db.begin_write().await?;
-        let updated = sqlx::query(
-            "UPDATE members SET reports_for_person = ? WHERE document_id = ? AND principal = ? AND role != 'person'",
-        )
-        .bind(allowed)
-        .bind(document)
-        .bind(member)
-        .execute(&mut *tx)
-        .await?;
-        if updated.rows_affected() == 0 {
-            return Err(AccessError::Invalid("den du valde är inte med i planen längre"));
-        }
-        let action = if allowed { "allow-reports" } else { "stop-reports" };
-        audit::append(&mut tx, &AuditEntry::now(&by.id, Some(by.session_id), Some(document), action, member))
-            .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    async fn is_self_reports(&self, document: &str) -> Result<bool, AccessError> {
-        let row =
-            sqlx::query("SELECT self_reports_of IS NOT NULL AS linked FROM plans WHERE document_id = ?")
-                .bind(document)
-                .fetch_optional(self.db.pool())
-                .await?;
-        Ok(match row {
-            Some(r) => r.try_get("linked")?,
-            None => false,
-        })
-    }
-
-    /// Remove a member from a plan; a device loses its sessions too.
-    /// Coordinator only; the coordinator cannot remove themselves.
-    pub async fn remove_member(
-        &self,
-        document: &str,
-        principal: &str,
-        by: &Principal,
-    ) -> Result<(), AccessError> {
-        self.require(document, by, Role::Coordinator).await?;
-        if principal == by.id {
-            return Err(AccessError::Invalid("samordningsansvarig kan inte ta bort sig själv"));
-        }
-        let now = now_millis();
-        let mut tx = self.db.begin_write().await?;
-        let removed = sqlx::query("DELETE FROM members WHERE document_id = ? AND principal = ?")
-            .bind(document)
-            .bind(principal)
-            .execute(&mut *tx)
-            .await?;
-        if removed.rows_affected() == 0 {
-            return Err(AccessError::Invalid("personen eller enheten är inte med i planen"));
-        }
-        if principal.starts_with("device:") {
-            let still_member: i64 = sqlx::query("SELECT COUNT(*) AS n FROM members WHERE principal = ?")
-                .bind(principal)
-                .fetch_one(&mut *tx)
-                .await?
-                .try_get("n")?;
-            if still_member == 0 {
-                sqlx::query("UPDATE devices SET revoked_at = ? WHERE 'device:' || id = ?")
-                    .bind(now)
-                    .bind(principal)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query("UPDATE sessions SET revoked_at = ? WHERE principal = ? AND revoked_at IS NULL")
-                    .bind(now)
-                    .bind(principal)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-        }
-        audit::append(
-            &mut tx,
-            &AuditEntry::now(&by.id, Some(by.session_id), Some(document), "remove", principal.to_string()),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Delete a plan (coordinator only) and its self-report document: their
-    /// stored changes go, their rows stay as tombstones so that no peer can
-    /// bring them back. Returns the principals that were members (to
-    /// disconnect them) and the documents deleted.
-    pub async fn delete(
-        &self,
-        document: &str,
-        by: &Principal,
-    ) -> Result<(Vec<String>, Vec<String>), AccessError> {
-        self.require(document, by, Role::Coordinator).await?;
-        let now = now_millis();
-        let mut tx = self.db.begin_write().await?;
-        let members: Vec<String> = sqlx::query("SELECT principal FROM members WHERE document_id = ?")
-            .bind(document)
-            .fetch_all(&mut *tx)
-            .await?
-            .iter()
-            .map(|r| r.try_get("principal"))
-            .collect::<Result<_, _>>()?;
-        let documents: Vec<String> =
-            [document.to_string()].into_iter().chain(self_reports_of(&mut tx, document).await?).collect();
-        for doc in &documents {
-            sqlx::query("DELETE FROM document_chunks WHERE document_id = ?")
-                .bind(doc.as_str())
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("DELETE FROM members WHERE document_id = ?")
-                .bind(doc.as_str())
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("UPDATE invitations SET revoked_at = ? WHERE document_id = ? AND revoked_at IS NULL")
-                .bind(now)
-                .bind(doc.as_str())
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("UPDATE plans SET deleted_at = ?, deleted_by = ? WHERE document_id = ?")
-                .bind(now)
-                .bind(&by.id)
-                .bind(doc.as_str())
-                .execute(&mut *tx)
-                .await?;
-        }
-        audit::append(&mut tx, &AuditEntry::now(&by.id, Some(by.session_id), Some(document), "delete", ""))
-            .await?;
-        tx.commit().await?;
-        Ok((members, documents))
     }
 
     /// Bind `actor` (hex) to `principal` if it is new; true if it is (now)
@@ -747,16 +234,15 @@ impl Plans {
         principal: &str,
         document: &str,
     ) -> Result<bool, AccessError> {
-        self
-            .db
+        self.db
             .write(
                 sqlx::query(
-            "INSERT OR IGNORE INTO actors (actor, principal, document_id, first_seen) VALUES (?, ?, ?, ?)",
-        )
-        .bind(actor)
-        .bind(principal)
-        .bind(document)
-        .bind(now_millis())
+                    "INSERT OR IGNORE INTO actors (actor, principal, document_id, first_seen) VALUES (?, ?, ?, ?)",
+                )
+                .bind(actor)
+                .bind(principal)
+                .bind(document)
+                .bind(now_millis()),
             )
             .await?;
         let owner: String = sqlx::query("SELECT principal FROM actors WHERE actor = ?")
@@ -769,19 +255,14 @@ impl Plans {
 
     /// Names of the people behind the actors that changed `document` (for the
     /// app's history view); members only.
-    pub async fn actor_names(
-        &self,
-        document: &str,
-        by: &Principal,
-    ) -> Result<Vec<(String, String)>, AccessError> {
-        self.require(document, by, Role::Reader).await?;
+    pub async fn actor_names(&self, by: &Membership) -> Result<Vec<(String, String)>, AccessError> {
         let rows = sqlx::query(
             "SELECT a.actor, COALESCE(u.name, d.label, a.principal) AS name FROM actors a
              LEFT JOIN users u ON a.principal = 'user:' || u.id
              LEFT JOIN devices d ON a.principal = 'device:' || d.id
              WHERE a.document_id = ? ORDER BY a.first_seen",
         )
-        .bind(document)
+        .bind(&by.plan)
         .fetch_all(self.db.pool())
         .await?;
         rows.iter().map(|r| Ok((r.try_get("actor")?, r.try_get("name")?))).collect()
@@ -789,20 +270,76 @@ impl Plans {
 
     /// Principals that are members of `document` (to disconnect after a change of access).
     pub async fn member_principals(&self, document: &str) -> Result<Vec<String>, AccessError> {
-        let rows = sqlx::query("SELECT principal FROM members WHERE document_id = ?")
-            .bind(document)
-            .fetch_all(self.db.pool())
-            .await?;
-        rows.iter().map(|r| r.try_get("principal").map_err(AccessError::from)).collect()
+        let mut connection = self.db.pool().acquire().await?;
+        Ok(member_principals(&mut connection, document).await?)
     }
 }
 
-async fn self_reports_of(tx: &mut sqlx::SqliteConnection, plan: &str) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query("SELECT document_id FROM plans WHERE self_reports_of = ?")
-        .bind(plan)
-        .fetch_all(tx)
-        .await?
-        .iter()
-        .map(|r| r.try_get("document_id"))
-        .collect()
+/// Record plan `document`, made by `by`; false if its id was ever used.
+async fn insert_plan(
+    connection: &mut SqliteConnection,
+    document: &str,
+    by: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let inserted =
+        sqlx::query("INSERT OR IGNORE INTO plans (document_id, created_by, created_at) VALUES (?, ?, ?)")
+            .bind(document)
+            .bind(by)
+            .bind(now)
+            .execute(connection)
+            .await?;
+    Ok(inserted.rows_affected() > 0)
+}
+
+/// Make `principal` a member of `document` with `role` (replacing a role it had).
+async fn put_member(
+    connection: &mut SqliteConnection,
+    document: &str,
+    principal: &str,
+    role: Role,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO members (document_id, principal, role, added_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (document_id, principal) DO UPDATE SET role = excluded.role",
+    )
+    .bind(document)
+    .bind(principal)
+    .bind(role.as_str())
+    .bind(now)
+    .execute(connection)
+    .await?;
+    Ok(())
+}
+
+/// The principals that are members of `document`.
+async fn member_principals(
+    connection: &mut SqliteConnection,
+    document: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    strings(connection, "SELECT principal AS s FROM members WHERE document_id = ?", document).await
+}
+
+/// The self-report documents of `plan`.
+async fn self_reports_of(connection: &mut SqliteConnection, plan: &str) -> Result<Vec<String>, sqlx::Error> {
+    strings(connection, "SELECT document_id AS s FROM plans WHERE self_reports_of = ?", plan).await
+}
+
+/// The column `s` of the rows `query` selects for `value`.
+async fn strings(
+    connection: &mut SqliteConnection,
+    query: &str,
+    value: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query(query).bind(value).fetch_all(connection).await?.iter().map(|r| r.try_get("s")).collect()
+}
+
+/// `Invalid(reason)` when a statement that must change a row changed none.
+fn changed_one(result: &sqlx::sqlite::SqliteQueryResult, reason: &'static str) -> Result<(), AccessError> {
+    if result.rows_affected() == 0 {
+        Err(AccessError::Invalid(reason))
+    } else {
+        Ok(())
+    }
 }

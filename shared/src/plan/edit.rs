@@ -15,7 +15,7 @@ use super::{
     InterventionReport, Meeting, Participant, Plan, PlanError, Principal, Record, Revision, StatusEntry,
     SubGoal, Text, SCHEMA_VERSION,
 };
-use crate::plan::{Goal, Splice};
+use crate::plan::{Goal, Splice, TextPath};
 
 /// A new random item id (16 hex digits).
 pub fn new_id() -> String {
@@ -120,17 +120,18 @@ fn remove(doc: &mut AutoCommit, path: Path, key: &str, what: &'static str) -> Re
     Ok(())
 }
 
-/// The text at `path` + `key`; empty when it is not there.
-pub fn text_at(doc: &AutoCommit, path: Path, key: &str) -> Result<String, PlanError> {
-    let Some(obj) = object_at(doc, path)? else { return Ok(String::new()) };
-    let text: Option<Text> = hydrate_prop(doc, &obj, key)?;
+/// The text at `path`; empty when it is not there.
+pub fn text_at(doc: &AutoCommit, path: &TextPath) -> Result<String, PlanError> {
+    let Some(obj) = object_at(doc, &path.parts())? else { return Ok(String::new()) };
+    let text: Option<Text> = hydrate_prop(doc, &obj, path.key())?;
     Ok(text.map(|t| t.as_str().to_string()).unwrap_or_default())
 }
 
-/// Make the text at `path` + `key` read `value`, as the smallest splice.
+/// Make the text at `path` read `value`, as the smallest splice.
 /// Returns whether anything changed.
-pub fn set_text_at(doc: &mut AutoCommit, path: Path, key: &str, value: &str) -> Result<bool, PlanError> {
-    let obj = require(doc, path, "text")?;
+pub fn set_text_at(doc: &mut AutoCommit, path: &TextPath, value: &str) -> Result<bool, PlanError> {
+    let (parts, key) = (path.parts(), path.key());
+    let obj = require(doc, &parts, "text")?;
     let current: Option<Text> = hydrate_prop(&*doc, &obj, key)?;
     let mut text = current.unwrap_or_default();
     let Some(edit) = Splice::between(text.as_str(), value) else {

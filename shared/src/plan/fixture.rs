@@ -12,8 +12,8 @@ use super::edit::{self, set_text_at};
 use super::{
     new_plan_document, Closing, ClosingReason, ConsentDecision, ConsentEntry, ConsentForm, ConsentGiver,
     Intervention, InterventionReport, InterventionStatus, Meeting, MeetingForm, MeetingKind,
-    OrganisationKind, Outcome, Participant, ParticipantKind, PlanError, PlanText, Principal, StatusEntry,
-    SubGoal, Text,
+    OrganisationKind, Outcome, Participant, ParticipantKind, PlanError, PlanText, PreparationField,
+    Principal, StatusEntry, SubGoal, Text, TextPath,
 };
 
 /// 2026-10-08 12:00 UTC in milliseconds; fixtures use fixed times.
@@ -73,24 +73,37 @@ fn intervention(
 pub fn example_plan() -> Result<AutoCommit, PlanError> {
     let mut doc = new_plan_document("SIP för Anna Berg")?;
     super::set_text(&mut doc, PlanText::MainGoal, "Jag vill klara mig hemma och hämta min post själv.")?;
-    set_text_at(&mut doc, &["person"], "name", "Anna Berg")?;
-    let prep = ["person", "preparation"];
+    set_text_at(&mut doc, &TextPath::PersonName, "Anna Berg")?;
     set_text_at(
         &mut doc,
-        &prep,
-        "important_to_me",
+        &TextPath::Preparation(PreparationField::ImportantToMe),
         "Att få bo kvar hemma. Att inte vara rädd när jag är ensam.",
     )?;
-    set_text_at(&mut doc, &prep, "needs", "Hjälp med dusch och inköp. Träna att gå.")?;
     set_text_at(
         &mut doc,
-        &prep,
-        "strengths",
+        &TextPath::Preparation(PreparationField::Needs),
+        "Hjälp med dusch och inköp. Träna att gå.",
+    )?;
+    set_text_at(
+        &mut doc,
+        &TextPath::Preparation(PreparationField::Strengths),
         "Min son Erik hälsar på varje vecka. Jag tycker om att gå ut.",
     )?;
-    set_text_at(&mut doc, &prep, "obstacles", "Trappan på gården. Jag blir yr ibland.")?;
-    set_text_at(&mut doc, &prep, "can_do_myself", "Laga frukost. Ringa Erik.")?;
-    set_text_at(&mut doc, &prep, "questions_to_avoid", "Särskilt boende vill jag inte prata om nu.")?;
+    set_text_at(
+        &mut doc,
+        &TextPath::Preparation(PreparationField::Obstacles),
+        "Trappan på gården. Jag blir yr ibland.",
+    )?;
+    set_text_at(
+        &mut doc,
+        &TextPath::Preparation(PreparationField::CanDoMyself),
+        "Laga frukost. Ringa Erik.",
+    )?;
+    set_text_at(
+        &mut doc,
+        &TextPath::Preparation(PreparationField::QuestionsToAvoid),
+        "Särskilt boende vill jag inte prata om nu.",
+    )?;
 
     let anna = edit::add_participant(
         &mut doc,
@@ -315,11 +328,11 @@ pub fn large_plan() -> Result<AutoCommit, PlanError> {
         let text = format!("Mål nummer {g}: jag vill klara mer av vardagen själv");
         for end in (4..=text.len()).step_by(4) {
             if text.is_char_boundary(end) {
-                set_text_at(&mut doc, &["goals", &id], "text", &text[..end])?;
+                set_text_at(&mut doc, &TextPath::goal(&id), &text[..end])?;
                 doc.commit();
             }
         }
-        set_text_at(&mut doc, &["goals", &id], "text", &text)?;
+        set_text_at(&mut doc, &TextPath::goal(&id), &text)?;
         for s in 0..2 {
             edit::add_sub_goal(
                 &mut doc,

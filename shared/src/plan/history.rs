@@ -349,7 +349,7 @@ mod tests {
     use crate::plan::edit::{
         add_goal, add_intervention, add_sub_goal, remove_goal, remove_sub_goal, set_text_at,
     };
-    use crate::plan::{new_plan_document, read_plan, Intervention, SubGoal};
+    use crate::plan::{new_plan_document, read_plan, Intervention, SubGoal, SubGoalText, TextPath};
 
     fn sections_of_last_change(doc: &mut AutoCommit) -> BTreeSet<Section> {
         let doc = doc.document();
@@ -369,7 +369,7 @@ mod tests {
         let goal = add_goal(&mut doc, "Gå till brevlådan").expect("goal");
         doc.commit();
         assert_eq!(sections_of_last_change(&mut doc), BTreeSet::from([Section::Goals]));
-        set_text_at(&mut doc, &["goals", &goal], "text", "Gå till brevlådan själv").expect("edit");
+        set_text_at(&mut doc, &TextPath::goal(&goal), "Gå till brevlådan själv").expect("edit");
         doc.commit();
         assert_eq!(sections_of_last_change(&mut doc), BTreeSet::from([Section::Goals]));
         add_intervention(&mut doc, Intervention::default()).expect("intervention");
@@ -400,8 +400,12 @@ mod tests {
         let mut doc = new_plan_document("Annas plan").expect("plan");
         let kept = add_goal(&mut doc, "Laga mat").expect("goal");
         let sub = add_sub_goal(&mut doc, &kept, SubGoal::default()).expect("sub-goal");
-        set_text_at(&mut doc, &["goals", &kept, "sub_goals", &sub], "text", "Koka pasta en gång i veckan")
-            .expect("text");
+        set_text_at(
+            &mut doc,
+            &TextPath::sub_goal(&kept, &sub, SubGoalText::Text),
+            "Koka pasta en gång i veckan",
+        )
+        .expect("text");
         let gone = add_goal(&mut doc, "Gå till brevlådan").expect("goal");
         let then = read_plan(&doc).expect("then");
         let heads = doc.get_heads();
@@ -438,7 +442,7 @@ mod tests {
         let mut doc: AutoCommit = crate::plan::fixture::example_plan().expect("example");
         let goal = add_goal(&mut doc, "Laga mat").expect("goal");
         doc.commit();
-        set_text_at(&mut doc, &["goals", &goal], "text", "Laga mat själv").expect("edit");
+        set_text_at(&mut doc, &TextPath::goal(&goal), "Laga mat själv").expect("edit");
         doc.commit();
         let automerge = doc.document();
         let change = automerge.get_changes(&[]).into_iter().last().expect("change");

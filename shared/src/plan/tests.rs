@@ -513,7 +513,7 @@ mod model {
                 match op {
                     Op::AddGoal(text) => { added.insert(edit::add_goal(doc, &text).expect("add")); }
                     Op::EditGoal(i, text) if !ids.is_empty() => {
-                        edit::set_text_at(doc, &["goals", ids[i.index(ids.len())].as_str()], "text", &text).expect("edit");
+                        edit::set_text_at(doc, &TextPath::goal(ids[i.index(ids.len())].as_str()), &text).expect("edit");
                     }
                     Op::RemoveGoal(i) if !ids.is_empty() => {
                         let id = ids[i.index(ids.len())].clone();
@@ -611,21 +611,21 @@ mod reread {
         prop::collection::vec(edit, 1..12)
     }
 
-    /// Every text field the editor types in: (path, key).
-    fn text_fields(plan: &Plan) -> Vec<(Vec<String>, String)> {
-        let mut fields = vec![(vec![], "title".to_string()), (vec![], "main_goal".to_string())];
+    /// Every text field the editor types in.
+    fn text_fields(plan: &Plan) -> Vec<TextPath> {
+        let mut fields = vec![TextPath::Plan(PlanText::Title), TextPath::Plan(PlanText::MainGoal)];
         for id in plan.goals.keys() {
-            fields.push((vec!["goals".into(), id.clone()], "text".into()));
+            fields.push(TextPath::goal(id));
         }
         for id in plan.interventions.keys() {
-            fields.push((vec!["interventions".into(), id.clone()], "what".into()));
-            fields.push((vec!["interventions".into(), id.clone()], "time_plan".into()));
+            fields.push(TextPath::intervention(id, InterventionText::What));
+            fields.push(TextPath::intervention(id, InterventionText::TimePlan));
         }
         for id in plan.meetings.keys() {
-            fields.push((vec!["meetings".into(), id.clone()], "purpose".into()));
+            fields.push(TextPath::meeting(id, MeetingText::Purpose));
         }
         for field in PreparationField::ALL {
-            fields.push((vec!["person".into(), "preparation".into()], field.key().into()));
+            fields.push(TextPath::Preparation(field));
         }
         fields
     }
@@ -640,10 +640,10 @@ mod reread {
                 let touched: Vec<String> = match step {
                     Edit::Type(which, text) => {
                         let fields = text_fields(&plan);
-                        let (path, key) = fields[which.index(fields.len())].clone();
-                        let refs: Vec<&str> = path.iter().map(String::as_str).collect();
-                        edit::set_text_at(&mut doc, &refs, &key, &text).expect("type");
-                        if path.is_empty() { vec![key] } else { path }
+                        let path = fields[which.index(fields.len())].clone();
+                        edit::set_text_at(&mut doc, &path, &text).expect("type");
+                        let parts = path.parts();
+                        if parts.is_empty() { vec![path.key().to_string()] } else { parts.iter().map(|p| p.to_string()).collect() }
                     }
                     Edit::AddGoal(text) => {
                         let id = edit::add_goal(&mut doc, &text).expect("add goal");
@@ -668,7 +668,7 @@ mod reread {
         let mut doc = example_plan().expect("example plan");
         let stale = read_plan(&doc).expect("read");
         edit::set_next_follow_up(&mut doc, Some("2030-01-01")).expect("edit");
-        edit::set_text_at(&mut doc, &[], "title", "Ny titel").expect("type");
+        edit::set_text_at(&mut doc, &TextPath::Plan(PlanText::Title), "Ny titel").expect("type");
         // "coordinator" is not read in part: everything is read again.
         let plan = reread_plan(&doc, stale, &[vec!["coordinator".into()]]).expect("reread");
         assert_eq!(plan, read_plan(&doc).expect("read"));

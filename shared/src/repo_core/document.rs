@@ -237,25 +237,24 @@ impl RepoCore {
         Ok(())
     }
 
-    /// A person typed in a field anywhere in the plan: the text at `path` +
-    /// `key` now reads `value`.
+    /// A person typed in a field anywhere in the plan: the text at `path`
+    /// now reads `value`.
     pub fn edit_text_at(
         &mut self,
         id: &DocumentId,
-        path: &[String],
-        key: &str,
+        path: &plan::TextPath,
         value: &str,
     ) -> Result<(), plan::PlanError> {
         self.load_now(id);
         let before = self.documents.get_mut(id).map(|open| open.doc.get_heads());
-        let parts: Vec<&str> = path.iter().map(String::as_str).collect();
-        self.change(id, &mut |doc| plan::edit::set_text_at(doc, &parts, key, value).map(|_| ()))?;
+        self.change(id, &mut |doc| plan::edit::set_text_at(doc, path, value).map(|_| ()))?;
         // If the typed plan was up to date before this keystroke, it now
         // lacks this field only.
         if let Some(open) = self.documents.get_mut(id) {
             let after = open.doc.get_heads();
             if let Some(read) = open.read.as_mut() {
-                read.typed_field(before.as_deref(), path, key, after);
+                let parts: Vec<String> = path.parts().iter().map(|part| part.to_string()).collect();
+                read.typed_field(before.as_deref(), &parts, path.key(), after);
             }
         }
         Ok(())

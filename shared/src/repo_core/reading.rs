@@ -69,12 +69,11 @@ impl RepoCore {
         self.documents.get(id).and_then(|open| plan::read_text(open.shown(), field).ok()).unwrap_or_default()
     }
 
-    /// The text at `path` + `key` of an open plan.
-    pub fn text_at(&self, id: &DocumentId, path: &[String], key: &str) -> String {
-        let path: Vec<&str> = path.iter().map(String::as_str).collect();
+    /// The text at `path` of an open plan.
+    pub fn text_at(&self, id: &DocumentId, path: &plan::TextPath) -> String {
         self.documents
             .get(id)
-            .and_then(|open| plan::edit::text_at(open.shown(), &path, key).ok())
+            .and_then(|open| plan::edit::text_at(open.shown(), path).ok())
             .unwrap_or_default()
     }
 

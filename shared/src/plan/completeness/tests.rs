@@ -4,7 +4,7 @@ use super::*;
 use crate::plan::edit;
 use crate::plan::fixture::example_plan;
 use crate::plan::{
-    read_plan, ConsentDecision, ConsentEntry, ConsentForm, ConsentGiver, Intervention, Participant,
+    read_plan, ConsentDecision, ConsentEntry, ConsentForm, ConsentGiver, Intervention, Participant, TextPath,
 };
 
 fn plan_of(doc: &AutoCommit) -> Plan {
@@ -84,7 +84,7 @@ fn goals_need_text() {
     let mut doc = crate::plan::new_plan_document("").expect("plan");
     let id = edit::add_goal(&mut doc, "  ").expect("goal");
     check_rule(&doc, Requirement::Goals, false);
-    edit::set_text_at(&mut doc, &["goals", &id], "text", "Jag vill laga mat själv").expect("text");
+    edit::set_text_at(&mut doc, &TextPath::goal(&id), "Jag vill laga mat själv").expect("text");
     check_rule(&doc, Requirement::Goals, true);
 }
 

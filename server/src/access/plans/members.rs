@@ -1,0 +1,225 @@
+//! Managing who is in a plan: the members with their devices, shutting a
+//! device out, the person's choice of who may write self-reports for them,
+//! removing a member, and deleting the plan.
+
+use shared::api::{Device, Member};
+use sqlx::Row;
+
+use super::{changed_one, member_principals, self_reports_of, Membership, Plans};
+use crate::access::audit;
+use crate::access::{now_millis, AccessError, Role};
+
+impl Plans {
+    /// The members of a plan with their active sessions (any member may see
+    /// who takes part; only the coordinator sees their devices).
+    pub async fn members(&self, by: &Membership) -> Result<Vec<Member>, AccessError> {
+        let coordinator = by.role == Role::Coordinator;
+        let now = now_millis();
+        let rows = sqlx::query(
+            "SELECT m.principal, m.role, m.reports_for_person, COALESCE(u.name, d.label, m.principal) AS name,
+                    (SELECT COUNT(*) FROM sessions s WHERE s.principal = m.principal
+                        AND s.revoked_at IS NULL AND s.expires_at > ?) AS active
+             FROM members m
+             LEFT JOIN users u ON m.principal = 'user:' || u.id
+             LEFT JOIN devices d ON m.principal = 'device:' || d.id
+             WHERE m.document_id = ? AND (d.id IS NULL OR d.revoked_at IS NULL)
+             ORDER BY m.added_at",
+        )
+        .bind(now)
+        .bind(&by.plan)
+        .fetch_all(self.db.pool())
+        .await?;
+        let mut members = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let principal: String = r.try_get("principal")?;
+            let devices =
+                if coordinator { self.devices(&by.plan, &principal, now).await? } else { Vec::new() };
+            members.push(Member {
+                name: r.try_get("name")?,
+                role: Role::parse(&r.try_get::<String, _>("role")?).unwrap_or(Role::Reader),
+                active_sessions: r.try_get("active")?,
+                reports_for_person: r.try_get("reports_for_person")?,
+                devices,
+                principal,
+            });
+        }
+        Ok(members)
+    }
+
+    async fn devices(&self, document: &str, principal: &str, now: i64) -> Result<Vec<Device>, AccessError> {
+        let rows = sqlx::query(
+            "SELECT s.id, s.device, s.created_at,
+                    EXISTS (SELECT 1 FROM session_blocks b WHERE b.document_id = ?1 AND b.session_id = s.id) AS blocked
+             FROM sessions s WHERE s.principal = ?2 AND s.revoked_at IS NULL AND s.expires_at > ?3
+             ORDER BY s.created_at, s.id",
+        )
+        .bind(document)
+        .bind(principal)
+        .bind(now)
+        .fetch_all(self.db.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Device {
+                    session: r.try_get("id")?,
+                    description: r.try_get("device")?,
+                    since: r.try_get("created_at")?,
+                    blocked: r.try_get("blocked")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Shut one device (session) of a member out of the plan and its
+    /// self-report document; the member's other devices keep working.
+    /// Coordinator only, and not the device they are using. Returns the
+    /// member's principal (to disconnect it).
+    pub async fn block_device(&self, by: &Membership, session_id: i64) -> Result<String, AccessError> {
+        by.require(Role::Coordinator)?;
+        if session_id == by.principal.session_id {
+            return Err(AccessError::Invalid("du kan inte stänga ute enheten du själv använder"));
+        }
+        let mut tx = self.db.begin_write().await?;
+        let principal: String = sqlx::query(
+            "SELECT s.principal FROM sessions s JOIN members m ON m.principal = s.principal
+             WHERE s.id = ? AND m.document_id = ?",
+        )
+        .bind(session_id)
+        .bind(&by.plan)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AccessError::Invalid("enheten hör inte till någon i planen"))?
+        .try_get("principal")?;
+        sqlx::query(
+            "INSERT OR IGNORE INTO session_blocks (document_id, session_id, blocked_at, blocked_by) VALUES (?, ?, ?, ?)",
+        )
+        .bind(&by.plan)
+        .bind(session_id)
+        .bind(now_millis())
+        .bind(&by.principal.id)
+        .execute(&mut *tx)
+        .await?;
+        audit::append(&mut tx, &by.audit("block-device", format!("{principal} session {session_id}")))
+            .await?;
+        tx.commit().await?;
+        Ok(principal)
+    }
+
+    /// The person lets `member` write self-reports for them, or stops it.
+    /// Only the plan's person decides this.
+    pub async fn set_reporter(
+        &self,
+        by: &Membership,
+        member: &str,
+        allowed: bool,
+    ) -> Result<(), AccessError> {
+        if by.role != Role::Person || self.is_self_reports(&by.plan).await? {
+            return Err(AccessError::Forbidden);
+        }
+        if member == by.principal.id {
+            return Err(AccessError::Invalid("du skriver alltid dina egna rapporter"));
+        }
+        let mut tx = self.db.begin_write().await?;
+        let updated = sqlx::query(
+            "UPDATE members SET reports_for_person = ? WHERE document_id = ? AND principal = ? AND role != 'person'",
+        )
+        .bind(allowed)
+        .bind(&by.plan)
+        .bind(member)
+        .execute(&mut *tx)
+        .await?;
+        changed_one(&updated, "den du valde är inte med i planen längre")?;
+        let action = if allowed { "allow-reports" } else { "stop-reports" };
+        audit::append(&mut tx, &by.audit(action, member)).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn is_self_reports(&self, document: &str) -> Result<bool, AccessError> {
+        let row =
+            sqlx::query("SELECT self_reports_of IS NOT NULL AS linked FROM plans WHERE document_id = ?")
+                .bind(document)
+                .fetch_optional(self.db.pool())
+                .await?;
+        Ok(match row {
+            Some(r) => r.try_get("linked")?,
+            None => false,
+        })
+    }
+
+    /// Remove a member from a plan; a device loses its sessions too.
+    /// Coordinator only; the coordinator cannot remove themselves.
+    pub async fn remove_member(&self, by: &Membership, principal: &str) -> Result<(), AccessError> {
+        by.require(Role::Coordinator)?;
+        if principal == by.principal.id {
+            return Err(AccessError::Invalid("samordningsansvarig kan inte ta bort sig själv"));
+        }
+        let now = now_millis();
+        let mut tx = self.db.begin_write().await?;
+        let removed = sqlx::query("DELETE FROM members WHERE document_id = ? AND principal = ?")
+            .bind(&by.plan)
+            .bind(principal)
+            .execute(&mut *tx)
+            .await?;
+        changed_one(&removed, "personen eller enheten är inte med i planen")?;
+        if principal.starts_with("device:") {
+            let still_member: i64 = sqlx::query("SELECT COUNT(*) AS n FROM members WHERE principal = ?")
+                .bind(principal)
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get("n")?;
+            if still_member == 0 {
+                sqlx::query("UPDATE devices SET revoked_at = ? WHERE 'device:' || id = ?")
+                    .bind(now)
+                    .bind(principal)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("UPDATE sessions SET revoked_at = ? WHERE principal = ? AND revoked_at IS NULL")
+                    .bind(now)
+                    .bind(principal)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        audit::append(&mut tx, &by.audit("remove", principal)).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Delete a plan (coordinator only) and its self-report document: their
+    /// stored changes go, their rows stay as tombstones so that no peer can
+    /// bring them back. Returns the principals that were members (to
+    /// disconnect them) and the documents deleted.
+    pub async fn delete(&self, by: &Membership) -> Result<(Vec<String>, Vec<String>), AccessError> {
+        by.require(Role::Coordinator)?;
+        let now = now_millis();
+        let mut tx = self.db.begin_write().await?;
+        let members = member_principals(&mut tx, &by.plan).await?;
+        let documents: Vec<String> =
+            [by.plan.clone()].into_iter().chain(self_reports_of(&mut tx, &by.plan).await?).collect();
+        for doc in &documents {
+            sqlx::query("DELETE FROM document_chunks WHERE document_id = ?")
+                .bind(doc.as_str())
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM members WHERE document_id = ?")
+                .bind(doc.as_str())
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("UPDATE invitations SET revoked_at = ? WHERE document_id = ? AND revoked_at IS NULL")
+                .bind(now)
+                .bind(doc.as_str())
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("UPDATE plans SET deleted_at = ?, deleted_by = ? WHERE document_id = ?")
+                .bind(now)
+                .bind(&by.principal.id)
+                .bind(doc.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
+        audit::append(&mut tx, &by.audit("delete", "")).await?;
+        tx.commit().await?;
+        Ok((members, documents))
+    }
+}

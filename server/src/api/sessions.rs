@@ -1,0 +1,120 @@
+//! Sessions: signing in with a one-time link, signing out, who the caller
+//! is, and redeeming an invitation (which may make a new device session).
+//! Sign-in and redemption are rate limited per address.
+
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use shared::api::{Me, Redeemed, SignedIn, TokenRequest};
+
+use super::caller::{require_same_origin, session_token, Caller, SESSION_COOKIE};
+use super::ApiError;
+use crate::access::accounts::{DEVICE_SESSION, USER_SESSION};
+use crate::AppState;
+
+fn cookie(state: &AppState, token: &str, max_age_secs: u64) -> HeaderValue {
+    let secure = if state.public_url.starts_with("https://") { "; Secure" } else { "" };
+    let value = format!(
+        "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age_secs}{secure}"
+    );
+    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// Remember what kind of device a new session is on. The session is made
+/// (and its one-time link used) already: a failure here is logged, not
+/// turned into a failed sign-in.
+async fn describe_session(state: &AppState, session_id: i64, headers: &HeaderMap) {
+    let user_agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    if let Err(error) = state.access.accounts.describe_session(session_id, user_agent).await {
+        tracing::warn!(%error, "could not record the kind of device of a new session");
+    }
+}
+
+/// An attempt to use a one-time link (sign-in, invitation): counted per
+/// address (too many are refused for a minute), and only from our own
+/// origin.
+pub(super) struct LinkAttempt;
+
+impl FromRequestParts<AppState> for LinkAttempt {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<LinkAttempt, ApiError> {
+        // Served without the peer's address, nothing can be counted: refused.
+        let ConnectInfo(address) =
+            ConnectInfo::<SocketAddr>::from_request_parts(parts, state).await.map_err(|_| {
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Något gick fel på servern. Försök igen.")
+            })?;
+        if !state.attempts.allow(address.ip(), Instant::now()) {
+            state.metrics.rate_limited();
+            return Err(ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "För många försök. Vänta en minut och försök igen.",
+            ));
+        }
+        require_same_origin(state, &parts.headers)?;
+        Ok(LinkAttempt)
+    }
+}
+
+pub(super) async fn sign_in(
+    State(state): State<AppState>,
+    _: LinkAttempt,
+    headers: HeaderMap,
+    Json(body): Json<TokenRequest>,
+) -> Result<Response, ApiError> {
+    let (session, principal) = state.access.accounts.redeem_sign_in(&body.token).await?;
+    describe_session(&state, principal.session_id, &headers).await;
+    tracing::info!(principal = %principal.id, "signed in");
+    Ok((
+        [(header::SET_COOKIE, cookie(&state, session.reveal(), USER_SESSION.as_secs()))],
+        Json(SignedIn { name: principal.name }),
+    )
+        .into_response())
+}
+
+pub(super) async fn sign_out(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+) -> Result<Response, ApiError> {
+    state.access.accounts.revoke_session(principal.session_id).await?;
+    // Its open connections end now (others of the same person reconnect).
+    state.online.disconnect([principal.id.as_str()]);
+    Ok(([(header::SET_COOKIE, cookie(&state, "", 0))], StatusCode::NO_CONTENT).into_response())
+}
+
+pub(super) async fn me(Caller(principal): Caller) -> Json<Me> {
+    Json(Me { kind: principal.kind, name: principal.name })
+}
+
+pub(super) async fn redeem(
+    State(state): State<AppState>,
+    _: LinkAttempt,
+    headers: HeaderMap,
+    Json(body): Json<TokenRequest>,
+) -> Result<Response, ApiError> {
+    // Someone already signed in (a professional, or a device of another plan) joins as themselves.
+    let existing = match session_token(&headers, None) {
+        Some(token) => state.access.accounts.authenticate(&token).await?,
+        None => None,
+    };
+    let redeemed = state.access.plans.redeem(&body.token, existing.as_ref()).await?;
+    tracing::info!(principal = %redeemed.principal, document = %redeemed.document_id, "invitation redeemed");
+    if let Some(session_id) = redeemed.session_id {
+        describe_session(&state, session_id, &headers).await;
+    }
+    // A signed-in member's open connections hold the old role: they decide again.
+    state.online.recheck([redeemed.principal.as_str()]);
+    let body = Json(Redeemed { document_id: redeemed.document_id, role: redeemed.role });
+    Ok(match redeemed.session {
+        Some(session) => {
+            ([(header::SET_COOKIE, cookie(&state, session.reveal(), DEVICE_SESSION.as_secs()))], body)
+                .into_response()
+        }
+        None => body.into_response(),
+    })
+}
