@@ -252,7 +252,10 @@ impl Tab {
     }
 
     pub fn edit_title(&mut self, id: DocumentId, title: &str) {
-        self.call(|core| core.edit_text_at(&id, &crate::plan::TextPath::Plan(crate::plan::PlanText::Title), title)).expect("typed");
+        self.call(|core| {
+            core.edit_text_at(&id, &crate::plan::TextPath::Plan(crate::plan::PlanText::Title), title)
+        })
+        .expect("typed");
     }
 
     pub fn carry_out(&mut self, effects: Vec<Effect>) {
