@@ -127,13 +127,7 @@ fn write_goals(out: &mut String, plan: &Plan) {
             let _ = writeln!(out);
         }
         if let Some(status) = latest_status(&goal.status) {
-            let _ = writeln!(
-                out,
-                "   Uppföljning {}: {}, antecknat av {}",
-                status.date,
-                status.outcome.label(),
-                status.by
-            );
+            write_entry(out, "Uppföljning", &status.date, status.outcome.label(), "antecknat", &status.by);
         }
     }
 }
@@ -162,18 +156,17 @@ fn write_interventions(out: &mut String, plan: &Plan) {
         let _ = writeln!(out);
         let latest = i.reports.values().map(|r| &r.0).max_by_key(|r| (r.recorded_at, r.date.clone()));
         if let Some(report) = latest {
-            let _ = writeln!(
-                out,
-                "   Läge {}: {}, rapporterat av {}",
-                report.date,
-                report.status.label(),
-                report.by
-            );
+            write_entry(out, "Läge", &report.date, report.status.label(), "rapporterat", &report.by);
         }
     }
     if plan.no_measures_by_others {
         let _ = writeln!(out, "Ingen annan än kommunen och regionen gör något.");
     }
+}
+
+/// One log entry under its item: what, when, the outcome, and who recorded it.
+fn write_entry(out: &mut String, what: &str, date: &str, outcome: &str, recorded: &str, by: &str) {
+    let _ = writeln!(out, "   {what} {date}: {outcome}, {recorded} av {by}");
 }
 
 fn write_follow_up(out: &mut String, plan: &Plan) {

@@ -196,9 +196,9 @@ mod same_fields {
             }
             Edit::SpliceGoal { goal: i, at, delete, insert } => {
                 if let Some(id) = goal(i) {
-                    let path = ["goals", id.as_str()];
-                    let text = edit::text_at(doc, &path, "text").expect("read");
-                    edit::set_text_at(doc, &path, "text", &spliced(&text, *at, *delete, insert))
+                    let path = TextPath::goal(id.as_str());
+                    let text = edit::text_at(doc, &path).expect("read");
+                    edit::set_text_at(doc, &path, &spliced(&text, *at, *delete, insert))
                         .expect("splice");
                 }
             }

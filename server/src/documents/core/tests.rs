@@ -255,7 +255,7 @@ fn settle(relay: &mut Relay, clients: &mut [Client]) -> Vec<Stop> {
 }
 
 fn rename(client: &mut Client, name: &str) {
-    set_text_at(&mut client.doc, &["person"], "name", name).expect("edit");
+    set_text_at(&mut client.doc, &shared::plan::TextPath::PersonName, name).expect("edit");
 }
 
 fn person_name(doc: &Automerge) -> String {

@@ -15,13 +15,19 @@ fn a_plan_without_approvals_is_not_approved() {
     assert_eq!(state(&mut doc), ApprovalState::NoneYet, "a meeting with no approval");
 }
 
-#[test]
-fn an_approval_holds_until_the_plan_changes() {
-    let mut doc = example_plan().expect("example");
+/// The example plan, its current meeting and its participants' ids.
+fn example_meeting() -> (automerge::AutoCommit, String, Vec<String>) {
+    let doc = example_plan().expect("example");
     let plan = read_plan(&doc).expect("plan");
     let meeting = current_meeting(&plan).expect("meeting").clone();
-    let (participant, _) = plan.ordered_participants()[1];
-    let participant = participant.clone();
+    let participants = plan.ordered_participants().iter().map(|(id, _)| (*id).clone()).collect();
+    (doc, meeting, participants)
+}
+
+#[test]
+fn an_approval_holds_until_the_plan_changes() {
+    let (mut doc, meeting, participants) = example_meeting();
+    let participant = participants[1].clone();
     edit::approve(&mut doc, &meeting, &participant, "Jonas Ek", 10).expect("approve");
     assert_eq!(state(&mut doc), ApprovalState::Current);
     edit::add_goal(&mut doc, "Jag vill kunna laga min mat").expect("goal");
@@ -32,10 +38,7 @@ fn an_approval_holds_until_the_plan_changes() {
 
 #[test]
 fn a_later_approval_does_not_outdate_an_earlier_one() {
-    let mut doc = example_plan().expect("example");
-    let plan = read_plan(&doc).expect("plan");
-    let meeting = current_meeting(&plan).expect("meeting").clone();
-    let ids: Vec<String> = plan.ordered_participants().iter().map(|(id, _)| (*id).clone()).collect();
+    let (mut doc, meeting, ids) = example_meeting();
     edit::approve(&mut doc, &meeting, &ids[0], "A", 1).expect("approve");
     edit::approve(&mut doc, &meeting, &ids[1], "B", 2).expect("approve");
     let plan = read_plan(&doc).expect("plan");

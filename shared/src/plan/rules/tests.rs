@@ -47,11 +47,11 @@ const REFUSED: Result<(), Refusal> = Err(Refusal::ClosingIsTheCoordinators);
 #[test]
 fn anyone_who_edits_may_change_what_is_not_the_closing() {
     let verdicts = check_edit(None, |doc| {
-        set_text_at(doc, &["person"], "name", "Anna B").expect("edit");
+        set_text_at(doc, &crate::plan::TextPath::PersonName, "Anna B").expect("edit");
     });
     assert_eq!(verdicts, [(Authority::Coordinator, Ok(())), (Authority::Member, Ok(()))]);
     let on_a_closed_plan = check_edit(Some(ClosingReason::GoalsMet), |doc| {
-        set_text_at(doc, &["person"], "name", "Anna B").expect("edit");
+        set_text_at(doc, &crate::plan::TextPath::PersonName, "Anna B").expect("edit");
     });
     assert_eq!(on_a_closed_plan, verdicts);
 }
