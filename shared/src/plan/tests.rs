@@ -198,8 +198,7 @@ mod same_fields {
                 if let Some(id) = goal(i) {
                     let path = TextPath::goal(id.as_str());
                     let text = edit::text_at(doc, &path).expect("read");
-                    edit::set_text_at(doc, &path, &spliced(&text, *at, *delete, insert))
-                        .expect("splice");
+                    edit::set_text_at(doc, &path, &spliced(&text, *at, *delete, insert)).expect("splice");
                 }
             }
             Edit::MoveGoal { goal: i, before } => {
