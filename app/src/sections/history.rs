@@ -119,54 +119,67 @@ pub fn HistorySection(id: DocumentId) -> impl IntoView {
                         </ol>
                     }.into_any()
                 }}
-                {move || shown.get().map(|then| {
-                    let head = then.head.clone();
-                    let removed = move || {
-                        entries.track();
-                        repo.get().removed_since(&id, std::slice::from_ref(&head))
-                    };
-                    let head = then.head.clone();
-                    view! {
-                        <div class="plan-then">
-                            <h3>{format!("Planen efter {}", then.label)}</h3>
-                            <pre tabindex="0">{then.text.clone()}</pre>
-                            <h4>"Borttaget sedan dess"</h4>
-                            {move || restored.get().map(|r| view! { <p role="status">{r}</p> })}
-                            {move || {
-                                let items = removed();
-                                if items.is_empty() {
-                                    return view! { <p>"Inget av det som fanns då är borttaget."</p> }.into_any();
-                                }
-                                let head = head.clone();
-                                view! {
-                                    <ul class="removed-list">
-                                        {items.into_iter().map(|item| {
-                                            let what = format!("{}: {}", item.kind.label(),
-                                                if item.label.is_empty() { "(utan text)" } else { item.label.as_str() });
-                                            let head = head.clone();
-                                            let button_label = format!("Lägg tillbaka {what}");
-                                            let done = format!("Lagt tillbaka: {what}");
-                                            view! {
-                                                <li>
-                                                    <span>{what.clone()}</span> " "
-                                                    <button type="button" class="small" aria-label=button_label on:click=move |_| {
-                                                        match repo.get().restore(&id, std::slice::from_ref(&head), &item) {
-                                                            Ok(()) => restored.set(Some(done.clone())),
-                                                            Err(error) => restored.set(Some(format!("Det gick inte: {error}"))),
-                                                        }
-                                                        refresh();
-                                                    }>"Lägg tillbaka"</button>
-                                                </li>
-                                            }
-                                        }).collect_view()}
-                                    </ul>
-                                }.into_any()
-                            }}
-                            <button type="button" class="small" on:click=move |_| shown.set(None)>"Stäng"</button>
-                        </div>
-                    }
-                })}
+                {move || shown.get().map(|then| plan_then(then, repo, id, entries, restored, shown, refresh))}
             </details>
         </section>
+    }
+}
+
+/// The plan as it was after a history entry, with what was removed since
+/// and "Lägg tillbaka" for each removed item.
+#[allow(clippy::too_many_arguments)]
+fn plan_then(
+    then: Then,
+    repo: RepoHandle,
+    id: DocumentId,
+    entries: impl Track + Copy + Send + Sync + 'static,
+    restored: RwSignal<Option<String>>,
+    shown: RwSignal<Option<Then>>,
+    refresh: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let head = then.head.clone();
+    let removed = move || {
+        entries.track();
+        repo.get().removed_since(&id, std::slice::from_ref(&head))
+    };
+    let head = then.head.clone();
+    view! {
+        <div class="plan-then">
+            <h3>{format!("Planen efter {}", then.label)}</h3>
+            <pre tabindex="0">{then.text.clone()}</pre>
+            <h4>"Borttaget sedan dess"</h4>
+            {move || restored.get().map(|r| view! { <p role="status">{r}</p> })}
+            {move || {
+                let items = removed();
+                if items.is_empty() {
+                    return view! { <p>"Inget av det som fanns då är borttaget."</p> }.into_any();
+                }
+                let head = head.clone();
+                view! {
+                    <ul class="removed-list">
+                        {items.into_iter().map(|item| {
+                            let what = format!("{}: {}", item.kind.label(),
+                                if item.label.is_empty() { "(utan text)" } else { item.label.as_str() });
+                            let head = head.clone();
+                            let button_label = format!("Lägg tillbaka {what}");
+                            let done = format!("Lagt tillbaka: {what}");
+                            view! {
+                                <li>
+                                    <span>{what.clone()}</span> " "
+                                    <button type="button" class="small" aria-label=button_label on:click=move |_| {
+                                        match repo.get().restore(&id, std::slice::from_ref(&head), &item) {
+                                            Ok(()) => restored.set(Some(done.clone())),
+                                            Err(error) => restored.set(Some(format!("Det gick inte: {error}"))),
+                                        }
+                                        refresh();
+                                    }>"Lägg tillbaka"</button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            <button type="button" class="small" on:click=move |_| shown.set(None)>"Stäng"</button>
+        </div>
     }
 }

@@ -164,41 +164,53 @@ pub fn MeetingSection(ctx: PlanContext) -> impl IntoView {
                             <pre class="invitation-text" tabindex="0">{invitation}</pre>
                         </details>
 
-                        <h3>"Under mötet"</h3>
-                        <ol class="phases" aria-label="Mötets steg">
-                            {PHASES.iter().enumerate().map(|(i, phase)| {
-                                let step = i as u64 + 1;
-                                view! {
-                                    <li class=move || if meeting.get().is_some_and(|m| m.phase == step) { "phase current" } else { "phase" }
-                                        aria-current=move || meeting.get().is_some_and(|m| m.phase == step).then_some("step")>
-                                        {*phase}
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ol>
-                        <p class="clock" role="timer" aria-live="off">{move || {
-                            let m = meeting.get()?;
-                            let started = m.started_at?;
-                            let minutes = ((now.get() - started).max(0) / 60_000) as u64;
-                            Some(if m.planned_minutes > 0 && minutes > m.planned_minutes {
-                                format!("Mötet har pågått i {minutes} minuter – {} minuter över den planerade tiden.", minutes - m.planned_minutes)
-                            } else {
-                                format!("Mötet har pågått i {minutes} av {} minuter.", m.planned_minutes)
-                            })
-                        }}</p>
-                        <div class="button-row no-print">
-                            <button type="button" on:click=move |_| update(Box::new(|m| {
-                                if m.started_at.is_none() { m.started_at = Some(now_millis()); }
-                                m.phase = m.phase.saturating_sub(1).max(1);
-                            }))>"Föregående steg"</button>
-                            <button type="button" class="primary" on:click=move |_| update(Box::new(|m| {
-                                if m.started_at.is_none() { m.started_at = Some(now_millis()); }
-                                m.phase = (m.phase + 1).min(PHASES.len() as u64);
-                            }))>{move || if meeting.get().is_some_and(|m| m.phase == 0) { "Starta mötet" } else { "Nästa steg" }}</button>
-                        </div>
+                        {meeting_steps(meeting, now, update)}
                     }.into_any()
                 }
             }}
         </section>
+    }
+}
+
+/// "Under mötet": the steps with the current one marked, the clock
+/// against the planned time, and the buttons that move the step.
+fn meeting_steps(
+    meeting: Memo<Option<Meeting>>,
+    now: RwSignal<i64>,
+    update: impl Fn(Box<dyn FnOnce(&mut Meeting)>) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <h3>"Under mötet"</h3>
+        <ol class="phases" aria-label="Mötets steg">
+            {PHASES.iter().enumerate().map(|(i, phase)| {
+                let step = i as u64 + 1;
+                view! {
+                    <li class=move || if meeting.get().is_some_and(|m| m.phase == step) { "phase current" } else { "phase" }
+                        aria-current=move || meeting.get().is_some_and(|m| m.phase == step).then_some("step")>
+                        {*phase}
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+        <p class="clock" role="timer" aria-live="off">{move || {
+            let m = meeting.get()?;
+            let started = m.started_at?;
+            let minutes = ((now.get() - started).max(0) / 60_000) as u64;
+            Some(if m.planned_minutes > 0 && minutes > m.planned_minutes {
+                format!("Mötet har pågått i {minutes} minuter – {} minuter över den planerade tiden.", minutes - m.planned_minutes)
+            } else {
+                format!("Mötet har pågått i {minutes} av {} minuter.", m.planned_minutes)
+            })
+        }}</p>
+        <div class="button-row no-print">
+            <button type="button" on:click=move |_| update(Box::new(|m| {
+                if m.started_at.is_none() { m.started_at = Some(now_millis()); }
+                m.phase = m.phase.saturating_sub(1).max(1);
+            }))>"Föregående steg"</button>
+            <button type="button" class="primary" on:click=move |_| update(Box::new(|m| {
+                if m.started_at.is_none() { m.started_at = Some(now_millis()); }
+                m.phase = (m.phase + 1).min(PHASES.len() as u64);
+            }))>{move || if meeting.get().is_some_and(|m| m.phase == 0) { "Starta mötet" } else { "Nästa steg" }}</button>
+        </div>
     }
 }
