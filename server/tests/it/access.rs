@@ -73,17 +73,25 @@ async fn invite(server: &TestServer, by: &str, id: DocumentId, role: &str, days:
 }
 
 /// The server's answer to a change it must refuse: the `error` (or the
-/// closed socket) that comes, skipping sync messages that were already on
-/// their way. A sync message whose heads include `ours` acknowledges the
-/// change and is returned as it is (the caller's assertion then fails), and
-/// so does silence: a refusal is said, not left to a timeout.
-async fn refusal(socket: &mut Socket, ours: &[ChangeHash]) -> Option<Message> {
+/// closed socket) that comes. A sync message whose heads include `ours`
+/// acknowledges the change and is returned as it is (the caller's assertion
+/// then fails), and so does silence: a refusal is said, not left to a
+/// timeout. Any other sync message is answered, as a client would: the
+/// first push may carry only heads (the client did not yet know what the
+/// server has), and the change itself goes with the answer.
+async fn refusal(client: &mut Client, ours: &[ChangeHash]) -> Option<Message> {
     loop {
-        let message = next_message(socket).await;
+        let message = next_message(&mut client.socket).await;
         if let Some(Message::Sync { data, .. }) = &message {
             let acknowledged = automerge::sync::Message::decode(data)
                 .is_ok_and(|m| ours.iter().all(|hash| m.heads.contains(hash)));
             if !acknowledged {
+                if let Some(received) = message.clone() {
+                    if let Ok(shared::sync_client::Received::Sync(id, data)) = client.sync.receive(received) {
+                        client.sync.apply_sync(id, &data, &mut client.doc).expect("apply");
+                        client.push().await;
+                    }
+                }
                 continue;
             }
         }
@@ -131,7 +139,7 @@ async fn signed_in_editor(server: &TestServer, name: &str, id: DocumentId) -> St
 async fn assert_push_refused(server: &TestServer, client: &mut Client, before: &[ChangeHash], what: &str) {
     client.push().await;
     let ours = client.doc.get_heads();
-    let answer = refusal(&mut client.socket, &ours).await;
+    let answer = refusal(client, &ours).await;
     assert!(matches!(answer, Some(Message::Error { .. }) | None), "{what} is refused: {answer:?}");
     assert_eq!(stored_heads(server, client.id).await, before, "nothing of {what} is stored");
 }
