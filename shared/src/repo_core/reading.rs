@@ -120,11 +120,8 @@ impl RepoCore {
 
     /// The plan as it was at `heads` (hex change hashes), e.g. when approved.
     pub fn plan_at(&mut self, id: &DocumentId, heads: &[String]) -> Option<plan::Plan> {
-        let heads: Vec<ChangeHash> = heads.iter().filter_map(|h| h.parse().ok()).collect();
         self.load_now(id);
-        let open = self.documents.get_mut(id)?;
-        let then = open.doc.fork_at(&heads).ok()?;
-        plan::read_plan(&then).ok()
+        plan::approvals::plan_at(&mut self.documents.get_mut(id)?.doc, heads)
     }
 
     /// Items that were in the plan at `heads` and are not now.
