@@ -4,9 +4,10 @@
 //! download, compile and instantiate a wasm before it shows anything. Split
 //! at these functions, the first wasm holds what every page needs
 //! (Automerge, the device copy, the sync, Leptos, the plan's frame: title,
-//! main goal, consent, checklist) and the rest comes as chunks, fetched when
-//! first needed: the sections after consent, the history, sharing, the
-//! list of plans and the sign-in page.
+//! main goal, consent) and the rest comes as chunks, fetched when first
+//! needed: the checklist and the sections after consent (both fetched
+//! while the plan is read), the history, sharing, the list of plans and
+//! the sign-in page.
 //!
 //! How: Leptos' `#[lazy]` marks each function as a split point
 //! (`wasm_split_helpers`); `scripts/build-app.sh` builds the wasm with
@@ -67,6 +68,16 @@ pub fn device_upkeep(repo: crate::RepoHandle, id: DocumentId) {
     repo.get().upkeep_now(id)
 }
 
+/// "Det här behöver planen", the checklist beside the plan: it checks the
+/// whole plan and reads the plan as it was at each approval (the document
+/// forked at its heads), code that the plan's first screen (title, main
+/// goal, consent) does not need. Fetched while the plan is read
+/// ([`preload_plan`]).
+#[lazy]
+pub fn checklist(ctx: PlanContext) -> AnyView {
+    untrack(|| view! { <crate::sections::checklist::Checklist ctx /> }.into_any())
+}
+
 /// Making a plan's self-report document (once per plan, by its coordinator).
 #[lazy]
 pub fn self_reports_document(repo: crate::RepoHandle, plan: DocumentId) {
@@ -79,4 +90,5 @@ pub fn self_reports_document(repo: crate::RepoHandle, plan: DocumentId) {
 /// ([`crate::sections::PlanContext::sections_shown`]).
 pub fn preload_plan() {
     leptos::task::spawn_local(__preload_plan_sections());
+    leptos::task::spawn_local(__preload_checklist());
 }

@@ -13,7 +13,6 @@ use crate::components::save_status::SaveStatus;
 use crate::components::text_field::TextField;
 use crate::repo::{Availability, DocSignals, Present};
 use crate::sections::approvals::ApprovalsSection;
-use crate::sections::checklist::Checklist;
 use crate::sections::consent::ConsentSection;
 use crate::sections::deviations::DeviationsSection;
 use crate::sections::follow_up::FollowUpSection;
@@ -138,7 +137,7 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
                     view! { <p class="locked">"Resten av planen öppnas när personen har samtyckt."</p> }.into_any()
                 }}
                 </fieldset>
-                <Checklist ctx />
+                <Suspense>{move || Suspend::new(crate::chunks::checklist(ctx))}</Suspense>
                 </div>
                 // After the sections' first screen (or at once when there
                 // are none yet, before consent): see `sections_shown`. (Not
