@@ -281,8 +281,9 @@ mod api_json {
             label: "Anna".into(),
             days: Some(14),
             single_use: None,
+            participant: Some("a1".into()),
         };
-        assert_eq!(written(&invite), r#"{"role":"person","label":"Anna","days":14}"#);
+        assert_eq!(written(&invite), r#"{"role":"person","label":"Anna","days":14,"participant":"a1"}"#);
         assert_eq!(written(&ReporterRequest { allowed: false }), r#"{"allowed":false}"#);
     }
 }

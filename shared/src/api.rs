@@ -83,6 +83,11 @@ pub struct PlanAccess {
     pub name: String,
     /// The caller's role in the plan.
     pub role: Role,
+    /// The participant of the plan the caller is (its id in the plan's
+    /// participants): whom the caller's records name. The app adds the
+    /// caller to the participants under this id when it is not there yet.
+    #[serde(default)]
+    pub participant: String,
 }
 
 /// `POST /api/plans/{plan}/invitations`: a new invitation link.
@@ -100,6 +105,10 @@ pub struct InviteRequest {
     /// Whether one use ends it (yes when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub single_use: Option<bool>,
+    /// The participant of the plan it is for (their id): whoever opens it
+    /// becomes that participant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub participant: Option<String>,
 }
 
 /// The answer to a new invitation (status 201).

@@ -63,6 +63,7 @@ pub fn SharingSection(id: DocumentId) -> impl IntoView {
             label: label.get_untracked(),
             days: Some(days.get_untracked().parse::<u32>().unwrap_or(14)),
             single_use: Some(single_use.get_untracked()),
+            participant: None,
         };
         spawn_local(async move {
             match api::post::<_, Invited>(&format!("/api/plans/{id}/invitations"), &body).await {

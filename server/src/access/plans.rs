@@ -10,6 +10,7 @@
 
 mod invitations;
 mod members;
+mod participants;
 
 use sqlx::{Row, SqliteConnection};
 
@@ -20,6 +21,7 @@ use super::audit::{self, AuditEntry};
 use super::{now_millis, AccessError, Role};
 
 pub use invitations::{Redeemed, DEFAULT_INVITATION_DAYS, MAX_INVITATION_DAYS};
+pub use participants::valid_id as valid_participant_id;
 
 /// What a peer wants with a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -177,6 +179,7 @@ impl Plans {
             return Ok(false);
         }
         put_member(&mut tx, document, &principal.id, Role::Coordinator, now).await?;
+        participants::link(&mut tx, document, &principal.id, "").await?;
         audit::append(
             &mut tx,
             &AuditEntry::now(&principal.id, Some(principal.session_id), Some(document), "create", ""),
@@ -196,6 +199,7 @@ impl Plans {
             return Err(AccessError::Forbidden);
         }
         put_member(&mut tx, document, principal, Role::Coordinator, now).await?;
+        participants::link(&mut tx, document, principal, "").await?;
         audit::append(&mut tx, &AuditEntry::now(principal, None, Some(document), "claim", "")).await?;
         tx.commit().await?;
         Ok(())

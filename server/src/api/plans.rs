@@ -37,8 +37,12 @@ pub(super) struct DevicePath {
     session: i64,
 }
 
-pub(super) async fn plan_access(PlanMember(member): PlanMember) -> Json<PlanAccess> {
-    Json(PlanAccess { name: member.principal.name, role: member.role })
+pub(super) async fn plan_access(
+    State(state): State<AppState>,
+    PlanMember(member): PlanMember,
+) -> Result<Json<PlanAccess>, ApiError> {
+    let participant = state.access.plans.own_participant(&member).await?;
+    Ok(Json(PlanAccess { name: member.principal.name, role: member.role, participant }))
 }
 
 /// The stored plan document, for a member of it (read from what is
@@ -106,7 +110,8 @@ pub(super) async fn invite(
     let role = body.role.ok_or(AccessError::Invalid("okänd roll"))?;
     let days = body.days.unwrap_or(DEFAULT_INVITATION_DAYS);
     let single_use = body.single_use.unwrap_or(true);
-    let token = state.access.plans.invite(&member, role, &body.label, days, single_use).await?;
+    let participant = body.participant.as_deref().unwrap_or_default();
+    let token = state.access.plans.invite(&member, role, &body.label, days, single_use, participant).await?;
     let link = format!("{}/inbjudan#{}", state.public_url.trim_end_matches('/'), token.reveal());
     Ok((StatusCode::CREATED, Json(Invited { link })).into_response())
 }

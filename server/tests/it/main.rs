@@ -7,6 +7,7 @@ mod backup;
 mod crash;
 mod ephemeral;
 mod harness;
+mod identity;
 mod limits;
 mod metrics;
 mod protocol;

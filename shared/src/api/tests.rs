@@ -17,8 +17,8 @@ fn answers_keep_their_json() {
         r#"{"document_id":"automerge:abc","role":"person"}"#,
     );
     check(
-        &PlanAccess { name: "Eva".into(), role: Role::Coordinator },
-        r#"{"name":"Eva","role":"coordinator"}"#,
+        &PlanAccess { name: "Eva".into(), role: Role::Coordinator, participant: "a1".into() },
+        r#"{"name":"Eva","role":"coordinator","participant":"a1"}"#,
     );
     check(&Me { kind: PrincipalKind::Device, name: "Mobil".into() }, r#"{"kind":"device","name":"Mobil"}"#);
     check(&SignedIn { name: "Eva".into() }, r#"{"name":"Eva"}"#);
@@ -64,11 +64,18 @@ fn requests_keep_their_json() {
             label: "Eva".into(),
             days: Some(3),
             single_use: Some(false),
+            participant: Some("a1".into()),
         },
-        r#"{"role":"editor","label":"Eva","days":3,"single_use":false}"#,
+        r#"{"role":"editor","label":"Eva","days":3,"single_use":false,"participant":"a1"}"#,
     );
     check(
-        &InviteRequest { role: Some(Role::Reader), label: "Eva".into(), days: None, single_use: None },
+        &InviteRequest {
+            role: Some(Role::Reader),
+            label: "Eva".into(),
+            days: None,
+            single_use: None,
+            participant: None,
+        },
         r#"{"role":"reader","label":"Eva"}"#,
     );
 }

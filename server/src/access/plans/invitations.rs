@@ -40,8 +40,12 @@ impl Plans {
         label: &str,
         days: u32,
         single_use: bool,
+        participant: &str,
     ) -> Result<Token, AccessError> {
         by.require(Role::Coordinator)?;
+        if !participant.is_empty() && !super::participants::valid_id(participant) {
+            return Err(AccessError::Invalid("okänd deltagare"));
+        }
         if !role.invitable() {
             return Err(AccessError::Invalid("en inbjudan kan inte göra någon till samordningsansvarig"));
         }
@@ -56,8 +60,8 @@ impl Plans {
         let now = now_millis();
         let mut tx = self.db.begin_write().await?;
         let id = sqlx::query(
-            "INSERT INTO invitations (token_hash, document_id, role, label, created_by, created_at, expires_at, single_use)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO invitations (token_hash, document_id, role, label, created_by, created_at, expires_at, single_use, participant)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(tokens::hash(token.reveal()))
         .bind(&by.plan)
@@ -67,6 +71,7 @@ impl Plans {
         .bind(now)
         .bind(now + i64::from(days) * 86_400_000)
         .bind(single_use)
+        .bind(participant)
         .execute(&mut *tx)
         .await?
         .last_insert_rowid();
@@ -134,7 +139,7 @@ impl Plans {
         let mut tx = self.db.begin_write().await?;
         let row = tokens::find_valid(
             &mut tx,
-            "SELECT i.id, i.token_hash, i.document_id, i.role, i.label FROM invitations i
+            "SELECT i.id, i.token_hash, i.document_id, i.role, i.label, i.participant FROM invitations i
              JOIN plans p ON p.document_id = i.document_id
              WHERE i.token_hash = ? AND i.revoked_at IS NULL AND i.expires_at > ?
                AND NOT (i.single_use AND i.uses > 0) AND p.deleted_at IS NULL",
@@ -146,6 +151,7 @@ impl Plans {
         let document_id: String = row.try_get("document_id")?;
         let role = Role::parse(&row.try_get::<String, _>("role")?).ok_or(AccessError::InvalidLink)?;
         let label: String = row.try_get("label")?;
+        let participant: String = row.try_get("participant")?;
         // Repeats the condition: of two redemptions at once, one wins.
         let counted = sqlx::query(
             "UPDATE invitations SET uses = uses + 1 WHERE id = ? AND NOT (single_use AND uses > 0)",
@@ -181,6 +187,7 @@ impl Plans {
             .and_then(|r| Role::parse(&r));
         let role = current.map_or(role, |c| c.max(role));
         super::put_member(&mut tx, &document_id, &principal, role, now).await?;
+        super::participants::link(&mut tx, &document_id, &principal, &participant).await?;
         audit::append(
             &mut tx,
             &AuditEntry::now(

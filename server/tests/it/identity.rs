@@ -1,0 +1,89 @@
+//! Who is who: every member of a plan is one participant of it. The
+//! coordinator who made the plan, and anyone who joins, is linked to a
+//! participant id; an invitation made for a participant makes whoever
+//! opens it that participant.
+
+use shared::api::{Invited, PlanAccess};
+use shared::DocumentId;
+
+use crate::access::http;
+use crate::harness::*;
+
+async fn access(server: &TestServer, token: &str, id: DocumentId) -> PlanAccess {
+    let (status, body) = http(server, "GET", &format!("/api/plans/{id}/access"), Some(token), None).await;
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_str(&body).expect("PlanAccess")
+}
+
+async fn invite_for(server: &TestServer, id: DocumentId, participant: &str) -> (u16, String) {
+    let body = format!(
+        r#"{{"role":"editor","label":"Lars Holm","days":3,"single_use":true,"participant":"{participant}"}}"#
+    );
+    http(server, "POST", &format!("/api/plans/{id}/invitations"), Some(&server.token), Some(&body)).await
+}
+
+async fn redeem(server: &TestServer, token: &str, link: &str) -> u16 {
+    let body = format!(r#"{{"token":"{}"}}"#, link.split('#').nth(1).expect("token in link"));
+    http(server, "POST", "/api/invitations/redeem", Some(token), Some(&body)).await.0
+}
+
+#[tokio::test]
+async fn the_coordinator_who_makes_a_plan_is_a_participant_of_it_and_stays_the_same_one() {
+    let server = TestServer::fresh().await;
+    let (id, mut client) = server.new_plan("testare", "Annas plan").await;
+    client.until_synced().await;
+    let first = access(&server, &server.token, id).await;
+    assert_eq!(first.participant.len(), 16, "a participant id in the app's form: {first:?}");
+    assert!(first.participant.bytes().all(|b| b.is_ascii_hexdigit()));
+    assert_eq!(access(&server, &server.token, id).await.participant, first.participant, "and it stays");
+}
+
+#[tokio::test]
+async fn an_invitation_for_a_participant_makes_whoever_opens_it_that_participant() {
+    let server = TestServer::fresh().await;
+    let (id, mut client) = server.new_plan("testare", "Annas plan").await;
+    client.until_synced().await;
+    let (status, body) = invite_for(&server, id, "c0ffee0000000001").await;
+    assert_eq!(status, 201, "{body}");
+    let invited: Invited = serde_json::from_str(&body).expect("Invited");
+    let lars = server.token_for("Lars Holm").await;
+    assert_eq!(redeem(&server, &lars, &invited.link).await, 200);
+    let seen = access(&server, &lars, id).await;
+    assert_eq!(seen.participant, "c0ffee0000000001");
+    assert_eq!(seen.name, "Lars Holm");
+    assert_ne!(access(&server, &server.token, id).await.participant, seen.participant, "not the coordinator");
+}
+
+#[tokio::test]
+async fn a_member_who_joins_by_a_plain_invitation_gets_a_participant_of_their_own() {
+    let server = TestServer::fresh().await;
+    let (id, mut client) = server.new_plan("testare", "Annas plan").await;
+    client.until_synced().await;
+    let (status, body) = http(
+        &server,
+        "POST",
+        &format!("/api/plans/{id}/invitations"),
+        Some(&server.token),
+        Some(r#"{"role":"reader","label":"Erik"}"#),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let invited: Invited = serde_json::from_str(&body).expect("Invited");
+    let erik = server.token_for("Erik").await;
+    assert_eq!(redeem(&server, &erik, &invited.link).await, 200);
+    let seen = access(&server, &erik, id).await;
+    assert_eq!(seen.participant.len(), 16);
+    assert_ne!(seen.participant, access(&server, &server.token, id).await.participant);
+}
+
+#[tokio::test]
+async fn an_invitation_naming_a_participant_in_a_form_no_plan_uses_is_refused_in_words() {
+    let server = TestServer::fresh().await;
+    let (id, mut client) = server.new_plan("testare", "Annas plan").await;
+    client.until_synced().await;
+    for participant in ["a b", "x\\u0000", &"a".repeat(65)] {
+        let (status, body) = invite_for(&server, id, participant).await;
+        assert_eq!(status, 400, "{participant}: {body}");
+        assert!(body.contains("okänd deltagare"), "{body}");
+    }
+}
