@@ -423,7 +423,40 @@ pub fn approve(
     require(doc, &["meetings", meeting_id], "möte")?;
     require(doc, &["participants", participant_id], "deltagare")?;
     let heads = doc.get_heads().iter().map(ToString::to_string).collect();
-    let approval = Approval { heads, approved_at: now_millis, name: name.to_string() };
+    let approval = Approval {
+        heads,
+        approved_at: now_millis,
+        name: name.to_string(),
+        author: participant_id.to_string(),
+        oral: false,
+        recorded_by: String::new(),
+    };
+    put(doc, &["meetings", meeting_id, "approvals"], participant_id, &Record(approval))
+}
+
+/// The chair records that a participant without a device at the meeting
+/// approved the plan orally ("godkänt muntligt på mötet"): a record of its
+/// own kind, naming who recorded it (`recorder`, a participant id, and
+/// their name).
+pub fn record_oral_approval(
+    doc: &mut AutoCommit,
+    meeting_id: &str,
+    participant_id: &str,
+    name: &str,
+    now_millis: i64,
+    (recorder, recorder_name): (&str, &str),
+) -> Result<(), PlanError> {
+    require(doc, &["meetings", meeting_id], "möte")?;
+    require(doc, &["participants", participant_id], "deltagare")?;
+    let heads = doc.get_heads().iter().map(ToString::to_string).collect();
+    let approval = Approval {
+        heads,
+        approved_at: now_millis,
+        name: name.to_string(),
+        author: recorder.to_string(),
+        oral: true,
+        recorded_by: recorder_name.to_string(),
+    };
     put(doc, &["meetings", meeting_id, "approvals"], participant_id, &Record(approval))
 }
 

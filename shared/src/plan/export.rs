@@ -184,9 +184,14 @@ fn write_follow_up(out: &mut String, plan: &Plan) {
         for (pid, approval) in &meeting.approvals {
             let name =
                 plan.participants.get(pid).map(|p| p.name.as_str()).unwrap_or(approval.0.name.as_str());
+            let how = if approval.oral {
+                format!(" muntligt på mötet (antecknat av {})", approval.recorded_by)
+            } else {
+                String::new()
+            };
             let _ = writeln!(
                 out,
-                "- {name} godkände planen (version {})",
+                "- {name} godkände planen{how} (version {})",
                 approval.0.heads.join(",").get(..8).unwrap_or("")
             );
         }

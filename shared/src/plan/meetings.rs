@@ -83,6 +83,18 @@ pub struct Approval {
     pub approved_at: i64,
     /// The approver's name at the time, for the paper plan.
     pub name: String,
+    /// Who wrote this record: the participant (id) who approved, or for an
+    /// oral approval the one who recorded it. Empty in approvals made
+    /// before the plan knew who is who.
+    #[serde(default)]
+    pub author: String,
+    /// Approved orally at the meeting ("godkänt muntligt på mötet") by a
+    /// participant without a device there, recorded by the chair.
+    #[serde(default)]
+    pub oral: bool,
+    /// For an oral approval, the name of the one who recorded it.
+    #[serde(default)]
+    pub recorded_by: String,
 }
 
 /// A meeting.

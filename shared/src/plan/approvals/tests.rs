@@ -54,3 +54,38 @@ fn an_unknown_version_counts_as_changed() {
     let plan = read_plan(&doc).expect("plan");
     assert_eq!(approval_state(&plan, |_| None), ApprovalState::ChangedAfter);
 }
+
+#[test]
+fn an_own_approval_is_written_by_the_approver_and_an_oral_one_names_who_recorded_it() {
+    let (mut doc, meeting, ids) = example_meeting();
+    edit::approve(&mut doc, &meeting, &ids[0], "Anna Berg", 1).expect("approve");
+    edit::record_oral_approval(&mut doc, &meeting, &ids[1], "Jonas Ek", 2, (&ids[0], "Anna Berg"))
+        .expect("oral approval");
+    let plan = read_plan(&doc).expect("plan");
+    let own = &plan.meetings[&meeting].approvals[&ids[0]].0;
+    assert_eq!((own.author.as_str(), own.oral, own.recorded_by.as_str()), (ids[0].as_str(), false, ""));
+    let oral = &plan.meetings[&meeting].approvals[&ids[1]].0;
+    assert_eq!(
+        (oral.author.as_str(), oral.oral, oral.recorded_by.as_str()),
+        (ids[0].as_str(), true, "Anna Berg")
+    );
+    assert_eq!(oral.name, "Jonas Ek");
+    assert_eq!(state(&mut doc), ApprovalState::Current, "an oral approval approves as well");
+    let text = crate::plan::export::to_text(&plan);
+    assert!(text.contains("godkände planen muntligt på mötet (antecknat av Anna Berg)"), "{text}");
+}
+
+#[test]
+fn an_approval_stored_before_the_plan_knew_who_is_who_still_reads() {
+    #[derive(serde::Serialize)]
+    struct Before {
+        heads: Vec<String>,
+        approved_at: i64,
+        name: String,
+    }
+    let mut bytes = Vec::new();
+    ciborium::into_writer(&Before { heads: vec![], approved_at: 3, name: "Eva".into() }, &mut bytes)
+        .expect("cbor");
+    let read: crate::plan::Approval = ciborium::from_reader(bytes.as_slice()).expect("read");
+    assert_eq!((read.name.as_str(), read.author.as_str(), read.oral), ("Eva", "", false));
+}
