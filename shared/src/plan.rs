@@ -34,6 +34,7 @@ mod person;
 mod record;
 pub mod reread;
 pub mod rules;
+pub mod signatures;
 mod text;
 mod text_path;
 pub mod validate;
