@@ -10,4 +10,5 @@ mod harness;
 mod limits;
 mod metrics;
 mod protocol;
+mod security;
 mod sync;

@@ -147,8 +147,10 @@ impl Plans {
         })
     }
 
-    /// Remove a member from a plan; a device loses its sessions too.
-    /// Coordinator only; the coordinator cannot remove themselves.
+    /// Remove a member from a plan; a device loses its sessions too, and
+    /// the invitations the member came in by are revoked, so that a reused
+    /// link does not bring them back (the coordinator can invite them
+    /// anew). Coordinator only; the coordinator cannot remove themselves.
     pub async fn remove_member(&self, by: &Membership, principal: &str) -> Result<(), AccessError> {
         by.require(Role::Coordinator)?;
         if principal == by.principal.id {
@@ -162,26 +164,19 @@ impl Plans {
             .execute(&mut *tx)
             .await?;
         changed_one(&removed, "personen eller enheten är inte med i planen")?;
-        if principal.starts_with("device:") {
-            let still_member: i64 = sqlx::query("SELECT COUNT(*) AS n FROM members WHERE principal = ?")
-                .bind(principal)
-                .fetch_one(&mut *tx)
-                .await?
-                .try_get("n")?;
-            if still_member == 0 {
-                sqlx::query("UPDATE devices SET revoked_at = ? WHERE 'device:' || id = ?")
-                    .bind(now)
-                    .bind(principal)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query("UPDATE sessions SET revoked_at = ? WHERE principal = ? AND revoked_at IS NULL")
-                    .bind(now)
-                    .bind(principal)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-        }
-        audit::append(&mut tx, &by.audit("remove", principal)).await?;
+        let revoked = sqlx::query(
+            "UPDATE invitations SET revoked_at = ?1 WHERE document_id = ?2 AND revoked_at IS NULL
+             AND id IN (SELECT invitation_id FROM redemptions WHERE document_id = ?2 AND principal = ?3)",
+        )
+        .bind(now)
+        .bind(&by.plan)
+        .bind(principal)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        revoke_device_if_in_no_plan(&mut tx, principal, now).await?;
+        let detail = format!("{principal} (inbjudningar återkallade: {revoked})");
+        audit::append(&mut tx, &by.audit("remove", detail)).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -222,4 +217,36 @@ impl Plans {
         tx.commit().await?;
         Ok((members, documents))
     }
+}
+
+/// End a device principal's sessions when it is a member of no plan any
+/// more (a device exists only for the invitations it redeemed). Accounts,
+/// and devices still in another plan, keep their sessions.
+async fn revoke_device_if_in_no_plan(
+    tx: &mut sqlx::SqliteConnection,
+    principal: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    if !principal.starts_with("device:") {
+        return Ok(());
+    }
+    let still_member: i64 = sqlx::query("SELECT COUNT(*) AS n FROM members WHERE principal = ?")
+        .bind(principal)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("n")?;
+    if still_member > 0 {
+        return Ok(());
+    }
+    sqlx::query("UPDATE devices SET revoked_at = ? WHERE 'device:' || id = ? AND revoked_at IS NULL")
+        .bind(now)
+        .bind(principal)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE sessions SET revoked_at = ? WHERE principal = ? AND revoked_at IS NULL")
+        .bind(now)
+        .bind(principal)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
 }

@@ -1,0 +1,17 @@
+-- What the security review of issue 25 asked the server to remember.
+
+-- Which invitation each member came in by (a signed-in account as itself,
+-- anyone else as a new device), so that removing the member revokes the
+-- links they used: nobody is back in one click by a reused link.
+CREATE TABLE redemptions (
+    invitation_id INTEGER NOT NULL,
+    principal     TEXT    NOT NULL,
+    document_id   TEXT    NOT NULL,
+    redeemed_at   INTEGER NOT NULL,
+    PRIMARY KEY (invitation_id, principal)
+);
+CREATE INDEX redemptions_by_member ON redemptions (document_id, principal);
+-- Redemptions made before this table are in the audit log ("inbjudan <id>: <role>").
+INSERT OR IGNORE INTO redemptions (invitation_id, principal, document_id, redeemed_at)
+    SELECT CAST(substr(detail, 10, instr(detail, ':') - 10) AS INTEGER), principal, document_id, at
+    FROM audit_log WHERE action = 'redeem' AND detail LIKE 'inbjudan %:%' AND document_id IS NOT NULL;
