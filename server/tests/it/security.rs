@@ -2,6 +2,7 @@
 //! and person (issue 25): each is tried here, on the real server, and must
 //! be held.
 
+mod deleted_plan;
 mod removed_member;
 
 use crate::access::*;
@@ -35,4 +36,13 @@ pub(crate) async fn remove(server: &TestServer, id: shared::DocumentId, principa
 pub(crate) async fn redeem_signed_in(server: &TestServer, token: &str, link: &str) -> u16 {
     let body = format!("{{\"token\":\"{}\"}}", link.split('#').nth(1).expect("token in link"));
     http(server, "POST", "/api/invitations/redeem", Some(token), Some(&body)).await.0
+}
+
+/// Plan "Olles plan" made by the signed-in `token` (its coordinator).
+pub(crate) async fn own_plan(server: &TestServer, token: &str, peer: &str) -> shared::DocumentId {
+    let id = shared::DocumentId::random();
+    let doc = shared::plan::new_plan_document("Olles plan").expect("plan");
+    let mut client = Client::connect_as(server, token, peer, id, doc).await;
+    client.until_synced().await;
+    id
 }

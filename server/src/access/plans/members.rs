@@ -183,7 +183,8 @@ impl Plans {
 
     /// Delete a plan (coordinator only) and its self-report document: their
     /// stored changes go, their rows stay as tombstones so that no peer can
-    /// bring them back. Returns the principals that were members (to
+    /// bring them back. The plan's devices that are in no other plan lose
+    /// their sessions (accounts keep theirs for their other plans). Returns the principals that were members (to
     /// disconnect them) and the documents deleted.
     pub async fn delete(&self, by: &Membership) -> Result<(Vec<String>, Vec<String>), AccessError> {
         by.require(Role::Coordinator)?;
@@ -212,6 +213,9 @@ impl Plans {
                 .bind(doc.as_str())
                 .execute(&mut *tx)
                 .await?;
+        }
+        for principal in &members {
+            revoke_device_if_in_no_plan(&mut tx, principal, now).await?;
         }
         audit::append(&mut tx, &by.audit("delete", "")).await?;
         tx.commit().await?;
