@@ -15,3 +15,18 @@ CREATE INDEX redemptions_by_member ON redemptions (document_id, principal);
 INSERT OR IGNORE INTO redemptions (invitation_id, principal, document_id, redeemed_at)
     SELECT CAST(substr(detail, 10, instr(detail, ':') - 10) AS INTEGER), principal, document_id, at
     FROM audit_log WHERE action = 'redeem' AND detail LIKE 'inbjudan %:%' AND document_id IS NOT NULL;
+
+-- Which session has used which plan (and its self-report document): the
+-- coordinator sees a member's devices in this plan, not in all their plans.
+CREATE TABLE plan_sessions (
+    document_id TEXT    NOT NULL,
+    session_id  INTEGER NOT NULL,
+    first_used  INTEGER NOT NULL,
+    PRIMARY KEY (document_id, session_id)
+);
+-- Sessions that changed a plan, made it or joined it before this table are in the audit log.
+INSERT OR IGNORE INTO plan_sessions (document_id, session_id, first_used)
+    SELECT COALESCE(p.self_reports_of, a.document_id), a.session_id, MIN(a.at)
+    FROM audit_log a LEFT JOIN plans p ON p.document_id = a.document_id
+    WHERE a.session_id IS NOT NULL AND a.document_id IS NOT NULL
+    GROUP BY COALESCE(p.self_reports_of, a.document_id), a.session_id;

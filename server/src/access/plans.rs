@@ -93,14 +93,22 @@ impl Plans {
     /// its other members. A session the coordinator shut out of the plan has
     /// no role in it.
     pub async fn role(&self, document: &str, principal: &Principal) -> Result<Option<Role>, AccessError> {
+        Ok(self.access(document, principal).await?.map(|access| access.role))
+    }
+
+    /// [`Plans::role`], with the plan the document belongs to and whether
+    /// the session has used that plan before.
+    async fn access(&self, document: &str, principal: &Principal) -> Result<Option<Access>, AccessError> {
         let row = sqlx::query(
-            "SELECT p.deleted_at, p.self_reports_of,
+            "SELECT p.deleted_at, p.self_reports_of, COALESCE(p.self_reports_of, p.document_id) AS plan,
                     (SELECT role FROM members m WHERE m.document_id = p.document_id AND m.principal = ?1) AS own,
                     (SELECT role FROM members m WHERE m.document_id = p.self_reports_of AND m.principal = ?1) AS in_plan,
                     (SELECT reports_for_person FROM members m
                         WHERE m.document_id = p.self_reports_of AND m.principal = ?1) AS reporter,
                     EXISTS (SELECT 1 FROM session_blocks b
-                        WHERE b.document_id = COALESCE(p.self_reports_of, p.document_id) AND b.session_id = ?3) AS blocked
+                        WHERE b.document_id = COALESCE(p.self_reports_of, p.document_id) AND b.session_id = ?3) AS blocked,
+                    EXISTS (SELECT 1 FROM plan_sessions u
+                        WHERE u.document_id = COALESCE(p.self_reports_of, p.document_id) AND u.session_id = ?3) AS used
              FROM plans p WHERE p.document_id = ?2",
         )
         .bind(&principal.id)
@@ -113,30 +121,40 @@ impl Plans {
             return Ok(None);
         }
         let own = row.try_get::<Option<String>, _>("own")?.as_deref().and_then(Role::parse);
-        if row.try_get::<Option<String>, _>("self_reports_of")?.is_some() {
+        let role = if row.try_get::<Option<String>, _>("self_reports_of")?.is_some() {
             let in_plan = row.try_get::<Option<String>, _>("in_plan")?.as_deref().and_then(Role::parse);
             let reporter = row.try_get::<Option<bool>, _>("reporter")?.unwrap_or(false);
-            return Ok(match in_plan {
+            match in_plan {
                 Some(Role::Person) => Some(Role::Person),
                 Some(_) if reporter => Some(Role::Person),
                 Some(_) => Some(Role::Reader),
                 None => own.map(|_| Role::Reader),
-            });
-        }
-        Ok(own)
+            }
+        } else {
+            own
+        };
+        Ok(match role {
+            Some(role) => Some(Access { role, plan: row.try_get("plan")?, used: row.try_get("used")? }),
+            None => None,
+        })
     }
 
     /// May `principal` do `intent` on `document`? A signed-in professional
     /// who syncs a document that has never existed creates it and becomes
     /// its coordinator; nobody else can attach themselves to a document.
+    /// A session given access to a plan for the first time is recorded as
+    /// one of the member's devices in that plan.
     pub async fn decide(
         &self,
         document: &str,
         principal: &Principal,
         intent: Intent,
     ) -> Result<Decision, AccessError> {
-        if let Some(role) = self.role(document, principal).await? {
-            return Ok(match role {
+        if let Some(access) = self.access(document, principal).await? {
+            if !access.used {
+                self.db.write(record_use(&access.plan, principal.session_id)).await?;
+            }
+            return Ok(match access.role {
                 Role::Reader => Decision::Read,
                 role => Decision::Write { coordinator: role == Role::Coordinator },
             });
@@ -177,6 +195,7 @@ impl Plans {
             return Ok(false);
         }
         put_member(&mut tx, document, &principal.id, Role::Coordinator, now).await?;
+        record_use(document, principal.session_id).execute(&mut *tx).await?;
         audit::append(
             &mut tx,
             &AuditEntry::now(&principal.id, Some(principal.session_id), Some(document), "create", ""),
@@ -273,6 +292,26 @@ impl Plans {
         let mut connection = self.db.pool().acquire().await?;
         Ok(member_principals(&mut connection, document).await?)
     }
+}
+
+/// What a principal's session may do in a document, as found by [`Plans::access`].
+struct Access {
+    role: Role,
+    /// The plan the document belongs to (itself, or the plan of a self-report document).
+    plan: String,
+    /// Whether this session has used the plan before.
+    used: bool,
+}
+
+/// Record that session `session_id` has used `plan` (once).
+fn record_use(
+    plan: &str,
+    session_id: i64,
+) -> sqlx::query::Query<'_, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'_>> {
+    sqlx::query("INSERT OR IGNORE INTO plan_sessions (document_id, session_id, first_used) VALUES (?, ?, ?)")
+        .bind(plan)
+        .bind(session_id)
+        .bind(now_millis())
 }
 
 /// Record plan `document`, made by `by`; false if its id was ever used.

@@ -3,6 +3,7 @@
 //! be held.
 
 mod deleted_plan;
+mod device_lists;
 mod removed_member;
 
 use crate::access::*;

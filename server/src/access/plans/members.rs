@@ -10,14 +10,17 @@ use crate::access::audit;
 use crate::access::{now_millis, AccessError, Role};
 
 impl Plans {
-    /// The members of a plan with their active sessions (any member may see
-    /// who takes part; only the coordinator sees their devices).
+    /// The members of a plan with their active sessions in this plan (any
+    /// member may see who takes part; only the coordinator sees their
+    /// devices). A session counts once it has used the plan: a member's
+    /// sessions in their other plans are none of this plan's business.
     pub async fn members(&self, by: &Membership) -> Result<Vec<Member>, AccessError> {
         let coordinator = by.role == Role::Coordinator;
         let now = now_millis();
         let rows = sqlx::query(
             "SELECT m.principal, m.role, m.reports_for_person, COALESCE(u.name, d.label, m.principal) AS name,
-                    (SELECT COUNT(*) FROM sessions s WHERE s.principal = m.principal
+                    (SELECT COUNT(*) FROM sessions s JOIN plan_sessions u ON u.session_id = s.id
+                        WHERE u.document_id = m.document_id AND s.principal = m.principal
                         AND s.revoked_at IS NULL AND s.expires_at > ?) AS active
              FROM members m
              LEFT JOIN users u ON m.principal = 'user:' || u.id
@@ -50,7 +53,8 @@ impl Plans {
         let rows = sqlx::query(
             "SELECT s.id, s.device, s.created_at,
                     EXISTS (SELECT 1 FROM session_blocks b WHERE b.document_id = ?1 AND b.session_id = s.id) AS blocked
-             FROM sessions s WHERE s.principal = ?2 AND s.revoked_at IS NULL AND s.expires_at > ?3
+             FROM sessions s JOIN plan_sessions u ON u.session_id = s.id AND u.document_id = ?1
+             WHERE s.principal = ?2 AND s.revoked_at IS NULL AND s.expires_at > ?3
              ORDER BY s.created_at, s.id",
         )
         .bind(document)
