@@ -21,6 +21,10 @@ use super::{now_millis, AccessError, Role};
 
 pub use invitations::{Redeemed, DEFAULT_INVITATION_DAYS, MAX_INVITATION_DAYS};
 
+/// The principal of what the command line stores (`samplan-server demo`):
+/// the owner of that history's actors. No session is ever made for it.
+pub const SYSTEM_CLI: &str = "system:cli";
+
 /// What a peer wants with a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Intent {
@@ -272,15 +276,48 @@ impl Plans {
         Ok(owner == principal)
     }
 
+    /// Bind every actor of `doc`'s history, stored from the command line
+    /// (`samplan-server demo`), to [`SYSTEM_CLI`]: no session speaks for
+    /// it, so nobody can write as the authors of that history. An actor
+    /// already bound keeps its owner.
+    pub async fn bind_stored_history(
+        &self,
+        document: &str,
+        doc: &automerge::Automerge,
+    ) -> Result<(), AccessError> {
+        let mut actors: Vec<String> =
+            doc.get_changes(&[]).iter().map(|c| c.actor_id().to_hex_string()).collect();
+        actors.sort();
+        actors.dedup();
+        let now = now_millis();
+        let mut tx = self.db.begin_write().await?;
+        for actor in &actors {
+            sqlx::query(
+                "INSERT OR IGNORE INTO actors (actor, principal, document_id, first_seen) VALUES (?, ?, ?, ?)",
+            )
+            .bind(actor)
+            .bind(SYSTEM_CLI)
+            .bind(document)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Names of the people behind the actors that changed `document` (for the
     /// app's history view); members only.
     pub async fn actor_names(&self, by: &Membership) -> Result<Vec<(String, String)>, AccessError> {
         let rows = sqlx::query(
-            "SELECT a.actor, COALESCE(u.name, d.label, a.principal) AS name FROM actors a
+            "SELECT a.actor, COALESCE(u.name, d.label,
+                    CASE WHEN a.principal = ?1 THEN 'Inläst av servern' ELSE a.principal END) AS name
+             FROM actors a
              LEFT JOIN users u ON a.principal = 'user:' || u.id
              LEFT JOIN devices d ON a.principal = 'device:' || d.id
-             WHERE a.document_id = ? ORDER BY a.first_seen",
+             WHERE a.document_id = ?2 ORDER BY a.first_seen",
         )
+        .bind(SYSTEM_CLI)
         .bind(&by.plan)
         .fetch_all(self.db.pool())
         .await?;

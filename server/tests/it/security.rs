@@ -5,6 +5,7 @@
 mod deleted_plan;
 mod device_lists;
 mod removed_member;
+mod stored_history;
 
 use crate::access::*;
 use crate::harness::*;
