@@ -30,3 +30,12 @@ INSERT OR IGNORE INTO plan_sessions (document_id, session_id, first_used)
     FROM audit_log a LEFT JOIN plans p ON p.document_id = a.document_id
     WHERE a.session_id IS NOT NULL AND a.document_id IS NOT NULL
     GROUP BY COALESCE(p.self_reports_of, a.document_id), a.session_id;
+
+-- Each automerge-repo peer id belongs to the session that first joined with
+-- it: nobody takes another's peer id (and with it their live edits) over.
+-- Kept here, not in memory, so that it holds across restarts and relays.
+CREATE TABLE peer_ids (
+    peer_id    TEXT    PRIMARY KEY,
+    session_id INTEGER NOT NULL,
+    first_seen INTEGER NOT NULL
+);

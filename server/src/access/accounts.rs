@@ -224,6 +224,35 @@ impl Accounts {
         Ok(row.is_some())
     }
 
+    /// Bind automerge-repo peer id `peer_id` to session `session_id` if it
+    /// is new; true if it is (now) this session's, false if another session
+    /// joined with it first.
+    pub async fn claim_peer_id(&self, peer_id: &str, session_id: i64) -> Result<bool, AccessError> {
+        // Reconnects ask with a peer id they own already: no write for them.
+        if let Some(owner) = self.peer_id_owner(peer_id).await? {
+            return Ok(owner == session_id);
+        }
+        self.db
+            .write(
+                sqlx::query(
+                    "INSERT OR IGNORE INTO peer_ids (peer_id, session_id, first_seen) VALUES (?, ?, ?)",
+                )
+                .bind(peer_id)
+                .bind(session_id)
+                .bind(now_millis()),
+            )
+            .await?;
+        Ok(self.peer_id_owner(peer_id).await? == Some(session_id))
+    }
+
+    async fn peer_id_owner(&self, peer_id: &str) -> Result<Option<i64>, AccessError> {
+        let row = sqlx::query("SELECT session_id FROM peer_ids WHERE peer_id = ?")
+            .bind(peer_id)
+            .fetch_optional(self.db.pool())
+            .await?;
+        Ok(row.map(|r| r.try_get::<i64, _>("session_id")).transpose()?)
+    }
+
     /// Remember what kind of device a new session was made on.
     pub async fn describe_session(&self, session_id: i64, user_agent: &str) -> Result<(), AccessError> {
         self.db
