@@ -101,6 +101,26 @@ test('a sign-in link signs a professional in once', async ({ browser }) => {
   expect(await axe(other)).toEqual([]);
 });
 
+test('a sign-in link in a browser signed in as someone else asks first', async ({ browser }) => {
+  const link = server.cli('user', 'add', '--name', 'Kim Karlsson', '--org', 'Region Exempel').replace(/^http:\/\/[^/]+/, server.url);
+  const context = await server.signedInContext(browser, 'Testare');
+  const page = await context.newPage();
+  await page.goto(link);
+  await expect(page.getByText('Du är inloggad som Testare. Vill du logga in som Kim Karlsson i stället?')).toBeVisible();
+  expect(await axe(page)).toEqual([]);
+  await page.getByRole('button', { name: 'Nej, fortsätt som Testare' }).click();
+  await expect(page.getByText('Du är fortfarande inloggad som Testare.', { exact: false })).toBeVisible();
+  const who = () => page.evaluate(() => fetch('/api/me').then((r) => r.json()).then((me) => me.name));
+  expect(await who()).toBe('Testare');
+
+  // The link was not used: opened again, and this time yes.
+  const again = await context.newPage();
+  await again.goto(link);
+  await again.getByRole('button', { name: 'Ja, logga in som Kim Karlsson' }).click();
+  await expect(again.getByText('Du är inloggad som Kim Karlsson.')).toBeVisible();
+  expect(await who()).toBe('Kim Karlsson');
+});
+
 test('the coordinator deletes a plan; another device that had it cannot bring it back', async ({ browser }) => {
   const chair = await newPlan(browser, 'Plan som ska bort');
   const planUrl = chair.url();

@@ -117,6 +117,21 @@ impl Accounts {
             .ok_or_else(|| AccessError::NoSuchUser(name.into()))
     }
 
+    /// The account (principal id and name) that a sign-in link's token
+    /// signs in, if the link is valid now; the link stays unused.
+    pub async fn sign_in_link_owner(&self, token: &str) -> Result<(String, String), AccessError> {
+        let mut connection = self.db.pool().acquire().await?;
+        let row = tokens::find_valid(
+            &mut connection,
+            "SELECT l.token_hash, l.user_id, u.name FROM sign_in_links l JOIN users u ON u.id = l.user_id
+             WHERE l.token_hash = ? AND l.used_at IS NULL AND l.expires_at > ? AND u.disabled_at IS NULL",
+            token,
+            now_millis(),
+        )
+        .await?;
+        Ok((format!("user:{}", row.try_get::<i64, _>("user_id")?), row.try_get("name")?))
+    }
+
     /// Exchange a sign-in link's token for a session token (once).
     pub async fn redeem_sign_in(&self, token: &str) -> Result<(Token, Principal), AccessError> {
         let now = now_millis();

@@ -6,6 +6,7 @@ mod deleted_plan;
 mod device_lists;
 mod peer_ids;
 mod removed_member;
+mod sign_in;
 mod stored_history;
 
 use crate::access::*;
