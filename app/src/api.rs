@@ -124,9 +124,9 @@ pub fn take_fragment() -> Option<String> {
 }
 
 /// The answer to a call the page itself started before the app loaded:
-/// `home.html` redeems an invitation at once (to show the plan early) and
-/// leaves the promise of `{status, body}` in `window[name]`, `body` the
-/// answer's JSON as the page parsed it. `None` when the page started no
+/// `home.html` redeems an invitation when its button is pressed (to show
+/// the plan early) and leaves the promise of `{status, body}` in
+/// `window[name]`, `body` the answer's JSON as the page parsed it. `None` when the page started no
 /// such call.
 pub async fn started_by_page<T: DeserializeOwned>(name: &str) -> Option<Result<T, ApiError>> {
     let window = web_sys::window()?;
@@ -136,6 +136,14 @@ pub async fn started_by_page<T: DeserializeOwned>(name: &str) -> Option<Result<T
         js_sys::Reflect::get(&settled, &"status".into()).ok().and_then(|s| s.as_f64()).unwrap_or(0.0);
     let body = js_sys::Reflect::get(&settled, &"body".into()).unwrap_or(JsValue::NULL);
     Some(answer(status as u16, body).and_then(read))
+}
+
+/// Whether the page itself started the call it leaves in `window[name]`
+/// (see [`started_by_page`]), without waiting for it.
+pub fn page_started(name: &str) -> bool {
+    web_sys::window()
+        .and_then(|window| js_sys::Reflect::get(&window, &name.into()).ok())
+        .is_some_and(|value| value.is_instance_of::<js_sys::Promise>())
 }
 
 /// This device's role in a plan as last known (kept for offline use).

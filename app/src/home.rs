@@ -28,16 +28,22 @@ pub const BASE: &str = "/min-plan";
 /// The app shows the plan itself now (or cannot): the plain first view that
 /// `home.html` may have put up while the app loaded gives way.
 pub fn first_view_done() {
-    if let Some(view) =
-        web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("first-view"))
-    {
-        view.remove();
-    }
+    remove_first_view();
     let performance = web_sys::window().and_then(|w| w.performance());
     if let Some(performance) = performance {
         if performance.get_entries_by_name("samplan:plan-readable").length() == 0 {
             let _ = performance.mark("samplan:plan-readable");
         }
+    }
+}
+
+/// Take away what `home.html` put up while the app loaded (the plain
+/// first view of a plan, or an invitation's button).
+pub fn remove_first_view() {
+    if let Some(view) =
+        web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("first-view"))
+    {
+        view.remove();
     }
 }
 

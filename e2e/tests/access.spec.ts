@@ -20,11 +20,14 @@ async function invite(chair: Page, who: string, role: 'editor' | 'person' | 'rea
   return link.inputValue();
 }
 
+/** A new device that opens `link` and presses "Öppna planen". */
 async function openInvitation(browser: Browser, link: string): Promise<Page> {
   const context = await browser.newContext(); // not signed in: a new device
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
   await page.goto(link);
+  // Nothing is redeemed until the invitation is accepted.
+  await page.getByRole('button', { name: 'Öppna planen' }).click();
   return page;
 }
 
@@ -99,6 +102,56 @@ test('a sign-in link signs a professional in once', async ({ browser }) => {
   await other.goto(link.replace(/^http:\/\/[^/]+/, server.url));
   await expect(other.getByRole('alert')).toContainText('Länken gäller inte längre');
   expect(await axe(other)).toEqual([]);
+});
+
+/** The members of the plan open at `chair`, as the server lists them. */
+async function members(chair: Page): Promise<{ name: string; role: string }[]> {
+  const planId = decodeURIComponent(new URL(chair.url()).pathname.split('/').pop() ?? '');
+  const answer = await fetch(`${server.url}/api/plans/${planId}/members`, {
+    headers: { Authorization: `Bearer ${server.token()}` },
+  });
+  expect(answer.status).toBe(200);
+  return answer.json();
+}
+
+test('an invitation page that is only loaded (a mail scanner) leaves the link unused and makes no member', async ({ browser }) => {
+  const chair = await newPlan(browser, 'Plan med inbjudan');
+  const link = await invite(chair, 'Eva (kommunen)', 'editor'); // once only
+  // A scanner loads the link and runs its scripts, but never clicks.
+  const scanner = await (await browser.newContext()).newPage();
+  await scanner.goto(link);
+  await expect(scanner.getByRole('button', { name: 'Öppna planen' })).toBeVisible();
+  await expect(scanner.locator('#first-view')).toHaveCount(0); // the app has taken over the page
+  await scanner.waitForTimeout(1_000);
+  await expect(scanner).toHaveURL(/\/inbjudan/);
+  expect(await axe(scanner)).toEqual([]);
+  expect((await members(chair)).map((m) => m.role)).toEqual(['coordinator']);
+
+  // The link still works, once, for the one it was meant for.
+  const eva = await openInvitation(browser, link);
+  await expect(eva.getByLabel('Planens namn')).toHaveValue('Plan med inbjudan');
+  expect((await members(chair)).map((m) => m.role)).toEqual(['coordinator', 'editor']);
+  await scanner.close();
+});
+
+test('a sign-in link in a browser signed in as someone else asks first', async ({ browser }) => {
+  const link = server.cli('user', 'add', '--name', 'Kim Karlsson', '--org', 'Region Exempel').replace(/^http:\/\/[^/]+/, server.url);
+  const context = await server.signedInContext(browser, 'Testare');
+  const page = await context.newPage();
+  await page.goto(link);
+  await expect(page.getByText('Du är inloggad som Testare. Vill du logga in som Kim Karlsson i stället?')).toBeVisible();
+  expect(await axe(page)).toEqual([]);
+  await page.getByRole('button', { name: 'Nej, fortsätt som Testare' }).click();
+  await expect(page.getByText('Du är fortfarande inloggad som Testare.', { exact: false })).toBeVisible();
+  const who = () => page.evaluate(() => fetch('/api/me').then((r) => r.json()).then((me) => me.name));
+  expect(await who()).toBe('Testare');
+
+  // The link was not used: opened again, and this time yes.
+  const again = await context.newPage();
+  await again.goto(link);
+  await again.getByRole('button', { name: 'Ja, logga in som Kim Karlsson' }).click();
+  await expect(again.getByText('Du är inloggad som Kim Karlsson.')).toBeVisible();
+  expect(await who()).toBe('Kim Karlsson');
 });
 
 test('the coordinator deletes a plan; another device that had it cannot bring it back', async ({ browser }) => {

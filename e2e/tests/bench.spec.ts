@@ -252,6 +252,8 @@ test("the person's view on a slow tablet: first and repeat visit", async ({ brow
       };
       const shown = () => mark('samplan:plan-shown');
       await page.goto(link);
+      // The invitation is redeemed on the press of its button (offered by the page at once).
+      await page.getByRole('button', { name: 'Öppna planen' }).click();
       readables.push(await mark('samplan:plan-readable'));
       firsts.push(await shown());
       await expect(page.locator('article.goal-card').first()).toBeVisible();

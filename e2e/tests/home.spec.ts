@@ -42,6 +42,7 @@ async function planWithPerson(browser: Browser): Promise<{ chair: Page; person: 
   const person = await context.newPage();
   person.on('pageerror', (error) => console.error(`[person page error] ${error.message}`));
   await person.goto(link);
+  await person.getByRole('button', { name: 'Öppna planen' }).click();
   await expect(person).toHaveURL(/\/min-plan\//);
   await expect(person.getByRole('heading', { name: 'Min plan', level: 1 })).toBeVisible();
   return { chair, person };
@@ -240,6 +241,9 @@ test('on a first visit the person reads the plan before the app has loaded; then
   person.on('pageerror', (error) => console.error(`[person page error] ${error.message}`));
   await person.goto(link);
   const first = person.locator('#first-view');
+  // The page offers the invitation before the app has loaded; pressing
+  // "Öppna planen" redeems it.
+  await first.getByRole('button', { name: 'Öppna planen' }).click();
   await expect(first.getByRole('heading', { name: 'Min plan', level: 1 })).toBeVisible();
   await expect(first.getByRole('status')).toHaveText('Du kan läsa din plan nu. Snart kan du också svara hur det går.');
   await expect(first.locator('article.first-goal').first()).toContainText(GOAL);
@@ -267,6 +271,7 @@ test('on a first visit the person reads the plan before the app has loaded; then
   // view, a clear message, and the page passes axe.
   const other = await (await browser.newContext()).newPage();
   await other.goto(link);
+  await other.getByRole('button', { name: 'Öppna planen' }).click();
   await expect(other.getByRole('alert')).toBeVisible({ timeout: 30_000 });
   await expect(other.getByText('Be den som bjöd in dig om en ny länk.')).toBeVisible();
   await expect(other.locator('#first-view')).toHaveCount(0);
@@ -287,6 +292,7 @@ test('when the browser cannot store anything, the person is told and nothing is 
   });
   const person = await context.newPage();
   await person.goto(link);
+  await person.getByRole('button', { name: 'Öppna planen' }).click();
   await expect(person).toHaveURL(/\/min-plan\//);
   await expect(person.getByRole('alert')).toContainText('Det går inte att spara på den här enheten just nu.', { timeout: 15_000 });
   // The plan still comes from the server, and a report still reaches it.
@@ -300,6 +306,7 @@ test('the person lets a relative answer for them; the coordinator shuts the rela
   const relativeLink = await invite(chair, 'Bo (son)', 'reader');
   const relative = await (await browser.newContext()).newPage();
   await relative.goto(relativeLink);
+  await relative.getByRole('button', { name: 'Öppna planen' }).click();
   await expect(relative).toHaveURL(/\/plan\//);
   await relative.getByRole('link', { name: 'Personens egen vy – lätt att läsa' }).click();
   await expect(relative).toHaveURL(/\/min-plan\//);

@@ -26,6 +26,7 @@ use crate::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/sign-in", post(sessions::sign_in))
+        .route("/api/sign-in/check", post(sessions::check_sign_in))
         .route("/api/sign-out", post(sessions::sign_out))
         .route("/api/me", get(sessions::me))
         .route("/api/invitations/redeem", post(sessions::redeem))

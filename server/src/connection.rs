@@ -96,6 +96,10 @@ pub async fn serve(socket: WebSocket, state: AppState, principal: Principal) {
                     reject(&outbox, &state, None, "unsupported protocol version");
                     break;
                 }
+                if let Err(reason) = claim_peer_id(&state, &sender_id, &access.principal).await {
+                    reject(&outbox, &state, None, reason);
+                    break;
+                }
                 peer = Some(join(sender_id, &outbox, &disconnect, &state));
             }
             (None, _) => {
@@ -156,6 +160,28 @@ fn read_frame(frame: Frame, rate: &mut MessageRate, state: &AppState) -> Result<
         Err(error) => {
             tracing::warn!(%error, "malformed message");
             Err(FrameEnd::Refused("Meddelandet kunde inte läsas."))
+        }
+    }
+}
+
+/// The peer id a `join` names must be its session's: the first session
+/// to join with a peer id owns it ([`crate::access::Accounts::claim_peer_id`]).
+/// Otherwise another member could take over someone's peer id, and with it
+/// the live edits the document sends them.
+async fn claim_peer_id(
+    state: &AppState,
+    peer_id: &shared::PeerId,
+    principal: &Principal,
+) -> Result<(), &'static str> {
+    match state.access.accounts.claim_peer_id(peer_id.as_str(), principal.session_id).await {
+        Ok(true) => Ok(()),
+        Ok(false) => {
+            tracing::warn!(peer = %peer_id, principal = %principal.id, "a join with another session's peer id");
+            Err("Anslutningens id (peer id) används redan av en annan inloggning. Ladda om sidan för att få ett eget.")
+        }
+        Err(error) => {
+            tracing::error!(%error, "could not check a peer id");
+            Err("Något gick fel på servern. Försök igen.")
         }
     }
 }

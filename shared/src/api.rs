@@ -25,6 +25,28 @@ pub struct TokenRequest {
     pub token: String,
 }
 
+/// `POST /api/sign-in`: the one-time token of a sign-in link, and whether
+/// to sign out the account this browser is signed in as now (without it,
+/// a browser signed in as someone else is refused with 409 and asked first).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInRequest {
+    /// The part of the link after `#`.
+    pub token: String,
+    /// Sign in even though the browser is signed in as someone else.
+    #[serde(default)]
+    pub replace: bool,
+}
+
+/// The answer to `POST /api/sign-in/check`: whose sign-in link it is (still
+/// unused), and who this browser is signed in as now, if someone else.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInCheck {
+    /// The name of the account the link signs in.
+    pub name: String,
+    /// The name this browser is signed in as now, when that is someone else.
+    pub signed_in_as: Option<String>,
+}
+
 /// The answer to `POST /api/sign-in` (the session is the cookie).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignedIn {

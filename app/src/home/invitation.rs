@@ -1,70 +1,108 @@
-//! `/inbjudan#<token>`: someone opens an invitation to a plan. The server
-//! makes them a member (a signed-in professional joins as themselves; anyone
-//! else gets this device registered). The person then sees "Min plan" at
-//! once; everyone else goes on to the plan editor. This page belongs to the
-//! person's (smaller) wasm, since most invitations are opened by people at
-//! home, often on a slow network.
+//! `/inbjudan#<token>`: someone opens an invitation to a plan. Nothing
+//! happens until they press "Öppna planen": a mail scanner or a link
+//! preview that runs the page's scripts must not use the link up (nor
+//! become a member). Then the server makes them a member (a signed-in
+//! professional joins as themselves; anyone else gets this device
+//! registered). The person then sees "Min plan" at once; everyone else goes
+//! on to the plan editor. This page belongs to the person's (smaller) wasm,
+//! since most invitations are opened by people at home, often on a slow
+//! network.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::api::{Redeemed, TokenRequest};
 use shared::{DocumentId, Role};
 
-use crate::api;
+use crate::api::{self, ApiError};
 
-/// Where `home.html` leaves its redemption of the link (see `api::started_by_page`).
+/// Where `home.html` leaves its redemption of the link, when its own
+/// "Öppna planen" was pressed before this app loaded (see `api::started_by_page`).
 const REDEEMED_BY_PAGE: &str = "samplanInvitation";
+
+/// Where the invitation stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Step {
+    /// Waiting for the press of "Öppna planen".
+    Offered,
+    /// Redeeming it.
+    Opening,
+    /// Why it did not work.
+    Failed(String),
+}
 
 /// The invitation page; `opened` gets the plan when it is the person's own.
 #[component]
 pub fn InvitationPage(opened: RwSignal<Option<DocumentId>>) -> impl IntoView {
-    let problem = RwSignal::new(None::<String>);
-    let token = api::take_fragment();
-    spawn_local(async move {
-        // The page's own script may have redeemed the link already (to show
-        // the plan before this app has loaded); a link works only once.
-        let answer = match (api::started_by_page(REDEEMED_BY_PAGE).await, token) {
-            (Some(answer), _) => answer,
-            (None, Some(token)) => api::post("/api/invitations/redeem", &TokenRequest { token }).await,
-            (None, None) => {
-                problem.set(Some("Länken saknar sin kod. Öppna hela länken du fick.".into()));
-                return;
+    let step = RwSignal::new(Step::Offered);
+    let token = StoredValue::new(api::take_fragment());
+    if api::page_started(REDEEMED_BY_PAGE) {
+        // The page's own button was pressed already; a link works only once.
+        step.set(Step::Opening);
+        spawn_local(async move {
+            if let Some(answer) = api::started_by_page(REDEEMED_BY_PAGE).await {
+                go_to_plan(answer, opened, step);
             }
-        };
-        match answer {
-            Ok(Redeemed { document_id: plan, role }) => {
-                api::remember_role(&plan, role);
-                let Some(window) = web_sys::window() else { return };
-                match DocumentId::parse_url_or_id(&plan) {
-                    Ok(id) if role == Role::Person => {
-                        let path = format!("{}/{id}", super::BASE);
-                        if let Ok(history) = window.history() {
-                            let _ =
-                                history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
-                        }
-                        opened.set(Some(id));
-                    }
-                    _ => {
-                        let _ = window.location().replace(&format!("/plan/{plan}"));
-                    }
-                }
-            }
-            Err(error) => {
-                super::first_view_done();
-                problem.set(Some(error.to_string()));
-            }
+        });
+    } else {
+        // This page's button takes over from the one the page put up.
+        super::remove_first_view();
+        if token.get_value().is_none() {
+            step.set(Step::Failed("Länken saknar sin kod. Öppna hela länken du fick.".into()));
         }
-    });
+    }
+    let open = move |_| {
+        let Some(token) = token.get_value() else { return };
+        step.set(Step::Opening);
+        spawn_local(async move {
+            go_to_plan(api::post("/api/invitations/redeem", &TokenRequest { token }).await, opened, step);
+        });
+    };
     view! {
         <main class="page home-page">
             <h1>"Inbjudan till en plan"</h1>
-            {move || match problem.get() {
-                None => view! { <p role="status">"Öppnar inbjudan …"</p> }.into_any(),
-                Some(reason) => view! {
+            {move || match step.get() {
+                Step::Offered => view! {
+                    <p>"Du har fått en inbjudan till en plan."</p>
+                    <p>"Tryck på knappen för att öppna planen."</p>
+                    <button type="button" class="primary big" on:click=open>"Öppna planen"</button>
+                }.into_any(),
+                Step::Opening => view! { <p role="status">"Öppnar inbjudan …"</p> }.into_any(),
+                Step::Failed(reason) => view! {
                     <p role="alert" class="error">{reason}</p>
                     <p>"Be den som bjöd in dig om en ny länk."</p>
                 }.into_any(),
             }}
         </main>
+    }
+}
+
+/// After the server's answer to redeeming: the person's own view, the plan
+/// editor, or why not.
+fn go_to_plan(
+    answer: Result<Redeemed, ApiError>,
+    opened: RwSignal<Option<DocumentId>>,
+    step: RwSignal<Step>,
+) {
+    match answer {
+        Ok(Redeemed { document_id: plan, role }) => {
+            api::remember_role(&plan, role);
+            let Some(window) = web_sys::window() else { return };
+            match DocumentId::parse_url_or_id(&plan) {
+                Ok(id) if role == Role::Person => {
+                    let path = format!("{}/{id}", super::BASE);
+                    if let Ok(history) = window.history() {
+                        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+                    }
+                    opened.set(Some(id));
+                }
+                _ => {
+                    let _ = window.location().replace(&format!("/plan/{plan}"));
+                }
+            }
+        }
+        Err(error) => {
+            super::first_view_done();
+            step.set(Step::Failed(error.to_string()));
+        }
     }
 }

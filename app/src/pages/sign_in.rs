@@ -1,34 +1,88 @@
 //! `/logga-in#<token>`: a professional opens the sign-in link they got, and
-//! this device gets a session (an HttpOnly cookie set by the server).
+//! this device gets a session (an HttpOnly cookie set by the server). A
+//! browser signed in as someone else asks first ("Du är inloggad som X.
+//! Vill du logga in som Y i stället?"): opening another person's link must
+//! not switch accounts without a word.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use shared::api::{SignedIn, TokenRequest};
+use shared::api::{SignInCheck, SignInRequest, SignedIn, TokenRequest};
 
 use crate::api;
+
+/// Where the sign-in stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Step {
+    /// Asking the server whose link it is.
+    Checking,
+    /// Signed in as `current`: sign in as `name` instead?
+    Ask { current: String, name: String },
+    /// Signed in as this name.
+    Done(String),
+    /// Stayed signed in as this name.
+    Kept(String),
+    /// Why it did not work.
+    Failed(String),
+}
 
 /// The sign-in page.
 #[component]
 pub fn SignInPage() -> impl IntoView {
-    let outcome = RwSignal::new(None::<Result<String, String>>);
-    match api::take_fragment() {
-        None => outcome.set(Some(Err("Länken saknar sin kod. Öppna hela länken du fick.".into()))),
+    let step = RwSignal::new(Step::Checking);
+    let token = StoredValue::new(api::take_fragment());
+    let sign_in = move |replace: bool| {
+        let Some(token) = token.get_value() else { return };
+        step.set(Step::Checking);
+        spawn_local(async move {
+            let result = api::post::<_, SignedIn>("/api/sign-in", &SignInRequest { token, replace }).await;
+            step.set(match result {
+                Ok(signed_in) => Step::Done(signed_in.name),
+                Err(error) => Step::Failed(error.to_string()),
+            });
+        });
+    };
+    match token.get_value() {
+        None => step.set(Step::Failed("Länken saknar sin kod. Öppna hela länken du fick.".into())),
         Some(token) => spawn_local(async move {
-            let result = api::post::<_, SignedIn>("/api/sign-in", &TokenRequest { token }).await;
-            outcome.set(Some(result.map(|signed_in| signed_in.name).map_err(|e| e.to_string())));
+            match api::post::<_, SignInCheck>("/api/sign-in/check", &TokenRequest { token }).await {
+                Ok(SignInCheck { name, signed_in_as: Some(current) }) => {
+                    step.set(Step::Ask { current, name })
+                }
+                Ok(_) => sign_in(false),
+                Err(error) => step.set(Step::Failed(error.to_string())),
+            }
         }),
     }
     view! {
         <main class="page">
             <h1>"Logga in"</h1>
-            {move || match outcome.get() {
-                None => view! { <p role="status">"Loggar in …"</p> }.into_any(),
-                Some(Ok(name)) => view! {
+            {move || match step.get() {
+                Step::Checking => view! { <p role="status">"Loggar in …"</p> }.into_any(),
+                Step::Ask { current, name } => {
+                    let stay = current.clone();
+                    view! {
+                        <p role="status">{format!("Du är inloggad som {current}. Vill du logga in som {name} i stället?")}</p>
+                        <p class="actions">
+                            <button type="button" class="primary" on:click=move |_| sign_in(true)>
+                                {format!("Ja, logga in som {name}")}
+                            </button>
+                            " "
+                            <button type="button" on:click=move |_| step.set(Step::Kept(stay.clone()))>
+                                {format!("Nej, fortsätt som {current}")}
+                            </button>
+                        </p>
+                    }.into_any()
+                }
+                Step::Done(name) => view! {
                     <p role="status">{format!("Du är inloggad som {name}.")}</p>
                     <p><a href="/">"Till Mina planer"</a></p>
                 }.into_any(),
-                Some(Err(reason)) => view! {
+                Step::Kept(name) => view! {
+                    <p role="status">{format!("Du är fortfarande inloggad som {name}. Länken är inte använd.")}</p>
+                    <p><a href="/">"Till Mina planer"</a></p>
+                }.into_any(),
+                Step::Failed(reason) => view! {
                     <p role="alert" class="error">{reason}</p>
                     <p>"Be den som sköter Samplan om en ny inloggningslänk."</p>
                 }.into_any(),

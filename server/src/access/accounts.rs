@@ -117,6 +117,21 @@ impl Accounts {
             .ok_or_else(|| AccessError::NoSuchUser(name.into()))
     }
 
+    /// The account (principal id and name) that a sign-in link's token
+    /// signs in, if the link is valid now; the link stays unused.
+    pub async fn sign_in_link_owner(&self, token: &str) -> Result<(String, String), AccessError> {
+        let mut connection = self.db.pool().acquire().await?;
+        let row = tokens::find_valid(
+            &mut connection,
+            "SELECT l.token_hash, l.user_id, u.name FROM sign_in_links l JOIN users u ON u.id = l.user_id
+             WHERE l.token_hash = ? AND l.used_at IS NULL AND l.expires_at > ? AND u.disabled_at IS NULL",
+            token,
+            now_millis(),
+        )
+        .await?;
+        Ok((format!("user:{}", row.try_get::<i64, _>("user_id")?), row.try_get("name")?))
+    }
+
     /// Exchange a sign-in link's token for a session token (once).
     pub async fn redeem_sign_in(&self, token: &str) -> Result<(Token, Principal), AccessError> {
         let now = now_millis();
@@ -222,6 +237,35 @@ impl Accounts {
         .fetch_optional(self.db.pool())
         .await?;
         Ok(row.is_some())
+    }
+
+    /// Bind automerge-repo peer id `peer_id` to session `session_id` if it
+    /// is new; true if it is (now) this session's, false if another session
+    /// joined with it first.
+    pub async fn claim_peer_id(&self, peer_id: &str, session_id: i64) -> Result<bool, AccessError> {
+        // Reconnects ask with a peer id they own already: no write for them.
+        if let Some(owner) = self.peer_id_owner(peer_id).await? {
+            return Ok(owner == session_id);
+        }
+        self.db
+            .write(
+                sqlx::query(
+                    "INSERT OR IGNORE INTO peer_ids (peer_id, session_id, first_seen) VALUES (?, ?, ?)",
+                )
+                .bind(peer_id)
+                .bind(session_id)
+                .bind(now_millis()),
+            )
+            .await?;
+        Ok(self.peer_id_owner(peer_id).await? == Some(session_id))
+    }
+
+    async fn peer_id_owner(&self, peer_id: &str) -> Result<Option<i64>, AccessError> {
+        let row = sqlx::query("SELECT session_id FROM peer_ids WHERE peer_id = ?")
+            .bind(peer_id)
+            .fetch_optional(self.db.pool())
+            .await?;
+        Ok(row.map(|r| r.try_get::<i64, _>("session_id")).transpose()?)
     }
 
     /// Remember what kind of device a new session was made on.

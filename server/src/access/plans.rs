@@ -23,6 +23,10 @@ use super::{now_millis, AccessError, Role};
 pub use invitations::{Redeemed, DEFAULT_INVITATION_DAYS, MAX_INVITATION_DAYS};
 pub use participants::valid_id as valid_participant_id;
 
+/// The principal of what the command line stores (`samplan-server demo`):
+/// the owner of that history's actors. No session is ever made for it.
+pub const SYSTEM_CLI: &str = "system:cli";
+
 /// What a peer wants with a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Intent {
@@ -95,14 +99,22 @@ impl Plans {
     /// its other members. A session the coordinator shut out of the plan has
     /// no role in it.
     pub async fn role(&self, document: &str, principal: &Principal) -> Result<Option<Role>, AccessError> {
+        Ok(self.access(document, principal).await?.map(|access| access.role))
+    }
+
+    /// [`Plans::role`], with the plan the document belongs to and whether
+    /// the session has used that plan before.
+    async fn access(&self, document: &str, principal: &Principal) -> Result<Option<Access>, AccessError> {
         let row = sqlx::query(
-            "SELECT p.deleted_at, p.self_reports_of,
+            "SELECT p.deleted_at, p.self_reports_of, COALESCE(p.self_reports_of, p.document_id) AS plan,
                     (SELECT role FROM members m WHERE m.document_id = p.document_id AND m.principal = ?1) AS own,
                     (SELECT role FROM members m WHERE m.document_id = p.self_reports_of AND m.principal = ?1) AS in_plan,
                     (SELECT reports_for_person FROM members m
                         WHERE m.document_id = p.self_reports_of AND m.principal = ?1) AS reporter,
                     EXISTS (SELECT 1 FROM session_blocks b
-                        WHERE b.document_id = COALESCE(p.self_reports_of, p.document_id) AND b.session_id = ?3) AS blocked
+                        WHERE b.document_id = COALESCE(p.self_reports_of, p.document_id) AND b.session_id = ?3) AS blocked,
+                    EXISTS (SELECT 1 FROM plan_sessions u
+                        WHERE u.document_id = COALESCE(p.self_reports_of, p.document_id) AND u.session_id = ?3) AS used
              FROM plans p WHERE p.document_id = ?2",
         )
         .bind(&principal.id)
@@ -115,30 +127,40 @@ impl Plans {
             return Ok(None);
         }
         let own = row.try_get::<Option<String>, _>("own")?.as_deref().and_then(Role::parse);
-        if row.try_get::<Option<String>, _>("self_reports_of")?.is_some() {
+        let role = if row.try_get::<Option<String>, _>("self_reports_of")?.is_some() {
             let in_plan = row.try_get::<Option<String>, _>("in_plan")?.as_deref().and_then(Role::parse);
             let reporter = row.try_get::<Option<bool>, _>("reporter")?.unwrap_or(false);
-            return Ok(match in_plan {
+            match in_plan {
                 Some(Role::Person) => Some(Role::Person),
                 Some(_) if reporter => Some(Role::Person),
                 Some(_) => Some(Role::Reader),
                 None => own.map(|_| Role::Reader),
-            });
-        }
-        Ok(own)
+            }
+        } else {
+            own
+        };
+        Ok(match role {
+            Some(role) => Some(Access { role, plan: row.try_get("plan")?, used: row.try_get("used")? }),
+            None => None,
+        })
     }
 
     /// May `principal` do `intent` on `document`? A signed-in professional
     /// who syncs a document that has never existed creates it and becomes
     /// its coordinator; nobody else can attach themselves to a document.
+    /// A session given access to a plan for the first time is recorded as
+    /// one of the member's devices in that plan.
     pub async fn decide(
         &self,
         document: &str,
         principal: &Principal,
         intent: Intent,
     ) -> Result<Decision, AccessError> {
-        if let Some(role) = self.role(document, principal).await? {
-            return Ok(match role {
+        if let Some(access) = self.access(document, principal).await? {
+            if !access.used {
+                self.db.write(record_use(&access.plan, principal.session_id)).await?;
+            }
+            return Ok(match access.role {
                 Role::Reader => Decision::Read,
                 role => Decision::Write { coordinator: role == Role::Coordinator },
             });
@@ -180,6 +202,7 @@ impl Plans {
         }
         put_member(&mut tx, document, &principal.id, Role::Coordinator, now).await?;
         participants::link(&mut tx, document, &principal.id, "").await?;
+        record_use(document, principal.session_id).execute(&mut *tx).await?;
         audit::append(
             &mut tx,
             &AuditEntry::now(&principal.id, Some(principal.session_id), Some(document), "create", ""),
@@ -257,15 +280,48 @@ impl Plans {
         Ok(owner == principal)
     }
 
+    /// Bind every actor of `doc`'s history, stored from the command line
+    /// (`samplan-server demo`), to [`SYSTEM_CLI`]: no session speaks for
+    /// it, so nobody can write as the authors of that history. An actor
+    /// already bound keeps its owner.
+    pub async fn bind_stored_history(
+        &self,
+        document: &str,
+        doc: &automerge::Automerge,
+    ) -> Result<(), AccessError> {
+        let mut actors: Vec<String> =
+            doc.get_changes(&[]).iter().map(|c| c.actor_id().to_hex_string()).collect();
+        actors.sort();
+        actors.dedup();
+        let now = now_millis();
+        let mut tx = self.db.begin_write().await?;
+        for actor in &actors {
+            sqlx::query(
+                "INSERT OR IGNORE INTO actors (actor, principal, document_id, first_seen) VALUES (?, ?, ?, ?)",
+            )
+            .bind(actor)
+            .bind(SYSTEM_CLI)
+            .bind(document)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Names of the people behind the actors that changed `document` (for the
     /// app's history view); members only.
     pub async fn actor_names(&self, by: &Membership) -> Result<Vec<(String, String)>, AccessError> {
         let rows = sqlx::query(
-            "SELECT a.actor, COALESCE(u.name, d.label, a.principal) AS name FROM actors a
+            "SELECT a.actor, COALESCE(u.name, d.label,
+                    CASE WHEN a.principal = ?1 THEN 'Inläst av servern' ELSE a.principal END) AS name
+             FROM actors a
              LEFT JOIN users u ON a.principal = 'user:' || u.id
              LEFT JOIN devices d ON a.principal = 'device:' || d.id
-             WHERE a.document_id = ? ORDER BY a.first_seen",
+             WHERE a.document_id = ?2 ORDER BY a.first_seen",
         )
+        .bind(SYSTEM_CLI)
         .bind(&by.plan)
         .fetch_all(self.db.pool())
         .await?;
@@ -277,6 +333,26 @@ impl Plans {
         let mut connection = self.db.pool().acquire().await?;
         Ok(member_principals(&mut connection, document).await?)
     }
+}
+
+/// What a principal's session may do in a document, as found by [`Plans::access`].
+struct Access {
+    role: Role,
+    /// The plan the document belongs to (itself, or the plan of a self-report document).
+    plan: String,
+    /// Whether this session has used the plan before.
+    used: bool,
+}
+
+/// Record that session `session_id` has used `plan` (once).
+fn record_use(
+    plan: &str,
+    session_id: i64,
+) -> sqlx::query::Query<'_, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'_>> {
+    sqlx::query("INSERT OR IGNORE INTO plan_sessions (document_id, session_id, first_used) VALUES (?, ?, ?)")
+        .bind(plan)
+        .bind(session_id)
+        .bind(now_millis())
 }
 
 /// Record plan `document`, made by `by`; false if its id was ever used.

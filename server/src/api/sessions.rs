@@ -1,5 +1,6 @@
-//! Sessions: signing in with a one-time link, signing out, who the caller
-//! is, and redeeming an invitation (which may make a new device session).
+//! Sessions: signing in with a one-time link (asking first when the browser
+//! is signed in as someone else), signing out, who the caller is, and
+//! redeeming an invitation (which may make a new device session).
 //! Sign-in and redemption are rate limited per address.
 
 use std::net::SocketAddr;
@@ -10,11 +11,12 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use shared::api::{Me, Redeemed, SignedIn, TokenRequest};
+use shared::api::{Me, Redeemed, SignInCheck, SignInRequest, SignedIn, TokenRequest};
 
 use super::caller::{require_same_origin, session_token, Caller, SESSION_COOKIE};
 use super::ApiError;
 use crate::access::accounts::{DEVICE_SESSION, USER_SESSION};
+use crate::access::Principal;
 use crate::AppState;
 
 fn cookie(state: &AppState, token: &str, max_age_secs: u64) -> HeaderValue {
@@ -61,13 +63,51 @@ impl FromRequestParts<AppState> for LinkAttempt {
     }
 }
 
-pub(super) async fn sign_in(
+/// Who a request's session speaks for, if it carries a valid one.
+async fn signed_in(state: &AppState, headers: &HeaderMap) -> Result<Option<Principal>, ApiError> {
+    Ok(match session_token(headers, None) {
+        Some(token) => state.access.accounts.authenticate(&token).await?,
+        None => None,
+    })
+}
+
+/// Whose sign-in link this is, and who the browser is signed in as now if
+/// that is someone else: the app asks before it switches accounts. The
+/// link stays unused.
+pub(super) async fn check_sign_in(
     State(state): State<AppState>,
     _: LinkAttempt,
     headers: HeaderMap,
     Json(body): Json<TokenRequest>,
+) -> Result<Json<SignInCheck>, ApiError> {
+    let (owner, name) = state.access.accounts.sign_in_link_owner(&body.token).await?;
+    let current = signed_in(&state, &headers).await?.filter(|current| current.id != owner);
+    Ok(Json(SignInCheck { name, signed_in_as: current.map(|current| current.name) }))
+}
+
+/// Sign in with a one-time link. A browser signed in as someone else is
+/// refused (409, the link unused) unless the request says `replace`: then
+/// the old session ends, so that one browser is one person.
+pub(super) async fn sign_in(
+    State(state): State<AppState>,
+    _: LinkAttempt,
+    headers: HeaderMap,
+    Json(body): Json<SignInRequest>,
 ) -> Result<Response, ApiError> {
+    let (owner, name) = state.access.accounts.sign_in_link_owner(&body.token).await?;
+    let replaced = signed_in(&state, &headers).await?.filter(|current| current.id != owner);
+    if let (Some(current), false) = (&replaced, body.replace) {
+        return Err(ApiError(
+            StatusCode::CONFLICT,
+            format!("Du är inloggad som {}. Vill du logga in som {name} i stället?", current.name),
+        ));
+    }
     let (session, principal) = state.access.accounts.redeem_sign_in(&body.token).await?;
+    if let Some(current) = replaced {
+        state.access.accounts.revoke_session(current.session_id).await?;
+        state.online.disconnect([current.id.as_str()]);
+        tracing::info!(principal = %current.id, "signed out by another account's sign-in");
+    }
     describe_session(&state, principal.session_id, &headers).await;
     tracing::info!(principal = %principal.id, "signed in");
     Ok((
@@ -98,10 +138,7 @@ pub(super) async fn redeem(
     Json(body): Json<TokenRequest>,
 ) -> Result<Response, ApiError> {
     // Someone already signed in (a professional, or a device of another plan) joins as themselves.
-    let existing = match session_token(&headers, None) {
-        Some(token) => state.access.accounts.authenticate(&token).await?,
-        None => None,
-    };
+    let existing = signed_in(&state, &headers).await?;
     let redeemed = state.access.plans.redeem(&body.token, existing.as_ref()).await?;
     tracing::info!(principal = %redeemed.principal, document = %redeemed.document_id, "invitation redeemed");
     if let Some(session_id) = redeemed.session_id {

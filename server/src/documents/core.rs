@@ -90,9 +90,12 @@ pub struct DocumentCore<P> {
     /// False when some stored chunk could not be read: keep every chunk.
     compactable: bool,
     peers: HashMap<PeerId, PeerSync<P>>,
-    /// The highest ephemeral `count` seen per session: repeats and stale
-    /// messages are not forwarded (automerge-repo's deduplication rule).
-    ephemeral_seen: HashMap<String, u64>,
+    /// The highest ephemeral `count` seen per sending peer and session:
+    /// repeats and stale messages are not forwarded (automerge-repo's
+    /// deduplication rule). Keyed by the connection's own peer id too, as
+    /// the session id is the client's word: no peer can silence another by
+    /// sending its session id with a higher count.
+    ephemeral_seen: HashMap<(PeerId, String), u64>,
     /// Actor ids (hex) seen in this document and the principal they belong to.
     actors: HashMap<String, Arc<str>>,
     /// Peers whose sync messages were applied since the last answer. A
@@ -377,13 +380,15 @@ impl<P: Link> DocumentCore<P> {
         let Message::Ephemeral { document_id, count, session_id, data, .. } = message else {
             return;
         };
-        if self.ephemeral_seen.get(&session_id).is_some_and(|seen| *seen >= count) {
+        let key = (from.clone(), session_id);
+        if self.ephemeral_seen.get(&key).is_some_and(|seen| *seen >= count) {
             return;
         }
         if self.ephemeral_seen.len() >= MAX_EPHEMERAL_SESSIONS {
             self.ephemeral_seen.clear();
         }
-        self.ephemeral_seen.insert(session_id.clone(), count);
+        self.ephemeral_seen.insert(key.clone(), count);
+        let session_id = key.1;
         for (peer_id, peer) in &self.peers {
             if peer_id != from {
                 let message = Message::Ephemeral {

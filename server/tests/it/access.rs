@@ -39,13 +39,13 @@ pub async fn http(
     (status, body)
 }
 
-fn json_field(body: &str, field: &str) -> String {
+pub(crate) fn json_field(body: &str, field: &str) -> String {
     let value: serde_json::Value = serde_json::from_str(body).unwrap_or_else(|_| panic!("JSON: {body}"));
     value[field].as_str().unwrap_or_else(|| panic!("{field} in {body}")).to_string()
 }
 
 /// Redeem an invitation link as a new device; returns the device's session token.
-async fn redeem_as_device(server: &TestServer, link: &str) -> (u16, Option<String>) {
+pub(crate) async fn redeem_as_device(server: &TestServer, link: &str) -> (u16, Option<String>) {
     let token = link.split('#').nth(1).expect("token in link");
     let mut stream = tokio::net::TcpStream::connect(server.addr).await.expect("connect");
     let body = format!("{{\"token\":\"{token}\"}}");
@@ -66,7 +66,13 @@ async fn redeem_as_device(server: &TestServer, link: &str) -> (u16, Option<Strin
     (status, cookie)
 }
 
-async fn invite(server: &TestServer, by: &str, id: DocumentId, role: &str, days: u32) -> (u16, String) {
+pub(crate) async fn invite(
+    server: &TestServer,
+    by: &str,
+    id: DocumentId,
+    role: &str,
+    days: u32,
+) -> (u16, String) {
     let body =
         format!("{{\"role\":\"{role}\",\"label\":\"test {role}\",\"days\":{days},\"single_use\":true}}");
     http(server, "POST", &format!("/api/plans/{id}/invitations"), Some(by), Some(&body)).await
@@ -79,7 +85,7 @@ async fn invite(server: &TestServer, by: &str, id: DocumentId, role: &str, days:
 /// timeout. Any other sync message is answered, as a client would: the
 /// first push may carry only heads (the client did not yet know what the
 /// server has), and the change itself goes with the answer.
-async fn refusal(client: &mut Client, ours: &[ChangeHash]) -> Option<Message> {
+pub(crate) async fn refusal(client: &mut Client, ours: &[ChangeHash]) -> Option<Message> {
     loop {
         let message = next_message(&mut client.socket).await;
         if let Some(Message::Sync { data, .. }) = &message {
@@ -100,7 +106,7 @@ async fn refusal(client: &mut Client, ours: &[ChangeHash]) -> Option<Message> {
 }
 
 /// What is stored for a document now, as heads.
-async fn stored_heads(server: &TestServer, id: DocumentId) -> Vec<ChangeHash> {
+pub(crate) async fn stored_heads(server: &TestServer, id: DocumentId) -> Vec<ChangeHash> {
     let store = Store::open(&server.data_dir).await.expect("store");
     let heads = store.load(&id).await.expect("load").doc.get_heads();
     store.close().await;
@@ -109,7 +115,7 @@ async fn stored_heads(server: &TestServer, id: DocumentId) -> Vec<ChangeHash> {
 
 /// A device session of a new member of plan `id` in `role`: the
 /// coordinator ("Testare") invites, a new device redeems the link.
-async fn device_member(server: &TestServer, id: DocumentId, role: &str) -> String {
+pub(crate) async fn device_member(server: &TestServer, id: DocumentId, role: &str) -> String {
     let (status, body) = invite(server, &server.token, id, role, 14).await;
     assert_eq!(status, 201, "{body}");
     let (status, session) = redeem_as_device(server, &json_field(&body, "link")).await;
@@ -119,7 +125,7 @@ async fn device_member(server: &TestServer, id: DocumentId, role: &str) -> Strin
 
 /// Signed-in `token` redeems the coordinator's invitation to plan `id` as
 /// `role`, joining as themselves; the server's answer.
-async fn join_as(server: &TestServer, token: &str, id: DocumentId, role: &str) -> (u16, String) {
+pub(crate) async fn join_as(server: &TestServer, token: &str, id: DocumentId, role: &str) -> (u16, String) {
     let (status, body) = invite(server, &server.token, id, role, 14).await;
     assert_eq!(status, 201, "{body}");
     let redeem = format!("{{\"token\":\"{}\"}}", json_field(&body, "link").split('#').nth(1).expect("token"));
@@ -127,7 +133,7 @@ async fn join_as(server: &TestServer, token: &str, id: DocumentId, role: &str) -
 }
 
 /// A signed-in professional `name` who has joined plan `id` as an editor.
-async fn signed_in_editor(server: &TestServer, name: &str, id: DocumentId) -> String {
+pub(crate) async fn signed_in_editor(server: &TestServer, name: &str, id: DocumentId) -> String {
     let token = server.token_for(name).await;
     let (status, body) = join_as(server, &token, id, "editor").await;
     assert_eq!(status, 200, "{name} joins as an editor: {body}");
@@ -136,7 +142,12 @@ async fn signed_in_editor(server: &TestServer, name: &str, id: DocumentId) -> St
 
 /// Send `client`'s local change, which the server must refuse (an error or
 /// a closed socket) without storing anything: `before` is what it stored.
-async fn assert_push_refused(server: &TestServer, client: &mut Client, before: &[ChangeHash], what: &str) {
+pub(crate) async fn assert_push_refused(
+    server: &TestServer,
+    client: &mut Client,
+    before: &[ChangeHash],
+    what: &str,
+) {
     client.push().await;
     let ours = client.doc.get_heads();
     let answer = refusal(client, &ours).await;
@@ -169,12 +180,12 @@ fn close(doc: &mut AutoCommit, date: &str, reason: Option<&str>) {
     doc.put(&closing, "date", date).expect("date");
 }
 
-struct Plan {
-    id: DocumentId,
-    coordinator: Client,
+pub(crate) struct Plan {
+    pub(crate) id: DocumentId,
+    pub(crate) coordinator: Client,
 }
 
-async fn plan_made_by_testare(server: &TestServer) -> Plan {
+pub(crate) async fn plan_made_by_testare(server: &TestServer) -> Plan {
     let id = DocumentId::random();
     let mut coordinator =
         Client::connect(server, "samordnare", id, new_plan_document("Annas plan").expect("plan")).await;
@@ -183,7 +194,7 @@ async fn plan_made_by_testare(server: &TestServer) -> Plan {
 }
 
 /// Can `token` read the plan (gets its title) or not (doc-unavailable)?
-async fn can_read(server: &TestServer, token: &str, id: DocumentId) -> bool {
+pub(crate) async fn can_read(server: &TestServer, token: &str, id: DocumentId) -> bool {
     let mut client = Client::connect_as(server, token, "läsare", id, AutoCommit::new()).await;
     let deadline = tokio::time::Instant::now() + PATIENCE;
     loop {
@@ -208,7 +219,7 @@ async fn can_read(server: &TestServer, token: &str, id: DocumentId) -> bool {
 }
 
 /// Try an edit with `token`: whether it was stored (and reached the coordinator).
-async fn try_edit(server: &TestServer, plan: &mut Plan, token: &str, text: &str) -> bool {
+pub(crate) async fn try_edit(server: &TestServer, plan: &mut Plan, token: &str, text: &str) -> bool {
     let mut editor = Client::connect_as(server, token, "redaktör", plan.id, AutoCommit::new()).await;
     // Get the plan first (a reader gets it too).
     editor
@@ -694,7 +705,7 @@ async fn can_edit_plan(server: &TestServer, token: &str, id: DocumentId) -> bool
 /// After a push: true once the server has acknowledged everything of
 /// document `id`, false when it answers with an error or closes the socket.
 /// Silence is neither: it fails the test.
-async fn acknowledged(client: &mut Client, id: DocumentId) -> bool {
+pub(crate) async fn acknowledged(client: &mut Client, id: DocumentId) -> bool {
     loop {
         if client.sync.is_synced(&id, &mut client.doc) {
             return true;

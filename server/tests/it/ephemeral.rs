@@ -8,7 +8,7 @@ use shared::{DocumentId, Message};
 
 use crate::harness::*;
 
-fn presence(id: DocumentId, sender: &str, count: u64) -> Message {
+pub(crate) fn presence(id: DocumentId, sender: &str, count: u64) -> Message {
     Message::Ephemeral {
         document_id: id,
         sender_id: sender.into(),
@@ -22,7 +22,7 @@ fn presence(id: DocumentId, sender: &str, count: u64) -> Message {
 /// The ephemeral messages (sender, count) that `client` receives, up to
 /// and including `last` (the server forwards in order, so anything
 /// forwarded before `last` has come by then).
-async fn received_until(client: &mut Client, last: (&str, u64)) -> Vec<(String, u64)> {
+pub(crate) async fn received_until(client: &mut Client, last: (&str, u64)) -> Vec<(String, u64)> {
     let mut received: Vec<(String, u64)> = Vec::new();
     while received.last().is_none_or(|(sender, count)| (sender.as_str(), *count) != last) {
         let message = next_message(&mut client.socket).await.expect("the socket stays open");

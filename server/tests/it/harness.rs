@@ -249,6 +249,19 @@ where
     }
 }
 
+/// The peer id a [`Client`] named `name` joins with in session `token`:
+/// `name` itself in the default session, else `name@` and the start of the
+/// token. A peer id belongs to the session that first joined with it (as the
+/// app makes a new one for each page it opens), so that tests may give
+/// clients of different sessions the same name.
+pub fn peer_id(server: &TestServer, token: &str, name: &str) -> String {
+    if token == server.token {
+        name.to_string()
+    } else {
+        format!("{name}@{}", token.get(..8).unwrap_or(token))
+    }
+}
+
 /// A protocol client with one document, like the app.
 pub struct Client {
     pub sync: SyncClient,
@@ -263,7 +276,8 @@ impl Client {
         Client::connect_as(server, &server.token, name, id, doc).await
     }
 
-    /// Connect with the session `token` (another principal).
+    /// Connect with the session `token` (another principal), as peer
+    /// [`peer_id`]`(server, token, name)`.
     pub async fn connect_as(
         server: &TestServer,
         token: &str,
@@ -272,7 +286,7 @@ impl Client {
         doc: AutoCommit,
     ) -> Client {
         let mut socket = raw_socket_as(server, token).await;
-        let mut sync = SyncClient::new(name.to_string());
+        let mut sync = SyncClient::new(peer_id(server, token, name));
         sync.open(id);
         send(&mut socket, &sync.join()).await;
         let mut client = Client { sync, doc, id, socket, unavailable: false };

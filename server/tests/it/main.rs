@@ -11,4 +11,5 @@ mod identity;
 mod limits;
 mod metrics;
 mod protocol;
+mod security;
 mod sync;

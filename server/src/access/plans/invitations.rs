@@ -1,6 +1,8 @@
 //! Invitations to a plan: the coordinator makes links for one role, sees
 //! and revokes them; opening one makes the opener a member (a signed-in
 //! principal as itself, anyone else as a new device with its own session).
+//! Which invitation each member came in by is kept (`redemptions`):
+//! removing the member revokes those links ([`Plans::remove_member`]).
 
 use sqlx::Row;
 
@@ -188,6 +190,16 @@ impl Plans {
         let role = current.map_or(role, |c| c.max(role));
         super::put_member(&mut tx, &document_id, &principal, role, now).await?;
         super::participants::link(&mut tx, &document_id, &principal, &participant).await?;
+        sqlx::query(
+            "INSERT OR IGNORE INTO redemptions (invitation_id, principal, document_id, redeemed_at)
+             VALUES (?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(&principal)
+        .bind(&document_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
         audit::append(
             &mut tx,
             &AuditEntry::now(

@@ -10,14 +10,17 @@ use crate::access::audit;
 use crate::access::{now_millis, AccessError, Role};
 
 impl Plans {
-    /// The members of a plan with their active sessions (any member may see
-    /// who takes part; only the coordinator sees their devices).
+    /// The members of a plan with their active sessions in this plan (any
+    /// member may see who takes part; only the coordinator sees their
+    /// devices). A session counts once it has used the plan: a member's
+    /// sessions in their other plans are none of this plan's business.
     pub async fn members(&self, by: &Membership) -> Result<Vec<Member>, AccessError> {
         let coordinator = by.role == Role::Coordinator;
         let now = now_millis();
         let rows = sqlx::query(
             "SELECT m.principal, m.role, m.reports_for_person, COALESCE(u.name, d.label, m.principal) AS name,
-                    (SELECT COUNT(*) FROM sessions s WHERE s.principal = m.principal
+                    (SELECT COUNT(*) FROM sessions s JOIN plan_sessions u ON u.session_id = s.id
+                        WHERE u.document_id = m.document_id AND s.principal = m.principal
                         AND s.revoked_at IS NULL AND s.expires_at > ?) AS active
              FROM members m
              LEFT JOIN users u ON m.principal = 'user:' || u.id
@@ -50,7 +53,8 @@ impl Plans {
         let rows = sqlx::query(
             "SELECT s.id, s.device, s.created_at,
                     EXISTS (SELECT 1 FROM session_blocks b WHERE b.document_id = ?1 AND b.session_id = s.id) AS blocked
-             FROM sessions s WHERE s.principal = ?2 AND s.revoked_at IS NULL AND s.expires_at > ?3
+             FROM sessions s JOIN plan_sessions u ON u.session_id = s.id AND u.document_id = ?1
+             WHERE s.principal = ?2 AND s.revoked_at IS NULL AND s.expires_at > ?3
              ORDER BY s.created_at, s.id",
         )
         .bind(document)
@@ -147,8 +151,10 @@ impl Plans {
         })
     }
 
-    /// Remove a member from a plan; a device loses its sessions too.
-    /// Coordinator only; the coordinator cannot remove themselves.
+    /// Remove a member from a plan; a device loses its sessions too, and
+    /// the invitations the member came in by are revoked, so that a reused
+    /// link does not bring them back (the coordinator can invite them
+    /// anew). Coordinator only; the coordinator cannot remove themselves.
     pub async fn remove_member(&self, by: &Membership, principal: &str) -> Result<(), AccessError> {
         by.require(Role::Coordinator)?;
         if principal == by.principal.id {
@@ -162,33 +168,27 @@ impl Plans {
             .execute(&mut *tx)
             .await?;
         changed_one(&removed, "personen eller enheten är inte med i planen")?;
-        if principal.starts_with("device:") {
-            let still_member: i64 = sqlx::query("SELECT COUNT(*) AS n FROM members WHERE principal = ?")
-                .bind(principal)
-                .fetch_one(&mut *tx)
-                .await?
-                .try_get("n")?;
-            if still_member == 0 {
-                sqlx::query("UPDATE devices SET revoked_at = ? WHERE 'device:' || id = ?")
-                    .bind(now)
-                    .bind(principal)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query("UPDATE sessions SET revoked_at = ? WHERE principal = ? AND revoked_at IS NULL")
-                    .bind(now)
-                    .bind(principal)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-        }
-        audit::append(&mut tx, &by.audit("remove", principal)).await?;
+        let revoked = sqlx::query(
+            "UPDATE invitations SET revoked_at = ?1 WHERE document_id = ?2 AND revoked_at IS NULL
+             AND id IN (SELECT invitation_id FROM redemptions WHERE document_id = ?2 AND principal = ?3)",
+        )
+        .bind(now)
+        .bind(&by.plan)
+        .bind(principal)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        revoke_device_if_in_no_plan(&mut tx, principal, now).await?;
+        let detail = format!("{principal} (inbjudningar återkallade: {revoked})");
+        audit::append(&mut tx, &by.audit("remove", detail)).await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// Delete a plan (coordinator only) and its self-report document: their
     /// stored changes go, their rows stay as tombstones so that no peer can
-    /// bring them back. Returns the principals that were members (to
+    /// bring them back. The plan's devices that are in no other plan lose
+    /// their sessions (accounts keep theirs for their other plans). Returns the principals that were members (to
     /// disconnect them) and the documents deleted.
     pub async fn delete(&self, by: &Membership) -> Result<(Vec<String>, Vec<String>), AccessError> {
         by.require(Role::Coordinator)?;
@@ -218,8 +218,43 @@ impl Plans {
                 .execute(&mut *tx)
                 .await?;
         }
+        for principal in &members {
+            revoke_device_if_in_no_plan(&mut tx, principal, now).await?;
+        }
         audit::append(&mut tx, &by.audit("delete", "")).await?;
         tx.commit().await?;
         Ok((members, documents))
     }
+}
+
+/// End a device principal's sessions when it is a member of no plan any
+/// more (a device exists only for the invitations it redeemed). Accounts,
+/// and devices still in another plan, keep their sessions.
+async fn revoke_device_if_in_no_plan(
+    tx: &mut sqlx::SqliteConnection,
+    principal: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    if !principal.starts_with("device:") {
+        return Ok(());
+    }
+    let still_member: i64 = sqlx::query("SELECT COUNT(*) AS n FROM members WHERE principal = ?")
+        .bind(principal)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("n")?;
+    if still_member > 0 {
+        return Ok(());
+    }
+    sqlx::query("UPDATE devices SET revoked_at = ? WHERE 'device:' || id = ? AND revoked_at IS NULL")
+        .bind(now)
+        .bind(principal)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE sessions SET revoked_at = ? WHERE principal = ? AND revoked_at IS NULL")
+        .bind(now)
+        .bind(principal)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
 }
