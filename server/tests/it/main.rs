@@ -9,5 +9,6 @@ mod ephemeral;
 mod harness;
 mod limits;
 mod metrics;
+mod my_plans;
 mod protocol;
 mod sync;
