@@ -78,11 +78,20 @@ pub enum Source {
 /// The list: `server`'s plans and the device's, each plan once, in the
 /// order of their names (Swedish alphabet), `today` being YYYY-MM-DD.
 pub fn merge(server: &[MyPlan], device: &[DevicePlan], source: Source, today: &str) -> Vec<ListedPlan> {
-    let on_device = |id: &str| device.iter().any(|d| d.id == id);
+    let on_device = |id: &str| device.iter().find(|d| d.id == id);
     let mut list: Vec<ListedPlan> = server
         .iter()
-        .filter(|plan| source == Source::Server || on_device(&plan.document_id))
-        .map(|plan| ListedPlan::from_server(plan, today))
+        .filter(|plan| source == Source::Server || on_device(&plan.document_id).is_some())
+        .map(|plan| {
+            let mut listed = ListedPlan::from_server(plan, today);
+            // A name written here that the server does not have yet.
+            if listed.title.trim().is_empty() {
+                if let Some(device) = on_device(&plan.document_id) {
+                    listed.title.clone_from(&device.title);
+                }
+            }
+            listed
+        })
         .collect();
     for plan in device {
         if !list.iter().any(|listed| listed.id == plan.id) {

@@ -82,3 +82,13 @@ fn search_finds_the_persons_name_in_any_case_and_filters_narrow_it() {
         &["Örjan Ek"],
     );
 }
+
+#[test]
+fn a_name_written_on_the_device_shows_until_the_server_has_one() {
+    let mut server = vec![server_plan("a", "", false, Role::Coordinator)];
+    server[0].title = String::new();
+    let device = [device_plan("a", "Bos plan")];
+    assert_eq!(names(&merge(&server, &device, Source::Server, "2026-12-06")), ["Bos plan"]);
+    server[0].title = "Bo Eks plan".into();
+    assert_eq!(names(&merge(&server, &device, Source::Server, "2026-12-06")), ["Bo Eks plan"]);
+}
