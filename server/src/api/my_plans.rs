@@ -4,16 +4,16 @@
 //! person, the coordinator, the dates, whether it is closed, and the
 //! caller's role.
 //!
-//! Each plan is read once from what is stored, and only the fields a list
-//! shows (`shared::plan_summary`). A plan the server holds nothing of yet
-//! is left out: there is nothing to open.
+//! Each plan is read from what is stored, and only the fields a list shows
+//! (`shared::plan_summary`), once per change of the plan
+//! (`crate::plan_summaries`). A plan the server holds nothing of yet is
+//! left out: there is nothing to open.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use futures::{StreamExt, TryStreamExt};
 use shared::api::MyPlan;
-use shared::plan_summary::{self, PlanSummary};
 use shared::DocumentId;
 
 use super::caller::Caller;
@@ -42,23 +42,14 @@ pub(super) async fn my_plans(
 /// One plan as the list shows it; `None` when the server holds nothing of it.
 async fn summarise(state: &AppState, membership: MemberPlan) -> Result<Option<MyPlan>, ApiError> {
     let Ok(id) = DocumentId::parse_url_or_id(&membership.plan) else { return Ok(None) };
-    let loaded = state.store.load(&id).await.map_err(|error| {
+    let summary = state.plan_summaries.summary(&state.store, &id).await.map_err(|error| {
         tracing::error!(%error, "could not read a stored plan for the list of plans");
         ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "Planerna kan inte läsas just nu. Försök igen om en stund.",
         )
     })?;
-    if shared::plan::is_empty(&loaded.doc) {
-        return Ok(None);
-    }
-    // A plan that cannot be read as one (a newer version's) is still
-    // listed, so that its members find it; the editor says what is wrong.
-    let summary = plan_summary::read(&loaded.doc).unwrap_or_else(|error| {
-        tracing::warn!(document = %id, %error, "a stored plan could not be summarised");
-        PlanSummary::default()
-    });
-    Ok(Some(MyPlan {
+    Ok(summary.map(|summary| MyPlan {
         document_id: id.to_string(),
         title: summary.title,
         person: summary.person,

@@ -158,3 +158,25 @@ async fn the_list_needs_a_session() {
         assert!(!body.contains("Anna"), "{body}");
     }
 }
+
+#[tokio::test]
+async fn a_plan_is_listed_as_it_is_after_every_change() {
+    let server = TestServer::fresh().await;
+    let id = DocumentId::random();
+    let doc = new_plan_document("Annas plan").expect("plan");
+    let mut anna = Client::connect_as(&server, &server.token, "anna", id, doc).await;
+    anna.until_synced().await;
+    let person = |plans: Vec<MyPlan>| plans.into_iter().map(|p| (p.person, p.closed)).collect::<Vec<_>>();
+    assert_eq!(person(my_plans(&server, &server.token).await), [(String::new(), false)]);
+    // Asked again with nothing changed, and after each change.
+    assert_eq!(person(my_plans(&server, &server.token).await), [(String::new(), false)]);
+    annas_plan(&mut anna.doc);
+    anna.push().await;
+    anna.until_synced().await;
+    assert_eq!(person(my_plans(&server, &server.token).await), [("Anna Berg".to_string(), false)]);
+    set_text_at(&mut anna.doc, &TextPath::PersonName, "Anna Ek").expect("name");
+    edit::close_plan(&mut anna.doc, &fixture::closing(ClosingReason::GoalsMet, "Testare")).expect("close");
+    anna.push().await;
+    anna.until_synced().await;
+    assert_eq!(person(my_plans(&server, &server.token).await), [("Anna Ek".to_string(), true)]);
+}
