@@ -6,8 +6,10 @@
 //!   extractors [`Caller`] and [`PlanMember`] the handlers take.
 //! - [`sessions`]: signing in and out, who am I, redeeming an invitation.
 //! - [`plans`]: what members do with a plan under `/api/plans/{plan}`.
+//! - [`my_plans`]: the caller's plans (`/api/plans`), for "Mina planer".
 
 mod caller;
+mod my_plans;
 mod plans;
 mod sessions;
 
@@ -30,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/sign-out", post(sessions::sign_out))
         .route("/api/me", get(sessions::me))
         .route("/api/invitations/redeem", post(sessions::redeem))
+        .route("/api/plans", get(my_plans::my_plans))
         .route("/api/plans/{plan}", delete(plans::delete_plan))
         .route("/api/plans/{plan}/access", get(plans::plan_access))
         .route("/api/plans/{plan}/first-view", get(plans::first_view))

@@ -9,6 +9,8 @@
 //!   followed as new builds come: the pages' script hashes for the CSP.
 //! - [`api`]: signing in, invitations, members, deleting a plan.
 //! - [`access`]: accounts, sessions, roles per plan, the audit log.
+//! - [`plan_summaries`]: what "Mina planer" shows of each stored plan,
+//!   remembered until the plan changes.
 //! - [`online`]: open connections by principal, closed when access is taken
 //!   away, told to decide again when it otherwise changes.
 //! - [`connection`]: one WebSocket peer: handshake and routing.
@@ -31,6 +33,7 @@ pub mod http;
 pub mod limits;
 pub mod metrics;
 pub mod online;
+pub mod plan_summaries;
 pub mod storage;
 
 use std::path::PathBuf;
@@ -91,6 +94,8 @@ pub struct AppState {
     pub attempts: limits::Attempts,
     /// The address people use to reach the app.
     pub public_url: String,
+    /// What the lists of plans show of each plan, read once per change.
+    pub plan_summaries: plan_summaries::PlanSummaries,
 }
 
 /// Why the server could not run.
@@ -141,6 +146,7 @@ pub async fn run(
         online: online::Online::default(),
         attempts: limits::Attempts::new(SIGN_IN_ATTEMPTS_PER_MINUTE),
         public_url: config.public_url.clone(),
+        plan_summaries: plan_summaries::PlanSummaries::default(),
     };
     if !config.static_dir.join("index.html").exists() {
         tracing::warn!(dir = %config.static_dir.display(), "the app is not built here; only /sync and /healthz will work");

@@ -175,6 +175,18 @@ impl Store {
         Ok(Loaded { doc, incremental_chunks, unreadable_chunks, stored_bytes })
     }
 
+    /// The id of the last chunk stored for document `id` (`None` if it has
+    /// none). Every write of a document adds a chunk (an append, or a
+    /// compaction's snapshot), and ids only grow (AUTOINCREMENT): the same
+    /// last id means the same stored document.
+    pub async fn last_chunk(&self, id: &DocumentId) -> Result<Option<i64>, StorageError> {
+        let row = sqlx::query("SELECT MAX(id) AS last FROM document_chunks WHERE document_id = ?")
+            .bind(id.to_string())
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get("last")?)
+    }
+
     /// Append an incremental chunk and the audit entries saying who made its
     /// changes, in one transaction; returns once both are committed to disk.
     pub async fn append(

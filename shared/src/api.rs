@@ -13,7 +13,11 @@
 //! are sent as strings (`automerge:…` or the bare id); times are
 //! milliseconds since 1970.
 
+mod my_plans;
+
 use serde::{Deserialize, Serialize};
+
+pub use my_plans::{DateKind, MyPlan, NextDate};
 
 use crate::Role;
 

@@ -11,6 +11,10 @@
 //!   encoding and decoding that tolerates what the JS client sends.
 //! - [`plan`]: the SIP plan as an Automerge document (typed with autosurgeon),
 //!   its edits, completeness checklist and validation.
+//! - [`plan_list`]: "Mina planer": the server's plans and the device's,
+//!   searched and filtered.
+//! - [`plan_summary`]: what a list of plans shows of one plan, read
+//!   without reading the whole plan.
 //! - [`self_reports`]: the person's own progress reports, a document per plan.
 //! - [`storage_layout`]: the app's IndexedDB database, stores and keys
 //!   (also carried by `public/early-read.js`).
@@ -26,6 +30,8 @@
 pub mod api;
 pub mod document_id;
 pub mod plan;
+pub mod plan_list;
+pub mod plan_summary;
 pub mod presence;
 pub mod preview;
 pub mod repo_core;

@@ -1,6 +1,7 @@
 //! Members and roles per document, and the binding of Automerge actor ids
-//! to principals; invitations ([`invitations`]) and managing members,
-//! devices and deletion ([`members`]) have modules of their own.
+//! to principals; invitations ([`invitations`]), managing members,
+//! devices and deletion ([`members`]) and the plans of one principal
+//! ([`listing`]) have modules of their own.
 //!
 //! [`Plans::decide`] is the one question the relay asks before it lets a
 //! peer's `request`, `sync` or `ephemeral` reach a document. A document the
@@ -9,6 +10,7 @@
 //! beyond reading is checked on the [`Membership`] it gives.
 
 mod invitations;
+mod listing;
 mod members;
 mod participants;
 
@@ -21,6 +23,7 @@ use super::audit::{self, AuditEntry};
 use super::{now_millis, AccessError, Role};
 
 pub use invitations::{Redeemed, DEFAULT_INVITATION_DAYS, MAX_INVITATION_DAYS};
+pub use listing::MemberPlan;
 pub use participants::valid_id as valid_participant_id;
 
 /// The principal of what the command line stores (`samplan-server demo`):

@@ -10,6 +10,7 @@ mod harness;
 mod identity;
 mod limits;
 mod metrics;
+mod my_plans;
 mod protocol;
 mod security;
 mod sync;
