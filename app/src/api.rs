@@ -155,9 +155,27 @@ pub fn remembered_role(plan: &str) -> Option<Role> {
 /// Ask the server for this device's role in document `id` and remember it
 /// (`None` when offline or not a member).
 pub async fn fetch_role(id: &str) -> Option<Role> {
+    fetch_access(id).await.map(|access| access.role)
+}
+
+/// Ask the server for this device's role in document `id` and the
+/// participant it is there, and remember both (`None` when offline or not
+/// a member).
+pub async fn fetch_access(id: &str) -> Option<PlanAccess> {
     let access: PlanAccess = get(&format!("/api/plans/{id}/access")).await.ok()?;
     remember_role(id, access.role);
-    Some(access.role)
+    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = storage.set_item(&format!("samplan-deltagare-{id}"), &access.participant);
+    }
+    Some(access)
+}
+
+/// The participant this device is in a plan, as last known (kept for
+/// offline use): whom its approvals name.
+pub fn remembered_participant(plan: &str) -> Option<String> {
+    let kept =
+        web_sys::window()?.local_storage().ok()??.get_item(&format!("samplan-deltagare-{plan}")).ok()??;
+    (!kept.is_empty()).then_some(kept)
 }
 
 /// Remember this device's role in a plan.

@@ -41,6 +41,12 @@ pub struct PlanContext {
     /// for it: fetched at once, its chunk competed with the sections' for
     /// the network and the main thread while the plan was opening.
     pub sections_shown: RwSignal<bool>,
+    /// This device's role in the plan, from the server (remembered for
+    /// offline use).
+    pub role: RwSignal<Option<shared::Role>>,
+    /// The participant of the plan this device is (its id), from the
+    /// server: the row whose approval is one's own.
+    pub me: RwSignal<Option<String>>,
 }
 
 impl PlanContext {

@@ -28,23 +28,66 @@ async function meeting(browser: Browser) {
   return { chair, person, professional };
 }
 
-async function addParticipant(page: Page, name: string, kind: string, organisation: string, role: string, phone: string) {
+/** The chair, a new plan and the person's consent; then the person, linked
+ * to the participant "Anna Svensson" by the invitation made beside her name,
+ * and Lars Holm from the region, invited as an editor, each on a device of
+ * their own. Karin (the chair) and Lars add themselves as participants. */
+async function meetingOfThree(browser: Browser) {
+  const chair = await server.newDevice(browser, 'Karin Berg', 'chair page');
+  await chair.goto(server.url);
+  await chair.getByRole('button', { name: 'Ny plan' }).click();
+  await chair.getByLabel('Planens namn').fill('Annas plan');
+  await chair.getByLabel('Antecknat av').fill('Karin Berg');
+  await chair.getByRole('button', { name: 'Personen samtycker', exact: true }).click();
+  await expect(chair.getByText('Personen har samtyckt')).toBeVisible();
+  const link = chair.url();
+  await addParticipant(chair, 'Anna Svensson', 'Den enskilde', 'Kommun', 'Planens person', '070-111 11 11');
+  await addParticipant(chair, 'Karin Berg', 'Personal', 'Kommun', 'Biståndshandläggare', '090-16 00 00', true);
+  const person = await join(browser, chair, link, 'Anna Svensson');
+  const professional = await join(browser, chair, link, 'Lars Holm');
+  await addParticipant(professional, 'Lars Holm', 'Personal', 'Region', 'Distriktssköterska', '090-78 00 00', true);
+  return { chair, person, professional };
+}
+
+/** The chair invites `who` (one of the participants, or a new one), and a new
+ * device opens the invitation and then the plan at `link`. */
+async function join(browser: Browser, chair: Page, link: string, who: string): Promise<Page> {
+  const participant = chair.getByLabel('Vem av deltagarna är inbjudan till?');
+  if (await participant.locator('option', { hasText: who }).count() > 0) {
+    await participant.selectOption({ label: who });
+  } else {
+    await chair.getByLabel('Vem är inbjudan till?').fill(who);
+    await chair.getByLabel('Vad får personen göra?').selectOption('editor');
+  }
+  await chair.getByRole('button', { name: 'Skapa inbjudan' }).click();
+  const invitation = chair.getByLabel(/Skicka den här länken/);
+  await expect(invitation).toHaveValue(/\/inbjudan#[0-9a-f]{64}$/);
+  const page = await (await browser.newContext()).newPage();
+  page.on('pageerror', (error) => console.error(`[${who} error] ${error.message}`));
+  await page.goto(await invitation.inputValue());
+  await page.getByRole('button', { name: 'Öppna planen' }).click();
+  await expect(page).not.toHaveURL(/\/inbjudan/);
+  await page.goto(link);
+  await expect(page.getByLabel('Planens namn')).toHaveValue('Annas plan');
+  return page;
+}
+
+async function addParticipant(page: Page, name: string, kind: string, organisation: string, role: string, phone: string, myself = false) {
   const form = page.locator('form.add-form');
   await form.getByLabel('Namn').fill(name);
   await form.getByLabel('Roll i planen').selectOption({ label: kind });
   await form.getByLabel('Organisation').selectOption({ label: organisation });
   await form.getByLabel('Yrke eller relation').fill(role);
   await form.getByLabel('Telefon').fill(phone);
+  if (myself) {
+    await form.getByLabel(/Det här är jag/).check();
+  }
   await form.getByRole('button', { name: 'Lägg till deltagare' }).click();
   await expect(page.locator('.participant-list .participant-name', { hasText: name })).toBeVisible();
 }
 
 test('a whole meeting: consent, participants, goals, interventions, follow-up, approval by everyone', async ({ browser }) => {
-  const { chair, person, professional } = await meeting(browser);
-
-  await addParticipant(chair, 'Anna Svensson', 'Den enskilde', 'Kommun', 'Planens person', '070-111 11 11');
-  await addParticipant(chair, 'Karin Berg', 'Personal', 'Kommun', 'Biståndshandläggare', '090-16 00 00');
-  await addParticipant(professional, 'Lars Holm', 'Personal', 'Region', 'Distriktssköterska', '090-78 00 00');
+  const { chair, person, professional } = await meetingOfThree(browser);
   for (const page of [chair, person, professional]) {
     await expect(page.locator('.participant-list .participant-name')).toHaveText(['Anna Svensson', 'Karin Berg', 'Lars Holm']);
   }
@@ -78,7 +121,14 @@ test('a whole meeting: consent, participants, goals, interventions, follow-up, a
     await expect(page.locator('.checklist li.missing')).toHaveText(/Planen är godkänd som den ser ut nu.*Ingen har godkänt planen än/);
   }
 
-  // Everyone approves on their own device; everyone sees all three.
+  // Everyone approves on their own device, each only in their own name; everyone sees all three.
+  for (const [page, own, others] of [[person, 'Anna Svensson', ['Karin Berg', 'Lars Holm']],
+    [professional, 'Lars Holm', ['Anna Svensson', 'Karin Berg']]] as const) {
+    await expect(page.getByRole('button', { name: `Godkänn planen (${own})` })).toBeVisible();
+    for (const other of others) {
+      await expect(page.locator('.approval', { hasText: other }).getByRole('button')).toHaveCount(0);
+    }
+  }
   await person.getByRole('button', { name: 'Godkänn planen (Anna Svensson)' }).click();
   await chair.getByRole('button', { name: 'Godkänn planen (Karin Berg)' }).click();
   await professional.getByRole('button', { name: 'Godkänn planen (Lars Holm)' }).click();
@@ -187,7 +237,9 @@ test('the print view shows every legal item and no controls', async ({ browser }
   await chair.locator('.intervention').first().getByLabel('Ansvarig huvudman').selectOption({ label: 'Kommunen' });
   await chair.getByLabel('Ingen annan än kommunen och regionen gör något').check();
   await chair.getByLabel('Nästa uppföljning').fill('2027-02-15');
-  await chair.getByRole('button', { name: 'Godkänn planen (Anna Svensson)' }).click();
+  // Anna has no device at this meeting: the chair records her approval.
+  await chair.getByRole('button', { name: 'Godkänt muntligt på mötet (Anna Svensson)' }).click();
+  await expect(chair.locator('.approval', { hasText: 'Anna Svensson' })).toContainText('Godkände planen muntligt på mötet');
 
   await chair.emulateMedia({ media: 'print' });
   for (const hidden of ['Lägg till mål', 'Lägg till insats', 'Skriv ut planen', 'Lägg till deltagare']) {

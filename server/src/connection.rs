@@ -49,7 +49,8 @@ pub async fn serve(socket: WebSocket, state: AppState, principal: Principal) {
     let (outbox, outbox_rx) = mpsc::channel::<Message>(OUTBOX_CAPACITY);
     let disconnect = state.shutdown.child_token();
     let online = state.online.register(&principal.id, disconnect.clone());
-    let mut access = ConnectionAccess { principal, decided: HashMap::new(), online };
+    let mut access =
+        ConnectionAccess { principal, decided: HashMap::new(), participants: HashMap::new(), online };
     let writer = tokio::spawn(write_frames(sink, outbox_rx, disconnect.clone(), state.metrics.clone()));
 
     let mut peer: Option<PeerHandle> = None;
@@ -261,6 +262,9 @@ struct ConnectionAccess {
     /// Read or Write per document (`Unavailable` is asked again next time:
     /// the principal may create the document by syncing it).
     decided: HashMap<DocumentId, Decision>,
+    /// The participant the principal is in each document it may write:
+    /// whom its approvals may name (`shared::plan::signatures`).
+    participants: HashMap<DocumentId, Arc<str>>,
     /// This connection in [`crate::online::Online`]: says when access changed.
     online: OnlineGuard,
 }
@@ -269,6 +273,7 @@ impl ConnectionAccess {
     async fn decide(&mut self, state: &AppState, document: DocumentId, intent: Intent) -> Decision {
         if self.online.access_changed() {
             self.decided.clear();
+            self.participants.clear();
         }
         if let Some(decision) = self.decided.get(&document) {
             return *decision;
@@ -280,18 +285,30 @@ impl ConnectionAccess {
                 Decision::Unavailable
             }
         };
+        if let Decision::Write { .. } = decision {
+            match state.access.plans.participant(&document.to_string(), &self.principal.id).await {
+                Ok(participant) => {
+                    self.participants.insert(document, Arc::from(participant.as_str()));
+                }
+                Err(error) => {
+                    tracing::error!(%error, "could not read the writer's participant; treating the document as unavailable");
+                    return Decision::Unavailable;
+                }
+            }
+        }
         if decision != Decision::Unavailable {
             self.decided.insert(document, decision);
         }
         decision
     }
 
-    fn writer(&self, decision: Decision) -> Option<Writer> {
+    fn writer(&self, decision: Decision, document: DocumentId) -> Option<Writer> {
         match decision {
             Decision::Write { coordinator } => Some(Writer {
                 principal: Arc::from(self.principal.id.as_str()),
                 session_id: self.principal.session_id,
                 coordinator,
+                participant: self.participants.get(&document).cloned().unwrap_or_else(|| Arc::from("")),
             }),
             Decision::Read | Decision::Unavailable => None,
         }
@@ -334,7 +351,7 @@ async fn route(
             if !documents.contains(&document_id) {
                 documents.push(document_id);
             }
-            let writer = access.writer(decision);
+            let writer = access.writer(decision, document_id);
             let command = DocCommand::Sync { peer: peer.clone(), data: data.into_vec(), request, writer };
             state.documents.send(document_id, command).await;
             true

@@ -81,6 +81,9 @@ pub struct Writer {
     pub session_id: i64,
     /// Whether it is the plan's coordinator (only they may close the plan).
     pub coordinator: bool,
+    /// The participant of the plan it is (its id): the only one it may
+    /// approve as (`shared::plan::signatures`).
+    pub participant: Arc<str>,
 }
 
 /// What a connection asks of a document task; `D` is the sync message,

@@ -239,6 +239,9 @@ pub enum PlanError {
     /// The same person cannot chair the meeting and take the notes.
     #[error("Samma person kan inte vara ordförande och anteckna på mötet. Välj någon annan.")]
     ChairIsNoteTaker,
+    /// You are already among the participants.
+    #[error("Du finns redan bland deltagarna.")]
+    AlreadyAParticipant,
     /// Automerge refused an operation.
     #[error("ändringen kunde inte göras: {0}")]
     Automerge(Box<automerge::AutomergeError>),

@@ -49,22 +49,26 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
     crate::chunks::preload_plan();
     let signals = repo.get().open(id);
     let plan = follow_plan(repo, id, signals);
+    // This device's role and participant, from the server (remembered for offline use).
+    let role = RwSignal::new(crate::api::remembered_role(&id.to_string()));
+    let me = RwSignal::new(crate::api::remembered_participant(&id.to_string()));
     let ctx = PlanContext {
         id,
         version: signals.version,
         plan,
         problem: RwSignal::new(None),
         sections_shown: RwSignal::new(false),
+        role,
+        me,
     };
     // A memo, so that the sections are built once and not on every keystroke.
     let consented = Memo::new(move |_| plan.get().is_some_and(|p| p.consent_state() == ConsentState::Given));
     let title = move || plan_title(repo, id, signals.version);
-    // This device's role, from the server (remembered for offline use).
-    let role = RwSignal::new(crate::api::remembered_role(&id.to_string()));
     let fetch_role = move || {
         leptos::task::spawn_local(async move {
-            if let Some(r) = crate::api::fetch_role(&id.to_string()).await {
-                role.set(Some(r));
+            if let Some(access) = crate::api::fetch_access(&id.to_string()).await {
+                role.set(Some(access.role));
+                me.set((!access.participant.is_empty()).then_some(access.participant));
             }
         });
     };

@@ -50,22 +50,62 @@ pub fn ApprovalsSection(ctx: PlanContext) -> impl IntoView {
                         then.flatten()
                             .is_some_and(|then| *then == *now.get_or_init(|| approved_content(&plan)))
                     });
-                    (super::day_of(approval.approved_at), current)
+                    let oral = approval.oral.then(|| approval.recorded_by.clone());
+                    (super::day_of(approval.approved_at), current, oral)
                 });
                 (pid.clone(), participant.name.clone(), status)
             })
             .collect::<Vec<_>>();
         Some(rows)
     });
+    // Each approves in their own name; the chair (or the coordinator)
+    // records the approval of someone without a device at the meeting.
     let approve = move |pid: String, name: String| {
+        let Some(me) = ctx.me.get_untracked() else { return };
         ctx.change(|doc| {
             let plan = shared::plan::read_plan(&*doc)?;
             let meeting = match current_meeting(&plan) {
                 Some(id) => id.clone(),
                 None => edit::add_meeting(doc, &Meeting::default())?,
             };
-            edit::approve(doc, &meeting, &pid, &name, now_millis())
+            if pid == me {
+                edit::approve(doc, &meeting, &pid, &name, now_millis())
+            } else {
+                let recorder = plan
+                    .participants
+                    .get(&me)
+                    .map(|p| p.name.clone())
+                    .filter(|name| !name.trim().is_empty())
+                    .unwrap_or_else(super::signer_name);
+                edit::record_oral_approval(doc, &meeting, &pid, &name, now_millis(), (&me, &recorder))
+            }
         });
+    };
+    // Whether this device may record oral approvals: the chair of the
+    // current meeting, or the coordinator.
+    let records_oral = Memo::new(move |_| {
+        let me = ctx.me.get();
+        ctx.role.get() == Some(shared::Role::Coordinator)
+            || ctx.plan.with(|plan| {
+                plan.as_deref().is_some_and(|plan| {
+                    let chair = current_meeting(plan)
+                        .and_then(|m| plan.meetings.get(m))
+                        .and_then(|m| m.chair.clone());
+                    chair.is_some() && chair == me
+                })
+            })
+    });
+    let button = move |pid: String, name: String, again: bool| {
+        let own = ctx.me.get().as_deref() == Some(pid.as_str());
+        let text = match (own, again) {
+            (true, false) => format!("Godkänn planen ({name})"),
+            (true, true) => format!("Godkänn igen ({name})"),
+            (false, _) if records_oral.get() => format!("Godkänt muntligt på mötet ({name})"),
+            (false, _) => return None,
+        };
+        Some(view! {
+            <button type="button" class="small no-print" on:click=move |_| approve(pid.clone(), name.clone())>{text}</button>
+        })
     };
     view! {
         <section class="section" aria-labelledby="approvals-heading">
@@ -78,16 +118,14 @@ pub fn ApprovalsSection(ctx: PlanContext) -> impl IntoView {
                         <li class="approval" data-participant=pid>
                             <span class="participant-name">{name.clone()}</span>": "
                             {match status {
-                                Some((date, true)) => view! { <span class="approved">{format!("Godkände planen {date}.")}</span> }.into_any(),
-                                Some((date, false)) => view! {
-                                    <span class="changed-after" role="status">{format!("Godkände planen {date}, men planen har ändrats efter det. ")}</span>
-                                    <button type="button" class="small no-print" on:click=move |_| approve(pid2.clone(), name2.clone())>
-                                        {format!("Godkänn igen ({name})")}</button>
+                                Some((date, true, oral)) => view! { <span class="approved">{approved_text(&date, oral.as_deref())}</span> }.into_any(),
+                                Some((date, false, oral)) => view! {
+                                    <span class="changed-after" role="status">{format!("{}, men planen har ändrats efter det. ", approved_text(&date, oral.as_deref()).trim_end_matches('.'))}</span>
+                                    {move || button(pid2.clone(), name2.clone(), true)}
                                 }.into_any(),
                                 None => view! {
                                     <span class="not-approved">"Har inte godkänt än. "</span>
-                                    <button type="button" class="small no-print" on:click=move |_| approve(pid2.clone(), name2.clone())>
-                                        {format!("Godkänn planen ({name})")}</button>
+                                    {move || button(pid2.clone(), name2.clone(), false)}
                                 }.into_any(),
                             }}
                         </li>
@@ -95,5 +133,14 @@ pub fn ApprovalsSection(ctx: PlanContext) -> impl IntoView {
                 }).collect_view()}
             </ul>
         </section>
+    }
+}
+
+/// "Godkände planen 12 mars." or, recorded by the chair, "Godkände planen
+/// muntligt på mötet 12 mars (antecknat av Karin Berg)."
+fn approved_text(date: &str, oral: Option<&str>) -> String {
+    match oral {
+        Some(by) => format!("Godkände planen muntligt på mötet {date} (antecknat av {by})."),
+        None => format!("Godkände planen {date}."),
     }
 }

@@ -35,6 +35,15 @@ pub fn ParticipantsSection(ctx: PlanContext) -> impl IntoView {
     let role = RwSignal::new(String::new());
     let phone = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
+    // "Det här är jag": this device's member is not yet among the
+    // participants (the server links each member to one participant id).
+    let myself = RwSignal::new(false);
+    let me_missing = Memo::new(move |_| {
+        let me = ctx.me.get();
+        me.is_some_and(|me| {
+            ctx.plan.with(|p| p.as_deref().is_some_and(|p| !p.participants.contains_key(&me)))
+        })
+    });
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if name.get_untracked().trim().is_empty() {
@@ -50,10 +59,16 @@ pub fn ParticipantsSection(ctx: PlanContext) -> impl IntoView {
             email: email.get_untracked(),
             ..Participant::default()
         };
-        if ctx.change(|doc| edit::add_participant(doc, participant)).is_some() {
+        let me = ctx.me.get_untracked().filter(|_| myself.get_untracked() && me_missing.get_untracked());
+        let added = match me {
+            Some(me) => ctx.change(|doc| edit::add_participant_as(doc, &me, participant)).is_some(),
+            None => ctx.change(|doc| edit::add_participant(doc, participant)).is_some(),
+        };
+        if added {
             for field in [name, role, phone, email] {
                 field.set(String::new());
             }
+            myself.set(false);
         }
     };
 
@@ -98,6 +113,11 @@ pub fn ParticipantsSection(ctx: PlanContext) -> impl IntoView {
                 <InputField id="participant-role" label="Yrke eller relation" value=role on_value=Callback::new(move |v| role.set(v)) />
                 <InputField id="participant-phone" label="Telefon" kind="tel" value=phone on_value=Callback::new(move |v| phone.set(v)) />
                 <InputField id="participant-email" label="E-post" kind="email" value=email on_value=Callback::new(move |v| email.set(v)) />
+                {move || me_missing.get().then(|| view! {
+                    <label class="choice"><input type="checkbox" prop:checked=move || myself.get()
+                        on:change=move |ev| myself.set(event_target_checked(&ev)) />
+                        " Det här är jag (då kan jag själv godkänna planen)"</label>
+                })}
                 <button type="submit" class="primary">"Lägg till deltagare"</button>
             </form>
 

@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::api::{Device, Invitation, InviteRequest, Invited, Member};
+use shared::plan::ParticipantKind;
 use shared::{DocumentId, Role};
 
 use crate::api;
@@ -17,6 +18,16 @@ const ROLES: [(Role, &str); 3] = [
     (Role::Person, "Personen själv (ändrar planen och sina egna rapporter)"),
     (Role::Reader, "Får bara läsa planen"),
 ];
+
+/// The role an invitation proposes for a participant: the person edits
+/// the plan as themselves, staff edit, everyone else reads.
+fn proposed_role(kind: ParticipantKind) -> Role {
+    match kind {
+        ParticipantKind::Person => Role::Person,
+        ParticipantKind::Professional => Role::Editor,
+        _ => Role::Reader,
+    }
+}
 
 fn role_label(role: Role) -> &'static str {
     match role {
@@ -34,11 +45,35 @@ pub fn SharingSection(id: DocumentId) -> impl IntoView {
     let label = RwSignal::new(String::new());
     let days = RwSignal::new("14".to_string());
     let single_use = RwSignal::new(true);
+    // The participant the invitation is for (their id), if one of them.
+    let participant = RwSignal::new(String::new());
     let link = RwSignal::new(None::<String>);
     let problem = RwSignal::new(None::<String>);
     let refresh = RwSignal::new(0u32);
     let current = expect_context::<crate::route::CurrentPath>();
     let repo = expect_context::<crate::RepoHandle>();
+    let version = repo.get().open(id).version;
+    let participants = Memo::new(move |_| {
+        version.track();
+        repo.get()
+            .plan(&id)
+            .map(|plan| {
+                plan.ordered_participants()
+                    .into_iter()
+                    .map(|(pid, p)| (pid.clone(), p.name.clone(), p.kind))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    });
+    // Picking a participant proposes the role from who they are.
+    let pick = move |pid: String| {
+        let found = participants.with_untracked(|all| all.iter().find(|(id, ..)| *id == pid).cloned());
+        if let Some((_, name, kind)) = found {
+            label.set(name);
+            role.set(proposed_role(kind));
+        }
+        participant.set(pid);
+    };
     let lists = LocalResource::new(move || {
         refresh.track();
         async move {
@@ -63,7 +98,7 @@ pub fn SharingSection(id: DocumentId) -> impl IntoView {
             label: label.get_untracked(),
             days: Some(days.get_untracked().parse::<u32>().unwrap_or(14)),
             single_use: Some(single_use.get_untracked()),
-            participant: None,
+            participant: Some(participant.get_untracked()).filter(|p| !p.is_empty()),
         };
         spawn_local(async move {
             match api::post::<_, Invited>(&format!("/api/plans/{id}/invitations"), &body).await {
@@ -71,6 +106,7 @@ pub fn SharingSection(id: DocumentId) -> impl IntoView {
                     link.set(Some(invited.link));
                     problem.set(None);
                     label.set(String::new());
+                    participant.set(String::new());
                 }
                 Err(error) => problem.set(Some(error.to_string())),
             }
@@ -82,6 +118,14 @@ pub fn SharingSection(id: DocumentId) -> impl IntoView {
             <h2 id="sharing-heading">"Dela planen"</h2>
             <form class="add-form" on:submit=invite>
                 <h3>"Bjud in någon"</h3>
+                <SelectField id="invite-participant" label="Vem av deltagarna är inbjudan till?"
+                    options=Signal::derive(move || {
+                        let mut options = vec![(String::new(), "Någon som inte finns bland deltagarna".to_string())];
+                        options.extend(participants.get().into_iter().map(|(pid, name, _)| (pid, name)));
+                        options
+                    })
+                    value=Signal::derive(move || participant.get())
+                    on_value=Callback::new(pick) />
                 <InputField id="invite-label" label="Vem är inbjudan till?" value=label on_value=Callback::new(move |v| label.set(v)) />
                 <SelectField id="invite-role" label="Vad får personen göra?"
                     options={ROLES.iter().map(|(r, l)| (r.as_str().to_string(), l.to_string())).collect::<Vec<_>>()}

@@ -28,6 +28,7 @@ use automerge::sync::{self, SyncDoc};
 use automerge::{Automerge, ChangeHash, ReadDoc};
 use serde_bytes::ByteBuf;
 use shared::plan::rules::{self, Authority, Guarded};
+use shared::plan::signatures::{self, Signatures, Signer};
 use shared::sync_client::nothing_to_send;
 use shared::{DocumentId, Message, PeerId};
 
@@ -238,6 +239,11 @@ impl<P: Link> DocumentCore<P> {
             Some(Authority::Member) if !decoded.message.changes.is_empty() => Some(Guarded::read(&self.doc)),
             _ => None,
         };
+        // Each approves only as themselves (shared::plan::signatures).
+        let signed = match writer {
+            Some(_) if !decoded.message.changes.is_empty() => Some(Signatures::read(&self.doc)),
+            _ => None,
+        };
         let before = self.doc.get_heads();
         if let Err(reason) = self.receive(&peer_id, decoded.message) {
             // Some of its changes may have been applied before the error:
@@ -255,6 +261,19 @@ impl<P: Link> DocumentCore<P> {
         if let (Some(before), Some(authority)) = (guarded, authority) {
             if let Err(refusal) = rules::check(authority, &before, &Guarded::read(&self.doc)) {
                 self.refuse(&peer, "a change the plan's rules forbid", Refusal::Rule(refusal), effects);
+                return self.roll_back();
+            }
+        }
+        if let (Some(before), Some(writer)) = (signed, writer) {
+            let signer = Signer { participant: &writer.participant, coordinator: writer.coordinator };
+            if let Err(refusal) = signatures::check(signer, &before, &Signatures::read(&self.doc), &self.doc)
+            {
+                self.refuse(
+                    &peer,
+                    "an approval in someone else's name",
+                    Refusal::Signature(refusal),
+                    effects,
+                );
                 return self.roll_back();
             }
         }

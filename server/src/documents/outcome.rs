@@ -2,7 +2,7 @@
 //! refuse, changes to write, and where a run over a batch stopped.
 
 use automerge::ChangeHash;
-use shared::plan::rules;
+use shared::plan::{rules, signatures};
 use shared::Message;
 
 use super::admission::Input;
@@ -26,6 +26,9 @@ pub enum Refusal {
     /// The plan's rules say this writer may not make this change.
     #[error("{0}")]
     Rule(rules::Refusal),
+    /// An approval in someone else's name (or one the writer may not remove).
+    #[error("{0}")]
+    Signature(signatures::SignatureRefusal),
     /// The document would grow past its size limit.
     #[error("Planen blir för stor för servern. Ändringen sparades inte.")]
     TooLarge,

@@ -297,6 +297,17 @@ pub fn add_participant(doc: &mut AutoCommit, participant: Participant) -> Result
     Ok(id)
 }
 
+/// Add a participant under a given id: the one the server links a member
+/// to (`members.participant`), when that member adds themselves ("Det här
+/// är jag"). Refuses an id that is already a participant.
+pub fn add_participant_as(doc: &mut AutoCommit, id: &str, participant: Participant) -> Result<(), PlanError> {
+    if object_at(doc, &["participants", id])?.is_some() {
+        return Err(PlanError::AlreadyAParticipant);
+    }
+    let participant = Participant { position: position_last(doc, &["participants"])?, ..participant };
+    put(doc, &["participants"], id, &participant)
+}
+
 /// Change a participant's details.
 pub fn update_participant(
     doc: &mut AutoCommit,

@@ -53,7 +53,12 @@ impl Client {
         let principal: Arc<str> = format!("user:{}", self.name).into();
         match self.role {
             Role::Reader => None,
-            role => Some(Writer { principal, session_id: 1, coordinator: role == Role::Coordinator }),
+            role => Some(Writer {
+                principal,
+                session_id: 1,
+                coordinator: role == Role::Coordinator,
+                participant: Arc::from(self.name),
+            }),
         }
     }
 
@@ -524,4 +529,53 @@ proptest! {
         settle(&mut relay, std::slice::from_mut(eva));
         prop_assert_eq!(relay.stored().get_heads(), eva.doc.get_heads());
     }
+}
+
+/// The plan with participants "eva" and "per" (their ids are the clients'
+/// names, as the writers' participants are) and a meeting.
+fn with_meeting(relay: &mut Relay, eva: &mut Client) -> String {
+    use automerge::transaction::Transactable;
+    let participants = match eva.doc.get(automerge::ROOT, "participants").expect("read") {
+        Some((_, id)) => id,
+        None => eva.doc.put_object(automerge::ROOT, "participants", automerge::ObjType::Map).expect("map"),
+    };
+    for id in ["eva", "per"] {
+        let participant =
+            eva.doc.put_object(&participants, id, automerge::ObjType::Map).expect("participant");
+        eva.doc.put(&participant, "name", id).expect("name");
+    }
+    let meeting =
+        shared::plan::edit::add_meeting(&mut eva.doc, &shared::plan::Meeting::default()).expect("meeting");
+    settle(relay, std::slice::from_mut(eva));
+    meeting
+}
+
+fn approvals(doc: &Automerge, meeting: &str) -> Vec<String> {
+    let plan = shared::plan::read_plan(doc).expect("plan");
+    plan.meetings[meeting].approvals.keys().cloned().collect()
+}
+
+#[test]
+fn each_writer_approves_only_as_the_participant_they_are() {
+    let (mut relay, [mut eva, _, _]) = setup();
+    let meeting = with_meeting(&mut relay, &mut eva);
+    let mut per = client("per", Role::Member, &mut eva.doc);
+    shared::plan::edit::approve(&mut per.doc, &meeting, "eva", "eva", 1).expect("approve");
+    let stops = settle(&mut relay, std::slice::from_mut(&mut per));
+    assert!(stops.contains(&Stop::Reload), "refused after it was applied: {stops:?}");
+    assert!(relay.refusals().contains(&Refusal::Signature(signatures::SignatureRefusal::NotYourApproval)));
+    assert!(approvals(&relay.stored(), &meeting).is_empty(), "not stored");
+    assert!(approvals(relay.core.doc(), &meeting).is_empty(), "rolled back in memory too");
+
+    let mut per = client("per", Role::Member, &mut eva.doc);
+    shared::plan::edit::approve(&mut per.doc, &meeting, "per", "per", 2).expect("approve");
+    settle(&mut relay, std::slice::from_mut(&mut per));
+    assert_eq!(approvals(&relay.stored(), &meeting), ["per"], "one's own approval is stored");
+
+    // The coordinator may record an oral approval (not make one in someone's name).
+    let mut eva = client("eva", Role::Coordinator, &mut per.doc);
+    shared::plan::edit::approve(&mut eva.doc, &meeting, "per", "per", 3).expect("approve");
+    settle(&mut relay, std::slice::from_mut(&mut eva));
+    let stored = shared::plan::read_plan(&relay.stored()).expect("plan");
+    assert_eq!(stored.meetings[&meeting].approvals["per"].approved_at, 2, "per's own approval stands");
 }
