@@ -14,50 +14,7 @@ use crate::RepoHandle;
 /// One line per participant: approved (which version, still current?) or a button.
 #[component]
 pub fn ApprovalsSection(ctx: PlanContext) -> impl IntoView {
-    let repo = expect_context::<RepoHandle>();
-    // What each approved version said (the plan without approvals), by
-    // heads: read once per version, shared, not copied.
-    let then_cache: StoredValue<HashMap<Vec<String>, Option<Arc<Plan>>>> = StoredValue::new(HashMap::new());
-    // A memo: the list is drawn again only when a line changes, and each
-    // distinct approved version is compared with the plan once per refresh
-    // (not once per participant: a whole-plan comparison each).
-    let rows = Memo::new(move |_| {
-        let plan = ctx.plan.get()?;
-        // Made only when someone has approved.
-        let now = std::cell::OnceCell::new();
-        let approvals = current_meeting(&plan)
-            .and_then(|m| plan.meetings.get(m))
-            .map(|m| m.approvals.clone())
-            .unwrap_or_default();
-        let mut still_current: HashMap<Vec<String>, bool> = HashMap::new();
-        let rows = plan
-            .ordered_participants()
-            .into_iter()
-            .map(|(pid, participant)| {
-                let status = approvals.get(pid).map(|record| {
-                    let approval = &record.0;
-                    let current = *still_current.entry(approval.heads.clone()).or_insert_with(|| {
-                        let then = then_cache.try_update_value(|cache| {
-                            cache
-                                .entry(approval.heads.clone())
-                                .or_insert_with(|| {
-                                    repo.get()
-                                        .plan_at(&ctx.id, &approval.heads)
-                                        .map(|then| Arc::new(approved_content(&then)))
-                                })
-                                .clone()
-                        });
-                        then.flatten()
-                            .is_some_and(|then| *then == *now.get_or_init(|| approved_content(&plan)))
-                    });
-                    let oral = approval.oral.then(|| approval.recorded_by.clone());
-                    (super::day_of(approval.approved_at), current, oral)
-                });
-                (pid.clone(), participant.name.clone(), status)
-            })
-            .collect::<Vec<_>>();
-        Some(rows)
-    });
+    let rows = approval_rows(ctx);
     // Each approves in their own name; the chair (or the coordinator)
     // records the approval of someone without a device at the meeting.
     let approve = move |pid: String, name: String| {
@@ -134,6 +91,57 @@ pub fn ApprovalsSection(ctx: PlanContext) -> impl IntoView {
             </ul>
         </section>
     }
+}
+
+/// One participant's line: id, name, and when they approved, whether that
+/// version is still current, and who recorded it if it was oral.
+type ApprovalRow = (String, String, Option<(String, bool, Option<String>)>);
+
+/// The lines of the approval list, as a memo: drawn again only when a line
+/// changes, and each distinct approved version is compared with the plan
+/// once per refresh (not once per participant: a whole-plan comparison each).
+fn approval_rows(ctx: PlanContext) -> Memo<Option<Vec<ApprovalRow>>> {
+    let repo = expect_context::<RepoHandle>();
+    // What each approved version said (the plan without approvals), by
+    // heads: read once per version, shared, not copied.
+    let then_cache: StoredValue<HashMap<Vec<String>, Option<Arc<Plan>>>> = StoredValue::new(HashMap::new());
+    Memo::new(move |_| {
+        let plan = ctx.plan.get()?;
+        // Made only when someone has approved.
+        let now = std::cell::OnceCell::new();
+        let approvals = current_meeting(&plan)
+            .and_then(|m| plan.meetings.get(m))
+            .map(|m| m.approvals.clone())
+            .unwrap_or_default();
+        let mut still_current: HashMap<Vec<String>, bool> = HashMap::new();
+        let rows = plan
+            .ordered_participants()
+            .into_iter()
+            .map(|(pid, participant)| {
+                let status = approvals.get(pid).map(|record| {
+                    let approval = &record.0;
+                    let current = *still_current.entry(approval.heads.clone()).or_insert_with(|| {
+                        let then = then_cache.try_update_value(|cache| {
+                            cache
+                                .entry(approval.heads.clone())
+                                .or_insert_with(|| {
+                                    repo.get()
+                                        .plan_at(&ctx.id, &approval.heads)
+                                        .map(|then| Arc::new(approved_content(&then)))
+                                })
+                                .clone()
+                        });
+                        then.flatten()
+                            .is_some_and(|then| *then == *now.get_or_init(|| approved_content(&plan)))
+                    });
+                    let oral = approval.oral.then(|| approval.recorded_by.clone());
+                    (super::day_of(approval.approved_at), current, oral)
+                });
+                (pid.clone(), participant.name.clone(), status)
+            })
+            .collect::<Vec<_>>();
+        Some(rows)
+    })
 }
 
 /// "Godkände planen 12 mars." or, recorded by the chair, "Godkände planen

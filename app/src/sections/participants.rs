@@ -28,7 +28,66 @@ pub fn ParticipantsSection(ctx: PlanContext) -> impl IntoView {
     let responsibility = ctx.part(|p| p.overall_responsibility);
     let responsibility = move || responsibility.get();
 
-    // The add form.
+    view! {
+        <section class="section" aria-labelledby="participants-heading">
+            <h2 id="participants-heading">"Deltagare"</h2>
+            <ul class="participant-list">
+                {move || participants.get().into_iter().map(|(pid, p)| {
+                    let remove_id = pid.clone();
+                    let is_coordinator = coordinator().as_deref() == Some(pid.as_str());
+                    let details = [p.role.clone(), p.unit.clone(), p.phone.clone(), p.email.clone()]
+                        .into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(", ");
+                    let who = if p.kind == ParticipantKind::Professional {
+                        format!("{} ({})", p.kind.label(), p.organisation.label())
+                    } else {
+                        p.kind.label().to_string()
+                    };
+                    view! {
+                        <li class="participant" data-participant=pid.clone()>
+                            <span class="participant-name">{p.name.clone()}</span>
+                            " – " {who}
+                            {(!details.is_empty()).then(|| view! { <span class="participant-details">{format!(" – {details}")}</span> })}
+                            {is_coordinator.then(|| view! { <strong class="badge">" Samordningsansvarig"</strong> })}
+                            <button type="button" class="small no-print" aria-label=format!("Ta bort {}", p.name)
+                                on:click=move |_| { ctx.change(|doc| edit::remove_participant(doc, &remove_id)); }>"Ta bort"</button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+
+            <AddParticipantForm ctx />
+
+            <SelectField id="coordinator" label="Samordningsansvarig"
+                options=Signal::derive(move || {
+                    let mut options = vec![(String::new(), "Ingen vald".to_string())];
+                    options.extend(participants.get().into_iter().map(|(pid, p)| (pid, p.name)));
+                    options
+                })
+                value=Signal::derive(move || coordinator().unwrap_or_default())
+                on_value=Callback::new(move |value: String| {
+                    ctx.change(|doc| edit::set_coordinator(doc, (!value.is_empty()).then_some(value.as_str())));
+                }) />
+            <fieldset>
+                <legend>"Vem har det övergripande ansvaret för planen?"</legend>
+                <div class="choice-row">
+                    {[Principal::Kommun, Principal::Region].into_iter().map(|principal| view! {
+                        <label class="choice">
+                            <input type="radio" name="overall-responsibility"
+                                checked=move || responsibility() == Some(principal)
+                                on:change=move |_| { ctx.change(|doc| edit::set_overall_responsibility(doc, Some(principal))); } />
+                            {format!(" {}", principal.label())}
+                        </label>
+                    }).collect_view()}
+                </div>
+            </fieldset>
+        </section>
+    }
+}
+
+/// "Lägg till deltagare": a new participant, or oneself ("Det här är jag",
+/// under the participant id the server links this member to).
+#[component]
+fn AddParticipantForm(ctx: PlanContext) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let kind = RwSignal::new(ParticipantKind::Professional);
     let organisation = RwSignal::new(OrganisationKind::Kommun);
@@ -73,77 +132,26 @@ pub fn ParticipantsSection(ctx: PlanContext) -> impl IntoView {
     };
 
     view! {
-        <section class="section" aria-labelledby="participants-heading">
-            <h2 id="participants-heading">"Deltagare"</h2>
-            <ul class="participant-list">
-                {move || participants.get().into_iter().map(|(pid, p)| {
-                    let remove_id = pid.clone();
-                    let is_coordinator = coordinator().as_deref() == Some(pid.as_str());
-                    let details = [p.role.clone(), p.unit.clone(), p.phone.clone(), p.email.clone()]
-                        .into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(", ");
-                    let who = if p.kind == ParticipantKind::Professional {
-                        format!("{} ({})", p.kind.label(), p.organisation.label())
-                    } else {
-                        p.kind.label().to_string()
-                    };
-                    view! {
-                        <li class="participant" data-participant=pid.clone()>
-                            <span class="participant-name">{p.name.clone()}</span>
-                            " – " {who}
-                            {(!details.is_empty()).then(|| view! { <span class="participant-details">{format!(" – {details}")}</span> })}
-                            {is_coordinator.then(|| view! { <strong class="badge">" Samordningsansvarig"</strong> })}
-                            <button type="button" class="small no-print" aria-label=format!("Ta bort {}", p.name)
-                                on:click=move |_| { ctx.change(|doc| edit::remove_participant(doc, &remove_id)); }>"Ta bort"</button>
-                        </li>
-                    }
-                }).collect_view()}
-            </ul>
-
-            <form class="add-form no-print" on:submit=add>
-                <h3>"Lägg till deltagare"</h3>
-                <InputField id="participant-name" label="Namn" value=name on_value=Callback::new(move |v| name.set(v)) />
-                <SelectField id="participant-kind" label="Roll i planen"
-                    options=enum_options(&ParticipantKind::ALL, |k| k.label())
-                    value=Signal::derive(move || enum_value(&ParticipantKind::ALL, Some(&kind.get())))
-                    on_value=Callback::new(move |v: String| if let Some(k) = enum_pick(&ParticipantKind::ALL, &v) { kind.set(k) }) />
-                <SelectField id="participant-organisation" label="Organisation"
-                    options=enum_options(&OrganisationKind::ALL, |o| o.label())
-                    value=Signal::derive(move || enum_value(&OrganisationKind::ALL, Some(&organisation.get())))
-                    on_value=Callback::new(move |v: String| if let Some(o) = enum_pick(&OrganisationKind::ALL, &v) { organisation.set(o) }) />
-                <InputField id="participant-role" label="Yrke eller relation" value=role on_value=Callback::new(move |v| role.set(v)) />
-                <InputField id="participant-phone" label="Telefon" kind="tel" value=phone on_value=Callback::new(move |v| phone.set(v)) />
-                <InputField id="participant-email" label="E-post" kind="email" value=email on_value=Callback::new(move |v| email.set(v)) />
-                {move || me_missing.get().then(|| view! {
-                    <label class="choice"><input type="checkbox" prop:checked=move || myself.get()
-                        on:change=move |ev| myself.set(event_target_checked(&ev)) />
-                        " Det här är jag (då kan jag själv godkänna planen)"</label>
-                })}
-                <button type="submit" class="primary">"Lägg till deltagare"</button>
-            </form>
-
-            <SelectField id="coordinator" label="Samordningsansvarig"
-                options=Signal::derive(move || {
-                    let mut options = vec![(String::new(), "Ingen vald".to_string())];
-                    options.extend(participants.get().into_iter().map(|(pid, p)| (pid, p.name)));
-                    options
-                })
-                value=Signal::derive(move || coordinator().unwrap_or_default())
-                on_value=Callback::new(move |value: String| {
-                    ctx.change(|doc| edit::set_coordinator(doc, (!value.is_empty()).then_some(value.as_str())));
-                }) />
-            <fieldset>
-                <legend>"Vem har det övergripande ansvaret för planen?"</legend>
-                <div class="choice-row">
-                    {[Principal::Kommun, Principal::Region].into_iter().map(|principal| view! {
-                        <label class="choice">
-                            <input type="radio" name="overall-responsibility"
-                                checked=move || responsibility() == Some(principal)
-                                on:change=move |_| { ctx.change(|doc| edit::set_overall_responsibility(doc, Some(principal))); } />
-                            {format!(" {}", principal.label())}
-                        </label>
-                    }).collect_view()}
-                </div>
-            </fieldset>
-        </section>
+        <form class="add-form no-print" on:submit=add>
+            <h3>"Lägg till deltagare"</h3>
+            <InputField id="participant-name" label="Namn" value=name on_value=Callback::new(move |v| name.set(v)) />
+            <SelectField id="participant-kind" label="Roll i planen"
+                options=enum_options(&ParticipantKind::ALL, |k| k.label())
+                value=Signal::derive(move || enum_value(&ParticipantKind::ALL, Some(&kind.get())))
+                on_value=Callback::new(move |v: String| if let Some(k) = enum_pick(&ParticipantKind::ALL, &v) { kind.set(k) }) />
+            <SelectField id="participant-organisation" label="Organisation"
+                options=enum_options(&OrganisationKind::ALL, |o| o.label())
+                value=Signal::derive(move || enum_value(&OrganisationKind::ALL, Some(&organisation.get())))
+                on_value=Callback::new(move |v: String| if let Some(o) = enum_pick(&OrganisationKind::ALL, &v) { organisation.set(o) }) />
+            <InputField id="participant-role" label="Yrke eller relation" value=role on_value=Callback::new(move |v| role.set(v)) />
+            <InputField id="participant-phone" label="Telefon" kind="tel" value=phone on_value=Callback::new(move |v| phone.set(v)) />
+            <InputField id="participant-email" label="E-post" kind="email" value=email on_value=Callback::new(move |v| email.set(v)) />
+            {move || me_missing.get().then(|| view! {
+                <label class="choice"><input type="checkbox" prop:checked=move || myself.get()
+                    on:change=move |ev| myself.set(event_target_checked(&ev)) />
+                    " Det här är jag (då kan jag själv godkänna planen)"</label>
+            })}
+            <button type="submit" class="primary">"Lägg till deltagare"</button>
+        </form>
     }
 }

@@ -50,21 +50,9 @@ pub fn SharingSection(id: DocumentId) -> impl IntoView {
     let link = RwSignal::new(None::<String>);
     let problem = RwSignal::new(None::<String>);
     let refresh = RwSignal::new(0u32);
-    let current = expect_context::<crate::route::CurrentPath>();
     let repo = expect_context::<crate::RepoHandle>();
-    let version = repo.get().open(id).version;
-    let participants = Memo::new(move |_| {
-        version.track();
-        repo.get()
-            .plan(&id)
-            .map(|plan| {
-                plan.ordered_participants()
-                    .into_iter()
-                    .map(|(pid, p)| (pid.clone(), p.name.clone(), p.kind))
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default()
-    });
+    let current = expect_context::<crate::route::CurrentPath>();
+    let participants = participant_choices(repo, id);
     // Picking a participant proposes the role from who they are.
     let pick = move |pid: String| {
         let found = participants.with_untracked(|all| all.iter().find(|(id, ..)| *id == pid).cloned());
@@ -152,22 +140,7 @@ pub fn SharingSection(id: DocumentId) -> impl IntoView {
             </ul>
             <h3>"Ta bort planen"</h3>
             <p class="hint">"Planen tas bort från servern för alla. Det går inte att ångra."</p>
-            <p><button type="button" class="danger" on:click=move |_| {
-                let sure = web_sys::window()
-                    .and_then(|w| w.confirm_with_message("Vill du ta bort planen för alla? Det går inte att ångra.").ok())
-                    .unwrap_or(false);
-                if sure {
-                    spawn_local(async move {
-                        match api::delete(&format!("/api/plans/{id}")).await {
-                            Ok(_) => {
-                                let _ = repo.get().forget_plan(&id).await;
-                                current.navigate("/");
-                            }
-                            Err(error) => problem.set(Some(error.to_string())),
-                        }
-                    });
-                }
-            }>"Ta bort planen för alla"</button></p>
+            <p><button type="button" class="danger" on:click=move |_| delete_plan(id, problem, repo, current)>"Ta bort planen för alla"</button></p>
             <h3>"Med i planen"</h3>
             <p><button type="button" class="small" on:click=move |_| refresh.update(|n| *n += 1)>"Uppdatera listorna"</button></p>
             <ul class="member-list">
@@ -177,6 +150,50 @@ pub fn SharingSection(id: DocumentId) -> impl IntoView {
             </ul>
         </section>
     }
+}
+
+/// The participants an invitation can be for (id, name, kind), following the plan.
+fn participant_choices(
+    repo: crate::RepoHandle,
+    id: DocumentId,
+) -> Memo<Vec<(String, String, ParticipantKind)>> {
+    let version = repo.get().open(id).version;
+    Memo::new(move |_| {
+        version.track();
+        repo.get()
+            .plan(&id)
+            .map(|plan| {
+                plan.ordered_participants()
+                    .into_iter()
+                    .map(|(pid, p)| (pid.clone(), p.name.clone(), p.kind))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    })
+}
+
+/// "Ta bort planen för alla", once the coordinator has said yes.
+fn delete_plan(
+    id: DocumentId,
+    problem: RwSignal<Option<String>>,
+    repo: crate::RepoHandle,
+    current: crate::route::CurrentPath,
+) {
+    let sure = web_sys::window()
+        .and_then(|w| w.confirm_with_message("Vill du ta bort planen för alla? Det går inte att ångra.").ok())
+        .unwrap_or(false);
+    if !sure {
+        return;
+    }
+    spawn_local(async move {
+        match api::delete(&format!("/api/plans/{id}")).await {
+            Ok(_) => {
+                let _ = repo.get().forget_plan(&id).await;
+                current.navigate("/");
+            }
+            Err(error) => problem.set(Some(error.to_string())),
+        }
+    });
 }
 
 /// One invitation, with its button to revoke it while it works.
