@@ -99,6 +99,17 @@ impl PlanContext {
         })
     }
 
+    /// The trimmed text of a form field that must not be empty; `None`,
+    /// with `missing` shown as the problem, when it is.
+    pub fn filled(&self, field: RwSignal<String>, missing: &str) -> Option<String> {
+        let text = field.get_untracked().trim().to_string();
+        if text.is_empty() {
+            self.problem.set(Some(missing.to_string()));
+            return None;
+        }
+        Some(text)
+    }
+
     fn report(&self, problem: Option<String>) {
         self.problem.set(problem);
     }

@@ -28,13 +28,10 @@ pub fn DeviationsSection(ctx: PlanContext) -> impl IntoView {
     };
     let report = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if description.get_untracked().trim().is_empty() {
-            ctx.problem.set(Some("Beskriv vad som hände.".into()));
-            return;
-        }
+        let Some(text) = ctx.filled(description, "Beskriv vad som hände.") else { return };
         let deviation = Deviation {
             kind: kind.get_untracked(),
-            description: shared::plan::Text::with_value(description.get_untracked().trim()),
+            description: shared::plan::Text::with_value(&text),
             date: today(),
             reporter: signer_name(),
             recorded_at: now_millis(),
@@ -45,16 +42,9 @@ pub fn DeviationsSection(ctx: PlanContext) -> impl IntoView {
     };
     let revise = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if summary.get_untracked().trim().is_empty() {
-            ctx.problem.set(Some("Skriv vad som ändrades i planen och varför.".into()));
-            return;
-        }
-        let revision = Revision {
-            date: today(),
-            by: signer_name(),
-            summary: summary.get_untracked().trim().to_string(),
-            recorded_at: now_millis(),
-        };
+        let Some(text) = ctx.filled(summary, "Skriv vad som ändrades i planen och varför.") else { return };
+        let revision =
+            Revision { date: today(), by: signer_name(), summary: text, recorded_at: now_millis() };
         if ctx.change(|doc| edit::add_revision(doc, &revision)).is_some() {
             summary.set(String::new());
         }

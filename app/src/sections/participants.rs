@@ -105,12 +105,9 @@ fn AddParticipantForm(ctx: PlanContext) -> impl IntoView {
     });
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if name.get_untracked().trim().is_empty() {
-            ctx.problem.set(Some("Skriv deltagarens namn.".into()));
-            return;
-        }
+        let Some(name_now) = ctx.filled(name, "Skriv deltagarens namn.") else { return };
         let participant = Participant {
-            name: name.get_untracked().trim().to_string(),
+            name: name_now,
             kind: kind.get_untracked(),
             organisation: organisation.get_untracked(),
             role: role.get_untracked(),

@@ -195,11 +195,9 @@ impl Plans {
         }
         // A document with stored changes but no row predates access control:
         // nobody claims it by syncing.
-        let stored: i64 = sqlx::query("SELECT COUNT(*) AS n FROM document_chunks WHERE document_id = ?")
-            .bind(document)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("n")?;
+        let stored =
+            count(&mut tx, "SELECT COUNT(*) AS n FROM document_chunks WHERE document_id = ?", document)
+                .await?;
         if stored > 0 {
             return Ok(false);
         }
@@ -416,6 +414,11 @@ async fn strings(
     value: &str,
 ) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query(query).bind(value).fetch_all(connection).await?.iter().map(|r| r.try_get("s")).collect()
+}
+
+/// The count `n` that `query` gives for `value`.
+async fn count(connection: &mut SqliteConnection, query: &str, value: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query(query).bind(value).fetch_one(connection).await?.try_get("n")
 }
 
 /// `Invalid(reason)` when a statement that must change a row changed none.

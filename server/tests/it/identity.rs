@@ -22,6 +22,20 @@ async fn invite_for(server: &TestServer, id: DocumentId, participant: &str) -> (
     http(server, "POST", &format!("/api/plans/{id}/invitations"), Some(&server.token), Some(&body)).await
 }
 
+/// A fresh server with a plan of "Testare", its coordinator, synced.
+async fn plan() -> (TestServer, DocumentId) {
+    let server = TestServer::fresh().await;
+    let (id, mut client) = server.new_plan("testare", "Annas plan").await;
+    client.until_synced().await;
+    (server, id)
+}
+
+/// The link of an invitation answered with 201.
+fn link((status, body): (u16, String)) -> String {
+    assert_eq!(status, 201, "{body}");
+    serde_json::from_str::<Invited>(&body).expect("Invited").link
+}
+
 async fn redeem(server: &TestServer, token: &str, link: &str) -> u16 {
     let body = format!(r#"{{"token":"{}"}}"#, link.split('#').nth(1).expect("token in link"));
     http(server, "POST", "/api/invitations/redeem", Some(token), Some(&body)).await.0
@@ -29,9 +43,7 @@ async fn redeem(server: &TestServer, token: &str, link: &str) -> u16 {
 
 #[tokio::test]
 async fn the_coordinator_who_makes_a_plan_is_a_participant_of_it_and_stays_the_same_one() {
-    let server = TestServer::fresh().await;
-    let (id, mut client) = server.new_plan("testare", "Annas plan").await;
-    client.until_synced().await;
+    let (server, id) = plan().await;
     let first = access(&server, &server.token, id).await;
     assert_eq!(first.participant.len(), 16, "a participant id in the app's form: {first:?}");
     assert!(first.participant.bytes().all(|b| b.is_ascii_hexdigit()));
@@ -40,14 +52,10 @@ async fn the_coordinator_who_makes_a_plan_is_a_participant_of_it_and_stays_the_s
 
 #[tokio::test]
 async fn an_invitation_for_a_participant_makes_whoever_opens_it_that_participant() {
-    let server = TestServer::fresh().await;
-    let (id, mut client) = server.new_plan("testare", "Annas plan").await;
-    client.until_synced().await;
-    let (status, body) = invite_for(&server, id, "c0ffee0000000001").await;
-    assert_eq!(status, 201, "{body}");
-    let invited: Invited = serde_json::from_str(&body).expect("Invited");
+    let (server, id) = plan().await;
+    let invited = link(invite_for(&server, id, "c0ffee0000000001").await);
     let lars = server.token_for("Lars Holm").await;
-    assert_eq!(redeem(&server, &lars, &invited.link).await, 200);
+    assert_eq!(redeem(&server, &lars, &invited).await, 200);
     let seen = access(&server, &lars, id).await;
     assert_eq!(seen.participant, "c0ffee0000000001");
     assert_eq!(seen.name, "Lars Holm");
@@ -56,21 +64,12 @@ async fn an_invitation_for_a_participant_makes_whoever_opens_it_that_participant
 
 #[tokio::test]
 async fn a_member_who_joins_by_a_plain_invitation_gets_a_participant_of_their_own() {
-    let server = TestServer::fresh().await;
-    let (id, mut client) = server.new_plan("testare", "Annas plan").await;
-    client.until_synced().await;
-    let (status, body) = http(
-        &server,
-        "POST",
-        &format!("/api/plans/{id}/invitations"),
-        Some(&server.token),
-        Some(r#"{"role":"reader","label":"Erik"}"#),
-    )
-    .await;
-    assert_eq!(status, 201, "{body}");
-    let invited: Invited = serde_json::from_str(&body).expect("Invited");
+    let (server, id) = plan().await;
+    let body = Some(r#"{"role":"reader","label":"Erik"}"#);
+    let invited =
+        link(http(&server, "POST", &format!("/api/plans/{id}/invitations"), Some(&server.token), body).await);
     let erik = server.token_for("Erik").await;
-    assert_eq!(redeem(&server, &erik, &invited.link).await, 200);
+    assert_eq!(redeem(&server, &erik, &invited).await, 200);
     let seen = access(&server, &erik, id).await;
     assert_eq!(seen.participant.len(), 16);
     assert_ne!(seen.participant, access(&server, &server.token, id).await.participant);
@@ -78,9 +77,7 @@ async fn a_member_who_joins_by_a_plain_invitation_gets_a_participant_of_their_ow
 
 #[tokio::test]
 async fn an_invitation_naming_a_participant_in_a_form_no_plan_uses_is_refused_in_words() {
-    let server = TestServer::fresh().await;
-    let (id, mut client) = server.new_plan("testare", "Annas plan").await;
-    client.until_synced().await;
+    let (server, id) = plan().await;
     for participant in ["a b", "x\\u0000", &"a".repeat(65)] {
         let (status, body) = invite_for(&server, id, participant).await;
         assert_eq!(status, 400, "{participant}: {body}");

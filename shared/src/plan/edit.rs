@@ -292,8 +292,7 @@ pub fn record_goal_status(
 /// Add a participant; returns the id.
 pub fn add_participant(doc: &mut AutoCommit, participant: Participant) -> Result<String, PlanError> {
     let id = new_id();
-    let participant = Participant { position: position_last(doc, &["participants"])?, ..participant };
-    put(doc, &["participants"], &id, &participant)?;
+    add_participant_as(doc, &id, participant)?;
     Ok(id)
 }
 
@@ -431,18 +430,7 @@ pub fn approve(
     name: &str,
     now_millis: i64,
 ) -> Result<(), PlanError> {
-    require(doc, &["meetings", meeting_id], "möte")?;
-    require(doc, &["participants", participant_id], "deltagare")?;
-    let heads = doc.get_heads().iter().map(ToString::to_string).collect();
-    let approval = Approval {
-        heads,
-        approved_at: now_millis,
-        name: name.to_string(),
-        author: participant_id.to_string(),
-        oral: false,
-        recorded_by: String::new(),
-    };
-    put(doc, &["meetings", meeting_id, "approvals"], participant_id, &Record(approval))
+    put_approval(doc, meeting_id, participant_id, name, now_millis, None)
 }
 
 /// The chair records that a participant without a device at the meeting
@@ -455,18 +443,32 @@ pub fn record_oral_approval(
     participant_id: &str,
     name: &str,
     now_millis: i64,
-    (recorder, recorder_name): (&str, &str),
+    recorder: (&str, &str),
+) -> Result<(), PlanError> {
+    put_approval(doc, meeting_id, participant_id, name, now_millis, Some(recorder))
+}
+
+/// An approval of the plan as it is now by `participant_id`, their own or
+/// (with `recorder`) recorded as oral.
+fn put_approval(
+    doc: &mut AutoCommit,
+    meeting_id: &str,
+    participant_id: &str,
+    name: &str,
+    now_millis: i64,
+    recorder: Option<(&str, &str)>,
 ) -> Result<(), PlanError> {
     require(doc, &["meetings", meeting_id], "möte")?;
     require(doc, &["participants", participant_id], "deltagare")?;
     let heads = doc.get_heads().iter().map(ToString::to_string).collect();
+    let (author, recorded_by) = recorder.unwrap_or((participant_id, ""));
     let approval = Approval {
         heads,
         approved_at: now_millis,
         name: name.to_string(),
-        author: recorder.to_string(),
-        oral: true,
-        recorded_by: recorder_name.to_string(),
+        author: author.to_string(),
+        oral: recorder.is_some(),
+        recorded_by: recorded_by.to_string(),
     };
     put(doc, &["meetings", meeting_id, "approvals"], participant_id, &Record(approval))
 }

@@ -238,11 +238,8 @@ async fn revoke_device_if_in_no_plan(
     if !principal.starts_with("device:") {
         return Ok(());
     }
-    let still_member: i64 = sqlx::query("SELECT COUNT(*) AS n FROM members WHERE principal = ?")
-        .bind(principal)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("n")?;
+    let still_member =
+        super::count(tx, "SELECT COUNT(*) AS n FROM members WHERE principal = ?", principal).await?;
     if still_member > 0 {
         return Ok(());
     }
