@@ -62,6 +62,11 @@ async function join(browser: Browser, chair: Page, link: string, who: string): P
   await chair.getByRole('button', { name: 'Skapa inbjudan' }).click();
   const invitation = chair.getByLabel(/Skicka den här länken/);
   await expect(invitation).toHaveValue(/\/inbjudan#[0-9a-f]{64}$/);
+  // One click copies the link, to paste into a mail or a text message.
+  await chair.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+  await chair.getByRole('button', { name: 'Kopiera länken' }).click();
+  await expect(chair.getByText('Länken är kopierad.')).toBeVisible();
+  expect(await chair.evaluate(() => navigator.clipboard.readText())).toBe(await invitation.inputValue());
   const page = await (await browser.newContext()).newPage();
   page.on('pageerror', (error) => console.error(`[${who} error] ${error.message}`));
   await page.goto(await invitation.inputValue());

@@ -126,11 +126,19 @@ pub fn SharingSection(id: DocumentId) -> impl IntoView {
                 <button type="submit" class="primary">"Skapa inbjudan"</button>
             </form>
             {move || problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
-            {move || link.get().map(|link| view! {
-                <div class="field">
-                    <label for="invite-link">"Skicka den här länken till personen (den visas bara nu)"</label>
-                    <input id="invite-link" type="text" readonly prop:value=link />
-                </div>
+            {move || link.get().map(|link| {
+                let copied = RwSignal::new(None::<&'static str>);
+                let text = link.clone();
+                view! {
+                    <div class="field">
+                        <label for="invite-link">"Skicka den här länken till personen (den visas bara nu)"</label>
+                        <input id="invite-link" type="text" readonly prop:value=link />
+                        <p class="button-row">
+                            <button type="button" on:click=move |_| copy_link(text.clone(), copied)>"Kopiera länken"</button>
+                            <span role="status">{move || copied.get()}</span>
+                        </p>
+                    </div>
+                }
             })}
             <h3>"Inbjudningar"</h3>
             <ul class="invitation-list">
@@ -170,6 +178,19 @@ fn participant_choices(
             })
             .unwrap_or_default()
     })
+}
+
+/// Copy an invitation link to the clipboard, and say how it went.
+fn copy_link(link: String, copied: RwSignal<Option<&'static str>>) {
+    let Some(window) = web_sys::window() else { return };
+    let promise = window.navigator().clipboard().write_text(&link);
+    spawn_local(async move {
+        let said = match wasm_bindgen_futures::JsFuture::from(promise).await {
+            Ok(_) => "Länken är kopierad. Klistra in den i ett mejl eller sms.",
+            Err(_) => "Det gick inte att kopiera. Markera länken och kopiera den själv.",
+        };
+        copied.set(Some(said));
+    });
 }
 
 /// "Ta bort planen för alla", once the coordinator has said yes.
