@@ -78,6 +78,12 @@ pub fn checklist(ctx: PlanContext) -> AnyView {
     untrack(|| view! { <crate::sections::checklist::Checklist ctx /> }.into_any())
 }
 
+/// Joining the plan's participants, for a member who is not yet one.
+#[lazy]
+pub fn join_plan(ctx: PlanContext) -> AnyView {
+    untrack(|| view! { <crate::sections::participants::JoinPlan ctx /> }.into_any())
+}
+
 /// Making a plan's self-report document (once per plan, by its coordinator).
 #[lazy]
 pub fn self_reports_document(repo: crate::RepoHandle, plan: DocumentId) {

@@ -111,8 +111,6 @@ pub struct Repo {
     store: StoreReady,
     /// Whether the server is reachable.
     pub connection: RwSignal<Connection>,
-    /// The name this device shows the others (kept in localStorage).
-    pub my_name: RwSignal<String>,
 }
 
 impl Repo {
@@ -122,15 +120,14 @@ impl Repo {
         store: impl std::future::Future<Output = Result<DeviceStore, StorageError>> + 'static,
     ) -> Repo {
         let peer_id = format!("samplan-app-{}", DocumentId::random());
-        let name = presence::stored_name();
         let colour = (js_sys::Math::random() * 6.0) as u8;
-        let core = RepoCore::new(peer_id, name.clone(), colour, Box::new(timing::BrowserInstruments));
+        // The relay names each presence after whom the server knows it as.
+        let core = RepoCore::new(peer_id, String::new(), colour, Box::new(timing::BrowserInstruments));
         let repo = Repo {
             core: Rc::new(RefCell::new(core)),
             shell: Rc::new(RefCell::new(Shell::default())),
             store: store.boxed_local().shared(),
             connection: RwSignal::new(Connection::Connecting),
-            my_name: RwSignal::new(name),
         };
         previews::upkeep_when_hidden(&repo);
         repo

@@ -47,6 +47,9 @@ pub struct PlanContext {
     /// The participant of the plan this device is (its id), from the
     /// server: the row whose approval is one's own.
     pub me: RwSignal<Option<String>>,
+    /// The name the server knows this device's member by (the account's
+    /// name, or the invitation's): proposed when they join the participants.
+    pub name: RwSignal<String>,
 }
 
 impl PlanContext {
@@ -115,13 +118,61 @@ impl PlanContext {
     }
 }
 
-/// The name this device signs entries with ("Okänd" when none is set).
-pub fn signer_name() -> String {
-    let name = expect_context::<crate::RepoHandle>().get().my_name.get_untracked();
-    if name.trim().is_empty() {
-        "Okänd".into()
-    } else {
-        name
+/// Who writes a record from this device: the participant the server says
+/// it is, by id and by their name in the plan (the relay checks both:
+/// `shared::plan::signatures`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignedBy {
+    /// The participant's id.
+    pub author: String,
+    /// Their name, as the plan's participants have it.
+    pub name: String,
+}
+
+/// What a form says when this device is not among the participants.
+const NOT_A_PARTICIPANT: &str =
+    "Du finns inte bland deltagarna i planen än. Lägg till dig under Deltagare, så antecknas det du skriver i ditt namn.";
+
+impl PlanContext {
+    /// Whether this device may write and is not yet among the participants:
+    /// it is asked to join them first ([`participants::JoinPlan`]).
+    pub fn not_yet_a_participant(&self) -> bool {
+        let may_write = self.role.get().is_some_and(|role| role != shared::Role::Reader);
+        may_write
+            && self.me.get().is_some_and(|me| {
+                self.plan
+                    .with(|plan| plan.as_deref().is_some_and(|plan| !plan.participants.contains_key(&me)))
+            })
+    }
+
+    /// Who this device writes records as, if it is among the participants.
+    pub fn signed_by(&self) -> Option<SignedBy> {
+        let author = self.me.get()?;
+        let name = self.plan.with(|plan| {
+            plan.as_deref().and_then(|p| p.participants.get(&author)).map(|p| p.name.trim().to_string())
+        })?;
+        (!name.is_empty()).then_some(SignedBy { author, name })
+    }
+
+    /// [`PlanContext::signed_by`] for a form about to write: when there is
+    /// nobody to sign as, says so and gives `None`.
+    pub fn signer(&self) -> Option<SignedBy> {
+        let signer = untrack(|| self.signed_by());
+        if signer.is_none() {
+            self.problem.set(Some(NOT_A_PARTICIPANT.to_string()));
+        }
+        signer
+    }
+}
+
+/// The line under a form that says in whose name it is written.
+#[component]
+pub fn SignedAs(ctx: PlanContext) -> impl IntoView {
+    move || match ctx.signed_by() {
+        Some(signer) => {
+            view! { <p class="signed-as">{format!("Antecknas av {}", signer.name)}</p> }.into_any()
+        }
+        None => view! { <p class="signed-as">{NOT_A_PARTICIPANT}</p> }.into_any(),
     }
 }
 

@@ -3,20 +3,16 @@
 import { expect, Browser, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { test, TestServer, restartOffline, serverForEachTest } from './server';
+import { joinAsMe, newPlanWithConsent } from './plan-steps';
 
 let server: TestServer;
 serverForEachTest((started) => (server = started));
 
-/** Three devices on one new plan; the chair has recorded the person's consent. */
+/** Three devices of one account on one new plan; the chair has recorded the
+ * person's consent. (For three people, see `meetingOfThree`.) */
 async function meeting(browser: Browser) {
   const chair = await server.newDevice(browser);
-  await chair.goto(server.url);
-  await chair.getByRole('button', { name: 'Ny plan' }).click();
-  await chair.getByLabel('Planens namn').fill('Annas plan');
-  await expect(chair.getByText('Resten av planen öppnas när personen har samtyckt.')).toBeVisible();
-  await chair.getByLabel('Antecknat av').fill('Karin Berg');
-  await chair.getByRole('button', { name: 'Personen samtycker', exact: true }).click();
-  await expect(chair.getByText('Personen har samtyckt')).toBeVisible();
+  await newPlanWithConsent(chair, server.url, 'Annas plan', 'Testare');
   const link = chair.url();
   const person = await server.newDevice(browser);
   await person.goto(link);
@@ -28,24 +24,22 @@ async function meeting(browser: Browser) {
   return { chair, person, professional };
 }
 
-/** The chair, a new plan and the person's consent; then the person, linked
- * to the participant "Anna Svensson" by the invitation made beside her name,
- * and Lars Holm from the region, invited as an editor, each on a device of
- * their own. Karin (the chair) and Lars add themselves as participants. */
+/** The chair Karin Berg, who makes a new plan, joins its participants and
+ * records the person's consent; then the person, linked to the participant
+ * "Anna Svensson" by the invitation made for her, and Lars Holm from the
+ * region, invited as an editor, who joins the participants when he first
+ * opens the plan: each on a device and an account of their own. */
 async function meetingOfThree(browser: Browser) {
   const chair = await server.newDevice(browser, 'Karin Berg', 'chair page');
-  await chair.goto(server.url);
-  await chair.getByRole('button', { name: 'Ny plan' }).click();
-  await chair.getByLabel('Planens namn').fill('Annas plan');
-  await chair.getByLabel('Antecknat av').fill('Karin Berg');
-  await chair.getByRole('button', { name: 'Personen samtycker', exact: true }).click();
-  await expect(chair.getByText('Personen har samtyckt')).toBeVisible();
+  await newPlanWithConsent(chair, server.url, 'Annas plan', 'Karin Berg',
+    { kind: 'Personal', organisation: 'Kommun', role: 'Biståndshandläggare', phone: '090-16 00 00' });
   const link = chair.url();
   await addParticipant(chair, 'Anna Svensson', 'Den enskilde', 'Kommun', 'Planens person', '070-111 11 11');
-  await addParticipant(chair, 'Karin Berg', 'Personal', 'Kommun', 'Biståndshandläggare', '090-16 00 00', true);
   const person = await join(browser, chair, link, 'Anna Svensson');
   const professional = await join(browser, chair, link, 'Lars Holm');
-  await addParticipant(professional, 'Lars Holm', 'Personal', 'Region', 'Distriktssköterska', '090-78 00 00', true);
+  await joinAsMe(professional, 'Lars Holm',
+    { kind: 'Personal', organisation: 'Region', role: 'Distriktssköterska', phone: '090-78 00 00' });
+  await expect(professional.locator('.participant-list .participant-name', { hasText: 'Lars Holm' })).toBeVisible();
   return { chair, person, professional };
 }
 
@@ -77,16 +71,13 @@ async function join(browser: Browser, chair: Page, link: string, who: string): P
   return page;
 }
 
-async function addParticipant(page: Page, name: string, kind: string, organisation: string, role: string, phone: string, myself = false) {
+async function addParticipant(page: Page, name: string, kind: string, organisation: string, role: string, phone: string) {
   const form = page.locator('form.add-form');
   await form.getByLabel('Namn').fill(name);
   await form.getByLabel('Roll i planen').selectOption({ label: kind });
   await form.getByLabel('Organisation').selectOption({ label: organisation });
   await form.getByLabel('Yrke eller relation').fill(role);
   await form.getByLabel('Telefon').fill(phone);
-  if (myself) {
-    await form.getByLabel(/Det här är jag/).check();
-  }
   await form.getByRole('button', { name: 'Lägg till deltagare' }).click();
   await expect(page.locator('.participant-list .participant-name', { hasText: name })).toBeVisible();
 }
@@ -275,37 +266,45 @@ test('the start page and the plan page have no accessibility violations (axe-cor
   expect(startPage.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
 });
 
-test('presence: everyone sees who has the plan open and which field they are in, and it is not stored', async ({ browser }) => {
-  const { chair, person } = await meeting(browser);
+test('presence and history: three people see each other by the names they have in the plan, nobody types a name', async ({ browser }) => {
+  const { chair, person, professional } = await meetingOfThree(browser);
+  await expect(chair.getByLabel(/Ditt namn/)).toHaveCount(0);
   await chair.getByRole('button', { name: 'Lägg till mål' }).click();
-  await chair.getByLabel('Ditt namn (visas för de andra i planen)').fill('Karin');
-  await chair.getByLabel('Ditt namn (visas för de andra i planen)').press('Tab');
-  await person.getByLabel('Ditt namn (visas för de andra i planen)').fill('Anna');
-  await person.getByLabel('Ditt namn (visas för de andra i planen)').press('Tab');
-  await expect(person.getByText(/Har planen öppen nu: .*Karin/)).toBeVisible();
-  await expect(chair.getByText(/Har planen öppen nu: .*Anna/)).toBeVisible();
+  for (const [page, others] of [[chair, ['Anna Svensson', 'Lars Holm']], [person, ['Karin Berg', 'Lars Holm']],
+    [professional, ['Anna Svensson', 'Karin Berg']]] as const) {
+    for (const other of others) {
+      await expect(page.locator('.present-now')).toContainText(other);
+    }
+  }
 
   await chair.getByLabel('Mål 1', { exact: true }).focus();
   const goal = person.locator('.goal').first();
-  await expect(goal.getByText('Karin skriver här')).toBeVisible();
+  await expect(goal.getByText('Karin Berg skriver här')).toBeVisible();
   await chair.getByLabel('Planens namn').focus();
-  await expect(goal.getByText('Karin skriver här')).toBeHidden();
-  await expect(person.locator('.plan-form').getByText('Karin skriver här')).toBeVisible();
+  await expect(goal.getByText('Karin Berg skriver här')).toBeHidden();
+  await expect(person.locator('.plan-form').getByText('Karin Berg skriver här')).toBeVisible();
+
+  // The history names who changed what, the same on every device.
+  await professional.getByRole('button', { name: 'Lägg till insats' }).click();
+  await professional.getByLabel('Insats 1: vad görs').fill('Hjälp med medicinerna');
+  for (const page of [chair, person, professional]) {
+    await page.getByText('Historik – vem ändrade vad och när').click();
+    await expect(page.locator('.history-entry', { hasText: 'Insatser' }).first()).toContainText('Lars Holm');
+    await expect(page.locator('.history-entry', { hasText: 'Samtycke' }).first()).toContainText('Karin Berg');
+  }
 
   // Presence is never part of the plan: a new device that opens it later sees no trace of it.
   await chair.close();
-  const late = await server.newDevice(browser);
+  const late = await server.newDevice(browser, 'Karin Berg', 'late page');
   await late.goto(person.url());
   await expect(late.getByLabel('Planens namn')).toHaveValue('Annas plan');
-  await expect(late.getByText('Karin skriver här')).toHaveCount(0);
+  await expect(late.getByText('Karin Berg skriver här')).toHaveCount(0);
 });
 
 test('follow-up: goal outcomes, intervention reports and closing, seen by everyone with name and date', async ({ browser }) => {
-  const { chair, person, professional } = await meeting(browser);
-  await chair.getByLabel('Ditt namn (visas för de andra i planen)').fill('Karin Berg');
-  await chair.getByLabel('Ditt namn (visas för de andra i planen)').press('Tab');
-  await professional.getByLabel('Ditt namn (visas för de andra i planen)').fill('Lars Holm');
-  await professional.getByLabel('Ditt namn (visas för de andra i planen)').press('Tab');
+  const { chair, person, professional } = await meetingOfThree(browser);
+  await expect(chair.getByText('Antecknas av Karin Berg')).toBeVisible();
+  await expect(professional.getByText('Antecknas av Lars Holm')).toBeVisible();
   await chair.getByRole('button', { name: 'Lägg till mål' }).click();
   await chair.getByLabel('Mål 1', { exact: true }).fill('Kunna handla själv');
   await chair.getByRole('button', { name: 'Lägg till insats' }).click();
@@ -332,8 +331,7 @@ test('follow-up: goal outcomes, intervention reports and closing, seen by everyo
 
 test('the plan can be downloaded as plain text with every legal item, and as JSON', async ({ browser }) => {
   const { chair } = await meeting(browser);
-  await addParticipant(chair, 'Karin Berg', 'Personal', 'Kommun', 'Biståndshandläggare', '090-16 00 00');
-  await chair.getByLabel('Samordningsansvarig').selectOption({ label: 'Karin Berg' });
+  await chair.getByLabel('Samordningsansvarig').selectOption({ label: 'Testare' });
   await chair.getByRole('button', { name: 'Lägg till mål' }).click();
   await chair.getByLabel('Mål 1', { exact: true }).fill('Kunna handla själv');
   const [download] = await Promise.all([
@@ -342,7 +340,7 @@ test('the plan can be downloaded as plain text with every legal item, and as JSO
   ]);
   const path = await download.path();
   const text = require('node:fs').readFileSync(path, 'utf8');
-  for (const item of ['Samordnad individuell plan: Annas plan', 'Samtycke lämnat', 'Karin Berg', 'Samordningsansvarig',
+  for (const item of ['Samordnad individuell plan: Annas plan', 'Samtycke lämnat', 'antecknat av Testare', 'Samordningsansvarig',
     '1. Kunna handla själv', 'Nästa uppföljning: inget datum är bestämt', 'Det här saknas i planen']) {
     expect(text).toContain(item);
   }
@@ -357,7 +355,7 @@ test('the plan can be downloaded as plain text with every legal item, and as JSO
   expect(exported.format).toBe('samplan-plan');
   expect(exported.plan.title).toBe('Annas plan');
   expect(Object.values(exported.plan.goals).map((g: any) => g.text)).toEqual(['Kunna handla själv']);
-  expect(Object.values(exported.plan.participants).map((p: any) => p.name)).toContain('Karin Berg');
+  expect(Object.values(exported.plan.participants).map((p: any) => p.name)).toContain('Testare');
 });
 
 test('the history per section, the plan as it was, and a removed goal put back', async ({ browser }) => {
@@ -445,4 +443,28 @@ test('revisions and deviation reports are recorded and everyone sees them', asyn
   // An empty report is refused with a plain reason.
   await chair.getByRole('button', { name: 'Rapportera avvikelsen' }).click();
   await expect(chair.getByRole('alert')).toContainText('Beskriv vad som hände.');
+});
+
+test('a member who is not yet a participant joins them first, and nothing is recorded in another name', async ({ browser }) => {
+  const chair = await server.newDevice(browser, 'Karin Berg', 'chair page');
+  await newPlanWithConsent(chair, server.url, 'Annas plan', 'Karin Berg');
+  const lars = await join(browser, chair, chair.url(), 'Lars Holm');
+  await expect(lars.getByRole('heading', { name: 'Du är inte med bland deltagarna än' })).toBeVisible();
+  const joinView = await new AxeBuilder({ page: lars }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(joinView.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
+
+  // Until he has joined, what he would record has nobody to be signed by.
+  const notYet = 'Du finns inte bland deltagarna i planen än.';
+  await expect(lars.locator('.signed-as').first()).toContainText(notYet);
+  await lars.getByLabel('Vad hände?').fill('Ingen från regionen kom');
+  await lars.getByRole('button', { name: 'Rapportera avvikelsen' }).click();
+  await expect(lars.getByRole('alert')).toContainText(notYet);
+  await expect(lars.locator('.deviation-list li')).toHaveCount(0);
+
+  await joinAsMe(lars, 'Lars Holm', { kind: 'Personal', organisation: 'Region' });
+  await expect(lars.getByText('Antecknas av Lars Holm').first()).toBeVisible();
+  await lars.getByRole('button', { name: 'Rapportera avvikelsen' }).click();
+  await expect(chair.locator('.deviation-list li')).toHaveCount(1);
+  await expect(chair.locator('.deviation-list li')).toContainText('Ingen från regionen kom (Lars Holm)');
+  await expect(chair.locator('.participant', { hasText: 'Lars Holm' })).toContainText('Personal (Region)');
 });

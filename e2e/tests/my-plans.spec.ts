@@ -7,6 +7,7 @@
 import { expect, request, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { test, TestServer, serverForEachTest } from './server';
+import { newPlanWithConsent } from './plan-steps';
 
 let server: TestServer;
 serverForEachTest((started) => (server = started));
@@ -28,12 +29,7 @@ function errorsOf(page: Page, label: string, errors: string[]): void {
 /** A new plan made on `page` for the person `person` (consent recorded,
  * the person a participant), synced; its id. */
 async function planFor(page: Page, person: string, recordedBy: string): Promise<string> {
-  await page.goto(server.url);
-  await page.getByRole('button', { name: 'Ny plan' }).click();
-  await page.getByLabel('Planens namn').fill(`Plan för ${person}`);
-  await page.getByLabel('Antecknat av').fill(recordedBy);
-  await page.getByRole('button', { name: 'Personen samtycker', exact: true }).click();
-  await expect(page.getByText('Personen har samtyckt')).toBeVisible();
+  await newPlanWithConsent(page, server.url, `Plan för ${person}`, recordedBy);
   const form = page.locator('form.add-form');
   await form.getByLabel('Namn').fill(person);
   await form.getByLabel('Roll i planen').selectOption({ label: 'Den enskilde' });

@@ -262,14 +262,25 @@ struct ConnectionAccess {
     /// Read or Write per document (`Unavailable` is asked again next time:
     /// the principal may create the document by syncing it).
     decided: HashMap<DocumentId, Decision>,
-    /// The participant the principal is in each document it may write:
-    /// whom its approvals may name (`shared::plan::signatures`).
+    /// The participant the principal is in each document it may read:
+    /// whom its approvals and records may name (`shared::plan::signatures`),
+    /// and whom its presence shows.
     participants: HashMap<DocumentId, Arc<str>>,
     /// This connection in [`crate::online::Online`]: says when access changed.
     online: OnlineGuard,
 }
 
 impl ConnectionAccess {
+    /// Presence speaks in its sender's own name: whatever name a device
+    /// sends, the others see the name and the participant the server knows
+    /// it by. Other ephemeral data (not presence) goes on as it came.
+    fn in_own_name(&self, document: DocumentId, data: Vec<u8>) -> Vec<u8> {
+        let Ok(mut presence) = shared::presence::Presence::decode(&data) else { return data };
+        presence.name = self.principal.name.clone();
+        presence.participant = self.participants.get(&document).map(|p| p.to_string()).unwrap_or_default();
+        presence.encode()
+    }
+
     async fn decide(&mut self, state: &AppState, document: DocumentId, intent: Intent) -> Decision {
         if self.online.access_changed() {
             self.decided.clear();
@@ -285,7 +296,7 @@ impl ConnectionAccess {
                 Decision::Unavailable
             }
         };
-        if let Decision::Write { .. } = decision {
+        if decision != Decision::Unavailable {
             match state.access.plans.participant(&document.to_string(), &self.principal.id).await {
                 Ok(participant) => {
                     self.participants.insert(document, Arc::from(participant.as_str()));
@@ -356,9 +367,12 @@ async fn route(
             state.documents.send(document_id, command).await;
             true
         }
-        message @ Message::Ephemeral { document_id, .. } => {
+        Message::Ephemeral { document_id, sender_id, target_id, count, session_id, data } => {
             // Presence only among members; others get nothing (not even a hint).
             if access.decide(state, document_id, Intent::Ephemeral).await != Decision::Unavailable {
+                let data = access.in_own_name(document_id, data.into_vec()).into();
+                let message =
+                    Message::Ephemeral { document_id, sender_id, target_id, count, session_id, data };
                 let command = DocCommand::Ephemeral { from: peer.id.clone(), message };
                 state.documents.send(document_id, command).await;
             }

@@ -242,7 +242,9 @@ async fn main() -> anyhow::Result<()> {
                 shared::plan::fixture::example_plan()?
             };
             let id = shared::DocumentId::random();
-            access.plans.claim(&id.to_string(), &owner.principal).await?;
+            // The owner is the plan's coordinator, in the plan as on the server.
+            let coordinator = shared::plan::read_plan(plan.document())?.coordinator.unwrap_or_default();
+            access.plans.claim_as(&id.to_string(), &owner.principal, &coordinator).await?;
             // Its authors are nobody who can sign in: no one can write in their name.
             access.plans.bind_stored_history(&id.to_string(), plan.document()).await?;
             store.compact(&id, plan.save()).await?;

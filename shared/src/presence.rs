@@ -15,8 +15,13 @@ pub const RENEW_EVERY_MS: u32 = 10_000;
 /// One device's presence in one plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Presence {
-    /// The name the person gave on this device.
+    /// Who it is: written by the relay from the sender's account or
+    /// invitation, whatever the device sent.
     pub name: String,
+    /// The participant of the plan the sender is (their id), written by
+    /// the relay: the app shows the participant's name from the plan.
+    #[serde(default)]
+    pub participant: String,
     /// The id of the field they are in, if any (the element id, e.g. `field-goals-ab12-text`).
     #[serde(default)]
     pub field: Option<String>,
@@ -51,6 +56,17 @@ impl Presence {
         Ok(presence)
     }
 
+    /// The name to show: the participant's name as the plan has it, else
+    /// the name the server knows them by, else "Någon".
+    pub fn shown_name(&self, plan: Option<&crate::plan::Plan>) -> String {
+        let in_plan = plan.and_then(|plan| plan.participants.get(&self.participant)).map(|p| p.name.trim());
+        match in_plan.filter(|name| !name.is_empty()) {
+            Some(name) => name.to_string(),
+            None if !self.name.trim().is_empty() => self.name.trim().to_string(),
+            None => "Någon".to_string(),
+        }
+    }
+
     /// The colour to draw this presence in.
     pub fn colour_value(&self) -> &'static str {
         COLOURS[usize::from(self.colour) % COLOURS.len()]
@@ -63,11 +79,34 @@ mod tests {
 
     #[test]
     fn presence_round_trips_and_foreign_data_is_refused() {
-        let presence = Presence { name: "Karin".into(), field: Some("field-title".into()), colour: 2 };
+        let presence = Presence {
+            name: "Karin".into(),
+            participant: String::new(),
+            field: Some("field-title".into()),
+            colour: 2,
+        };
         assert_eq!(Presence::decode(&presence.encode()).expect("decodes"), presence);
         assert!(Presence::decode(&[0xa1, 0x61, 0x66, 0x01]).is_err(), "a JS client's unrelated data");
-        let long = Presence { name: "x".repeat(500), field: None, colour: 9 };
+        let long = Presence { name: "x".repeat(500), participant: String::new(), field: None, colour: 9 };
         assert_eq!(Presence::decode(&long.encode()).expect("decodes").name.len(), 80, "names are cut short");
         assert_eq!(long.colour_value(), COLOURS[3]);
+    }
+
+    #[test]
+    fn the_name_shown_is_the_participants_in_the_plan_then_the_servers() {
+        let mut doc = crate::plan::new_plan_document("Plan").expect("plan");
+        let karin = crate::plan::Participant { name: "Karin Berg".into(), ..Default::default() };
+        crate::plan::edit::add_participant_as(&mut doc, "p1", karin).expect("participant");
+        let plan = crate::plan::read_plan(&doc).expect("read");
+        let presence = |participant: &str, name: &str| Presence {
+            name: name.into(),
+            participant: participant.into(),
+            field: None,
+            colour: 0,
+        };
+        assert_eq!(presence("p1", "karin.berg").shown_name(Some(&plan)), "Karin Berg");
+        assert_eq!(presence("p2", "Lars Holm").shown_name(Some(&plan)), "Lars Holm", "not (yet) in the plan");
+        assert_eq!(presence("p1", "karin.berg").shown_name(None), "karin.berg");
+        assert_eq!(presence("", " ").shown_name(Some(&plan)), "Någon");
     }
 }

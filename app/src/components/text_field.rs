@@ -83,6 +83,8 @@ pub fn TextAt(
     let described = hint.as_ref().map(|_| hint_id.clone());
     // Others in this field: their name at the field, in their colour.
     let present = repo.get().present(&id);
+    // The plan, to name them as its participants (not in Min plan).
+    let plan = use_context::<crate::sections::PlanContext>().map(|ctx| ctx.plan);
     let here_id = dom_id.clone();
     let others_here = move || {
         present
@@ -115,7 +117,10 @@ pub fn TextAt(
             {hint.map(|hint| view! { <p class="hint" id=hint_id>{hint}</p> })}
             <div class="presence-tags" aria-live="polite">
                 {move || others_here().into_iter().map(|p| {
-                    let name = if p.presence.name.is_empty() { "Någon".to_string() } else { p.presence.name.clone() };
+                    let name = match plan {
+                        Some(plan) => plan.with(|plan| p.presence.shown_name(plan.as_deref())),
+                        None => p.presence.shown_name(None),
+                    };
                     view! {
                         <span class="presence-tag" style=format!("border-color: {0}; color: {0}", p.presence.colour_value())>
                             {format!("{name} skriver här")}

@@ -60,7 +60,10 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
         sections_shown: RwSignal::new(false),
         role,
         me,
+        name: RwSignal::new(String::new()),
     };
+    // The fields find the plan here to name who else is in them.
+    provide_context(ctx);
     // A memo, so that the sections are built once and not on every keystroke.
     let consented = Memo::new(move |_| plan.get().is_some_and(|p| p.consent_state() == ConsentState::Given));
     let title = move || plan_title(repo, id, signals.version);
@@ -68,6 +71,7 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
         leptos::task::spawn_local(async move {
             if let Some(access) = crate::api::fetch_access(&id.to_string()).await {
                 role.set(Some(access.role));
+                ctx.name.set(access.name);
                 me.set((!access.participant.is_empty()).then_some(access.participant));
             }
         });
@@ -109,7 +113,7 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
                 if is_person() { "Min plan – lätt att läsa, och svara hur det går" } else { "Personens egen vy – lätt att läsa" }
             }</a></p>
         })}
-        <PresentNow present=signals.present />
+        <PresentNow present=signals.present plan />
         {move || signed_out.get().then(|| view! {
             <p role="alert">"Du är inte inloggad, eller så har den här enheten tagits bort från planen. Öppna en ny inloggningslänk eller inbjudan."</p>
         })}
@@ -134,6 +138,10 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
                     <TextField id field=PlanText::Title multiline=false />
                     <TextField id field=PlanText::MainGoal multiline=true />
                 </form>
+                // Every member is one of the participants: whoever is not yet, joins first.
+                {move || ctx.not_yet_a_participant().then(|| view! {
+                    <Suspense>{move || Suspend::new(crate::chunks::join_plan(ctx))}</Suspense>
+                })}
                 <ConsentSection ctx />
                 {move || if consented.get() {
                     view! { <Suspense fallback=|| view! { <p role="status">"Öppnar planens delar …"</p> }>{move || Suspend::new(crate::chunks::plan_sections(ctx))}</Suspense> }.into_any()
@@ -193,24 +201,20 @@ fn plan_title(repo: RepoHandle, id: DocumentId, version: RwSignal<u64>) -> Strin
     }
 }
 
-/// This device's name, and who else has the plan open.
+/// Who else has the plan open, by the names they have in the plan (the
+/// relay says who each is: `shared::presence`).
 #[component]
-fn PresentNow(present: RwSignal<Vec<Present>>) -> impl IntoView {
-    let repo = expect_context::<RepoHandle>();
+fn PresentNow(present: RwSignal<Vec<Present>>, plan: Memo<Option<Arc<Plan>>>) -> impl IntoView {
     view! {
         <div class="presence no-print">
-            <div class="field my-name">
-                <label for="my-name">"Ditt namn (visas för de andra i planen)"</label>
-                <input id="my-name" type="text" autocomplete="name" prop:value=move || repo.get().my_name.get()
-                    on:change=move |ev| repo.get().set_my_name(&event_target_value(&ev)) />
-            </div>
             <p class="present-now" aria-live="polite">
                 {move || {
                     let present = present.get();
                     if present.is_empty() {
                         "Ingen annan har planen öppen just nu.".to_string()
                     } else {
-                        let names: Vec<String> = present.iter().map(|p| if p.presence.name.is_empty() { "Någon utan namn".to_string() } else { p.presence.name.clone() }).collect();
+                        let names: Vec<String> =
+                            plan.with(|plan| present.iter().map(|p| p.presence.shown_name(plan.as_deref())).collect());
                         format!("Har planen öppen nu: {}", names.join(", "))
                     }
                 }}

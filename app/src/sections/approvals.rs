@@ -28,12 +28,8 @@ pub fn ApprovalsSection(ctx: PlanContext) -> impl IntoView {
             if pid == me {
                 edit::approve(doc, &meeting, &pid, &name, now_millis())
             } else {
-                let recorder = plan
-                    .participants
-                    .get(&me)
-                    .map(|p| p.name.clone())
-                    .filter(|name| !name.trim().is_empty())
-                    .unwrap_or_else(super::signer_name);
+                let recorder =
+                    plan.participants.get(&me).map(|p| p.name.trim().to_string()).unwrap_or_default();
                 edit::record_oral_approval(doc, &meeting, &pid, &name, now_millis(), (&me, &recorder))
             }
         });

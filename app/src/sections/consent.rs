@@ -7,23 +7,23 @@ use shared::plan::{
 };
 
 use super::{now_millis, today, PlanContext};
-use crate::components::field::InputField;
 
 /// The consent log and the form to record a decision.
 #[component]
 pub fn ConsentSection(ctx: PlanContext) -> impl IntoView {
     let form = RwSignal::new(ConsentForm::Oral);
-    let recorded_by = RwSignal::new(String::new());
     let state = ctx.part(|p| Some(p.consent_state()));
     let state = move || state.get().unwrap_or(ConsentState::NotRecorded);
     let record = move |decision: ConsentDecision| {
+        let Some(signer) = ctx.signer() else { return };
         let entry = ConsentEntry {
             decision,
             form: form.get_untracked(),
             giver: ConsentGiver::Person,
             giver_name: String::new(),
             date: today(),
-            recorded_by: recorded_by.get_untracked(),
+            recorded_by: signer.name,
+            author: signer.author,
             comment: String::new(),
             recorded_at: now_millis(),
         };
@@ -63,8 +63,7 @@ pub fn ConsentSection(ctx: PlanContext) -> impl IntoView {
                     <label class="choice"><input type="radio" name="consent-form" checked=move || form.get() == ConsentForm::Written
                         on:change=move |_| form.set(ConsentForm::Written) />" Skriftligt"</label>
                 </div>
-                <InputField id="consent-recorded-by" label="Antecknat av" autocomplete="name" value=recorded_by
-                    on_value=Callback::new(move |v| recorded_by.set(v)) />
+                <super::SignedAs ctx />
                 <div class="button-row">
                     <button type="button" class="primary" on:click=move |_| record(ConsentDecision::Given)>"Personen samtycker"</button>
                     <button type="button" on:click=move |_| record(ConsentDecision::Refused)>"Personen samtycker inte"</button>

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use shared::plan::{edit, Deviation, DeviationKind, Revision};
 
-use super::{now_millis, signer_name, today, PlanContext};
+use super::{now_millis, today, PlanContext};
 use crate::components::field::{enum_options, enum_pick, enum_value, InputField, SelectField};
 
 /// Deviation reports and revisions of the plan.
@@ -29,11 +29,13 @@ pub fn DeviationsSection(ctx: PlanContext) -> impl IntoView {
     let report = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(text) = ctx.filled(description, "Beskriv vad som hände.") else { return };
+        let Some(signer) = ctx.signer() else { return };
         let deviation = Deviation {
             kind: kind.get_untracked(),
             description: shared::plan::Text::with_value(&text),
             date: today(),
-            reporter: signer_name(),
+            reporter: signer.name,
+            author: signer.author,
             recorded_at: now_millis(),
         };
         if ctx.change(|doc| edit::add_deviation(doc, &deviation)).is_some() {
@@ -43,8 +45,14 @@ pub fn DeviationsSection(ctx: PlanContext) -> impl IntoView {
     let revise = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(text) = ctx.filled(summary, "Skriv vad som ändrades i planen och varför.") else { return };
-        let revision =
-            Revision { date: today(), by: signer_name(), summary: text, recorded_at: now_millis() };
+        let Some(signer) = ctx.signer() else { return };
+        let revision = Revision {
+            date: today(),
+            by: signer.name,
+            author: signer.author,
+            summary: text,
+            recorded_at: now_millis(),
+        };
         if ctx.change(|doc| edit::add_revision(doc, &revision)).is_some() {
             summary.set(String::new());
         }
@@ -60,6 +68,7 @@ pub fn DeviationsSection(ctx: PlanContext) -> impl IntoView {
             <form class="add-form no-print" on:submit=revise>
                 <InputField id="revision-summary" label="Vad ändrades i planen, och varför?" value=summary
                     on_value=Callback::new(move |v| summary.set(v)) />
+                <super::SignedAs ctx />
                 <button type="submit">"Anteckna revideringen"</button>
             </form>
         </section>
@@ -77,6 +86,7 @@ pub fn DeviationsSection(ctx: PlanContext) -> impl IntoView {
                     on_value=Callback::new(move |v: String| if let Some(k) = enum_pick(&DeviationKind::ALL, &v) { kind.set(k) }) />
                 <InputField id="deviation-description" label="Vad hände?" value=description
                     on_value=Callback::new(move |v| description.set(v)) />
+                <super::SignedAs ctx />
                 <button type="submit">"Rapportera avvikelsen"</button>
             </form>
         </section>

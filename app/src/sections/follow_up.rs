@@ -8,7 +8,7 @@ use shared::plan::{
     edit, latest_status, Closing, ClosingReason, InterventionReport, InterventionStatus, Outcome, StatusEntry,
 };
 
-use super::{now_millis, signer_name, today, PlanContext};
+use super::{now_millis, today, PlanContext};
 use crate::components::field::{enum_options, enum_pick, enum_value, InputField, SelectField};
 use crate::components::progressive::progressive_limit;
 
@@ -61,6 +61,7 @@ pub fn FollowUpSection(ctx: PlanContext) -> impl IntoView {
     view! {
         <section class="section" aria-labelledby="follow-up-results-heading">
             <h2 id="follow-up-results-heading">"Hur har det gått?"</h2>
+            <div class="no-print"><super::SignedAs ctx /></div>
             <h3>"Målen"</h3>
             <ol class="outcome-list">
                 // Keyed on everything an item shows: a change redraws only the items it changed.
@@ -88,9 +89,11 @@ pub fn FollowUpSection(ctx: PlanContext) -> impl IntoView {
                             on_value=Callback::new(move |v: String| if let Some(r) = enum_pick(&ClosingReason::ALL, &v) { reason.set(r) }) />
                         <label class="choice"><input type="checkbox" prop:checked=move || with_person.get()
                             on:change=move |ev| with_person.set(event_target_checked(&ev)) />" Beslutat tillsammans med personen"</label>
+                        <super::SignedAs ctx />
                         <p><button type="button" on:click=move |_| {
+                            let Some(signer) = ctx.signer() else { return };
                             let closing = Closing { reason: reason.get_untracked(), date: today(), decided_with_person: with_person.get_untracked(),
-                                by: signer_name(), comment: String::new() };
+                                by: signer.name, author: signer.author, comment: String::new() };
                             ctx.change(|doc| edit::close_plan(doc, &closing));
                         }>"Avsluta planen"</button></p>
                     </div>
@@ -115,10 +118,12 @@ fn GoalOutcome(
     let heading_id = format!("{group}-heading");
     let gid = StoredValue::new(gid);
     let record = move |outcome: Outcome| {
+        let Some(signer) = ctx.signer() else { return };
         let entry = StatusEntry {
             outcome,
             date: today(),
-            by: signer_name(),
+            by: signer.name,
+            author: signer.author,
             comment: comment.get_untracked(),
             recorded_at: now_millis(),
         };
@@ -182,8 +187,9 @@ fn InterventionStatusReport(
                     on_value=Callback::new(move |v| comment.set(v)) />
             </div>
             <p class="no-print"><button type="button" class="small" on:click=move |_| {
+                let Some(signer) = ctx.signer() else { return };
                 let report = InterventionReport { status: status.get_untracked(), comment: comment.get_untracked(), date: today(),
-                    by: signer_name(), recorded_at: now_millis() };
+                    by: signer.name, author: signer.author, recorded_at: now_millis() };
                 if ctx.change(|doc| edit::report_intervention(doc, &iid.get_value(), &report)).is_some() {
                     comment.set(String::new());
                 }

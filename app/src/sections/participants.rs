@@ -84,28 +84,36 @@ pub fn ParticipantsSection(ctx: PlanContext) -> impl IntoView {
     }
 }
 
-/// "Lägg till deltagare": a new participant, or oneself ("Det här är jag",
-/// under the participant id the server links this member to).
+/// For a member who is not yet among the participants: join them, with
+/// the name the server knows them by proposed. Until then they cannot
+/// approve the plan or record anything in their name.
 #[component]
-fn AddParticipantForm(ctx: PlanContext) -> impl IntoView {
-    let name = RwSignal::new(String::new());
-    let kind = RwSignal::new(ParticipantKind::Professional);
+pub fn JoinPlan(ctx: PlanContext) -> impl IntoView {
+    view! {
+        <section class="section join-plan no-print" aria-labelledby="join-plan-heading">
+            <h2 id="join-plan-heading">"Du är inte med bland deltagarna än"</h2>
+            <p>"Lägg till dig själv som deltagare. Då kan du godkänna planen, och det du antecknar står i ditt namn."</p>
+            <AddParticipantForm ctx myself=true />
+        </section>
+    }
+}
+
+/// Adding a participant, or (`myself`) oneself under the participant id
+/// the server links this device's member to.
+#[component]
+fn AddParticipantForm(ctx: PlanContext, #[prop(optional)] myself: bool) -> impl IntoView {
+    let name = RwSignal::new(if myself { ctx.name.get_untracked() } else { String::new() });
+    let person = myself && ctx.role.get_untracked() == Some(shared::Role::Person);
+    let kind = RwSignal::new(if person { ParticipantKind::Person } else { ParticipantKind::Professional });
     let organisation = RwSignal::new(OrganisationKind::Kommun);
     let role = RwSignal::new(String::new());
     let phone = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
-    // "Det här är jag": this device's member is not yet among the
-    // participants (the server links each member to one participant id).
-    let myself = RwSignal::new(false);
-    let me_missing = Memo::new(move |_| {
-        let me = ctx.me.get();
-        me.is_some_and(|me| {
-            ctx.plan.with(|p| p.as_deref().is_some_and(|p| !p.participants.contains_key(&me)))
-        })
-    });
+    let prefix = if myself { "me" } else { "participant" };
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(name_now) = ctx.filled(name, "Skriv deltagarens namn.") else { return };
+        let missing = if myself { "Skriv ditt namn." } else { "Skriv deltagarens namn." };
+        let Some(name_now) = ctx.filled(name, missing) else { return };
         let participant = Participant {
             name: name_now,
             kind: kind.get_untracked(),
@@ -115,8 +123,7 @@ fn AddParticipantForm(ctx: PlanContext) -> impl IntoView {
             email: email.get_untracked(),
             ..Participant::default()
         };
-        let me = ctx.me.get_untracked().filter(|_| myself.get_untracked() && me_missing.get_untracked());
-        let added = match me {
+        let added = match ctx.me.get_untracked().filter(|_| myself) {
             Some(me) => ctx.change(|doc| edit::add_participant_as(doc, &me, participant)).is_some(),
             None => ctx.change(|doc| edit::add_participant(doc, participant)).is_some(),
         };
@@ -124,31 +131,26 @@ fn AddParticipantForm(ctx: PlanContext) -> impl IntoView {
             for field in [name, role, phone, email] {
                 field.set(String::new());
             }
-            myself.set(false);
         }
     };
-
+    let (heading, button) =
+        if myself { ("Om dig", "Lägg till mig") } else { ("Lägg till deltagare", "Lägg till deltagare") };
     view! {
         <form class="add-form no-print" on:submit=add>
-            <h3>"Lägg till deltagare"</h3>
-            <InputField id="participant-name" label="Namn" value=name on_value=Callback::new(move |v| name.set(v)) />
-            <SelectField id="participant-kind" label="Roll i planen"
+            <h3>{heading}</h3>
+            <InputField id=format!("{prefix}-name") label="Namn" value=name on_value=Callback::new(move |v| name.set(v)) />
+            <SelectField id=format!("{prefix}-kind") label="Roll i planen"
                 options=enum_options(&ParticipantKind::ALL, |k| k.label())
                 value=Signal::derive(move || enum_value(&ParticipantKind::ALL, Some(&kind.get())))
                 on_value=Callback::new(move |v: String| if let Some(k) = enum_pick(&ParticipantKind::ALL, &v) { kind.set(k) }) />
-            <SelectField id="participant-organisation" label="Organisation"
+            <SelectField id=format!("{prefix}-organisation") label="Organisation"
                 options=enum_options(&OrganisationKind::ALL, |o| o.label())
                 value=Signal::derive(move || enum_value(&OrganisationKind::ALL, Some(&organisation.get())))
                 on_value=Callback::new(move |v: String| if let Some(o) = enum_pick(&OrganisationKind::ALL, &v) { organisation.set(o) }) />
-            <InputField id="participant-role" label="Yrke eller relation" value=role on_value=Callback::new(move |v| role.set(v)) />
-            <InputField id="participant-phone" label="Telefon" kind="tel" value=phone on_value=Callback::new(move |v| phone.set(v)) />
-            <InputField id="participant-email" label="E-post" kind="email" value=email on_value=Callback::new(move |v| email.set(v)) />
-            {move || me_missing.get().then(|| view! {
-                <label class="choice"><input type="checkbox" prop:checked=move || myself.get()
-                    on:change=move |ev| myself.set(event_target_checked(&ev)) />
-                    " Det här är jag (då kan jag själv godkänna planen)"</label>
-            })}
-            <button type="submit" class="primary">"Lägg till deltagare"</button>
+            <InputField id=format!("{prefix}-role") label="Yrke eller relation" value=role on_value=Callback::new(move |v| role.set(v)) />
+            <InputField id=format!("{prefix}-phone") label="Telefon" kind="tel" value=phone on_value=Callback::new(move |v| phone.set(v)) />
+            <InputField id=format!("{prefix}-email") label="E-post" kind="email" value=email on_value=Callback::new(move |v| email.set(v)) />
+            <button type="submit" class="primary">{button}</button>
         </form>
     }
 }

@@ -216,6 +216,21 @@ impl Plans {
     /// Make `user` the coordinator of a document that has no members yet
     /// (the demo plan, a document stored before access control).
     pub async fn claim(&self, document: &str, principal: &str) -> Result<(), AccessError> {
+        self.claim_as(document, principal, "").await
+    }
+
+    /// [`Plans::claim`], with the coordinator linked to `participant` of
+    /// the plan (the demo plan's coordinator), or to an id of their own
+    /// when it is empty.
+    pub async fn claim_as(
+        &self,
+        document: &str,
+        principal: &str,
+        participant: &str,
+    ) -> Result<(), AccessError> {
+        if !participant.is_empty() && !participants::valid_id(participant) {
+            return Err(AccessError::Invalid("okänd deltagare"));
+        }
         let now = now_millis();
         let mut tx = self.db.begin_write().await?;
         insert_plan(&mut tx, document, principal, now).await?;
@@ -223,7 +238,7 @@ impl Plans {
             return Err(AccessError::Forbidden);
         }
         put_member(&mut tx, document, principal, Role::Coordinator, now).await?;
-        participants::link(&mut tx, document, principal, "").await?;
+        participants::link(&mut tx, document, principal, participant).await?;
         audit::append(&mut tx, &AuditEntry::now(principal, None, Some(document), "claim", "")).await?;
         tx.commit().await?;
         Ok(())

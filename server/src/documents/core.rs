@@ -268,12 +268,7 @@ impl<P: Link> DocumentCore<P> {
             let signer = Signer { participant: &writer.participant, coordinator: writer.coordinator };
             if let Err(refusal) = signatures::check(signer, &before, &Signatures::read(&self.doc), &self.doc)
             {
-                self.refuse(
-                    &peer,
-                    "an approval in someone else's name",
-                    Refusal::Signature(refusal),
-                    effects,
-                );
+                self.refuse(&peer, "a record in someone else's name", Refusal::Signature(refusal), effects);
                 return self.roll_back();
             }
         }

@@ -171,13 +171,32 @@ async fn link_reports(server: &TestServer, plan: DocumentId, reports: DocumentId
     http(server, "POST", &format!("/api/plans/{plan}/self-reports"), Some(&server.token), Some(&body)).await
 }
 
-/// Put a closing (on `date`, for `reason` if any) into `doc`.
-fn close(doc: &mut AutoCommit, date: &str, reason: Option<&str>) {
+/// The participant that `token`'s member is in plan `id`, added to `doc`
+/// as the app adds it when they join: (id, name), what their records name.
+pub(crate) async fn participant_in(
+    server: &TestServer,
+    token: &str,
+    id: DocumentId,
+    doc: &mut AutoCommit,
+) -> (String, String) {
+    let (status, body) = http(server, "GET", &format!("/api/plans/{id}/access"), Some(token), None).await;
+    assert_eq!(status, 200, "{body}");
+    let access: shared::api::PlanAccess = serde_json::from_str(&body).expect("PlanAccess");
+    let participant = shared::plan::Participant { name: access.name.clone(), ..Default::default() };
+    shared::plan::edit::add_participant_as(doc, &access.participant, participant).expect("participant");
+    (access.participant, access.name)
+}
+
+/// Put a closing (on `date`, for `reason` if any) into `doc`, signed by
+/// `(author, name)`.
+fn close(doc: &mut AutoCommit, date: &str, reason: Option<&str>, (author, name): (&str, &str)) {
     let closing = doc.put_object(ROOT, "closing", automerge::ObjType::Map).expect("closing");
     if let Some(reason) = reason {
         doc.put(&closing, "reason", reason).expect("reason");
     }
     doc.put(&closing, "date", date).expect("date");
+    doc.put(&closing, "author", author).expect("author");
+    doc.put(&closing, "by", name).expect("by");
 }
 
 pub(crate) struct Plan {
@@ -334,10 +353,14 @@ async fn each_role_and_outsider_gets_exactly_its_rights() {
     // Close: an editor's change that closes the plan is refused; the coordinator's is kept.
     let mut eva_client = Client::connect_as(&server, &eva, "eva", plan.id, AutoCommit::new()).await;
     eva_client.until_synced().await;
+    let signer = participant_in(&server, &eva, plan.id, &mut eva_client.doc).await;
+    eva_client.push().await;
+    eva_client.until_synced().await;
     let before = stored_heads(&server, plan.id).await;
-    close(&mut eva_client.doc, "2026-11-25", None);
+    close(&mut eva_client.doc, "2026-11-25", None, (&signer.0, &signer.1));
     assert_push_refused(&server, &mut eva_client, &before, "closing by an editor").await;
-    close(&mut plan.coordinator.doc, "2026-11-25", None);
+    let signer = participant_in(&server, &coordinator, plan.id, &mut plan.coordinator.doc).await;
+    close(&mut plan.coordinator.doc, "2026-11-25", None, (&signer.0, &signer.1));
     plan.coordinator.push().await;
     plan.coordinator.until_synced().await;
 
@@ -368,7 +391,8 @@ async fn only_the_coordinator_changes_the_closing_but_anyone_may_record_withdraw
     // The person withdraws consent, which closes the plan: allowed.
     let mut own = Client::connect_as(&server, &person, "personen", plan.id, AutoCommit::new()).await;
     own.until_text(PlanText::Title, "Annas plan").await;
-    close(&mut own.doc, "2026-11-25", Some("ConsentWithdrawn"));
+    let signer = participant_in(&server, &person, plan.id, &mut own.doc).await;
+    close(&mut own.doc, "2026-11-25", Some("ConsentWithdrawn"), (&signer.0, &signer.1));
     own.push().await;
     own.until_synced().await;
     plan.coordinator

@@ -3,8 +3,11 @@
 //! participant id; an invitation made for a participant makes whoever
 //! opens it that participant.
 
+use automerge::AutoCommit;
+use serde_bytes::ByteBuf;
 use shared::api::{Invited, PlanAccess};
-use shared::DocumentId;
+use shared::presence::Presence;
+use shared::{DocumentId, Message};
 
 use crate::access::http;
 use crate::harness::*;
@@ -83,4 +86,43 @@ async fn an_invitation_naming_a_participant_in_a_form_no_plan_uses_is_refused_in
         assert_eq!(status, 400, "{participant}: {body}");
         assert!(body.contains("okänd deltagare"), "{body}");
     }
+}
+
+#[tokio::test]
+async fn presence_shows_the_name_and_participant_the_server_knows_whatever_the_device_says() {
+    let (server, id) = plan().await;
+    let invited = link(invite_for(&server, id, "c0ffee0000000001").await);
+    let lars_token = server.token_for("Lars Holm").await;
+    assert_eq!(redeem(&server, &lars_token, &invited).await, 200);
+    let mut coordinator = Client::connect(&server, "testare", id, AutoCommit::new()).await;
+    coordinator.until("the coordinator to get the plan", |c| !shared::plan::is_empty(&c.doc)).await;
+    let mut lars = Client::connect_as(&server, &lars_token, "lars", id, AutoCommit::new()).await;
+    lars.until("lars to get the plan", |c| !shared::plan::is_empty(&c.doc)).await;
+
+    let forged = Presence {
+        name: "Testare (samordnare)".into(),
+        participant: access(&server, &server.token, id).await.participant,
+        field: Some("field-title".into()),
+        colour: 1,
+    };
+    let message = Message::Ephemeral {
+        document_id: id,
+        sender_id: peer_id(&server, &lars_token, "lars"),
+        target_id: "server".into(),
+        count: 1,
+        session_id: "flik".into(),
+        data: ByteBuf::from(forged.encode()),
+    };
+    send(&mut lars.socket, &message).await;
+    let seen = loop {
+        match next_message(&mut coordinator.socket).await.expect("the socket stays open") {
+            Message::Ephemeral { data, .. } => break Presence::decode(&data).expect("presence"),
+            _ => continue,
+        }
+    };
+    assert_eq!(
+        (seen.name.as_str(), seen.participant.as_str(), seen.field.as_deref()),
+        ("Lars Holm", "c0ffee0000000001", Some("field-title")),
+        "the name and participant the server knows, the field the device is in"
+    );
 }

@@ -5,11 +5,11 @@
 use shared::api::MyPlan;
 use shared::plan::edit::{self, set_text_at};
 use shared::plan::{
-    fixture, new_plan_document, ClosingReason, Meeting, Participant, ParticipantKind, TextPath,
+    fixture, new_plan_document, Closing, ClosingReason, Meeting, Participant, ParticipantKind, TextPath,
 };
 use shared::{DocumentId, Role};
 
-use crate::access::http;
+use crate::access::{http, participant_in};
 use crate::harness::*;
 
 /// The plans `token`'s principal is a member of, as the server lists them.
@@ -79,11 +79,20 @@ fn annas_plan(doc: &mut automerge::AutoCommit) {
     edit::set_next_follow_up(doc, Some("2027-01-15")).expect("follow-up");
 }
 
-/// Bo's plan: no name but a participant who is the person, and closed.
+/// Bo's plan: no name but a participant who is the person (closed by
+/// [`close`]).
 fn bos_plan(doc: &mut automerge::AutoCommit) {
     let bo = Participant { name: "Bo Ek".into(), kind: ParticipantKind::Person, ..Participant::default() };
     edit::add_participant(doc, bo).expect("participant");
-    edit::close_plan(doc, &fixture::closing(ClosingReason::GoalsMet, "Testare")).expect("close");
+}
+
+/// The plan `client` has open, closed by `token`'s principal in its own name.
+async fn close(server: &TestServer, token: &str, client: &mut Client) {
+    let (author, name) = participant_in(server, token, client.id, &mut client.doc).await;
+    let closing = Closing { author, ..fixture::closing(ClosingReason::GoalsMet, &name) };
+    edit::close_plan(&mut client.doc, &closing).expect("close");
+    client.push().await;
+    client.until_synced().await;
 }
 
 fn listed(id: DocumentId, title: &str, person: &str, coordinator: &str, role: Role) -> MyPlan {
@@ -107,6 +116,9 @@ async fn a_member_lists_their_own_plans_and_nothing_else() {
 
     let anna = plan_by(&server, &testare, "Annas plan", annas_plan).await;
     let bo = plan_by(&server, &testare, "Bos plan", bos_plan).await;
+    let mut bos = Client::connect_as(&server, &testare, "bo-closing", bo, automerge::AutoCommit::new()).await;
+    bos.until("Bo's plan", |c| !shared::plan::is_empty(&c.doc)).await;
+    close(&server, &testare, &mut bos).await;
     let deleted = plan_by(&server, &testare, "Borttagen plan", |_| {}).await;
     let (status, body) =
         http(&server, "DELETE", &format!("/api/plans/{deleted}"), Some(&testare), None).await;
@@ -175,8 +187,6 @@ async fn a_plan_is_listed_as_it_is_after_every_change() {
     anna.until_synced().await;
     assert_eq!(person(my_plans(&server, &server.token).await), [("Anna Berg".to_string(), false)]);
     set_text_at(&mut anna.doc, &TextPath::PersonName, "Anna Ek").expect("name");
-    edit::close_plan(&mut anna.doc, &fixture::closing(ClosingReason::GoalsMet, "Testare")).expect("close");
-    anna.push().await;
-    anna.until_synced().await;
+    close(&server, &server.token, &mut anna).await;
     assert_eq!(person(my_plans(&server, &server.token).await), [("Anna Ek".to_string(), true)]);
 }

@@ -26,6 +26,10 @@ pub struct Revision {
     pub date: String,
     /// Vem.
     pub by: String,
+    /// The participant who wrote it (their id in the plan): the server
+    /// checks that it is the writer, and that the name above is theirs.
+    #[serde(default)]
+    pub author: String,
     /// Vad ändrades och varför.
     pub summary: String,
     /// When it was recorded (ms since 1970).
@@ -76,6 +80,10 @@ pub struct Closing {
     pub decided_with_person: bool,
     /// Vem.
     pub by: String,
+    /// The participant who wrote it (their id in the plan): the server
+    /// checks that it is the writer, and that the name above is theirs.
+    #[autosurgeon(missing = "Default::default")]
+    pub author: String,
     /// Kommentar.
     #[autosurgeon(missing = "Default::default")]
     pub comment: String,

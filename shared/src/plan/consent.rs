@@ -80,6 +80,10 @@ pub struct ConsentEntry {
     pub date: String,
     /// Antecknat av: who recorded it.
     pub recorded_by: String,
+    /// The participant who wrote it (their id in the plan): the server
+    /// checks that it is the writer, and that the name above is theirs.
+    #[serde(default)]
+    pub author: String,
     /// Kommentar.
     #[serde(default)]
     pub comment: String,

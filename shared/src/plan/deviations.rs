@@ -48,6 +48,10 @@ pub struct Deviation {
     pub date: String,
     /// Rapporterad av.
     pub reporter: String,
+    /// The participant who wrote it (their id in the plan): the server
+    /// checks that it is the writer, and that the name above is theirs.
+    #[autosurgeon(missing = "Default::default")]
+    pub author: String,
     /// When it was recorded (ms since 1970).
     pub recorded_at: i64,
 }

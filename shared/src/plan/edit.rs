@@ -357,6 +357,7 @@ pub fn record_consent(doc: &mut AutoCommit, entry: &ConsentEntry) -> Result<Stri
                 date: entry.date.clone(),
                 decided_with_person: true,
                 by: entry.recorded_by.clone(),
+                author: entry.author.clone(),
                 comment: String::new(),
             };
             reconcile_prop(doc, ROOT, "closing", Some(closing))?;

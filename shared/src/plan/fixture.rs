@@ -269,6 +269,7 @@ pub fn example_plan() -> Result<AutoCommit, PlanError> {
             comment: "Anna går 30 meter nu.".into(),
             date: "2026-11-11".into(),
             by: "Sara Holm".into(),
+            author: String::new(),
             recorded_at: FIXTURE_TIME + 34 * 86_400_000,
         },
     )?;
@@ -370,6 +371,7 @@ pub fn large_plan() -> Result<AutoCommit, PlanError> {
                     comment: format!("Rapport {month}"),
                     date: format!("{}-{:02}-01", 2025 + month / 12, month % 12 + 1),
                     by: "Ansvarig".into(),
+                    author: String::new(),
                     recorded_at: FIXTURE_TIME + month * 86_400_000,
                 },
             )?;
@@ -387,6 +389,7 @@ pub fn large_plan() -> Result<AutoCommit, PlanError> {
                     outcome: Outcome::PartlyFulfilled,
                     date: format!("{}-{:02}-15", 2025 + month / 12, month % 12 + 1),
                     by: "Samordnare".into(),
+                    author: String::new(),
                     comment: String::new(),
                     recorded_at: FIXTURE_TIME + month * 30 * 86_400_000,
                 },
@@ -407,23 +410,26 @@ fn written_consent(date: &str, recorded_by: &str, days_ago: i64) -> ConsentEntry
         giver_name: String::new(),
         date: date.into(),
         recorded_by: recorded_by.into(),
+        author: String::new(),
         comment: String::new(),
         recorded_at: FIXTURE_TIME - days_ago * 86_400_000,
     }
 }
 
-/// A closing of the plan for `reason`, by `by`.
+/// A closing of the plan for `reason`, by `by` (a participant whose id
+/// is their name, as in the relay's tests).
 pub fn closing(reason: ClosingReason, by: &str) -> Closing {
     Closing {
         reason,
         date: "2026-11-30".into(),
         decided_with_person: true,
         by: by.into(),
+        author: by.into(),
         comment: String::new(),
     }
 }
 
-/// The person's withdrawal of consent, recorded by `by`.
+/// The person's withdrawal of consent, recorded by `by` (id and name).
 pub fn withdrawal(by: &str) -> ConsentEntry {
     ConsentEntry {
         decision: ConsentDecision::Withdrawn,
@@ -432,6 +438,7 @@ pub fn withdrawal(by: &str) -> ConsentEntry {
         giver_name: String::new(),
         date: "2026-12-01".into(),
         recorded_by: by.into(),
+        author: by.into(),
         comment: String::new(),
         recorded_at: FIXTURE_TIME + 60 * 86_400_000,
     }

@@ -41,6 +41,10 @@ pub struct StatusEntry {
     pub date: String,
     /// Vem: who recorded it.
     pub by: String,
+    /// The participant who wrote it (their id in the plan): the server
+    /// checks that it is the writer, and that the name above is theirs.
+    #[serde(default)]
+    pub author: String,
     /// Kommentar.
     #[serde(default)]
     pub comment: String,

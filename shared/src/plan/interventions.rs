@@ -82,6 +82,10 @@ pub struct InterventionReport {
     pub date: String,
     /// Rapporterad av.
     pub by: String,
+    /// The participant who wrote it (their id in the plan): the server
+    /// checks that it is the writer, and that the name above is theirs.
+    #[serde(default)]
+    pub author: String,
     /// When it was recorded (ms since 1970).
     pub recorded_at: i64,
 }

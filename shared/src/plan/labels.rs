@@ -209,6 +209,7 @@ mod tests {
             outcome: crate::plan::Outcome::Fulfilled,
             date: "2026-01-01".into(),
             by: "x".into(),
+            author: String::new(),
             comment: String::new(),
             recorded_at: 0,
         });
@@ -217,6 +218,7 @@ mod tests {
             date: "2026-01-01".into(),
             decided_with_person: true,
             by: "x".into(),
+            author: String::new(),
             comment: String::new(),
         });
         check_object(&Deviation {
@@ -224,6 +226,7 @@ mod tests {
             description: "x".into(),
             date: "2026-01-01".into(),
             reporter: "x".into(),
+            author: String::new(),
             recorded_at: 0,
         });
         assert_eq!(Participant::label("phone"), Some("Telefon"));

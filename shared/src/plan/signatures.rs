@@ -1,6 +1,10 @@
 //! Who may sign what: an approval of the plan is made by the participant
 //! it names, and an oral approval ("godkänt muntligt på mötet") by the
 //! meeting's chair or the plan's coordinator, who is named as its author.
+//! Every other record that names who wrote it (consent decisions, goal
+//! status, status reports, revisions, deviations, the closing) names the
+//! writer: their participant id as `author` and their name as it stands in
+//! the plan's participants ([`records`]).
 //!
 //! Why here: a SIP plan is a record that people sign. The server links
 //! each member to one participant of the plan (`members.participant`), and
@@ -10,9 +14,10 @@
 //! row only.
 //!
 //! How: [`Signatures::read`] notes every approval stored (which meeting,
-//! whose, the op that wrote it, its author), cheaply: approvals are few.
+//! whose, the op that wrote it, its author), cheaply: approvals are few,
+//! and where every other signed record is, with the op that wrote it.
 //! [`check`] compares the notes before and after a change and reads only
-//! the approvals that are new or were written again.
+//! the records that are new or were written again.
 
 use std::collections::BTreeMap;
 
@@ -44,6 +49,16 @@ pub enum SignatureRefusal {
     /// Someone else's approval was taken away.
     #[error("Bara den som godkände, eller samordningsansvarig, kan ta bort ett godkännande. Ändringen sparades inte.")]
     NotYoursToRemove,
+    /// A record (consent, status, report, revision, deviation, closing)
+    /// that does not name its writer, by id and by their name in the plan.
+    #[error(
+        "Det du antecknar sparas i ditt eget namn, som det står bland deltagarna. Ändringen sparades inte."
+    )]
+    NotYourRecord,
+    /// Someone else's record was taken away (not with the goal or
+    /// intervention it belongs to).
+    #[error("Bara den som skrev in en uppgift, eller samordningsansvarig, kan ta bort den. Ändringen sparades inte.")]
+    NotYourRecordToRemove,
 }
 
 /// One stored approval, as noted.
@@ -59,13 +74,16 @@ struct Noted {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Signatures {
     approvals: BTreeMap<(String, String), Noted>,
+    /// Every other signed record, with the op that wrote it.
+    records: BTreeMap<records::Place, ObjId>,
 }
 
 impl Signatures {
     /// The approvals stored in `doc`.
     pub fn read(doc: &impl ReadDoc) -> Signatures {
         let mut approvals = BTreeMap::new();
-        let Some(meetings) = map_at(doc, &ROOT, "meetings") else { return Signatures::default() };
+        let records = records::read(doc).into_iter().collect();
+        let Some(meetings) = map_at(doc, &ROOT, "meetings") else { return Signatures { approvals, records } };
         for meeting in doc.map_range(&meetings, ..) {
             let Some(list) = map_at(doc, &meeting.id, "approvals") else { continue };
             for approval in doc.map_range(&list, ..) {
@@ -76,7 +94,7 @@ impl Signatures {
                 );
             }
         }
-        Signatures { approvals }
+        Signatures { approvals, records }
     }
 }
 
@@ -104,6 +122,39 @@ pub fn check(
         let meeting_kept = map_at(doc, &ROOT, "meetings").and_then(|m| map_at(doc, &m, meeting)).is_some();
         if gone && meeting_kept && !signer.coordinator && noted.author != signer.participant {
             return Err(SignatureRefusal::NotYoursToRemove);
+        }
+    }
+    check_records(signer, before, after, doc)
+}
+
+/// Whether `signer` may have written the records new in `after`, and taken
+/// away those gone from `before`.
+fn check_records(
+    signer: Signer<'_>,
+    before: &Signatures,
+    after: &Signatures,
+    doc: &impl ReadDoc,
+) -> Result<(), SignatureRefusal> {
+    for (place, op) in &after.records {
+        if before.records.get(place) == Some(op) {
+            continue;
+        }
+        let signed = records::signed(doc, place).ok_or(SignatureRefusal::NotYourRecord)?;
+        let own_name = records::participant_name(doc, signer.participant);
+        if signed.author != signer.participant
+            || own_name.as_deref().map(str::trim) != Some(signed.name.trim())
+        {
+            return Err(SignatureRefusal::NotYourRecord);
+        }
+    }
+    if signer.coordinator {
+        return Ok(());
+    }
+    for place in before.records.keys() {
+        // Opening a closed plan again is the plan's rules' to judge.
+        let gone = place.kind != records::Kind::Closing && !after.records.contains_key(place);
+        if gone && records::parent_kept(doc, place) {
+            return Err(SignatureRefusal::NotYourRecordToRemove);
         }
     }
     Ok(())
@@ -154,6 +205,8 @@ fn map_at(doc: &impl ReadDoc, obj: &ObjId, key: &str) -> Option<ObjId> {
 fn approval_at(doc: &impl ReadDoc, list: &ObjId, key: &str) -> Option<Approval> {
     hydrate_prop::<_, Record<Approval>, _, _>(doc, list, key).ok().map(|record| record.0)
 }
+
+mod records;
 
 #[cfg(test)]
 mod tests;

@@ -43,8 +43,12 @@ impl RepoCore {
 
     fn send_presence(&mut self, id: &DocumentId) {
         let Some(open) = self.documents.get(id) else { return };
-        let presence =
-            Presence { name: self.name.clone(), field: open.presence.my_field.clone(), colour: self.colour };
+        let presence = Presence {
+            name: self.name.clone(),
+            participant: String::new(),
+            field: open.presence.my_field.clone(),
+            colour: self.colour,
+        };
         self.effects.extend(self.client.ephemeral(*id, presence.encode()).map(Effect::Send));
     }
 

@@ -10,7 +10,7 @@ use proptest::prelude::*;
 use shared::plan::edit::{close_plan, record_consent, set_text_at};
 use shared::plan::fixture::{closing, withdrawal};
 use shared::plan::rules::{ClosingState, Guarded};
-use shared::plan::{new_plan_document, ClosingReason};
+use shared::plan::{new_plan_document, ClosingReason, Participant};
 use shared::{DocumentId, Message, PeerId};
 
 use super::*;
@@ -233,6 +233,11 @@ fn client(name: &'static str, role: Role, plan: &mut AutoCommit) -> Client {
 /// who have it too.
 fn setup() -> (Relay, [Client; 3]) {
     let mut plan = new_plan_document("Annas plan").expect("plan");
+    // Each is a participant whose id is their name (what they sign with).
+    for name in ["eva", "per", "ida"] {
+        let participant = Participant { name: name.into(), ..Participant::default() };
+        shared::plan::edit::add_participant_as(&mut plan, name, participant).expect("participant");
+    }
     let coordinator = client("eva", Role::Coordinator, &mut plan);
     let relay = Relay::new(&mut plan, &coordinator);
     let member = client("per", Role::Member, &mut plan);
@@ -531,19 +536,9 @@ proptest! {
     }
 }
 
-/// The plan with participants "eva" and "per" (their ids are the clients'
-/// names, as the writers' participants are) and a meeting.
+/// The plan (whose participants are "eva", "per" and "ida": [`setup`])
+/// with a meeting.
 fn with_meeting(relay: &mut Relay, eva: &mut Client) -> String {
-    use automerge::transaction::Transactable;
-    let participants = match eva.doc.get(automerge::ROOT, "participants").expect("read") {
-        Some((_, id)) => id,
-        None => eva.doc.put_object(automerge::ROOT, "participants", automerge::ObjType::Map).expect("map"),
-    };
-    for id in ["eva", "per"] {
-        let participant =
-            eva.doc.put_object(&participants, id, automerge::ObjType::Map).expect("participant");
-        eva.doc.put(&participant, "name", id).expect("name");
-    }
     let meeting =
         shared::plan::edit::add_meeting(&mut eva.doc, &shared::plan::Meeting::default()).expect("meeting");
     settle(relay, std::slice::from_mut(eva));
@@ -579,3 +574,5 @@ fn each_writer_approves_only_as_the_participant_they_are() {
     let stored = shared::plan::read_plan(&relay.stored()).expect("plan");
     assert_eq!(stored.meetings[&meeting].approvals["per"].approved_at, 2, "per's own approval stands");
 }
+
+mod records;

@@ -25,6 +25,7 @@ fn consent(decision: ConsentDecision, at: i64) -> ConsentEntry {
         giver_name: String::new(),
         date: "2026-10-01".into(),
         recorded_by: "Maria".into(),
+        author: String::new(),
         comment: String::new(),
         recorded_at: at,
     }

@@ -26,6 +26,7 @@ fn plan_with_every_record() -> automerge::AutoCommit {
         &Revision {
             date: "2027-01-15".into(),
             by: "Maria Lind".into(),
+            author: String::new(),
             summary: "Nytt delmål".into(),
             recorded_at: 1,
         },
@@ -38,6 +39,7 @@ fn plan_with_every_record() -> automerge::AutoCommit {
             description: Text::with_value("Hemtjänsten kom inte på fredagen"),
             date: "2027-01-10".into(),
             reporter: "Anna Berg".into(),
+            author: String::new(),
             recorded_at: 2,
         },
     )
@@ -49,6 +51,7 @@ fn plan_with_every_record() -> automerge::AutoCommit {
             date: "2027-04-15".into(),
             decided_with_person: true,
             by: "Maria Lind".into(),
+            author: String::new(),
             comment: String::new(),
         },
     )

@@ -365,7 +365,12 @@ fn others_are_shown_by_name_and_forgotten_when_not_heard_from() {
     tab.connect();
     tab.deliver();
     for (peer, name) in [("b", "Berit"), ("a", "Adam")] {
-        let presence = Presence { name: name.into(), field: Some("field-title".into()), colour: 1 };
+        let presence = Presence {
+            name: name.into(),
+            participant: String::new(),
+            field: Some("field-title".into()),
+            colour: 1,
+        };
         let message = Message::Ephemeral {
             document_id: id,
             sender_id: peer.into(),
