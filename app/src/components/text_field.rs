@@ -83,8 +83,11 @@ pub fn TextAt(
     let described = hint.as_ref().map(|_| hint_id.clone());
     // Others in this field: their name at the field, in their colour.
     let present = repo.get().present(&id);
-    // The plan, to name them as its participants (not in Min plan).
+    // The plan, to name them as its participants (the editor only).
+    #[cfg(feature = "editor")]
     let plan = use_context::<crate::sections::PlanContext>().map(|ctx| ctx.plan);
+    #[cfg(not(feature = "editor"))]
+    let plan: Option<Memo<Option<std::sync::Arc<shared::plan::Plan>>>> = None;
     let here_id = dom_id.clone();
     let others_here = move || {
         present
