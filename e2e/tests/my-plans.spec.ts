@@ -99,7 +99,7 @@ test('a coordinator on a new computer finds all her plans, searches, filters and
   await expect(names).toHaveCount(3);
 
   // Filters, by keyboard: only where she coordinates, then open ones, then closed ones.
-  await page.getByLabel('Där jag är samordningsansvarig').focus();
+  await page.getByLabel('Planer som jag administrerar').focus();
   await page.keyboard.press('Space');
   await expect(names).toHaveText(['Anna Berg', 'Bo Ek']);
   await page.getByLabel('Alla planer').focus();
@@ -108,7 +108,7 @@ test('a coordinator on a new computer finds all her plans, searches, filters and
   await expect(names).toHaveText(['Anna Berg']);
   await page.getByLabel('Avslutade').check();
   await expect(names).toHaveText(['Bo Ek']);
-  await page.getByLabel('Där jag är samordningsansvarig').uncheck();
+  await page.getByLabel('Planer som jag administrerar').uncheck();
   await page.getByLabel('Alla planer').check();
   await expect(names).toHaveCount(3);
 

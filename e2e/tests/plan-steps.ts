@@ -36,4 +36,8 @@ export async function newPlanWithConsent(page: Page, url: string, title: string,
   await page.getByRole('button', { name: 'Personen samtycker', exact: true }).click();
   await expect(page.getByText('Personen har samtyckt')).toBeVisible();
   await expect(page.locator('.consent-log')).toContainText(`antecknat av ${name}`);
+  // What she typed about herself is kept, whatever else changed meanwhile.
+  for (const detail of [about.role, about.phone]) {
+    if (detail) await expect(page.locator('.participant', { hasText: name })).toContainText(detail);
+  }
 }

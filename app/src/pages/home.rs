@@ -187,7 +187,7 @@ fn PlanCard(plan: ListedPlan) -> impl IntoView {
 /// The member's role in a plan, in plain words.
 fn role_label(role: Role) -> &'static str {
     match role {
-        Role::Coordinator => "Samordningsansvarig",
+        Role::Coordinator => "Du administrerar planen",
         Role::Editor => "Ändrar i planen",
         Role::Person => "Planen handlar om dig",
         Role::Reader => "Läser planen",

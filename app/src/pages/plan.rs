@@ -64,6 +64,9 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
     };
     // The fields find the plan here to name who else is in them.
     provide_context(ctx);
+    // A memo: the join form is made once, not again on every change of the
+    // plan (which would lose what was typed into it).
+    let joining = Memo::new(move |_| ctx.not_yet_a_participant());
     // A memo, so that the sections are built once and not on every keystroke.
     let consented = Memo::new(move |_| plan.get().is_some_and(|p| p.consent_state() == ConsentState::Given));
     let title = move || plan_title(repo, id, signals.version);
@@ -139,7 +142,7 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
                     <TextField id field=PlanText::MainGoal multiline=true />
                 </form>
                 // Every member is one of the participants: whoever is not yet, joins first.
-                {move || ctx.not_yet_a_participant().then(|| view! {
+                {move || joining.get().then(|| view! {
                     <Suspense>{move || Suspend::new(crate::chunks::join_plan(ctx))}</Suspense>
                 })}
                 <ConsentSection ctx />

@@ -102,7 +102,16 @@ pub fn JoinPlan(ctx: PlanContext) -> impl IntoView {
 /// the server links this device's member to.
 #[component]
 fn AddParticipantForm(ctx: PlanContext, #[prop(optional)] myself: bool) -> impl IntoView {
-    let name = RwSignal::new(if myself { ctx.name.get_untracked() } else { String::new() });
+    let name = RwSignal::new(String::new());
+    if myself {
+        // The name the server knows them by, also when it comes after the form.
+        Effect::new(move |_| {
+            let known = ctx.name.get();
+            if name.get_untracked().is_empty() {
+                name.set(known);
+            }
+        });
+    }
     let person = myself && ctx.role.get_untracked() == Some(shared::Role::Person);
     let kind = RwSignal::new(if person { ParticipantKind::Person } else { ParticipantKind::Professional });
     let organisation = RwSignal::new(OrganisationKind::Kommun);

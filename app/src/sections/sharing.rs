@@ -31,7 +31,9 @@ fn proposed_role(kind: ParticipantKind) -> Role {
 
 fn role_label(role: Role) -> &'static str {
     match role {
-        Role::Coordinator => "Samordningsansvarig",
+        // Not "samordningsansvarig": that is a role in the plan, which the
+        // participants section sets; this is who runs the plan in Samplan.
+        Role::Coordinator => "Administrerar planen",
         Role::Editor => "Ändrar",
         Role::Person => "Personen",
         Role::Reader => "Läser",

@@ -34,7 +34,7 @@ pub fn PlanFilters(filter: RwSignal<PlanFilter>) -> impl IntoView {
                     <input type="checkbox"
                         prop:checked=move || filter.with(|f| f.mine_as_coordinator)
                         on:change=move |ev| filter.update(|f| f.mine_as_coordinator = event_target_checked(&ev)) />
-                    "Där jag är samordningsansvarig"
+                    "Planer som jag administrerar"
                 </label>
             </fieldset>
         </form>
