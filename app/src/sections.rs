@@ -50,6 +50,9 @@ pub struct PlanContext {
     /// The name the server knows this device's member by (the account's
     /// name, or the invitation's): proposed when they join the participants.
     pub name: RwSignal<String>,
+    /// "Bjud in" was pressed beside this participant (their id): sharing
+    /// starts an invitation for them.
+    pub invite: RwSignal<Option<String>>,
 }
 
 impl PlanContext {

@@ -43,12 +43,18 @@ async function meetingOfThree(browser: Browser) {
   return { chair, person, professional };
 }
 
-/** The chair invites `who` (one of the participants, or a new one), and a new
- * device opens the invitation and then the plan at `link`. */
+/** The chair invites `who` (with "Bjud in" beside them when they are one of
+ * the participants, else as someone new), and a new device opens the
+ * invitation and then the plan at `link`. */
 async function join(browser: Browser, chair: Page, link: string, who: string): Promise<Page> {
   const participant = chair.getByLabel('Vem av deltagarna är inbjudan till?');
-  if (await participant.locator('option', { hasText: who }).count() > 0) {
-    await participant.selectOption({ label: who });
+  const inviteButton = chair.getByRole('button', { name: `Bjud in ${who}` });
+  const known = await inviteButton.count() > 0;
+  if (known) {
+    await inviteButton.click();
+    await expect(participant).toBeFocused();
+    await expect(participant.locator('option:checked')).toHaveText(who);
+    await expect(chair.getByLabel('Vem är inbjudan till?')).toHaveValue(who);
   } else {
     await chair.getByLabel('Vem är inbjudan till?').fill(who);
     await chair.getByLabel('Vad får personen göra?').selectOption('editor');
@@ -56,6 +62,7 @@ async function join(browser: Browser, chair: Page, link: string, who: string): P
   await chair.getByRole('button', { name: 'Skapa inbjudan' }).click();
   const invitation = chair.getByLabel(/Skicka den här länken/);
   await expect(invitation).toHaveValue(/\/inbjudan#[0-9a-f]{64}$/);
+  if (known) await expect(chair.locator('.send-to')).toContainText(`Skicka den till ${who}:`);
   // One click copies the link, to paste into a mail or a text message.
   await chair.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
   await chair.getByRole('button', { name: 'Kopiera länken' }).click();

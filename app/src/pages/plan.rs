@@ -61,6 +61,7 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
         role,
         me,
         name: RwSignal::new(String::new()),
+        invite: RwSignal::new(None),
     };
     // The fields find the plan here to name who else is in them.
     provide_context(ctx);

@@ -48,6 +48,7 @@ pub fn ParticipantsSection(ctx: PlanContext) -> impl IntoView {
                             " – " {who}
                             {(!details.is_empty()).then(|| view! { <span class="participant-details">{format!(" – {details}")}</span> })}
                             {is_coordinator.then(|| view! { <strong class="badge">" Samordningsansvarig"</strong> })}
+                            {invite_button(ctx, pid.clone(), p.name.clone())}
                             <button type="button" class="small no-print" aria-label=format!("Ta bort {}", p.name)
                                 on:click=move |_| { ctx.change(|doc| edit::remove_participant(doc, &remove_id)); }>"Ta bort"</button>
                         </li>
@@ -82,6 +83,19 @@ pub fn ParticipantsSection(ctx: PlanContext) -> impl IntoView {
             </fieldset>
         </section>
     }
+}
+
+/// "Bjud in" beside a participant, for whoever runs the plan in Samplan
+/// (not beside oneself): starts an invitation for them under "Dela planen".
+fn invite_button(ctx: PlanContext, pid: String, name: String) -> impl IntoView {
+    let shown = ctx.role.get_untracked() == Some(shared::Role::Coordinator)
+        && ctx.me.get_untracked().as_deref() != Some(pid.as_str());
+    shown.then(|| {
+        view! {
+            <button type="button" class="small no-print" aria-label=format!("Bjud in {name}")
+                on:click=move |_| ctx.invite.set(Some(pid.clone()))>"Bjud in"</button>
+        }
+    })
 }
 
 /// For a member who is not yet among the participants: join them, with

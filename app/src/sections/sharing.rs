@@ -57,13 +57,25 @@ pub fn SharingSection(id: DocumentId) -> impl IntoView {
     let participants = participant_choices(repo, id);
     // Picking a participant proposes the role from who they are.
     let pick = move |pid: String| {
-        let found = participants.with_untracked(|all| all.iter().find(|(id, ..)| *id == pid).cloned());
-        if let Some((_, name, kind)) = found {
-            label.set(name);
-            role.set(proposed_role(kind));
+        let found = participants.with_untracked(|all| all.iter().find(|c| c.id == pid).cloned());
+        if let Some(choice) = found {
+            label.set(choice.name);
+            role.set(proposed_role(choice.kind));
         }
         participant.set(pid);
     };
+    // "Bjud in" beside a participant: the form, ready for them.
+    if let Some(ctx) = use_context::<super::PlanContext>() {
+        Effect::new(move |_| {
+            if let Some(pid) = ctx.invite.get() {
+                pick(pid);
+                ctx.invite.set(None);
+                focus("invite-participant");
+            }
+        });
+    }
+    // Where to send the link just made: the participant's phone and e-mail.
+    let send_to = RwSignal::new(None::<String>);
     let lists = LocalResource::new(move || {
         refresh.track();
         async move {
@@ -83,6 +95,12 @@ pub fn SharingSection(id: DocumentId) -> impl IntoView {
     };
     let invite = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        let to = participants.with_untracked(|all| {
+            all.iter().find(|c| c.id == participant.get_untracked()).map(|c| match c.contact.as_str() {
+                "" => format!("{} har inget telefonnummer eller e-post i planen.", c.name),
+                contact => format!("Skicka den till {}: {contact}", c.name),
+            })
+        });
         let body = InviteRequest {
             role: Some(role.get_untracked()),
             label: label.get_untracked(),
@@ -94,6 +112,7 @@ pub fn SharingSection(id: DocumentId) -> impl IntoView {
             match api::post::<_, Invited>(&format!("/api/plans/{id}/invitations"), &body).await {
                 Ok(invited) => {
                     link.set(Some(invited.link));
+                    send_to.set(to);
                     problem.set(None);
                     label.set(String::new());
                     participant.set(String::new());
@@ -111,7 +130,7 @@ pub fn SharingSection(id: DocumentId) -> impl IntoView {
                 <SelectField id="invite-participant" label="Vem av deltagarna är inbjudan till?"
                     options=Signal::derive(move || {
                         let mut options = vec![(String::new(), "Någon som inte finns bland deltagarna".to_string())];
-                        options.extend(participants.get().into_iter().map(|(pid, name, _)| (pid, name)));
+                        options.extend(participants.get().into_iter().map(|c| (c.id, c.name)));
                         options
                     })
                     value=Signal::derive(move || participant.get())
@@ -135,6 +154,7 @@ pub fn SharingSection(id: DocumentId) -> impl IntoView {
                     <div class="field">
                         <label for="invite-link">"Skicka den här länken till personen (den visas bara nu)"</label>
                         <input id="invite-link" type="text" readonly prop:value=link />
+                        {move || send_to.get().map(|to| view! { <p class="send-to">{to}</p> })}
                         <p class="button-row">
                             <button type="button" on:click=move |_| copy_link(text.clone(), copied)>"Kopiera länken"</button>
                             <span role="status">{move || copied.get()}</span>
@@ -162,11 +182,18 @@ pub fn SharingSection(id: DocumentId) -> impl IntoView {
     }
 }
 
-/// The participants an invitation can be for (id, name, kind), following the plan.
-fn participant_choices(
-    repo: crate::RepoHandle,
-    id: DocumentId,
-) -> Memo<Vec<(String, String, ParticipantKind)>> {
+/// One participant an invitation can be for.
+#[derive(Debug, Clone, PartialEq)]
+struct Choice {
+    id: String,
+    name: String,
+    kind: ParticipantKind,
+    /// Where to send the link: phone and e-mail, as the plan has them.
+    contact: String,
+}
+
+/// The participants an invitation can be for, following the plan.
+fn participant_choices(repo: crate::RepoHandle, id: DocumentId) -> Memo<Vec<Choice>> {
     let version = repo.get().open(id).version;
     Memo::new(move |_| {
         version.track();
@@ -175,11 +202,30 @@ fn participant_choices(
             .map(|plan| {
                 plan.ordered_participants()
                     .into_iter()
-                    .map(|(pid, p)| (pid.clone(), p.name.clone(), p.kind))
+                    .map(|(pid, p)| Choice {
+                        id: pid.clone(),
+                        name: p.name.clone(),
+                        kind: p.kind,
+                        contact: [p.phone.trim(), p.email.trim()]
+                            .into_iter()
+                            .filter(|c| !c.is_empty())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    })
                     .collect::<Vec<_>>()
             })
             .unwrap_or_default()
     })
+}
+
+/// Move the keyboard focus to (and show) the element `id`.
+fn focus(id: &str) {
+    use wasm_bindgen::JsCast;
+    let element = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id));
+    if let Some(element) = element.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        element.scroll_into_view();
+        let _ = element.focus();
+    }
 }
 
 /// Copy an invitation link to the clipboard, and say how it went.

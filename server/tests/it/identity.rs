@@ -9,7 +9,11 @@ use shared::api::{Invited, PlanAccess};
 use shared::presence::Presence;
 use shared::{DocumentId, Message};
 
-use crate::access::http;
+use server::storage::Store;
+
+use crate::access::{
+    assert_push_refused, http, participant_in, plan_made_by_testare, signed_in_editor, stored_heads,
+};
 use crate::harness::*;
 
 async fn access(server: &TestServer, token: &str, id: DocumentId) -> PlanAccess {
@@ -125,4 +129,52 @@ async fn presence_shows_the_name_and_participant_the_server_knows_whatever_the_d
         ("Lars Holm", "c0ffee0000000001", Some("field-title")),
         "the name and participant the server knows, the field the device is in"
     );
+}
+
+/// A status report of the plan's first intervention, signed `(author, by)`.
+fn report(doc: &mut AutoCommit, (author, by): (&str, &str)) {
+    let plan = shared::plan::read_plan(&*doc).expect("plan");
+    let intervention = plan.ordered_interventions()[0].0.clone();
+    let report = shared::plan::InterventionReport {
+        status: shared::plan::InterventionStatus::Done,
+        comment: "Klart".into(),
+        date: "2026-12-06".into(),
+        by: by.into(),
+        author: author.into(),
+        recorded_at: 1,
+    };
+    shared::plan::edit::report_intervention(doc, &intervention, &report).expect("report");
+}
+
+#[tokio::test]
+async fn a_status_report_in_someone_elses_name_is_refused_over_the_socket_and_ones_own_is_kept() {
+    let server = TestServer::fresh().await;
+    let mut plan = plan_made_by_testare(&server).await;
+    let coordinator = participant_in(&server, &server.token, plan.id, &mut plan.coordinator.doc).await;
+    shared::plan::edit::add_intervention(&mut plan.coordinator.doc, Default::default())
+        .expect("intervention");
+    plan.coordinator.push().await;
+    plan.coordinator.until_synced().await;
+    let lars = signed_in_editor(&server, "Lars Holm", plan.id).await;
+    let mut client = Client::connect_as(&server, &lars, "lars", plan.id, AutoCommit::new()).await;
+    client.until("the plan", |c| !shared::plan::is_empty(&c.doc)).await;
+    let own = participant_in(&server, &lars, plan.id, &mut client.doc).await;
+    client.push().await;
+    client.until_synced().await;
+
+    let before = stored_heads(&server, plan.id).await;
+    let mut forged = client.doc.fork();
+    report(&mut forged, (&coordinator.0, &coordinator.1));
+    let mut forger = Client::connect_as(&server, &lars, "lars-2", plan.id, forged).await;
+    assert_push_refused(&server, &mut forger, &before, "a report in the coordinator's name").await;
+
+    report(&mut client.doc, (&own.0, &own.1));
+    client.push().await;
+    client.until_synced().await;
+    let stored = Store::open(&server.data_dir).await.expect("store");
+    let plan_now = shared::plan::read_plan(&stored.load(&plan.id).await.expect("load").doc).expect("plan");
+    stored.close().await;
+    let reports: Vec<_> =
+        plan_now.interventions.values().flat_map(|i| i.reports.values()).map(|r| r.by.clone()).collect();
+    assert_eq!(reports, ["Lars Holm"], "his own report, and only that, is stored");
 }
