@@ -71,23 +71,7 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
     // A memo, so that the sections are built once and not on every keystroke.
     let consented = Memo::new(move |_| plan.get().is_some_and(|p| p.consent_state() == ConsentState::Given));
     let title = move || plan_title(repo, id, signals.version);
-    let fetch_role = move || {
-        leptos::task::spawn_local(async move {
-            if let Some(access) = crate::api::fetch_access(&id.to_string()).await {
-                role.set(Some(access.role));
-                ctx.name.set(access.name);
-                me.set((!access.participant.is_empty()).then_some(access.participant));
-            }
-        });
-    };
-    fetch_role();
-    // A plan made on this device exists on the server only once it has
-    // synced: ask again then, if the first answer was "no such plan".
-    Effect::new(move |_| {
-        if signals.save_state.get() == crate::repo::SaveState::Synced && role.get_untracked().is_none() {
-            fetch_role();
-        }
-    });
+    follow_access(ctx, signals);
     // A device whose session is gone (signed out, or removed from the plan)
     // does not show the plan, even from its own copy.
     let signed_out = RwSignal::new(false);
@@ -191,6 +175,27 @@ fn follow_plan(repo: RepoHandle, id: DocumentId, signals: DocSignals) -> Memo<Op
         }
         repo.get().plan(&id)
     })
+}
+
+/// This device's role, participant and name in the plan, from the server.
+fn follow_access(ctx: PlanContext, signals: DocSignals) {
+    let fetch = move || {
+        leptos::task::spawn_local(async move {
+            if let Some(access) = crate::api::fetch_access(&ctx.id.to_string()).await {
+                ctx.role.set(Some(access.role));
+                ctx.name.set(access.name);
+                ctx.me.set((!access.participant.is_empty()).then_some(access.participant));
+            }
+        });
+    };
+    fetch();
+    // A plan made on this device exists on the server only once it has
+    // synced: ask again then, if the first answer was "no such plan".
+    Effect::new(move |_| {
+        if signals.save_state.get() == crate::repo::SaveState::Synced && ctx.role.get_untracked().is_none() {
+            fetch();
+        }
+    });
 }
 
 /// The plan's title as the heading shows it (read from the document, so

@@ -64,16 +64,7 @@ pub fn SharingSection(id: DocumentId) -> impl IntoView {
         }
         participant.set(pid);
     };
-    // "Bjud in" beside a participant: the form, ready for them.
-    if let Some(ctx) = use_context::<super::PlanContext>() {
-        Effect::new(move |_| {
-            if let Some(pid) = ctx.invite.get() {
-                pick(pid);
-                ctx.invite.set(None);
-                focus("invite-participant");
-            }
-        });
-    }
+    invite_when_asked(pick);
     // Where to send the link just made: the participant's phone and e-mail.
     let send_to = RwSignal::new(None::<String>);
     let lists = LocalResource::new(move || {
@@ -147,21 +138,7 @@ pub fn SharingSection(id: DocumentId) -> impl IntoView {
                 <button type="submit" class="primary">"Skapa inbjudan"</button>
             </form>
             {move || problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
-            {move || link.get().map(|link| {
-                let copied = RwSignal::new(None::<&'static str>);
-                let text = link.clone();
-                view! {
-                    <div class="field">
-                        <label for="invite-link">"Skicka den här länken till personen (den visas bara nu)"</label>
-                        <input id="invite-link" type="text" readonly prop:value=link />
-                        {move || send_to.get().map(|to| view! { <p class="send-to">{to}</p> })}
-                        <p class="button-row">
-                            <button type="button" on:click=move |_| copy_link(text.clone(), copied)>"Kopiera länken"</button>
-                            <span role="status">{move || copied.get()}</span>
-                        </p>
-                    </div>
-                }
-            })}
+            {move || link.get().map(|link| new_link(link, send_to))}
             <h3>"Inbjudningar"</h3>
             <ul class="invitation-list">
                 {move || lists.get().map(|(invitations, _)| {
@@ -216,6 +193,36 @@ fn participant_choices(repo: crate::RepoHandle, id: DocumentId) -> Memo<Vec<Choi
             })
             .unwrap_or_default()
     })
+}
+
+/// "Bjud in" beside a participant ([`super::PlanContext::invite`]): the
+/// form, ready for them, with the keyboard focus on it.
+fn invite_when_asked(pick: impl Fn(String) + 'static) {
+    let Some(ctx) = use_context::<super::PlanContext>() else { return };
+    Effect::new(move |_| {
+        if let Some(pid) = ctx.invite.get() {
+            pick(pid);
+            ctx.invite.set(None);
+            focus("invite-participant");
+        }
+    });
+}
+
+/// The link just made, with where to send it and a button that copies it.
+fn new_link(link: String, send_to: RwSignal<Option<String>>) -> impl IntoView {
+    let copied = RwSignal::new(None::<&'static str>);
+    let text = link.clone();
+    view! {
+        <div class="field">
+            <label for="invite-link">"Skicka den här länken till personen (den visas bara nu)"</label>
+            <input id="invite-link" type="text" readonly prop:value=link />
+            {move || send_to.get().map(|to| view! { <p class="send-to">{to}</p> })}
+            <p class="button-row">
+                <button type="button" on:click=move |_| copy_link(text.clone(), copied)>"Kopiera länken"</button>
+                <span role="status">{move || copied.get()}</span>
+            </p>
+        </div>
+    }
 }
 
 /// Move the keyboard focus to (and show) the element `id`.

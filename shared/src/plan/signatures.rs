@@ -171,6 +171,14 @@ fn check_approval(
     if approval.author != signer.participant {
         return Err(SignatureRefusal::NotYourApproval);
     }
+    // The names in it are the plan's: the approver's, and who recorded it.
+    let named =
+        |id: &str, name: &str| records::participant_name(doc, id).is_some_and(|n| n.trim() == name.trim());
+    if !named(participant, &approval.name)
+        || (approval.oral && !named(signer.participant, &approval.recorded_by))
+    {
+        return Err(SignatureRefusal::NotYourApproval);
+    }
     if !approval.oral {
         return if participant == signer.participant {
             Ok(())

@@ -37,6 +37,16 @@ fn signed(
     check(signer, &before, &after, doc)
 }
 
+/// The name of participant `id` in the plan.
+fn name(doc: &AutoCommit, id: &str) -> String {
+    read_plan(doc).expect("plan").participants.get(id).map(|p| p.name.clone()).unwrap_or_default()
+}
+
+/// A third participant's id (neither the chair nor the other).
+fn third(doc: &AutoCommit) -> String {
+    read_plan(doc).expect("plan").ordered_participants()[2].0.clone()
+}
+
 fn member(participant: &str) -> Signer<'_> {
     Signer { participant, coordinator: false }
 }
@@ -52,47 +62,60 @@ fn each_approves_only_in_their_own_name() {
         (member("someone-else"), &other, false),
     ] {
         let result = signed(&mut doc.fork(), signer, |doc| {
-            edit::approve(doc, &meeting, whose, "Namn", 1).expect("approve");
+            let whose_name = name(doc, whose);
+            edit::approve(doc, &meeting, whose, &whose_name, 1).expect("approve");
         });
         assert_eq!(result.is_ok(), accepted, "{signer:?} approving as {whose}: {result:?}");
         if !accepted {
             assert_eq!(result, Err(SignatureRefusal::NotYourApproval));
         }
     }
-    assert!(signed(&mut doc, member(&other), |doc| edit::approve(doc, &meeting, &other, "N", 1).expect("a"))
-        .is_ok());
+    let other_name = name(&doc, &other);
+    assert!(signed(&mut doc, member(&other), |doc| edit::approve(doc, &meeting, &other, &other_name, 1)
+        .expect("a"))
+    .is_ok());
+    let result = signed(&mut doc, member(&other), |doc| {
+        edit::approve(doc, &meeting, &other, "Någon annan", 2).expect("a");
+    });
+    assert_eq!(result, Err(SignatureRefusal::NotYourApproval), "one's own approval under another name");
 }
 
 #[test]
 fn the_chair_or_the_coordinator_records_an_oral_approval_and_is_named_for_it() {
     let (mut doc, meeting, chair, other) = meeting();
+    let third = third(&doc);
+    let other_name = name(&doc, &other);
     let oral = |recorder: &str| {
         let recorder = recorder.to_string();
-        let (meeting, other) = (meeting.clone(), other.clone());
+        let (meeting, other, other_name) = (meeting.clone(), other.clone(), other_name.clone());
         move |doc: &mut AutoCommit| {
-            edit::record_oral_approval(doc, &meeting, &other, "Jonas", 1, (&recorder, "R")).expect("oral");
+            let recorder_name = name(doc, &recorder);
+            edit::record_oral_approval(doc, &meeting, &other, &other_name, 1, (&recorder, &recorder_name))
+                .expect("oral");
         }
     };
     assert_eq!(signed(&mut doc.fork(), member(&chair), oral(&chair)), Ok(()), "the chair");
     assert_eq!(
-        signed(&mut doc.fork(), Signer { participant: "coord", coordinator: true }, oral("coord")),
+        signed(&mut doc.fork(), Signer { participant: &third, coordinator: true }, oral(&third)),
         Ok(()),
         "the coordinator"
     );
     assert_eq!(
-        signed(&mut doc.fork(), member("third"), oral("third")),
+        signed(&mut doc.fork(), member(&third), oral(&third)),
         Err(SignatureRefusal::NotTheChair),
         "another member"
     );
     assert_eq!(
-        signed(&mut doc.fork(), member("third"), oral(&chair)),
+        signed(&mut doc.fork(), member(&third), oral(&chair)),
         Err(SignatureRefusal::NotYourApproval),
         "naming the chair as the one who recorded it"
     );
     let own_as_oral = {
         let (meeting, chair) = (meeting.clone(), chair.clone());
         move |doc: &mut AutoCommit| {
-            edit::record_oral_approval(doc, &meeting, &chair, "Eva", 1, (&chair, "Eva")).expect("oral");
+            let chair_name = name(doc, &chair);
+            edit::record_oral_approval(doc, &meeting, &chair, &chair_name, 1, (&chair, &chair_name))
+                .expect("oral");
         }
     };
     assert_eq!(signed(&mut doc.fork(), member(&chair), own_as_oral), Err(SignatureRefusal::NotYourApproval));
@@ -101,7 +124,8 @@ fn the_chair_or_the_coordinator_records_an_oral_approval_and_is_named_for_it() {
 #[test]
 fn an_approval_is_taken_away_only_by_its_author_or_the_coordinator() {
     let (mut doc, meeting, chair, other) = meeting();
-    edit::approve(&mut doc, &meeting, &other, "Jonas", 1).expect("approve");
+    let other_name = name(&doc, &other);
+    edit::approve(&mut doc, &meeting, &other, &other_name, 1).expect("approve");
     let remove = |doc: &mut AutoCommit| {
         let plan_meetings = doc.get(&automerge::ROOT, "meetings").expect("get").expect("meetings").1;
         let m = doc.get(&plan_meetings, meeting.as_str()).expect("get").expect("meeting").1;
@@ -116,7 +140,8 @@ fn an_approval_is_taken_away_only_by_its_author_or_the_coordinator() {
 #[test]
 fn other_changes_and_approvals_already_stored_are_not_judged_again() {
     let (mut doc, meeting, chair, other) = meeting();
-    edit::approve(&mut doc, &meeting, &other, "Jonas", 1).expect("approve");
+    let other_name = name(&doc, &other);
+    edit::approve(&mut doc, &meeting, &other, &other_name, 1).expect("approve");
     let result = signed(&mut doc, member(&chair), |doc| {
         edit::add_goal(doc, "Jag vill laga mat").expect("goal");
     });
