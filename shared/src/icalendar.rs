@@ -103,7 +103,7 @@ pub fn calendar(event: &Event) -> String {
 
 /// Europe/Stockholm as a `VTIMEZONE`: CET, and CEST from the last Sunday
 /// of March 02:00 to the last Sunday of October 03:00 local time.
-const STOCKHOLM: [&str; 16] = [
+const STOCKHOLM: [&str; 17] = [
     "BEGIN:VTIMEZONE",
     "TZID:Europe/Stockholm",
     "BEGIN:DAYLIGHT",
@@ -120,6 +120,7 @@ const STOCKHOLM: [&str; 16] = [
     "DTSTART:19701025T030000",
     "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU",
     "END:STANDARD",
+    "END:VTIMEZONE",
 ];
 
 /// One content line, folded at 75 octets, with its CRLF. A character is

@@ -24,6 +24,19 @@ fn unfolded(ics: &str) -> Vec<String> {
     ics.replace("\r\n ", "").split("\r\n").filter(|l| !l.is_empty()).map(String::from).collect()
 }
 
+/// Every BEGIN has its END, in order.
+fn check_components_close(lines: &[String]) {
+    let mut open = Vec::new();
+    for line in lines {
+        if let Some(name) = line.strip_prefix("BEGIN:") {
+            open.push(name);
+        } else if let Some(name) = line.strip_prefix("END:") {
+            assert_eq!(open.pop(), Some(name), "{lines:#?}");
+        }
+    }
+    assert!(open.is_empty(), "not closed: {open:?}");
+}
+
 fn value<'a>(lines: &'a [String], name: &str) -> &'a str {
     lines.iter().find_map(|l| l.strip_prefix(name)).unwrap_or_else(|| panic!("no {name} in {lines:#?}"))
 }
@@ -35,6 +48,7 @@ fn a_meeting_in_winter_and_in_summer_keeps_its_local_hour() {
     assert_eq!(value(&winter, "DTEND;TZID=Europe/Stockholm:"), "20270120T143000");
     assert_eq!(value(&winter, "DTSTAMP:"), "20261008T120000Z");
     assert!(winter.contains(&"TZID:Europe/Stockholm".to_string()), "the zone is defined");
+    check_components_close(&winter);
     let summer = unfolded(&calendar(&event("2027-06-20", Some("09:15"), 120)));
     assert_eq!(value(&summer, "DTEND;TZID=Europe/Stockholm:"), "20270620T111500");
 }
@@ -52,6 +66,7 @@ fn a_meeting_without_a_time_is_all_day_without_a_time_zone() {
     assert_eq!(value(&lines, "DTSTART;VALUE=DATE:"), "20271231");
     assert_eq!(value(&lines, "DTEND;VALUE=DATE:"), "20280101");
     assert!(!lines.iter().any(|l| l.starts_with("BEGIN:VTIMEZONE")));
+    check_components_close(&lines);
 }
 
 #[test]

@@ -86,10 +86,21 @@ pub struct Fact {
 pub struct Table {
     /// What the table lists.
     pub caption: String,
-    /// The column headings.
-    pub columns: Vec<String>,
+    /// The columns.
+    pub columns: Vec<Column>,
     /// The rows, each with one cell per column; no cell is empty.
     pub rows: Vec<Vec<String>>,
+}
+
+/// A column of a table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    /// The heading.
+    pub heading: String,
+    /// How wide it is, in percent of the page's width (the columns of a
+    /// table add up to 100): fixed, so that a long word wraps in its own
+    /// column instead of pushing the table off the page.
+    pub width: u8,
 }
 
 /// What a cell shows for nothing.
@@ -123,8 +134,10 @@ fn lines<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
     }
 }
 
-fn table(caption: String, columns: &[&str], rows: Vec<Vec<String>>) -> Block {
-    Block::Table(Table { caption, columns: columns.iter().map(|c| c.to_string()).collect(), rows })
+fn table(caption: String, columns: &[(&str, u8)], rows: Vec<Vec<String>>) -> Block {
+    let columns =
+        columns.iter().map(|(heading, width)| Column { heading: heading.to_string(), width: *width });
+    Block::Table(Table { caption, columns: columns.collect(), rows })
 }
 
 /// The plan as paper, printed on `printed_on` (YYYY-MM-DD).
@@ -216,8 +229,10 @@ fn participants_section(plan: &Plan) -> PaperSection {
             } else {
                 p.kind.label().to_string()
             };
+            // "Kommun" and the unit; an organisation named as its kind ("Försäkringskassan") once.
             let organisation = if p.kind == ParticipantKind::Professional {
-                lines([p.organisation.label(), &p.unit])
+                let kind = p.organisation.label();
+                lines([if p.unit.trim() == kind { "" } else { kind }, &p.unit])
             } else {
                 or(&p.unit, NOTHING)
             };
@@ -233,7 +248,13 @@ fn participants_section(plan: &Plan) -> PaperSection {
     let blocks = if rows.is_empty() {
         vec![Block::Note("Inga deltagare är antecknade.".into())]
     } else {
-        let columns = ["Namn", "Roll i planen", "Organisation och enhet", "Yrke eller relation", "Kontakt"];
+        let columns = [
+            ("Namn", 18),
+            ("Roll i planen", 20),
+            ("Organisation och enhet", 22),
+            ("Yrke eller relation", 20),
+            ("Kontakt", 20),
+        ];
         vec![table("Deltagare".into(), &columns, rows)]
     };
     section("Deltagare", blocks)
@@ -318,7 +339,7 @@ fn goals_section(plan: &Plan) -> PaperSection {
             .collect();
         let mut facts = Vec::new();
         if !serving.is_empty() {
-            facts.push(fact("Insatser för målet", serving.join(", ")));
+            facts.push(fact("Insatser för målet", format!("nr {}", serving.join(", "))));
         }
         if let Some(status) = latest_status(&goal.status) {
             facts.push(fact("Hur det går", status_line(status)));
@@ -351,7 +372,8 @@ fn sub_goals(n: usize, goal: &Goal) -> Block {
             ]
         })
         .collect();
-    let columns = ["Delmål", "Så vet vi att det är nått", "Klart senast", "Hur det går"];
+    let columns =
+        [("Delmål", 34), ("Så vet vi att det är nått", 28), ("Klart senast", 15), ("Hur det går", 23)];
     table(format!("Delmål till mål {n}"), &columns, rows)
 }
 
@@ -405,7 +427,15 @@ fn interventions_section(plan: &Plan, by_others: bool) -> PaperSection {
     };
     let blocks = match (rows.is_empty(), by_others) {
         (false, _) => {
-            let columns = ["Nr", what, who, "Ansvarig enhet och person", "Start", "Tidsplan", "Mål"];
+            let columns = [
+                ("Nr", 5),
+                (what, 26),
+                (who, 16),
+                ("Ansvarig enhet och person", 19),
+                ("Start", 12),
+                ("Tidsplan", 16),
+                ("Mål", 6),
+            ];
             vec![table(heading.to_string(), &columns, rows)]
         }
         (true, true) if plan.no_measures_by_others => {
@@ -436,7 +466,7 @@ fn follow_up_section(plan: &Plan) -> PaperSection {
             .collect();
         blocks.push(table(
             "Revideringar".into(),
-            &["Datum", "Vad ändrades och varför", "Antecknat av"],
+            &[("Datum", 18), ("Vad ändrades och varför", 57), ("Antecknat av", 25)],
             rows,
         ));
     }
@@ -465,12 +495,14 @@ fn meetings_section(plan: &Plan) -> PaperSection {
         if meeting.planned_minutes > 0 {
             when.push_str(&format!(", {} minuter", meeting.planned_minutes));
         }
-        let place = match meeting.form {
-            MeetingForm::Digital => meeting.digital_link.trim(),
-            _ => meeting.place.trim(),
+        // Where: the address (or the kind of place), or "Digitalt" and the link.
+        let place = match (meeting.form, meeting.place.trim(), meeting.digital_link.trim()) {
+            (MeetingForm::Digital, _, "") => meeting.form.label().to_string(),
+            (MeetingForm::Digital, _, link) => format!("{}: {link}", meeting.form.label()),
+            (_, "", _) => meeting.form.label().to_string(),
+            (_, place, _) => place.to_string(),
         };
-        let mut facts =
-            vec![fact("När", when), fact("Var", lines([meeting.form.label(), place]).replace('\n', ", "))];
+        let mut facts = vec![fact("När", when), fact("Var", place)];
         if !meeting.purpose.as_str().trim().is_empty() {
             facts.push(fact("Syfte", meeting.purpose.as_str().trim()));
         }
@@ -526,7 +558,11 @@ fn consent_section(plan: &Plan) -> PaperSection {
                 ]
             })
             .collect();
-        blocks.push(table("Samtycke".into(), &["Datum", "Beslut", "Hur", "Vem", "Antecknat av"], rows));
+        blocks.push(table(
+            "Samtycke".into(),
+            &[("Datum", 18), ("Beslut", 26), ("Hur", 14), ("Vem", 20), ("Antecknat av", 22)],
+            rows,
+        ));
     }
     section("Samtycke", blocks)
 }
@@ -578,7 +614,7 @@ fn approvals_section(plan: &Plan, mut still_current: impl FnMut(&Approval) -> bo
     if rows.is_empty() {
         blocks.push(Block::Note("Inga deltagare är antecknade.".into()));
     } else {
-        blocks.push(table("Godkännande".into(), &["Deltagare", "Godkänt", "Hur"], rows));
+        blocks.push(table("Godkännande".into(), &[("Deltagare", 30), ("Godkänt", 22), ("Hur", 48)], rows));
     }
     section("Godkännande", blocks)
 }

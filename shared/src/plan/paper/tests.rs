@@ -21,7 +21,7 @@ fn texts(paper: &PaperPlan) -> Vec<String> {
                 Block::Heading(text) | Block::Note(text) => out.push(text.clone()),
                 Block::Table(t) => {
                     out.push(t.caption.clone());
-                    out.extend(t.columns.iter().cloned());
+                    out.extend(t.columns.iter().map(|c| c.heading.clone()));
                     out.extend(t.rows.iter().flatten().cloned());
                 }
                 Block::List(items) => out.extend(items.iter().cloned()),
@@ -45,6 +45,7 @@ fn check_nothing_empty(paper: &PaperPlan) {
                 for row in &t.rows {
                     assert_eq!(row.len(), t.columns.len(), "{}: {row:?}", t.caption);
                 }
+                assert_eq!(t.columns.iter().map(|c| u32::from(c.width)).sum::<u32>(), 100, "{}", t.caption);
             }
         }
     }
@@ -133,6 +134,8 @@ fn the_example_plan_on_paper_follows_the_template() {
             "090-16 00 01"
         ]
     );
+    let lena = participants.rows.iter().find(|r| r[0] == "Lena Ström").expect("Lena");
+    assert_eq!(lena[2], "Försäkringskassan", "named once");
     // Goals with sub-goals, measures and dates.
     let first = table(&paper, "Delmål till mål 1");
     assert_eq!(
@@ -161,6 +164,8 @@ fn the_example_plan_on_paper_follows_the_template() {
     // The meeting, consent, and one approval line per participant.
     assert_eq!(fact_value(&paper, "När"), "8 oktober 2026 klockan 13.00, 90 minuter");
     assert_eq!(fact_value(&paper, "Ordförande"), "Jonas Ek");
+    assert_eq!(fact_value(&paper, "Var"), "Hos Anna, Storgatan 1, Umeå");
+    assert_eq!(fact_value(&paper, "Insatser för målet"), "nr 3");
     let consent = table(&paper, "Samtycke");
     assert_eq!(
         consent.rows[0],
