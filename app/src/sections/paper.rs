@@ -114,13 +114,44 @@ fn table_view(Table { caption, columns, rows }: Table) -> AnyView {
             <thead><tr>{columns.into_iter().map(|c| view! { <th scope="col">{c.heading}</th> }).collect_view()}</tr></thead>
             <tbody>
                 {rows.into_iter().map(|row| view! {
-                    <tr>{row.into_iter().map(|cell| view! { <td>{cell}</td> }).collect_view()}</tr>
+                    <tr>{row.into_iter().map(|cell| view! { <td>{breakable(cell)}</td> }).collect_view()}</tr>
                 }).collect_view()}
             </tbody>
         </table>
     }
     .into_any()
 }
+
+/// A cell's text, where a long address or link ("karin.berg@exempel.se",
+/// "https://…") may wrap after its punctuation (`<wbr>`): a table's
+/// columns are at least as wide as their longest unbreakable word, so that
+/// no Swedish compound word is split, and an address must not widen its
+/// column beyond the page.
+fn breakable(text: String) -> AnyView {
+    if !text.split_whitespace().any(|word| word.chars().count() > LONG_WORD) {
+        return text.into_any();
+    }
+    let mut parts: Vec<AnyView> = Vec::new();
+    let mut run = String::new();
+    for word in text.split_inclusive(char::is_whitespace) {
+        if word.trim_end().chars().count() <= LONG_WORD {
+            run.push_str(word);
+            continue;
+        }
+        for c in word.chars() {
+            run.push(c);
+            if matches!(c, '/' | '@' | '.' | '?' | '&' | '=' | '_' | '-') {
+                parts.push(std::mem::take(&mut run).into_any());
+                parts.push(view! { <wbr /> }.into_any());
+            }
+        }
+    }
+    parts.push(run.into_any());
+    parts.into_any()
+}
+
+/// Longer than this, a word is an address or a link rather than a word.
+const LONG_WORD: usize = 20;
 
 /// The lines in every page's margin (`--paper-head`, `--paper-foot`, read
 /// by the `@page` rules), or none.

@@ -97,9 +97,9 @@ pub struct Table {
 pub struct Column {
     /// The heading.
     pub heading: String,
-    /// How wide it is, in percent of the page's width (the columns of a
-    /// table add up to 100): fixed, so that a long word wraps in its own
-    /// column instead of pushing the table off the page.
+    /// How wide it is meant to be, in percent of the page's width (the
+    /// columns of a table add up to 100), by what it usually holds; a
+    /// column with a longer word is made wider by the layout.
     pub width: u8,
 }
 
