@@ -1,6 +1,7 @@
 // The kallelse: its text copied in one click, and a calendar file per
 // meeting, read back by a real iCalendar parser (ical.js).
 import { expect, Download, Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import ICAL from 'ical.js';
 import { readFileSync } from 'node:fs';
 import { test, TestServer, serverForEachTest } from './server';
@@ -60,6 +61,10 @@ test('the kallelse is copied in one click and downloaded as a calendar file a re
   await chair.getByLabel('Planerad tid i minuter').fill('90');
   await chair.getByLabel('Planerad tid i minuter').press('Tab');
   await chair.getByLabel('Ordförande').selectOption({ label: 'Karin Berg' });
+
+  // The plan page with the kallelse's buttons: no accessibility violations.
+  const axe = await new AxeBuilder({ page: chair }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
 
   // One click: the kallelse's text is on the clipboard, and the page says so.
   await chair.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });

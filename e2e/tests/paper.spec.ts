@@ -169,3 +169,17 @@ test('the large plan on paper: every goal, intervention and participant', async 
   for (const participant of Object.values<any>(plan.participants)) expect(all).toContain(participant.name);
   for (const control of CONTROLS) expect(all).not.toContain(control);
 });
+
+test('"Skriv ut planen" draws the paper before the browser prints, and the screen is the form again after', async ({ browser }) => {
+  const page = await openDemo(browser, false);
+  // The browser's print, replaced: it notes what it would have printed.
+  await page.evaluate(() => {
+    window.print = () => {
+      (window as any).printed = document.querySelector('.paper-plan')?.textContent ?? 'no paper';
+    };
+  });
+  await page.getByRole('button', { name: 'Skriv ut planen' }).click();
+  await expect.poll(() => page.evaluate(() => (window as any).printed)).toContain('Mål och delmål');
+  await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
+  await expect(page.locator('.paper-plan')).toHaveCount(0);
+});

@@ -33,7 +33,12 @@ use crate::RepoHandle;
 pub fn PaperPrint(ctx: PlanContext) -> impl IntoView {
     let repo = expect_context::<RepoHandle>();
     let printing = RwSignal::new(false);
-    let before = window_event_listener_untyped("beforeprint", move |_| printing.set(true));
+    // (Once: "Skriv ut planen" fires it before the browser's own.)
+    let before = window_event_listener_untyped("beforeprint", move |_| {
+        if !printing.get_untracked() {
+            printing.set(true);
+        }
+    });
     let after = window_event_listener_untyped("afterprint", move |_| printing.set(false));
     on_cleanup(move || {
         before.remove();
@@ -45,6 +50,24 @@ pub fn PaperPrint(ctx: PlanContext) -> impl IntoView {
             {move || if printing.get() { paper(ctx, repo) } else { set_running_lines(None); None }}
         </Portal>
     }
+}
+
+/// "Skriv ut planen": the paper is drawn first, then the browser prints.
+/// Not `window.print()` alone: called from a click, it lays the page out
+/// for print at once, inside the click's script, so the drawing a
+/// `beforeprint` starts (in microtasks, which wait for the script to end)
+/// would come after. (Ctrl+P has no script running: there the
+/// `beforeprint` of [`PaperPrint`] is enough.)
+pub fn print() {
+    let Some(window) = web_sys::window() else { return };
+    if let Ok(event) = web_sys::Event::new("beforeprint") {
+        let _ = window.dispatch_event(&event);
+    }
+    // A task after the microtasks in which the paper is drawn.
+    gloo_timers::callback::Timeout::new(0, move || {
+        let _ = window.print();
+    })
+    .forget();
 }
 
 /// The paper of the plan as it is now.
