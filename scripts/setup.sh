@@ -38,12 +38,14 @@ if ! wasm-opt --version 2>/dev/null | grep -q "version_${BINARYEN_VERSION%%.*}";
 fi
 
 if $want_tests; then
-  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
-    say "Installing Chromium and ChromeDriver from Debian"
+  # poppler-utils: pdftotext, with which the end-to-end tests read the
+  # plan Chromium printed to PDF (e2e/tests/paper.spec.ts).
+  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || [ ! -x /usr/bin/pdftotext ]; then
+    say "Installing Chromium, ChromeDriver and poppler-utils from Debian"
     sudo_cmd=""
     [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
     $sudo_cmd apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium chromium-driver
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium chromium-driver poppler-utils
   fi
   if [ ! -d e2e/node_modules/@playwright/test ] || [ e2e/package-lock.json -nt e2e/node_modules/.package-lock.json ]; then
     say "Installing the end-to-end test packages (from e2e/package-lock.json)"

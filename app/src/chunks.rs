@@ -6,8 +6,8 @@
 //! (Automerge, the device copy, the sync, Leptos, the plan's frame: title,
 //! main goal, consent) and the rest comes as chunks, fetched when first
 //! needed: the checklist and the sections after consent (both fetched
-//! while the plan is read), the history, sharing, the list of plans and
-//! the sign-in page.
+//! while the plan is read), the history, sharing, the plan on paper, the
+//! list of plans and the sign-in page.
 //!
 //! How: Leptos' `#[lazy]` marks each function as a split point
 //! (`wasm_split_helpers`); `scripts/build-app.sh` builds the wasm with
@@ -82,6 +82,15 @@ pub fn checklist(ctx: PlanContext) -> AnyView {
 #[lazy]
 pub fn join_plan(ctx: PlanContext) -> AnyView {
     untrack(|| view! { <crate::sections::participants::JoinPlan ctx /> }.into_any())
+}
+
+/// The plan on paper, drawn when the page is printed
+/// ([`crate::sections::paper`]). Fetched when the plan's lower sections
+/// are drawn (they hold the print button), so that printing, also with
+/// Ctrl+P and offline, finds it there.
+#[lazy]
+pub fn paper_plan(ctx: PlanContext) -> AnyView {
+    untrack(|| view! { <crate::sections::paper::PaperPrint ctx /> }.into_any())
 }
 
 /// Making a plan's self-report document (once per plan, by its coordinator).

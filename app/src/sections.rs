@@ -12,6 +12,7 @@ pub mod goals;
 pub mod history;
 pub mod interventions;
 pub mod meeting;
+pub mod paper;
 pub mod participants;
 pub mod preparation;
 pub mod self_reports;

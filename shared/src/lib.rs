@@ -23,12 +23,16 @@
 //!   over channels.
 //! - [`repo_core`]: the app's repo (its open documents, their device copy
 //!   and their sync) as a state machine without IO; the app is its shell.
+//! - [`swedish_time`]: dates as Swedish text ("12 mars 2027") and Swedish
+//!   local time (Europe/Stockholm).
+//! - [`icalendar`]: a calendar event as an iCalendar file (RFC 5545).
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod api;
 pub mod document_id;
+pub mod icalendar;
 pub mod plan;
 pub mod plan_list;
 pub mod plan_summary;
@@ -38,6 +42,7 @@ pub mod repo_core;
 pub mod role;
 pub mod self_reports;
 pub mod storage_layout;
+pub mod swedish_time;
 pub mod sync_client;
 pub mod wire;
 

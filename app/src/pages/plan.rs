@@ -287,8 +287,10 @@ fn LowerSections(ctx: PlanContext) -> impl IntoView {
         <ApprovalsSection ctx />
         <FollowUpSection ctx />
         <DeviationsSection ctx />
+        // What "Skriv ut planen" (and Ctrl+P) prints: a chunk of its own.
+        <Suspense>{move || Suspend::new(crate::chunks::paper_plan(ctx))}</Suspense>
         <p class="no-print button-row">
-            <button type="button" on:click=|_| { if let Some(w) = web_sys::window() { let _ = w.print(); } }>
+            <button type="button" on:click=|_| crate::sections::paper::print()>
                 "Skriv ut planen"</button>
             <a class="button-link" download="samordnad-individuell-plan.txt" href="#" node_ref=export_link
                 on:click=move |_| {

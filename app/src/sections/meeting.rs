@@ -1,10 +1,12 @@
 //! Mötet: the kallelse (purpose, when, where, how long, agenda, chair and
-//! note-taker) with a ready invitation text, and during the meeting the
-//! steps the chair moves through with a clock against the planned time.
+//! note-taker) with a ready invitation text to copy in one click and a
+//! calendar file to download (`shared::plan::invitation`), and during the
+//! meeting the steps the chair moves through with a clock against the
+//! planned time.
 
 use leptos::prelude::*;
 use shared::plan::{
-    edit, Meeting, MeetingForm, MeetingText, Plan, TextPath, PHASES, RECOMMENDED_MAX_MINUTES,
+    edit, invitation, Meeting, MeetingForm, MeetingText, Plan, TextPath, PHASES, RECOMMENDED_MAX_MINUTES,
 };
 
 use super::{now_millis, PlanContext};
@@ -14,44 +16,6 @@ use crate::components::text_field::TextAt;
 /// The latest meeting's id, if any.
 fn current_meeting(plan: &Plan) -> Option<String> {
     plan.meetings.iter().max_by(|a, b| (&a.1.date, a.0).cmp(&(&b.1.date, b.0))).map(|(id, _)| id.clone())
-}
-
-/// The invitation as text the chair can send or print.
-pub fn invitation_text(plan: &Plan, meeting: &Meeting) -> String {
-    let name = |id: &Option<String>| {
-        id.as_ref()
-            .and_then(|id| plan.participants.get(id))
-            .map(|p| p.name.clone())
-            .unwrap_or_else(|| "inte utsedd".into())
-    };
-    let mut lines = vec![
-        format!("Kallelse till {}: {}", meeting.kind.label(), plan.title.as_str().trim()),
-        format!("Syfte: {}", meeting.purpose.as_str().trim()),
-        format!(
-            "När: {} klockan {}",
-            meeting.date.as_deref().unwrap_or("datum inte bestämt"),
-            if meeting.time.is_empty() { "inte bestämd" } else { &meeting.time }
-        ),
-        format!(
-            "Var: {}{}",
-            meeting.form.label(),
-            match meeting.form {
-                MeetingForm::Digital if !meeting.digital_link.is_empty() =>
-                    format!(", länk: {}", meeting.digital_link),
-                _ if !meeting.place.is_empty() => format!(", {}", meeting.place),
-                _ => String::new(),
-            }
-        ),
-        format!("Mötet är planerat till {} minuter.", meeting.planned_minutes),
-        format!("Ordförande: {}. Antecknar: {}.", name(&meeting.chair), name(&meeting.note_taker)),
-        "Dagordning:".to_string(),
-        meeting.agenda.as_str().trim().to_string(),
-    ];
-    let raise = plan.person.preparation.questions_to_raise.as_str().trim();
-    if !raise.is_empty() {
-        lines.push(format!("Det här vill jag ta upp: {raise}"));
-    }
-    lines.join("\n")
 }
 
 /// The current meeting: its kallelse, invitation text, steps and clock.
@@ -91,7 +55,7 @@ pub fn MeetingSection(ctx: PlanContext) -> impl IntoView {
     });
     let invitation = move || {
         let plan = ctx.plan.get()?;
-        Some(invitation_text(&plan, &meeting.get()?))
+        Some(invitation::text(&plan, &meeting.get()?))
     };
     let person_select = move |label: &'static str,
                               dom: &'static str,
@@ -159,6 +123,7 @@ pub fn MeetingSection(ctx: PlanContext) -> impl IntoView {
                         </div>
                         <TextAt id=ctx.id path=path(MeetingText::Agenda) label="Dagordning".to_string()
                             multiline=true />
+                        {send_invitation(ctx, meeting_id)}
                         <details class="invitation">
                             <summary>"Kallelsen som text"</summary>
                             <pre class="invitation-text" tabindex="0">{invitation}</pre>
@@ -169,6 +134,62 @@ pub fn MeetingSection(ctx: PlanContext) -> impl IntoView {
                 }
             }}
         </section>
+    }
+}
+
+/// "Kopiera kallelsen" (its text, to paste into a mail or a letter) and
+/// the calendar file, each in one click; what happened is said beside them.
+fn send_invitation(ctx: PlanContext, meeting_id: Memo<Option<String>>) -> impl IntoView {
+    let said = RwSignal::new(None::<String>);
+    let calendar_link = NodeRef::<leptos::html::A>::new();
+    // Made when asked for, from the plan as it is then.
+    let current = move || {
+        let plan = ctx.plan.get_untracked()?;
+        let id = meeting_id.get_untracked()?;
+        let meeting = plan.meetings.get(&id)?.clone();
+        Some((plan, id, meeting))
+    };
+    let copy = move |_| {
+        let Some((plan, _, meeting)) = current() else { return };
+        let Some(window) = web_sys::window() else { return };
+        let promise = window.navigator().clipboard().write_text(&invitation::text(&plan, &meeting));
+        leptos::task::spawn_local(async move {
+            let text = match wasm_bindgen_futures::JsFuture::from(promise).await {
+                Ok(_) => "Kallelsen är kopierad. Klistra in den i ett mejl eller ett brev.",
+                Err(_) => "Det gick inte att kopiera. Öppna \"Kallelsen som text\", markera texten och kopiera den själv.",
+            };
+            said.set(Some(text.to_string()));
+        });
+    };
+    let download = move |ev: leptos::ev::MouseEvent| {
+        let (Some((plan, id, meeting)), Some(link)) = (current(), calendar_link.get()) else {
+            ev.prevent_default();
+            return;
+        };
+        match invitation::calendar_file(&plan, &ctx.id.to_string(), &id, &meeting, super::now_millis()) {
+            Ok(ics) => {
+                link.set_download(&invitation::calendar_file_name(&meeting));
+                link.set_href(&format!(
+                    "data:text/calendar;charset=utf-8,{}",
+                    String::from(js_sys::encode_uri_component(&ics))
+                ));
+                said.set(Some(
+                    "Kalenderfilen är nedladdad. Öppna den för att lägga in mötet i kalendern.".into(),
+                ));
+            }
+            Err(problem) => {
+                ev.prevent_default();
+                said.set(Some(problem.to_string()));
+            }
+        }
+    };
+    view! {
+        <div class="button-row no-print">
+            <button type="button" on:click=copy>"Kopiera kallelsen"</button>
+            <a class="button-link" href="#" download="kallelse.ics" node_ref=calendar_link on:click=download>
+                "Ladda ner till kalendern (.ics)"</a>
+        </div>
+        <p class="no-print" role="status">{move || said.get()}</p>
     }
 }
 

@@ -1,10 +1,14 @@
 //! The plan as plain text: for a person who wants it in an e-mail, a
 //! screen reader, or a record system that takes text. Every legal item is
-//! there, in the same words as on the screen.
+//! there, in the same words as on the screen; every meeting with its
+//! details (when, where or the link, who leads, who takes notes, who came,
+//! the summary); every entry with who recorded it. Dates as Swedish dates
+//! ("12 mars 2027"), which a screen reader reads as words.
 
 use std::fmt::Write as _;
 
-use super::{completeness, latest_status, Plan};
+use super::{completeness, latest_status, MeetingForm, Plan};
+use crate::swedish_time::{clock, long_date, long_date_of};
 
 /// The whole plan as plain Swedish text.
 pub fn to_text(plan: &Plan) -> String {
@@ -24,6 +28,8 @@ pub fn to_text(plan: &Plan) -> String {
     write_goals(&mut out, plan);
     write_interventions(&mut out, plan);
     write_follow_up(&mut out, plan);
+    write_approvals(&mut out, plan);
+    write_closing_and_deviations(&mut out, plan);
     let missing = completeness::missing(plan);
     if !missing.is_empty() {
         let _ = writeln!(out, "\nDet här saknas i planen");
@@ -44,7 +50,7 @@ fn write_consent(out: &mut String, plan: &Plan) {
         let _ = writeln!(
             out,
             "- {}: {} ({}), antecknat av {}",
-            entry.date,
+            long_date(&entry.date),
             entry.decision.label(),
             entry.form.in_sentence(),
             entry.recorded_by
@@ -74,39 +80,60 @@ fn write_participants(out: &mut String, plan: &Plan) {
     }
 }
 
-/// Each meeting: kind, when, where, who leads and who takes notes.
+/// Each meeting: kind, when, where (or the link), for how long, who
+/// leads and who takes notes, its purpose, who came and the summary.
 fn write_meetings(out: &mut String, plan: &Plan) {
     if plan.meetings.is_empty() {
         return;
     }
     let _ = writeln!(out, "\nMöten");
-    let name = |id: &Option<String>| {
-        id.as_ref().and_then(|id| plan.participants.get(id)).map(|p| p.name.as_str()).unwrap_or("inte vald")
-    };
+    let name = |id: &str| plan.participants.get(id).map(|p| p.name.as_str());
+    let chosen = |id: &Option<String>| id.as_deref().and_then(name).unwrap_or("inte vald");
     let mut meetings: Vec<_> = plan.meetings.iter().collect();
     meetings.sort_by(|a, b| (&a.1.date, a.0).cmp(&(&b.1.date, b.0)));
     for (_, meeting) in meetings {
         let mut line = format!(
-            "- {} {} {}, {}",
+            "- {} {}",
             meeting.kind.label(),
-            meeting.date.as_deref().unwrap_or("utan datum"),
-            meeting.time,
-            meeting.form.label()
+            meeting.date.as_deref().map(long_date).unwrap_or_else(|| "utan datum".into())
         );
-        for detail in [&meeting.place, &meeting.digital_link] {
-            if !detail.is_empty() {
-                let _ = write!(line, ", {detail}");
-            }
+        if !meeting.time.trim().is_empty() {
+            let _ = write!(line, " klockan {}", clock(&meeting.time));
+        }
+        let _ = write!(line, ", {}", meeting.form.label());
+        if meeting.form == MeetingForm::Digital && !meeting.digital_link.trim().is_empty() {
+            let _ = write!(line, ", länk: {}", meeting.digital_link.trim());
+        } else if !meeting.place.trim().is_empty() {
+            let _ = write!(line, ", {}", meeting.place.trim());
+        }
+        if meeting.planned_minutes > 0 {
+            let _ = write!(line, ", {} minuter", meeting.planned_minutes);
         }
         let _ = write!(
             line,
             ". Mötesledare: {}. Dokumenterar: {}",
-            name(&meeting.chair),
-            name(&meeting.note_taker)
+            chosen(&meeting.chair),
+            chosen(&meeting.note_taker)
         );
         let _ = writeln!(out, "{line}");
         if !meeting.purpose.as_str().trim().is_empty() {
             let _ = writeln!(out, "  Syfte: {}", meeting.purpose.as_str().trim());
+        }
+        let came: Vec<&str> = plan
+            .ordered_participants()
+            .into_iter()
+            .filter(|(id, _)| meeting.attendance.get(*id).is_some_and(|a| a.attended == Some(true)))
+            .map(|(_, p)| p.name.as_str())
+            .collect();
+        if !came.is_empty() {
+            let _ = writeln!(out, "  Närvarande: {}", came.join(", "));
+        }
+        let absent: Vec<&str> = meeting.absent().filter_map(name).collect();
+        if !absent.is_empty() {
+            let _ = writeln!(out, "  Kallade som inte kom: {}", absent.join(", "));
+        }
+        if !meeting.summary.as_str().trim().is_empty() {
+            let _ = writeln!(out, "  Sammanfattning: {}", meeting.summary.as_str().trim());
         }
     }
 }
@@ -122,9 +149,19 @@ fn write_goals(out: &mut String, plan: &Plan) {
                 let _ = write!(out, ". Så vet vi att det är nått: {}", sub.measure.as_str().trim());
             }
             if let Some(date) = &sub.target_date {
-                let _ = write!(out, ". Klart senast {date}");
+                let _ = write!(out, ". Klart senast {}", long_date(date));
             }
             let _ = writeln!(out);
+            if let Some(status) = latest_status(&sub.status) {
+                write_entry(
+                    out,
+                    "  Uppföljning",
+                    &status.date,
+                    status.outcome.label(),
+                    "antecknat",
+                    &status.by,
+                );
+            }
         }
         if let Some(status) = latest_status(&goal.status) {
             write_entry(out, "Uppföljning", &status.date, status.outcome.label(), "antecknat", &status.by);
@@ -145,7 +182,7 @@ fn write_interventions(out: &mut String, plan: &Plan) {
             }
         }
         if let Some(start) = &i.start {
-            let _ = write!(out, ". Startar {start}");
+            let _ = write!(out, ". Startar {}", long_date(start));
         }
         if !i.time_plan.as_str().trim().is_empty() {
             let _ = write!(out, ". {}", i.time_plan.as_str().trim());
@@ -166,7 +203,7 @@ fn write_interventions(out: &mut String, plan: &Plan) {
 
 /// One log entry under its item: what, when, the outcome, and who recorded it.
 fn write_entry(out: &mut String, what: &str, date: &str, outcome: &str, recorded: &str, by: &str) {
-    let _ = writeln!(out, "   {what} {date}: {outcome}, {recorded} av {by}");
+    let _ = writeln!(out, "   {what} {}: {outcome}, {recorded} av {by}", long_date(date));
 }
 
 fn write_follow_up(out: &mut String, plan: &Plan) {
@@ -174,35 +211,83 @@ fn write_follow_up(out: &mut String, plan: &Plan) {
     let _ = writeln!(
         out,
         "Nästa uppföljning: {}",
-        plan.follow_up.next_follow_up.as_deref().unwrap_or("inget datum är bestämt")
+        plan.follow_up
+            .next_follow_up
+            .as_deref()
+            .map(long_date)
+            .unwrap_or_else(|| "inget datum är bestämt".into())
     );
     if let Some(evaluation) = &plan.follow_up.evaluation {
-        let _ = writeln!(out, "Utvärdering: {evaluation}");
+        let _ = writeln!(out, "Utvärdering: {}", long_date(evaluation));
     }
+    if !plan.follow_up.how.as_str().trim().is_empty() {
+        let _ = writeln!(out, "Så följer vi upp: {}", plan.follow_up.how.as_str().trim());
+    }
+    let mut revisions: Vec<_> = plan.revisions.values().map(|r| &r.0).collect();
+    revisions.sort_by_key(|r| (r.recorded_at, r.date.clone()));
+    for revision in revisions {
+        let _ = writeln!(
+            out,
+            "- Reviderad {}: {}, antecknat av {}",
+            long_date(&revision.date),
+            revision.summary.trim(),
+            revision.by
+        );
+    }
+}
+
+/// Each approval: who, when, of which meeting, on their own or orally at
+/// the meeting (and then who recorded it), and which version.
+fn write_approvals(out: &mut String, plan: &Plan) {
     let _ = writeln!(out, "\nGodkännande");
-    for meeting in plan.meetings.values() {
-        for (pid, approval) in &meeting.approvals {
+    let mut meetings: Vec<_> = plan.meetings.values().collect();
+    meetings.sort_by(|a, b| a.date.cmp(&b.date));
+    for meeting in meetings {
+        let mut approvals: Vec<_> = meeting.approvals.iter().collect();
+        approvals.sort_by_key(|(_, a)| a.0.approved_at);
+        for (pid, approval) in approvals {
             let name =
                 plan.participants.get(pid).map(|p| p.name.as_str()).unwrap_or(approval.0.name.as_str());
-            let how = if approval.oral {
-                format!(" muntligt på mötet (antecknat av {})", approval.recorded_by)
+            let day = long_date_of(approval.approved_at);
+            let version = approval.0.heads.join(",");
+            let version = version.get(..8).unwrap_or("");
+            if approval.oral {
+                let by = &approval.recorded_by;
+                let _ = writeln!(
+                    out,
+                    "- {name} godkände planen muntligt på mötet (antecknat av {by}) den {day} (version {version})"
+                );
             } else {
-                String::new()
-            };
-            let _ = writeln!(
-                out,
-                "- {name} godkände planen{how} (version {})",
-                approval.0.heads.join(",").get(..8).unwrap_or("")
-            );
+                let _ = writeln!(out, "- {name} godkände planen den {day} (version {version})");
+            }
         }
     }
+}
+
+/// The closing, and every deviation report with who reported it.
+fn write_closing_and_deviations(out: &mut String, plan: &Plan) {
     if let Some(closing) = &plan.closing {
         let _ = writeln!(
             out,
             "\nPlanen avslutades {}: {}, antecknat av {}",
-            closing.date,
+            long_date(&closing.date),
             closing.reason.label(),
             closing.by
+        );
+    }
+    let mut deviations: Vec<_> = plan.deviations.values().collect();
+    deviations.sort_by_key(|d| d.recorded_at);
+    if !deviations.is_empty() {
+        let _ = writeln!(out, "\nAvvikelser");
+    }
+    for deviation in deviations {
+        let _ = writeln!(
+            out,
+            "- {}: {}: {}, rapporterat av {}",
+            long_date(&deviation.date),
+            deviation.kind.label(),
+            deviation.description.as_str().trim(),
+            deviation.reporter
         );
     }
 }
@@ -210,7 +295,9 @@ fn write_follow_up(out: &mut String, plan: &Plan) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::{fixture, read_plan};
+    use crate::plan::{
+        edit, fixture, read_plan, Attendance, Deviation, DeviationKind, Outcome, Revision, StatusEntry, Text,
+    };
 
     #[test]
     fn the_example_plan_as_text_has_every_legal_item() {
@@ -236,22 +323,70 @@ mod tests {
 
     #[test]
     fn the_text_names_who_recorded_what_and_the_meeting() {
-        let doc = fixture::example_plan().expect("example");
+        let mut doc = fixture::example_plan().expect("example");
         let plan = read_plan(&doc).expect("plan");
-        let text = to_text(&plan);
-        let (_, meeting) = plan.meetings.iter().next().expect("the example has a meeting");
-        let chair = &plan.participants[meeting.chair.as_ref().expect("a chair")].name;
-        let note_taker = &plan.participants[meeting.note_taker.as_ref().expect("a note-taker")].name;
+        let (meeting_id, _) = plan.meetings.iter().next().expect("the example has a meeting");
+        let id_of =
+            |name: &str| plan.participants.iter().find(|(_, p)| p.name == name).expect(name).0.clone();
+        let (anna, erik, jonas) = (id_of("Anna Berg"), id_of("Erik Berg"), id_of("Jonas Ek"));
+        let at = fixture::FIXTURE_TIME;
+        edit::record_oral_approval(&mut doc, meeting_id, &erik, "Erik Berg", at, (&jonas, "Jonas Ek"))
+            .expect("oral");
+        edit::update_meeting(&mut doc, meeting_id, |m| {
+            m.summary = Text::with_value("Anna vill börja med gångträningen.");
+            for (who, came) in [(&anna, true), (&jonas, true), (&erik, false)] {
+                m.attendance.insert(who.clone(), Attendance { invited: true, attended: Some(came) });
+            }
+        })
+        .expect("attendance");
+        let (goal_id, goal) = plan.ordered_goals()[0];
+        let (sub_id, _) = Plan::ordered(&goal.sub_goals, |s| &s.position)[0];
+        let entry = StatusEntry {
+            outcome: Outcome::PartlyFulfilled,
+            date: "2026-12-01".into(),
+            by: "Sara Holm".into(),
+            author: String::new(),
+            comment: String::new(),
+            recorded_at: at,
+        };
+        edit::record_goal_status(&mut doc, goal_id, Some(sub_id), &entry).expect("status");
+        let revision = Revision {
+            date: "2026-12-02".into(),
+            by: "Maria Lind".into(),
+            author: String::new(),
+            summary: "Nytt delmål.".into(),
+            recorded_at: at,
+        };
+        edit::add_revision(&mut doc, &revision).expect("revision");
+        let deviation = Deviation {
+            kind: DeviationKind::PlanNotFollowed,
+            description: Text::with_value("Larmet kom inte."),
+            date: "2026-12-03".into(),
+            reporter: "Erik Berg".into(),
+            author: String::new(),
+            recorded_at: at,
+        };
+        edit::add_deviation(&mut doc, &deviation).expect("deviation");
+        let text = to_text(&read_plan(&doc).expect("plan"));
         for needle in [
-            "Möten".to_string(),
-            format!("Mötesledare: {chair}. Dokumenterar: {note_taker}"),
-            meeting.place.clone(),
-            format!("Syfte: {}", meeting.purpose.as_str().trim()),
-            "antecknat av Maria Lind".to_string(),
-            "Utvärdering: ".to_string(),
+            "- SIP-möte 8 oktober 2026 klockan 13.00, Hemma hos mig, Hos Anna, Storgatan 1, Umeå, 90 minuter. \
+             Mötesledare: Jonas Ek. Dokumenterar: Maria Lind",
+            "  Syfte: Göra en plan tillsammans med Anna så att hon kan bo kvar hemma tryggt.",
+            "  Närvarande: Anna Berg, Jonas Ek",
+            "  Kallade som inte kom: Erik Berg",
+            "  Sammanfattning: Anna vill börja med gångträningen.",
+            "- 1 oktober 2026: Samtycke lämnat (skriftligt), antecknat av Maria Lind",
+            "     Uppföljning 1 december 2026: Delvis uppfyllt, antecknat av Sara Holm",
+            "   Läge 11 november 2026: Pågår, rapporterat av Sara Holm",
+            "Utvärdering: 15 april 2027",
+            "- Reviderad 2 december 2026: Nytt delmål., antecknat av Maria Lind",
+            "- Anna Berg godkände planen den 8 oktober 2026 (version ",
+            "- Erik Berg godkände planen muntligt på mötet (antecknat av Jonas Ek) den 8 oktober 2026 (version ",
+            "- 3 december 2026: En del av planen följdes inte: Larmet kom inte., rapporterat av Erik Berg",
         ] {
-            assert!(text.contains(&needle), "{needle} missing in:\n{text}");
+            assert!(text.contains(needle), "{needle} missing in:\n{text}");
         }
+        assert!(!text.contains("2026-"), "every date as a Swedish date:\n{text}");
     }
 }
 
