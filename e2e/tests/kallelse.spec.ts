@@ -5,6 +5,7 @@ import AxeBuilder from '@axe-core/playwright';
 import ICAL from 'ical.js';
 import { readFileSync } from 'node:fs';
 import { test, TestServer, serverForEachTest } from './server';
+import { newPlanWithConsent } from './plan-steps';
 
 let server: TestServer;
 serverForEachTest((started) => (server = started));
@@ -12,19 +13,8 @@ serverForEachTest((started) => (server = started));
 /** The chair's new plan, the person's consent, and Karin Berg (with an
  * e-mail address) as the coordinator. */
 async function planWithCoordinator(chair: Page) {
-  await chair.goto(server.url);
-  await chair.getByRole('button', { name: 'Ny plan' }).click();
-  await chair.getByLabel('Planens namn').fill('Annas plan');
-  await chair.getByLabel('Antecknat av').fill('Karin Berg');
-  await chair.getByRole('button', { name: 'Personen samtycker', exact: true }).click();
-  await expect(chair.getByText('Personen har samtyckt')).toBeVisible();
-  const form = chair.locator('form.add-form');
-  await form.getByLabel('Namn').fill('Karin Berg');
-  await form.getByLabel('Roll i planen').selectOption({ label: 'Personal' });
-  await form.getByLabel('Organisation').selectOption({ label: 'Kommun' });
-  await form.getByLabel('Yrke eller relation').fill('Biståndshandläggare');
-  await form.getByLabel('E-post').fill('karin.berg@example.se');
-  await form.getByRole('button', { name: 'Lägg till deltagare' }).click();
+  await newPlanWithConsent(chair, server.url, 'Annas plan', 'Karin Berg',
+    { kind: 'Personal', organisation: 'Kommun', role: 'Biståndshandläggare', email: 'karin.berg@example.se' });
   await chair.getByLabel('Samordningsansvarig').selectOption({ label: 'Karin Berg' });
 }
 

@@ -8,6 +8,7 @@ export interface AboutMe {
   organisation?: string;
   role?: string;
   phone?: string;
+  email?: string;
 }
 
 /** The member on `page`, not yet a participant, joins the participants under
@@ -20,6 +21,7 @@ export async function joinAsMe(page: Page, name: string, about: AboutMe = {}): P
   if (about.organisation) await section.getByLabel('Organisation').selectOption({ label: about.organisation });
   if (about.role) await section.getByLabel('Yrke eller relation').fill(about.role);
   if (about.phone) await section.getByLabel('Telefon').fill(about.phone);
+  if (about.email) await section.getByLabel('E-post').fill(about.email);
   await section.getByRole('button', { name: 'Lägg till mig' }).click();
   await expect(section).toHaveCount(0);
 }
@@ -37,7 +39,7 @@ export async function newPlanWithConsent(page: Page, url: string, title: string,
   await expect(page.getByText('Personen har samtyckt')).toBeVisible();
   await expect(page.locator('.consent-log')).toContainText(`antecknat av ${name}`);
   // What she typed about herself is kept, whatever else changed meanwhile.
-  for (const detail of [about.role, about.phone]) {
+  for (const detail of [about.role, about.phone, about.email]) {
     if (detail) await expect(page.locator('.participant', { hasText: name })).toContainText(detail);
   }
 }
