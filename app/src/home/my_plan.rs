@@ -113,6 +113,15 @@ pub fn MyPlanPage(id: DocumentId) -> impl IntoView {
         Availability::Unavailable | Availability::NoAccess => super::first_view_done(),
         _ => {}
     });
+    // Where the changes are: the person's answers are in the self-report
+    // document, so it is "Synkat med servern" only when both are.
+    let save_state = move || {
+        let plan_state = signals.save_state.get();
+        match report_signals.get() {
+            Some(reports) => plan_state.least_advanced(reports.save_state.get()),
+            None => plan_state,
+        }
+    };
     let storage_failed = move || {
         matches!(signals.save_state.get(), SaveState::Failed(_))
             || report_signals.get().is_some_and(|s| matches!(s.save_state.get(), SaveState::Failed(_)))
@@ -127,7 +136,7 @@ pub fn MyPlanPage(id: DocumentId) -> impl IntoView {
             <header class="home-header">
                 <h1>"Min plan"</h1>
                 {move || title().map(|t| view! { <p class="plan-name" data-user-text>{t}</p> })}
-                <SaveStatus state=signals.save_state />
+                <SaveStatus state=save_state />
                 <TextSize />
             </header>
             {move || storage_failed().then(|| view! {
