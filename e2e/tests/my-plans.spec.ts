@@ -70,6 +70,7 @@ test('a coordinator on a new computer finds all her plans, searches, filters and
   errorsOf(old, 'old computer', errors);
   await planFor(old, 'Bo Ek', 'Karin Berg');
   await old.getByLabel('Varför avslutas planen?').selectOption({ label: 'Målen är uppnådda' });
+  old.once('dialog', (dialog) => dialog.accept()); // "Vill du avsluta planen för alla?"
   await old.getByRole('button', { name: 'Avsluta planen' }).click();
   await expect(old.getByText(/Planen avslutades/)).toBeVisible();
   await expect(old.getByRole('status').filter({ hasText: 'Synkat med servern' })).toBeVisible({ timeout: 15_000 });

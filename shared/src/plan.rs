@@ -28,6 +28,7 @@ pub mod history;
 mod interventions;
 pub mod json_export;
 pub mod labels;
+mod lifecycle;
 mod meetings;
 mod participants;
 mod person;
@@ -37,6 +38,7 @@ pub mod rules;
 pub mod signatures;
 mod text;
 mod text_path;
+pub mod undo;
 pub mod validate;
 
 pub use closing::{Closing, ClosingReason, FollowUp, Revision};
@@ -46,6 +48,7 @@ pub use consent::{
 pub use deviations::{Deviation, DeviationKind};
 pub use goals::{latest_status, Goal, Outcome, StatusEntry, SubGoal};
 pub use interventions::{Intervention, InterventionReport, InterventionStatus, Principal};
+pub use lifecycle::Lifecycle;
 pub use meetings::{
     Approval, Attendance, Meeting, MeetingForm, MeetingKind, PHASES, RECOMMENDED_MAX_MINUTES,
 };
