@@ -28,25 +28,48 @@ pub fn sync_url() -> Option<String> {
 
 /// Wait until the socket `raw` is open (true) or failed to open (false).
 async fn opened(raw: &web_sys::WebSocket) -> bool {
-    use wasm_bindgen::{closure::Closure, JsCast};
     if raw.ready_state() == web_sys::WebSocket::CONNECTING {
         let (done, settled) = futures::channel::oneshot::channel::<()>();
         let done = std::cell::Cell::new(Some(done));
-        let on_settled = Closure::<dyn Fn()>::new(move || {
+        let _listening = Listening::new(raw, move || {
             if let Some(done) = done.take() {
                 let _ = done.send(());
             }
         });
-        // A socket that cannot open fires "error", then "close".
-        for event in ["open", "close"] {
-            let _ = raw.add_event_listener_with_callback(event, on_settled.as_ref().unchecked_ref());
-        }
         let _ = settled.await;
-        for event in ["open", "close"] {
-            let _ = raw.remove_event_listener_with_callback(event, on_settled.as_ref().unchecked_ref());
-        }
     }
     raw.ready_state() == web_sys::WebSocket::OPEN
+}
+
+/// A callback on a socket's "open" and "close" (a socket that cannot open
+/// fires "error", then "close"), removed when this goes: also when the
+/// wait for it is given up, so that it is never called once dropped.
+struct Listening {
+    raw: web_sys::WebSocket,
+    callback: wasm_bindgen::closure::Closure<dyn Fn()>,
+}
+
+impl Listening {
+    const EVENTS: [&'static str; 2] = ["open", "close"];
+
+    fn new(raw: &web_sys::WebSocket, callback: impl Fn() + 'static) -> Listening {
+        use wasm_bindgen::JsCast;
+        let callback = wasm_bindgen::closure::Closure::<dyn Fn()>::new(callback);
+        for event in Self::EVENTS {
+            let _ = raw.add_event_listener_with_callback(event, callback.as_ref().unchecked_ref());
+        }
+        Listening { raw: raw.clone(), callback }
+    }
+}
+
+impl Drop for Listening {
+    fn drop(&mut self) {
+        use wasm_bindgen::JsCast;
+        for event in Self::EVENTS {
+            let _ =
+                self.raw.remove_event_listener_with_callback(event, self.callback.as_ref().unchecked_ref());
+        }
+    }
 }
 
 /// Send `frame` if the socket `raw` is open: a closed socket takes

@@ -6,7 +6,7 @@
 // or page error fails the test.
 import { expect, request, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { test, TestServer, serverForEachTest } from './server';
+import { test, TestServer, allowNetworkLoss, serverForEachTest } from './server';
 
 let server: TestServer;
 serverForEachTest((started) => (server = started));
@@ -132,6 +132,7 @@ test('a coordinator on a new computer finds all her plans, searches, filters and
   await old.evaluate(async () => {
     await navigator.serviceWorker.ready;
   });
+  allowNetworkLoss();
   await old.context().setOffline(true);
   await old.reload();
   await expect(old.getByText('Du är offline. Här visas bara planerna som finns på den här enheten.')).toBeVisible();

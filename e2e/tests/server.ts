@@ -22,6 +22,25 @@ export function allowConsoleErrors(pattern: RegExp): void {
   allowedConsoleErrors.push(pattern);
 }
 
+/** The test takes the network away on purpose: the browser then says on
+ * the console that requests and the socket cannot reach the server. */
+export function allowNetworkLoss(): void {
+  allowConsoleErrors(/net::ERR_INTERNET_DISCONNECTED/);
+}
+
+/** The test stops the server on purpose: requests and the socket are refused meanwhile. */
+export function allowServerDown(): void {
+  allowConsoleErrors(/net::ERR_CONNECTION_REFUSED/);
+}
+
+/** A device without a session, on purpose (not signed in, shut out, its
+ * plan deleted, a used link): the server answers 401, 404 or 410, and
+ * refuses its socket. */
+export function allowRefusedDevice(): void {
+  allowConsoleErrors(/the server responded with a status of (401|404|410) /);
+  allowConsoleErrors(/WebSocket connection to .* failed: HTTP Authentication failed/);
+}
+
 /**
  * Playwright's `test`, with two rules for every test:
  * - every browser context it opened is closed when it ends. The browser
@@ -190,7 +209,10 @@ export function serverForEachTest(use: (server: TestServer) => void): void {
     current = await TestServer.start();
     use(current);
   });
-  test.afterEach(async () => {
+  test.afterEach(async ({ browser }) => {
+    // The pages go first: a page left open while the server stops would
+    // fail to reach it, on the console, after the test.
+    await Promise.all(browser.contexts().map((context) => context.close().catch(() => undefined)));
     await current?.stop();
   });
 }
@@ -199,6 +221,7 @@ export function serverForEachTest(use: (server: TestServer) => void): void {
  * worker has kept the app's files (an open WebSocket would outlive the
  * network switch in the browser). */
 export async function restartOffline(page: Page): Promise<void> {
+  allowNetworkLoss();
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
   });
