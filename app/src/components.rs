@@ -4,4 +4,6 @@ pub mod field;
 pub mod progress_chart;
 pub mod progressive;
 pub mod save_status;
+#[cfg(feature = "editor")]
+pub mod second_chance;
 pub mod text_field;

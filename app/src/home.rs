@@ -57,18 +57,28 @@ pub fn start() {
 #[component]
 pub fn HomeApp() -> impl IntoView {
     let repo = Repo::new(storage::DeviceStore::open());
-    provide_context(RepoHandle::new(repo.clone()));
-    spawn_local(connection::run(repo));
+    let handle = RepoHandle::new(repo.clone());
+    provide_context(handle);
     text_size::apply_stored();
     let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
     if path.trim_end_matches('/') == "/inbjudan" {
         let opened = RwSignal::new(None::<DocumentId>);
+        // The device has no session before the invitation is used: its
+        // socket would be refused. It connects once the plan is opened.
+        Effect::new(move |connected: Option<bool>| {
+            if connected == Some(true) || opened.get().is_none() {
+                return connected.unwrap_or(false);
+            }
+            spawn_local(connection::run(handle.get()));
+            true
+        });
         return (move || match opened.get() {
             Some(id) => view! { <my_plan::MyPlanPage id /> }.into_any(),
             None => view! { <invitation::InvitationPage opened /> }.into_any(),
         })
         .into_any();
     }
+    spawn_local(connection::run(repo));
     let plan = path
         .strip_prefix(BASE)
         .map(|rest| rest.trim_matches('/'))

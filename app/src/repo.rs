@@ -90,7 +90,7 @@ struct ShownDocument {
 #[derive(Default)]
 struct Shell {
     documents: HashMap<DocumentId, ShownDocument>,
-    socket: Option<UnboundedSender<Vec<u8>>>,
+    socket: Option<UnboundedSender<gloo_net::websocket::Message>>,
     /// This repo's handle, for the code the editor loads as chunks.
     handle: Option<RepoHandle>,
     /// How the editor runs [`Repo::upkeep_now`] (from a wasm chunk):
@@ -340,7 +340,7 @@ impl Repo {
     }
 
     /// A socket opened: returns the `join` message to send first.
-    pub fn connected(&self, socket: UnboundedSender<Vec<u8>>) -> Message {
+    pub fn connected(&self, socket: UnboundedSender<gloo_net::websocket::Message>) -> Message {
         self.shell.borrow_mut().socket = Some(socket);
         self.core.borrow().join()
     }
@@ -354,6 +354,11 @@ impl Repo {
     /// One binary frame from the server.
     pub fn receive_frame(&self, frame: Vec<u8>) {
         self.handle(Event::Frame(frame));
+    }
+
+    /// The server answered a heartbeat.
+    pub fn receive_pong(&self) {
+        self.handle(Event::Pong);
     }
 }
 

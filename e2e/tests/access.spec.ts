@@ -3,7 +3,7 @@
 // relative can only read; a revoked device is shut out.
 import { expect, Browser, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { test, TestServer, serverForEachTest } from './server';
+import { test, TestServer, allowRefusedDevice, serverForEachTest } from './server';
 
 const axe = (page: Page) =>
   new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze().then((r) => r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`));
@@ -42,6 +42,7 @@ async function newPlan(browser: Browser, title: string): Promise<Page> {
 }
 
 test('the coordinator invites the person and a relative; the relative can read but not edit', async ({ browser }) => {
+  allowRefusedDevice(); // a used link (410); the relative, removed, is refused
   const chair = await newPlan(browser, 'Annas plan');
 
   const personLink = await invite(chair, 'Anna (personen)', 'person');
@@ -83,6 +84,7 @@ test('the coordinator invites the person and a relative; the relative can read b
 });
 
 test('a page that is not signed in is told so and cannot make plans', async ({ page }) => {
+  allowRefusedDevice(); // not signed in: 401
   await page.goto(server.url);
   await expect(page.getByText('Du är inte inloggad.', { exact: false })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Ny plan' })).toHaveCount(0);
@@ -90,6 +92,7 @@ test('a page that is not signed in is told so and cannot make plans', async ({ p
 });
 
 test('a sign-in link signs a professional in once', async ({ browser }) => {
+  allowRefusedDevice(); // not signed in yet (401), a used link (410)
   const link = server.cli('user', 'add', '--name', 'Kim Karlsson', '--org', 'Region Exempel');
   expect(link).toMatch(/\/logga-in#[0-9a-f]{64}$/);
   const page = await (await browser.newContext()).newPage();
@@ -155,6 +158,7 @@ test('a sign-in link in a browser signed in as someone else asks first', async (
 });
 
 test('the coordinator deletes a plan; another device that had it cannot bring it back', async ({ browser }) => {
+  allowRefusedDevice(); // the deleted plan is refused (404), its invited devices' sessions end (401)
   const chair = await newPlan(browser, 'Plan som ska bort');
   const planUrl = chair.url();
   const editorLink = await invite(chair, 'Eva (kommunen)', 'editor');

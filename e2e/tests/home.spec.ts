@@ -5,7 +5,7 @@
 // checked with axe-core, at 200 % zoom and by keyboard.
 import { expect, Browser, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { test, TestServer, restartOffline, serverForEachTest } from './server';
+import { test, TestServer, allowRefusedDevice, restartOffline, serverForEachTest } from './server';
 
 let server: TestServer;
 serverForEachTest((started) => (server = started));
@@ -227,6 +227,7 @@ test('plain language, accessibility, 200 % zoom and keyboard on every part of th
 });
 
 test('on a first visit the person reads the plan before the app has loaded; then the app takes over', async ({ browser }) => {
+  allowRefusedDevice(); // another device opens the used link (410)
   const { link } = await demoPlanInvitingPerson(browser);
 
   // Hold the app back, as a slow network would.
@@ -302,6 +303,7 @@ test('when the browser cannot store anything, the person is told and nothing is 
 });
 
 test('the person lets a relative answer for them; the coordinator shuts the relative\'s device out', async ({ browser }) => {
+  allowRefusedDevice(); // the relative's device, shut out, is refused (404)
   const { chair, person } = await planWithPerson(browser);
   const relativeLink = await invite(chair, 'Bo (son)', 'reader');
   const relative = await (await browser.newContext()).newPage();

@@ -330,6 +330,7 @@ test('follow-up: goal outcomes, intervention reports and closing, seen by everyo
   }
 
   await chair.getByLabel('Varför avslutas planen?').selectOption({ label: 'Målen är uppnådda' });
+  chair.once('dialog', (dialog) => dialog.accept()); // "Vill du avsluta planen för alla?"
   await chair.getByRole('button', { name: 'Avsluta planen' }).click();
   for (const page of [chair, person, professional]) {
     await expect(page.getByText(/Planen avslutades .*Målen är uppnådda, beslutat tillsammans med personen\. Av Karin Berg\./)).toBeVisible();

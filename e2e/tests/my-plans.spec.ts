@@ -6,7 +6,7 @@
 // or page error fails the test.
 import { expect, request, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { test, TestServer, serverForEachTest } from './server';
+import { test, TestServer, allowNetworkLoss, serverForEachTest } from './server';
 import { newPlanWithConsent } from './plan-steps';
 
 let server: TestServer;
@@ -66,6 +66,7 @@ test('a coordinator on a new computer finds all her plans, searches, filters and
   errorsOf(old, 'old computer', errors);
   await planFor(old, 'Bo Ek', 'Karin Berg');
   await old.getByLabel('Varför avslutas planen?').selectOption({ label: 'Målen är uppnådda' });
+  old.once('dialog', (dialog) => dialog.accept()); // "Vill du avsluta planen för alla?"
   await old.getByRole('button', { name: 'Avsluta planen' }).click();
   await expect(old.getByText(/Planen avslutades/)).toBeVisible();
   await expect(old.getByRole('status').filter({ hasText: 'Synkat med servern' })).toBeVisible({ timeout: 15_000 });
@@ -127,6 +128,7 @@ test('a coordinator on a new computer finds all her plans, searches, filters and
   await old.evaluate(async () => {
     await navigator.serviceWorker.ready;
   });
+  allowNetworkLoss();
   await old.context().setOffline(true);
   await old.reload();
   await expect(old.getByText('Du är offline. Här visas bara planerna som finns på den här enheten.')).toBeVisible();

@@ -11,17 +11,81 @@ import { join } from 'node:path';
 const serverBin = process.env.SAMPLAN_SERVER_BIN ?? join(__dirname, '../../target/debug/samplan-server');
 const staticDir = process.env.SAMPLAN_STATIC_DIR ?? join(__dirname, '../../app/dist');
 
+/** Console errors a test expects (a deliberate 403), allowed by text. */
+let allowedConsoleErrors: RegExp[] = [];
+
 /**
- * Playwright's `test`, and every browser context a test opened is closed
- * when it ends. The browser lives as long as the worker (all files, one
- * worker); a context left open kept its pages reconnecting to a stopped
- * server and being traced, which slowed every later test on two cores.
+ * Allow console errors matching `pattern` in the running test only: for
+ * an error the test provokes on purpose (say so in a comment there).
  */
-export const test = base.extend<{ closeContexts: void }>({
+export function allowConsoleErrors(pattern: RegExp): void {
+  allowedConsoleErrors.push(pattern);
+}
+
+/** The test takes the network away on purpose: the browser then says on
+ * the console that requests and the socket cannot reach the server. */
+export function allowNetworkLoss(): void {
+  allowConsoleErrors(/net::ERR_INTERNET_DISCONNECTED/);
+}
+
+/** The test stops the server on purpose: requests and the socket are refused meanwhile. */
+export function allowServerDown(): void {
+  allowConsoleErrors(/net::ERR_CONNECTION_REFUSED/);
+}
+
+/** A device without a session, on purpose (not signed in, shut out, its
+ * plan deleted, a used link): the server answers 401, 404 or 410, and
+ * refuses its socket. */
+export function allowRefusedDevice(): void {
+  allowConsoleErrors(/the server responded with a status of (401|404|410) /);
+  allowConsoleErrors(/WebSocket connection to .* failed: HTTP Authentication failed/);
+}
+
+/**
+ * Playwright's `test`, with two rules for every test:
+ * - every browser context it opened is closed when it ends. The browser
+ *   lives as long as the worker (all files, one worker); a context left
+ *   open kept its pages reconnecting to a stopped server and being traced,
+ *   which slowed every later test on two cores.
+ * - an error on any page's console, or an uncaught exception, fails the
+ *   test (unless allowed with `allowConsoleErrors`): a page that works
+ *   while it throws is not working. Every context the test makes (with
+ *   `browser.newContext`, also Playwright's own `page`) is watched.
+ */
+export const test = base.extend<{ closeContexts: void; consoleErrors: void }>({
   closeContexts: [
     async ({ browser }, use) => {
       await use();
       await Promise.all(browser.contexts().map((context) => context.close().catch(() => undefined)));
+    },
+    { auto: true },
+  ],
+  consoleErrors: [
+    async ({ browser }, use) => {
+      const errors: string[] = [];
+      allowedConsoleErrors = [];
+      const watch = (context: BrowserContext) => {
+        context.on('console', (message) => {
+          if (message.type() === 'error') {
+            const where = message.location().url ? ` (${message.location().url})` : '';
+            errors.push(`console error: ${message.text()}${where}`);
+          }
+        });
+        context.on('weberror', (error) => errors.push(`page error: ${error.error().message}`));
+      };
+      const newContext = browser.newContext;
+      browser.newContext = async (...args: Parameters<Browser['newContext']>) => {
+        const context = await newContext.apply(browser, args);
+        watch(context);
+        return context;
+      };
+      try {
+        await use();
+      } finally {
+        browser.newContext = newContext;
+      }
+      const unexpected = errors.filter((error) => !allowedConsoleErrors.some((allowed) => allowed.test(error)));
+      expect(unexpected, 'errors on the browser console').toEqual([]);
     },
     { auto: true },
   ],
@@ -113,10 +177,23 @@ export class TestServer {
     return page;
   }
 
+  /** Freeze the server (SIGSTOP): its sockets stay open and nothing
+   * answers, as when the network is cut somewhere on the way (Chromium
+   * keeps an open WebSocket through `context.setOffline(true)`). */
+  pause(): void {
+    this.process?.kill('SIGSTOP');
+  }
+
+  /** Let a paused server go on (SIGCONT). */
+  resume(): void {
+    this.process?.kill('SIGCONT');
+  }
+
   /** Stop the server: SIGTERM, or SIGKILL for a crash. */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     const child = this.process;
     if (!child || child.exitCode !== null) return;
+    child.kill('SIGCONT'); // a paused server could not stop
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill(signal);
     await exited;
@@ -132,7 +209,10 @@ export function serverForEachTest(use: (server: TestServer) => void): void {
     current = await TestServer.start();
     use(current);
   });
-  test.afterEach(async () => {
+  test.afterEach(async ({ browser }) => {
+    // The pages go first: a page left open while the server stops would
+    // fail to reach it, on the console, after the test.
+    await Promise.all(browser.contexts().map((context) => context.close().catch(() => undefined)));
     await current?.stop();
   });
 }
@@ -141,6 +221,7 @@ export function serverForEachTest(use: (server: TestServer) => void): void {
  * worker has kept the app's files (an open WebSocket would outlive the
  * network switch in the browser). */
 export async function restartOffline(page: Page): Promise<void> {
+  allowNetworkLoss();
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
   });

@@ -1,7 +1,7 @@
 // The walking skeleton from a user's side: create a plan, edit it together
 // live, keep it over reloads and server restarts, edit offline and sync.
 import { expect, Browser, Page } from '@playwright/test';
-import { test, TestServer, hasPreview, serverForEachTest } from './server';
+import { test, TestServer, allowNetworkLoss, allowServerDown, hasPreview, serverForEachTest } from './server';
 
 let server: TestServer;
 serverForEachTest((started) => (server = started));
@@ -96,6 +96,7 @@ test('concurrent typing in the same field merges instead of overwriting', async 
 });
 
 test('reloading and restarting the server keep everything', async ({ browser }) => {
+  allowServerDown(); // the server restarts
   const { anna, link } = await annasPlan(browser, 'Plan som ska finnas kvar', 'Bo kvar hemma');
 
   await anna.reload();
@@ -151,6 +152,7 @@ test('typing the moment a plan opens from its preview is kept and synced', async
 });
 
 test('edits made while the server is down are kept and sync when it is back', async ({ browser }) => {
+  allowServerDown(); // the server is killed
   const anna = await server.newDevice(browser);
   const link = await createPlan(anna);
   await anna.getByLabel('Mitt huvudmål').fill('Före');
@@ -197,6 +199,7 @@ test('once loaded, the app and its plans open with no network at all (service wo
   await page.reload(); // now under the service worker, which keeps the app's files
   await expect(page.getByLabel('Planens namn')).toHaveValue('Utan nät');
 
+  allowNetworkLoss();
   await context.setOffline(true);
   await page.reload();
   await expect(page.getByLabel('Planens namn')).toHaveValue('Utan nät');
@@ -241,6 +244,7 @@ test('the editor comes in wasm chunks; the service worker keeps every one, so a 
   expect(chunks.missing).toEqual([]);
 
   // Offline, the plan opens with every section (from the chunks) and its history.
+  allowNetworkLoss();
   await context.setOffline(true);
   await page.reload();
   await expect(page.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible();

@@ -2,8 +2,11 @@
 //! each message to its document's task.
 //!
 //! The socket is split into a reader (this task) and a writer task that
-//! drains the peer's bounded outbox and pings. Either side ending cancels
-//! the other. Frames are checked for size before they are decoded; a frame
+//! drains the peer's bounded outbox, pings, and answers the app's
+//! heartbeat (a text frame [`shared::wire::HEARTBEAT_PING`], answered with
+//! [`shared::wire::HEARTBEAT_PONG`]: a browser cannot send WebSocket pings,
+//! so this is how it learns that the server still answers). Either side
+//! ending cancels the other. Frames are checked for size before they are decoded; a frame
 //! that cannot be decoded gets an `error` message and the socket is closed.
 //!
 //! Every `request`, `sync` and `ephemeral` is checked against the
@@ -20,9 +23,9 @@ use std::time::{Duration, Instant};
 
 use axum::extract::ws::{CloseFrame, Message as Frame, WebSocket};
 use futures::{SinkExt, StreamExt};
-use shared::wire::{PeerMetadata, PROTOCOL_VERSION};
+use shared::wire::{PeerMetadata, HEARTBEAT_PING, HEARTBEAT_PONG, PROTOCOL_VERSION};
 use shared::{DocumentId, Message};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, Notify};
 
 use crate::access::plans::Intent;
 use crate::access::{Decision, Principal};
@@ -51,7 +54,15 @@ pub async fn serve(socket: WebSocket, state: AppState, principal: Principal) {
     let online = state.online.register(&principal.id, disconnect.clone());
     let mut access =
         ConnectionAccess { principal, decided: HashMap::new(), participants: HashMap::new(), online };
-    let writer = tokio::spawn(write_frames(sink, outbox_rx, disconnect.clone(), state.metrics.clone()));
+    // Heartbeats waiting for an answer (several unanswered are answered once).
+    let heartbeats = Arc::new(Notify::new());
+    let writer = tokio::spawn(write_frames(
+        sink,
+        outbox_rx,
+        heartbeats.clone(),
+        disconnect.clone(),
+        state.metrics.clone(),
+    ));
 
     let mut peer: Option<PeerHandle> = None;
     let mut documents: Vec<DocumentId> = Vec::new();
@@ -80,8 +91,12 @@ pub async fn serve(socket: WebSocket, state: AppState, principal: Principal) {
             Ok(Some(Ok(frame))) => frame,
         };
         let message = match read_frame(frame, &mut rate, &state) {
-            Ok(Some(message)) => message,
-            Ok(None) => continue,
+            Ok(Incoming::Message(message)) => message,
+            Ok(Incoming::Heartbeat) => {
+                heartbeats.notify_one();
+                continue;
+            }
+            Ok(Incoming::Nothing) => continue,
             Err(FrameEnd::Closed) => break,
             Err(FrameEnd::Refused(reason)) => {
                 reject(&outbox, &state, peer.as_ref(), reason);
@@ -133,13 +148,26 @@ enum FrameEnd {
     Refused(&'static str),
 }
 
-/// One frame as a message: `Ok(None)` for control frames, an end for a
-/// close or a frame the relay refuses (text, too many, too large, unreadable).
-fn read_frame(frame: Frame, rate: &mut MessageRate, state: &AppState) -> Result<Option<Message>, FrameEnd> {
+/// What a frame the relay takes brings.
+enum Incoming {
+    /// A protocol message.
+    Message(Message),
+    /// The app's heartbeat, to be answered.
+    Heartbeat,
+    /// Nothing (a control frame).
+    Nothing,
+}
+
+/// One frame as a message, a heartbeat, or nothing (control frames); an
+/// end for a close or a frame the relay refuses (other text, too many,
+/// too large, unreadable).
+fn read_frame(frame: Frame, rate: &mut MessageRate, state: &AppState) -> Result<Incoming, FrameEnd> {
+    let heartbeat = matches!(&frame, Frame::Text(text) if text.as_str() == HEARTBEAT_PING);
     let bytes = match frame {
         Frame::Binary(bytes) => bytes,
         Frame::Close(_) => return Err(FrameEnd::Closed),
-        Frame::Ping(_) | Frame::Pong(_) => return Ok(None),
+        Frame::Ping(_) | Frame::Pong(_) => return Ok(Incoming::Nothing),
+        Frame::Text(_) if heartbeat => Default::default(),
         Frame::Text(_) => {
             return Err(FrameEnd::Refused("Textmeddelanden stöds inte; skicka CBOR i binära ramar."))
         }
@@ -149,6 +177,9 @@ fn read_frame(frame: Frame, rate: &mut MessageRate, state: &AppState) -> Result<
         state.metrics.rate_limited();
         return Err(FrameEnd::Refused("För många meddelanden på kort tid. Anslut igen om en stund."));
     }
+    if heartbeat {
+        return Ok(Incoming::Heartbeat);
+    }
     if bytes.len() > state.limits.max_message_bytes {
         tracing::warn!(bytes = bytes.len(), "message too large");
         return Err(FrameEnd::Refused("Meddelandet är för stort."));
@@ -156,7 +187,7 @@ fn read_frame(frame: Frame, rate: &mut MessageRate, state: &AppState) -> Result<
     match Message::decode(&bytes) {
         Ok(message) => {
             state.metrics.received(message.kind(), bytes.len());
-            Ok(Some(message))
+            Ok(Incoming::Message(message))
         }
         Err(error) => {
             tracing::warn!(%error, "malformed message");
@@ -210,12 +241,13 @@ fn join(
     handle
 }
 
-/// The writer side of a socket: drains the peer's outbox and pings; on
-/// disconnect flushes what is queued (an error message, last sync
-/// replies) and closes. Ending cancels the reader.
+/// The writer side of a socket: drains the peer's outbox, pings and
+/// answers heartbeats; on disconnect flushes what is queued (an error
+/// message, last sync replies) and closes. Ending cancels the reader.
 async fn write_frames(
     mut sink: futures::stream::SplitSink<WebSocket, Frame>,
     mut outbox_rx: mpsc::Receiver<Message>,
+    heartbeats: Arc<Notify>,
     disconnect: tokio_util::sync::CancellationToken,
     metrics: Arc<Metrics>,
 ) {
@@ -232,6 +264,11 @@ async fn write_frames(
             }
             _ = ping.tick() => {
                 if sink.send(Frame::Ping(Vec::new().into())).await.is_err() {
+                    break;
+                }
+            }
+            () = heartbeats.notified() => {
+                if sink.send(Frame::Text(HEARTBEAT_PONG.into())).await.is_err() {
                     break;
                 }
             }

@@ -29,6 +29,7 @@ mod interventions;
 pub mod invitation;
 pub mod json_export;
 pub mod labels;
+mod lifecycle;
 mod meetings;
 pub mod paper;
 mod participants;
@@ -39,6 +40,7 @@ pub mod rules;
 pub mod signatures;
 mod text;
 mod text_path;
+pub mod undo;
 pub mod validate;
 
 pub use closing::{Closing, ClosingReason, FollowUp, Revision};
@@ -48,6 +50,7 @@ pub use consent::{
 pub use deviations::{Deviation, DeviationKind};
 pub use goals::{latest_status, Goal, Outcome, StatusEntry, SubGoal};
 pub use interventions::{Intervention, InterventionReport, InterventionStatus, Principal};
+pub use lifecycle::Lifecycle;
 pub use meetings::{
     Approval, Attendance, Meeting, MeetingForm, MeetingKind, PHASES, RECOMMENDED_MAX_MINUTES,
 };

@@ -25,6 +25,7 @@
 //! - `document`: one open document: loading it, writing its changes,
 //!   its save state.
 //! - `connection`: frames from the server, the socket going.
+//! - `heartbeat`: whether the server still answers.
 //! - `previews`: when previews are written and chunks compacted.
 //! - `presence`: who else has a document open.
 //! - `reading`: the typed plan, texts and history as the views read them.
@@ -32,6 +33,7 @@
 
 mod connection;
 mod document;
+mod heartbeat;
 mod presence;
 mod previews;
 mod reading;
@@ -49,6 +51,8 @@ use crate::sync_client::SyncClient;
 use crate::{DocumentId, Message, PeerId};
 
 use document::OpenDocument;
+use heartbeat::Heartbeat;
+pub use heartbeat::{GIVE_UP_AFTER_MS, HEARTBEAT_EVERY_MS, SILENT_AFTER_MS};
 pub use presence::Present;
 pub use reading::HistoryEntry;
 pub use stored::{CorruptChunk, StoredDocument, StoredPreview};
@@ -89,6 +93,27 @@ impl SaveState {
             SaveState::Synced => "Synkat med servern".into(),
             SaveState::Offline => "Offline – ändringar sparas på enheten".into(),
             SaveState::Failed(reason) => format!("Kunde inte spara på enheten: {reason}"),
+        }
+    }
+
+    /// Of this and `other` (two documents shown as one, such as the plan
+    /// and the person's answers in Min plan), the state that is furthest
+    /// from "Synkat med servern": a failure, then a write under way, then
+    /// offline, then on the device only.
+    pub fn least_advanced(self, other: SaveState) -> SaveState {
+        fn rank(state: &SaveState) -> u8 {
+            match state {
+                SaveState::Synced => 0,
+                SaveState::SavedOnDevice => 1,
+                SaveState::Offline => 2,
+                SaveState::Saving => 3,
+                SaveState::Failed(_) => 4,
+            }
+        }
+        if rank(&other) > rank(&self) {
+            other
+        } else {
+            self
         }
     }
 }
@@ -166,6 +191,8 @@ pub enum Event {
     Frame(Vec<u8>),
     /// The socket closed.
     ConnectionLost,
+    /// The server answered a heartbeat ping ([`Effect::Ping`]).
+    Pong,
     /// A timer ([`Effect::Wait`], [`Effect::WhenIdle`]) fired.
     Timer(Timer),
     /// The page is being hidden: it may not come back (closed, or the
@@ -204,6 +231,8 @@ pub enum Timer {
     Refresh(DocumentId),
     /// The page is idle after a burst of changes of `id`.
     Refreshed(DocumentId),
+    /// Time to check that the server still answers on socket number `n`.
+    Heartbeat(u64),
 }
 
 /// Which text fields a change touched.
@@ -289,6 +318,12 @@ pub enum Effect {
     Refresh(DocumentId),
     /// Something a developer may want to know (the browser console).
     Warn(String),
+    /// Send the server a heartbeat ping ([`crate::wire::HEARTBEAT_PING`]);
+    /// its answer comes back as [`Event::Pong`].
+    Ping,
+    /// The server has not answered for long: close the socket (and say
+    /// so with [`Event::ConnectionLost`]); a new one is opened.
+    CloseSocket,
 }
 
 /// The longest a document shown from its preview waits to be loaded.
@@ -330,6 +365,8 @@ pub struct RepoCore {
     effects: Vec<Effect>,
     /// The number of the next write to the device.
     next_write: u64,
+    /// Whether the server still answers.
+    heartbeat: Heartbeat,
 }
 
 impl RepoCore {
@@ -344,6 +381,7 @@ impl RepoCore {
             instruments,
             effects: Vec::new(),
             next_write: 0,
+            heartbeat: Heartbeat::default(),
         }
     }
 
@@ -356,6 +394,7 @@ impl RepoCore {
             Event::Compacted { id, replaced, snapshot } => self.compacted(id, &replaced, snapshot),
             Event::Frame(frame) => self.receive_frame(&frame),
             Event::ConnectionLost => self.connection_lost(),
+            Event::Pong => self.heard(),
             Event::Timer(timer) => self.timer(timer),
             Event::PageHidden => self.page_hidden(),
             Event::RenewPresence => self.renew_presence(),
@@ -386,6 +425,7 @@ impl RepoCore {
                 }
                 self.effects.push(Effect::Refresh(id));
             }
+            Timer::Heartbeat(socket) => self.heartbeat(socket),
         }
     }
 

@@ -17,6 +17,16 @@ use crate::DocumentId;
 /// The only protocol version there is.
 pub const PROTOCOL_VERSION: &str = "1";
 
+/// The heartbeat a browser sends, as a WebSocket *text* frame (a browser
+/// cannot send WebSocket pings): outside automerge-repo's protocol, which
+/// is binary frames only, so no other peer ever sees it. The relay answers
+/// each with [`HEARTBEAT_PONG`]; the app shows "Offline" when an answer is
+/// late (`crate::repo_core`).
+pub const HEARTBEAT_PING: &str = "ping";
+
+/// The relay's answer to [`HEARTBEAT_PING`], a text frame.
+pub const HEARTBEAT_PONG: &str = "pong";
+
 /// A peer's id: any string the peer picks (the JS client uses a random one).
 pub type PeerId = String;
 

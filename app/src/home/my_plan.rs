@@ -19,7 +19,7 @@ use crate::clock::today;
 use crate::components::progress_chart::ProgressChart;
 use crate::components::save_status::SaveStatus;
 use crate::components::text_field::TextAt;
-use crate::repo::{Availability, SaveState};
+use crate::repo::{Availability, DocSignals, SaveState};
 use crate::RepoHandle;
 
 /// The parts of the plan, shown one at a time.
@@ -113,10 +113,8 @@ pub fn MyPlanPage(id: DocumentId) -> impl IntoView {
         Availability::Unavailable | Availability::NoAccess => super::first_view_done(),
         _ => {}
     });
-    let storage_failed = move || {
-        matches!(signals.save_state.get(), SaveState::Failed(_))
-            || report_signals.get().is_some_and(|s| matches!(s.save_state.get(), SaveState::Failed(_)))
-    };
+    let save_state = save_state_of(signals, report_signals);
+    let storage_failed = move || matches!(save_state(), SaveState::Failed(_));
     let title = move || plan.get().map(|p| p.title.as_str().trim().to_string()).filter(|t| !t.is_empty());
     view! {
         <main class="page home-page">
@@ -127,7 +125,7 @@ pub fn MyPlanPage(id: DocumentId) -> impl IntoView {
             <header class="home-header">
                 <h1>"Min plan"</h1>
                 {move || title().map(|t| view! { <p class="plan-name" data-user-text>{t}</p> })}
-                <SaveStatus state=signals.save_state />
+                <SaveStatus state=save_state />
                 <TextSize />
             </header>
             {move || storage_failed().then(|| view! {
@@ -171,6 +169,22 @@ pub fn MyPlanPage(id: DocumentId) -> impl IntoView {
                 }.into_any(),
             }}
         </main>
+    }
+}
+
+/// Where the person's changes are: the answers are in the self-report
+/// document, so "Synkat med servern" only when both it and the plan are
+/// (and a failure of either is one).
+fn save_state_of(
+    plan: DocSignals,
+    reports: Memo<Option<DocSignals>>,
+) -> impl Fn() -> SaveState + Copy + Send + Sync + 'static {
+    move || {
+        let plan_state = plan.save_state.get();
+        match reports.get() {
+            Some(reports) => plan_state.least_advanced(reports.save_state.get()),
+            None => plan_state,
+        }
     }
 }
 

@@ -93,7 +93,7 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
     view! {
         <header class="plan-header">
             <h1>{title}</h1>
-            <SaveStatus state=signals.save_state />
+            <SaveStatus state=move || signals.save_state.get() />
         </header>
         // The person's own view; a relative (a reader) may answer there for them when the person lets them.
         {move || (is_person() || read_only()).then(|| view! {

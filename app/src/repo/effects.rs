@@ -2,6 +2,7 @@
 //! to IndexedDB, signals set, fields woken, timers started; the answers go
 //! back to the core as events.
 
+use gloo_net::websocket::Message as Frame;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::repo_core::{Effect, Event, Touched, WriteFailure};
@@ -19,11 +20,11 @@ impl Repo {
 
     fn carry_out_one(&self, effect: Effect) {
         match effect {
-            Effect::Send(message) => {
-                if let Some(socket) = &self.shell.borrow().socket {
-                    let _ = socket.unbounded_send(message.encode());
-                }
-            }
+            Effect::Send(message) => self.send(Frame::Bytes(message.encode())),
+            Effect::Ping => self.send(Frame::Text(shared::wire::HEARTBEAT_PING.to_string())),
+            // Dropping the sender ends the socket's writer, which closes it
+            // (`crate::connection`); the core hears of it as any lost socket.
+            Effect::CloseSocket => drop(self.shell.borrow_mut().socket.take()),
             Effect::ReadDevice(id) => spawn_local(self.clone().read_device(id)),
             Effect::WriteChunk { id, write, chunk, title } => {
                 spawn_local(self.clone().write_chunk(id, write, chunk, title))
@@ -74,6 +75,13 @@ impl Repo {
             Effect::PlanShown => timing::measure_after_views("samplan:open-from-device", "samplan:open"),
             Effect::Refresh(id) => self.refresh(&id),
             Effect::Warn(text) => web_sys::console::warn_1(&text.into()),
+        }
+    }
+
+    /// Send a frame to the server, if connected.
+    fn send(&self, frame: Frame) {
+        if let Some(socket) = &self.shell.borrow().socket {
+            let _ = socket.unbounded_send(frame);
         }
     }
 

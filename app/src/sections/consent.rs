@@ -7,6 +7,7 @@ use shared::plan::{
 };
 
 use super::{now_millis, today, PlanContext};
+use crate::components::second_chance::confirmed;
 
 /// The consent log and the form to record a decision.
 #[component]
@@ -15,6 +16,11 @@ pub fn ConsentSection(ctx: PlanContext) -> impl IntoView {
     let state = ctx.part(|p| Some(p.consent_state()));
     let state = move || state.get().unwrap_or(ConsentState::NotRecorded);
     let record = move |decision: ConsentDecision| {
+        if decision == ConsentDecision::Withdrawn
+            && !confirmed("Tar personen tillbaka sitt samtycke? Då avslutas planen för alla.")
+        {
+            return;
+        }
         let Some(signer) = ctx.signer() else { return };
         let entry = ConsentEntry {
             decision,
@@ -45,6 +51,9 @@ pub fn ConsentSection(ctx: PlanContext) -> impl IntoView {
             <h2 id="consent-heading">"Samtycke"</h2>
             <p class="consent-state" role="status">{move || match state() {
                 ConsentState::NotRecorded => "Personen har inte lämnat samtycke än. Inget i planen delas förrän samtycket är antecknat.",
+                // Given after a withdrawal: `shared::plan::Lifecycle::Reopened`.
+                ConsentState::Given if log().iter().any(|e| e.decision == ConsentDecision::Withdrawn) =>
+                    "Personen har samtyckt igen. Planen är öppnad igen och delas med deltagarna.",
                 ConsentState::Given => "Personen har samtyckt till att planen görs och delas med deltagarna.",
                 ConsentState::Refused => "Personen har inte samtyckt. Planen får inte göras.",
                 ConsentState::Withdrawn => "Personen har tagit tillbaka sitt samtycke. Planen är avslutad.",

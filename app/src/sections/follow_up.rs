@@ -11,6 +11,7 @@ use shared::plan::{
 use super::{now_millis, today, PlanContext};
 use crate::components::field::{enum_options, enum_pick, enum_value, InputField, SelectField};
 use crate::components::progressive::progressive_limit;
+use crate::components::second_chance::confirmed;
 
 /// Goal outcomes, intervention reports and closing.
 #[component]
@@ -91,6 +92,9 @@ pub fn FollowUpSection(ctx: PlanContext) -> impl IntoView {
                             on:change=move |ev| with_person.set(event_target_checked(&ev)) />" Beslutat tillsammans med personen"</label>
                         <super::SignedAs ctx />
                         <p><button type="button" on:click=move |_| {
+                            if !confirmed("Vill du avsluta planen för alla? Bara samordningsansvarig kan ändra avslutet.") {
+                                return;
+                            }
                             let Some(signer) = ctx.signer() else { return };
                             let closing = Closing { reason: reason.get_untracked(), date: today(), decided_with_person: with_person.get_untracked(),
                                 by: signer.name, author: signer.author, comment: String::new() };

@@ -5,11 +5,13 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use shared::plan::undo::Removed;
 use shared::plan::{edit, Plan, SubGoal, SubGoalText, TextPath};
 
 use super::PlanContext;
 use crate::components::field::{non_empty, InputField};
 use crate::components::progressive::progressive_limit;
+use crate::components::second_chance::{UndoOffer, UndoToast};
 use crate::components::text_field::TextAt;
 
 /// Move item `id` of `ids` one step up or down: "before" is the item it
@@ -40,6 +42,7 @@ pub fn GoalsSection(ctx: PlanContext) -> impl IntoView {
     let add_goal = move |_| {
         ctx.change(|doc| edit::add_goal(doc, ""));
     };
+    let undo = UndoOffer::new();
     view! {
         <section class="section" aria-labelledby="goals-heading">
             <h2 id="goals-heading">"Mål och delmål"</h2>
@@ -47,9 +50,10 @@ pub fn GoalsSection(ctx: PlanContext) -> impl IntoView {
             <ol class="goal-list">
                 <For each={move || goal_ids.get().into_iter().enumerate().take(shown.get()).collect::<Vec<_>>()}
                     key={|(n, id): &(usize, String)| (*n, id.clone())}
-                    children=move |(n, gid)| view! { <GoalItem ctx gid number={n + 1} goal_ids goals_changed /> } />
+                    children=move |(n, gid)| view! { <GoalItem ctx gid number={n + 1} goal_ids goals_changed undo /> } />
             </ol>
             <button type="button" class="no-print" on:click=add_goal>"Lägg till mål"</button>
+            <UndoToast ctx offer=undo />
         </section>
     }
 }
@@ -61,6 +65,7 @@ fn GoalItem(
     number: usize,
     goal_ids: Memo<Vec<String>>,
     goals_changed: Memo<Option<Arc<Plan>>>,
+    undo: UndoOffer,
 ) -> impl IntoView {
     let gid = StoredValue::new(gid);
     // Looked at again only when this goal changed.
@@ -91,7 +96,13 @@ fn GoalItem(
         ctx.change(|doc| edit::add_sub_goal(doc, &gid.get_value(), SubGoal::default()));
     };
     let remove = move |_| {
-        ctx.change(|doc| edit::remove_goal(doc, &gid.get_value()));
+        let id = gid.get_value();
+        undo.remove(
+            ctx,
+            format!("Mål {number} togs bort."),
+            |p| Removed::goal(p, &id),
+            |doc| edit::remove_goal(doc, &id),
+        );
     };
     view! {
         <li class="goal" data-goal=gid.get_value()>
@@ -125,7 +136,11 @@ fn GoalItem(
                                             |s| s.target_date = non_empty(value.clone())));
                                     }) />
                                 <button type="button" class="small no-print" aria-label=format!("Ta bort delmål {number}.{}", n + 1)
-                                    on:click=move |_| { ctx.change(|doc| edit::remove_sub_goal(doc, &gid.get_value(), &sid.get_value())); }>
+                                    on:click=move |_| {
+                                        let (goal_id, id) = (gid.get_value(), sid.get_value());
+                                        undo.remove(ctx, format!("Delmål {number}.{} togs bort.", n + 1),
+                                            |p| Removed::sub_goal(p, &goal_id, &id), |doc| edit::remove_sub_goal(doc, &goal_id, &id));
+                                    }>
                                     "Ta bort delmål"</button>
                             </li>
                         }

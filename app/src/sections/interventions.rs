@@ -4,12 +4,14 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use shared::plan::undo::Removed;
 use shared::plan::{edit, Intervention, InterventionText, Plan, Principal, TextPath};
 
 use super::goals::move_target;
 use super::PlanContext;
 use crate::components::field::{enum_options, enum_pick, enum_value, non_empty, InputField, SelectField};
 use crate::components::progressive::progressive_limit;
+use crate::components::second_chance::{UndoOffer, UndoToast};
 use crate::components::text_field::TextAt;
 
 /// Every intervention and the button to add one.
@@ -41,14 +43,16 @@ pub fn InterventionsSection(ctx: PlanContext) -> impl IntoView {
     let shown = progressive_limit(move || ids.with(Vec::len));
     let none_by_others = ctx.part(|p| p.no_measures_by_others);
     let none_by_others = move || none_by_others.get();
+    let undo = UndoOffer::new();
     view! {
         <section class="section" aria-labelledby="interventions-heading">
             <h2 id="interventions-heading">"Insatser"</h2>
             <ol class="intervention-list">
                 <For each={move || ids.get().into_iter().enumerate().take(shown.get()).collect::<Vec<_>>()}
                     key={|(n, id): &(usize, String)| (*n, id.clone())}
-                    children=move |(n, iid)| view! { <InterventionItem ctx iid number={n + 1} ids goal_options interventions_changed /> } />
+                    children=move |(n, iid)| view! { <InterventionItem ctx iid number={n + 1} ids goal_options interventions_changed undo /> } />
             </ol>
+            <UndoToast ctx offer=undo />
             <button type="button" class="no-print" on:click=move |_| { ctx.change(|doc| edit::add_intervention(doc, Intervention::default())); }>
                 "Lägg till insats"</button>
             <label class="choice">
@@ -68,6 +72,7 @@ fn InterventionItem(
     ids: Memo<Vec<String>>,
     goal_options: Memo<Vec<(String, String)>>,
     interventions_changed: Memo<Option<Arc<Plan>>>,
+    undo: UndoOffer,
 ) -> impl IntoView {
     let iid = StoredValue::new(iid);
     let current = {
@@ -130,7 +135,11 @@ fn InterventionItem(
                 <button type="button" class="small" aria-label=format!("Flytta insats {number} uppåt") on:click=move |_| shift(true)>"↑ Flytta upp"</button>
                 <button type="button" class="small" aria-label=format!("Flytta insats {number} nedåt") on:click=move |_| shift(false)>"↓ Flytta ner"</button>
                 <button type="button" class="small" aria-label=format!("Ta bort insats {number}")
-                    on:click=move |_| { ctx.change(|doc| edit::remove_intervention(doc, &iid.get_value())); }>"Ta bort"</button>
+                    on:click=move |_| {
+                        let id = iid.get_value();
+                        undo.remove(ctx, format!("Insats {number} togs bort."), |p| Removed::intervention(p, &id),
+                            |doc| edit::remove_intervention(doc, &id));
+                    }>"Ta bort"</button>
             </div>
             </div>
         </li>

@@ -2,10 +2,12 @@
 //! who is the coordinator and which principal has the overall responsibility.
 
 use leptos::prelude::*;
+use shared::plan::undo::Removed;
 use shared::plan::{edit, OrganisationKind, Participant, ParticipantKind, Principal};
 
 use super::PlanContext;
 use crate::components::field::{enum_options, enum_pick, enum_value, InputField, SelectField};
+use crate::components::second_chance::{UndoOffer, UndoToast};
 
 /// The participant list, the add form, coordinator and overall responsibility.
 #[component]
@@ -27,6 +29,7 @@ pub fn ParticipantsSection(ctx: PlanContext) -> impl IntoView {
     let coordinator = move || coordinator.get();
     let responsibility = ctx.part(|p| p.overall_responsibility);
     let responsibility = move || responsibility.get();
+    let undo = UndoOffer::new();
 
     view! {
         <section class="section" aria-labelledby="participants-heading">
@@ -50,11 +53,19 @@ pub fn ParticipantsSection(ctx: PlanContext) -> impl IntoView {
                             {is_coordinator.then(|| view! { <strong class="badge">" Samordningsansvarig"</strong> })}
                             {invite_button(ctx, pid.clone(), p.name.clone())}
                             <button type="button" class="small no-print" aria-label=format!("Ta bort {}", p.name)
-                                on:click=move |_| { ctx.change(|doc| edit::remove_participant(doc, &remove_id)); }>"Ta bort"</button>
+                                on:click={
+                                    let said = format!("{} togs bort.", if p.name.is_empty() { "Deltagaren" } else { p.name.as_str() });
+                                    move |_| {
+                                        let id = remove_id.clone();
+                                        undo.remove(ctx, said.clone(), |p| Removed::participant(p, &id),
+                                            |doc| edit::remove_participant(doc, &id));
+                                    }
+                                }>"Ta bort"</button>
                         </li>
                     }
                 }).collect_view()}
             </ul>
+            <UndoToast ctx offer=undo />
 
             <AddParticipantForm ctx />
 

@@ -97,6 +97,9 @@ pub struct DocumentCore<P> {
     /// the session id is the client's word: no peer can silence another by
     /// sending its session id with a higher count.
     ephemeral_seen: HashMap<(PeerId, String), u64>,
+    /// Signed records that went with their goal or intervention lately:
+    /// "Ångra" may write them again as they were.
+    recently_removed: signatures::RecentlyRemoved,
     /// Actor ids (hex) seen in this document and the principal they belong to.
     actors: HashMap<String, Arc<str>>,
     /// Peers whose sync messages were applied since the last answer. A
@@ -128,6 +131,7 @@ impl<P: Link> DocumentCore<P> {
             compactable: true,
             peers: HashMap::new(),
             ephemeral_seen: HashMap::new(),
+            recently_removed: signatures::RecentlyRemoved::default(),
             actors: HashMap::new(),
             unanswered: Vec::new(),
             requests: Vec::new(),
@@ -266,7 +270,9 @@ impl<P: Link> DocumentCore<P> {
         }
         if let (Some(before), Some(writer)) = (signed, writer) {
             let signer = Signer { participant: &writer.participant, coordinator: writer.coordinator };
-            if let Err(refusal) = signatures::check(signer, &before, &Signatures::read(&self.doc), &self.doc)
+            let after = Signatures::read(&self.doc);
+            if let Err(refusal) =
+                signatures::check_keeping(signer, &before, &after, &self.doc, &mut self.recently_removed)
             {
                 self.refuse(&peer, "a record in someone else's name", Refusal::Signature(refusal), effects);
                 return self.roll_back();

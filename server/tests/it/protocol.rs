@@ -120,3 +120,33 @@ async fn frames_before_join_are_ignored() {
         other => panic!("expected doc-unavailable for the request after join, got {other:?}"),
     }
 }
+
+/// The next text frame within [`PATIENCE`] (protocol messages are skipped).
+async fn next_text(socket: &mut Socket) -> Option<String> {
+    use futures::StreamExt;
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    loop {
+        match tokio::time::timeout_at(deadline, socket.next()).await {
+            Ok(Some(Ok(Frame::Text(text)))) => return Some(text.to_string()),
+            Ok(Some(Ok(Frame::Binary(_) | Frame::Ping(_) | Frame::Pong(_) | Frame::Frame(_)))) => continue,
+            _ => return None,
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_heartbeat_is_answered_and_any_other_text_refused() {
+    use shared::wire::{HEARTBEAT_PING, HEARTBEAT_PONG};
+    let server = TestServer::fresh().await;
+    let mut socket = joined_socket(&server, "anna").await;
+    for _ in 0..3 {
+        socket.send(Frame::Text(HEARTBEAT_PING.into())).await.expect("send");
+        assert_eq!(next_text(&mut socket).await.as_deref(), Some(HEARTBEAT_PONG));
+    }
+    socket.send(Frame::Text("hello".into())).await.expect("send");
+    match next_message(&mut socket).await {
+        Some(Message::Error { message, .. }) => assert!(message.contains("Text"), "{message}"),
+        other => panic!("expected an error message, got {other:?}"),
+    }
+    assert_closes(&mut socket, "after other text").await;
+}

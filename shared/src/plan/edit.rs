@@ -11,7 +11,7 @@ use autosurgeon::{hydrate_prop, reconcile_prop, Hydrate, Reconcile};
 use fractional_index::FractionalIndex;
 
 use super::{
-    Approval, Closing, ClosingReason, ConsentDecision, ConsentEntry, Deviation, Intervention,
+    Approval, Closing, ClosingReason, ConsentDecision, ConsentEntry, ConsentState, Deviation, Intervention,
     InterventionReport, Meeting, Participant, Plan, PlanError, Principal, Record, Revision, StatusEntry,
     SubGoal, Text, SCHEMA_VERSION,
 };
@@ -345,23 +345,37 @@ pub fn set_no_measures_by_others(doc: &mut AutoCommit, none: bool) -> Result<(),
     Ok(())
 }
 
-/// Record a consent decision. A withdrawal also closes the plan.
+/// Record a consent decision. A withdrawal also closes the plan; consent
+/// given again after a withdrawal opens the plan that the withdrawal
+/// closed (not one closed for another reason).
 pub fn record_consent(doc: &mut AutoCommit, entry: &ConsentEntry) -> Result<String, PlanError> {
     let id = new_id();
     put(doc, &["consent"], &id, &Record(entry.clone()))?;
-    if entry.decision == ConsentDecision::Withdrawn {
-        let closed: Option<Closing> = hydrate_prop(&*doc, ROOT, "closing")?;
-        if closed.is_none() {
-            let closing = Closing {
-                reason: ClosingReason::ConsentWithdrawn,
-                date: entry.date.clone(),
-                decided_with_person: true,
-                by: entry.recorded_by.clone(),
-                author: entry.author.clone(),
-                comment: String::new(),
-            };
-            reconcile_prop(doc, ROOT, "closing", Some(closing))?;
+    let closed: Result<Option<Closing>, _> = hydrate_prop(&*doc, ROOT, "closing");
+    match entry.decision {
+        ConsentDecision::Withdrawn => {
+            if closed?.is_none() {
+                let closing = Closing {
+                    reason: ClosingReason::ConsentWithdrawn,
+                    date: entry.date.clone(),
+                    decided_with_person: true,
+                    by: entry.recorded_by.clone(),
+                    author: entry.author.clone(),
+                    comment: String::new(),
+                };
+                reconcile_prop(doc, ROOT, "closing", Some(closing))?;
+            }
         }
+        // (A closing another client wrote without every field is left alone.)
+        ConsentDecision::Given => {
+            if closed.ok().flatten().is_some_and(|c| c.reason == ClosingReason::ConsentWithdrawn)
+                && super::read_plan(&*doc)?.consent_state() == ConsentState::Given
+            {
+                // As a plan that was never closed: no closing (null).
+                reconcile_prop(doc, ROOT, "closing", None::<Closing>)?;
+            }
+        }
+        ConsentDecision::Refused => {}
     }
     Ok(id)
 }

@@ -7,16 +7,20 @@
 //! Consent can be withdrawn at any time and to whoever is there, and a
 //! withdrawal ends the plan: anyone who may edit may record it, and the
 //! closing that comes with it ([`super::edit::record_consent`]) closes an
-//! open plan for every writer.
+//! open plan for every writer. In the same way anyone who may edit may
+//! record that the person consents again, which opens a plan that the
+//! withdrawal closed: the consent log must go from withdrawn to given.
 //!
 //! The rules compare the plan before and after a change. They read only
 //! the parts of a plan that they judge ([`Guarded`]), so that checking a
 //! change costs two reads of those, not of the whole plan.
 
+use std::collections::BTreeMap;
+
 use automerge::ROOT;
 use autosurgeon::{hydrate_prop, Hydrate, ReadDoc};
 
-use super::{Closing, ClosingReason, Plan};
+use super::{consent_state, Closing, ClosingReason, ConsentEntry, ConsentState, Plan, Record};
 
 /// What a writer may do under these rules. Readers change nothing at all;
 /// that is decided before any rule here is asked.
@@ -32,7 +36,8 @@ pub enum Authority {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
     /// Someone other than the coordinator closed the plan (for another
-    /// reason than withdrawn consent), changed its closing, or opened it.
+    /// reason than withdrawn consent), changed its closing, or opened it
+    /// (other than by recording consent given again after a withdrawal).
     #[error("Bara samordningsansvarig kan avsluta planen eller ändra avslutet. Ändringen sparades inte.")]
     ClosingIsTheCoordinators,
 }
@@ -89,6 +94,8 @@ impl From<&Closing> for ClosingFields {
 pub struct Guarded {
     /// Avslut.
     pub closing: ClosingState,
+    /// What the consent log says (an unreadable log says nothing).
+    pub consent: ConsentState,
 }
 
 impl Guarded {
@@ -98,7 +105,7 @@ impl Guarded {
             Some(closing) => ClosingState::Closed(closing.into()),
             None => ClosingState::Open,
         };
-        Guarded { closing }
+        Guarded { closing, consent: plan.consent_state() }
     }
 
     /// The guarded parts, read straight from the plan's document (without
@@ -109,7 +116,18 @@ impl Guarded {
             Ok(None) => ClosingState::Open,
             Err(_) => ClosingState::Unreadable,
         };
-        Guarded { closing }
+        let log =
+            hydrate_prop::<_, Option<BTreeMap<String, Record<ConsentEntry>>>, _, _>(doc, ROOT, "consent");
+        let consent = match log {
+            Ok(Some(log)) => consent_state(log.values().map(|r| &r.0)),
+            Ok(None) | Err(_) => ConsentState::NotRecorded,
+        };
+        Guarded { closing, consent }
+    }
+
+    /// Whether the plan is closed because consent was withdrawn.
+    pub fn closed_for_withdrawn_consent(&self) -> bool {
+        matches!(&self.closing, ClosingState::Closed(closing) if closes_for_withdrawn_consent(closing))
     }
 }
 
@@ -120,6 +138,13 @@ pub fn check(authority: Authority, before: &Guarded, after: &Guarded) -> Result<
     }
     match (&before.closing, &after.closing) {
         (ClosingState::Open, ClosingState::Closed(closing)) if closes_for_withdrawn_consent(closing) => {
+            Ok(())
+        }
+        (ClosingState::Closed(closing), ClosingState::Open)
+            if closes_for_withdrawn_consent(closing)
+                && before.consent == ConsentState::Withdrawn
+                && after.consent == ConsentState::Given =>
+        {
             Ok(())
         }
         _ => Err(Refusal::ClosingIsTheCoordinators),

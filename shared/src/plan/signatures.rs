@@ -98,6 +98,33 @@ impl Signatures {
     }
 }
 
+/// Signed records that went with what they belonged to (a goal, a
+/// sub-goal, an intervention), kept for a while by the relay: putting the
+/// item back ("Ångra", `plan::undo`) writes them again, as they were, in
+/// their authors' names, and that is not writing in someone else's name.
+#[derive(Debug, Default)]
+pub struct RecentlyRemoved {
+    /// The record's key (a random id) and its stored bytes.
+    records: std::collections::HashMap<String, Vec<u8>>,
+}
+
+/// How many removed records are kept (the oldest go first, all at once).
+const RECENTLY_REMOVED_KEPT: usize = 4096;
+
+impl RecentlyRemoved {
+    fn keep(&mut self, key: &str, bytes: Vec<u8>) {
+        if self.records.len() >= RECENTLY_REMOVED_KEPT {
+            self.records.clear();
+        }
+        self.records.insert(key.to_string(), bytes);
+    }
+
+    /// Whether `bytes` at `key` is a record removed lately, as it was.
+    fn put_back(&self, key: &str, bytes: Option<Vec<u8>>) -> bool {
+        bytes.is_some_and(|bytes| self.records.get(key) == Some(&bytes))
+    }
+}
+
 /// May `signer` change the approvals from `before` to `after` (read from
 /// `doc`, the plan after the change)?
 pub fn check(
@@ -105,6 +132,18 @@ pub fn check(
     before: &Signatures,
     after: &Signatures,
     doc: &impl ReadDoc,
+) -> Result<(), SignatureRefusal> {
+    check_keeping(signer, before, after, doc, &mut RecentlyRemoved::default())
+}
+
+/// [`check`], noting the records that go with their goal or intervention
+/// in `removed` and letting them be put back as they were.
+pub fn check_keeping(
+    signer: Signer<'_>,
+    before: &Signatures,
+    after: &Signatures,
+    doc: &impl ReadDoc,
+    removed: &mut RecentlyRemoved,
 ) -> Result<(), SignatureRefusal> {
     for ((meeting, participant), noted) in &after.approvals {
         if before.approvals.get(&(meeting.clone(), participant.clone())).is_some_and(|b| b.op == noted.op) {
@@ -124,7 +163,7 @@ pub fn check(
             return Err(SignatureRefusal::NotYoursToRemove);
         }
     }
-    check_records(signer, before, after, doc)
+    check_records(signer, before, after, doc, removed)
 }
 
 /// Whether `signer` may have written the records new in `after`, and taken
@@ -134,27 +173,31 @@ fn check_records(
     before: &Signatures,
     after: &Signatures,
     doc: &impl ReadDoc,
+    removed: &mut RecentlyRemoved,
 ) -> Result<(), SignatureRefusal> {
+    for place in before.records.keys() {
+        // Opening a closed plan again is the plan's rules' to judge.
+        if place.kind == records::Kind::Closing || after.records.contains_key(place) {
+            continue;
+        }
+        if records::parent_kept(doc, place) {
+            if !signer.coordinator {
+                return Err(SignatureRefusal::NotYourRecordToRemove);
+            }
+        } else if let Some(bytes) = records::bytes(doc, place) {
+            removed.keep(&place.key, bytes);
+        }
+    }
     for (place, op) in &after.records {
         if before.records.get(place) == Some(op) {
             continue;
         }
         let signed = records::signed(doc, place).ok_or(SignatureRefusal::NotYourRecord)?;
         let own_name = records::participant_name(doc, signer.participant);
-        if signed.author != signer.participant
-            || own_name.as_deref().map(str::trim) != Some(signed.name.trim())
-        {
+        let own = signed.author == signer.participant
+            && own_name.as_deref().map(str::trim) == Some(signed.name.trim());
+        if !own && !removed.put_back(&place.key, records::bytes(doc, place)) {
             return Err(SignatureRefusal::NotYourRecord);
-        }
-    }
-    if signer.coordinator {
-        return Ok(());
-    }
-    for place in before.records.keys() {
-        // Opening a closed plan again is the plan's rules' to judge.
-        let gone = place.kind != records::Kind::Closing && !after.records.contains_key(place);
-        if gone && records::parent_kept(doc, place) {
-            return Err(SignatureRefusal::NotYourRecordToRemove);
         }
     }
     Ok(())

@@ -16,15 +16,14 @@ impl RepoCore {
     /// The socket closed.
     pub(super) fn connection_lost(&mut self) {
         self.client.connection_lost();
+        self.stop_heartbeat();
         self.effects.push(Effect::SetConnection(Connection::Offline));
-        let ids: Vec<DocumentId> = self.documents.keys().copied().collect();
-        for id in ids {
-            self.refresh_save_state(id);
-        }
+        self.refresh_every_save_state();
     }
 
     /// One binary frame from the server.
     pub(super) fn receive_frame(&mut self, frame: &[u8]) {
+        self.heard();
         let message = match Message::decode(frame) {
             Ok(message) => message,
             Err(error) => {
@@ -34,6 +33,7 @@ impl RepoCore {
         };
         match self.client.receive(message) {
             Ok(Received::Connected) => {
+                self.start_heartbeat();
                 self.effects.push(Effect::SetConnection(Connection::Online));
                 let ids: Vec<DocumentId> =
                     self.documents.iter().filter(|(_, open)| open.loaded).map(|(id, _)| *id).collect();

@@ -339,12 +339,13 @@ impl RepoCore {
 
     /// The save state of document `id`, as it is now.
     pub fn save_state(&mut self, id: &DocumentId) -> Option<SaveState> {
+        let answering = self.answering();
         let open = self.documents.get_mut(id)?;
         Some(if let Some(error) = &open.storage_error {
             SaveState::Failed(error.clone())
         } else if !open.writes.is_empty() {
             SaveState::Saving
-        } else if !self.client.is_connected() {
+        } else if !answering {
             SaveState::Offline
         } else if self.client.is_synced(id, &mut open.doc) {
             SaveState::Synced
@@ -362,6 +363,6 @@ impl RepoCore {
     /// Whether the server has everything of document `id`.
     pub fn is_synced(&mut self, id: &DocumentId) -> bool {
         let Some(open) = self.documents.get_mut(id) else { return false };
-        self.client.is_connected() && self.client.is_synced(id, &mut open.doc)
+        self.client.is_connected() && !self.heartbeat.silent && self.client.is_synced(id, &mut open.doc)
     }
 }

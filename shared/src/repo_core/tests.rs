@@ -3,6 +3,7 @@
 //! peer, timers that fire when told, and a clock moved by hand.
 
 mod harness;
+mod heartbeat;
 mod properties;
 mod rules;
 mod touched;

@@ -129,6 +129,18 @@ pub(super) fn signed(doc: &impl ReadDoc, place: &Place) -> Option<Signed> {
     }
 }
 
+/// The stored bytes of a CBOR record at `place` (also when what held it
+/// is gone from the plan: its contents are still in the document).
+pub(super) fn bytes(doc: &impl ReadDoc, place: &Place) -> Option<Vec<u8>> {
+    match doc.get(&place.parent, place.key.as_str()).ok()?? {
+        (Value::Scalar(scalar), _) => match scalar.as_ref() {
+            automerge::ScalarValue::Bytes(bytes) => Some(bytes.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// The name of participant `id` in `doc`, if they are one.
 pub(super) fn participant_name(doc: &impl ReadDoc, id: &str) -> Option<String> {
     let participant = map_at(doc, &ROOT, "participants").and_then(|list| map_at(doc, &list, id))?;

@@ -193,6 +193,11 @@ pub struct Tab {
     pub log: Vec<String>,
     /// The titles remembered for the start page.
     pub titles: Vec<String>,
+    /// Heartbeat pings sent on an open socket, and those not yet answered.
+    pub pings: usize,
+    pub unanswered_pings: usize,
+    /// Whether the server has stopped answering (the socket stays open).
+    pub server_silent: bool,
 }
 
 pub fn plan_id() -> DocumentId {
@@ -219,6 +224,9 @@ impl Tab {
             warnings: Vec::new(),
             log: Vec::new(),
             titles: Vec::new(),
+            pings: 0,
+            unanswered_pings: 0,
+            server_silent: false,
         }
     }
 
@@ -299,6 +307,17 @@ impl Tab {
             Effect::PlanShown => {}
             Effect::Refresh(id) => self.view(id, |s| s.refreshed += 1),
             Effect::Warn(text) => self.warnings.push(text),
+            Effect::Ping => {
+                if self.online {
+                    self.pings += 1;
+                    self.unanswered_pings += 1;
+                }
+            }
+            Effect::CloseSocket => {
+                if self.online {
+                    self.disconnect();
+                }
+            }
         }
     }
 
@@ -344,12 +363,26 @@ impl Tab {
 
     pub fn disconnect(&mut self) {
         self.online = false;
+        self.unanswered_pings = 0;
         self.outbox.clear();
         self.event(Event::ConnectionLost);
     }
 
+    /// The server answers the pings sent (unless it is silent).
+    pub fn answer_pings(&mut self) {
+        if self.server_silent || !self.online {
+            return;
+        }
+        for _ in 0..std::mem::take(&mut self.unanswered_pings) {
+            self.event(Event::Pong);
+        }
+    }
+
     /// Deliver one message to the server and its answers to the tab.
     pub fn deliver_one(&mut self) -> bool {
+        if self.server_silent {
+            return false;
+        }
         let Some(message) = self.outbox.pop_front() else { return false };
         for reply in self.server.handle(message) {
             let frame = reply.encode();

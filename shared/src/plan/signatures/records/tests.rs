@@ -196,3 +196,54 @@ fn records_already_stored_are_not_judged_again() {
         Ok(())
     );
 }
+
+#[test]
+fn a_removed_intervention_put_back_brings_its_reports_in_their_authors_names_and_nothing_else() {
+    use crate::plan::signatures::{check_keeping, RecentlyRemoved};
+    use crate::plan::undo;
+
+    let (mut doc, (me, _), (other, other_name)) = plan();
+    report(&mut doc, &other, &other_name);
+    let intervention = read_plan(&doc).expect("plan").ordered_interventions()[0].0.clone();
+    let member = Signer { participant: &me, coordinator: false };
+    let mut removed = RecentlyRemoved::default();
+    let keeping =
+        |doc: &mut AutoCommit, edit: &dyn Fn(&mut AutoCommit), removed: &mut RecentlyRemoved| {
+            let before = Signatures::read(doc);
+            edit(doc);
+            check_keeping(member, &before, &Signatures::read(doc), doc, removed)
+        };
+    let taken = undo::Removed::intervention(&read_plan(&doc).expect("plan"), &intervention).expect("removed");
+    let remove = |doc: &mut AutoCommit| edit::remove_intervention(doc, &intervention).expect("remove");
+    assert_eq!(keeping(&mut doc, &remove, &mut removed), Ok(()), "removed with the intervention");
+
+    // Put back ("Ångra"): the other's report comes back as it was.
+    let put_back = |doc: &mut AutoCommit| undo::put_back(doc, &taken).expect("put back");
+    assert_eq!(keeping(&mut doc.fork(), &put_back, &mut removed), Ok(()));
+    assert_eq!(
+        keeping(&mut doc.fork(), &put_back, &mut RecentlyRemoved::default()),
+        Err(SignatureRefusal::NotYourRecord),
+        "a relay that did not see it go (restarted) does not let it back in someone else's name"
+    );
+
+    // Not a changed copy: the same key with other words is still a forgery.
+    let forged = |doc: &mut AutoCommit| {
+        undo::put_back(doc, &taken).expect("put back");
+        let plan = read_plan(&*doc).expect("plan");
+        let (key, mut entry) = plan.interventions[&intervention]
+            .reports
+            .iter()
+            .next()
+            .map(|(k, r)| (k.clone(), r.0.clone()))
+            .expect("report");
+        entry.comment = "Inget gjordes".into();
+        let reports = {
+            use automerge::ReadDoc;
+            let interventions = doc.get(&automerge::ROOT, "interventions").expect("get").expect("list").1;
+            let it = doc.get(&interventions, intervention.as_str()).expect("get").expect("intervention").1;
+            doc.get(&it, "reports").expect("get").expect("reports").1
+        };
+        autosurgeon::reconcile_prop(doc, &reports, key.as_str(), crate::plan::Record(entry)).expect("forge");
+    };
+    assert_eq!(keeping(&mut doc.fork(), &forged, &mut removed), Err(SignatureRefusal::NotYourRecord));
+}
