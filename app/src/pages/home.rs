@@ -75,7 +75,12 @@ fn WhoAndNewPlan() -> impl IntoView {
     let new_plan = move |_| {
         spawn_local(async move {
             match repo.get().create_plan().await {
-                Ok(id) => current.navigate(&format!("/plan/{id}")),
+                Ok(id) => {
+                    // Its maker runs it; the server says so once it has synced
+                    // (asking before would only get "no such plan").
+                    crate::api::remember_role(&id.to_string(), shared::Role::Coordinator);
+                    current.navigate(&format!("/plan/{id}"))
+                }
                 Err(e) => error.set(Some(e.to_string())),
             }
         });

@@ -188,11 +188,16 @@ fn follow_access(ctx: PlanContext, signals: DocSignals) {
             }
         });
     };
-    fetch();
-    // A plan made on this device exists on the server only once it has
-    // synced: ask again then, if the first answer was "no such plan".
+    // A plan this device knows its role in may be one made here, which the
+    // server has only once it has synced: ask then (and once more then in
+    // any case, for what changed meanwhile). Else ask at once.
+    if ctx.role.get_untracked().is_none() {
+        fetch();
+    }
+    let asked_after_sync = StoredValue::new(false);
     Effect::new(move |_| {
-        if signals.save_state.get() == crate::repo::SaveState::Synced && ctx.role.get_untracked().is_none() {
+        if signals.save_state.get() == crate::repo::SaveState::Synced && !asked_after_sync.get_value() {
+            asked_after_sync.set_value(true);
             fetch();
         }
     });

@@ -207,12 +207,11 @@ fn a_removed_intervention_put_back_brings_its_reports_in_their_authors_names_and
     let intervention = read_plan(&doc).expect("plan").ordered_interventions()[0].0.clone();
     let member = Signer { participant: &me, coordinator: false };
     let mut removed = RecentlyRemoved::default();
-    let keeping =
-        |doc: &mut AutoCommit, edit: &dyn Fn(&mut AutoCommit), removed: &mut RecentlyRemoved| {
-            let before = Signatures::read(doc);
-            edit(doc);
-            check_keeping(member, &before, &Signatures::read(doc), doc, removed)
-        };
+    let keeping = |doc: &mut AutoCommit, edit: &dyn Fn(&mut AutoCommit), removed: &mut RecentlyRemoved| {
+        let before = Signatures::read(doc);
+        edit(doc);
+        check_keeping(member, &before, &Signatures::read(doc), doc, removed)
+    };
     let taken = undo::Removed::intervention(&read_plan(&doc).expect("plan"), &intervention).expect("removed");
     let remove = |doc: &mut AutoCommit| edit::remove_intervention(doc, &intervention).expect("remove");
     assert_eq!(keeping(&mut doc, &remove, &mut removed), Ok(()), "removed with the intervention");
