@@ -89,7 +89,7 @@ pub fn join_plan(ctx: PlanContext) -> AnyView {
 /// are drawn (they hold the print button), so that printing, also with
 /// Ctrl+P and offline, finds it there.
 #[lazy]
-pub fn paper_plan(ctx: PlanContext) -> AnyView {
+pub fn paper_print(ctx: PlanContext) -> AnyView {
     untrack(|| view! { <crate::sections::paper::PaperPrint ctx /> }.into_any())
 }
 

@@ -147,6 +147,11 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
                 <Show when=move || ctx.sections_shown.get()
                     || plan.with(|p| p.as_ref().is_some_and(|p| p.consent_state() != ConsentState::Given))>
                     <Suspense>{move || Suspend::new(crate::chunks::history_section(id))}</Suspense>
+                    // What "Skriv ut planen" (and Ctrl+P) prints: a chunk of
+                    // its own. (Here, not among the sections: the in-browser
+                    // tests draw those, and a wasm that is not split cannot
+                    // load a chunk.)
+                    <Suspense>{move || Suspend::new(crate::chunks::paper_print(ctx))}</Suspense>
                     {move || coordinator().then(|| view! { <Suspense>{move || Suspend::new(crate::chunks::sharing_section(id))}</Suspense> })}
                 </Show>
                 <p class="share">
@@ -292,8 +297,6 @@ fn LowerSections(ctx: PlanContext) -> impl IntoView {
         <ApprovalsSection ctx />
         <FollowUpSection ctx />
         <DeviationsSection ctx />
-        // What "Skriv ut planen" (and Ctrl+P) prints: a chunk of its own.
-        <Suspense>{move || Suspend::new(crate::chunks::paper_plan(ctx))}</Suspense>
         <p class="no-print button-row">
             <button type="button" on:click=|_| crate::sections::paper::print()>
                 "Skriv ut planen"</button>

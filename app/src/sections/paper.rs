@@ -14,7 +14,7 @@
 //! margin boxes, with the page number; Chromium draws them since version
 //! 131), through two custom properties set on the root element here.
 //!
-//! A wasm chunk of its own ([`crate::chunks::paper_plan`]), fetched when
+//! A wasm chunk of its own ([`crate::chunks::paper_print`]), fetched when
 //! the plan's lower sections are drawn, so printing needs no network.
 
 use std::collections::HashMap;
