@@ -178,6 +178,34 @@ pub fn remembered_participant(plan: &str) -> Option<String> {
     (!kept.is_empty()).then_some(kept)
 }
 
+/// Where a plan made on this device is marked until the server has it.
+fn made_here_key(plan: &str) -> String {
+    format!("samplan-ny-{plan}")
+}
+
+/// Mark a plan as made on this device (not yet on the server).
+pub fn remember_made_here(plan: &str) {
+    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = storage.set_item(&made_here_key(plan), "1");
+    }
+}
+
+/// Whether a plan was made on this device and has not synced since
+/// (then [`forget_made_here`]).
+pub fn made_here(plan: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item(&made_here_key(plan)).ok().flatten())
+        .is_some()
+}
+
+/// The plan made here has synced: the server has it.
+pub fn forget_made_here(plan: &str) {
+    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = storage.remove_item(&made_here_key(plan));
+    }
+}
+
 /// Remember this device's role in a plan.
 pub fn remember_role(plan: &str, role: Role) {
     if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {

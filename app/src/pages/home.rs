@@ -76,9 +76,9 @@ fn WhoAndNewPlan() -> impl IntoView {
         spawn_local(async move {
             match repo.get().create_plan().await {
                 Ok(id) => {
-                    // Its maker runs it; the server says so once it has synced
-                    // (asking before would only get "no such plan").
-                    crate::api::remember_role(&id.to_string(), shared::Role::Coordinator);
+                    // The server has it once it has synced: asking before
+                    // would only get "no such plan".
+                    crate::api::remember_made_here(&id.to_string());
                     current.navigate(&format!("/plan/{id}"))
                 }
                 Err(e) => error.set(Some(e.to_string())),

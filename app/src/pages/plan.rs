@@ -193,16 +193,16 @@ fn follow_access(ctx: PlanContext, signals: DocSignals) {
             }
         });
     };
-    // A plan this device knows its role in may be one made here, which the
-    // server has only once it has synced: ask then (and once more then in
-    // any case, for what changed meanwhile). Else ask at once.
-    if ctx.role.get_untracked().is_none() {
+    // A plan made on this device is on the server only once it has synced:
+    // ask then (asking before would only get "no such plan").
+    let id = ctx.id.to_string();
+    if !crate::api::made_here(&id) {
         fetch();
     }
-    let asked_after_sync = StoredValue::new(false);
     Effect::new(move |_| {
-        if signals.save_state.get() == crate::repo::SaveState::Synced && !asked_after_sync.get_value() {
-            asked_after_sync.set_value(true);
+        let synced = signals.save_state.get() == crate::repo::SaveState::Synced;
+        if synced && (crate::api::made_here(&id) || ctx.role.get_untracked().is_none()) {
+            crate::api::forget_made_here(&id);
             fetch();
         }
     });
