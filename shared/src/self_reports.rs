@@ -184,26 +184,12 @@ impl SelfReports {
 /// that is not a valid date comes back as it was.
 pub fn spoken_date(date: &str) -> String {
     const WEEKDAYS: [&str; 7] = ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"];
-    const MONTHS: [&str; 12] = [
-        "januari",
-        "februari",
-        "mars",
-        "april",
-        "maj",
-        "juni",
-        "juli",
-        "augusti",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ];
     let Some(days) = day_number(date) else { return date.to_string() };
     let month: usize = date.get(5..7).and_then(|m| m.parse().ok()).unwrap_or(1);
     let day: u32 = date.get(8..10).and_then(|d| d.parse().ok()).unwrap_or(1);
     // 1970-01-01 was a Thursday (index 3 from Monday).
     let weekday = WEEKDAYS[(days + 3).rem_euclid(7) as usize];
-    format!("{weekday} {day} {}", MONTHS[month.clamp(1, 12) - 1])
+    format!("{weekday} {day} {}", crate::swedish_time::MONTHS[month.clamp(1, 12) - 1])
 }
 
 /// Days since 1970-01-01 of a YYYY-MM-DD date (the civil-from-days

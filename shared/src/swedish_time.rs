@@ -9,7 +9,7 @@
 //! time-zone database: the app carries one zone, and the wasm stays small.
 
 /// The months in Swedish, lower case as Swedish writes them.
-const MONTHS: [&str; 12] = [
+pub const MONTHS: [&str; 12] = [
     "januari",
     "februari",
     "mars",
