@@ -7,7 +7,7 @@
 //! main goal, consent) and the rest comes as chunks, fetched when first
 //! needed: the checklist and the sections after consent (both fetched
 //! while the plan is read), the history, sharing, the plan on paper, the
-//! list of plans and the sign-in page.
+//! meeting view, the list of plans and the sign-in page.
 //!
 //! How: Leptos' `#[lazy]` marks each function as a split point
 //! (`wasm_split_helpers`); `scripts/build-app.sh` builds the wasm with
@@ -91,6 +91,13 @@ pub fn join_plan(ctx: PlanContext) -> AnyView {
 #[lazy]
 pub fn paper_print(ctx: PlanContext) -> AnyView {
     untrack(|| view! { <crate::sections::paper::PaperPrint ctx /> }.into_any())
+}
+
+/// The meeting view (`/plan/<id>/mote`): the steps, the part of the plan
+/// each is about, ending the meeting and its minutes.
+#[lazy]
+pub fn meeting_mode(ctx: PlanContext, present: RwSignal<Vec<crate::repo::Present>>) -> AnyView {
+    untrack(|| view! { <crate::sections::meeting_mode::MeetingMode ctx present /> }.into_any())
 }
 
 /// Making a plan's self-report document (once per plan, by its coordinator).

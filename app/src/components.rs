@@ -1,5 +1,6 @@
 //! Components shared by pages.
 
+pub mod after_change;
 pub mod field;
 pub mod progress_chart;
 pub mod progressive;

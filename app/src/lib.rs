@@ -58,7 +58,10 @@ pub fn App() -> impl IntoView {
         }
     });
     let current = route::provide();
-    move || match current.page() {
+    // A memo: the plan's page and its meeting view are one page, not built
+    // again when moving between them.
+    let page = Memo::new(move |_| current.page());
+    move || match page.get() {
         Page::Home => view! { <Suspense>{Suspend::new(chunks::home_page())}</Suspense> }.into_any(),
         Page::Plan(id) => view! { <pages::plan::PlanPage id /> }.into_any(),
         Page::SignIn => view! { <Suspense>{Suspend::new(chunks::sign_in_page())}</Suspense> }.into_any(),

@@ -16,7 +16,10 @@ use wasm_bindgen::JsCast;
 pub enum Page {
     /// `/`: "Mina planer".
     Home,
-    /// `/plan/<id>`: one plan (the id as written in the address, unchecked).
+    /// `/plan/<id>`: one plan (the id as written in the address,
+    /// unchecked); also `/plan/<id>/mote`, its meeting view
+    /// ([`CurrentPath::in_meeting`]), so that moving between the two keeps
+    /// the plan open.
     Plan(String),
     /// `/logga-in`: a sign-in link.
     SignIn,
@@ -30,13 +33,18 @@ impl Page {
         match path.trim_end_matches('/') {
             "" => Page::Home,
             "/logga-in" => Page::SignIn,
-            other => match other.strip_prefix("/plan/") {
-                Some(id) if !id.is_empty() && !id.contains('/') => Page::Plan(id.to_string()),
-                _ => Page::NotFound,
-            },
+            other => {
+                match other.strip_prefix("/plan/").map(|rest| rest.strip_suffix(MEETING).unwrap_or(rest)) {
+                    Some(id) if !id.is_empty() && !id.contains('/') => Page::Plan(id.to_string()),
+                    _ => Page::NotFound,
+                }
+            }
         }
     }
 }
+
+/// The end of a plan's address that opens its meeting view.
+pub const MEETING: &str = "/mote";
 
 /// The current path, shared by the whole app.
 #[derive(Clone, Copy)]
@@ -46,6 +54,15 @@ impl CurrentPath {
     /// The page now shown.
     pub fn page(&self) -> Page {
         Page::from_path(&self.0.get())
+    }
+
+    /// Whether the plan's meeting view (`/plan/<id>/mote`) is shown.
+    pub fn in_meeting(&self) -> bool {
+        let path = self.0.get();
+        let rest = path.trim_end_matches('/').strip_prefix("/plan/").unwrap_or_default();
+        matches!(Page::from_path(&path), Page::Plan(_))
+            && rest.len() > MEETING.len()
+            && rest.ends_with(MEETING)
     }
 
     /// Show `path`, with a new history entry.
@@ -124,6 +141,11 @@ mod tests {
         assert_eq!(Page::from_path("/plan/abc/"), Page::Plan("abc".into()));
         assert_eq!(Page::from_path("/plan/"), Page::NotFound);
         assert_eq!(Page::from_path("/plan/a/b"), Page::NotFound);
+        // The meeting view is the same plan's page.
+        assert_eq!(Page::from_path("/plan/abc/mote"), Page::Plan("abc".into()));
+        assert_eq!(Page::from_path("/plan/abc/mote/"), Page::Plan("abc".into()));
+        assert_eq!(Page::from_path("/plan/mote"), Page::Plan("mote".into()));
+        assert_eq!(Page::from_path("/plan/abc/mote/x"), Page::NotFound);
         assert_eq!(Page::from_path("/planer"), Page::NotFound);
     }
 }

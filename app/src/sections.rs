@@ -12,6 +12,8 @@ pub mod goals;
 pub mod history;
 pub mod interventions;
 pub mod meeting;
+pub mod meeting_mode;
+pub mod minutes;
 pub mod paper;
 pub mod participants;
 pub mod preparation;

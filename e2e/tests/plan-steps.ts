@@ -1,6 +1,6 @@
 // Steps every plan begins with, as a coordinator takes them: joining the
 // plan's participants (every member is one) and recording the consent.
-import { expect, Page } from '@playwright/test';
+import { expect, Browser, BrowserContextOptions, Page } from '@playwright/test';
 
 /** Details of oneself, as the join form asks for them. */
 export interface AboutMe {
@@ -42,4 +42,53 @@ export async function newPlanWithConsent(page: Page, url: string, title: string,
   for (const detail of [about.role, about.phone, about.email]) {
     if (detail) await expect(page.locator('.participant', { hasText: name })).toContainText(detail);
   }
+}
+
+/** The chair invites `who` (with "Bjud in" beside them when they are one of
+ * the participants, else as someone new), and a new device opens the
+ * invitation (in a context made with `device`: a tablet's viewport) and
+ * then the plan at `link`. */
+export async function joinByInvitation(browser: Browser, chair: Page, link: string, who: string, origin: string,
+  device: BrowserContextOptions = {}): Promise<Page> {
+  const participant = chair.getByLabel('Vem av deltagarna är inbjudan till?');
+  const inviteButton = chair.getByRole('button', { name: `Bjud in ${who}` });
+  const known = await inviteButton.count() > 0;
+  if (known) {
+    await inviteButton.click();
+    await expect(participant).toBeFocused();
+    await expect(participant.locator('option:checked')).toHaveText(who);
+    await expect(chair.getByLabel('Vem är inbjudan till?')).toHaveValue(who);
+  } else {
+    await chair.getByLabel('Vem är inbjudan till?').fill(who);
+    await chair.getByLabel('Vad får personen göra?').selectOption('editor');
+  }
+  await chair.getByRole('button', { name: 'Skapa inbjudan' }).click();
+  const invitation = chair.getByLabel(/Skicka den här länken/);
+  await expect(invitation).toHaveValue(/\/inbjudan#[0-9a-f]{64}$/);
+  if (known) await expect(chair.locator('.send-to')).toContainText(`Skicka den till ${who}:`);
+  // One click copies the link, to paste into a mail or a text message.
+  await chair.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+  await chair.getByRole('button', { name: 'Kopiera länken' }).click();
+  await expect(chair.getByText('Länken är kopierad.')).toBeVisible();
+  expect(await chair.evaluate(() => navigator.clipboard.readText())).toBe(await invitation.inputValue());
+  const page = await (await browser.newContext(device)).newPage();
+  page.on('pageerror', (error) => console.error(`[${who} error] ${error.message}`));
+  await page.goto(await invitation.inputValue());
+  await page.getByRole('button', { name: 'Öppna planen' }).click();
+  await expect(page).not.toHaveURL(/\/inbjudan/);
+  await page.goto(link);
+  await expect(page.getByLabel('Planens namn')).toHaveValue('Annas plan');
+  return page;
+}
+
+/** The chair adds a participant to the plan on `page`. */
+export async function addParticipant(page: Page, name: string, kind: string, organisation: string, role: string, phone: string) {
+  const form = page.locator('form.add-form');
+  await form.getByLabel('Namn').fill(name);
+  await form.getByLabel('Roll i planen').selectOption({ label: kind });
+  await form.getByLabel('Organisation').selectOption({ label: organisation });
+  await form.getByLabel('Yrke eller relation').fill(role);
+  await form.getByLabel('Telefon').fill(phone);
+  await form.getByRole('button', { name: 'Lägg till deltagare' }).click();
+  await expect(page.locator('.participant-list .participant-name', { hasText: name })).toBeVisible();
 }

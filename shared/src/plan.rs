@@ -14,6 +14,7 @@ use automerge::{AutoCommit, ROOT};
 use autosurgeon::ReadDoc;
 use autosurgeon::{hydrate, hydrate_prop, reconcile, Hydrate, Reconcile};
 
+pub mod agenda;
 pub mod approvals;
 mod closing;
 pub(crate) mod collection;
@@ -31,6 +32,7 @@ pub mod json_export;
 pub mod labels;
 mod lifecycle;
 mod meetings;
+pub mod minutes;
 pub mod paper;
 mod participants;
 mod person;

@@ -69,7 +69,10 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
     // plan (which would lose what was typed into it).
     let joining = Memo::new(move |_| ctx.not_yet_a_participant());
     // A memo, so that the sections are built once and not on every keystroke.
-    let consented = Memo::new(move |_| plan.get().is_some_and(|p| p.consent_state() == ConsentState::Given));
+    // (Switched a task after the change that withdraws consent: see `after_change`.)
+    let consented = crate::components::after_change::after_the_change(move || {
+        plan.with(|p| p.as_ref().is_some_and(|p| p.consent_state() == ConsentState::Given))
+    });
     let title = move || plan_title(repo, id, signals.version);
     follow_access(ctx, signals);
     // A device whose session is gone (signed out, or removed from the plan)
@@ -80,6 +83,9 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
             signed_out.set(true);
         }
     });
+    // `/plan/<id>/mote`: the meeting view instead of the whole plan.
+    let current = expect_context::<crate::route::CurrentPath>();
+    let in_meeting = Memo::new(move |_| current.in_meeting());
     let read_only = move || role.get() == Some(Role::Reader);
     let coordinator = move || role.get() == Some(Role::Coordinator);
     crate::sections::self_reports::ensure_document(ctx, Signal::derive(coordinator));
@@ -114,6 +120,7 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
             Availability::Unavailable => view! {
                 <p role="status">"Planen finns inte på servern än. Den visas här så snart den som skapade den är ansluten."</p>
             }.into_any(),
+            Availability::Ready if in_meeting.get() => meeting_view(ctx, joining, consented, signals),
             Availability::Ready => view! {
                 {move || ctx.problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
                 {move || read_only().then(|| view! {
@@ -161,6 +168,27 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
             }.into_any(),
         }}
     }
+}
+
+/// The meeting view (`/plan/<id>/mote`, a chunk of its own) with what
+/// must come first: joining the participants, and consent.
+fn meeting_view(
+    ctx: PlanContext,
+    joining: Memo<bool>,
+    consented: RwSignal<bool>,
+    signals: DocSignals,
+) -> AnyView {
+    view! {
+        {move || ctx.problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
+        {move || joining.get().then(|| view! {
+            <Suspense>{move || Suspend::new(crate::chunks::join_plan(ctx))}</Suspense>
+        })}
+        {move || (!consented.get()).then(|| view! { <ConsentSection ctx /> })}
+        <Suspense fallback=|| view! { <p role="status">"Öppnar mötet …"</p> }>
+            {move || Suspend::new(crate::chunks::meeting_mode(ctx, signals.present))}
+        </Suspense>
+    }
+    .into_any()
 }
 
 /// The typed plan (every section reads it), following the document once

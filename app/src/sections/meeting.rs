@@ -1,12 +1,12 @@
 //! Mötet: the kallelse (purpose, when, where, how long, agenda, chair and
 //! note-taker) with a ready invitation text to copy in one click and a
-//! calendar file to download (`shared::plan::invitation`), and during the
-//! meeting the steps the chair moves through with a clock against the
-//! planned time.
+//! calendar file to download (`shared::plan::invitation`), and where the
+//! meeting is, with the way into the meeting view
+//! ([`super::meeting_mode`]).
 
 use leptos::prelude::*;
 use shared::plan::{
-    edit, invitation, Meeting, MeetingForm, MeetingText, Plan, TextPath, PHASES, RECOMMENDED_MAX_MINUTES,
+    agenda, edit, invitation, Meeting, MeetingForm, MeetingText, Plan, TextPath, RECOMMENDED_MAX_MINUTES,
 };
 
 use super::{now_millis, PlanContext};
@@ -129,7 +129,7 @@ pub fn MeetingSection(ctx: PlanContext) -> impl IntoView {
                             <pre class="invitation-text" tabindex="0">{invitation}</pre>
                         </details>
 
-                        {meeting_steps(meeting, now, update)}
+                        {meeting_steps(ctx, meeting, now)}
                     }.into_any()
                 }
             }}
@@ -193,45 +193,30 @@ fn send_invitation(ctx: PlanContext, meeting_id: Memo<Option<String>>) -> impl I
     }
 }
 
-/// "Under mötet": the steps with the current one marked, the clock
-/// against the planned time, and the buttons that move the step.
-fn meeting_steps(
-    meeting: Memo<Option<Meeting>>,
-    now: RwSignal<i64>,
-    update: impl Fn(Box<dyn FnOnce(&mut Meeting)>) + Copy + Send + Sync + 'static,
-) -> impl IntoView {
+/// "Under mötet": where the meeting is (not started, at a step, ended)
+/// and the way into the meeting view, where the chair leads it
+/// ([`super::meeting_mode`]).
+fn meeting_steps(ctx: PlanContext, meeting: Memo<Option<Meeting>>, now: RwSignal<i64>) -> impl IntoView {
+    let state = move || {
+        let m = meeting.get()?;
+        let steps = agenda::steps(&m).len();
+        Some(match agenda::current_step(&m) {
+            _ if m.has_ended() => super::meeting_mode::clock_text(&m, now.get()),
+            None => format!("Mötet har inte börjat. Det har {steps} steg, ett för varje rad i dagordningen."),
+            Some((at, step)) => format!(
+                "Mötet pågår: steg {at} av {steps}, {}. {}",
+                step.title,
+                super::meeting_mode::clock_text(&m, now.get())
+            ),
+        })
+    };
+    let ended = move || meeting.with(|m| m.as_ref().is_some_and(Meeting::has_ended));
     view! {
         <h3>"Under mötet"</h3>
-        <ol class="phases" aria-label="Mötets steg">
-            {PHASES.iter().enumerate().map(|(i, phase)| {
-                let step = i as u64 + 1;
-                view! {
-                    <li class=move || if meeting.get().is_some_and(|m| m.phase == step) { "phase current" } else { "phase" }
-                        aria-current=move || meeting.get().is_some_and(|m| m.phase == step).then_some("step")>
-                        {*phase}
-                    </li>
-                }
-            }).collect_view()}
-        </ol>
-        <p class="clock" role="timer" aria-live="off">{move || {
-            let m = meeting.get()?;
-            let started = m.started_at?;
-            let minutes = ((now.get() - started).max(0) / 60_000) as u64;
-            Some(if m.planned_minutes > 0 && minutes > m.planned_minutes {
-                format!("Mötet har pågått i {minutes} minuter – {} minuter över den planerade tiden.", minutes - m.planned_minutes)
-            } else {
-                format!("Mötet har pågått i {minutes} av {} minuter.", m.planned_minutes)
-            })
-        }}</p>
-        <div class="button-row no-print">
-            <button type="button" on:click=move |_| update(Box::new(|m| {
-                if m.started_at.is_none() { m.started_at = Some(now_millis()); }
-                m.phase = m.phase.saturating_sub(1).max(1);
-            }))>"Föregående steg"</button>
-            <button type="button" class="primary" on:click=move |_| update(Box::new(|m| {
-                if m.started_at.is_none() { m.started_at = Some(now_millis()); }
-                m.phase = (m.phase + 1).min(PHASES.len() as u64);
-            }))>{move || if meeting.get().is_some_and(|m| m.phase == 0) { "Starta mötet" } else { "Nästa steg" }}</button>
-        </div>
+        <p class="meeting-state" role="status">{state}</p>
+        <p class="no-print">
+            <a class="button-link primary" href=format!("/plan/{}{}", ctx.id, crate::route::MEETING)>
+                {move || if ended() { "Läs minnesanteckningarna" } else { "Öppna mötesläget" }}</a>
+        </p>
     }
 }

@@ -104,7 +104,8 @@ fn paper_view(paper: PaperPlan) -> AnyView {
     .into_any()
 }
 
-fn block(block: Block) -> AnyView {
+/// One block of the paper (also of the meeting's minutes: [`super::minutes`]).
+pub fn block(block: Block) -> AnyView {
     match block {
         Block::Facts(facts) => view! {
             <dl class="paper-facts">

@@ -142,15 +142,25 @@ pub struct Meeting {
     /// Godkännanden, by participant id.
     #[autosurgeon(missing = "Default::default", hydrate = "crate::plan::collection::hydrate")]
     pub approvals: BTreeMap<String, Record<Approval>>,
-    /// Which step of [`PHASES`] the chair has reached (0 before the meeting starts).
+    /// Which of the meeting's steps ([`super::agenda::steps`]: the agenda's
+    /// lines) the chair has reached, counted from 1 (0 before the meeting
+    /// starts).
     #[autosurgeon(missing = "Default::default")]
     pub phase: u64,
     /// When the chair started the meeting (ms since 1970): the clock runs from here.
     #[autosurgeon(missing = "Default::default")]
     pub started_at: Option<i64>,
+    /// When the chair ended the meeting ("Avsluta mötet"): the clock stops
+    /// and who took part is recorded in `attendance`.
+    #[autosurgeon(missing = "Default::default")]
+    pub ended_at: Option<i64>,
+    /// Who ended it (participant id).
+    #[autosurgeon(missing = "Default::default")]
+    pub ended_by: String,
 }
 
-/// The steps of a SIP meeting (seed 000), in order; the chair moves through them.
+/// The steps of a SIP meeting (seed 000), in order: the meeting's steps
+/// when its agenda has none.
 pub const PHASES: [&str; 6] =
     ["Inledning och syfte", "Min situation nu", "Mina behov", "Mål och insatser", "Sammanfattning", "Avslut"];
 
@@ -158,6 +168,63 @@ impl Meeting {
     /// Whether the planned duration is above the recommended two hours.
     pub fn is_too_long(&self) -> bool {
         self.planned_minutes > RECOMMENDED_MAX_MINUTES
+    }
+
+    /// The digital meeting's link to join by ("Gå med i mötet"), if it is
+    /// a digital meeting with a web address (`https:` or `http:`): any
+    /// other text (a `javascript:` address typed into the field) is not a
+    /// link anyone is sent to.
+    pub fn join_link(&self) -> Option<&str> {
+        let link = self.digital_link.trim();
+        let scheme = link.split_once(':').map(|(scheme, _)| scheme.to_ascii_lowercase());
+        let web = matches!(scheme.as_deref(), Some("https" | "http")) && link.contains("://");
+        (self.form == MeetingForm::Digital && web && !link.contains(char::is_whitespace)).then_some(link)
+    }
+
+    /// Whether the meeting has started and not ended: the clock runs.
+    pub fn is_running(&self) -> bool {
+        self.started_at.is_some() && self.ended_at.is_none()
+    }
+
+    /// Whether the chair has ended the meeting.
+    pub fn has_ended(&self) -> bool {
+        self.ended_at.is_some()
+    }
+
+    /// How long the meeting has gone on at `now` (ms since 1970), or went
+    /// on if it has ended, in whole minutes; `None` before it started.
+    pub fn minutes_gone(&self, now: i64) -> Option<u64> {
+        let started = self.started_at?;
+        let until = self.ended_at.unwrap_or(now);
+        Some(((until - started).max(0) / 60_000) as u64)
+    }
+
+    /// "Avsluta mötet": ends the meeting at `at` (ms since 1970), by
+    /// `author` (participant id), recording for each of `participants`
+    /// whether they took part (`took_part`, from who was there with a
+    /// device, corrected by the chair). Nobody is dropped from the
+    /// invitations: attendance is added beside them.
+    pub fn end<'a>(
+        &mut self,
+        at: i64,
+        author: &str,
+        participants: impl IntoIterator<Item = &'a str>,
+        took_part: impl Fn(&str) -> bool,
+    ) {
+        if self.started_at.is_none() {
+            self.started_at = Some(at);
+        }
+        self.ended_at = Some(at);
+        self.ended_by = author.to_string();
+        for id in participants {
+            self.attendance.entry(id.to_string()).or_default().attended = Some(took_part(id));
+        }
+    }
+
+    /// "Återuppta mötet": the meeting goes on (the clock counts from its start).
+    pub fn resume(&mut self) {
+        self.ended_at = None;
+        self.ended_by.clear();
     }
 
     /// Participants who were invited but did not come.

@@ -56,6 +56,14 @@ fn plan_with_every_record() -> automerge::AutoCommit {
         },
     )
     .expect("closing");
+    // A meeting that was held and ended.
+    let meeting = read_plan(&doc).expect("plan").meetings.keys().next().cloned().expect("meeting");
+    edit::update_meeting(&mut doc, &meeting, |m| {
+        m.started_at = Some(3);
+        m.phase = 2;
+        m.end(4, "jonas", ["jonas"], |_| true);
+    })
+    .expect("meeting ended");
     doc
 }
 
