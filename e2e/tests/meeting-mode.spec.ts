@@ -71,11 +71,15 @@ async function callTheMeeting(chair: Page): Promise<void> {
   expect(event.organizer).toBe('mailto:karin.berg@example.se');
 }
 
-/** Every device shows step `n` (from 1) as the current one, and its heading. */
+/** Every device shows step `n` (from 1) as the current one, its heading,
+ * and the part of the plan it is about when the step's title does not say. */
 async function everyoneAt(pages: Page[], n: number, part: string): Promise<void> {
   for (const page of pages) {
     await expect(page.locator('.meeting-steps [aria-current="step"]')).toHaveText(STEPS[n - 1]);
-    await expect(page.locator('#meeting-step-heading')).toHaveText(`Steg ${n} av 6: ${STEPS[n - 1]} (${part})`);
+    await expect(page.locator('#meeting-step-heading')).toHaveText(`Steg ${n} av 6: ${STEPS[n - 1]}`);
+    const said = page.locator('.meeting-step > p.hint');
+    if (part === STEPS[n - 1]) await expect(said).toHaveCount(0);
+    else await expect(said).toHaveText(`Planens del: ${part}`);
   }
 }
 
@@ -109,8 +113,10 @@ test('a whole SIP meeting in the meeting view: chair, region and the person on a
     await expect(page.getByText('Ordföranden startar mötet.', { exact: false })).toBeVisible();
   }
   await chair.getByRole('button', { name: 'Starta mötet' }).click();
-  await everyoneAt(everyone, 1, 'syfte och deltagare');
+  await everyoneAt(everyone, 1, 'Syfte och deltagare');
   await expect(person.getByRole('timer')).toHaveText('Mötet har pågått i 0 av 90 minuter.');
+  // Each who has the plan open is named once (the chair has opened it in two views).
+  await expect(person.locator('.present-now')).toHaveText(/^Har planen öppen nu: (Karin Berg, Lars Holm|Lars Holm, Karin Berg)$/);
   const people = chair.locator('.meeting-people');
   for (const name of ['Karin Berg', 'Anna Svensson', 'Lars Holm']) {
     await expect(people.locator('tr', { hasText: name })).toContainText('Här nu');
@@ -120,13 +126,13 @@ test('a whole SIP meeting in the meeting view: chair, region and the person on a
 
   // A step chosen directly; the person writes in her own words, live.
   await chair.getByRole('button', { name: 'Annas situation' }).click();
-  await everyoneAt(everyone, 2, 'personens situation och förberedelse');
+  await everyoneAt(everyone, 2, 'Personens situation och förberedelse');
   await person.getByLabel('Det här gör det svårt för mig').fill('Trapporna till tvättstugan');
   await expect(chair.getByLabel('Det här gör det svårt för mig')).toHaveValue('Trapporna till tvättstugan');
   await chair.getByRole('button', { name: 'Nästa steg' }).click();
-  await everyoneAt(everyone, 3, 'behov');
+  await everyoneAt(everyone, 3, 'Behov');
   await chair.getByRole('button', { name: 'Nästa steg' }).click();
-  await everyoneAt(everyone, 4, 'mål och insatser');
+  await everyoneAt(everyone, 4, 'Mål och insatser');
 
   // Goals and interventions, made together in the meeting.
   await person.getByRole('button', { name: 'Lägg till mål' }).click();
@@ -136,6 +142,9 @@ test('a whole SIP meeting in the meeting view: chair, region and the person on a
   await region.locator('.intervention').first().getByLabel('Ansvarig huvudman').selectOption({ label: 'Regionen' });
   await expect(chair.getByLabel('Mål 1', { exact: true })).toHaveValue('Jag vill kunna tvätta själv');
   await expect(person.getByLabel('Insats 1: vad görs')).toHaveValue('Arbetsterapeut provar ut stöd för trappan');
+  for (const [page, name] of [[chair, 'chair-laptop'], [person, 'person-tablet']] as const) {
+    await testInfo.attach(`${name}.png`, { body: await page.screenshot(), contentType: 'image/png' });
+  }
 
   // A removal by mistake is undone, for everyone.
   await chair.getByRole('button', { name: 'Ta bort mål 1' }).click();
@@ -159,7 +168,7 @@ test('a whole SIP meeting in the meeting view: chair, region and the person on a
 
   // The summary, and everyone approves their own row (nobody else's).
   await chair.getByRole('button', { name: 'Nästa steg' }).click();
-  await everyoneAt(everyone, 5, 'sammanfattning och godkännande');
+  await everyoneAt(everyone, 5, 'Sammanfattning och godkännande');
   await chair.getByLabel('Sammanfattning av mötet').fill('Anna får stöd för trappan. Vi ses igen i mars.');
   await chair.locator('#meeting-next-follow-up').fill('2027-03-10');
   await expect(region.getByRole('button', { name: /Godkänn planen \((Anna Svensson|Karin Berg)\)/ })).toHaveCount(0);
@@ -170,7 +179,7 @@ test('a whole SIP meeting in the meeting view: chair, region and the person on a
 
   // The end: who took part is proposed from who was here; the chair ends it.
   await chair.getByRole('button', { name: 'Nästa steg' }).click();
-  await everyoneAt(everyone, 6, 'avslut');
+  await everyoneAt(everyone, 6, 'Avslut');
   await expect(person.getByText('Ordföranden avslutar mötet.', { exact: false })).toBeVisible();
   await chair.locator('.meeting-step').getByRole('button', { name: 'Avsluta mötet' }).click();
   await expect(chair.getByRole('heading', { name: 'Avsluta mötet' })).toBeFocused();
@@ -188,8 +197,10 @@ test('a whole SIP meeting in the meeting view: chair, region and the person on a
     await expect(minutes).toContainText('Anna Svensson godkände planen');
     await expect(page.getByRole('timer')).toHaveText(/^Mötet är avslutat\. Det pågick i \d+ minuter\.$/);
     await expect(page.getByRole('button', { name: 'Nästa steg' })).toHaveCount(0);
+    await expect(page.getByRole('link', { name: /Gå med i mötet/ })).toHaveCount(0);
   }
   await noAxeViolations(person);
+  await testInfo.attach('minutes-tablet.png', { body: await person.screenshot({ fullPage: true }), contentType: 'image/png' });
 
   // The minutes on paper: only them, with no buttons.
   const minutes = await pdfText(chair, testInfo, 'minnesanteckningar');

@@ -260,8 +260,14 @@ fn PresentNow(present: RwSignal<Vec<Present>>, plan: Memo<Option<Arc<Plan>>>) ->
                     if present.is_empty() {
                         "Ingen annan har planen öppen just nu.".to_string()
                     } else {
-                        let names: Vec<String> =
-                            plan.with(|plan| present.iter().map(|p| p.presence.shown_name(plan.as_deref())).collect());
+                        // Each once, also with the plan open in several tabs.
+                        let mut names: Vec<String> = Vec::new();
+                        plan.with(|plan| for p in present.iter() {
+                            let name = p.presence.shown_name(plan.as_deref());
+                            if !names.contains(&name) {
+                                names.push(name);
+                            }
+                        });
                         format!("Har planen öppen nu: {}", names.join(", "))
                     }
                 }}

@@ -113,7 +113,11 @@ fn ticking_clock() -> RwSignal<i64> {
 /// button that joins it.
 #[component]
 fn MeetingBar(meeting: Memo<Option<Meeting>>, now: RwSignal<i64>) -> impl IntoView {
-    let join = move || meeting.with(|m| m.as_ref().and_then(|m| m.join_link().map(str::to_string)));
+    // Until the meeting has ended.
+    let join = move || {
+        meeting
+            .with(|m| m.as_ref().filter(|m| !m.has_ended()).and_then(|m| m.join_link().map(str::to_string)))
+    };
     view! {
         <div class="meeting-bar no-print">
             <p class="clock" role="timer" aria-live="off">{move || meeting.get().map(|m| clock_text(&m, now.get()))}</p>
@@ -231,9 +235,13 @@ fn StepPart(
     view! {
         <section class="meeting-step" aria-labelledby="meeting-step-heading">
             <h3 id="meeting-step-heading" aria-live="polite">{move || match step.get() {
-                Some((at, of, title, part)) => format!("Steg {at} av {of}: {title} ({})", part.label().to_lowercase()),
+                Some((at, of, title, _)) => format!("Steg {at} av {of}: {title}"),
                 None => "Innan mötet börjar".to_string(),
             }}</h3>
+            // Which part of the plan the step is about, when its title does not say.
+            {move || step.get().filter(|(_, _, title, part)| !title.eq_ignore_ascii_case(part.label())).map(|(_, _, _, part)| view! {
+                <p class="hint">{format!("Planens del: {}", part.label())}</p>
+            })}
             <fieldset class="meeting-part" disabled=read_only>
                 <legend class="visually-hidden">"Den del av planen som steget gäller"</legend>
                 {move || match part.get() {

@@ -96,9 +96,8 @@ pub fn minutes(plan: &Plan, meeting_id: &str) -> Option<PaperSection> {
     blocks.push(Block::List(
         steps(meeting).into_iter().enumerate().map(|(i, s)| format!("{}. {}", i + 1, s.title)).collect(),
     ));
-    blocks.push(Block::Heading("Sammanfattning".into()));
     blocks.push(match meeting.summary.as_str().trim() {
-        "" => Block::Note("Ingen sammanfattning är skriven.".into()),
+        "" => Block::Facts(vec![fact("Sammanfattning", "Ingen sammanfattning är skriven.")]),
         summary => Block::Prose(fact("Sammanfattning", summary)),
     });
     blocks.push(Block::Heading("Godkännanden".into()));
