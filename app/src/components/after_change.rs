@@ -16,10 +16,28 @@ pub fn after_the_change<T>(source: impl Fn() -> T + Send + Sync + 'static) -> Rw
 where
     T: Clone + PartialEq + Send + Sync + 'static,
 {
+    following(source, |_| false)
+}
+
+/// Whether a part is shown, as `source` says: shown at once, taken away a
+/// task after the change (only taking away disposes anything).
+pub fn shown_until_after_the_change(source: impl Fn() -> bool + Send + Sync + 'static) -> RwSignal<bool> {
+    following(source, |shown| *shown)
+}
+
+/// `source`, at once when `at_once` says so of its new value, else a task later.
+fn following<T>(source: impl Fn() -> T + Send + Sync + 'static, at_once: fn(&T) -> bool) -> RwSignal<T>
+where
+    T: Clone + PartialEq + Send + Sync + 'static,
+{
     let value = RwSignal::new(untrack(&source));
     Effect::new(move |_| {
         let next = source();
         if value.try_with_untracked(|now| *now == next) != Some(false) {
+            return;
+        }
+        if at_once(&next) {
+            value.set(next);
             return;
         }
         gloo_timers::callback::Timeout::new(0, move || {

@@ -70,7 +70,7 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
     let joining = Memo::new(move |_| ctx.not_yet_a_participant());
     // A memo, so that the sections are built once and not on every keystroke.
     // (Switched a task after the change that withdraws consent: see `after_change`.)
-    let consented = crate::components::after_change::after_the_change(move || {
+    let consented = crate::components::after_change::shown_until_after_the_change(move || {
         plan.with(|p| p.as_ref().is_some_and(|p| p.consent_state() == ConsentState::Given))
     });
     let title = move || plan_title(repo, id, signals.version);
