@@ -3,6 +3,8 @@
 pub mod field;
 pub mod progress_chart;
 pub mod progressive;
+#[cfg(feature = "editor")]
+pub mod reorder;
 pub mod save_status;
 #[cfg(feature = "editor")]
 pub mod second_chance;
