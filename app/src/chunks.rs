@@ -7,7 +7,8 @@
 //! main goal, consent) and the rest comes as chunks, fetched when first
 //! needed: the checklist and the sections after consent (both fetched
 //! while the plan is read), the history, sharing, the plan on paper, the
-//! meeting view, the list of plans and the sign-in page.
+//! meeting view, the contents of the plan page, the list of plans and
+//! the sign-in page.
 //!
 //! How: Leptos' `#[lazy]` marks each function as a split point
 //! (`wasm_split_helpers`); `scripts/build-app.sh` builds the wasm with
@@ -76,6 +77,15 @@ pub fn device_upkeep(repo: crate::RepoHandle, id: DocumentId) {
 #[lazy]
 pub fn checklist(ctx: PlanContext) -> AnyView {
     untrack(|| view! { <crate::sections::checklist::Checklist ctx /> }.into_any())
+}
+
+/// "Innehåll", the contents of the plan page ([`crate::sections::contents`]):
+/// fetched once the plan's first screen is drawn, from the plan page
+/// itself (not among the sections: the in-browser tests draw those, and a
+/// wasm that is not split cannot load a chunk).
+#[lazy]
+pub fn plan_contents(ctx: PlanContext) -> AnyView {
+    untrack(|| view! { <crate::sections::contents::PlanContents ctx /> }.into_any())
 }
 
 /// Joining the plan's participants, for a member who is not yet one.

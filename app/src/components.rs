@@ -4,6 +4,8 @@ pub mod after_change;
 pub mod field;
 pub mod progress_chart;
 pub mod progressive;
+#[cfg(feature = "editor")]
+pub mod reorder;
 pub mod save_status;
 #[cfg(feature = "editor")]
 pub mod second_chance;

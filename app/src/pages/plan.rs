@@ -126,6 +126,7 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
                 {move || read_only().then(|| view! {
                     <p class="read-only" role="status">"Du kan läsa planen men inte ändra den."</p>
                 })}
+                <Show when=move || crate::sections::contents::wanted(ctx)><Suspense>{move || Suspend::new(crate::chunks::plan_contents(ctx))}</Suspense></Show>
                 <div class="plan-layout">
                 <fieldset class="plan-main" disabled=read_only>
                 <legend class="visually-hidden">"Planen"</legend>

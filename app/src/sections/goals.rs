@@ -11,6 +11,7 @@ use shared::plan::{edit, Plan, SubGoal, SubGoalText, TextPath};
 use super::PlanContext;
 use crate::components::field::{non_empty, InputField};
 use crate::components::progressive::progressive_limit;
+use crate::components::reorder;
 use crate::components::second_chance::{UndoOffer, UndoToast};
 use crate::components::text_field::TextAt;
 
@@ -89,7 +90,9 @@ fn GoalItem(
     let shift = move |up: bool| {
         let id = gid.get_value();
         if let Some(before) = move_target(&goal_ids.get_untracked(), &id, up) {
-            ctx.change(|doc| edit::move_item(doc, &["goals"], &id, before.as_deref()));
+            if ctx.change(|doc| edit::move_item(doc, &["goals"], &id, before.as_deref())).is_some() {
+                reorder::GOALS.follow(&id, up);
+            }
         }
     };
     let add_sub_goal = move |_| {
@@ -109,8 +112,8 @@ fn GoalItem(
             <div class="item-body">
             <TextAt id=ctx.id path=TextPath::goal(gid.get_value()) label=format!("Mål {number}") multiline=true />
             <div class="button-row no-print">
-                <button type="button" class="small" aria-label=format!("Flytta mål {number} uppåt") on:click=move |_| shift(true)>"↑ Flytta upp"</button>
-                <button type="button" class="small" aria-label=format!("Flytta mål {number} nedåt") on:click=move |_| shift(false)>"↓ Flytta ner"</button>
+                <button type="button" class="small" data-move="up" aria-label=format!("Flytta mål {number} uppåt") on:click=move |_| shift(true)>"↑ Flytta upp"</button>
+                <button type="button" class="small" data-move="down" aria-label=format!("Flytta mål {number} nedåt") on:click=move |_| shift(false)>"↓ Flytta ner"</button>
                 <button type="button" class="small" aria-label=format!("Ta bort mål {number}") on:click=remove>"Ta bort"</button>
             </div>
             <ul class="sub-goal-list">

@@ -11,6 +11,7 @@ use super::goals::move_target;
 use super::PlanContext;
 use crate::components::field::{enum_options, enum_pick, enum_value, non_empty, InputField, SelectField};
 use crate::components::progressive::progressive_limit;
+use crate::components::reorder;
 use crate::components::second_chance::{UndoOffer, UndoToast};
 use crate::components::text_field::TextAt;
 
@@ -96,7 +97,9 @@ fn InterventionItem(
     let shift = move |up: bool| {
         let id = iid.get_value();
         if let Some(before) = move_target(&ids.get_untracked(), &id, up) {
-            ctx.change(|doc| edit::move_item(doc, &["interventions"], &id, before.as_deref()));
+            if ctx.change(|doc| edit::move_item(doc, &["interventions"], &id, before.as_deref())).is_some() {
+                reorder::INTERVENTIONS.follow(&id, up);
+            }
         }
     };
     view! {
@@ -132,8 +135,8 @@ fn InterventionItem(
             <TextAt id=ctx.id path=path(InterventionText::TimePlan) label=format!("Insats {number}: hur ofta och hur länge")
                 multiline=false />
             <div class="button-row no-print">
-                <button type="button" class="small" aria-label=format!("Flytta insats {number} uppåt") on:click=move |_| shift(true)>"↑ Flytta upp"</button>
-                <button type="button" class="small" aria-label=format!("Flytta insats {number} nedåt") on:click=move |_| shift(false)>"↓ Flytta ner"</button>
+                <button type="button" class="small" data-move="up" aria-label=format!("Flytta insats {number} uppåt") on:click=move |_| shift(true)>"↑ Flytta upp"</button>
+                <button type="button" class="small" data-move="down" aria-label=format!("Flytta insats {number} nedåt") on:click=move |_| shift(false)>"↓ Flytta ner"</button>
                 <button type="button" class="small" aria-label=format!("Ta bort insats {number}")
                     on:click=move |_| {
                         let id = iid.get_value();
