@@ -31,21 +31,36 @@ use shared::DocumentId;
 use crate::sections::PlanContext;
 
 /// Every section of a plan after consent.
-#[lazy]
-pub fn plan_sections(ctx: PlanContext) -> AnyView {
-    untrack(|| view! { <crate::pages::plan::PlanSections ctx /> }.into_any())
+#[leptos::wasm_split::wasm_split(
+    plan_sections_chunk,
+    wasm_split_path = ::leptos::wasm_split,
+    preload(#[doc(hidden)] #[allow(non_snake_case)] __preload_plan_sections),
+    fallible
+)]
+pub fn plan_sections(ctx: PlanContext) -> Result<AnyView, ChunkMissing> {
+    Ok(untrack(|| view! { <crate::pages::plan::PlanSections ctx /> }.into_any()))
 }
 
 /// The plan's history: who changed what, and the plan as it was.
-#[lazy]
-pub fn history_section(id: DocumentId) -> AnyView {
-    untrack(|| view! { <crate::sections::history::HistorySection id /> }.into_any())
+#[leptos::wasm_split::wasm_split(
+    history_section_chunk,
+    wasm_split_path = ::leptos::wasm_split,
+    preload(#[doc(hidden)] #[allow(non_snake_case)] __preload_history_section),
+    fallible
+)]
+pub fn history_section(id: DocumentId) -> Result<AnyView, ChunkMissing> {
+    Ok(untrack(|| view! { <crate::sections::history::HistorySection id /> }.into_any()))
 }
 
 /// Sharing the plan (for the coordinator).
-#[lazy]
-pub fn sharing_section(id: DocumentId) -> AnyView {
-    untrack(|| view! { <crate::sections::sharing::SharingSection id /> }.into_any())
+#[leptos::wasm_split::wasm_split(
+    sharing_section_chunk,
+    wasm_split_path = ::leptos::wasm_split,
+    preload(#[doc(hidden)] #[allow(non_snake_case)] __preload_sharing_section),
+    fallible
+)]
+pub fn sharing_section(id: DocumentId) -> Result<AnyView, ChunkMissing> {
+    Ok(untrack(|| view! { <crate::sections::sharing::SharingSection id /> }.into_any()))
 }
 
 /// "Mina planer", the start page.
@@ -74,40 +89,68 @@ pub fn device_upkeep(repo: crate::RepoHandle, id: DocumentId) {
 /// forked at its heads), code that the plan's first screen (title, main
 /// goal, consent) does not need. Fetched while the plan is read
 /// ([`preload_plan`]).
-#[lazy]
-pub fn checklist(ctx: PlanContext) -> AnyView {
-    untrack(|| view! { <crate::sections::checklist::Checklist ctx /> }.into_any())
+#[leptos::wasm_split::wasm_split(
+    checklist_chunk,
+    wasm_split_path = ::leptos::wasm_split,
+    preload(#[doc(hidden)] #[allow(non_snake_case)] __preload_checklist),
+    fallible
+)]
+pub fn checklist(ctx: PlanContext) -> Result<AnyView, ChunkMissing> {
+    Ok(untrack(|| view! { <crate::sections::checklist::Checklist ctx /> }.into_any()))
 }
 
 /// "Innehåll", the contents of the plan page ([`crate::sections::contents`]):
 /// fetched once the plan's first screen is drawn, from the plan page
 /// itself (not among the sections: the in-browser tests draw those, and a
 /// wasm that is not split cannot load a chunk).
-#[lazy]
-pub fn plan_contents(ctx: PlanContext) -> AnyView {
-    untrack(|| view! { <crate::sections::contents::PlanContents ctx /> }.into_any())
+#[leptos::wasm_split::wasm_split(
+    plan_contents_chunk,
+    wasm_split_path = ::leptos::wasm_split,
+    preload(#[doc(hidden)] #[allow(non_snake_case)] __preload_plan_contents),
+    fallible
+)]
+pub fn plan_contents(ctx: PlanContext) -> Result<AnyView, ChunkMissing> {
+    Ok(untrack(|| view! { <crate::sections::contents::PlanContents ctx /> }.into_any()))
 }
 
 /// Joining the plan's participants, for a member who is not yet one.
-#[lazy]
-pub fn join_plan(ctx: PlanContext) -> AnyView {
-    untrack(|| view! { <crate::sections::participants::JoinPlan ctx /> }.into_any())
+#[leptos::wasm_split::wasm_split(
+    join_plan_chunk,
+    wasm_split_path = ::leptos::wasm_split,
+    preload(#[doc(hidden)] #[allow(non_snake_case)] __preload_join_plan),
+    fallible
+)]
+pub fn join_plan(ctx: PlanContext) -> Result<AnyView, ChunkMissing> {
+    Ok(untrack(|| view! { <crate::sections::participants::JoinPlan ctx /> }.into_any()))
 }
 
 /// The plan on paper, drawn when the page is printed
 /// ([`crate::sections::paper`]). Fetched when the plan's lower sections
 /// are drawn (they hold the print button), so that printing, also with
 /// Ctrl+P and offline, finds it there.
-#[lazy]
-pub fn paper_print(ctx: PlanContext) -> AnyView {
-    untrack(|| view! { <crate::sections::paper::PaperPrint ctx /> }.into_any())
+#[leptos::wasm_split::wasm_split(
+    paper_print_chunk,
+    wasm_split_path = ::leptos::wasm_split,
+    preload(#[doc(hidden)] #[allow(non_snake_case)] __preload_paper_print),
+    fallible
+)]
+pub fn paper_print(ctx: PlanContext) -> Result<AnyView, ChunkMissing> {
+    Ok(untrack(|| view! { <crate::sections::paper::PaperPrint ctx /> }.into_any()))
 }
 
 /// The meeting view (`/plan/<id>/mote`): the steps, the part of the plan
 /// each is about, ending the meeting and its minutes.
-#[lazy]
-pub fn meeting_mode(ctx: PlanContext, present: RwSignal<Vec<crate::repo::Present>>) -> AnyView {
-    untrack(|| view! { <crate::sections::meeting_mode::MeetingMode ctx present /> }.into_any())
+#[leptos::wasm_split::wasm_split(
+    meeting_mode_chunk,
+    wasm_split_path = ::leptos::wasm_split,
+    preload(#[doc(hidden)] #[allow(non_snake_case)] __preload_meeting_mode),
+    fallible
+)]
+pub fn meeting_mode(
+    ctx: PlanContext,
+    present: RwSignal<Vec<crate::repo::Present>>,
+) -> Result<AnyView, ChunkMissing> {
+    Ok(untrack(|| view! { <crate::sections::meeting_mode::MeetingMode ctx present /> }.into_any()))
 }
 
 /// Making a plan's self-report document (once per plan, by its coordinator).
@@ -121,6 +164,45 @@ pub fn self_reports_document(repo: crate::RepoHandle, plan: DocumentId) {
 /// history and sharing chunks come after the sections were drawn
 /// ([`crate::sections::PlanContext::sections_shown`]).
 pub fn preload_plan() {
-    leptos::task::spawn_local(__preload_plan_sections());
-    leptos::task::spawn_local(__preload_checklist());
+    leptos::task::spawn_local(async {
+        let _ = __preload_plan_sections().await;
+    });
+    leptos::task::spawn_local(async {
+        let _ = __preload_checklist().await;
+    });
 }
+
+/// A chunk could not be fetched (the network or the server went away
+/// while the plan opened, before the service worker kept it).
+#[derive(Debug, thiserror::Error)]
+#[error("a part of the app could not be fetched")]
+pub struct ChunkMissing;
+
+impl From<leptos::wasm_split::SplitLoaderError> for ChunkMissing {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        ChunkMissing
+    }
+}
+
+/// The view of a chunk, fetched again every few seconds until it comes:
+/// a part that could not be fetched while the network was gone appears
+/// when it is back, instead of the app stopping (the chunks of the plan
+/// page are marked `fallible`; the others panic on a failed fetch).
+pub fn retrying<F>(load: impl Fn() -> F + 'static) -> impl std::future::Future<Output = AnyView> + Send
+where
+    F: std::future::Future<Output = Result<AnyView, ChunkMissing>> + 'static,
+{
+    // The browser's timers and the loader are on its one thread: the
+    // future never leaves it.
+    send_wrapper::SendWrapper::new(async move {
+        loop {
+            if let Ok(view) = load().await {
+                return view;
+            }
+            gloo_timers::future::TimeoutFuture::new(RETRY_MS).await;
+        }
+    })
+}
+
+/// How long to wait before fetching a chunk again.
+const RETRY_MS: u32 = 3_000;

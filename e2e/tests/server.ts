@@ -26,11 +26,21 @@ export function allowConsoleErrors(pattern: RegExp): void {
  * the console that requests and the socket cannot reach the server. */
 export function allowNetworkLoss(): void {
   allowConsoleErrors(/net::ERR_INTERNET_DISCONNECTED/);
+  allowChunkRetries();
+}
+
+/** A part of the app (a wasm chunk) asked for while the network or the
+ * server is gone: its loader says the fetch failed, and the app asks again
+ * a few seconds later (app/src/chunks.rs, `retrying`). Not a panic: that
+ * stays an error. */
+function allowChunkRetries(): void {
+  allowConsoleErrors(/^console error: TypeError: Failed to fetch[\s\S]*__wasm_split\.js/);
 }
 
 /** The test stops the server on purpose: requests and the socket are refused meanwhile. */
 export function allowServerDown(): void {
   allowConsoleErrors(/net::ERR_CONNECTION_REFUSED/);
+  allowChunkRetries();
 }
 
 /** A device without a session, on purpose (not signed in, shut out, its
