@@ -6,8 +6,8 @@
 //! ([`super::paper`]), so one drawing serves both.
 
 use super::agenda::steps;
-use super::paper::{Block, Fact, PaperSection};
-use super::{Meeting, MeetingForm, Plan};
+use super::paper::{place, Block, Fact, PaperSection};
+use super::{Meeting, Plan};
 use crate::swedish_time::{clock, local, long_date};
 
 fn fact(label: &str, value: impl Into<String>) -> Fact {
@@ -47,15 +47,6 @@ fn when(meeting: &Meeting) -> Vec<Fact> {
             }
             facts
         }
-    }
-}
-
-fn place(meeting: &Meeting) -> String {
-    match (meeting.form, meeting.place.trim(), meeting.digital_link.trim()) {
-        (MeetingForm::Digital, _, "") => meeting.form.label().to_string(),
-        (MeetingForm::Digital, _, link) => format!("{}: {link}", meeting.form.label()),
-        (_, "", _) => meeting.form.label().to_string(),
-        (_, place, _) => place.to_string(),
     }
 }
 

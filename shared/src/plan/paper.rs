@@ -480,6 +480,17 @@ fn meetings_in_order(plan: &Plan) -> Vec<(&String, &Meeting)> {
     meetings
 }
 
+/// Where a meeting is held: the address (or the kind of place), or
+/// "Digitalt" and the link (also the minutes': [`super::minutes`]).
+pub(crate) fn place(meeting: &Meeting) -> String {
+    match (meeting.form, meeting.place.trim(), meeting.digital_link.trim()) {
+        (MeetingForm::Digital, _, "") => meeting.form.label().to_string(),
+        (MeetingForm::Digital, _, link) => format!("{}: {link}", meeting.form.label()),
+        (_, "", _) => meeting.form.label().to_string(),
+        (_, place, _) => place.to_string(),
+    }
+}
+
 fn meetings_section(plan: &Plan) -> PaperSection {
     let name = |id: &Option<String>| {
         id.as_ref().and_then(|id| plan.participants.get(id)).map(|p| or(&p.name, "Utan namn"))
@@ -495,14 +506,7 @@ fn meetings_section(plan: &Plan) -> PaperSection {
         if meeting.planned_minutes > 0 {
             when.push_str(&format!(", {} minuter", meeting.planned_minutes));
         }
-        // Where: the address (or the kind of place), or "Digitalt" and the link.
-        let place = match (meeting.form, meeting.place.trim(), meeting.digital_link.trim()) {
-            (MeetingForm::Digital, _, "") => meeting.form.label().to_string(),
-            (MeetingForm::Digital, _, link) => format!("{}: {link}", meeting.form.label()),
-            (_, "", _) => meeting.form.label().to_string(),
-            (_, place, _) => place.to_string(),
-        };
-        let mut facts = vec![fact("När", when), fact("Var", place)];
+        let mut facts = vec![fact("När", when), fact("Var", place(meeting))];
         if !meeting.purpose.as_str().trim().is_empty() {
             facts.push(fact("Syfte", meeting.purpose.as_str().trim()));
         }
