@@ -47,6 +47,16 @@ if $want_tests; then
     $sudo_cmd apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium chromium-driver poppler-utils
   fi
+  # WebKitGTK's WebDriver (it drives MiniBrowser, from libwebkit2gtk-4.1)
+  # and a virtual display for it: Min plan in WebKit, the engine of Safari
+  # on an iPad (e2e/webkit/).
+  if [ ! -x /usr/bin/WebKitWebDriver ] || [ ! -x /usr/bin/xvfb-run ] || ! command -v xauth >/dev/null; then
+    say "Installing WebKitGTK's WebDriver and Xvfb from Debian"
+    sudo_cmd=""
+    [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq webkit2gtk-driver xvfb xauth
+  fi
   if [ ! -d e2e/node_modules/@playwright/test ] || [ e2e/package-lock.json -nt e2e/node_modules/.package-lock.json ]; then
     say "Installing the end-to-end test packages (from e2e/package-lock.json)"
     # Not `npm ci`: npm 11 leaves cbor-x's optional native packages out of the

@@ -9,8 +9,12 @@
 //! here is plain language (the end-to-end suite measures its LIX); text
 //! that people wrote is marked `data-user-text` so the measure skips it.
 
+pub mod about_sip;
+pub mod help;
 pub mod invitation;
+pub mod keep_on_tablet;
 pub mod my_plan;
+pub mod next_meeting;
 pub mod read_aloud;
 pub mod report;
 pub mod text_size;

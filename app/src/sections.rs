@@ -20,6 +20,8 @@ pub mod participants;
 pub mod preparation;
 pub mod self_reports;
 pub mod sharing;
+pub mod sub_goal_outcomes;
+pub mod todo;
 
 use std::sync::Arc;
 
@@ -159,6 +161,13 @@ impl PlanContext {
             plan.as_deref().and_then(|p| p.participants.get(&author)).map(|p| p.name.trim().to_string())
         })?;
         (!name.is_empty()).then_some(SignedBy { author, name })
+    }
+
+    /// Whether this device may remove goals, interventions and participants:
+    /// not the person, who reads "Hela planen" to follow it (the plan's items
+    /// are removed by the professionals who answer for them, with "Ångra").
+    pub fn may_remove(&self) -> bool {
+        self.role.get() != Some(shared::Role::Person)
     }
 
     /// [`PlanContext::signed_by`] for a form about to write: when there is

@@ -6,47 +6,16 @@
 import { expect, Browser, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { test, TestServer, allowRefusedDevice, restartOffline, serverForEachTest } from './server';
+import { invite, planWithPerson as personsPlan, demoPlanInvitingPerson as demoInviting } from './person-steps';
 
 let server: TestServer;
 serverForEachTest((started) => (server = started));
 
 const GOAL = 'Jag vill gå till brevlådan och hämta min post själv.';
-const PARTS = ['Mina mål', 'Det gör jag själv', 'Hjälp jag får', 'Vem jag kan fråga', 'Inför mötet', 'Vem får svara åt mig'];
+const PARTS = ['Mina mål', 'Det gör jag själv', 'Hjälp jag får', 'Vem jag kan fråga', 'Inför mötet', 'Vem får svara åt mig', 'Om SIP'];
 
-async function invite(chair: Page, who: string, role: 'editor' | 'person' | 'reader'): Promise<string> {
-  const link = chair.getByLabel(/Skicka den här länken/);
-  const before = (await link.count()) > 0 ? await link.inputValue() : '';
-  await chair.getByLabel('Vem är inbjudan till?').fill(who);
-  await chair.getByLabel('Vad får personen göra?').selectOption(role);
-  await chair.getByRole('button', { name: 'Skapa inbjudan' }).click();
-  await expect(link).toHaveValue(/\/inbjudan#[0-9a-f]{64}$/);
-  await expect(link).not.toHaveValue(before);
-  return link.inputValue();
-}
-
-/** The example plan, opened by its coordinator (whose app then makes the
- * self-report document), and a link that invites the person. */
-async function demoPlanInvitingPerson(browser: Browser): Promise<{ chair: Page; link: string }> {
-  server.token('Testare');
-  const path = server.cli('demo', '--owner', 'Testare');
-  const chair = await server.newDevice(browser, 'Testare', 'chair page');
-  await chair.goto(server.url + path);
-  await expect(chair.getByRole('status').filter({ hasText: 'Synkat med servern' })).toBeVisible({ timeout: 15_000 });
-  return { chair, link: await invite(chair, 'Anna', 'person') };
-}
-
-/** The example plan, opened by its coordinator, and the person's device at "Min plan". */
-async function planWithPerson(browser: Browser): Promise<{ chair: Page; person: Page }> {
-  const { chair, link } = await demoPlanInvitingPerson(browser);
-  const context = await browser.newContext();
-  const person = await context.newPage();
-  person.on('pageerror', (error) => console.error(`[person page error] ${error.message}`));
-  await person.goto(link);
-  await person.getByRole('button', { name: 'Öppna planen' }).click();
-  await expect(person).toHaveURL(/\/min-plan\//);
-  await expect(person.getByRole('heading', { name: 'Min plan', level: 1 })).toBeVisible();
-  return { chair, person };
-}
+const planWithPerson = (browser: Browser) => personsPlan(server, browser);
+const demoPlanInvitingPerson = (browser: Browser) => demoInviting(server, browser);
 
 async function report(person: Page, rating: string, note: string, day?: string) {
   const goal = person.locator('article.goal-card').first();

@@ -18,7 +18,11 @@ test.beforeEach(async () => {
   repo = new Repo({ network: [new WebSocketClientAdapter(`ws://127.0.0.1:${server.port}/sync?token=${token}`)] });
 });
 
-test.afterEach(async () => {
+test.afterEach(async ({ browser }) => {
+  // The pages go first: a page still working (the coordinator's app links
+  // the person's report document after a new plan syncs) while the server
+  // stops would fail to reach it, on the console, after the test.
+  await Promise.all(browser.contexts().map((context) => context.close().catch(() => undefined)));
   await repo.shutdown();
   await server.stop();
 });

@@ -26,6 +26,9 @@ export function allowConsoleErrors(pattern: RegExp): void {
  * the console that requests and the socket cannot reach the server. */
 export function allowNetworkLoss(): void {
   allowConsoleErrors(/net::ERR_INTERNET_DISCONNECTED/);
+  // The browser's own request for the tab's icon, which the service worker
+  // passes on to the network (it is not one of the app's files).
+  allowConsoleErrors(/Failed to load resource: net::ERR_FAILED \(http:\/\/[^/]+\/favicon-32\.png\)/);
   allowChunkRetries();
 }
 
@@ -101,7 +104,8 @@ export const test = base.extend<{ closeContexts: void; consoleErrors: void }>({
   ],
 });
 
-async function freePort(): Promise<number> {
+/** A TCP port on 127.0.0.1 that nothing listens on now. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);

@@ -203,6 +203,8 @@ pub struct ReporterRequest {
 }
 
 /// `POST /api/plans/{plan}/self-reports`: the plan's self-report document.
+/// The answer is one too: the document linked to the plan, which is an
+/// earlier one if the plan had one already (a plan has one).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SelfReportsRequest {
     /// The self-report document's id.

@@ -59,6 +59,13 @@ impl Day {
         format!("{} {} {}", self.day, MONTHS[self.month as usize - 1], self.year)
     }
 
+    /// "torsdag 12 december 2026": the day as one says it, with its
+    /// weekday and year (the person's view names a meeting so).
+    pub fn spoken(self) -> String {
+        const WEEKDAYS: [&str; 7] = ["söndag", "måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag"];
+        format!("{} {}", WEEKDAYS[self.weekday() as usize], self.long())
+    }
+
     /// `YYYY-MM-DD`.
     pub fn iso(self) -> String {
         format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
@@ -129,6 +136,12 @@ impl ClockTime {
 /// A day as "12 mars 2027"; text that is not a `YYYY-MM-DD` day as it is.
 pub fn long_date(text: &str) -> String {
     Day::parse(text).map(Day::long).unwrap_or_else(|| text.trim().to_string())
+}
+
+/// A day as "torsdag 12 december 2026"; text that is not a `YYYY-MM-DD`
+/// day as it is.
+pub fn spoken_date(text: &str) -> String {
+    Day::parse(text).map(Day::spoken).unwrap_or_else(|| text.trim().to_string())
 }
 
 /// A clock time as "13.00"; text that is not a time as it is.

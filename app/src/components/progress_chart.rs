@@ -7,17 +7,19 @@
 use leptos::prelude::*;
 use shared::self_reports::{rating_label, SelfReport};
 
-const WIDTH: f64 = 640.0;
-const HEIGHT: f64 = 240.0;
+// Whole user units of the SVG's view box: integers, so that no float is
+// formatted (float formatting would cost the person's wasm some kilobytes).
+const WIDTH: i64 = 640;
+const HEIGHT: i64 = 240;
 /// Room for the step names on the left.
-const LEFT: f64 = 150.0;
-const RIGHT: f64 = 20.0;
-const TOP: f64 = 20.0;
-const BOTTOM: f64 = 40.0;
+const LEFT: i64 = 150;
+const RIGHT: i64 = 20;
+const TOP: i64 = 20;
+const BOTTOM: i64 = 40;
 
-fn y_of(rating: i64) -> f64 {
-    let step = (HEIGHT - TOP - BOTTOM) / 4.0;
-    TOP + (2 - rating.clamp(-2, 2)) as f64 * step
+fn y_of(rating: i64) -> i64 {
+    let step = (HEIGHT - TOP - BOTTOM) / 4;
+    TOP + (2 - rating.clamp(-2, 2)) * step
 }
 
 /// Text for SVG markup: `&`, `<`, `>`, quotes escaped (dates and labels
@@ -42,12 +44,12 @@ fn escape(text: &str) -> String {
 /// stays smaller.
 fn chart_svg(reports: &[SelfReport], summary: &str) -> String {
     use std::fmt::Write as _;
-    let count = reports.len();
+    let count = reports.len() as i64;
     let x_of = |i: usize| {
         if count <= 1 {
-            (LEFT + WIDTH - RIGHT) / 2.0
+            (LEFT + WIDTH - RIGHT) / 2
         } else {
-            LEFT + (WIDTH - LEFT - RIGHT) * i as f64 / (count - 1) as f64
+            LEFT + (WIDTH - LEFT - RIGHT) * i as i64 / (count - 1)
         }
     };
     let mut svg = format!(
@@ -60,18 +62,18 @@ fn chart_svg(reports: &[SelfReport], summary: &str) -> String {
             svg,
             r#"<line x1="{LEFT}" x2="{}" y1="{y}" y2="{y}" class="chart-grid"/><text x="{}" y="{}" text-anchor="end" class="chart-step">{}</text>"#,
             WIDTH - RIGHT,
-            LEFT - 10.0,
-            y + 5.0,
+            LEFT - 10,
+            y + 5,
             rating_label(rating).unwrap_or("")
         );
     }
     let points: String =
-        reports.iter().enumerate().map(|(i, r)| format!("{:.1},{:.1} ", x_of(i), y_of(r.rating))).collect();
+        reports.iter().enumerate().map(|(i, r)| format!("{},{} ", x_of(i), y_of(r.rating))).collect();
     let _ = write!(svg, r#"<polyline points="{points}" class="chart-line"/>"#);
     for (i, r) in reports.iter().enumerate() {
         let _ = write!(
             svg,
-            r#"<circle cx="{:.1}" cy="{:.1}" r="8" class="chart-point"><title>{}: {}</title></circle>"#,
+            r#"<circle cx="{}" cy="{}" r="8" class="chart-point"><title>{}: {}</title></circle>"#,
             x_of(i),
             y_of(r.rating),
             escape(&r.date),
@@ -82,10 +84,10 @@ fn chart_svg(reports: &[SelfReport], summary: &str) -> String {
         let _ = write!(
             svg,
             r#"<text x="{LEFT}" y="{}" class="chart-date">{}</text><text x="{}" y="{}" text-anchor="end" class="chart-date">{}</text>"#,
-            HEIGHT - 10.0,
+            HEIGHT - 10,
             escape(&first.date),
             WIDTH - RIGHT,
-            HEIGHT - 10.0,
+            HEIGHT - 10,
             escape(&last.date)
         );
     }

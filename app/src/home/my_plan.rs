@@ -8,9 +8,13 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::api::{Member, ReporterRequest};
 use shared::plan::{Plan, PreparationField, TextPath};
-use shared::self_reports::{set_report_interval, spoken_date, SelfReports, REPORT_INTERVALS};
+use shared::self_reports::{set_report_interval, SelfReports, REPORT_INTERVALS};
 use shared::{DocumentId, Role};
 
+use super::about_sip::AboutSip;
+use super::help::HelpPart;
+use super::keep_on_tablet::KeepOnTablet;
+use super::next_meeting::NextMeetingCard;
 use super::read_aloud::ReadAloud;
 use super::report::ReportForm;
 use super::text_size::TextSize;
@@ -31,6 +35,7 @@ enum Part {
     Coordinator,
     Meeting,
     Helpers,
+    About,
 }
 
 impl Part {
@@ -42,6 +47,7 @@ impl Part {
             Part::Coordinator => "Vem jag kan fråga",
             Part::Meeting => "Inför mötet",
             Part::Helpers => "Vem får svara åt mig",
+            Part::About => "Om SIP",
         }
     }
 }
@@ -50,6 +56,30 @@ impl Part {
 fn days_until(date: &str) -> Option<i64> {
     use shared::self_reports::day_number;
     Some(day_number(date)? - day_number(&today())?)
+}
+
+/// A sub-goal as the person reads it: its words, then how it is measured,
+/// by when, and how it went at the latest follow-up (each when written).
+#[derive(Debug, Clone, PartialEq)]
+struct SubGoalLine {
+    text: String,
+    details: Vec<(&'static str, String)>,
+}
+
+fn sub_goal_line(sub: &shared::plan::SubGoal) -> SubGoalLine {
+    let mut details = Vec::new();
+    let measure = sub.measure.as_str().trim();
+    if !measure.is_empty() {
+        details.push(("Så vet vi att det är klart:", measure.to_string()));
+    }
+    if let Some(date) = sub.target_date.as_deref().filter(|d| !d.is_empty()) {
+        details.push(("Klart senast:", shared::swedish_time::long_date(date)));
+    }
+    if let Some(latest) = shared::plan::latest_status(&sub.status) {
+        let said = format!("{} ({})", latest.outcome.label(), shared::swedish_time::long_date(&latest.date));
+        details.push(("Vid uppföljningen:", said));
+    }
+    SubGoalLine { text: sub.text.as_str().trim().to_string(), details }
 }
 
 /// The page at `/min-plan/<id>`.
@@ -99,6 +129,8 @@ pub fn MyPlanPage(id: DocumentId) -> impl IntoView {
         fetched.or_else(|| api::remembered_role(&rid.to_string())) == Some(Role::Person)
     });
     let is_person = Signal::derive(move || role.get() == Some(Role::Person));
+    // Whether this device may write in the plan (a relative who only reads may not).
+    let may_write = Signal::derive(move || role.get().is_some_and(|r| r != Role::Reader));
     let part = RwSignal::new(Part::Goals);
     // For the slow-tablet benchmark: when the plan is first on the screen.
     let shown = StoredValue::new(false);
@@ -128,6 +160,7 @@ pub fn MyPlanPage(id: DocumentId) -> impl IntoView {
                 <SaveStatus state=save_state />
                 <TextSize />
             </header>
+            <KeepOnTablet state=save_state />
             {move || storage_failed().then(|| view! {
                 <p class="error" role="alert">
                     "Det går inte att spara på den här enheten just nu. Minnet kan vara fullt. "
@@ -146,29 +179,43 @@ pub fn MyPlanPage(id: DocumentId) -> impl IntoView {
                 }.into_any(),
                 Availability::Ready => view! {
                     <Todo plan reports part />
-                    <nav class="part-menu no-print" aria-label="Delar av planen">
-                        {move || {
-                            let mut parts = vec![Part::Goals, Part::Myself, Part::Help, Part::Coordinator, Part::Meeting];
-                            if is_person.get() {
-                                parts.push(Part::Helpers);
-                            }
-                            parts.into_iter().map(|p| view! {
-                                <button type="button" class="part-button" aria-pressed=move || (part.get() == p).to_string()
-                                    on:click=move |_| part.set(p)>{p.title()}</button>
-                            }).collect_view()
-                        }}
-                    </nav>
+                    <NextMeetingCard plan prepare=Callback::new(move |()| part.set(Part::Meeting)) />
+                    <PartMenu part is_person />
                     {move || match part.get() {
                         Part::Goals => view! { <GoalsPart plan reports reports_id may_report my_name /> }.into_any(),
                         Part::Myself => view! { <MyselfPart plan /> }.into_any(),
-                        Part::Help => view! { <HelpPart plan /> }.into_any(),
+                        Part::Help => view! {
+                            <PartFrame part=Part::Help><HelpPart id plan may_write my_name /></PartFrame>
+                        }.into_any(),
                         Part::Coordinator => view! { <CoordinatorPart plan /> }.into_any(),
                         Part::Meeting => view! { <MeetingPart id version=signals.version editable=is_person /> }.into_any(),
                         Part::Helpers => view! { <HelpersPart id /> }.into_any(),
+                        Part::About => view! { <PartFrame part=Part::About><AboutSip /></PartFrame> }.into_any(),
                     }}
                 }.into_any(),
             }}
         </main>
+    }
+}
+
+/// The parts of the plan to choose from ("Vem får svara åt mig" only for
+/// the person).
+#[component]
+fn PartMenu(part: RwSignal<Part>, is_person: Signal<bool>) -> impl IntoView {
+    view! {
+        <nav class="part-menu no-print" aria-label="Delar av planen">
+            {move || {
+                let mut parts = vec![Part::Goals, Part::Myself, Part::Help, Part::Coordinator, Part::Meeting];
+                if is_person.get() {
+                    parts.push(Part::Helpers);
+                }
+                parts.push(Part::About);
+                parts.into_iter().map(|p| view! {
+                    <button type="button" class="part-button" aria-pressed=move || (part.get() == p).to_string()
+                        on:click=move |_| part.set(p)>{p.title()}</button>
+                }).collect_view()
+            }}
+        </nav>
     }
 }
 
@@ -198,14 +245,13 @@ fn Todo(
     let items = move || {
         let mut items: Vec<(String, Option<String>)> = Vec::new();
         let Some(plan) = plan.get() else { return items };
-        if let Some(date) = plan.follow_up.next_follow_up.as_deref() {
-            match days_until(date) {
-                Some(0) => items.push(("Vi ses i dag och pratar om planen.".into(), None)),
-                Some(1) => items.push(("Vi ses i morgon och pratar om planen.".into(), None)),
-                Some(n @ 2..=14) => items.push((
-                    format!("Om {n} dagar ses vi och pratar om planen. Det är {}.", spoken_date(date)),
-                    None,
-                )),
+        if let Some(meeting) = plan.next_meeting(&today()) {
+            match days_until(&meeting.date) {
+                _ if meeting.running => items.push(("Mötet om din plan pågår nu.".into(), None)),
+                Some(0) => items.push(("Mötet om din plan är i dag.".into(), None)),
+                Some(1) => items.push(("Mötet om din plan är i morgon.".into(), None)),
+                Some(n @ 2..=14) => items
+                    .push((format!("Om {n} dagar är mötet om din plan. Läs mer under Nästa möte."), None)),
                 _ => {}
             }
         }
@@ -281,10 +327,10 @@ fn GoalsPart(
                 p.ordered_goals()
                     .into_iter()
                     .map(|(id, g)| {
-                        let subs: Vec<String> = Plan::ordered(&g.sub_goals, |s| s.position.as_str())
+                        let subs: Vec<SubGoalLine> = Plan::ordered(&g.sub_goals, |s| s.position.as_str())
                             .into_iter()
-                            .map(|(_, s)| s.text.as_str().to_string())
-                            .filter(|t| !t.trim().is_empty())
+                            .filter(|(_, s)| !s.text.as_str().trim().is_empty())
+                            .map(|(_, s)| sub_goal_line(s))
                             .collect();
                         (id.clone(), g.text.as_str().to_string(), subs)
                     })
@@ -321,7 +367,14 @@ fn GoalsPart(
                             <h3 id=heading_id>{format!("Mål {}: ", n + 1)}<span data-user-text>{text}</span></h3>
                             {(!subs.is_empty()).then(|| view! {
                                 <p>"Steg på vägen:"</p>
-                                <ul>{subs.into_iter().map(|s| view! { <li data-user-text>{s}</li> }).collect_view()}</ul>
+                                <ul class="my-sub-goals">{subs.into_iter().map(|s| view! {
+                                    <li>
+                                        <span data-user-text>{s.text}</span>
+                                        {s.details.into_iter().map(|(label, value)| view! {
+                                            <br />{label}" " <span data-user-text>{value}</span>
+                                        }).collect_view()}
+                                    </li>
+                                }).collect_view()}</ul>
                             })}
                             <h4>"Så har det gått"</h4>
                             {move || {
@@ -396,59 +449,12 @@ fn MyselfPart(plan: Memo<Option<Arc<Plan>>>) -> impl IntoView {
 }
 
 #[component]
-fn HelpPart(plan: Memo<Option<Arc<Plan>>>) -> impl IntoView {
-    let items = move || {
-        plan.get()
-            .map(|p| {
-                p.ordered_interventions()
-                    .into_iter()
-                    .map(|(_, i)| {
-                        (
-                            i.what.as_str().trim().to_string(),
-                            i.given_by().to_string(),
-                            i.unit.trim().to_string(),
-                            i.responsible_person.trim().to_string(),
-                            i.start.clone().unwrap_or_default(),
-                            i.time_plan.as_str().trim().to_string(),
-                        )
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default()
-    };
-    view! {
-        <PartFrame part=Part::Help>
-            {move || {
-                let list = items();
-                if list.is_empty() {
-                    return view! { <p>"Det står ingen hjälp i planen än."</p> }.into_any();
-                }
-                view! {
-                    <ul class="help-list">
-                        {list.into_iter().map(|(what, from, unit, who, start, when)| view! {
-                            <li class="help-item">
-                                <p class="big-text" data-user-text>{what}</p>
-                                {(!from.is_empty()).then(|| view! { <p>"Från: " <span data-user-text>{[from, unit].iter().filter(|s| !s.is_empty()).cloned().collect::<Vec<_>>().join(", ")}</span></p> })}
-                                {(!who.is_empty()).then(|| view! { <p>"Vem: " <span data-user-text>{who}</span></p> })}
-                                {(!start.is_empty()).then(|| view! { <p>"Börjar: " <span data-user-text>{start}</span></p> })}
-                                {(!when.is_empty()).then(|| view! { <p>"När: " <span data-user-text>{when}</span></p> })}
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                }.into_any()
-            }}
-        </PartFrame>
-    }
-}
-
-#[component]
 fn CoordinatorPart(plan: Memo<Option<Arc<Plan>>>) -> impl IntoView {
     let coordinator = move || {
         let plan = plan.get()?;
         let id = plan.coordinator.clone()?;
         plan.participants.get(&id).cloned()
     };
-    let next = move || plan.get().and_then(|p| p.follow_up.next_follow_up.clone());
     view! {
         <PartFrame part=Part::Coordinator>
             {move || match coordinator() {
@@ -468,11 +474,6 @@ fn CoordinatorPart(plan: Memo<Option<Arc<Plan>>>) -> impl IntoView {
                         })}
                     }.into_any()
                 }
-            }}
-            <h3>"Nästa möte"</h3>
-            {move || match next() {
-                Some(date) => view! { <p>"Vi ses igen och pratar om hur det går: " <strong data-user-text>{spoken_date(&date)}</strong></p> }.into_any(),
-                None => view! { <p>"Det finns ingen dag för nästa möte än."</p> }.into_any(),
             }}
         </PartFrame>
     }

@@ -31,6 +31,7 @@ pub fn Checklist(ctx: PlanContext) -> impl IntoView {
     });
     let remaining = move || checks.with(|checks| checks.iter().filter(|c| !c.met).count());
     view! {
+        <super::todo::PlanTodo ctx />
         <aside class="checklist" aria-labelledby="checklist-heading">
             <h2 id="checklist-heading">"Det här behöver planen"</h2>
             <p class="checklist-summary" role="status">

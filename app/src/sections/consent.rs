@@ -64,7 +64,12 @@ pub fn ConsentSection(ctx: PlanContext) -> impl IntoView {
                         if e.recorded_by.is_empty() { "okänd" } else { &e.recorded_by })}</li>
                 }).collect_view()}
             </ul>
-            <fieldset class="consent-form">
+            // The professionals record the person's decision; the person
+            // reading "Hela planen" is told how to withdraw it.
+            {move || (ctx.role.get() == Some(shared::Role::Person)).then(|| view! {
+                <p>"Vill du ta tillbaka ditt samtycke? Säg det till din samordnare. Då avslutas planen."</p>
+            })}
+            <fieldset class="consent-form" hidden=move || ctx.role.get() == Some(shared::Role::Person)>
                 <legend>"Anteckna personens beslut"</legend>
                 <div class="choice-row" role="radiogroup" aria-label="Hur samtycket lämnades">
                     <label class="choice"><input type="radio" name="consent-form" checked=move || form.get() == ConsentForm::Oral

@@ -14,10 +14,13 @@ pub fn DeviationsSection(ctx: PlanContext) -> impl IntoView {
     let kind = RwSignal::new(DeviationKind::PlanNotFollowed);
     let description = RwSignal::new(String::new());
     let summary = RwSignal::new(String::new());
+    // Each report, with the intervention it is about ("Det här blev inte
+    // av" from the person names one).
     let deviations = move || {
-        let mut list: Vec<Deviation> =
-            ctx.plan.get().map(|p| p.deviations.values().cloned().collect()).unwrap_or_default();
-        list.sort_by_key(|d| d.recorded_at);
+        let Some(plan) = ctx.plan.get() else { return Vec::new() };
+        let mut list: Vec<(Deviation, String)> =
+            plan.deviations.values().map(|d| (d.clone(), plan.deviation_about(d))).collect();
+        list.sort_by_key(|(d, _)| d.recorded_at);
         list
     };
     let revisions = move || {
@@ -37,6 +40,7 @@ pub fn DeviationsSection(ctx: PlanContext) -> impl IntoView {
             reporter: signer.name,
             author: signer.author,
             recorded_at: now_millis(),
+            intervention: None,
         };
         if ctx.change(|doc| edit::add_deviation(doc, &deviation)).is_some() {
             description.set(String::new());
@@ -75,8 +79,8 @@ pub fn DeviationsSection(ctx: PlanContext) -> impl IntoView {
         <section class="section" aria-labelledby="deviations-heading">
             <h2 id="deviations-heading">"Avvikelser"</h2>
             <ul class="deviation-list">
-                {move || deviations().into_iter().map(|d| view! {
-                    <li>{format!("{}: {} – {} ({})", d.date, d.kind.label(), d.description.as_str(), d.reporter)}</li>
+                {move || deviations().into_iter().map(|(d, about)| view! {
+                    <li>{format!("{}: {}{} – {} ({})", d.date, d.kind.label(), about, d.description.as_str(), d.reporter)}</li>
                 }).collect_view()}
             </ul>
             <form class="add-form no-print" on:submit=report>

@@ -155,6 +155,7 @@ fn GoalOutcome(
                     }).collect_view()}
                 </div>
             </div>
+            <super::sub_goal_outcomes::SubGoalOutcomes ctx gid=gid.get_value() number />
             </div>
         </li>
     }

@@ -114,7 +114,7 @@ fn GoalItem(
             <div class="button-row no-print">
                 <button type="button" class="small" data-move="up" aria-label=format!("Flytta mål {number} uppåt") on:click=move |_| shift(true)>"↑ Flytta upp"</button>
                 <button type="button" class="small" data-move="down" aria-label=format!("Flytta mål {number} nedåt") on:click=move |_| shift(false)>"↓ Flytta ner"</button>
-                <button type="button" class="small" aria-label=format!("Ta bort mål {number}") on:click=remove>"Ta bort"</button>
+                <button type="button" hidden=move || !ctx.may_remove() class="small" aria-label=format!("Ta bort mål {number}") on:click=remove>"Ta bort"</button>
             </div>
             <ul class="sub-goal-list">
                 <For each={move || sub_goals.get().into_iter().enumerate().collect::<Vec<_>>()}
@@ -138,7 +138,7 @@ fn GoalItem(
                                         ctx.change(|doc| edit::update_sub_goal(doc, &gid.get_value(), &sid.get_value(),
                                             |s| s.target_date = non_empty(value.clone())));
                                     }) />
-                                <button type="button" class="small no-print" aria-label=format!("Ta bort delmål {number}.{}", n + 1)
+                                <button type="button" hidden=move || !ctx.may_remove() class="small no-print" aria-label=format!("Ta bort delmål {number}.{}", n + 1)
                                     on:click=move |_| {
                                         let (goal_id, id) = (gid.get_value(), sid.get_value());
                                         undo.remove(ctx, format!("Delmål {number}.{} togs bort.", n + 1),

@@ -137,7 +137,7 @@ fn InterventionItem(
             <div class="button-row no-print">
                 <button type="button" class="small" data-move="up" aria-label=format!("Flytta insats {number} uppåt") on:click=move |_| shift(true)>"↑ Flytta upp"</button>
                 <button type="button" class="small" data-move="down" aria-label=format!("Flytta insats {number} nedåt") on:click=move |_| shift(false)>"↓ Flytta ner"</button>
-                <button type="button" class="small" aria-label=format!("Ta bort insats {number}")
+                <button type="button" hidden=move || !ctx.may_remove() class="small" aria-label=format!("Ta bort insats {number}")
                     on:click=move |_| {
                         let id = iid.get_value();
                         undo.remove(ctx, format!("Insats {number} togs bort."), |p| Removed::intervention(p, &id),

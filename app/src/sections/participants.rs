@@ -52,7 +52,7 @@ pub fn ParticipantsSection(ctx: PlanContext) -> impl IntoView {
                             {(!details.is_empty()).then(|| view! { <span class="participant-details">{format!(" – {details}")}</span> })}
                             {is_coordinator.then(|| view! { <strong class="badge">" Samordningsansvarig"</strong> })}
                             {invite_button(ctx, pid.clone(), p.name.clone())}
-                            <button type="button" class="small no-print" aria-label=format!("Ta bort {}", p.name)
+                            <button type="button" hidden=move || !ctx.may_remove() class="small no-print" aria-label=format!("Ta bort {}", p.name)
                                 on:click={
                                     let said = format!("{} togs bort.", if p.name.is_empty() { "Deltagaren" } else { p.name.as_str() });
                                     move |_| {

@@ -84,10 +84,13 @@ pub fn make_document(repo: RepoHandle, plan_id: DocumentId) {
         }
         let body = SelfReportsRequest { document_id: reports_id.to_string() };
         let path = format!("/api/plans/{plan_id}/self-reports");
-        match crate::api::post::<_, ()>(&path, &body).await {
-            Ok(_) => {
+        // The answer names the plan's document: this one, or one this
+        // device linked before and lost from its copy of the plan (a reload
+        // before the link was stored).
+        match crate::api::post::<_, SelfReportsRequest>(&path, &body).await {
+            Ok(linked) => {
                 if let Err(error) =
-                    repo.change(&plan_id, |doc| edit::link_self_reports(doc, &reports_id.to_string()))
+                    repo.change(&plan_id, |doc| edit::link_self_reports(doc, &linked.document_id))
                 {
                     warn(&error.to_string());
                 }

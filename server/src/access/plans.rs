@@ -246,8 +246,14 @@ impl Plans {
 
     /// Register `self_reports` as the self-report document of the plan. Only
     /// the plan's coordinator, only for a document they created that is not
-    /// yet linked.
-    pub async fn link_self_reports(&self, by: &Membership, self_reports: &str) -> Result<(), AccessError> {
+    /// yet linked. The answer is the plan's self-report document: this one,
+    /// or the one linked before (a device that linked one and lost the link
+    /// in its copy of the plan, on a reload, learns which it is).
+    pub async fn link_self_reports(
+        &self,
+        by: &Membership,
+        self_reports: &str,
+    ) -> Result<String, AccessError> {
         by.require(Role::Coordinator)?;
         let updated = self
             .db
@@ -263,10 +269,11 @@ impl Plans {
                 .bind(&by.principal.id),
             )
             .await?;
-        if updated.rows_affected() == 0 {
-            return Err(AccessError::Forbidden);
+        if updated.rows_affected() == 1 {
+            return Ok(self_reports.to_string());
         }
-        Ok(())
+        let mut connection = self.db.pool().acquire().await?;
+        self_reports_of(&mut connection, &by.plan).await?.pop().ok_or(AccessError::Forbidden)
     }
 
     /// Bind `actor` (hex) to `principal` if it is new; true if it is (now)

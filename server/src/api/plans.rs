@@ -189,15 +189,15 @@ pub(super) async fn link_self_reports(
     State(state): State<AppState>,
     PlanMember(member): PlanMember,
     Json(body): Json<SelfReportsRequest>,
-) -> Result<StatusCode, ApiError> {
+) -> Result<Json<SelfReportsRequest>, ApiError> {
     let reports = plan_id(&body.document_id)?;
-    state.access.plans.link_self_reports(&member, &reports).await?;
+    let linked = state.access.plans.link_self_reports(&member, &reports).await?;
     // Open connections remember their access to the document: they decide
     // again (the coordinator who made it now only reads it; nobody loses
     // reading, so nobody is disconnected).
     let members = state.access.plans.member_principals(&member.plan).await?;
     state.online.recheck(members.iter().map(String::as_str));
-    Ok(StatusCode::NO_CONTENT)
+    Ok(Json(SelfReportsRequest { document_id: linked }))
 }
 
 pub(super) async fn actors(

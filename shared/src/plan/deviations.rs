@@ -54,4 +54,8 @@ pub struct Deviation {
     pub author: String,
     /// When it was recorded (ms since 1970).
     pub recorded_at: i64,
+    /// The intervention it is about (its id), when it is one: the person
+    /// said that a promised help did not happen ("Det här blev inte av").
+    #[autosurgeon(missing = "Default::default")]
+    pub intervention: Option<String>,
 }

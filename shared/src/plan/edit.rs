@@ -129,9 +129,21 @@ pub fn text_at(doc: &AutoCommit, path: &TextPath) -> Result<String, PlanError> {
 
 /// Make the text at `path` read `value`, as the smallest splice.
 /// Returns whether anything changed.
+///
+/// A field that a plan made before it existed lacks (a preparation
+/// question added later) is made by its first write: a text object with
+/// `value`. (Two devices that both write such a field first, unsynced,
+/// make two objects and one wins, as two devices adding the same key
+/// would; a plan made since has every field from the start.)
 pub fn set_text_at(doc: &mut AutoCommit, path: &TextPath, value: &str) -> Result<bool, PlanError> {
+    use automerge::transaction::Transactable as _;
     let (parts, key) = (path.parts(), path.key());
     let obj = require(doc, &parts, "text")?;
+    if doc.get(&obj, key)?.is_none() {
+        let text = doc.put_object(&obj, key, automerge::ObjType::Text)?;
+        doc.splice_text(&text, 0, 0, value)?;
+        return Ok(true);
+    }
     let current: Option<Text> = hydrate_prop(&*doc, &obj, key)?;
     let mut text = current.unwrap_or_default();
     let Some(edit) = Splice::between(text.as_str(), value) else {
@@ -342,6 +354,14 @@ pub fn set_overall_responsibility(
 /// Record that no one but kommun and region takes measures (or undo it).
 pub fn set_no_measures_by_others(doc: &mut AutoCommit, none: bool) -> Result<(), PlanError> {
     reconcile_prop(doc, ROOT, "no_measures_by_others", none)?;
+    Ok(())
+}
+
+/// Whether the person needs an interpreter, and the language they prefer.
+pub fn set_interpreter(doc: &mut AutoCommit, needed: bool, language: &str) -> Result<(), PlanError> {
+    let person = ensure_map(doc, &["person"])?;
+    reconcile_prop(doc, &person, "interpreter_needed", needed)?;
+    reconcile_prop(doc, &person, "language", language.trim().to_string())?;
     Ok(())
 }
 

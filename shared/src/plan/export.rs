@@ -281,11 +281,15 @@ fn write_closing_and_deviations(out: &mut String, plan: &Plan) {
         let _ = writeln!(out, "\nAvvikelser");
     }
     for deviation in deviations {
+        let about = deviation.intervention.as_deref().and_then(|id| plan.interventions.get(id));
+        let about =
+            about.map(|i| format!(" (gäller insatsen \"{}\")", i.what.as_str().trim())).unwrap_or_default();
         let _ = writeln!(
             out,
-            "- {}: {}: {}, rapporterat av {}",
+            "- {}: {}{}: {}, rapporterat av {}",
             long_date(&deviation.date),
             deviation.kind.label(),
+            about,
             deviation.description.as_str().trim(),
             deviation.reporter
         );
@@ -365,9 +369,20 @@ mod tests {
             reporter: "Erik Berg".into(),
             author: String::new(),
             recorded_at: at,
+            intervention: None,
         };
         edit::add_deviation(&mut doc, &deviation).expect("deviation");
+        let plan = read_plan(&doc).expect("plan");
+        let (help_id, help) = plan.ordered_interventions()[0];
+        let not_given =
+            crate::plan::help_status::not_given(help_id, "Ingen kom.", "2026-12-04", "Anna Berg", "", at + 1);
+        let help_what = help.what.as_str().trim().to_string();
+        edit::add_deviation(&mut doc, &not_given).expect("not given");
         let text = to_text(&read_plan(&doc).expect("plan"));
+        let not_given_line = format!(
+            "- 4 december 2026: En del av planen följdes inte (gäller insatsen \"{help_what}\"): Ingen kom., rapporterat av Anna Berg"
+        );
+        assert!(text.contains(&not_given_line), "{not_given_line} missing in:\n{text}");
         for needle in [
             "- SIP-möte 8 oktober 2026 klockan 13.00, Hemma hos mig, Hos Anna, Storgatan 1, Umeå, 90 minuter. \
              Mötesledare: Jonas Ek. Dokumenterar: Maria Lind",

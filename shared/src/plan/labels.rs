@@ -153,6 +153,7 @@ impl Labelled for Deviation {
         ("description", "Beskrivning"),
         ("date", "Datum"),
         ("reporter", "Rapporterad av"),
+        ("intervention", "Gäller insatsen"),
     ];
 }
 
@@ -228,6 +229,7 @@ mod tests {
             reporter: "x".into(),
             author: String::new(),
             recorded_at: 0,
+            intervention: Some("x".into()),
         });
         assert_eq!(Participant::label("phone"), Some("Telefon"));
     }

@@ -300,6 +300,10 @@ fn own_words_section(plan: &Plan) -> PaperSection {
             PreparationField::HowToFollowUp => &preparation.how_to_follow_up,
             PreparationField::FollowUpAfter => &preparation.follow_up_after,
             PreparationField::Other => &preparation.other,
+            PreparationField::MyMainGoal => &preparation.my_main_goal,
+            PreparationField::MeetingWishes => &preparation.meeting_wishes,
+            PreparationField::Adaptations => &preparation.adaptations,
+            PreparationField::PlanCopy => &preparation.plan_copy,
             PreparationField::QuestionsToRaise | PreparationField::QuestionsToAvoid => continue,
         };
         if !text.as_str().trim().is_empty() {

@@ -67,6 +67,21 @@ pub struct Preparation {
     /// Frågor jag inte vill ska tas upp.
     #[autosurgeon(missing = "Default::default")]
     pub questions_to_avoid: Text,
+    /// "Mitt huvudmål", as the person wrote it before the meeting (seed 001).
+    #[autosurgeon(missing = "Default::default")]
+    pub my_main_goal: Text,
+    /// Where the person wants the meeting, and whom they bring (a support
+    /// person, a representative) (seed 000).
+    #[autosurgeon(missing = "Default::default")]
+    pub meeting_wishes: Text,
+    /// What the person needs to take part: interpreter and language,
+    /// adaptations for communication, cognition, mobility (seed 000).
+    #[autosurgeon(missing = "Default::default")]
+    pub adaptations: Text,
+    /// How the person wants their plan: on paper, in the app, read aloud
+    /// (seed 000: the person gets a copy of the plan).
+    #[autosurgeon(missing = "Default::default")]
+    pub plan_copy: Text,
 }
 
 /// The prose fields of [`Preparation`], with their keys and Swedish labels.
@@ -94,12 +109,21 @@ pub enum PreparationField {
     QuestionsToRaise,
     /// [`Preparation::questions_to_avoid`].
     QuestionsToAvoid,
+    /// [`Preparation::my_main_goal`].
+    MyMainGoal,
+    /// [`Preparation::meeting_wishes`].
+    MeetingWishes,
+    /// [`Preparation::adaptations`].
+    Adaptations,
+    /// [`Preparation::plan_copy`].
+    PlanCopy,
 }
 
 impl PreparationField {
     /// Every field, in the order of the preparation form.
-    pub const ALL: [PreparationField; 11] = [
+    pub const ALL: [PreparationField; 15] = [
         PreparationField::ImportantToMe,
+        PreparationField::MyMainGoal,
         PreparationField::Needs,
         PreparationField::Strengths,
         PreparationField::Obstacles,
@@ -110,6 +134,9 @@ impl PreparationField {
         PreparationField::Other,
         PreparationField::QuestionsToRaise,
         PreparationField::QuestionsToAvoid,
+        PreparationField::MeetingWishes,
+        PreparationField::Adaptations,
+        PreparationField::PlanCopy,
     ];
 
     /// The key in the document.
@@ -126,6 +153,10 @@ impl PreparationField {
             PreparationField::Other => "other",
             PreparationField::QuestionsToRaise => "questions_to_raise",
             PreparationField::QuestionsToAvoid => "questions_to_avoid",
+            PreparationField::MyMainGoal => "my_main_goal",
+            PreparationField::MeetingWishes => "meeting_wishes",
+            PreparationField::Adaptations => "adaptations",
+            PreparationField::PlanCopy => "plan_copy",
         }
     }
 
@@ -143,6 +174,12 @@ impl PreparationField {
             PreparationField::Other => "Annat som är viktigt för mig",
             PreparationField::QuestionsToRaise => "Frågor jag vill prata om på mötet",
             PreparationField::QuestionsToAvoid => "Frågor jag inte vill prata om på mötet",
+            PreparationField::MyMainGoal => "Mitt huvudmål inför mötet",
+            PreparationField::MeetingWishes => "Var vill jag ha mötet? Vem vill jag ha med mig?",
+            PreparationField::Adaptations => {
+                "Det här behöver jag för att kunna vara med. Till exempel tolk, pauser eller hjälp att läsa."
+            }
+            PreparationField::PlanCopy => "Hur vill jag få min plan? På papper, i appen eller uppläst?",
         }
     }
 }

@@ -318,6 +318,49 @@ mod model {
         assert!(!edit::migrate(&mut doc).expect("migrate"));
     }
 
+    /// Plans stored before the person's wishes (main goal, meeting, adaptations,
+    /// their copy) and the help a deviation is about: they read with those
+    /// empty, and take them.
+    #[test]
+    fn a_stored_plan_from_before_the_persons_wishes_takes_them() {
+        let mut doc =
+            AutoCommit::load(&fixture(&format!("plan-v{SCHEMA_VERSION}-example.automerge"))).expect("load");
+        let before = read_plan(&doc).expect("read");
+        let preparation = &before.person.preparation;
+        for text in [
+            &preparation.my_main_goal,
+            &preparation.meeting_wishes,
+            &preparation.adaptations,
+            &preparation.plan_copy,
+        ] {
+            assert_eq!(text.as_str(), "");
+        }
+        let wishes = [
+            (PreparationField::MyMainGoal, "Jag vill bo kvar hemma."),
+            (PreparationField::MeetingWishes, "Hemma hos mig. Min dotter Eva kommer."),
+            (PreparationField::Adaptations, "Tolk på arabiska. Korta pauser."),
+            (PreparationField::PlanCopy, "På papper, uppläst."),
+        ];
+        for (field, text) in wishes {
+            assert!(edit::set_text_at(&mut doc, &TextPath::Preparation(field), text).expect("write"));
+        }
+        let help = before.ordered_interventions()[0].0.clone();
+        let report = help_status::not_given(&help, "", "2026-12-06", "Anna Berg", "", 1);
+        edit::add_deviation(&mut doc, &report).expect("deviation");
+        let loaded = AutoCommit::load(&doc.save()).expect("load again");
+        let after = read_plan(&loaded).expect("read");
+        for (field, text) in wishes {
+            assert_eq!(edit::text_at(&doc, &TextPath::Preparation(field)).expect("text"), text);
+        }
+        assert_eq!(after.person.preparation.my_main_goal.as_str(), "Jag vill bo kvar hemma.");
+        assert_eq!(after.person.preparation.plan_copy.as_str(), "På papper, uppläst.");
+        assert_eq!(after.unanswered_not_given(&help).len(), 1);
+        // Everything that was there is as it was.
+        assert_eq!(after.goals, before.goals);
+        assert_eq!(after.interventions, before.interventions);
+        assert_eq!(after.consent, before.consent);
+    }
+
     #[test]
     fn hydrate_of_reconcile_is_the_identity_and_save_load_round_trips() {
         let mut doc = example_plan().expect("example");

@@ -29,6 +29,15 @@ fn days_read_as_swedish_dates() {
 }
 
 #[test]
+fn a_day_is_said_with_its_weekday_and_year() {
+    assert_eq!(spoken_date("2026-12-12"), "lördag 12 december 2026");
+    assert_eq!(spoken_date("2027-03-15"), "måndag 15 mars 2027");
+    assert_eq!(spoken_date("2024-02-29"), "torsdag 29 februari 2024");
+    assert_eq!(spoken_date("1970-01-01"), "torsdag 1 januari 1970");
+    assert_eq!(spoken_date("i vår"), "i vår");
+}
+
+#[test]
 fn day_numbers_match_the_calendar() {
     assert_eq!(day("1970-01-01").days_since_epoch(), 0);
     assert_eq!(day("2027-03-28").days_since_epoch() * DAY_MS, MARCH_28_2027);

@@ -41,6 +41,7 @@ fn plan_with_every_record() -> automerge::AutoCommit {
             reporter: "Anna Berg".into(),
             author: String::new(),
             recorded_at: 2,
+            intervention: None,
         },
     )
     .expect("deviation");

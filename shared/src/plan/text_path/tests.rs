@@ -50,6 +50,7 @@ fn every_path_writes_the_field_the_plan_reads() {
         &meeting.agenda,
         &meeting.summary,
         &p.important_to_me,
+        &p.my_main_goal,
         &p.needs,
         &p.strengths,
         &p.obstacles,
@@ -60,6 +61,9 @@ fn every_path_writes_the_field_the_plan_reads() {
         &p.other,
         &p.questions_to_raise,
         &p.questions_to_avoid,
+        &p.meeting_wishes,
+        &p.adaptations,
+        &p.plan_copy,
     ];
     assert_eq!(read.len(), paths.len());
     for (text, path) in read.iter().zip(&paths) {

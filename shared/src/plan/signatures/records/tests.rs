@@ -95,6 +95,7 @@ fn deviation(doc: &mut AutoCommit, author: &str, name: &str) {
         reporter: name.into(),
         author: author.into(),
         recorded_at: 1,
+        intervention: None,
     };
     edit::add_deviation(doc, &deviation).expect("deviation");
 }
