@@ -242,10 +242,10 @@ check() { # name, wasm, budget in KB gzip
     status=1
   fi
 }
-check "App (plan editor), first part" "app/dist/app-$hash/app_bg.wasm" 457
+check "App (plan editor), first part" "app/dist/app-$hash/app_bg.wasm" 455
 for chunk in "app/dist/app-$hash"/*.wasm; do
   [ "$(basename "$chunk")" = app_bg.wasm ] && continue
   printf '  chunk %s: %d KB gzip\n' "$(basename "$chunk")" $(($(stat -c %s "$chunk.gz") / 1024))
 done
-check "Min plan (person's view)" "app/dist/hem/$home_hash/home_bg.wasm" 523
+check "Min plan (person's view)" "app/dist/hem/$home_hash/home_bg.wasm" 535
 exit $status

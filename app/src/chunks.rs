@@ -113,6 +113,19 @@ pub fn plan_contents(ctx: PlanContext) -> Result<AnyView, ChunkMissing> {
     Ok(untrack(|| view! { <crate::sections::contents::PlanContents ctx /> }.into_any()))
 }
 
+/// What the consent covers and the form to record a decision
+/// ([`crate::sections::consent_form`]): drawn once the plan's sections are,
+/// or at once while there is no consent.
+#[leptos::wasm_split::wasm_split(
+    consent_form_chunk,
+    wasm_split_path = ::leptos::wasm_split,
+    preload(#[doc(hidden)] #[allow(non_snake_case)] __preload_consent_form),
+    fallible
+)]
+pub fn consent_form(ctx: PlanContext) -> Result<AnyView, ChunkMissing> {
+    Ok(untrack(|| view! { <crate::sections::consent_form::ConsentDetails ctx /> }.into_any()))
+}
+
 /// Joining the plan's participants, for a member who is not yet one.
 #[leptos::wasm_split::wasm_split(
     join_plan_chunk,

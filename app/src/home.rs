@@ -17,6 +17,7 @@ pub mod my_plan;
 pub mod next_meeting;
 pub mod read_aloud;
 pub mod report;
+pub mod taking_part;
 pub mod text_size;
 
 use leptos::prelude::*;

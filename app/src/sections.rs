@@ -6,6 +6,7 @@
 pub mod approvals;
 pub mod checklist;
 pub mod consent;
+pub mod consent_form;
 pub mod contents;
 pub mod deviations;
 pub mod follow_up;

@@ -70,7 +70,9 @@ export async function joinByInvitation(browser: Browser, chair: Page, link: stri
   await chair.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
   await chair.getByRole('button', { name: 'Kopiera länken' }).click();
   await expect(chair.getByText('Länken är kopierad.')).toBeVisible();
-  expect(await chair.evaluate(() => navigator.clipboard.readText())).toBe(await invitation.inputValue());
+  // (Polled: "Länken är kopierad." may still stand from an earlier copy.)
+  const copied = await invitation.inputValue();
+  await expect.poll(() => chair.evaluate(() => navigator.clipboard.readText())).toBe(copied);
   const page = await (await browser.newContext(device)).newPage();
   page.on('pageerror', (error) => console.error(`[${who} error] ${error.message}`));
   await page.goto(await invitation.inputValue());

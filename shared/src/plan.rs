@@ -50,7 +50,8 @@ pub mod validate;
 
 pub use closing::{Closing, ClosingReason, FollowUp, Revision};
 pub use consent::{
-    consent_state, in_time_order, ConsentDecision, ConsentEntry, ConsentForm, ConsentGiver, ConsentState,
+    consent_state, in_time_order, ConsentDecision, ConsentEntry, ConsentExtent, ConsentForm, ConsentGiver,
+    ConsentState,
 };
 pub use deviations::{Deviation, DeviationKind};
 pub use goals::{latest_status, Goal, Outcome, StatusEntry, SubGoal};
@@ -155,11 +156,6 @@ impl Default for Plan {
 }
 
 impl Plan {
-    /// What the consent log says now.
-    pub fn consent_state(&self) -> ConsentState {
-        consent_state(self.consent.values().map(|r| &r.0))
-    }
-
     /// Whether the plan is in force: consent given and not closed.
     pub fn is_active(&self) -> bool {
         self.closing.is_none() && self.consent_state() == ConsentState::Given

@@ -16,6 +16,9 @@ use serde::{Deserialize, Serialize};
 use crate::plan::edit::new_id;
 use crate::plan::{PlanError, Record};
 
+mod taking_part;
+pub use taking_part::{add_taking_part, TakingPart, TakingPartAnswer, QUESTIONS, SHORT_QUESTIONS};
+
 /// The schema version of self-report documents.
 pub const SCHEMA_VERSION: u64 = 1;
 
@@ -48,6 +51,9 @@ pub struct SelfReports {
     /// (the app reminds them when it is time; nothing is sent anywhere).
     #[autosurgeon(missing = "Default::default")]
     pub report_every_days: BTreeMap<String, i64>,
+    /// The person's answers after each meeting ([`TakingPart`]), by id.
+    #[autosurgeon(missing = "Default::default", hydrate = "crate::plan::collection::hydrate")]
+    pub taking_part: BTreeMap<String, Record<TakingPart>>,
 }
 
 /// One report by the person (an immutable [`Record`]: a correction is a new report).
@@ -77,6 +83,9 @@ pub enum SelfReportError {
     /// A reminder interval outside 1 … 365 days.
     #[error("påminnelsen måste vara mellan 1 och 365 dagar, inte {0}")]
     IntervalOutOfRange(i64),
+    /// Answers about a meeting that name no meeting.
+    #[error("svaren måste gälla ett möte")]
+    NoMeeting,
     /// The date is not YYYY-MM-DD.
     #[error("\"{0}\" är inte ett datum (ÅÅÅÅ-MM-DD)")]
     InvalidDate(String),
@@ -99,6 +108,7 @@ pub fn new_self_reports_document(plan_id: &str) -> Result<AutoCommit, PlanError>
         plan_id: plan_id.to_string(),
         reports: BTreeMap::new(),
         report_every_days: BTreeMap::new(),
+        taking_part: BTreeMap::new(),
     };
     reconcile(&mut doc, &reports)?;
     Ok(doc)

@@ -17,6 +17,7 @@ use super::keep_on_tablet::KeepOnTablet;
 use super::next_meeting::NextMeetingCard;
 use super::read_aloud::ReadAloud;
 use super::report::ReportForm;
+use super::taking_part::TakingPartCard;
 use super::text_size::TextSize;
 use crate::api;
 use crate::clock::today;
@@ -180,6 +181,7 @@ pub fn MyPlanPage(id: DocumentId) -> impl IntoView {
                 Availability::Ready => view! {
                     <Todo plan reports part />
                     <NextMeetingCard plan prepare=Callback::new(move |()| part.set(Part::Meeting)) />
+                    <TakingPartCard plan reports reports_id may_report my_name />
                     <PartMenu part is_person />
                     {move || match part.get() {
                         Part::Goals => view! { <GoalsPart plan reports reports_id may_report my_name /> }.into_any(),

@@ -1,40 +1,21 @@
 //! Samtycke: recorded before anything else is shared. Until the person (or
 //! a guardian) has consented, the rest of the plan stays closed.
+//!
+//! The consent's state and log are on the plan's first screen; what the
+//! consent covers and the form to record a decision are a chunk of their
+//! own ([`super::consent_form`]), drawn once the plan's sections are (or at
+//! once while there is no consent).
 
 use leptos::prelude::*;
-use shared::plan::{
-    edit, in_time_order, ConsentDecision, ConsentEntry, ConsentForm, ConsentGiver, ConsentState,
-};
+use shared::plan::{in_time_order, ConsentDecision, ConsentState};
 
-use super::{now_millis, today, PlanContext};
-use crate::components::second_chance::confirmed;
+use super::PlanContext;
 
-/// The consent log and the form to record a decision.
+/// The consent's state, its log, and (a chunk) what it covers and the form.
 #[component]
 pub fn ConsentSection(ctx: PlanContext) -> impl IntoView {
-    let form = RwSignal::new(ConsentForm::Oral);
     let state = ctx.part(|p| Some(p.consent_state()));
     let state = move || state.get().unwrap_or(ConsentState::NotRecorded);
-    let record = move |decision: ConsentDecision| {
-        if decision == ConsentDecision::Withdrawn
-            && !confirmed("Tar personen tillbaka sitt samtycke? Då avslutas planen för alla.")
-        {
-            return;
-        }
-        let Some(signer) = ctx.signer() else { return };
-        let entry = ConsentEntry {
-            decision,
-            form: form.get_untracked(),
-            giver: ConsentGiver::Person,
-            giver_name: String::new(),
-            date: today(),
-            recorded_by: signer.name,
-            author: signer.author,
-            comment: String::new(),
-            recorded_at: now_millis(),
-        };
-        ctx.change(|doc| edit::record_consent(doc, &entry));
-    };
     let log = move || {
         ctx.plan
             .get()
@@ -50,6 +31,9 @@ pub fn ConsentSection(ctx: PlanContext) -> impl IntoView {
         <section class="section" aria-labelledby="consent-heading">
             <h2 id="consent-heading">"Samtycke"</h2>
             <p class="consent-state" role="status">{move || match state() {
+                // A child's plan with consent from some of the guardians: the
+                // chunk says from whom it is missing.
+                ConsentState::NotRecorded if !log().is_empty() => "Samtycket är inte klart än. Inget i planen delas förrän det är antecknat.",
                 ConsentState::NotRecorded => "Personen har inte lämnat samtycke än. Inget i planen delas förrän samtycket är antecknat.",
                 // Given after a withdrawal: `shared::plan::Lifecycle::Reopened`.
                 ConsentState::Given if log().iter().any(|e| e.decision == ConsentDecision::Withdrawn) =>
@@ -60,7 +44,8 @@ pub fn ConsentSection(ctx: PlanContext) -> impl IntoView {
             }}</p>
             <ul class="consent-log">
                 {move || log().into_iter().map(|e| view! {
-                    <li>{format!("{}: {} ({}), antecknat av {}", e.date, e.decision.label(), e.form.in_sentence(),
+                    <li>{format!("{}: {} ({}{}), antecknat av {}", e.date, e.decision.label(), e.form.in_sentence(),
+                        if e.giver_name.is_empty() { String::new() } else { format!(", vårdnadshavare {}", e.giver_name) },
                         if e.recorded_by.is_empty() { "okänd" } else { &e.recorded_by })}</li>
                 }).collect_view()}
             </ul>
@@ -69,23 +54,9 @@ pub fn ConsentSection(ctx: PlanContext) -> impl IntoView {
             {move || (ctx.role.get() == Some(shared::Role::Person)).then(|| view! {
                 <p>"Vill du ta tillbaka ditt samtycke? Säg det till din samordnare. Då avslutas planen."</p>
             })}
-            <fieldset class="consent-form" hidden=move || ctx.role.get() == Some(shared::Role::Person)>
-                <legend>"Anteckna personens beslut"</legend>
-                <div class="choice-row" role="radiogroup" aria-label="Hur samtycket lämnades">
-                    <label class="choice"><input type="radio" name="consent-form" checked=move || form.get() == ConsentForm::Oral
-                        on:change=move |_| form.set(ConsentForm::Oral) />" Muntligt"</label>
-                    <label class="choice"><input type="radio" name="consent-form" checked=move || form.get() == ConsentForm::Written
-                        on:change=move |_| form.set(ConsentForm::Written) />" Skriftligt"</label>
-                </div>
-                <super::SignedAs ctx />
-                <div class="button-row">
-                    <button type="button" class="primary" on:click=move |_| record(ConsentDecision::Given)>"Personen samtycker"</button>
-                    <button type="button" on:click=move |_| record(ConsentDecision::Refused)>"Personen samtycker inte"</button>
-                    {move || (state() == ConsentState::Given).then(|| view! {
-                        <button type="button" on:click=move |_| record(ConsentDecision::Withdrawn)>"Samtycket tas tillbaka"</button>
-                    })}
-                </div>
-            </fieldset>
+            <Show when=move || ctx.sections_shown.get() || state() != ConsentState::Given>
+                <Suspense>{move || Suspend::new(crate::chunks::retrying(move || crate::chunks::consent_form(ctx)))}</Suspense>
+            </Show>
         </section>
     }
 }

@@ -76,6 +76,8 @@ pub fn FollowUpSection(ctx: PlanContext) -> impl IntoView {
                     key={|(n, iid, what, latest)| (*n, iid.clone(), what.clone(), latest.as_ref().map(|r| (r.recorded_at, r.status.label(), r.date.clone(), r.by.clone(), r.comment.clone())))}
                     children=move |(n, iid, what, latest)| view! { <InterventionStatusReport ctx iid number=n what latest /> } />
             </ol>
+            <h3>"Personens upplevelse av mötena"</h3>
+            <super::self_reports::TakingPartOverTime ctx reports=self_reports />
             <h3>"Avsluta planen"</h3>
             {move || match closing() {
                 Some(c) => view! {

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::api::SelfReportsRequest;
 use shared::plan::edit;
-use shared::self_reports::SelfReports;
+use shared::self_reports::{SelfReports, SHORT_QUESTIONS};
 use shared::DocumentId;
 
 use super::PlanContext;
@@ -136,5 +136,56 @@ pub fn GoalReports(reports: Memo<Option<SelfReports>>, goal_id: String, heading_
                 </div>
             }
         })
+    }
+}
+
+/// The person's answers after each meeting ("Hur var mötet för dig?"),
+/// meeting by meeting, oldest first: how their sense of taking part goes
+/// over time.
+#[component]
+pub fn TakingPartOverTime(ctx: PlanContext, reports: Memo<Option<SelfReports>>) -> impl IntoView {
+    let rows = Memo::new(move |_| {
+        let plan = ctx.plan.get();
+        reports
+            .get()
+            .map(|r| {
+                r.taking_part_over_time()
+                    .into_iter()
+                    .map(|a| {
+                        let kind = plan
+                            .as_deref()
+                            .and_then(|p| p.meetings.get(&a.meeting_id))
+                            .map_or("Möte", |m| m.kind.label());
+                        let when = format!("{kind} {}", shared::swedish_time::long_date(&a.meeting_date));
+                        (when, a.answers.map(|x| x.label()), a.note.clone(), a.reported_by.clone())
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    });
+    move || {
+        if rows.with(Vec::is_empty) {
+            return view! { <p>"Personen har inte svarat på frågorna efter något möte än. Frågorna kommer i Min plan när ett möte är över."</p> }.into_any();
+        }
+        view! {
+            <table class="taking-part-table">
+                <caption class="visually-hidden">"Personens svar efter varje möte"</caption>
+                <thead><tr>
+                    <th scope="col">"Möte"</th>
+                    {SHORT_QUESTIONS.iter().map(|q| view! { <th scope="col">{*q}</th> }).collect_view()}
+                    <th scope="col">"Mer om mötet"</th>
+                </tr></thead>
+                <tbody>
+                    {rows.get().into_iter().map(|(when, answers, note, by)| view! {
+                        <tr>
+                            <th scope="row">{when}</th>
+                            {answers.into_iter().map(|a| view! { <td>{a}</td> }).collect_view()}
+                            <td>{note}{(!by.is_empty()).then(|| format!(" (svarat av {by})"))}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        }
+        .into_any()
     }
 }

@@ -20,10 +20,11 @@ const ROLES: [(Role, &str); 3] = [
 ];
 
 /// The role an invitation proposes for a participant: the person edits
-/// the plan as themselves, staff edit, everyone else reads.
+/// the plan as themselves (and a child's guardians, who answer for the
+/// child: seed 004), staff edit, everyone else reads.
 fn proposed_role(kind: ParticipantKind) -> Role {
     match kind {
-        ParticipantKind::Person => Role::Person,
+        ParticipantKind::Person | ParticipantKind::Guardian => Role::Person,
         ParticipantKind::Professional => Role::Editor,
         _ => Role::Reader,
     }

@@ -17,6 +17,9 @@ use super::{ConsentState, Plan, Principal};
 pub enum Requirement {
     /// The person has consented.
     Consent,
+    /// The consent covers every participant: the plan's information may
+    /// be shared with each of them (seed 002).
+    ConsentCoversParticipants,
     /// At least one goal.
     Goals,
     /// At least one intervention, each with a responsible principal.
@@ -39,8 +42,9 @@ impl Requirement {
     /// Every requirement, in checklist order.
     /// [`Requirement::Approved`] is not among them: it needs the plan's
     /// earlier versions ([`check_with_approval`]).
-    pub const ALL: [Requirement; 8] = [
+    pub const ALL: [Requirement; 9] = [
         Requirement::Consent,
+        Requirement::ConsentCoversParticipants,
         Requirement::Goals,
         Requirement::InterventionsWithPrincipal,
         Requirement::MeasuresByOthers,
@@ -54,6 +58,7 @@ impl Requirement {
     pub fn label(self) -> &'static str {
         match self {
             Requirement::Consent => "Den enskilde har gett sitt samtycke",
+            Requirement::ConsentCoversParticipants => "Samtycket gäller alla som är med i planen",
             Requirement::Goals => "Planen har minst ett mål",
             Requirement::InterventionsWithPrincipal => "Varje insats har en ansvarig huvudman",
             Requirement::MeasuresByOthers => {
@@ -132,9 +137,30 @@ fn check_one(plan: &Plan, requirement: Requirement) -> Check {
     let (met, detail) = match requirement {
         Requirement::Consent => match plan.consent_state() {
             ConsentState::Given => (true, None),
-            ConsentState::NotRecorded => (false, Some("Inget samtycke är antecknat.".into())),
+            ConsentState::NotRecorded => match plan.guardians_awaited() {
+                awaited if awaited.is_empty() || plan.consent.is_empty() => {
+                    (false, Some("Inget samtycke är antecknat.".into()))
+                }
+                awaited => {
+                    let names: Vec<String> = awaited.into_iter().map(|(_, name)| name).collect();
+                    (false, Some(format!("Samtycke saknas från vårdnadshavare: {}.", names.join(", "))))
+                }
+            },
             ConsentState::Refused => (false, Some("Samtycke är nekat.".into())),
             ConsentState::Withdrawn => (false, Some("Samtycket är återkallat.".into())),
+        },
+        Requirement::ConsentCoversParticipants => match plan.participants_outside_consent() {
+            outside if outside.is_empty() => (true, None),
+            outside => {
+                let names: Vec<String> = outside.into_iter().map(|(_, name)| name).collect();
+                (
+                    false,
+                    Some(format!(
+                        "Samtycket gäller inte {}. Fråga personen om de får ta del av planen, och anteckna samtycket igen.",
+                        names.join(", ")
+                    )),
+                )
+            }
         },
         Requirement::Goals => {
             let any = plan.goals.values().any(|g| !g.text.as_str().trim().is_empty());

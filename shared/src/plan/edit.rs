@@ -365,6 +365,14 @@ pub fn set_interpreter(doc: &mut AutoCommit, needed: bool, language: &str) -> Re
     Ok(())
 }
 
+/// Whether the plan is a child's (barn eller ungdom): then the guardians
+/// among the participants consent (seed 004).
+pub fn set_person_is_child(doc: &mut AutoCommit, is_child: bool) -> Result<(), PlanError> {
+    let person = ensure_map(doc, &["person"])?;
+    reconcile_prop(doc, &person, "is_child", is_child)?;
+    Ok(())
+}
+
 /// Record a consent decision. A withdrawal also closes the plan; consent
 /// given again after a withdrawal opens the plan that the withdrawal
 /// closed (not one closed for another reason).

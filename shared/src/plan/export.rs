@@ -47,14 +47,36 @@ fn write_consent(out: &mut String, plan: &Plan) {
         let _ = writeln!(out, "- Inget samtycke är antecknat.");
     }
     for entry in consent {
+        let guardian = match entry.giver {
+            super::ConsentGiver::Guardian => format!(", vårdnadshavare {}", entry.giver_name.trim()),
+            super::ConsentGiver::Person => String::new(),
+        };
         let _ = writeln!(
             out,
-            "- {}: {} ({}), antecknat av {}",
+            "- {}: {} ({}{guardian}), antecknat av {}",
             long_date(&entry.date),
             entry.decision.label(),
             entry.form.in_sentence(),
             entry.recorded_by
         );
+    }
+    if let Some(extent) = plan.consent_extent() {
+        let shared_with = match extent.shared_with {
+            None => "alla som är med i planen".to_string(),
+            Some(ids) => {
+                let names: Vec<&str> =
+                    ids.iter().filter_map(|id| plan.participants.get(id)).map(|p| p.name.trim()).collect();
+                if names.is_empty() {
+                    "ingen av deltagarna".to_string()
+                } else {
+                    names.join(", ")
+                }
+            }
+        };
+        let _ = writeln!(out, "- Får delas med: {shared_with}");
+        if !extent.not_shared.is_empty() {
+            let _ = writeln!(out, "- Får inte delas eller tas upp: {}", extent.not_shared);
+        }
     }
 }
 

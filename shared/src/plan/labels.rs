@@ -104,6 +104,8 @@ impl Labelled for ConsentEntry {
         ("form", "Muntligt eller skriftligt"),
         ("giver", "Vem"),
         ("giver_name", "Vårdnadshavarens namn"),
+        ("shared_with", "Får delas med"),
+        ("not_shared", "Får inte delas eller tas upp"),
         ("date", "Datum"),
         ("recorded_by", "Antecknat av"),
         ("comment", "Kommentar"),

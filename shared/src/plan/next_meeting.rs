@@ -35,6 +35,19 @@ pub struct NextMeeting {
     pub planned_minutes: u64,
 }
 
+/// A meeting that has been held, as Min plan names it when it asks how it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldMeeting {
+    /// The meeting's id in the plan.
+    pub id: String,
+    /// Its day, `YYYY-MM-DD`.
+    pub date: String,
+    /// Its day in words, with the year: "lördag 12 december 2026".
+    pub when: String,
+    /// What kind of meeting: "SIP-möte", "Uppföljning", "Utvärdering".
+    pub kind: &'static str,
+}
+
 impl Plan {
     /// The meeting the person is to go to on `today` (`YYYY-MM-DD`): one
     /// that runs now, or else the earliest with a date from today on that
@@ -64,6 +77,20 @@ impl Plan {
             invited: self.invited_names(meeting),
             planned_minutes: meeting.planned_minutes,
         })
+    }
+
+    /// The latest meeting that has been held on `today` (`YYYY-MM-DD`): one
+    /// the chair ended, or one whose day is past and that is not running.
+    /// Min plan asks the person how it was for them ([`crate::self_reports::TakingPart`]).
+    pub fn meeting_held(&self, today: &str) -> Option<HeldMeeting> {
+        let (id, meeting) = self
+            .meetings
+            .iter()
+            .filter(|(_, m)| !m.is_running() && m.date.as_deref().is_some_and(|d| d <= today))
+            .filter(|(_, m)| m.has_ended() || m.date.as_deref().is_some_and(|d| d < today))
+            .max_by(|a, b| (&a.1.date, &a.1.time, a.0).cmp(&(&b.1.date, &b.1.time, b.0)))?;
+        let date = meeting.date.clone().unwrap_or_default();
+        Some(HeldMeeting { id: id.clone(), when: spoken_date(&date), date, kind: meeting.kind.label() })
     }
 
     /// The names of the participants `meeting` invites, in the plan's order.
@@ -98,6 +125,34 @@ mod tests {
 
     fn meeting(date: &str, time: &str) -> Meeting {
         Meeting { date: Some(date.to_string()), time: time.to_string(), ..Meeting::default() }
+    }
+
+    #[test]
+    fn the_meeting_held_is_the_latest_ended_or_past_never_one_that_runs() {
+        let mut plan = read_plan(&example_plan().expect("plan")).expect("read");
+        plan.meetings.clear();
+        assert_eq!(plan.meeting_held("2026-12-06"), None);
+        plan.meetings.insert("a-old".into(), meeting("2026-09-01", "10:00"));
+        plan.meetings.insert("b-today".into(), meeting("2026-12-06", "13:00"));
+        plan.meetings.insert("c-later".into(), meeting("2027-03-15", "09:00"));
+        // Today's meeting has not ended: the one in September is the latest held.
+        assert_eq!(plan.meeting_held("2026-12-06").expect("held").id, "a-old");
+        plan.meetings.get_mut("b-today").expect("today").started_at = Some(1);
+        assert_eq!(
+            plan.meeting_held("2026-12-06").expect("held").id,
+            "a-old",
+            "a running meeting is not held yet"
+        );
+        plan.meetings.get_mut("b-today").expect("today").ended_at = Some(2);
+        let held = plan.meeting_held("2026-12-06").expect("held");
+        assert_eq!(
+            (held.id.as_str(), held.when.as_str(), held.kind),
+            ("b-today", "söndag 6 december 2026", "SIP-möte")
+        );
+        // The day after, a meeting nobody ended counts as held too.
+        plan.meetings.get_mut("b-today").expect("today").ended_at = None;
+        plan.meetings.get_mut("b-today").expect("today").started_at = None;
+        assert_eq!(plan.meeting_held("2026-12-07").expect("held").id, "b-today");
     }
 
     #[test]

@@ -548,6 +548,25 @@ fn consent_section(plan: &Plan) -> PaperSection {
         ConsentState::Withdrawn => "Personen har tagit tillbaka sitt samtycke. Planen gäller inte längre.",
     };
     let mut blocks = vec![Block::Note(state.into())];
+    let awaited: Vec<String> = plan.guardians_awaited().into_iter().map(|(_, name)| name).collect();
+    if !awaited.is_empty() && !plan.consent.is_empty() {
+        blocks.push(Block::Note(format!("Samtycke saknas från vårdnadshavare: {}.", awaited.join(", "))));
+    }
+    if let Some(extent) = plan.consent_extent() {
+        let names: Option<Vec<String>> = extent.shared_with.map(|ids| {
+            ids.iter().filter_map(|id| plan.participants.get(id)).map(|p| p.name.trim().to_string()).collect()
+        });
+        let shared_with = match names {
+            None => "Alla som är med i planen".to_string(),
+            Some(names) if names.is_empty() => "Ingen av deltagarna".to_string(),
+            Some(names) => names.join(", "),
+        };
+        let mut facts = vec![fact("Får delas med", shared_with)];
+        if !extent.not_shared.is_empty() {
+            facts.push(fact("Får inte delas eller tas upp", extent.not_shared));
+        }
+        blocks.push(Block::Facts(facts));
+    }
     let entries = in_time_order(plan.consent.values().map(|r| &r.0).collect());
     if !entries.is_empty() {
         let rows = entries

@@ -9,6 +9,9 @@ pub enum ParticipantKind {
     Person,
     /// Närstående.
     Relative,
+    /// Vårdnadshavare: a child's guardian, who consents and takes part
+    /// (seed 004).
+    Guardian,
     /// God man, förvaltare or another legal representative.
     LegalRepresentative,
     /// Stödperson.
@@ -22,8 +25,9 @@ pub enum ParticipantKind {
 
 impl ParticipantKind {
     /// Every kind, in the order a form lists them.
-    pub const ALL: [ParticipantKind; 6] = [
+    pub const ALL: [ParticipantKind; 7] = [
         ParticipantKind::Person,
+        ParticipantKind::Guardian,
         ParticipantKind::Relative,
         ParticipantKind::LegalRepresentative,
         ParticipantKind::SupportPerson,
@@ -36,6 +40,7 @@ impl ParticipantKind {
         match self {
             ParticipantKind::Person => "Den enskilde",
             ParticipantKind::Relative => "Närstående",
+            ParticipantKind::Guardian => "Vårdnadshavare",
             ParticipantKind::LegalRepresentative => "Företrädare (t.ex. god man)",
             ParticipantKind::SupportPerson => "Stödperson",
             ParticipantKind::Interpreter => "Tolk",

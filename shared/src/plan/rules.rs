@@ -105,7 +105,9 @@ impl Guarded {
             Some(closing) => ClosingState::Closed(closing.into()),
             None => ClosingState::Open,
         };
-        Guarded { closing, consent: plan.consent_state() }
+        // The log's own state, as [`Guarded::read`] reads it (not a child's
+        // plan waiting for a guardian: the rules judge the log).
+        Guarded { closing, consent: consent_state(plan.consent.values().map(|r| &r.0)) }
     }
 
     /// The guarded parts, read straight from the plan's document (without

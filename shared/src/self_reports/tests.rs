@@ -116,3 +116,55 @@ fn dates_are_spoken_with_weekday_day_and_month() {
     assert_eq!(spoken_date("2027-03-01"), "måndag 1 mars");
     assert_eq!(spoken_date("i morgon"), "i morgon");
 }
+
+fn taking_part(meeting: &str, date: &str, answers: [TakingPartAnswer; 3], at: i64) -> TakingPart {
+    TakingPart {
+        meeting_id: meeting.into(),
+        meeting_date: date.into(),
+        answers,
+        note: String::new(),
+        reported_at: at,
+        reported_by: "Anna".into(),
+    }
+}
+
+#[test]
+fn taking_part_answers_are_kept_per_meeting_latest_first_meeting_first() {
+    use TakingPartAnswer::{No, Partly, Yes};
+    let mut doc = new_self_reports_document("p").expect("doc");
+    add_taking_part(&mut doc, &taking_part("m2", "2027-03-15", [Yes, Yes, Partly], 5)).expect("add");
+    add_taking_part(&mut doc, &taking_part("m1", "2026-12-12", [No, Partly, No], 1)).expect("add");
+    // A second answer about the first meeting: the latest counts.
+    add_taking_part(&mut doc, &taking_part("m1", "2026-12-12", [Partly, Partly, No], 2)).expect("add");
+    // A copy of the document made offline on another device merges.
+    let mut other = doc.fork();
+    add_taking_part(&mut other, &taking_part("m3", "2027-06-01", [Yes, Yes, Yes], 9)).expect("add");
+    doc.merge(&mut other).expect("merge");
+    let reports = read_self_reports(&doc).expect("read");
+    let over_time: Vec<(&str, [TakingPartAnswer; 3])> =
+        reports.taking_part_over_time().iter().map(|a| (a.meeting_id.as_str(), a.answers)).collect();
+    assert_eq!(
+        over_time,
+        [("m1", [Partly, Partly, No]), ("m2", [Yes, Yes, Partly]), ("m3", [Yes, Yes, Yes])]
+    );
+    assert_eq!(reports.taking_part_about("m2").map(|a| a.reported_at), Some(5));
+    assert_eq!(reports.taking_part_about("m9"), None);
+}
+
+#[test]
+fn taking_part_answers_need_a_meeting_and_its_date() {
+    use TakingPartAnswer::Yes;
+    let mut doc = new_self_reports_document("p").expect("doc");
+    assert!(matches!(
+        add_taking_part(&mut doc, &taking_part(" ", "2026-12-12", [Yes; 3], 1)),
+        Err(SelfReportError::NoMeeting)
+    ));
+    assert!(matches!(
+        add_taking_part(&mut doc, &taking_part("m1", "12 dec", [Yes; 3], 1)),
+        Err(SelfReportError::InvalidDate(_))
+    ));
+    assert!(read_self_reports(&doc).expect("read").taking_part.is_empty());
+    // A document written before the answers existed reads with none.
+    assert_eq!(QUESTIONS.len(), SHORT_QUESTIONS.len());
+    assert!(TakingPartAnswer::ALL.iter().all(|a| !a.label().is_empty()));
+}

@@ -23,6 +23,9 @@ fn consent(decision: ConsentDecision, at: i64) -> ConsentEntry {
         form: ConsentForm::Oral,
         giver: ConsentGiver::Person,
         giver_name: String::new(),
+        giver_id: String::new(),
+        shared_with: None,
+        not_shared: String::new(),
         date: "2026-10-01".into(),
         recorded_by: "Maria".into(),
         author: String::new(),
@@ -40,9 +43,12 @@ fn the_example_plan_is_complete() {
 #[test]
 fn a_new_plan_lacks_everything() {
     let doc = crate::plan::new_plan_document("").expect("plan");
-    // A plan without sub-goals has none that lack a measure or a date.
-    let lacking: Vec<Requirement> =
-        Requirement::ALL.into_iter().filter(|r| *r != Requirement::SubGoalsMeasurable).collect();
+    // A plan without sub-goals has none that lack a measure or a date, and
+    // without consent nobody is outside it.
+    let lacking: Vec<Requirement> = Requirement::ALL
+        .into_iter()
+        .filter(|r| *r != Requirement::SubGoalsMeasurable && *r != Requirement::ConsentCoversParticipants)
+        .collect();
     assert_eq!(missing(&plan_of(&doc)), lacking);
     for r in Requirement::ALL {
         assert!(!r.label().is_empty());
@@ -78,6 +84,92 @@ fn a_child_needs_every_guardian() {
     check_rule(&doc, Requirement::Consent, false);
     edit::record_consent(&mut doc, &guardian("Pappa", ConsentDecision::Given, 3)).expect("consent");
     check_rule(&doc, Requirement::Consent, true);
+}
+
+#[test]
+fn a_childs_plan_waits_for_every_guardian_among_the_participants() {
+    use crate::plan::ParticipantKind;
+    let mut doc = crate::plan::new_plan_document("").expect("plan");
+    edit::set_person_is_child(&mut doc, true).expect("child");
+    let mamma = edit::add_participant(
+        &mut doc,
+        Participant { name: "Sara Lind".into(), kind: ParticipantKind::Guardian, ..Participant::default() },
+    )
+    .expect("guardian");
+    let pappa = edit::add_participant(
+        &mut doc,
+        Participant { name: "Jonas Lind".into(), kind: ParticipantKind::Guardian, ..Participant::default() },
+    )
+    .expect("guardian");
+    let by = |id: &str, name: &str, at| ConsentEntry {
+        giver: ConsentGiver::Guardian,
+        giver_id: id.into(),
+        giver_name: name.into(),
+        ..consent(ConsentDecision::Given, at)
+    };
+    edit::record_consent(&mut doc, &by(&mamma, "Sara Lind", 1)).expect("consent");
+    let plan = plan_of(&doc);
+    assert_eq!(plan.consent_state(), ConsentState::NotRecorded, "one guardian of two is not consent");
+    assert_eq!(plan.guardians_awaited(), [(pappa.clone(), "Jonas Lind".to_string())]);
+    let detail =
+        check(&plan).into_iter().find(|c| c.requirement == Requirement::Consent).and_then(|c| c.detail);
+    assert_eq!(detail.as_deref(), Some("Samtycke saknas från vårdnadshavare: Jonas Lind."));
+    edit::record_consent(&mut doc, &by(&pappa, "Jonas Lind", 2)).expect("consent");
+    let plan = plan_of(&doc);
+    assert_eq!(plan.consent_state(), ConsentState::Given);
+    assert!(plan.is_active());
+    // A guardian who withdraws ends the plan, as the person would.
+    edit::record_consent(
+        &mut doc,
+        &ConsentEntry { decision: ConsentDecision::Withdrawn, ..by(&pappa, "Jonas Lind", 3) },
+    )
+    .expect("withdraw");
+    assert_eq!(plan_of(&doc).consent_state(), ConsentState::Withdrawn);
+    // An adult's plan does not wait for guardians.
+    edit::set_person_is_child(&mut doc, false).expect("adult");
+    assert!(plan_of(&doc).guardians_awaited().is_empty());
+}
+
+#[test]
+fn the_consent_says_with_whom_and_names_participants_it_does_not_cover() {
+    let mut doc = crate::plan::new_plan_document("").expect("plan");
+    let anna =
+        edit::add_participant(&mut doc, Participant { name: "Anna Berg".into(), ..Participant::default() })
+            .expect("participant");
+    // A consent from before the plan asked about its extent covers everyone.
+    edit::record_consent(&mut doc, &consent(ConsentDecision::Given, 1)).expect("consent");
+    check_rule(&doc, Requirement::ConsentCoversParticipants, true);
+    let given = ConsentEntry {
+        shared_with: Some(vec![anna.clone()]),
+        not_shared: "  Min skuldsanering tas inte upp med skolan. ".into(),
+        ..consent(ConsentDecision::Given, 2)
+    };
+    edit::record_consent(&mut doc, &given).expect("consent");
+    check_rule(&doc, Requirement::ConsentCoversParticipants, true);
+    let extent = plan_of(&doc).consent_extent().expect("in force");
+    assert_eq!(extent.shared_with, Some(vec![anna.clone()]));
+    assert_eq!(extent.not_shared, "Min skuldsanering tas inte upp med skolan.");
+    // Someone added after the consent is outside it until it is recorded again.
+    edit::add_participant(&mut doc, Participant { name: "Bo Ek".into(), ..Participant::default() })
+        .expect("participant");
+    check_rule(&doc, Requirement::ConsentCoversParticipants, false);
+    let detail = check(&plan_of(&doc))
+        .into_iter()
+        .find(|c| c.requirement == Requirement::ConsentCoversParticipants)
+        .and_then(|c| c.detail)
+        .expect("detail");
+    assert!(detail.starts_with("Samtycket gäller inte Bo Ek."), "{detail}");
+    // The person themselves is never outside their own consent.
+    edit::add_participant(
+        &mut doc,
+        Participant {
+            name: "Kim".into(),
+            kind: crate::plan::ParticipantKind::Person,
+            ..Participant::default()
+        },
+    )
+    .expect("person");
+    assert_eq!(plan_of(&doc).participants_outside_consent().len(), 1);
 }
 
 #[test]

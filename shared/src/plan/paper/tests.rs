@@ -258,3 +258,35 @@ fn a_closed_plan_says_when_why_and_by_whom() {
     assert_eq!(fact_value(&paper, "Skäl"), "Målen är uppnådda");
     assert_eq!(fact_value(&paper, "Antecknat av"), "Maria Lind");
 }
+
+#[test]
+fn a_childs_plan_on_paper_names_each_guardian_and_what_the_consent_covers() {
+    use crate::plan::{ConsentDecision, ConsentGiver, Participant, ParticipantKind};
+    let mut doc = fixture::example_plan().expect("example");
+    edit::set_person_is_child(&mut doc, true).expect("child");
+    let sara = edit::add_participant(
+        &mut doc,
+        Participant { name: "Sara Lind".into(), kind: ParticipantKind::Guardian, ..Participant::default() },
+    )
+    .expect("guardian");
+    let guardian_consent = crate::plan::ConsentEntry {
+        giver: ConsentGiver::Guardian,
+        giver_id: sara.clone(),
+        giver_name: "Sara Lind".into(),
+        shared_with: Some(vec![sara]),
+        not_shared: "Skulderna tas inte upp med skolan.".into(),
+        recorded_at: fixture::FIXTURE_TIME + 1,
+        ..fixture::withdrawal("Maria Lind")
+    };
+    edit::record_consent(
+        &mut doc,
+        &crate::plan::ConsentEntry { decision: ConsentDecision::Given, ..guardian_consent },
+    )
+    .expect("consent");
+    let (_, paper) = paper_of(&doc);
+    check_nothing_empty(&paper);
+    assert_eq!(fact_value(&paper, "Får delas med"), "Sara Lind");
+    assert_eq!(fact_value(&paper, "Får inte delas eller tas upp"), "Skulderna tas inte upp med skolan.");
+    let consent = table(&paper, "Samtycke");
+    assert!(consent.rows.iter().any(|row| row[3] == "Vårdnadshavare: Sara Lind"), "{:?}", consent.rows);
+}
