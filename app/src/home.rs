@@ -15,6 +15,7 @@ pub mod invitation;
 pub mod keep_on_tablet;
 pub mod my_plan;
 pub mod next_meeting;
+pub mod parts;
 pub mod read_aloud;
 pub mod report;
 pub mod taking_part;
@@ -98,13 +99,17 @@ pub fn HomeApp() -> impl IntoView {
             </main>
         }
         .into_any(),
-        None => view! { <MyPlans /> }.into_any(),
+        // A chunk of its own (`parts::my_plans`).
+        None => view! {
+            <Suspense>{move || Suspend::new(crate::chunk_loading::retrying(parts::my_plans))}</Suspense>
+        }
+        .into_any(),
     }
 }
 
 /// The plans on this device, each a link to its "Min plan".
 #[component]
-fn MyPlans() -> impl IntoView {
+pub fn MyPlans() -> impl IntoView {
     let repo = expect_context::<RepoHandle>();
     let plans = LocalResource::new(move || async move { repo.get().known_plans().await });
     view! {

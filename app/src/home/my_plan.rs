@@ -11,15 +11,14 @@ use shared::plan::{Plan, PreparationField, TextPath};
 use shared::self_reports::{set_report_interval, SelfReports, REPORT_INTERVALS};
 use shared::{DocumentId, Role};
 
-use super::about_sip::AboutSip;
-use super::help::HelpPart;
 use super::keep_on_tablet::KeepOnTablet;
 use super::next_meeting::NextMeetingCard;
+use super::parts;
 use super::read_aloud::ReadAloud;
 use super::report::ReportForm;
-use super::taking_part::TakingPartCard;
 use super::text_size::TextSize;
 use crate::api;
+use crate::chunk_loading::retrying;
 use crate::clock::today;
 use crate::components::progress_chart::ProgressChart;
 use crate::components::save_status::SaveStatus;
@@ -28,8 +27,9 @@ use crate::repo::{Availability, DocSignals, SaveState};
 use crate::RepoHandle;
 
 /// The parts of the plan, shown one at a time.
+#[allow(missing_docs)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Part {
+pub enum Part {
     Goals,
     Myself,
     Help,
@@ -40,7 +40,8 @@ enum Part {
 }
 
 impl Part {
-    fn title(self) -> &'static str {
+    /// The part's heading and button.
+    pub fn title(self) -> &'static str {
         match self {
             Part::Goals => "Mina mål",
             Part::Myself => "Det gör jag själv",
@@ -181,23 +182,34 @@ pub fn MyPlanPage(id: DocumentId) -> impl IntoView {
                 Availability::Ready => view! {
                     <Todo plan reports part />
                     <NextMeetingCard plan prepare=Callback::new(move |()| part.set(Part::Meeting)) />
-                    <TakingPartCard plan reports reports_id may_report my_name />
+                    // Asked only after a meeting: a chunk of its own (`super::parts`).
+                    {move || plan.with(|p| p.as_ref().is_some_and(|p| p.meeting_held(&today()).is_some())).then(|| view! {
+                        <Suspense>{move || Suspend::new(retrying(move || parts::taking_part(plan, reports, reports_id, may_report, my_name)))}</Suspense>
+                    })}
                     <PartMenu part is_person />
                     {move || match part.get() {
                         Part::Goals => view! { <GoalsPart plan reports reports_id may_report my_name /> }.into_any(),
                         Part::Myself => view! { <MyselfPart plan /> }.into_any(),
-                        Part::Help => view! {
-                            <PartFrame part=Part::Help><HelpPart id plan may_write my_name /></PartFrame>
-                        }.into_any(),
+                        // The parts below are chunks of their own (`super::parts`).
+                        Part::Help => chunk(move || parts::help(id, plan, may_write, my_name)),
                         Part::Coordinator => view! { <CoordinatorPart plan /> }.into_any(),
-                        Part::Meeting => view! { <MeetingPart id version=signals.version editable=is_person /> }.into_any(),
-                        Part::Helpers => view! { <HelpersPart id /> }.into_any(),
-                        Part::About => view! { <PartFrame part=Part::About><AboutSip /></PartFrame> }.into_any(),
+                        Part::Meeting => chunk(move || parts::meeting(id, signals.version, is_person)),
+                        Part::Helpers => chunk(move || parts::helpers(id)),
+                        Part::About => chunk(parts::about),
                     }}
                 }.into_any(),
             }}
         </main>
     }
+}
+
+/// A part of Min plan that is a chunk of its own, shown when it has come.
+fn chunk<F>(load: impl Fn() -> F + Copy + Send + Sync + 'static) -> AnyView
+where
+    F: std::future::Future<Output = Result<AnyView, crate::chunk_loading::ChunkMissing>> + 'static,
+{
+    view! { <Suspense fallback=|| view! { <p role="status">"Öppnar …"</p> }>{move || Suspend::new(retrying(load))}</Suspense> }
+        .into_any()
 }
 
 /// The parts of the plan to choose from ("Vem får svara åt mig" only for
@@ -298,7 +310,7 @@ fn Todo(
 
 /// A part's frame: heading, "Läs upp", and the text it reads.
 #[component]
-fn PartFrame(part: Part, children: Children) -> impl IntoView {
+pub fn PartFrame(part: Part, children: Children) -> impl IntoView {
     let readable = NodeRef::<leptos::html::Div>::new();
     view! {
         <section class="part" aria-labelledby="part-heading">
@@ -481,8 +493,9 @@ fn CoordinatorPart(plan: Memo<Option<Arc<Plan>>>) -> impl IntoView {
     }
 }
 
+/// "Inför mötet": the preparation questions, answered in the person's own words.
 #[component]
-fn MeetingPart(id: DocumentId, version: RwSignal<u64>, editable: Signal<bool>) -> impl IntoView {
+pub fn MeetingPart(id: DocumentId, version: RwSignal<u64>, editable: Signal<bool>) -> impl IntoView {
     let repo = expect_context::<RepoHandle>();
     view! {
         <PartFrame part=Part::Meeting>
@@ -509,7 +522,7 @@ fn MeetingPart(id: DocumentId, version: RwSignal<u64>, editable: Signal<bool>) -
 
 /// The person chooses who may answer for them (a relative).
 #[component]
-fn HelpersPart(id: DocumentId) -> impl IntoView {
+pub fn HelpersPart(id: DocumentId) -> impl IntoView {
     let refresh = RwSignal::new(0u32);
     let problem = RwSignal::new(None::<String>);
     let members = LocalResource::new(move || {

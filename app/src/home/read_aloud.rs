@@ -92,7 +92,7 @@ fn synthesis() -> Option<web_sys::SpeechSynthesis> {
 }
 
 /// Speak `text` in Swedish, with a Swedish voice when the device has one.
-fn speak(text: &str, on_end: impl FnOnce() + 'static) -> bool {
+pub(crate) fn speak(text: &str, on_end: impl FnOnce() + 'static) -> bool {
     let Some(synthesis) = synthesis() else { return false };
     let Ok(utterance) = web_sys::SpeechSynthesisUtterance::new_with_text(text) else { return false };
     utterance.set_lang("sv-SE");
@@ -128,11 +128,12 @@ pub fn ReadAloud(target: NodeRef<leptos::html::Div>) -> impl IntoView {
                 s.cancel();
             }
             reading.set(false);
-        } else if let Some(element) = target.get_untracked() {
-            let text = spoken_text(&element);
-            reading.set(speak(&text, move || {
-                reading.try_set(false);
-            }));
+        } else {
+            // What is read and the speaking are a chunk of their own
+            // (`super::parts::read_aloud`), fetched on the first press.
+            leptos::task::spawn_local(async move {
+                let _ = super::parts::read_aloud(target, reading).await;
+            });
         }
     };
     synthesis().map(|_| {
