@@ -196,7 +196,7 @@ impl Plans {
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        revoke_device_if_in_no_plan(&mut tx, principal, now).await?;
+        revoke_device_if_in_no_plan(&mut tx, principal, now, false).await?;
         let detail = format!("{principal} (inbjudningar återkallade: {revoked})");
         audit::append(&mut tx, &by.audit("remove", detail)).await?;
         tx.commit().await?;
@@ -266,7 +266,7 @@ impl Plans {
                 .await?;
         }
         for principal in &members {
-            revoke_device_if_in_no_plan(&mut tx, principal, now).await?;
+            revoke_device_if_in_no_plan(&mut tx, principal, now, true).await?;
         }
         audit::append(&mut tx, &entry).await?;
         tx.commit().await?;
@@ -280,11 +280,15 @@ impl Plans {
 
 /// End a device principal's sessions when it is a member of no plan any
 /// more (a device exists only for the invitations it redeemed). Accounts,
-/// and devices still in another plan, keep their sessions.
+/// and devices still in another plan, keep their sessions. With
+/// `forget_label` (its plan was deleted) the device's label, taken from
+/// the invitation and often a person's name, goes too: the access log
+/// keeps the name its entries were made with, as the log rules require.
 async fn revoke_device_if_in_no_plan(
     tx: &mut sqlx::SqliteConnection,
     principal: &str,
     now: i64,
+    forget_label: bool,
 ) -> Result<(), sqlx::Error> {
     if !principal.starts_with("device:") {
         return Ok(());
@@ -299,6 +303,12 @@ async fn revoke_device_if_in_no_plan(
         .bind(principal)
         .execute(&mut *tx)
         .await?;
+    if forget_label {
+        sqlx::query("UPDATE devices SET label = 'Borttagen enhet' WHERE 'device:' || id = ?")
+            .bind(principal)
+            .execute(&mut *tx)
+            .await?;
+    }
     sqlx::query("UPDATE sessions SET revoked_at = ? WHERE principal = ? AND revoked_at IS NULL")
         .bind(now)
         .bind(principal)
