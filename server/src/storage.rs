@@ -271,8 +271,15 @@ fn only_ours(data_dir: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        // Tightening what exists is best effort: a folder that another
+        // user owns (set up so on purpose) is warned about, not refused.
+        let tighten = |path: &Path, mode: u32| {
+            if let Err(error) = std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)) {
+                tracing::warn!(%error, path = %path.display(), "could not make it the server's user's only");
+            }
+        };
         std::fs::DirBuilder::new().recursive(true).mode(0o700).create(data_dir)?;
-        std::fs::set_permissions(data_dir, std::fs::Permissions::from_mode(0o700))?;
+        tighten(data_dir, 0o700);
         let database = data_dir.join(DATABASE_FILE);
         if !database.exists() {
             create_private(&database)?;
@@ -281,7 +288,7 @@ fn only_ours(data_dir: &Path) -> std::io::Result<()> {
             let mut file = database.clone().into_os_string();
             file.push(suffix);
             if Path::new(&file).exists() {
-                std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))?;
+                tighten(Path::new(&file), 0o600);
             }
         }
         Ok(())
