@@ -261,3 +261,25 @@ async fn log_reviewers_filter_sample_and_export_and_nobody_else_reads_the_log() 
     logged(&server, "the command line's review", |l| l.action == "review" && l.principal == "system:cli")
         .await;
 }
+
+#[tokio::test]
+async fn a_session_that_keeps_typing_is_one_read_and_one_change_per_pause_not_one_per_keystroke() {
+    let server = TestServer::fresh().await;
+    let mut plan = annas_plan(&server).await;
+    let id = plan.id;
+    for n in 0..20 {
+        plan.coordinator.edit_synced(PlanText::MainGoal, &format!("Mål {n}")).await;
+    }
+    // The same session again on a new connection (a reload) within the pause.
+    let mut again = Client::connect(&server, "samordnare-igen", id, AutoCommit::new()).await;
+    again.until_text(PlanText::MainGoal, "Mål 19").await;
+    // A flush of the log: an entry made after all of the above is written.
+    let (status, _) =
+        http(&server, "GET", &format!("/api/plans/{id}/members"), Some(&server.token), None).await;
+    assert_eq!(status, 200);
+    logged(&server, "the member list", |l| is(l, "read.members", id)).await;
+    let lines = access_log(&server).await;
+    let count = |action: &str| lines.iter().filter(|l| is(l, action, id) && l.name == "Testare").count();
+    assert_eq!(count("read.sync"), 1, "one read per session and pause: {lines:#?}");
+    assert_eq!(count("change"), 1, "one change entry per session and pause");
+}
