@@ -56,6 +56,7 @@ pub(super) async fn plan_access_log(
                     action: action.in_plain_words().to_string(),
                     change: action.is_change(),
                     offline: line.offline,
+                    own: line.principal == member.principal.id,
                 })
             })
             .collect(),

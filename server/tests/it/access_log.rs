@@ -207,6 +207,9 @@ async fn the_person_and_the_coordinator_see_who_looked_and_nobody_else_does() {
             ("läste planen", "Testkommunen", false)
         );
         assert!(entries.windows(2).all(|w| w[0].at >= w[1].at), "newest first");
+        assert!(!eva.own);
+        let callers_own = if token == &server.token { "Testare" } else { "test person" };
+        assert!(entries.iter().filter(|e| e.own).all(|e| e.name == callers_own), "{entries:?}");
     }
     assert_eq!(
         http(&server, "GET", &path, Some(&editor), None).await.0,

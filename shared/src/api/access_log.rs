@@ -28,6 +28,10 @@ pub struct PlanAccessEntry {
     pub change: bool,
     /// Whether the device read it without the network and told the server later.
     pub offline: bool,
+    /// Whether it was the caller (their account or device), so a view can
+    /// leave out or soften "du läste planen".
+    #[serde(default)]
+    pub own: bool,
 }
 
 /// `POST /api/plans/{plan}/offline-reads`: when this device showed the plan
