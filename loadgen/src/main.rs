@@ -240,7 +240,16 @@ async fn typing_ramp(
 ) -> anyhow::Result<Vec<Stage>> {
     println!("typing, {}: 3 participants per plan, 6 keystrokes/s each", kind.name());
     let target = Target::start(kind, 60)?;
+    let (cpu_before, started) = (target.cpu_seconds().ok(), std::time::Instant::now());
     let results = typing::ramp(&target.url(), stages, Duration::from_secs(2), window, breakdown).await?;
+    if let (Some(before), Ok(after)) = (cpu_before, target.cpu_seconds()) {
+        let wall = started.elapsed().as_secs_f64();
+        println!(
+            "  server CPU: {:.2} s in {wall:.1} s ({:.0} % of one core)",
+            after - before,
+            100.0 * (after - before) / wall
+        );
+    }
     println!("  maximum sustained: {} plans (p99 <= {limit} ms)", max_sustained(&results, limit));
     if let Some(failed) = results.iter().find(|s| s.failures > 0) {
         anyhow::bail!("{} peers failed at {} plans (see above)", failed.failures, failed.plans);

@@ -114,6 +114,22 @@ impl Target {
         }
     }
 
+    /// CPU time the server process has used so far (user and system), in
+    /// seconds: what a change to the relay costs, apart from latency.
+    pub fn cpu_seconds(&self) -> anyhow::Result<f64> {
+        let stat =
+            std::fs::read_to_string(Path::new("/proc").join(self.child.id().to_string()).join("stat"))?;
+        // After the command name (in parentheses, which may hold spaces):
+        // the state is field 3, utime and stime fields 14 and 15.
+        let rest = stat.rsplit_once(')').map(|(_, rest)| rest).ok_or_else(|| anyhow!("no stat"))?;
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let ticks = |i: usize| {
+            fields.get(i).and_then(|f| f.parse::<u64>().ok()).ok_or_else(|| anyhow!("no field {i}"))
+        };
+        // Clock ticks of USER_HZ, which is 100 on Linux.
+        Ok((ticks(11)? + ticks(12)?) as f64 / 100.0)
+    }
+
     /// Resident memory of the server process, in bytes.
     pub fn rss_bytes(&self) -> anyhow::Result<u64> {
         rss_of(self.child.id())

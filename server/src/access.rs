@@ -10,12 +10,15 @@
 //!   sessions; [`Principal`] is who a session speaks for.
 //! - [`plans`]: members and roles per document, invitations, devices,
 //!   deletion (a tombstone), and actor ids bound to principals.
-//! - [`audit`]: the append-only log of who did what.
+//! - [`audit`]: the append-only log of who changed what.
+//! - [`access_log`]: the append-only log of who read what, refusals and
+//!   sign-ins, for the person and for log review.
 //!
 //! Identity is behind [`accounts::Accounts::authenticate`]: an OpenID
 //! Connect sign-in (SITHS e-ID) would create the same `user:` principals and
 //! sessions, and nothing else would change.
 
+pub mod access_log;
 pub mod accounts;
 pub mod audit;
 pub mod plans;

@@ -7,7 +7,9 @@
 //! - [`sessions`]: signing in and out, who am I, redeeming an invitation.
 //! - [`plans`]: what members do with a plan under `/api/plans/{plan}`.
 //! - [`my_plans`]: the caller's plans (`/api/plans`), for "Mina planer".
+//! - [`access_log`]: who looked at a plan, offline reads, log review.
 
+mod access_log;
 mod caller;
 mod my_plans;
 mod plans;
@@ -45,13 +47,16 @@ pub fn routes() -> Router<AppState> {
         .route("/api/plans/{plan}/devices/{session}", delete(plans::block_device))
         .route("/api/plans/{plan}/self-reports", post(plans::link_self_reports))
         .route("/api/plans/{plan}/actors", get(plans::actors))
+        .route("/api/plans/{plan}/access-log", get(access_log::plan_access_log))
+        .route("/api/plans/{plan}/offline-reads", post(access_log::offline_reads))
+        .route("/api/access-log", get(access_log::review))
 }
 
 /// An API error as a response.
 pub struct ApiError(StatusCode, String);
 
 impl ApiError {
-    fn new(status: StatusCode, message: &str) -> ApiError {
+    pub(crate) fn new(status: StatusCode, message: &str) -> ApiError {
         ApiError(status, message.to_string())
     }
 

@@ -17,7 +17,7 @@
 //! document the peer may not read gets `doc-unavailable`, exactly as one
 //! that does not exist.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -27,6 +27,7 @@ use shared::wire::{PeerMetadata, HEARTBEAT_PING, HEARTBEAT_PONG, PROTOCOL_VERSIO
 use shared::{DocumentId, Message};
 use tokio::sync::{mpsc, Notify};
 
+use crate::access::access_log::{Action, Entry, Who, READ_PAUSE};
 use crate::access::plans::Intent;
 use crate::access::{Decision, Principal};
 use crate::documents::{DocCommand, PeerHandle, Writer};
@@ -52,8 +53,14 @@ pub async fn serve(socket: WebSocket, state: AppState, principal: Principal) {
     let (outbox, outbox_rx) = mpsc::channel::<Message>(OUTBOX_CAPACITY);
     let disconnect = state.shutdown.child_token();
     let online = state.online.register(&principal.id, disconnect.clone());
-    let mut access =
-        ConnectionAccess { principal, decided: HashMap::new(), participants: HashMap::new(), online };
+    let mut access = ConnectionAccess {
+        principal,
+        decided: HashMap::new(),
+        participants: HashMap::new(),
+        online,
+        logged: HashMap::new(),
+        refused: HashSet::new(),
+    };
     // Heartbeats waiting for an answer (several unanswered are answered once).
     let heartbeats = Arc::new(Notify::new());
     let writer = tokio::spawn(write_frames(
@@ -116,7 +123,7 @@ pub async fn serve(socket: WebSocket, state: AppState, principal: Principal) {
                     reject(&outbox, &state, None, reason);
                     break;
                 }
-                peer = Some(join(sender_id, &outbox, &disconnect, &state));
+                peer = Some(join(sender_id, &outbox, &disconnect, &state, &access.principal));
             }
             (None, _) => {
                 // automerge-repo ignores frames from a socket that has not joined.
@@ -224,6 +231,7 @@ fn join(
     outbox: &mpsc::Sender<Message>,
     disconnect: &tokio_util::sync::CancellationToken,
     state: &AppState,
+    principal: &Principal,
 ) -> PeerHandle {
     tracing::Span::current().record("peer", sender_id.as_str());
     let handle = PeerHandle {
@@ -231,6 +239,7 @@ fn join(
         outbox: outbox.clone(),
         disconnect: disconnect.clone(),
         metrics: state.metrics.clone(),
+        who: Arc::new(Who::principal(principal)),
     };
     handle.send(Message::Peer {
         sender_id: state.server_id.clone(),
@@ -305,6 +314,12 @@ struct ConnectionAccess {
     participants: HashMap<DocumentId, Arc<str>>,
     /// This connection in [`crate::online::Online`]: says when access changed.
     online: OnlineGuard,
+    /// When this connection last logged a read of each document: the
+    /// access log's own check ([`crate::access::access_log::AccessLog::once_per_pause`])
+    /// is asked only once per pause, not for every message.
+    logged: HashMap<DocumentId, Instant>,
+    /// Documents whose refusal this connection has logged (once each).
+    refused: HashSet<DocumentId>,
 }
 
 impl ConnectionAccess {
@@ -350,6 +365,24 @@ impl ConnectionAccess {
         decision
     }
 
+    /// The peer gets `document`'s content: a read, logged once per pause.
+    fn log_read(&mut self, state: &AppState, document: DocumentId) {
+        let now = Instant::now();
+        if self.logged.get(&document).is_some_and(|at| now.saturating_duration_since(*at) < READ_PAUSE) {
+            return;
+        }
+        self.logged.insert(document, now);
+        state.access_log.once_per_pause(Who::principal(&self.principal), document, Action::ReadSync, None);
+    }
+
+    /// The peer asked for a document it may not read: logged once.
+    fn log_refused(&mut self, state: &AppState, document: DocumentId) {
+        if self.refused.insert(document) {
+            let who = Who::principal(&self.principal);
+            state.access_log.record(Entry::now(who, Some(&document.to_string()), Action::RefusedSync));
+        }
+    }
+
     fn writer(&self, decision: Decision, document: DocumentId) -> Option<Writer> {
         match decision {
             Decision::Write { coordinator } => Some(Writer {
@@ -393,9 +426,11 @@ async fn route(
             let intent = if request { Intent::Request } else { Intent::Sync };
             let decision = access.decide(state, document_id, intent).await;
             if decision == Decision::Unavailable {
+                access.log_refused(state, document_id);
                 unavailable(peer, state, document_id);
                 return true;
             }
+            access.log_read(state, document_id);
             if !documents.contains(&document_id) {
                 documents.push(document_id);
             }

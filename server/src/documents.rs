@@ -45,6 +45,8 @@ pub struct PeerHandle {
     pub disconnect: CancellationToken,
     /// Counts disconnections of slow peers.
     pub metrics: Arc<Metrics>,
+    /// Who is connected (the access log names them when a change is refused).
+    pub who: Arc<crate::access::access_log::Who>,
 }
 
 impl PeerHandle {
@@ -136,6 +138,8 @@ pub struct RegistryConfig {
     pub metrics: Arc<Metrics>,
     /// Who owns which actor id.
     pub plans: Plans,
+    /// Changes and refused changes are logged here.
+    pub access_log: crate::access::access_log::AccessLog,
 }
 
 /// Finds or starts the task of a document.

@@ -102,8 +102,9 @@ async fn sync(
             return error.into_response();
         }
     };
-    let Some(slot) = state.connections.try_open(address.ip(), state.limits.connections_per_address) else {
-        tracing::warn!(%address, "too many connections from one address");
+    let client = state.trusted_proxies.client(address.ip(), &headers);
+    let Some(slot) = state.connections.try_open(client, state.limits.connections_per_address) else {
+        tracing::warn!(%client, "too many connections from one address");
         state.metrics.refused_connection();
         return (
             StatusCode::TOO_MANY_REQUESTS,
@@ -127,7 +128,22 @@ async fn sync(
         })
 }
 
-async fn metrics(State(state): State<AppState>) -> Response {
+/// The counters, for whoever shows the token (`--metrics-token`);
+/// without a token configured, there are none here (404): they tell how
+/// busy the service is and when people work.
+async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let Some(token) = &state.metrics_token else {
+        return (StatusCode::NOT_FOUND, "Mätvärden är avstängda (se --metrics-token).\n").into_response();
+    };
+    let shown = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    let same: bool = subtle::ConstantTimeEq::ct_eq(shown.as_bytes(), token.as_bytes()).into();
+    if !same {
+        return (StatusCode::UNAUTHORIZED, "Mätvärden kräver en token.\n").into_response();
+    }
     let body = state.metrics.render(state.documents.loaded());
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }

@@ -8,7 +8,8 @@
 //! - [`app_build`]: the built app's manifest (from `scripts/build-app.sh`),
 //!   followed as new builds come: the pages' script hashes for the CSP.
 //! - [`api`]: signing in, invitations, members, deleting a plan.
-//! - [`access`]: accounts, sessions, roles per plan, the audit log.
+//! - [`access`]: accounts, sessions, roles per plan, the audit log and
+//!   the access log.
 //! - [`plan_summaries`]: what "Mina planer" shows of each stored plan,
 //!   remembered until the plan changes.
 //! - [`online`]: open connections by principal, closed when access is taken
@@ -16,7 +17,9 @@
 //! - [`connection`]: one WebSocket peer: handshake and routing.
 //! - [`documents`]: one task per loaded document: merge, persist, answer.
 //! - [`storage`]: the SQLite file (group commit, background compaction).
+//! - [`gallring`]: closed plans removed when their time is up.
 //! - [`limits`]: message size, rate and connections per address.
+//! - [`client_address`]: the client's address behind trusted proxies.
 //! - [`metrics`]: counters for `GET /metrics`.
 //!
 //! [`run`] is the whole server; `main.rs` only reads the configuration.
@@ -26,9 +29,11 @@
 pub mod access;
 pub mod api;
 pub mod app_build;
+pub mod client_address;
 pub mod connection;
 pub mod documents;
 pub mod first_view;
+pub mod gallring;
 pub mod http;
 pub mod limits;
 pub mod metrics;
@@ -60,11 +65,40 @@ pub struct Config {
     pub idle_document_timeout: Duration,
     /// The address people use to reach the app (for links and cookies).
     pub public_url: String,
+    /// Whether syncs are in the access log: always in service; off only to
+    /// measure what logging them costs (`scripts/load-check.sh`).
+    pub log_syncs: bool,
+    /// Days access-log entries are kept (at least 365; default five years).
+    pub access_log_days: u32,
+    /// Days after its closing date a closed plan is removed; 0: never.
+    pub gallra_after_days: u32,
+    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: client_address::TrustedProxies,
+    /// `GET /metrics` needs `Authorization: Bearer` this; `None`: it is off.
+    pub metrics_token: Option<String>,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            data_dir: PathBuf::from("data"),
+            static_dir: PathBuf::from("app/dist"),
+            limits: Limits::default(),
+            idle_document_timeout: Duration::from_secs(60),
+            public_url: "http://127.0.0.1:8080".to_string(),
+            log_syncs: true,
+            access_log_days: access::access_log::DEFAULT_RETENTION_DAYS,
+            gallra_after_days: gallring::DEFAULT_AFTER_DAYS,
+            trusted_proxies: client_address::TrustedProxies::default(),
+            metrics_token: None,
+        }
+    }
 }
 
 pub use limits::Limits;
 
-/// Sign-in and invitation attempts allowed per address and minute.
+/// Sign-in links (and, in a bucket of their own, invitations) that may
+/// fail per client address and minute.
 pub const SIGN_IN_ATTEMPTS_PER_MINUTE: u32 = 10;
 
 /// What every handler can reach.
@@ -90,12 +124,20 @@ pub struct AppState {
     pub access: access::Access,
     /// Open connections by principal.
     pub online: online::Online,
-    /// Sign-in and invitation attempts per address.
-    pub attempts: limits::Attempts,
+    /// Sign-in links that did not work, per client address.
+    pub sign_in_attempts: limits::Attempts,
+    /// Invitation links that did not work, per client address.
+    pub invitation_attempts: limits::Attempts,
+    /// Whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: client_address::TrustedProxies,
+    /// The bearer token `GET /metrics` asks for; without one, no metrics here.
+    pub metrics_token: Option<Arc<str>>,
     /// The address people use to reach the app.
     pub public_url: String,
     /// What the lists of plans show of each plan, read once per change.
     pub plan_summaries: plan_summaries::PlanSummaries,
+    /// Who read, changed, was refused or signed in (`access::access_log`).
+    pub access_log: access::access_log::AccessLog,
 }
 
 /// Why the server could not run.
@@ -126,6 +168,9 @@ pub async fn run(
     let server_id = format!("samplan-server-{}", random_hex_id());
     let metrics = Arc::new(Metrics::default());
     let access = access::Access::new(&store);
+    let plan_summaries = plan_summaries::PlanSummaries::default();
+    let access_log = access::access_log::AccessLog::start(&store, plan_summaries.clone(), config.log_syncs);
+    tokio::spawn(purge_access_log(store.database(), config.access_log_days, shutdown.clone()));
     let state = AppState {
         documents: DocumentRegistry::new(RegistryConfig {
             store: store.clone(),
@@ -134,6 +179,7 @@ pub async fn run(
             max_document_bytes: config.limits.max_document_bytes,
             metrics: metrics.clone(),
             plans: access.plans.clone(),
+            access_log: access_log.clone(),
         }),
         store: store.clone(),
         server_id,
@@ -144,14 +190,21 @@ pub async fn run(
         connections: limits::AddressConnections::default(),
         access,
         online: online::Online::default(),
-        attempts: limits::Attempts::new(SIGN_IN_ATTEMPTS_PER_MINUTE),
+        sign_in_attempts: limits::Attempts::new(SIGN_IN_ATTEMPTS_PER_MINUTE),
+        invitation_attempts: limits::Attempts::new(SIGN_IN_ATTEMPTS_PER_MINUTE),
+        trusted_proxies: config.trusted_proxies.clone(),
+        metrics_token: config.metrics_token.as_deref().map(Arc::from),
         public_url: config.public_url.clone(),
-        plan_summaries: plan_summaries::PlanSummaries::default(),
+        plan_summaries,
+        access_log: access_log.clone(),
     };
     if !config.static_dir.join("index.html").exists() {
         tracing::warn!(dir = %config.static_dir.display(), "the app is not built here; only /sync and /healthz will work");
     } else if !config.static_dir.join(app_build::MANIFEST_FILE).exists() {
         tracing::warn!(dir = %config.static_dir.display(), "the app's build has no manifest: its pages' scripts will not run (scripts/build-app.sh writes it)");
+    }
+    if config.gallra_after_days > 0 {
+        tokio::spawn(gallra_daily(state.clone(), config.gallra_after_days));
     }
     let router = http::router(state, &config.static_dir);
     let graceful = shutdown.clone();
@@ -167,9 +220,52 @@ pub async fn run(
     let served = axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(async move { graceful.cancelled().await })
         .await;
+    access_log.flush().await;
     store.close().await;
     served?;
     Ok(())
+}
+
+/// Remove access-log entries older than `keep_days`, at start and then daily.
+async fn purge_access_log(db: storage::Database, keep_days: u32, shutdown: CancellationToken) {
+    loop {
+        match access::access_log::purge_expired(&db, keep_days).await {
+            Ok(0) => {}
+            Ok(purged) => tracing::info!(purged, keep_days, "old access-log entries removed"),
+            Err(error) => tracing::error!(%error, "could not remove old access-log entries"),
+        }
+        tokio::select! {
+            () = shutdown.cancelled() => return,
+            () = tokio::time::sleep(Duration::from_secs(86_400)) => {}
+        }
+    }
+}
+
+/// Gallring once a day, the first an hour after the start (not while a
+/// restarted server is busiest); see [`gallring`].
+async fn gallra_daily(state: AppState, after_days: u32) {
+    let mut next = tokio::time::Instant::now() + Duration::from_secs(3600);
+    loop {
+        tokio::select! {
+            () = state.shutdown.cancelled() => return,
+            () = tokio::time::sleep_until(next) => {}
+        }
+        next += Duration::from_secs(86_400);
+        match gallring::gallra(&state.store, &state.access.plans, after_days).await {
+            Ok(removed) => {
+                for plan in removed {
+                    tracing::info!(document = %plan.due.plan, closed_on = %plan.due.closed_on, "closed plan removed (gallring)");
+                    for document in
+                        plan.documents.iter().filter_map(|d| shared::DocumentId::parse_url_or_id(d).ok())
+                    {
+                        state.documents.delete(document).await;
+                    }
+                    state.online.disconnect(plan.members.iter().map(String::as_str));
+                }
+            }
+            Err(error) => tracing::error!(%error, "gallring failed; tried again tomorrow"),
+        }
+    }
 }
 
 /// 16 random bytes as hex: peer and storage ids.

@@ -62,15 +62,22 @@ impl MessageRate {
 
     /// Take one token at `now`; false when the peer sends faster than allowed.
     pub fn allow(&mut self, now: Instant) -> bool {
-        let elapsed = now.saturating_duration_since(self.last).as_secs_f64();
-        self.last = now;
-        self.tokens = (self.tokens + elapsed * self.rate).min(self.burst);
-        if self.tokens >= 1.0 {
+        if self.has_token(now) {
             self.tokens -= 1.0;
             true
         } else {
             false
         }
+    }
+}
+
+impl MessageRate {
+    /// Whether a token is there at `now` (none is taken).
+    fn has_token(&mut self, now: Instant) -> bool {
+        let elapsed = now.saturating_duration_since(self.last).as_secs_f64();
+        self.last = now;
+        self.tokens = (self.tokens + elapsed * self.rate).min(self.burst);
+        self.tokens >= 1.0
     }
 }
 
@@ -112,8 +119,12 @@ impl Drop for ConnectionSlot {
     }
 }
 
-/// Sign-in and invitation attempts per address: a few per minute, so that
-/// no one can try links faster than by hand.
+/// Links that did not work, per client address: a few per minute, so that
+/// no one can try links faster than by hand. Only failures count, so a
+/// household that opens its own links is never held up; once an address
+/// has failed too often, everything from it waits. Sign-in links and
+/// invitations have a bucket each ([`crate::AppState`]), and the address
+/// is the client's behind trusted proxies ([`crate::client_address`]).
 #[derive(Debug, Clone)]
 pub struct Attempts {
     per_minute: u32,
@@ -126,8 +137,17 @@ impl Attempts {
         Attempts { per_minute, buckets: Arc::default() }
     }
 
-    /// Count one attempt from `address` at `now`; false when it must wait.
-    pub fn allow(&self, address: IpAddr, now: Instant) -> bool {
+    /// Whether `address` may try a link at `now` (nothing is counted).
+    pub fn may_try(&self, address: IpAddr, now: Instant) -> bool {
+        self.with_bucket(address, now, |bucket| bucket.has_token(now))
+    }
+
+    /// A link from `address` did not work at `now`: counted.
+    pub fn failed(&self, address: IpAddr, now: Instant) {
+        self.with_bucket(address, now, |bucket| bucket.allow(now));
+    }
+
+    fn with_bucket<T>(&self, address: IpAddr, now: Instant, f: impl FnOnce(&mut MessageRate) -> T) -> T {
         // One IPv6 host has a whole /64: count the network, not the address.
         let address = match address {
             IpAddr::V6(v6) => {
@@ -148,7 +168,7 @@ impl Attempts {
             tokens: f64::from(per_minute),
             last: now,
         });
-        bucket.allow(now)
+        f(bucket)
     }
 }
 
@@ -187,9 +207,12 @@ mod tests {
         let attempts = Attempts::new(3);
         let home: IpAddr = [10, 0, 0, 1].into();
         let now = Instant::now();
-        assert!((0..3).all(|_| attempts.allow(home, now)));
-        assert!(!attempts.allow(home, now), "the fourth within the minute waits");
-        assert!(attempts.allow([10, 0, 0, 2].into(), now), "another address is not affected");
-        assert!(attempts.allow(home, now + Duration::from_secs(20)), "one more after 20 s at 3/min");
+        assert!((0..10).all(|_| attempts.may_try(home, now)), "trying alone counts nothing");
+        for _ in 0..3 {
+            attempts.failed(home, now);
+        }
+        assert!(!attempts.may_try(home, now), "after three failures within the minute it waits");
+        assert!(attempts.may_try([10, 0, 0, 2].into(), now), "another address is not affected");
+        assert!(attempts.may_try(home, now + Duration::from_secs(20)), "one more after 20 s at 3/min");
     }
 }

@@ -47,6 +47,27 @@ enum Command {
         /// session cookie is marked Secure.
         #[arg(long, env = "SAMPLAN_PUBLIC_URL")]
         public_url: Option<String>,
+        /// Days the access log keeps its entries (at least 365; the
+        /// default is five years, what HSLF-FS 2016:40 asks at least).
+        #[arg(long, env = "SAMPLAN_ACCESS_LOG_DAYS", default_value_t = server::access::access_log::DEFAULT_RETENTION_DAYS,
+              value_parser = clap::value_parser!(u32).range(365..))]
+        access_log_days: u32,
+        /// Days after its closing date a closed plan is removed (gallring;
+        /// README explains the default). 0: never.
+        #[arg(long, env = "SAMPLAN_GALLRA_AFTER_DAYS", default_value_t = server::gallring::DEFAULT_AFTER_DAYS)]
+        gallra_after_days: u32,
+        /// A reverse proxy (address or network, e.g. 10.0.0.0/8) whose
+        /// X-Forwarded-For names the client; repeat for several. Limits per
+        /// address then count the client, not the proxy.
+        #[arg(long = "trusted-proxy", env = "SAMPLAN_TRUSTED_PROXIES", value_delimiter = ',')]
+        trusted_proxies: Vec<server::client_address::Network>,
+        /// The bearer token GET /metrics asks for (without one, /metrics is off).
+        #[arg(long, env = "SAMPLAN_METRICS_TOKEN")]
+        metrics_token: Option<String>,
+        /// Log syncs in the access log. Only for measuring what that costs
+        /// (scripts/load-check.sh); never turn it off in service.
+        #[arg(long, env = "SAMPLAN_LOG_SYNCS", default_value_t = true, action = clap::ArgAction::Set)]
+        log_syncs: bool,
     },
     /// Professional accounts: add, list, disable, or make a session token.
     User {
@@ -59,11 +80,34 @@ enum Command {
         #[arg(long, env = "SAMPLAN_PUBLIC_URL", default_value = "http://127.0.0.1:8080", global = true)]
         public_url: String,
     },
-    /// Print the audit log of a plan: who did what, when, from which session.
+    /// Log review (loggkontroll): print the access log (who read, changed,
+    /// was refused or signed in), filtered; or with --changes, a plan's
+    /// changes. The review itself is logged.
     Audit {
-        /// The plan's id or automerge: URL.
+        #[command(flatten)]
+        filter: AuditFilter,
+        /// A random sample of N entries, for the regular check.
         #[arg(long)]
-        plan: String,
+        sample: Option<u32>,
+        /// As CSV (for a spreadsheet), not as tab-separated text.
+        #[arg(long)]
+        csv: bool,
+        /// Print who changed --plan, change by change (the audit log), instead.
+        #[arg(long)]
+        changes: bool,
+        /// Directory of the SQLite database.
+        #[arg(long, env = "SAMPLAN_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
+    },
+    /// Gallring: remove closed plans whose closing date is more than
+    /// --after-days ago (as deleting them does). The server does this daily.
+    Gallra {
+        /// Days after the closing date.
+        #[arg(long, env = "SAMPLAN_GALLRA_AFTER_DAYS", default_value_t = server::gallring::DEFAULT_AFTER_DAYS)]
+        after_days: u32,
+        /// Only list what would be removed.
+        #[arg(long)]
+        dry_run: bool,
         /// Directory of the SQLite database.
         #[arg(long, env = "SAMPLAN_DATA_DIR", default_value = "data")]
         data_dir: PathBuf,
@@ -93,6 +137,29 @@ enum Command {
     },
 }
 
+/// Which entries `audit` prints; every option narrows.
+#[derive(Args)]
+struct AuditFilter {
+    /// The plan's id or automerge: URL.
+    #[arg(long)]
+    plan: Option<String>,
+    /// The person the plan is about (part of the name).
+    #[arg(long)]
+    person: Option<String>,
+    /// The account or device: `user:3` or part of the name.
+    #[arg(long)]
+    account: Option<String>,
+    /// Part of the organisation's name.
+    #[arg(long = "org")]
+    organisation: Option<String>,
+    /// From this day (YYYY-MM-DD, UTC).
+    #[arg(long)]
+    from: Option<String>,
+    /// Up to and including this day (YYYY-MM-DD, UTC).
+    #[arg(long)]
+    to: Option<String>,
+}
+
 #[derive(Subcommand)]
 enum UserCommand {
     /// Create an account; prints a one-time sign-in link (valid 24 hours) as the last line.
@@ -103,6 +170,19 @@ enum UserCommand {
         /// Their organisation (e.g. "Region Exempel, vårdcentralen").
         #[arg(long = "org")]
         organisation: String,
+        /// The account reviews logs (loggkontroll): `GET /api/access-log`.
+        #[arg(long)]
+        log_reviewer: bool,
+    },
+    /// Let an account review logs (loggkontroll).
+    GrantReview {
+        /// The account's name.
+        name: String,
+    },
+    /// Stop an account reviewing logs.
+    RevokeReview {
+        /// The account's name.
+        name: String,
     },
     /// A new one-time sign-in link for an account, as the last line.
     Link {
@@ -198,7 +278,19 @@ async fn main() -> anyhow::Result<()> {
         .init();
     without_huge_pages();
     match Cli::parse().command {
-        Command::Serve { listen, data_dir, static_dir, limits, idle_document_secs, public_url } => {
+        Command::Serve {
+            listen,
+            data_dir,
+            static_dir,
+            limits,
+            idle_document_secs,
+            public_url,
+            access_log_days,
+            gallra_after_days,
+            trusted_proxies,
+            metrics_token,
+            log_syncs,
+        } => {
             let listener = tokio::net::TcpListener::bind(listen)
                 .await
                 .with_context(|| format!("kan inte lyssna på {listen}"))?;
@@ -209,6 +301,11 @@ async fn main() -> anyhow::Result<()> {
                 limits: limits.into(),
                 idle_document_timeout: Duration::from_secs(idle_document_secs),
                 public_url: public_url.unwrap_or_else(|| format!("http://{address}")),
+                log_syncs,
+                access_log_days,
+                gallra_after_days,
+                trusted_proxies: server::client_address::TrustedProxies::new(trusted_proxies),
+                metrics_token,
             };
             let shutdown = CancellationToken::new();
             tokio::spawn(cancel_on_signal(shutdown.clone()));
@@ -216,6 +313,12 @@ async fn main() -> anyhow::Result<()> {
             server::run(config, listener, shutdown).await?;
             println!("Samplan har stängts.");
             Ok(())
+        }
+        Command::Gallra { after_days, dry_run, data_dir } => {
+            let store = server::storage::Store::open(&data_dir).await?;
+            let result = gallra(&store, after_days, dry_run).await;
+            store.close().await;
+            result
         }
         Command::Backup { path, data_dir } => {
             let store = server::storage::Store::open(&data_dir).await?;
@@ -253,73 +356,176 @@ async fn main() -> anyhow::Result<()> {
             println!("/plan/{id}");
             Ok(())
         }
-        Command::User { command, data_dir, public_url } => {
+        Command::User { command, data_dir, public_url } => user(command, &data_dir, &public_url).await,
+        Command::Audit { filter, sample, csv, changes, data_dir } => {
             let store = server::storage::Store::open(&data_dir).await?;
-            let accounts = server::access::Access::new(&store).accounts;
-            let link = |token: &server::access::tokens::Token| {
-                format!("{}/logga-in#{}", public_url.trim_end_matches('/'), token.reveal())
+            let result = if changes {
+                print_changes(&store, filter.plan).await
+            } else {
+                review(&store, filter, sample, csv).await
             };
-            match command {
-                UserCommand::Add { name, organisation } => {
-                    let token = accounts.add_user(&name, &organisation).await?;
-                    println!("Kontot {name} är skapat. Inloggningslänken gäller i 24 timmar och kan användas en gång:");
-                    println!("{}", link(&token));
-                }
-                UserCommand::Link { name } => {
-                    let token = accounts.sign_in_link(&name).await?;
-                    println!("Ny inloggningslänk för {name} (24 timmar, en gång):");
-                    println!("{}", link(&token));
-                }
-                UserCommand::List => {
-                    for user in accounts.list_users().await? {
-                        let state = if user.disabled { "avstängt" } else { "aktivt" };
-                        println!("{}\t{}\t{}\t{state}", user.principal, user.name, user.organisation);
-                    }
-                }
-                UserCommand::Disable { name } => {
-                    accounts.disable_user(&name).await?;
-                    println!("Kontot {name} är avstängt. Dess sessioner slutar gälla nu (anslutna klienter kopplas ner inom en minut eller vid omstart).");
-                }
-                UserCommand::Token { name, expires } => {
-                    let token = accounts.user_token(&name, expires).await?;
-                    println!("Sessionstoken för {name} (gäller {} s):", expires.as_secs());
-                    println!("{}", token.reveal());
-                }
-            }
             store.close().await;
-            Ok(())
-        }
-        Command::Audit { plan, data_dir } => {
-            let id = shared::DocumentId::parse_url_or_id(&plan).context("inte ett plan-id")?;
-            let store = server::storage::Store::open(&data_dir).await?;
-            let entries = server::access::audit::for_document(&store.pool(), &id.to_string()).await?;
-            println!("tid (UTC)\tvem\tprincipal\tsession\thändelse\tdetaljer");
-            for (entry, name) in entries {
-                let at = utc_time(entry.at);
-                let session = entry.session_id.map(|s| s.to_string()).unwrap_or_else(|| "-".into());
-                println!("{at}\t{name}\t{}\t{session}\t{}\t{}", entry.principal, entry.action, entry.detail);
-            }
-            store.close().await;
-            Ok(())
+            result
         }
     }
 }
 
+/// `user …`: accounts.
+async fn user(command: UserCommand, data_dir: &std::path::Path, public_url: &str) -> anyhow::Result<()> {
+    let store = server::storage::Store::open(data_dir).await?;
+    let accounts = server::access::Access::new(&store).accounts;
+    let link = |token: &server::access::tokens::Token| {
+        format!("{}/logga-in#{}", public_url.trim_end_matches('/'), token.reveal())
+    };
+    match command {
+        UserCommand::Add { name, organisation, log_reviewer } => {
+            let token = accounts.add_user(&name, &organisation).await?;
+            if log_reviewer {
+                accounts.set_log_reviewer(&name, true).await?;
+                println!("Kontot {name} granskar loggar.");
+            }
+            println!(
+                "Kontot {name} är skapat. Inloggningslänken gäller i 24 timmar och kan användas en gång:"
+            );
+            println!("{}", link(&token));
+        }
+        UserCommand::Link { name } => {
+            let token = accounts.sign_in_link(&name).await?;
+            println!("Ny inloggningslänk för {name} (24 timmar, en gång):");
+            println!("{}", link(&token));
+        }
+        UserCommand::GrantReview { name } => {
+            accounts.set_log_reviewer(&name, true).await?;
+            println!("Kontot {name} granskar nu loggar.");
+        }
+        UserCommand::RevokeReview { name } => {
+            accounts.set_log_reviewer(&name, false).await?;
+            println!("Kontot {name} granskar inte längre loggar.");
+        }
+        UserCommand::List => {
+            for user in accounts.list_users().await? {
+                let state = if user.disabled { "avstängt" } else { "aktivt" };
+                println!("{}\t{}\t{}\t{state}", user.principal, user.name, user.organisation);
+            }
+        }
+        UserCommand::Disable { name } => {
+            accounts.disable_user(&name).await?;
+            println!("Kontot {name} är avstängt. Dess sessioner slutar gälla nu (anslutna klienter kopplas ner inom en minut eller vid omstart).");
+        }
+        UserCommand::Token { name, expires } => {
+            let token = accounts.user_token(&name, expires).await?;
+            println!("Sessionstoken för {name} (gäller {} s):", expires.as_secs());
+            println!("{}", token.reveal());
+        }
+    }
+    store.close().await;
+    Ok(())
+}
+
+/// `gallra`: remove (or with `dry_run` list) the closed plans whose time is up.
+async fn gallra(store: &server::storage::Store, after_days: u32, dry_run: bool) -> anyhow::Result<()> {
+    anyhow::ensure!(after_days > 0, "--after-days 0 betyder att inget gallras");
+    if dry_run {
+        let due = server::gallring::due(store, after_days, server::access::now_millis()).await?;
+        println!(
+            "{} avslutade planer skulle gallras (avslutade för mer än {after_days} dagar sedan):",
+            due.len()
+        );
+        for plan in due {
+            println!("{}\tavslutad {}", plan.plan, plan.closed_on);
+        }
+        return Ok(());
+    }
+    let plans = server::access::Access::new(store).plans;
+    let removed = server::gallring::gallra(store, &plans, after_days).await?;
+    println!("{} avslutade planer gallrades:", removed.len());
+    for plan in removed {
+        println!("{}\tavslutad {}", plan.due.plan, plan.due.closed_on);
+    }
+    println!("De kan inte öppnas längre; en server som kör släpper dem ur minnet när ingen har dem öppna.");
+    Ok(())
+}
+
+/// `audit --changes --plan ID`: who changed the plan, change by change.
+async fn print_changes(store: &server::storage::Store, plan: Option<String>) -> anyhow::Result<()> {
+    let plan = plan.context("--changes behöver --plan")?;
+    let id = shared::DocumentId::parse_url_or_id(&plan).context("inte ett plan-id")?;
+    let entries = server::access::audit::for_document(&store.pool(), &id.to_string()).await?;
+    println!("tid (UTC)\tvem\tprincipal\tsession\thändelse\tdetaljer");
+    for (entry, name) in entries {
+        let at = utc_time(entry.at);
+        let session = entry.session_id.map(|s| s.to_string()).unwrap_or_else(|| "-".into());
+        println!("{at}\t{name}\t{}\t{session}\t{}\t{}", entry.principal, entry.action, entry.detail);
+    }
+    Ok(())
+}
+
+/// `audit`: the access log as the filter selects it; the review is logged.
+async fn review(
+    store: &server::storage::Store,
+    asked: AuditFilter,
+    sample: Option<u32>,
+    csv: bool,
+) -> anyhow::Result<()> {
+    use server::access::access_log::{self, query, Action, Entry, Who};
+    let time = |text: &Option<String>, end: bool| -> anyhow::Result<Option<i64>> {
+        text.as_deref()
+            .map(|t| {
+                query::parse_time(t, end).with_context(|| format!("inte ett datum: {t} (skriv ÅÅÅÅ-MM-DD)"))
+            })
+            .transpose()
+    };
+    let plan = match &asked.plan {
+        Some(plan) => {
+            Some(shared::DocumentId::parse_url_or_id(plan).context("inte ett plan-id")?.to_string())
+        }
+        None => None,
+    };
+    let filter = query::Filter {
+        plan,
+        person: asked.person,
+        account: asked.account,
+        organisation: asked.organisation,
+        from: time(&asked.from, false)?,
+        to: time(&asked.to, true)?,
+        sample,
+    };
+    let log = access_log::AccessLog::start(store, server::plan_summaries::PlanSummaries::default(), true);
+    let cli = Who {
+        principal: server::access::plans::SYSTEM_CLI.to_string(),
+        name: Some("kommandoraden".into()),
+        session_id: None,
+    };
+    log.record(Entry::now(cli, filter.plan.as_deref(), Action::Review).detail(filter.describe()));
+    log.flush().await;
+    let lines = query::review(&store.pool(), &filter).await?;
+    if csv {
+        print!("{}", query::to_csv(&lines)?);
+        return Ok(());
+    }
+    println!("tid (UTC)\tvem\tnamn\torganisation\troll\tplan\tperson\thändelse\tenhet\toffline\tdetaljer");
+    for l in lines {
+        let plan = l.plan.as_deref().unwrap_or("-");
+        let offline = if l.offline { "ja" } else { "nej" };
+        println!(
+            "{}\t{}\t{}\t{}\t{}\t{plan}\t{}\t{}\t{}\t{offline}\t{}",
+            query::utc_time(l.at),
+            l.principal,
+            l.name,
+            l.organisation,
+            l.role,
+            l.person,
+            l.action,
+            l.device,
+            l.detail
+        );
+    }
+    Ok(())
+}
+
 /// Milliseconds since 1970 as "YYYY-MM-DD HH:MM:SS" (UTC).
 fn utc_time(millis: i64) -> String {
-    let secs = millis.div_euclid(1000);
-    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Civil date from days since 1970 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}", rest / 3600, rest % 3600 / 60, rest % 60)
+    server::access::access_log::query::utc_time(millis)
 }
 
 async fn cancel_on_signal(shutdown: CancellationToken) {

@@ -114,7 +114,7 @@ pub struct Loaded {
 impl Store {
     /// Open (creating if needed) the database in `data_dir` and migrate it.
     pub async fn open(data_dir: &Path) -> Result<Store, StorageError> {
-        std::fs::create_dir_all(data_dir)
+        only_ours(data_dir)
             .map_err(|source| StorageError::DataDir { path: data_dir.display().to_string(), source })?;
         let path = data_dir.join(DATABASE_FILE);
         let options = connect_options(&path)?;
@@ -235,6 +235,9 @@ impl Store {
         if path.exists() {
             return Err(StorageError::BackupTargetExists(path.display().to_string()));
         }
+        // Made empty first, for the server's user only; SQLite writes into it.
+        create_private(path)
+            .map_err(|source| StorageError::DataDir { path: path.display().to_string(), source })?;
         sqlx::query("VACUUM INTO ?").bind(path.display().to_string()).execute(&self.pool).await?;
         Ok(())
     }
@@ -259,6 +262,50 @@ impl Store {
     }
 }
 
+/// The data directory, and the database with its write-ahead log, for the
+/// server's user only (0700, 0600): they hold health and social-care data.
+/// Created so; tightened if they were not. SQLite creates the log and its
+/// index with the database file's permissions, so the file is made (empty,
+/// which SQLite takes as a new database) before SQLite first opens it.
+fn only_ours(data_dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        // Tightening what exists is best effort: a folder that another
+        // user owns (set up so on purpose) is warned about, not refused.
+        let tighten = |path: &Path, mode: u32| {
+            if let Err(error) = std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)) {
+                tracing::warn!(%error, path = %path.display(), "could not make it the server's user's only");
+            }
+        };
+        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(data_dir)?;
+        tighten(data_dir, 0o700);
+        let database = data_dir.join(DATABASE_FILE);
+        if !database.exists() {
+            create_private(&database)?;
+        }
+        for suffix in ["", "-wal", "-shm"] {
+            let mut file = database.clone().into_os_string();
+            file.push(suffix);
+            if Path::new(&file).exists() {
+                tighten(Path::new(&file), 0o600);
+            }
+        }
+        Ok(())
+    }
+    #[cfg(not(unix))]
+    std::fs::create_dir_all(data_dir)
+}
+
+/// A new, empty file at `path` that only the server's user may read.
+fn create_private(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).map(drop)
+}
+
 /// How every connection of the store is opened.
 fn connect_options(path: &Path) -> Result<SqliteConnectOptions, sqlx::Error> {
     Ok(SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))?
@@ -267,6 +314,9 @@ fn connect_options(path: &Path) -> Result<SqliteConnectOptions, sqlx::Error> {
         .synchronous(SqliteSynchronous::Full)
         .busy_timeout(BUSY_TIMEOUT)
         .foreign_keys(true)
+        // Deleted rows and the pages they free are overwritten with zeros:
+        // a deleted plan is gone from the file, not only unlinked.
+        .pragma("secure_delete", "ON")
         // No checkpoint inside a commit: the writer checkpoints between
         // groups (see the module doc).
         .pragma("wal_autocheckpoint", "0")

@@ -13,10 +13,12 @@
 //! are sent as strings (`automerge:…` or the bare id); times are
 //! milliseconds since 1970.
 
+mod access_log;
 mod my_plans;
 
 use serde::{Deserialize, Serialize};
 
+pub use access_log::{AccessLogLine, OfflineReads, PlanAccessEntry};
 pub use my_plans::{DateKind, MyPlan, NextDate};
 
 use crate::Role;

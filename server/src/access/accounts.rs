@@ -321,6 +321,46 @@ impl Accounts {
     }
 }
 
+impl Accounts {
+    /// Whether `principal` is an enabled account that reviews logs.
+    pub async fn is_log_reviewer(&self, principal: &str) -> Result<bool, AccessError> {
+        let row = sqlx::query(
+            "SELECT log_reviewer FROM users
+             WHERE ?1 LIKE 'user:%' AND id = CAST(substr(?1, 6) AS INTEGER) AND disabled_at IS NULL",
+        )
+        .bind(principal)
+        .fetch_optional(self.db.pool())
+        .await?;
+        Ok(match row {
+            Some(row) => row.try_get("log_reviewer")?,
+            None => false,
+        })
+    }
+
+    /// Let account `name` review logs, or stop it (`user grant-review`,
+    /// `user revoke-review`). Recorded in the audit log.
+    pub async fn set_log_reviewer(&self, name: &str, reviewer: bool) -> Result<(), AccessError> {
+        let user_id = self.enabled_user_id(name).await?;
+        let mut tx = self.db.begin_write().await?;
+        sqlx::query("UPDATE users SET log_reviewer = ? WHERE id = ?")
+            .bind(reviewer)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        let action = if reviewer { "grant-review" } else { "revoke-review" };
+        let entry = super::audit::AuditEntry::now(
+            super::plans::SYSTEM_CLI,
+            None,
+            None,
+            action,
+            format!("user:{user_id}"),
+        );
+        super::audit::append(&mut tx, &entry).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
 /// A short, recognisable name for the device behind a `User-Agent`
 /// ("Chrome på Android"), so that a coordinator can tell a member's devices
 /// apart. Only browser family and system: nothing that identifies a person.

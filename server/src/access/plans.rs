@@ -30,6 +30,10 @@ pub use participants::valid_id as valid_participant_id;
 /// the owner of that history's actors. No session is ever made for it.
 pub const SYSTEM_CLI: &str = "system:cli";
 
+/// The principal of gallring (closed plans removed when their time is up,
+/// `crate::gallring`) in the audit log and as a plan's deleter.
+pub const GALLRING: &str = "system:gallring";
+
 /// What a peer wants with a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Intent {
@@ -79,7 +83,7 @@ impl Membership {
     }
 
     /// An audit entry, made now, of this member doing `action` in the plan.
-    fn audit(&self, action: &str, detail: impl Into<String>) -> AuditEntry {
+    pub(crate) fn audit(&self, action: &str, detail: impl Into<String>) -> AuditEntry {
         AuditEntry::now(&self.principal.id, Some(self.principal.session_id), Some(&self.plan), action, detail)
     }
 }

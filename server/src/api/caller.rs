@@ -19,7 +19,8 @@ use serde::Deserialize;
 use shared::DocumentId;
 
 use super::ApiError;
-use crate::access::{Membership, Principal};
+use crate::access::access_log::{Action, Entry, Who};
+use crate::access::{AccessError, Membership, Principal};
 use crate::AppState;
 
 /// The session cookie's name.
@@ -126,6 +127,16 @@ impl FromRequestParts<AppState> for PlanMember {
         let Path(PlanPath { plan }) =
             Path::<PlanPath>::from_request_parts(parts, state).await.map_err(|_| ApiError::not_found())?;
         let plan = plan_id(&plan)?;
-        Ok(PlanMember(state.access.plans.membership(&plan, principal).await?))
+        let who = Who::principal(&principal);
+        match state.access.plans.membership(&plan, principal).await {
+            Ok(membership) => Ok(PlanMember(membership)),
+            Err(error) => {
+                if matches!(error, AccessError::Forbidden) {
+                    let detail = format!("{} {}", parts.method, parts.uri.path());
+                    state.access_log.record(Entry::now(who, Some(&plan), Action::RefusedApi).detail(detail));
+                }
+                Err(error.into())
+            }
+        }
     }
 }

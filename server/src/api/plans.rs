@@ -15,6 +15,7 @@ use shared::DocumentId;
 
 use super::caller::{plan_id, PlanMember};
 use super::ApiError;
+use crate::access::access_log::{Action, Entry, Who};
 use crate::access::plans::DEFAULT_INVITATION_DAYS;
 use crate::access::{AccessError, Membership};
 use crate::AppState;
@@ -45,6 +46,12 @@ pub(super) async fn plan_access(
     Ok(Json(PlanAccess { name: member.principal.name, role: member.role, participant }))
 }
 
+/// `member` got the plan's content: `action` in the access log.
+pub(super) fn log_read(state: &AppState, member: &Membership, action: Action) {
+    let entry = Entry::now(Who::principal(&member.principal), Some(&member.plan), action);
+    state.access_log.record(entry.role(member.role));
+}
+
 /// The stored plan document, for a member of it (read from what is
 /// stored, so it holds only what the server acknowledged).
 async fn stored_plan(state: &AppState, member: &Membership) -> Result<automerge::Automerge, ApiError> {
@@ -68,6 +75,7 @@ pub(super) async fn first_view(
     PlanMember(member): PlanMember,
 ) -> Result<Response, ApiError> {
     let doc = stored_plan(&state, &member).await?;
+    log_read(&state, &member, Action::ReadFirstView);
     let plan = shared::plan::read_plan(&doc).map_err(|_| {
         ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "Planen går inte att läsa som en plan.")
     })?;
@@ -88,6 +96,7 @@ pub(super) async fn export_json(
     PlanMember(member): PlanMember,
 ) -> Result<Response, ApiError> {
     let doc = stored_plan(&state, &member).await?;
+    log_read(&state, &member, Action::ReadExport);
     Ok((
         [
             (header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8")),
@@ -136,7 +145,9 @@ pub(super) async fn members(
     State(state): State<AppState>,
     PlanMember(member): PlanMember,
 ) -> Result<Json<Vec<Member>>, ApiError> {
-    Ok(Json(state.access.plans.members(&member).await?))
+    let members = state.access.plans.members(&member).await?;
+    log_read(&state, &member, Action::ReadMembers);
+    Ok(Json(members))
 }
 
 pub(super) async fn remove_member(

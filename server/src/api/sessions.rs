@@ -3,7 +3,7 @@
 //! redeeming an invitation (which may make a new device session).
 //! Sign-in and redemption are rate limited per address.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::Instant;
 
 use axum::extract::{ConnectInfo, FromRequestParts, State};
@@ -15,8 +15,9 @@ use shared::api::{Me, Redeemed, SignInCheck, SignInRequest, SignedIn, TokenReque
 
 use super::caller::{require_same_origin, session_token, Caller, SESSION_COOKIE};
 use super::ApiError;
+use crate::access::access_log::{Action, Entry, Who};
 use crate::access::accounts::{DEVICE_SESSION, USER_SESSION};
-use crate::access::Principal;
+use crate::access::{AccessError, Principal};
 use crate::AppState;
 
 fn cookie(state: &AppState, token: &str, max_age_secs: u64) -> HeaderValue {
@@ -39,8 +40,28 @@ async fn describe_session(state: &AppState, session_id: i64, headers: &HeaderMap
 
 /// An attempt to use a one-time link (sign-in, invitation): counted per
 /// address (too many are refused for a minute), and only from our own
-/// origin.
-pub(super) struct LinkAttempt;
+/// origin. Carries the client's address, for the access log.
+pub(super) struct LinkAttempt {
+    client: IpAddr,
+    /// An invitation (its own bucket), else a sign-in link.
+    invitation: bool,
+}
+
+impl LinkAttempt {
+    /// A link that did not work: counted against the client's address, and
+    /// `signin.failed` in the access log (who it was is unknown; the
+    /// address and what kind of link are the detail).
+    fn failed(&self, state: &AppState, error: AccessError) -> ApiError {
+        if matches!(error, AccessError::InvalidLink) {
+            let attempts = if self.invitation { &state.invitation_attempts } else { &state.sign_in_attempts };
+            attempts.failed(self.client, Instant::now());
+            let link = if self.invitation { "inbjudan" } else { "inloggningslänk" };
+            let entry = Entry::now(Who::unknown(), None, Action::SignInFailed);
+            state.access_log.record(entry.detail(format!("{link} från {}", self.client)));
+        }
+        error.into()
+    }
+}
 
 impl FromRequestParts<AppState> for LinkAttempt {
     type Rejection = ApiError;
@@ -51,7 +72,10 @@ impl FromRequestParts<AppState> for LinkAttempt {
             ConnectInfo::<SocketAddr>::from_request_parts(parts, state).await.map_err(|_| {
                 ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Något gick fel på servern. Försök igen.")
             })?;
-        if !state.attempts.allow(address.ip(), Instant::now()) {
+        let client = state.trusted_proxies.client(address.ip(), &parts.headers);
+        let invitation = parts.uri.path().starts_with("/api/invitations");
+        let attempts = if invitation { &state.invitation_attempts } else { &state.sign_in_attempts };
+        if !attempts.may_try(client, Instant::now()) {
             state.metrics.rate_limited();
             return Err(ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,
@@ -59,7 +83,7 @@ impl FromRequestParts<AppState> for LinkAttempt {
             ));
         }
         require_same_origin(state, &parts.headers)?;
-        Ok(LinkAttempt)
+        Ok(LinkAttempt { client, invitation })
     }
 }
 
@@ -76,11 +100,12 @@ async fn signed_in(state: &AppState, headers: &HeaderMap) -> Result<Option<Princ
 /// link stays unused.
 pub(super) async fn check_sign_in(
     State(state): State<AppState>,
-    _: LinkAttempt,
+    attempt: LinkAttempt,
     headers: HeaderMap,
     Json(body): Json<TokenRequest>,
 ) -> Result<Json<SignInCheck>, ApiError> {
-    let (owner, name) = state.access.accounts.sign_in_link_owner(&body.token).await?;
+    let (owner, name) =
+        state.access.accounts.sign_in_link_owner(&body.token).await.map_err(|e| attempt.failed(&state, e))?;
     let current = signed_in(&state, &headers).await?.filter(|current| current.id != owner);
     Ok(Json(SignInCheck { name, signed_in_as: current.map(|current| current.name) }))
 }
@@ -90,11 +115,12 @@ pub(super) async fn check_sign_in(
 /// the old session ends, so that one browser is one person.
 pub(super) async fn sign_in(
     State(state): State<AppState>,
-    _: LinkAttempt,
+    attempt: LinkAttempt,
     headers: HeaderMap,
     Json(body): Json<SignInRequest>,
 ) -> Result<Response, ApiError> {
-    let (owner, name) = state.access.accounts.sign_in_link_owner(&body.token).await?;
+    let (owner, name) =
+        state.access.accounts.sign_in_link_owner(&body.token).await.map_err(|e| attempt.failed(&state, e))?;
     let replaced = signed_in(&state, &headers).await?.filter(|current| current.id != owner);
     if let (Some(current), false) = (&replaced, body.replace) {
         return Err(ApiError(
@@ -102,7 +128,9 @@ pub(super) async fn sign_in(
             format!("Du är inloggad som {}. Vill du logga in som {name} i stället?", current.name),
         ));
     }
-    let (session, principal) = state.access.accounts.redeem_sign_in(&body.token).await?;
+    let (session, principal) =
+        state.access.accounts.redeem_sign_in(&body.token).await.map_err(|e| attempt.failed(&state, e))?;
+    state.access_log.record(Entry::now(Who::principal(&principal), None, Action::SignIn));
     if let Some(current) = replaced {
         state.access.accounts.revoke_session(current.session_id).await?;
         state.online.disconnect([current.id.as_str()]);
@@ -133,13 +161,25 @@ pub(super) async fn me(Caller(principal): Caller) -> Json<Me> {
 
 pub(super) async fn redeem(
     State(state): State<AppState>,
-    _: LinkAttempt,
+    attempt: LinkAttempt,
     headers: HeaderMap,
     Json(body): Json<TokenRequest>,
 ) -> Result<Response, ApiError> {
     // Someone already signed in (a professional, or a device of another plan) joins as themselves.
     let existing = signed_in(&state, &headers).await?;
-    let redeemed = state.access.plans.redeem(&body.token, existing.as_ref()).await?;
+    let redeemed = state
+        .access
+        .plans
+        .redeem(&body.token, existing.as_ref())
+        .await
+        .map_err(|e| attempt.failed(&state, e))?;
+    let who = Who {
+        principal: redeemed.principal.clone(),
+        name: existing.as_ref().map(|p| p.name.clone()),
+        session_id: redeemed.session_id.or(existing.as_ref().map(|p| p.session_id)),
+    };
+    let entry = Entry::now(who, Some(&redeemed.document_id), Action::SignIn).role(redeemed.role);
+    state.access_log.record(entry.detail("inbjudan"));
     tracing::info!(principal = %redeemed.principal, document = %redeemed.document_id, "invitation redeemed");
     if let Some(session_id) = redeemed.session_id {
         describe_session(&state, session_id, &headers).await;

@@ -15,6 +15,7 @@ use tokio::sync::mpsc;
 
 use super::core::{ActorLookups, Binding, CoreLimits, DocumentCore, Effect, Input, Refusal, Stop};
 use super::{DocCommand, DocumentRegistry, PeerHandle, RegistryConfig};
+use crate::access::access_log::{Action, Entry, Who};
 use crate::storage::Loaded;
 
 /// At most this many commands are applied before persisting and answering.
@@ -150,10 +151,17 @@ impl DocumentTask {
     async fn answer(&self, core: &mut DocumentCore<PeerHandle>) -> bool {
         if let Some(unsaved) = core.unsaved() {
             let bytes = unsaved.chunk.len();
+            let mut writers: Vec<(String, Option<i64>)> =
+                unsaved.audit.iter().map(|entry| (entry.principal.clone(), entry.session_id)).collect();
+            writers.dedup();
             let started = Instant::now();
             match self.config.store.append(&self.id, unsaved.chunk, unsaved.audit).await {
                 Ok(()) => {
                     self.config.metrics.persisted(started.elapsed());
+                    for (principal, session_id) in writers {
+                        let who = Who { principal, name: None, session_id };
+                        self.config.access_log.once_per_pause(who, self.id, Action::Change, None);
+                    }
                     tracing::trace!(bytes, micros = started.elapsed().as_micros(), "persisted");
                     if core.persisted(unsaved.heads, bytes) {
                         self.config.store.request_compaction(&self.id);
@@ -178,6 +186,9 @@ impl DocumentTask {
             match effect {
                 Effect::Send(peer, message) => peer.send(message),
                 Effect::Refuse(peer, refusal, message) => {
+                    let entry =
+                        Entry::now((*peer.who).clone(), Some(&self.id.to_string()), Action::RefusedChange);
+                    self.config.access_log.record(entry.detail(refusal.to_string()));
                     if refusal == Refusal::TooLarge {
                         tracing::warn!(peer = %peer.id, limit = self.config.max_document_bytes, "document would grow too large");
                         self.config.metrics.document_too_large();

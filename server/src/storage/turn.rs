@@ -114,6 +114,31 @@ impl Database {
     }
 }
 
+impl Database {
+    /// Copy the whole write-ahead log into the database file and cut the
+    /// log to nothing (`wal_checkpoint(TRUNCATE)`), in the write turn: what
+    /// a deletion overwrote in the file is then gone from the log as well.
+    /// A reader that still holds an older snapshot keeps the log from being
+    /// cut: tried again for up to a second, then it is left to the writer's
+    /// next checkpoints (and logged).
+    pub async fn truncate_write_ahead_log(&self) -> Result<(), sqlx::Error> {
+        for _ in 0..20 {
+            let (busy, _, _) = {
+                let _turn = self.line.take().await;
+                sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(TRUNCATE)")
+                    .fetch_one(&self.pool)
+                    .await?
+            };
+            if busy == 0 {
+                return Ok(());
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        tracing::warn!("the write-ahead log could not be cut after a deletion; a later checkpoint copies it");
+        Ok(())
+    }
+}
+
 /// A write transaction together with the turn it holds; the turn ends when
 /// it is committed or dropped (rolled back).
 pub struct WriteTransaction {

@@ -59,25 +59,42 @@ impl TestServer {
     }
 
     pub async fn start_with(data_dir: &Path, limits: Limits) -> TestServer {
-        Self::start_full(data_dir, limits, data_dir.join("no-app")).await
+        Self::start_full(data_dir, limits, data_dir.join("no-app"), |_| {}).await
+    }
+
+    /// A server on a data directory of its own, configured by `configure`.
+    pub async fn fresh_configured(configure: impl FnOnce(&mut Config)) -> TestServer {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut server =
+            Self::start_full(dir.path(), Limits::default(), dir.path().join("no-app"), configure).await;
+        server.own_dir = Some(dir);
+        server
     }
 
     /// With the built app served from `static_dir`.
     pub async fn start_serving(data_dir: &Path, static_dir: &Path) -> TestServer {
-        Self::start_full(data_dir, Limits::default(), static_dir.to_path_buf()).await
+        Self::start_full(data_dir, Limits::default(), static_dir.to_path_buf(), |_| {}).await
     }
 
-    async fn start_full(data_dir: &Path, limits: Limits, static_dir: std::path::PathBuf) -> TestServer {
+    async fn start_full(
+        data_dir: &Path,
+        limits: Limits,
+        static_dir: std::path::PathBuf,
+        configure: impl FnOnce(&mut Config),
+    ) -> TestServer {
         let session = provision(data_dir, "Testare").await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
-        let config = Config {
+        let mut config = Config {
             data_dir: data_dir.to_path_buf(),
             static_dir,
             limits,
             idle_document_timeout: Duration::from_secs(60),
             public_url: format!("http://{addr}"),
+            metrics_token: Some(crate::metrics::METRICS_TOKEN.to_string()),
+            ..Config::default()
         };
+        configure(&mut config);
         let shutdown = CancellationToken::new();
         let token = shutdown.clone();
         let task = tokio::spawn(async move {

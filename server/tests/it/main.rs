@@ -2,15 +2,18 @@
 //! and clients that speak the protocol with `shared::sync_client`.
 
 mod access;
+mod access_log;
 mod app_files;
 mod backup;
 mod crash;
 mod ephemeral;
+mod gallring;
 mod harness;
 mod identity;
 mod limits;
 mod metrics;
 mod my_plans;
+mod operations;
 mod protocol;
 mod security;
 mod sync;

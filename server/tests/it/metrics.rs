@@ -5,9 +5,17 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::harness::*;
 
+/// The token the tests' metrics ask for.
+pub const METRICS_TOKEN: &str = "token-for-the-metrics-in-tests";
+
 pub async fn get(server: &TestServer, path: &str) -> String {
+    get_with(server, path, &format!("Authorization: Bearer {METRICS_TOKEN}\r\n")).await
+}
+
+/// `GET path` with `headers` (each ending in CRLF).
+pub async fn get_with(server: &TestServer, path: &str, headers: &str) -> String {
     let mut stream = tokio::net::TcpStream::connect(server.addr).await.expect("connect");
-    let request = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    let request = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n{headers}\r\n");
     stream.write_all(request.as_bytes()).await.expect("write");
     let mut response = String::new();
     stream.read_to_string(&mut response).await.expect("read");
@@ -42,4 +50,19 @@ async fn metrics_follow_what_the_server_does() {
     let persisted = value(&after, "samplan_persist_seconds_count ");
     assert!(persisted >= 1.0);
     assert_eq!(value(&after, "samplan_persist_seconds_bucket{le=\"+Inf\"} "), persisted);
+}
+
+#[tokio::test]
+async fn metrics_need_their_token_and_are_off_without_one() {
+    let server = TestServer::fresh().await;
+    assert!(get_with(&server, "/metrics", "").await.starts_with("HTTP/1.1 401"));
+    let wrong = get_with(&server, "/metrics", "Authorization: Bearer gissning\r\n").await;
+    assert!(wrong.starts_with("HTTP/1.1 401"), "{wrong}");
+    let session = format!("Authorization: Bearer {}\r\n", server.token);
+    assert!(
+        get_with(&server, "/metrics", &session).await.starts_with("HTTP/1.1 401"),
+        "a session is no metrics token"
+    );
+    let off = TestServer::fresh_configured(|c| c.metrics_token = None).await;
+    assert!(get(&off, "/metrics").await.starts_with("HTTP/1.1 404"), "no token configured: no metrics");
 }

@@ -4,6 +4,7 @@
 
 mod deleted_plan;
 mod device_lists;
+mod gone;
 mod peer_ids;
 mod removed_member;
 mod sign_in;

@@ -78,7 +78,9 @@ impl Plans {
         .await?
         .last_insert_rowid();
         let detail = format!(
-            "inbjudan {id}: {role} för {label}, {days} dagar, {}",
+            // Not the label: it names a person, and the audit log keeps what
+            // it holds (deleting the plan deletes the label, not the log).
+            "inbjudan {id}: {role}, {days} dagar, {}",
             if single_use { "en gång" } else { "flera gånger" }
         );
         audit::append(&mut tx, &by.audit("invite", detail)).await?;

@@ -5,7 +5,7 @@
 use shared::api::{Device, Member};
 use sqlx::Row;
 
-use super::{changed_one, member_principals, self_reports_of, Membership, Plans};
+use super::{changed_one, member_principals, self_reports_of, Membership, Plans, GALLRING};
 use crate::access::audit;
 use crate::access::{now_millis, AccessError, Role};
 
@@ -47,6 +47,24 @@ impl Plans {
             });
         }
         Ok(members)
+    }
+
+    /// Whether `by` may see who looked at the plan: its person, a member
+    /// who answers for the person (`reports_for_person`), its coordinator.
+    pub async fn sees_access_log(&self, by: &Membership) -> Result<(), AccessError> {
+        if matches!(by.role, Role::Person | Role::Coordinator) {
+            return Ok(());
+        }
+        let row =
+            sqlx::query("SELECT reports_for_person FROM members WHERE document_id = ? AND principal = ?")
+                .bind(&by.plan)
+                .bind(&by.principal.id)
+                .fetch_optional(self.db.pool())
+                .await?;
+        match row {
+            Some(row) if row.try_get::<bool, _>("reports_for_person")? => Ok(()),
+            _ => Err(AccessError::Forbidden),
+        }
     }
 
     async fn devices(&self, document: &str, principal: &str, now: i64) -> Result<Vec<Device>, AccessError> {
@@ -178,7 +196,7 @@ impl Plans {
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        revoke_device_if_in_no_plan(&mut tx, principal, now).await?;
+        revoke_device_if_in_no_plan(&mut tx, principal, now, false).await?;
         let detail = format!("{principal} (inbjudningar återkallade: {revoked})");
         audit::append(&mut tx, &by.audit("remove", detail)).await?;
         tx.commit().await?;
@@ -186,17 +204,41 @@ impl Plans {
     }
 
     /// Delete a plan (coordinator only) and its self-report document: their
-    /// stored changes go, their rows stay as tombstones so that no peer can
-    /// bring them back. The plan's devices that are in no other plan lose
+    /// stored changes go, and with them from the database file and its
+    /// write-ahead log (secure delete, then a truncating checkpoint); their
+    /// rows stay as tombstones so that no peer can bring them back. The plan's devices that are in no other plan lose
     /// their sessions (accounts keep theirs for their other plans). Returns the principals that were members (to
     /// disconnect them) and the documents deleted.
     pub async fn delete(&self, by: &Membership) -> Result<(Vec<String>, Vec<String>), AccessError> {
         by.require(Role::Coordinator)?;
+        self.remove_plan(&by.plan, by.audit("delete", "")).await
+    }
+
+    /// Delete closed plan `plan` because its time is up (gallring, see
+    /// `crate::gallring`), as [`Plans::delete`] does; `closed_on` goes in
+    /// the audit log.
+    pub async fn gallra(
+        &self,
+        plan: &str,
+        closed_on: &str,
+    ) -> Result<(Vec<String>, Vec<String>), AccessError> {
+        let entry =
+            audit::AuditEntry::now(GALLRING, None, Some(plan), "gallra", format!("avslutad {closed_on}"));
+        self.remove_plan(plan, entry).await
+    }
+
+    /// What [`Plans::delete`] and [`Plans::gallra`] do, recorded as `entry`.
+    async fn remove_plan(
+        &self,
+        plan: &str,
+        entry: audit::AuditEntry,
+    ) -> Result<(Vec<String>, Vec<String>), AccessError> {
         let now = now_millis();
+        let deleted_by = entry.principal.clone();
         let mut tx = self.db.begin_write().await?;
-        let members = member_principals(&mut tx, &by.plan).await?;
+        let members = member_principals(&mut tx, plan).await?;
         let documents: Vec<String> =
-            [by.plan.clone()].into_iter().chain(self_reports_of(&mut tx, &by.plan).await?).collect();
+            [plan.to_string()].into_iter().chain(self_reports_of(&mut tx, plan).await?).collect();
         for doc in &documents {
             sqlx::query("DELETE FROM document_chunks WHERE document_id = ?")
                 .bind(doc.as_str())
@@ -206,34 +248,47 @@ impl Plans {
                 .bind(doc.as_str())
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query("UPDATE invitations SET revoked_at = ? WHERE document_id = ? AND revoked_at IS NULL")
-                .bind(now)
-                .bind(doc.as_str())
-                .execute(&mut *tx)
-                .await?;
+            // What names people or tells of the plan goes with it: the
+            // invitations (their labels), who came in by which, the
+            // sessions' use of it, the actors. The audit and access logs
+            // stay (they name the plan by id).
+            for table in ["invitations", "redemptions", "plan_sessions", "session_blocks", "actors"] {
+                sqlx::query(&format!("DELETE FROM {table} WHERE document_id = ?"))
+                    .bind(doc.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+            }
             sqlx::query("UPDATE plans SET deleted_at = ?, deleted_by = ? WHERE document_id = ?")
                 .bind(now)
-                .bind(&by.principal.id)
+                .bind(&deleted_by)
                 .bind(doc.as_str())
                 .execute(&mut *tx)
                 .await?;
         }
         for principal in &members {
-            revoke_device_if_in_no_plan(&mut tx, principal, now).await?;
+            revoke_device_if_in_no_plan(&mut tx, principal, now, true).await?;
         }
-        audit::append(&mut tx, &by.audit("delete", "")).await?;
+        audit::append(&mut tx, &entry).await?;
         tx.commit().await?;
+        // secure_delete zeroed the rows and the pages they freed; the
+        // write-ahead log still holds the pages as they were: copy it
+        // back and cut it to nothing.
+        self.db.truncate_write_ahead_log().await?;
         Ok((members, documents))
     }
 }
 
 /// End a device principal's sessions when it is a member of no plan any
 /// more (a device exists only for the invitations it redeemed). Accounts,
-/// and devices still in another plan, keep their sessions.
+/// and devices still in another plan, keep their sessions. With
+/// `forget_label` (its plan was deleted) the device's label, taken from
+/// the invitation and often a person's name, goes too: the access log
+/// keeps the name its entries were made with, as the log rules require.
 async fn revoke_device_if_in_no_plan(
     tx: &mut sqlx::SqliteConnection,
     principal: &str,
     now: i64,
+    forget_label: bool,
 ) -> Result<(), sqlx::Error> {
     if !principal.starts_with("device:") {
         return Ok(());
@@ -248,6 +303,12 @@ async fn revoke_device_if_in_no_plan(
         .bind(principal)
         .execute(&mut *tx)
         .await?;
+    if forget_label {
+        sqlx::query("UPDATE devices SET label = 'Borttagen enhet' WHERE 'device:' || id = ?")
+            .bind(principal)
+            .execute(&mut *tx)
+            .await?;
+    }
     sqlx::query("UPDATE sessions SET revoked_at = ? WHERE principal = ? AND revoked_at IS NULL")
         .bind(now)
         .bind(principal)
