@@ -70,6 +70,12 @@ pub fn home_page() -> AnyView {
     untrack(|| view! { <crate::pages::home::HomePage /> }.into_any())
 }
 
+/// Log review, `/loggkontroll`.
+#[lazy]
+pub fn log_review_page() -> AnyView {
+    untrack(|| view! { <crate::pages::log_review::LogReviewPage /> }.into_any())
+}
+
 /// The sign-in page.
 #[lazy]
 pub fn sign_in_page() -> AnyView {

@@ -18,6 +18,7 @@ pub mod next_meeting;
 pub mod parts;
 pub mod read_aloud;
 pub mod report;
+pub mod seen;
 pub mod taking_part;
 pub mod text_size;
 

@@ -30,6 +30,7 @@ pub mod connection;
 #[cfg(any(not(feature = "editor"), test))]
 pub mod home;
 pub mod idle;
+pub mod offline_reads;
 #[cfg(feature = "editor")]
 pub mod pages;
 pub mod repo;
@@ -71,6 +72,9 @@ pub fn App() -> impl IntoView {
         Page::Home => view! { <Suspense>{Suspend::new(chunks::home_page())}</Suspense> }.into_any(),
         Page::Plan(id) => view! { <pages::plan::PlanPage id /> }.into_any(),
         Page::SignIn => view! { <Suspense>{Suspend::new(chunks::sign_in_page())}</Suspense> }.into_any(),
+        Page::LogReview => {
+            view! { <Suspense>{Suspend::new(chunks::log_review_page())}</Suspense> }.into_any()
+        }
         Page::NotFound => view! {
             <main class="page"><h1>"Sidan finns inte"</h1><a href="/">"Till Mina planer"</a></main>
         }

@@ -23,6 +23,8 @@ pub enum Page {
     Plan(String),
     /// `/logga-in`: a sign-in link.
     SignIn,
+    /// `/loggkontroll`: log review (for log reviewers).
+    LogReview,
     /// Anything else.
     NotFound,
 }
@@ -33,6 +35,7 @@ impl Page {
         match path.trim_end_matches('/') {
             "" => Page::Home,
             "/logga-in" => Page::SignIn,
+            "/loggkontroll" => Page::LogReview,
             other => {
                 match other.strip_prefix("/plan/").map(|rest| rest.strip_suffix(MEETING).unwrap_or(rest)) {
                     Some(id) if !id.is_empty() && !id.contains('/') => Page::Plan(id.to_string()),

@@ -3,6 +3,7 @@
 //! reads the typed plan from a memo and changes it only through
 //! `shared::plan::edit` via [`crate::repo::Repo::change`].
 
+pub mod access_log;
 pub mod approvals;
 pub mod checklist;
 pub mod consent;

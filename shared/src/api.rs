@@ -18,7 +18,7 @@ mod my_plans;
 
 use serde::{Deserialize, Serialize};
 
-pub use access_log::{AccessLogLine, OfflineReads, PlanAccessEntry};
+pub use access_log::{lines_in_words, AccessLogLine, OfflineReads, PlanAccessEntry};
 pub use my_plans::{DateKind, MyPlan, NextDate};
 
 use crate::Role;

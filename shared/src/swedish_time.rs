@@ -212,5 +212,19 @@ pub fn long_date_of(utc_ms: i64) -> String {
     local(utc_ms).0.long()
 }
 
+/// A moment as a person says when something happened, seen at `now_ms`:
+/// "idag 14:02", "igår 09:10", else "3 december 2026 14:02" (Swedish
+/// local time).
+pub fn when_in_words(utc_ms: i64, now_ms: i64) -> String {
+    let (day, time) = local(utc_ms);
+    let (today, _) = local(now_ms);
+    let clock = format!("{:02}:{:02}", time.hour, time.minute);
+    match today.days_since_epoch() - day.days_since_epoch() {
+        0 => format!("idag {clock}"),
+        1 => format!("igår {clock}"),
+        _ => format!("{} {clock}", day.long()),
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -36,6 +36,7 @@ pub enum Part {
     Coordinator,
     Meeting,
     Helpers,
+    Seen,
     About,
 }
 
@@ -49,6 +50,7 @@ impl Part {
             Part::Coordinator => "Vem jag kan fråga",
             Part::Meeting => "Inför mötet",
             Part::Helpers => "Vem får svara åt mig",
+            Part::Seen => "Vem har sett min plan",
             Part::About => "Om SIP",
         }
     }
@@ -134,6 +136,9 @@ pub fn MyPlanPage(id: DocumentId) -> impl IntoView {
     // Whether this device may write in the plan (a relative who only reads may not).
     let may_write = Signal::derive(move || role.get().is_some_and(|r| r != Role::Reader));
     let part = RwSignal::new(Part::Goals);
+    // A read from the device's copy without the network is told to the
+    // server when it is back (the access log).
+    crate::offline_reads::follow(id);
     // For the slow-tablet benchmark: when the plan is first on the screen.
     let shown = StoredValue::new(false);
     Effect::new(move |_| match signals.availability.get() {
@@ -195,6 +200,7 @@ pub fn MyPlanPage(id: DocumentId) -> impl IntoView {
                         Part::Coordinator => view! { <CoordinatorPart plan /> }.into_any(),
                         Part::Meeting => chunk(move || parts::meeting(id, signals.version, is_person)),
                         Part::Helpers => chunk(move || parts::helpers(id)),
+                        Part::Seen => chunk(move || parts::seen(id)),
                         Part::About => chunk(parts::about),
                     }}
                 }.into_any(),
@@ -222,6 +228,7 @@ fn PartMenu(part: RwSignal<Part>, is_person: Signal<bool>) -> impl IntoView {
                 let mut parts = vec![Part::Goals, Part::Myself, Part::Help, Part::Coordinator, Part::Meeting];
                 if is_person.get() {
                     parts.push(Part::Helpers);
+                    parts.push(Part::Seen);
                 }
                 parts.push(Part::About);
                 parts.into_iter().map(|p| view! {

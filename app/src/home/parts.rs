@@ -1,6 +1,6 @@
 //! The parts of Min plan that are wasm chunks of their own, fetched when
 //! the person first opens them: "Hjälp jag får", "Inför mötet", "Vem får
-//! svara åt mig", "Om SIP", the questions after a meeting, reading a part
+//! svara åt mig", "Vem har sett min plan", "Om SIP", the questions after a meeting, reading a part
 //! aloud, and the list of the device's plans.
 //!
 //! Why: Min plan is what a tablet on a weak network loads first, and the
@@ -70,6 +70,17 @@ pub fn meeting(
 )]
 pub fn helpers(id: DocumentId) -> Result<AnyView, ChunkMissing> {
     Ok(untrack(|| view! { <super::my_plan::HelpersPart id /> }.into_any()))
+}
+
+/// "Vem har sett min plan" (the person only).
+#[leptos::wasm_split::wasm_split(
+    home_seen_chunk,
+    wasm_split_path = ::leptos::wasm_split,
+    preload(#[doc(hidden)] #[allow(non_snake_case)] __preload_home_seen),
+    fallible
+)]
+pub fn seen(id: DocumentId) -> Result<AnyView, ChunkMissing> {
+    Ok(untrack(|| view! { <PartFrame part=Part::Seen><super::seen::SeenPart id /></PartFrame> }.into_any()))
 }
 
 /// "Om SIP".

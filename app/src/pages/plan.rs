@@ -47,6 +47,8 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
     let repo = expect_context::<RepoHandle>();
     crate::repo::mark("samplan:plan-open");
     crate::chunks::preload_plan();
+    // A read without the network is told to the server when it is back.
+    crate::offline_reads::follow(id);
     let signals = repo.get().open(id);
     let plan = follow_plan(repo, id, signals);
     // This device's role and participant, from the server (remembered for offline use).

@@ -156,6 +156,7 @@ pub fn SharingSection(id: DocumentId) -> impl IntoView {
                     members.into_iter().map(|m| member_item(id, m, remove)).collect_view()
                 })}
             </ul>
+            <super::access_log::PlanAccessLog id />
         </section>
     }
 }

@@ -90,3 +90,16 @@ proptest! {
         prop_assert!(back == utc || back == utc - HOUR_MS, "{utc} → {d:?} {t:?} → {back}");
     }
 }
+
+#[test]
+fn when_something_happened_in_words() {
+    // 2026-12-06 13:02 UTC is 14:02 in Sweden (winter time).
+    let at = to_utc(Day { year: 2026, month: 12, day: 6 }, ClockTime { hour: 14, minute: 2 });
+    let later_today = at + 3 * 3_600_000;
+    assert_eq!(when_in_words(at, later_today), "idag 14:02");
+    assert_eq!(when_in_words(at, later_today + 24 * 3_600_000), "igår 14:02");
+    assert_eq!(when_in_words(at, later_today + 3 * 24 * 3_600_000), "6 december 2026 14:02");
+    // Just before midnight, seen just after it: yesterday.
+    let late = to_utc(Day { year: 2026, month: 12, day: 6 }, ClockTime { hour: 23, minute: 59 });
+    assert_eq!(when_in_words(late, late + 2 * 60_000), "igår 23:59");
+}
