@@ -23,6 +23,8 @@ step "clippy (native)"
 cargo clippy --workspace --exclude app --all-targets -- -D warnings
 step "clippy (app, wasm32)"
 cargo clippy -p app --target wasm32-unknown-unknown --all-targets -- -D warnings
+# The person's view (Min plan) is built without the editor: linted so too.
+cargo clippy -p app --target wasm32-unknown-unknown --no-default-features --lib --bin home -- -D warnings
 
 step "Rust tests (shared, server)"
 cargo test --workspace --exclude app

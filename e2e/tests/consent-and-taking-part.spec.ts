@@ -124,6 +124,10 @@ test('after a meeting the person answers how it was for them, and the coordinato
   await expect(table.locator('tbody tr')).toContainText(['SIP-möte']);
   await expect(table.locator('tbody tr td')).toHaveText(['Ja', 'Delvis', 'Nej', /Det gick för fort\. \(svarat av Anna\)/]);
 
+  // The evaluation of the plan is a date of its own, apart from the follow-up (seed 000).
+  await chair.getByLabel('Utvärdering av planen').fill('2027-06-01');
+  await expect(person.locator('.evaluation-line')).toHaveText('Ni ska se om planen har hjälpt dig tisdag 1 juni 2027.', { timeout: 15_000 });
+
   // Answered: after a reload the card does not ask again.
   await expect(person.getByRole('status').filter({ hasText: 'Synkat med servern' })).toBeVisible({ timeout: 15_000 });
   await person.reload();

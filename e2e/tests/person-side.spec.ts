@@ -117,6 +117,8 @@ test('"Läs upp" hands speech synthesis the plan and the person\'s answers, neve
     const frame = person.locator('section.part');
     await expect(frame.getByRole('heading', { name: part, level: 2 })).toBeVisible();
     await frame.getByRole('button', { name: 'Läs upp' }).click();
+    // (The reading is a chunk of its own, fetched on the first press.)
+    await person.waitForFunction(() => (window as any).spoken.length > 0);
     const spoken = await person.evaluate(() => (window as any).spoken.pop());
     expect(spoken.lang).toBe('sv-SE');
     return spoken.text as string;
@@ -149,6 +151,7 @@ test('"Läs upp" hands speech synthesis the plan and the person\'s answers, neve
 
   // The next meeting has its own "Läs upp".
   await person.locator('section.next-meeting').getByRole('button', { name: 'Läs upp' }).click();
+  await person.waitForFunction(() => (window as any).spoken.length > 0);
   const next = await person.evaluate(() => (window as any).spoken.pop().text as string);
   expect(next).toContain('Det finns inget möte inbokat än.');
   expect(next).not.toContain('Förbered dig inför mötet');

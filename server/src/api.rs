@@ -8,11 +8,13 @@
 //! - [`plans`]: what members do with a plan under `/api/plans/{plan}`.
 //! - [`my_plans`]: the caller's plans (`/api/plans`), for "Mina planer".
 //! - [`access_log`]: who looked at a plan, offline reads, log review.
+//! - [`refusals`]: a member's refused calls, in the access log.
 
 mod access_log;
 mod caller;
 mod my_plans;
 mod plans;
+mod refusals;
 mod sessions;
 
 use axum::http::StatusCode;
@@ -22,6 +24,7 @@ use axum::{Json, Router};
 use shared::api::ErrorBody;
 
 pub use caller::{caller, same_origin, session_token, Caller, PlanMember, SESSION_COOKIE};
+pub use refusals::log_member_refusals;
 
 use crate::access::AccessError;
 use crate::AppState;

@@ -57,7 +57,10 @@ pub fn router(state: AppState, static_dir: &Path) -> Router {
         .route("/sync", get(sync))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
-        .merge(crate::api::routes())
+        .merge(crate::api::routes().layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::api::log_member_refusals,
+        )))
         .fallback_service(app_files)
         .layer(axum::middleware::map_response_with_state(
             Arc::new(CurrentBuild::new(static_dir)),

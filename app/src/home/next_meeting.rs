@@ -1,31 +1,18 @@
 //! "Nästa möte" at the top of Min plan: the SIP meeting the person is to go
 //! to, with weekday, year and time, where (or "Gå med i mötet" for a
 //! digital one), who is asked to come, and a way to prepare; the plan's
-//! follow-up date on a line of its own. Which meeting, and its words, are
+//! follow-up date and the evaluation date on lines of their own. Which meeting, and its words, are
 //! [`shared::plan::next_meeting`].
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use shared::plan::next_meeting::NextMeeting;
+use shared::plan::next_meeting::{duration_in_words, NextMeeting};
 use shared::plan::Plan;
 use shared::swedish_time::spoken_date;
 
 use super::read_aloud::ReadAloud;
 use crate::clock::today;
-
-/// How long a meeting lasts, in words ("ungefär en och en halv timme").
-fn duration_in_words(minutes: u64) -> Option<String> {
-    let words = match minutes {
-        0 => return None,
-        1..=44 => format!("{minutes} minuter"),
-        45..=74 => "en timme".to_string(),
-        75..=104 => "en och en halv timme".to_string(),
-        105..=134 => "två timmar".to_string(),
-        _ => format!("{} timmar", (minutes + 30) / 60),
-    };
-    Some(format!("Mötet är ungefär {words}."))
-}
 
 /// The next meeting, and the follow-up. `prepare`: show "Inför mötet".
 #[component]
@@ -33,6 +20,9 @@ pub fn NextMeetingCard(plan: Memo<Option<Arc<Plan>>>, prepare: Callback<()>) -> 
     let meeting = Memo::new(move |_| plan.get().and_then(|p| p.next_meeting(&today())));
     let follow_up = Memo::new(move |_| {
         plan.get().and_then(|p| p.follow_up.next_follow_up.clone()).filter(|d| !d.trim().is_empty())
+    });
+    let evaluation = Memo::new(move |_| {
+        plan.get().and_then(|p| p.follow_up.evaluation.clone()).filter(|d| !d.trim().is_empty())
     });
     let readable = NodeRef::<leptos::html::Div>::new();
     view! {
@@ -50,6 +40,9 @@ pub fn NextMeetingCard(plan: Memo<Option<Arc<Plan>>>, prepare: Callback<()>) -> 
             }}
             {move || follow_up.get().map(|date| view! {
                 <p class="follow-up-line">"Ni ska följa upp planen " <strong>{spoken_date(&date)}</strong> "."</p>
+            })}
+            {move || evaluation.get().map(|date| view! {
+                <p class="evaluation-line">"Ni ska se om planen har hjälpt dig " <strong>{spoken_date(&date)}</strong> "."</p>
             })}
             </div>
         </section>
@@ -70,20 +63,5 @@ fn meeting_view(meeting: NextMeeting, prepare: Callback<()>) -> impl IntoView {
             })}
             <button type="button" class="big" on:click=move |_| prepare.run(())>"Förbered dig inför mötet"</button>
         </div>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::duration_in_words;
-
-    #[test]
-    fn a_meeting_lasts_in_words() {
-        assert_eq!(duration_in_words(0), None);
-        assert_eq!(duration_in_words(30).as_deref(), Some("Mötet är ungefär 30 minuter."));
-        assert_eq!(duration_in_words(60).as_deref(), Some("Mötet är ungefär en timme."));
-        assert_eq!(duration_in_words(90).as_deref(), Some("Mötet är ungefär en och en halv timme."));
-        assert_eq!(duration_in_words(120).as_deref(), Some("Mötet är ungefär två timmar."));
-        assert_eq!(duration_in_words(180).as_deref(), Some("Mötet är ungefär 3 timmar."));
     }
 }

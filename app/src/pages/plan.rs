@@ -318,6 +318,7 @@ fn LowerSections(ctx: PlanContext) -> impl IntoView {
     let export_link = NodeRef::<leptos::html::A>::new();
     let follow_up = ctx.part(|p| p.follow_up.next_follow_up.clone().unwrap_or_default());
     let follow_up = move || follow_up.get();
+    let evaluation = ctx.part(|p| p.follow_up.evaluation.clone().unwrap_or_default());
     view! {
         <GoalsSection ctx />
         <InterventionsSection ctx />
@@ -328,6 +329,15 @@ fn LowerSections(ctx: PlanContext) -> impl IntoView {
                 <input id="next-follow-up" type="date" prop:value=follow_up on:change=move |ev| {
                     let value = event_target_value(&ev);
                     ctx.change(|doc| edit::set_next_follow_up(doc, (!value.is_empty()).then_some(value.as_str())));
+                } />
+            </div>
+            // The evaluation (seed 000): when the plan as a whole is judged,
+            // apart from the follow-ups.
+            <div class="field">
+                <label for="evaluation-date">"Utvärdering av planen"</label>
+                <input id="evaluation-date" type="date" prop:value=move || evaluation.get() on:change=move |ev| {
+                    let value = event_target_value(&ev);
+                    ctx.change(|doc| edit::set_evaluation(doc, (!value.is_empty()).then_some(value.as_str())));
                 } />
             </div>
         </section>

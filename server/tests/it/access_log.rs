@@ -106,6 +106,17 @@ async fn every_read_refusal_and_sign_in_is_logged_with_who_and_about_whom() {
     assert!(!can_read(&server, &outsider, id).await);
     logged(&server, "the refused sync", |l| is(l, "refused.sync", id) && l.name == "Utomstående").await;
 
+    // A member refused by their role (a reader may not invite): logged too.
+    let body = r#"{"role":"editor","label":"Någon","days":7,"single_use":true}"#;
+    let (status, _) =
+        http(&server, "POST", &format!("/api/plans/{id}/invitations"), Some(&reader), Some(body)).await;
+    assert_eq!(status, 404, "refused as if the plan did not exist");
+    let refused = logged(&server, "the reader's refused call", |l| {
+        is(l, "refused.api", id) && l.detail.starts_with("POST ") && l.detail.ends_with("/invitations")
+    })
+    .await;
+    assert_eq!(refused.role, "reader");
+
     // Reads made offline, reported later, marked as such.
     let at = server::access::now_millis() - 3_600_000;
     let body = format!("{{\"reads\":[{at}]}}");

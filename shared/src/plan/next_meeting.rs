@@ -104,6 +104,19 @@ impl Plan {
     }
 }
 
+/// How long a meeting lasts, in words ("ungefär en och en halv timme").
+pub fn duration_in_words(minutes: u64) -> Option<String> {
+    let words = match minutes {
+        0 => return None,
+        1..=44 => format!("{minutes} minuter"),
+        45..=74 => "en timme".to_string(),
+        75..=104 => "en och en halv timme".to_string(),
+        105..=134 => "två timmar".to_string(),
+        _ => format!("{} timmar", (minutes + 30) / 60),
+    };
+    Some(format!("Mötet är ungefär {words}."))
+}
+
 /// Where a meeting is, as the person reads it.
 fn place_in_words(meeting: &Meeting) -> String {
     // The place field holds what was written for another form before the
@@ -214,5 +227,15 @@ mod tests {
         // A link that is no web address is not offered to join by.
         plan.meetings.get_mut("m").expect("m").digital_link = "javascript:alert(1)".into();
         assert_eq!(plan.next_meeting("2026-12-06").expect("meeting").join_link, None);
+    }
+
+    #[test]
+    fn a_meeting_lasts_in_words() {
+        assert_eq!(duration_in_words(0), None);
+        assert_eq!(duration_in_words(30).as_deref(), Some("Mötet är ungefär 30 minuter."));
+        assert_eq!(duration_in_words(60).as_deref(), Some("Mötet är ungefär en timme."));
+        assert_eq!(duration_in_words(90).as_deref(), Some("Mötet är ungefär en och en halv timme."));
+        assert_eq!(duration_in_words(120).as_deref(), Some("Mötet är ungefär två timmar."));
+        assert_eq!(duration_in_words(180).as_deref(), Some("Mötet är ungefär 3 timmar."));
     }
 }
