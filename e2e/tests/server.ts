@@ -43,6 +43,10 @@ function allowChunkRetries(): void {
 /** The test stops the server on purpose: requests and the socket are refused meanwhile. */
 export function allowServerDown(): void {
   allowConsoleErrors(/net::ERR_CONNECTION_REFUSED/);
+  // The service worker registers itself when the page is idle: with the
+  // server gone by then, the browser says it could not fetch its script
+  // (it registers on the next visit).
+  allowConsoleErrors(/An unknown error occurred when fetching the script|Failed to register a ServiceWorker/);
   allowChunkRetries();
 }
 

@@ -267,6 +267,10 @@ test('a large plan opens with its first items at once and is drawn in full a mom
   const path = server.cli('demo', '--large', '--owner', 'Testare');
   await page.goto(server.url + path);
   await expect(page.getByRole('status').filter({ hasText: 'Synkat med servern' })).toBeVisible({ timeout: 60_000 });
+  // The page asks for well over a hundred files (a prefetch link per wasm
+  // chunk): room for all of them in the resource timings read below (the
+  // browser keeps 250 by default and drops the rest).
+  await page.addInitScript(() => performance.setResourceTimingBufferSize(5000));
   await page.reload();
   // Long lists come a batch per frame (app/src/components/progressive.rs);
   // every one ends whole: 40 goals and 120 interventions, in the plan and in the follow-up.
