@@ -66,8 +66,12 @@ test('Min plan in WebKit: invitation, reading, answering, offline with a reload,
     await person.waitFor('Min plan', `return location.pathname.startsWith('/min-plan/') && document.querySelector('h1')?.textContent === 'Min plan'`);
     await person.watchErrors(); // the page the app went to
 
-    // Reading: the goals are there.
+    // Reading: the goals are there. The questions about the October
+    // meeting come above them (a chunk of their own, drawn a moment
+    // later): wait for them, so that a click does not land where a
+    // button was before the page moved (WebKitWebDriver clicks by place).
     await person.element(`${FIRST_GOAL} h3`, GOAL);
+    await person.element('section.taking-part h2', 'Hur var mötet för dig?');
     await person.element('button.part-button', 'Hjälp jag får');
 
     // Answering, online.
