@@ -62,9 +62,13 @@ export async function joinByInvitation(browser: Browser, chair: Page, link: stri
     await chair.getByLabel('Vem är inbjudan till?').fill(who);
     await chair.getByLabel('Vad får personen göra?').selectOption('editor');
   }
-  await chair.getByRole('button', { name: 'Skapa inbjudan' }).click();
   const invitation = chair.getByLabel(/Skicka den här länken/);
+  // The link of an earlier invitation stands until the new one is made:
+  // copy only once the field holds the new link.
+  const earlier = (await invitation.count()) > 0 ? await invitation.inputValue() : '';
+  await chair.getByRole('button', { name: 'Skapa inbjudan' }).click();
   await expect(invitation).toHaveValue(/\/inbjudan#[0-9a-f]{64}$/);
+  if (earlier) await expect(invitation).not.toHaveValue(earlier);
   if (known) await expect(chair.locator('.send-to')).toContainText(`Skicka den till ${who}:`);
   // One click copies the link, to paste into a mail or a text message.
   await chair.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin });

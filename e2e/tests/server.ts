@@ -43,6 +43,9 @@ function allowChunkRetries(): void {
 /** The test stops the server on purpose: requests and the socket are refused meanwhile. */
 export function allowServerDown(): void {
   allowConsoleErrors(/net::ERR_CONNECTION_REFUSED/);
+  // Killed while the browser was fetching (a chunk, the socket's upgrade):
+  // the connection is reset or never made; the app retries both.
+  allowConsoleErrors(/net::ERR_CONNECTION_RESET|net::ERR_SOCKET_NOT_CONNECTED/);
   // The service worker registers itself when the page is idle: with the
   // server gone by then, the browser says it could not fetch its script
   // (it registers on the next visit).
