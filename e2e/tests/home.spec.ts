@@ -288,6 +288,9 @@ test('the person lets a relative answer for them; the coordinator shuts the rela
   await relative.getByRole('button', { name: 'Inför mötet' }).click();
   await expect(relative.getByText('Laga frukost. Ringa Erik.')).toBeVisible();
   await expect(relative.getByRole('textbox')).toHaveCount(0);
+  await relative.getByRole('button', { name: 'Hjälp jag får', exact: true }).click();
+  await expect(relative.locator('li.help-item').first()).toBeVisible();
+  await expect(relative.getByRole('button', { name: 'Det här blev inte av' })).toHaveCount(0);
   await relative.getByRole('button', { name: 'Mina mål' }).click();
 
   await person.getByRole('button', { name: 'Vem får svara åt mig' }).click();
@@ -299,6 +302,18 @@ test('the person lets a relative answer for them; the coordinator shuts the rela
   await expect(chart).toHaveAttribute('aria-label', /1 svar\. .*Lite bättre\./, { timeout: 15_000 });
   await chair.locator('.goal-self-reports').first().getByText('Alla svar som lista').click();
   await expect(chair.getByText('(Bo (son))')).toBeVisible(); // who answered
+  // Bo says, for his mother, that a help did not happen: the coordinator's
+  // to-do names it, in Bo's name.
+  await relative.getByRole('button', { name: 'Hjälp jag får', exact: true }).click();
+  const help = relative.locator('li.help-item').filter({ hasText: 'Gångträning med rollator' });
+  await help.getByRole('button', { name: 'Det här blev inte av' }).click();
+  await help.getByLabel('Vad hände? Du måste inte skriva något.').fill('Ingen kom.');
+  await help.getByRole('button', { name: 'Skicka till samordnaren' }).click();
+  await expect(help.locator('.help-not-given')).toContainText('Bo (son) skrev');
+  const todo = chair.locator('aside.plan-todo');
+  await expect(todo).toContainText('Bo (son) skrev', { timeout: 15_000 });
+  await expect(todo).toContainText('"Gångträning med rollator ute och i trappan"');
+  await expect(todo).toContainText('Personens ord: "Ingen kom."');
 
   // The coordinator sees Bo's device and shuts it out of the plan.
   await chair.getByRole('button', { name: 'Uppdatera listorna' }).click();

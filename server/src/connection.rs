@@ -385,10 +385,10 @@ impl ConnectionAccess {
 
     fn writer(&self, decision: Decision, document: DocumentId) -> Option<Writer> {
         match decision {
-            Decision::Write { coordinator } => Some(Writer {
+            Decision::Write { authority } => Some(Writer {
                 principal: Arc::from(self.principal.id.as_str()),
                 session_id: self.principal.session_id,
-                coordinator,
+                authority,
                 participant: self.participants.get(&document).cloned().unwrap_or_else(|| Arc::from("")),
             }),
             Decision::Read | Decision::Unavailable => None,

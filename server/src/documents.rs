@@ -22,6 +22,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use shared::plan::rules::Authority;
 use shared::{DocumentId, Message, PeerId};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -81,8 +82,9 @@ pub struct Writer {
     pub principal: Arc<str>,
     /// The session, for the audit log.
     pub session_id: i64,
-    /// Whether it is the plan's coordinator (only they may close the plan).
-    pub coordinator: bool,
+    /// What the plan's rules let it do: only the coordinator closes the
+    /// plan, the person removes nothing (`shared::plan::rules`).
+    pub authority: Authority,
     /// The participant of the plan it is (its id): the only one it may
     /// approve as (`shared::plan::signatures`).
     pub participant: Arc<str>,

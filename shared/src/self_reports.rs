@@ -16,7 +16,9 @@ use serde::{Deserialize, Serialize};
 use crate::plan::edit::new_id;
 use crate::plan::{PlanError, Record};
 
+mod not_given;
 mod taking_part;
+pub use not_given::{add_help_not_given, HelpNotGiven};
 pub use taking_part::{add_taking_part, TakingPart, TakingPartAnswer, QUESTIONS, SHORT_QUESTIONS};
 
 /// The schema version of self-report documents.
@@ -54,6 +56,10 @@ pub struct SelfReports {
     /// The person's answers after each meeting ([`TakingPart`]), by id.
     #[autosurgeon(missing = "Default::default", hydrate = "crate::plan::collection::hydrate")]
     pub taking_part: BTreeMap<String, Record<TakingPart>>,
+    /// The person's reports that a promised help did not happen
+    /// ([`HelpNotGiven`]), by id.
+    #[autosurgeon(missing = "Default::default", hydrate = "crate::plan::collection::hydrate")]
+    pub help_not_given: BTreeMap<String, Record<HelpNotGiven>>,
 }
 
 /// One report by the person (an immutable [`Record`]: a correction is a new report).
@@ -86,6 +92,12 @@ pub enum SelfReportError {
     /// Answers about a meeting that name no meeting.
     #[error("svaren måste gälla ett möte")]
     NoMeeting,
+    /// A report that a help did not happen that names no help.
+    #[error("rapporten måste gälla en insats")]
+    NoHelp,
+    /// Words longer than the form allows.
+    #[error("texten får vara högst {0} tecken")]
+    TooLong(usize),
     /// The date is not YYYY-MM-DD.
     #[error("\"{0}\" är inte ett datum (ÅÅÅÅ-MM-DD)")]
     InvalidDate(String),
@@ -109,6 +121,7 @@ pub fn new_self_reports_document(plan_id: &str) -> Result<AutoCommit, PlanError>
         reports: BTreeMap::new(),
         report_every_days: BTreeMap::new(),
         taking_part: BTreeMap::new(),
+        help_not_given: BTreeMap::new(),
     };
     reconcile(&mut doc, &reports)?;
     Ok(doc)

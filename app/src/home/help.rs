@@ -1,15 +1,17 @@
 //! "Hjälp jag får" in Min plan: each help with who gives it and how it is
 //! going (the latest status report in plain words), and "Det här blev inte
-//! av" for the person to say that a promised help did not happen. That is
-//! a deviation report in the plan naming the help
-//! ([`shared::plan::help_status`]); the coordinator sees it in the plan's
-//! to-do until someone reports the help's status again.
+//! av" for the person to say that a promised help did not happen. It is
+//! written in the self-report document ([`shared::self_reports::HelpNotGiven`]),
+//! so that a relative who reports for the person (and only reads the plan)
+//! can send it too; the coordinator sees it as a deviation in the plan's
+//! to-do until someone reports the help's status again
+//! ([`shared::plan::help_status`]).
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use shared::plan::help_status::not_given;
-use shared::plan::{edit, Participant, ParticipantKind, Plan};
+use shared::plan::{Deviation, Plan};
+use shared::self_reports::{add_help_not_given, HelpNotGiven, SelfReports};
 use shared::DocumentId;
 
 use crate::clock::{now_millis, today};
@@ -29,11 +31,11 @@ struct HelpLine {
     not_given: Option<String>,
 }
 
-fn help_lines(plan: &Plan) -> Vec<HelpLine> {
+fn help_lines(plan: &Plan, by_person: &[(String, Deviation)]) -> Vec<HelpLine> {
     plan.ordered_interventions()
         .into_iter()
         .map(|(id, i)| {
-            let status = plan.help_status(id);
+            let status = plan.help_status(id, by_person);
             HelpLine {
                 id: id.clone(),
                 what: i.what.as_str().trim().to_string(),
@@ -54,16 +56,21 @@ fn help_lines(plan: &Plan) -> Vec<HelpLine> {
         .collect()
 }
 
-/// The help in the plan. `may_write`: whether this device may write in the
-/// plan (the person may; a relative who only reads may not).
+/// The help in the plan. `may_report`: whether this device may write in
+/// the self-report document (the person, and a relative the person lets).
 #[component]
 pub fn HelpPart(
     id: DocumentId,
     plan: Memo<Option<Arc<Plan>>>,
-    may_write: Signal<bool>,
+    reports: Memo<Option<SelfReports>>,
+    reports_id: Memo<Option<DocumentId>>,
+    may_report: Memo<bool>,
     my_name: RwSignal<String>,
 ) -> impl IntoView {
-    let lines = Memo::new(move |_| plan.get().map(|p| help_lines(&p)).unwrap_or_default());
+    let lines = Memo::new(move |_| {
+        let by_person = reports.with(|r| r.as_ref().map(SelfReports::help_not_given).unwrap_or_default());
+        plan.get().map(|p| help_lines(&p, &by_person)).unwrap_or_default()
+    });
     view! {
         {move || {
             let list = lines.get();
@@ -72,7 +79,7 @@ pub fn HelpPart(
             }
             view! {
                 <ul class="help-list">
-                    {list.into_iter().map(|line| view! { <HelpItem id line plan may_write my_name /> }).collect_view()}
+                    {list.into_iter().map(|line| view! { <HelpItem id line plan reports_id may_report my_name /> }).collect_view()}
                 </ul>
             }.into_any()
         }}
@@ -84,7 +91,8 @@ fn HelpItem(
     id: DocumentId,
     line: HelpLine,
     plan: Memo<Option<Arc<Plan>>>,
-    may_write: Signal<bool>,
+    reports_id: Memo<Option<DocumentId>>,
+    may_report: Memo<bool>,
     my_name: RwSignal<String>,
 ) -> impl IntoView {
     let HelpLine { id: help_id, what, from, who, start, when, latest, comment, not_given } = line;
@@ -104,8 +112,8 @@ fn HelpItem(
             {not_given.map(|text| view! {
                 <p class="help-not-given">{text} " Din samordnare ser det och tar reda på vad som hände."</p>
             })}
-            {move || (may_write.get() && !reported).then(|| {
-                view! { <NotGivenForm id help_id=help_id.clone() plan my_name /> }
+            {move || (may_report.get() && reports_id.get().is_some() && !reported).then(|| {
+                view! { <NotGivenForm id help_id=help_id.clone() plan reports_id my_name /> }
             })}
         </li>
     }
@@ -118,6 +126,7 @@ fn NotGivenForm(
     id: DocumentId,
     help_id: String,
     plan: Memo<Option<Arc<Plan>>>,
+    reports_id: Memo<Option<DocumentId>>,
     my_name: RwSignal<String>,
 ) -> impl IntoView {
     let repo = expect_context::<RepoHandle>();
@@ -128,27 +137,22 @@ fn NotGivenForm(
     let help = StoredValue::new(help_id);
     let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(me) = crate::api::remembered_participant(&id.to_string()) else {
-            problem.set(Some("Det går inte att skicka just nu. Försök igen när du har nät.".into()));
-            return;
-        };
-        let row =
-            plan.get_untracked().and_then(|p| p.participants.get(&me).map(|p| p.name.trim().to_string()));
-        let name = row.clone().filter(|n| !n.is_empty()).unwrap_or_else(|| my_name.get_untracked());
-        let report = not_given(&help.get_value(), &words.get_untracked(), &today(), &name, &me, now_millis());
-        let result = repo.get().change(&id, |doc| {
-            // The person is one of the plan's participants: the report is
-            // in their name as the participants list has it.
-            if row.is_none() {
-                let person = Participant {
-                    name: name.clone(),
-                    kind: ParticipantKind::Person,
-                    ..Participant::default()
-                };
-                edit::add_participant_as(doc, &me, person)?;
-            }
-            edit::add_deviation(doc, &report)
+        let Some(rid) = reports_id.get_untracked() else { return };
+        // In the name the participants list has for this device, if it is
+        // one of them; else the name the member gave (a relative).
+        let me = crate::api::remembered_participant(&id.to_string());
+        let row = me.and_then(|me| {
+            plan.get_untracked().and_then(|p| p.participants.get(&me).map(|p| p.name.trim().to_string()))
         });
+        let name = row.filter(|n| !n.is_empty()).unwrap_or_else(|| my_name.get_untracked());
+        let report = HelpNotGiven {
+            intervention: help.get_value(),
+            words: words.get_untracked(),
+            date: today(),
+            reported_at: now_millis(),
+            reported_by: name,
+        };
+        let result = repo.get().change(&rid, |doc| add_help_not_given(doc, &report).map_err(Into::into));
         match result {
             Ok(_) => {
                 open.set(false);

@@ -133,8 +133,6 @@ pub fn MyPlanPage(id: DocumentId) -> impl IntoView {
         fetched.or_else(|| api::remembered_role(&rid.to_string())) == Some(Role::Person)
     });
     let is_person = Signal::derive(move || role.get() == Some(Role::Person));
-    // Whether this device may write in the plan (a relative who only reads may not).
-    let may_write = Signal::derive(move || role.get().is_some_and(|r| r != Role::Reader));
     let part = RwSignal::new(Part::Goals);
     // A read from the device's copy without the network is told to the
     // server when it is back (the access log).
@@ -196,7 +194,7 @@ pub fn MyPlanPage(id: DocumentId) -> impl IntoView {
                         Part::Goals => view! { <GoalsPart plan reports reports_id may_report my_name /> }.into_any(),
                         Part::Myself => view! { <MyselfPart plan /> }.into_any(),
                         // The parts below are chunks of their own (`super::parts`).
-                        Part::Help => chunk(move || parts::help(id, plan, may_write, my_name)),
+                        Part::Help => chunk(move || parts::help(id, plan, reports, reports_id, may_report, my_name)),
                         Part::Coordinator => view! { <CoordinatorPart plan /> }.into_any(),
                         Part::Meeting => chunk(move || parts::meeting(id, signals.version, is_person)),
                         Part::Helpers => chunk(move || parts::helpers(id)),

@@ -37,12 +37,18 @@ use crate::chunk_loading::ChunkMissing;
 pub fn help(
     id: DocumentId,
     plan: Memo<Option<Arc<Plan>>>,
-    may_write: Signal<bool>,
+    reports: Memo<Option<SelfReports>>,
+    reports_id: Memo<Option<DocumentId>>,
+    may_report: Memo<bool>,
     my_name: RwSignal<String>,
 ) -> Result<AnyView, ChunkMissing> {
     Ok(untrack(|| {
-        view! { <PartFrame part=Part::Help><super::help::HelpPart id plan may_write my_name /></PartFrame> }
-            .into_any()
+        view! {
+            <PartFrame part=Part::Help>
+                <super::help::HelpPart id plan reports reports_id may_report my_name />
+            </PartFrame>
+        }
+        .into_any()
     }))
 }
 

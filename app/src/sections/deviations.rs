@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 use shared::plan::{edit, Deviation, DeviationKind, Revision};
+use shared::self_reports::SelfReports;
 
 use super::{now_millis, today, PlanContext};
 use crate::components::field::{enum_options, enum_pick, enum_value, InputField, SelectField};
@@ -15,11 +16,17 @@ pub fn DeviationsSection(ctx: PlanContext) -> impl IntoView {
     let description = RwSignal::new(String::new());
     let summary = RwSignal::new(String::new());
     // Each report, with the intervention it is about ("Det här blev inte
-    // av" from the person names one).
+    // av" from the person names one, written in their self-report document).
+    let reports = super::self_reports::follow(ctx);
     let deviations = move || {
         let Some(plan) = ctx.plan.get() else { return Vec::new() };
-        let mut list: Vec<(Deviation, String)> =
-            plan.deviations.values().map(|d| (d.clone(), plan.deviation_about(d))).collect();
+        let by_person = reports.with(|r| r.as_ref().map(SelfReports::help_not_given).unwrap_or_default());
+        let mut list: Vec<(Deviation, String)> = plan
+            .deviations
+            .values()
+            .chain(by_person.iter().map(|(_, d)| d))
+            .map(|d| (d.clone(), plan.deviation_about(d)))
+            .collect();
         list.sort_by_key(|(d, _)| d.recorded_at);
         list
     };

@@ -1,10 +1,12 @@
 //! "Att göra" above the checklist: what has happened in the plan that
 //! someone must act on (the person said a help did not happen, the
-//! follow-up date has come), from [`shared::plan::todo`]. An item leaves
-//! the list when it is dealt with in the plan itself.
+//! follow-up date has come), from [`shared::plan::todo`], with the reports
+//! from the person's self-report document. An item leaves the list when it
+//! is dealt with in the plan itself.
 
 use leptos::prelude::*;
 use shared::plan::todo::coordinator_todo;
+use shared::self_reports::SelfReports;
 
 use super::PlanContext;
 use crate::clock::today;
@@ -12,8 +14,11 @@ use crate::clock::today;
 /// The plan's to-do; nothing when nothing waits.
 #[component]
 pub fn PlanTodo(ctx: PlanContext) -> impl IntoView {
-    let items =
-        Memo::new(move |_| ctx.plan.get().map(|plan| coordinator_todo(&plan, &today())).unwrap_or_default());
+    let reports = super::self_reports::follow(ctx);
+    let items = Memo::new(move |_| {
+        let by_person = reports.with(|r| r.as_ref().map(SelfReports::help_not_given).unwrap_or_default());
+        ctx.plan.get().map(|plan| coordinator_todo(&plan, &by_person, &today())).unwrap_or_default()
+    });
     move || {
         let items = items.get();
         (!items.is_empty()).then(|| {

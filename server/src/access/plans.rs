@@ -14,6 +14,7 @@ mod listing;
 mod members;
 mod participants;
 
+use shared::plan::rules::Authority;
 use sqlx::{Row, SqliteConnection};
 
 use crate::storage::Database;
@@ -50,10 +51,11 @@ pub enum Intent {
 pub enum Decision {
     /// May read; changes are refused.
     Read,
-    /// May read and change; only a coordinator may close the plan.
+    /// May read and change, as far as the plan's rules let `authority`
+    /// (only a coordinator closes the plan, the person removes nothing).
     Write {
-        /// Whether the principal is the plan's coordinator.
-        coordinator: bool,
+        /// Coordinator, member or the person (`shared::plan::rules`).
+        authority: Authority,
     },
     /// As if the document did not exist.
     Unavailable,
@@ -169,14 +171,16 @@ impl Plans {
             }
             return Ok(match access.role {
                 Role::Reader => Decision::Read,
-                role => Decision::Write { coordinator: role == Role::Coordinator },
+                Role::Editor => Decision::Write { authority: Authority::Member },
+                Role::Person => Decision::Write { authority: Authority::Person },
+                Role::Coordinator => Decision::Write { authority: Authority::Coordinator },
             });
         }
         if intent != Intent::Sync || principal.kind != PrincipalKind::User {
             return Ok(Decision::Unavailable);
         }
         if self.create(document, principal).await? {
-            Ok(Decision::Write { coordinator: true })
+            Ok(Decision::Write { authority: Authority::Coordinator })
         } else {
             Ok(Decision::Unavailable)
         }

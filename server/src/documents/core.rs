@@ -235,12 +235,14 @@ impl<P: Link> DocumentCore<P> {
                 Err(refusal) => return self.refuse(&peer, "refused changes", refusal, effects),
             }
         }
-        // Only the coordinator may close the plan or change its closing
-        // (shared::plan::rules); a reader never gets this far with changes.
-        let authority =
-            writer.map(|w| if w.coordinator { Authority::Coordinator } else { Authority::Member });
+        // Only the coordinator may close the plan or change its closing,
+        // and the person removes nothing (shared::plan::rules); a reader
+        // never gets this far with changes.
+        let authority = writer.map(|w| w.authority);
         let guarded = match authority {
-            Some(Authority::Member) if !decoded.message.changes.is_empty() => Some(Guarded::read(&self.doc)),
+            Some(Authority::Member | Authority::Person) if !decoded.message.changes.is_empty() => {
+                Some(Guarded::read(&self.doc))
+            }
             _ => None,
         };
         // Each approves only as themselves (shared::plan::signatures).
@@ -269,7 +271,10 @@ impl<P: Link> DocumentCore<P> {
             }
         }
         if let (Some(before), Some(writer)) = (signed, writer) {
-            let signer = Signer { participant: &writer.participant, coordinator: writer.coordinator };
+            let signer = Signer {
+                participant: &writer.participant,
+                coordinator: writer.authority == Authority::Coordinator,
+            };
             let after = Signatures::read(&self.doc);
             if let Err(refusal) =
                 signatures::check_keeping(signer, &before, &after, &self.doc, &mut self.recently_removed)

@@ -15,5 +15,6 @@ mod metrics;
 mod my_plans;
 mod operations;
 mod protocol;
+mod rules;
 mod security;
 mod sync;

@@ -8,6 +8,10 @@
 //! inte", seed 000) naming the intervention, so it is kept and shown where
 //! deviations are, and it stays on the coordinator's to-do
 //! ([`super::todo`]) until the intervention gets a status report after it.
+//! The person (or a relative who reports for them) writes it in the
+//! self-report document ([`crate::self_reports::HelpNotGiven`]); reports
+//! written in the plan itself before that still count. Each function here
+//! takes those from the self-report document as `by_person`.
 
 use super::{Deviation, DeviationKind, Intervention, InterventionReport, InterventionStatus, Plan, Text};
 use crate::swedish_time::long_date;
@@ -46,11 +50,12 @@ pub struct HelpStatus {
 }
 
 impl Plan {
-    /// How the intervention `id` is going, in the person's words.
-    pub fn help_status(&self, id: &str) -> Option<HelpStatus> {
+    /// How the intervention `id` is going, in the person's words, with the
+    /// person's reports from the self-report document (`by_person`).
+    pub fn help_status(&self, id: &str, by_person: &[(String, Deviation)]) -> Option<HelpStatus> {
         let intervention = self.interventions.get(id)?;
         let latest = intervention.latest_report();
-        let not_given = self.unanswered_not_given(id).last().map(|(_, d)| {
+        let not_given = self.unanswered_not_given(id, by_person).last().map(|(_, d)| {
             format!("{} skrev {} att det här inte blev av.", d.reporter.trim(), long_date(&d.date))
         });
         Some(HelpStatus {
@@ -71,8 +76,13 @@ impl Plan {
     }
 
     /// The reports that the intervention `id` did not happen which no
-    /// status report has answered since (by when they were recorded).
-    pub fn unanswered_not_given(&self, id: &str) -> Vec<(&String, &Deviation)> {
+    /// status report has answered since (by when they were recorded): those
+    /// in the plan and those in the self-report document (`by_person`).
+    pub fn unanswered_not_given<'a>(
+        &'a self,
+        id: &str,
+        by_person: &'a [(String, Deviation)],
+    ) -> Vec<(&'a String, &'a Deviation)> {
         let answered_at = self
             .interventions
             .get(id)
@@ -81,6 +91,7 @@ impl Plan {
         let mut reports: Vec<(&String, &Deviation)> = self
             .deviations
             .iter()
+            .chain(by_person.iter().map(|(id, d)| (id, d)))
             .filter(|(_, d)| d.intervention.as_deref() == Some(id) && d.recorded_at > answered_at)
             .collect();
         reports.sort_by_key(|(_, d)| d.recorded_at);
@@ -134,15 +145,15 @@ mod tests {
         let id = plan.ordered_interventions()[0].0.clone();
         let help = plan.interventions.get_mut(&id).expect("help");
         help.reports.clear();
-        assert_eq!(plan.help_status(&id).expect("status").latest, None);
+        assert_eq!(plan.help_status(&id, &[]).expect("status").latest, None);
         let help = plan.interventions.get_mut(&id).expect("help");
         help.reports.insert("b".into(), report(InterventionStatus::Ongoing, 20));
         help.reports.insert("a".into(), report(InterventionStatus::NotStarted, 10));
-        let status = plan.help_status(&id).expect("status");
+        let status = plan.help_status(&id, &[]).expect("status");
         assert_eq!(status.latest.as_deref(), Some("Pågår. Det skrev Eva Lind 3 december 2026."));
         assert_eq!(status.comment, "Första träffen var bra.");
         assert_eq!(status.not_given, None);
-        assert_eq!(plan.help_status("no-such-help"), None);
+        assert_eq!(plan.help_status("no-such-help", &[]), None);
     }
 
     #[test]
@@ -157,9 +168,9 @@ mod tests {
         assert_eq!(stored.kind, DeviationKind::PlanNotFollowed);
         assert_eq!(stored.description.as_str(), "Ingen kom.");
         assert_eq!(stored.intervention.as_deref(), Some(id.as_str()));
-        assert_eq!(plan.unanswered_not_given(&id).len(), 1);
+        assert_eq!(plan.unanswered_not_given(&id, &[]).len(), 1);
         assert_eq!(
-            plan.help_status(&id).expect("status").not_given.as_deref(),
+            plan.help_status(&id, &[]).expect("status").not_given.as_deref(),
             Some("Anna Andersson skrev 5 december 2026 att det här inte blev av.")
         );
         // The responsible party reports after it: answered.
@@ -170,7 +181,7 @@ mod tests {
             .expect("help")
             .reports
             .insert("z".into(), report(InterventionStatus::Ongoing, i64::MAX));
-        assert!(answered.unanswered_not_given(&id).is_empty());
-        assert_eq!(answered.help_status(&id).expect("status").not_given, None);
+        assert!(answered.unanswered_not_given(&id, &[]).is_empty());
+        assert_eq!(answered.help_status(&id, &[]).expect("status").not_given, None);
     }
 }

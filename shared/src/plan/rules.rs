@@ -11,13 +11,20 @@
 //! record that the person consents again, which opens a plan that the
 //! withdrawal closed: the consent log must go from withdrawn to given.
 //!
+//! The person reads "Hela planen" to follow it and writes in it (their
+//! main goal, their preparation, their approval), but removes nothing: a
+//! goal, sub-goal, intervention or participant is removed by the
+//! professionals who answer for it, and comes back with "Ångra". The app
+//! shows the person no "Ta bort"; the relay refuses a removal from them all
+//! the same.
+//!
 //! The rules compare the plan before and after a change. They read only
 //! the parts of a plan that they judge ([`Guarded`]), so that checking a
 //! change costs two reads of those, not of the whole plan.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use automerge::ROOT;
+use automerge::{ObjType, Value, ROOT};
 use autosurgeon::{hydrate_prop, Hydrate, ReadDoc};
 
 use super::{consent_state, Closing, ClosingReason, ConsentEntry, ConsentState, Plan, Record};
@@ -28,8 +35,11 @@ use super::{consent_state, Closing, ClosingReason, ConsentEntry, ConsentState, P
 pub enum Authority {
     /// The plan's coordinator: every change.
     Coordinator,
-    /// Any other member who may edit (an editor, the person).
+    /// Any other member who may edit (an editor).
     Member,
+    /// The person the plan is for (or a member who answers for them): as a
+    /// member, and removes no item of the plan.
+    Person,
 }
 
 /// Why a change was refused, in the words the writer is shown.
@@ -40,6 +50,9 @@ pub enum Refusal {
     /// (other than by recording consent given again after a withdrawal).
     #[error("Bara samordningsansvarig kan avsluta planen eller ändra avslutet. Ändringen sparades inte.")]
     ClosingIsTheCoordinators,
+    /// The person removed a goal, sub-goal, intervention or participant.
+    #[error("Du kan inte ta bort något ur planen. Säg till din samordnare om något ska bort. Ändringen sparades inte.")]
+    RemovalIsNotThePersons,
 }
 
 /// The plan's closing as the rules see it.
@@ -96,6 +109,10 @@ pub struct Guarded {
     pub closing: ClosingState,
     /// What the consent log says (an unreadable log says nothing).
     pub consent: ConsentState,
+    /// Every item the person may not remove, by its place in the document
+    /// ("goals/<id>", "goals/<id>/sub_goals/<id>", "interventions/<id>",
+    /// "participants/<id>").
+    pub items: BTreeSet<String>,
 }
 
 impl Guarded {
@@ -107,7 +124,14 @@ impl Guarded {
         };
         // The log's own state, as [`Guarded::read`] reads it (not a child's
         // plan waiting for a guardian: the rules judge the log).
-        Guarded { closing, consent: consent_state(plan.consent.values().map(|r| &r.0)) }
+        let mut items = BTreeSet::new();
+        for (id, goal) in &plan.goals {
+            items.insert(format!("goals/{id}"));
+            items.extend(goal.sub_goals.keys().map(|sub| format!("goals/{id}/sub_goals/{sub}")));
+        }
+        items.extend(plan.interventions.keys().map(|id| format!("interventions/{id}")));
+        items.extend(plan.participants.keys().map(|id| format!("participants/{id}")));
+        Guarded { closing, consent: consent_state(plan.consent.values().map(|r| &r.0)), items }
     }
 
     /// The guarded parts, read straight from the plan's document (without
@@ -124,7 +148,7 @@ impl Guarded {
             Ok(Some(log)) => consent_state(log.values().map(|r| &r.0)),
             Ok(None) | Err(_) => ConsentState::NotRecorded,
         };
-        Guarded { closing, consent }
+        Guarded { closing, consent, items: read_items(doc) }
     }
 
     /// Whether the plan is closed because consent was withdrawn.
@@ -135,6 +159,9 @@ impl Guarded {
 
 /// May a writer with `authority` change the plan from `before` to `after`?
 pub fn check(authority: Authority, before: &Guarded, after: &Guarded) -> Result<(), Refusal> {
+    if authority == Authority::Person && !before.items.is_subset(&after.items) {
+        return Err(Refusal::RemovalIsNotThePersons);
+    }
     if authority == Authority::Coordinator || before.closing == after.closing {
         return Ok(());
     }
@@ -168,6 +195,39 @@ pub fn may_close(authority: Authority) -> bool {
 /// (and so close an open plan): every writer may.
 pub fn may_record_withdrawal(_authority: Authority) -> bool {
     true
+}
+
+/// Whether a writer with `authority` may remove goals, sub-goals,
+/// interventions and participants (the app shows "Ta bort").
+pub fn may_remove(authority: Authority) -> bool {
+    authority != Authority::Person
+}
+
+/// The places of the items in [`Guarded::items`], read as keys of the
+/// document's maps (nothing of the items themselves is read).
+fn read_items(doc: &impl ReadDoc) -> BTreeSet<String> {
+    let map = |parent: &automerge::ObjId, key: &str| match doc.get(parent, key) {
+        Ok(Some((Value::Object(ObjType::Map), id))) => Some(id),
+        _ => None,
+    };
+    let keys = |map: &automerge::ObjId| -> Vec<String> {
+        doc.map_range(map, ..).map(|item| item.key.to_string()).collect()
+    };
+    let mut items = BTreeSet::new();
+    if let Some(goals) = map(&ROOT, "goals") {
+        for id in keys(&goals) {
+            if let Some(sub_goals) = map(&goals, &id).and_then(|goal| map(&goal, "sub_goals")) {
+                items.extend(keys(&sub_goals).into_iter().map(|sub| format!("goals/{id}/sub_goals/{sub}")));
+            }
+            items.insert(format!("goals/{id}"));
+        }
+    }
+    for collection in ["interventions", "participants"] {
+        if let Some(map) = map(&ROOT, collection) {
+            items.extend(keys(&map).into_iter().map(|id| format!("{collection}/{id}")));
+        }
+    }
+    items
 }
 
 fn closes_for_withdrawn_consent(closing: &ClosingFields) -> bool {

@@ -354,7 +354,7 @@ mod model {
         }
         assert_eq!(after.person.preparation.my_main_goal.as_str(), "Jag vill bo kvar hemma.");
         assert_eq!(after.person.preparation.plan_copy.as_str(), "På papper, uppläst.");
-        assert_eq!(after.unanswered_not_given(&help).len(), 1);
+        assert_eq!(after.unanswered_not_given(&help, &[]).len(), 1);
         // Everything that was there is as it was.
         assert_eq!(after.goals, before.goals);
         assert_eq!(after.interventions, before.interventions);

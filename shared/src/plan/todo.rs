@@ -7,7 +7,7 @@
 //! has come or passed — and leaves the list when it is dealt with (a status
 //! report on the help, a new follow-up date).
 
-use super::Plan;
+use super::{Deviation, Plan};
 use crate::swedish_time::long_date;
 
 /// One thing that waits for the coordinator.
@@ -63,15 +63,16 @@ impl TodoItem {
 }
 
 /// What waits for the coordinator in `plan` on `today` (`YYYY-MM-DD`): the
-/// unanswered reports of help not given (oldest first), then a follow-up
-/// that is due. A closed plan waits for nothing.
-pub fn coordinator_todo(plan: &Plan, today: &str) -> Vec<TodoItem> {
+/// unanswered reports of help not given (oldest first; those in the plan
+/// and `by_person`, from the self-report document), then a follow-up that
+/// is due. A closed plan waits for nothing.
+pub fn coordinator_todo(plan: &Plan, by_person: &[(String, Deviation)], today: &str) -> Vec<TodoItem> {
     if plan.closing.is_some() {
         return Vec::new();
     }
     let mut items: Vec<(i64, TodoItem)> = Vec::new();
     for (id, intervention) in plan.ordered_interventions() {
-        for (deviation, report) in plan.unanswered_not_given(id) {
+        for (deviation, report) in plan.unanswered_not_given(id, by_person) {
             items.push((
                 report.recorded_at,
                 TodoItem::HelpNotGiven {
@@ -105,12 +106,12 @@ mod tests {
         let mut doc = example_plan().expect("plan");
         edit::set_next_follow_up(&mut doc, Some("2026-12-10")).expect("date");
         let id = read_plan(&doc).expect("read").ordered_interventions()[0].0.clone();
-        assert_eq!(coordinator_todo(&read_plan(&doc).expect("read"), "2026-12-06"), vec![]);
+        assert_eq!(coordinator_todo(&read_plan(&doc).expect("read"), &[], "2026-12-06"), vec![]);
         let report =
             not_given(&id, "Ingen kom på tisdagen.", "2026-12-05", "Anna Andersson", "p", 4_000_000_000_000);
         let deviation = edit::add_deviation(&mut doc, &report).expect("deviation");
         let plan = read_plan(&doc).expect("read");
-        let todo = coordinator_todo(&plan, "2026-12-10");
+        let todo = coordinator_todo(&plan, &[], "2026-12-10");
         assert_eq!(todo.len(), 2, "{todo:?}");
         let TodoItem::HelpNotGiven { deviation: listed, intervention, .. } = &todo[0] else {
             panic!("first the help: {todo:?}")
@@ -136,6 +137,6 @@ mod tests {
         };
         edit::report_intervention(&mut doc, &id, &answer).expect("report");
         edit::set_next_follow_up(&mut doc, Some("2027-03-15")).expect("date");
-        assert_eq!(coordinator_todo(&read_plan(&doc).expect("read"), "2026-12-10"), vec![]);
+        assert_eq!(coordinator_todo(&read_plan(&doc).expect("read"), &[], "2026-12-10"), vec![]);
     }
 }

@@ -9,7 +9,7 @@ use automerge::{AutoCommit, Automerge, ReadDoc};
 use proptest::prelude::*;
 use shared::plan::edit::{close_plan, record_consent, set_text_at};
 use shared::plan::fixture::{closing, withdrawal};
-use shared::plan::rules::{ClosingState, Guarded};
+use shared::plan::rules::{Authority, ClosingState, Guarded};
 use shared::plan::{new_plan_document, ClosingReason, Participant};
 use shared::{DocumentId, Message, PeerId};
 
@@ -36,6 +36,7 @@ impl Link for Peer {
 enum Role {
     Coordinator,
     Member,
+    Person,
     Reader,
 }
 
@@ -56,7 +57,11 @@ impl Client {
             role => Some(Writer {
                 principal,
                 session_id: 1,
-                coordinator: role == Role::Coordinator,
+                authority: match role {
+                    Role::Coordinator => Authority::Coordinator,
+                    Role::Person => Authority::Person,
+                    Role::Member | Role::Reader => Authority::Member,
+                },
                 participant: Arc::from(self.name),
             }),
         }
@@ -327,6 +332,29 @@ fn an_actor_that_cannot_be_looked_up_is_refused_not_trusted() {
     settle(&mut relay, std::slice::from_mut(&mut per));
     assert!(relay.refusals().iter().all(|r| *r == Refusal::Unchecked) && !relay.refused.is_empty());
     assert_eq!(person_name(&relay.stored()), "");
+}
+
+#[test]
+fn the_person_removes_nothing_and_the_coordinator_may() {
+    let (mut relay, [mut eva, _, _]) = setup();
+    settle(&mut relay, std::slice::from_mut(&mut eva));
+    let mut anna = client("anna", Role::Person, &mut eva.doc);
+    shared::plan::edit::remove_participant(&mut anna.doc, "ida").expect("remove");
+    let stops = settle(&mut relay, std::slice::from_mut(&mut anna));
+    assert!(stops.contains(&Stop::Reload), "refused after it was applied: {stops:?}");
+    assert!(relay.refusals().contains(&Refusal::Rule(rules::Refusal::RemovalIsNotThePersons)));
+    assert!(Guarded::read(&relay.stored()).items.contains("participants/ida"), "kept on disk");
+    assert!(Guarded::read(relay.core.doc()).items.contains("participants/ida"), "and in memory");
+
+    // The person writes as everyone does; the coordinator removes.
+    let mut anna = client("anna", Role::Person, &mut eva.doc);
+    rename(&mut anna, "Anna Berg");
+    settle(&mut relay, std::slice::from_mut(&mut anna));
+    assert_eq!(person_name(&relay.stored()), "Anna Berg");
+    let mut eva = client("eva", Role::Coordinator, &mut anna.doc);
+    shared::plan::edit::remove_participant(&mut eva.doc, "ida").expect("remove");
+    settle(&mut relay, std::slice::from_mut(&mut eva));
+    assert!(!Guarded::read(&relay.stored()).items.contains("participants/ida"));
 }
 
 #[test]

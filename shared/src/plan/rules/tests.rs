@@ -2,7 +2,7 @@ use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ReadDoc, ROOT};
 
 use super::*;
-use crate::plan::edit::{close_plan, record_consent, set_text_at};
+use crate::plan::edit::{self, close_plan, record_consent, set_text_at};
 use crate::plan::fixture::{self, example_plan};
 use crate::plan::{read_plan, ConsentEntry};
 
@@ -29,6 +29,8 @@ fn check_edit(
     edit(&mut doc);
     let (before, after) = (Guarded::read(&before_doc), Guarded::read(&doc));
     let (before_plan, after_plan) = (read_plan(&before_doc).ok(), read_plan(&doc).ok());
+    // None of these edits removes an item: the person is a member here.
+    assert_eq!(check(Authority::Person, &before, &after), check(Authority::Member, &before, &after));
     [Authority::Coordinator, Authority::Member].map(|authority| {
         let verdict = check(authority, &before, &after);
         if let (Some(before_plan), Some(after_plan)) = (&before_plan, &after_plan) {
@@ -138,4 +140,78 @@ fn a_closing_with_fields_missing_is_still_a_closing() {
         doc.put(&closing, "date", "2020-01-01").expect("date");
     });
     assert_eq!(changed, [(Authority::Coordinator, Ok(())), (Authority::Member, REFUSED)]);
+}
+
+/// An edit of a plan, knowing what the plan holds.
+type Edit = dyn Fn(&mut AutoCommit, &Plan);
+
+/// The verdicts of the coordinator, an editor and the person on `edit` of
+/// the example plan, over the document and over whole plans.
+fn verdicts_on(edit: impl Fn(&mut AutoCommit, &Plan)) -> [Result<(), Refusal>; 3] {
+    let mut doc = example_plan().expect("fixture");
+    let plan = read_plan(&doc).expect("plan");
+    edit(&mut doc, &plan);
+    let after_plan = read_plan(&doc).expect("plan after");
+    let (before, after) = (Guarded::of(&plan), Guarded::read(&doc));
+    [Authority::Coordinator, Authority::Member, Authority::Person].map(|authority| {
+        let verdict = check(authority, &before, &after);
+        assert_eq!(check_plans(authority, &plan, &after_plan), verdict, "over plans and over the document");
+        verdict
+    })
+}
+
+#[test]
+fn the_person_removes_no_goal_sub_goal_intervention_or_participant() {
+    const REMOVAL: Result<(), Refusal> = Err(Refusal::RemovalIsNotThePersons);
+    fn first(ids: Vec<&String>) -> String {
+        ids.first().map(|id| id.to_string()).expect("an item in the example plan")
+    }
+    let removals: [(&str, Box<Edit>); 4] = [
+        (
+            "goal",
+            Box::new(|doc, plan| {
+                edit::remove_goal(doc, &first(plan.goals.keys().collect())).expect("remove")
+            }),
+        ),
+        (
+            "sub-goal",
+            Box::new(|doc, plan| {
+                let (goal, sub) = plan
+                    .goals
+                    .iter()
+                    .find_map(|(id, goal)| goal.sub_goals.keys().next().map(|sub| (id.clone(), sub.clone())))
+                    .expect("a sub-goal in the example plan");
+                edit::remove_sub_goal(doc, &goal, &sub).expect("remove")
+            }),
+        ),
+        (
+            "intervention",
+            Box::new(|doc, plan| {
+                edit::remove_intervention(doc, &first(plan.interventions.keys().collect())).expect("remove")
+            }),
+        ),
+        (
+            "participant",
+            Box::new(|doc, plan| {
+                edit::remove_participant(doc, &first(plan.participants.keys().collect())).expect("remove")
+            }),
+        ),
+    ];
+    for (what, removal) in removals {
+        assert_eq!(verdicts_on(removal), [Ok(()), Ok(()), REMOVAL], "removing a {what}");
+    }
+    // Adding and writing are the person's as everyone's.
+    let added = verdicts_on(|doc, _| {
+        edit::add_goal(doc, "Jag vill laga mat själv").expect("add");
+        set_text_at(doc, &crate::plan::TextPath::PersonName, "Anna B").expect("edit");
+    });
+    assert_eq!(added, [Ok(()), Ok(()), Ok(())]);
+    assert!(may_remove(Authority::Member) && !may_remove(Authority::Person));
+}
+
+#[test]
+fn a_document_without_items_has_none_to_remove() {
+    let guarded = Guarded::read(&AutoCommit::new());
+    assert!(guarded.items.is_empty());
+    assert_eq!(check(Authority::Person, &guarded, &guarded), Ok(()));
 }
