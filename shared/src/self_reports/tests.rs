@@ -168,3 +168,29 @@ fn taking_part_answers_need_a_meeting_and_its_date() {
     assert_eq!(QUESTIONS.len(), SHORT_QUESTIONS.len());
     assert!(TakingPartAnswer::ALL.iter().all(|a| !a.label().is_empty()));
 }
+
+/// A self-report document as the first Min plan stored it (ratings and
+/// reminders only): it reads with no answers about meetings and no reports
+/// of help not given, and takes both.
+#[test]
+fn a_stored_document_from_before_the_answers_and_the_help_not_given_takes_them() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/self-reports-v1.automerge");
+    let mut doc = AutoCommit::load(&std::fs::read(path).expect("fixture")).expect("load");
+    let before = read_self_reports(&doc).expect("read");
+    assert_eq!(before.for_goal("goal-1").len(), 1);
+    assert_eq!(before.report_every_days.get("goal-1"), Some(&7));
+    assert!(before.taking_part.is_empty() && before.help_not_given.is_empty());
+    add_taking_part(&mut doc, &taking_part("m1", "2026-12-12", [TakingPartAnswer::Yes; 3], 1)).expect("add");
+    let report = HelpNotGiven {
+        intervention: "help-1".into(),
+        words: String::new(),
+        date: "2026-12-13".into(),
+        reported_at: 2,
+        reported_by: "Anna".into(),
+    };
+    add_help_not_given(&mut doc, &report).expect("add");
+    let after = read_self_reports(&doc).expect("read");
+    assert_eq!(after.taking_part.len(), 1);
+    assert_eq!(after.help_not_given().len(), 1);
+    assert_eq!(after.for_goal("goal-1").len(), 1, "the old report is kept");
+}
