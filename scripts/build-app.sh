@@ -199,17 +199,18 @@ page() {
   while IFS= read -r file; do files+=("/$4/$file"); done < <(files_of "app/dist/$4")
   pages+=("{ \"path\": \"$1\", \"file\": \"$2\", \"scripts\": $(json_list "${scripts[@]}"), \"files\": $(json_list "${files[@]}") }")
 }
-# chunk_links DIR NAME: the links to the split loader and to every chunk of
-# the wasm NAME in app/dist/DIR (fetched when the browser is idle).
+# chunk_links DIR: the link to the split loader of the wasm in
+# app/dist/DIR. The chunks themselves are not named in the page: the
+# service worker caches every file of the build when it installs (the
+# build's manifest lists them), and a prefetch link per chunk (well over a
+# hundred) put as many requests ahead of the chunks an open plan needs,
+# on the browser's six connections and the page's thread.
 chunk_links() {
   printf '  <link rel="modulepreload" href="/%s/__wasm_split.js" />' "$1"
-  for chunk in $(files_of "app/dist/$1" | grep '\.wasm$'); do
-    [ "$chunk" = "$2_bg.wasm" ] || printf '\n  <link rel="prefetch" href="/%s/%s" as="fetch" crossorigin="anonymous" />' "$1" "$chunk"
-  done
 }
-chunks=$(chunk_links "app-$hash" app)
+chunks=$(chunk_links "app-$hash")
 page / index.html app/index.html "app-$hash" app
-chunks=$(chunk_links "hem/$home_hash" home)
+chunks=$(chunk_links "hem/$home_hash")
 page /min-plan hem/index.html app/home.html "hem/$home_hash" home
 
 # Every file of this build with its hash. The build's name (and its

@@ -267,9 +267,9 @@ test('a large plan opens with its first items at once and is drawn in full a mom
   const path = server.cli('demo', '--large', '--owner', 'Testare');
   await page.goto(server.url + path);
   await expect(page.getByRole('status').filter({ hasText: 'Synkat med servern' })).toBeVisible({ timeout: 60_000 });
-  // The page asks for well over a hundred files (a prefetch link per wasm
-  // chunk): room for all of them in the resource timings read below (the
-  // browser keeps 250 by default and drops the rest).
+  // The plan's chunks are well over a hundred files: room for all of them
+  // in the resource timings read below (the browser keeps 250 by default
+  // and drops the rest).
   await page.addInitScript(() => performance.setResourceTimingBufferSize(5000));
   await page.reload();
   // Long lists come a batch per frame (app/src/components/progressive.rs);
@@ -282,8 +282,7 @@ test('a large plan opens with its first items at once and is drawn in full a mom
   await expect(page.getByLabel('Insats 120: vad görs')).toBeVisible();
   // The history's wasm chunk is asked for once the sections are drawn, not
   // while the plan opens (app/src/pages/plan.rs), where its fetches held up
-  // the sections' own chunk. (The page's prefetch links fetch it early too,
-  // at the lowest priority; those are not `fetch` calls.)
+  // the sections' own chunk.
   await expect(page.getByRole('heading', { name: 'Historik' })).toBeVisible();
   const historyFetches = await page.evaluate(() => {
     const shown = performance.getEntriesByName('samplan:sections-shown')[0];

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::api::SelfReportsRequest;
 use shared::plan::edit;
+use shared::plan::ConsentState;
 use shared::self_reports::{SelfReports, SHORT_QUESTIONS};
 use shared::DocumentId;
 
@@ -105,11 +106,19 @@ pub fn make_document(repo: RepoHandle, plan_id: DocumentId) {
 }
 
 /// The plan's self-reports, followed live (`None` until the plan names its
-/// document and the document is here).
+/// document and the document is here). Opened once the plan's sections are
+/// drawn: reading a second document from the device is no part of opening
+/// the plan (the to-do above the checklist gets the person's reports a
+/// moment later).
 pub fn follow(ctx: PlanContext) -> Memo<Option<SelfReports>> {
     let repo = expect_context::<RepoHandle>();
     let reports_id = Memo::new(move |_| {
-        ctx.plan.get().and_then(|p| p.self_reports.clone()).and_then(|r| DocumentId::parse_url_or_id(&r).ok())
+        let plan = ctx.plan.get()?;
+        // (A plan not consented to has no sections to wait for.)
+        if !ctx.sections_shown.get() && plan.consent_state() == ConsentState::Given {
+            return None;
+        }
+        plan.self_reports.as_deref().and_then(|r| DocumentId::parse_url_or_id(r).ok())
     });
     let version = Memo::new(move |_| reports_id.get().map(|rid| repo.get().open(rid).version));
     Memo::new(move |_| {
