@@ -13,6 +13,7 @@ mod invitations;
 mod listing;
 mod members;
 mod participants;
+mod person_identity;
 
 use sqlx::{Row, SqliteConnection};
 
