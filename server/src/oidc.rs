@@ -29,6 +29,9 @@ pub use settings::{ProviderKind, ProviderSettings, UnknownUsers};
 
 /// How long a sign-in may take at the provider (the state is kept this long).
 pub const SIGN_IN_WINDOW: Duration = Duration::from_secs(10 * 60);
+/// Sign-ins under way at once: each is a little memory until it is
+/// finished or ten minutes old, and starting one needs no account.
+const MAX_PENDING: usize = 10_000;
 /// How long discovery (and the signing keys in it) is believed; after this
 /// the next sign-in reads it again, so rotated keys are picked up.
 const DISCOVERY_FRESH: Duration = Duration::from_secs(3600);
@@ -66,6 +69,9 @@ pub enum OidcError {
     /// The discovery document could not be read.
     #[error("discovery failed: {0}")]
     Discovery(String),
+    /// Too many sign-ins are under way.
+    #[error("too many sign-ins under way")]
+    Busy,
     /// The callback's `state` is unknown, used or too old.
     #[error("unknown or used state")]
     UnknownState,
@@ -270,6 +276,9 @@ impl IdentityProviders {
         let (url, state, nonce) = request.url();
         let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
         pending.retain(|_, p| p.started.elapsed() < SIGN_IN_WINDOW);
+        if pending.len() >= MAX_PENDING {
+            return Err(OidcError::Busy);
+        }
         let state = state.secret().clone();
         pending.insert(
             state.clone(),

@@ -1,7 +1,7 @@
 //! Signing in through an OpenID Connect provider, over HTTP: the list of
 //! providers for the sign-in page, the redirect out (`/auth/<id>/start`),
 //! the callback (`/auth/<id>/callback`) that makes the session, and
-//! signing out here and at the provider (`POST /auth/sign-out`).
+//! signing out here and at the provider (`POST /api/sign-out/redirect`).
 //!
 //! The callback's answers are small HTML pages or redirects, not JSON: the
 //! browser arrives there from the provider, not from the app's script.
@@ -12,13 +12,14 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use shared::api::SignInProvider;
+use shared::api::{SignInProvider, SignedOut};
 
-use super::caller::{same_origin, session_token};
+use super::caller::{require_same_origin, session_token};
+use super::ApiError;
 use crate::access::access_log::{Action, Entry, Who};
 use crate::access::accounts::{describe_sign_in, session_length, Refusal};
 use crate::access::tokens::Token;
-use crate::access::Principal;
+use crate::access::{Principal, Role};
 use crate::oidc::{OidcError, ProviderKind, VerifiedIdentity};
 use crate::AppState;
 
@@ -245,39 +246,39 @@ async fn sign_in_person(
     };
     let (token, _) = accounts.insert_provider_session(&device, identity).await?;
     let principal = accounts.authenticate(token.reveal()).await?.ok_or(Refusal::Disabled)?;
+    // A new device knows no plans yet: straight to the person's plan
+    // (the first, when they have several; Min plan lists only this device's).
+    let opened = match opened {
+        Some(id) => Some(id),
+        None => plans.plans_of(&principal).await?.into_iter().find(|p| p.role == Role::Person).map(|p| p.plan),
+    };
     let to = opened.map_or_else(|| "/min-plan".to_string(), |id| format!("/min-plan/{id}"));
     Ok((token, principal, to))
 }
 
-/// `POST /auth/sign-out` (a form on the page): the session ends here, and
-/// the browser goes on to the provider to end it there too, when the
-/// session came from one that supports it; else back to the sign-in page.
-pub(super) async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if !same_origin(&headers, &state.public_url) {
-        return refusal_page(StatusCode::FORBIDDEN, "Förfrågan kommer från en annan webbplats.");
-    }
+/// `POST /api/sign-out/redirect`: the session ends here, and the answer
+/// says where the browser goes next: to the provider, to end its session
+/// there too, when the session came from one that supports it (RP-initiated
+/// logout); else to the sign-in page. The app navigates there itself: the
+/// page's CSP (`form-action 'self'`) would stop a form's redirect.
+pub(super) async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    require_same_origin(&state, &headers)?;
     let clear =
         format!("{}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0{}", super::SESSION_COOKIE, secure(&state));
-    let mut to = "/logga-in".to_string();
+    let mut next = "/logga-in".to_string();
     let principal = match session_token(&headers, None) {
-        Some(token) => state.access.accounts.authenticate(&token).await.ok().flatten(),
+        Some(token) => state.access.accounts.authenticate(&token).await?,
         None => None,
     };
     if let Some(principal) = principal {
-        let provider = state.access.accounts.session_provider(principal.session_id).await.ok().flatten();
-        if let Err(error) = state.access.accounts.revoke_session(principal.session_id).await {
-            tracing::error!(%error, "could not end a session");
-            return refusal_page(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Något gick fel på servern. Försök igen.",
-            );
-        }
+        let provider = state.access.accounts.session_provider(principal.session_id).await?;
+        state.access.accounts.revoke_session(principal.session_id).await?;
         state.online.disconnect([principal.id.as_str()]);
         if let Some((provider, id_token)) = provider {
             if let Some(url) = state.identity_providers.logout_url(&provider, &id_token).await {
-                to = url;
+                next = url;
             }
         }
     }
-    redirect(&to, vec![clear])
+    Ok(([(header::SET_COOKIE, clear)], Json(SignedOut { next })).into_response())
 }

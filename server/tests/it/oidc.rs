@@ -118,6 +118,18 @@ async fn provider_sessions(server: &TestServer) -> i64 {
     count
 }
 
+/// The audit log's details of sign-ins through a provider.
+async fn logged_sign_ins(server: &TestServer) -> Vec<String> {
+    let url = format!("sqlite://{}?mode=ro", server.data_dir.join(server::storage::DATABASE_FILE).display());
+    let pool = sqlx::SqlitePool::connect(&url).await.expect("open the database");
+    let details = sqlx::query_scalar("SELECT detail FROM audit_log WHERE action = 'sign-in'")
+        .fetch_all(&pool)
+        .await
+        .expect("audit log");
+    pool.close().await;
+    details
+}
+
 fn staff_claims() -> Value {
     json!({"employeeHsaId": "SE2321000016-A1", "healthCareProviderHsaId": "SE2321000016-TRUST", "name": "Anna Läkare"})
 }
@@ -259,6 +271,17 @@ async fn staff_are_matched_by_hsa_id_and_strangers_are_told_whom_to_ask() {
     assert_eq!(answer.status, 403);
     assert!(answer.body.contains("Du har inget konto i Samplan än"), "{}", answer.body);
     assert_eq!(provider_sessions(&server).await, 1);
+    let logged = logged_sign_ins(&server).await;
+    let said = "siths acr=http://id.elegnamnden.se/loa/1.0/loa3 amr=smartcard org=SE2321000016-TRUST";
+    assert!(logged.iter().any(|d| d == said), "{logged:?}");
+
+    // Signing out ends this session and sends the browser on to the provider's.
+    let other = sign_in(&server, &fake, "siths", "/auth/siths/start", staff_claims()).await;
+    let other = format!("samplan_session={}", other.cookie("samplan_session").expect("session"));
+    let out = request(&server, "POST", "/api/sign-out/redirect", Some(&other)).await;
+    assert_eq!(out.status, 200, "{}", out.body);
+    assert!(out.body.contains(&format!("{}/session/end?id_token_hint=", fake.issuer)), "{}", out.body);
+    assert_eq!(request(&server, "GET", "/api/me", Some(&other)).await.status, 401);
 
     // Disabled: the session ends, and signing in again is refused.
     accounts.disable_user("Anna Läkare").await.expect("disable");
@@ -303,7 +326,7 @@ async fn the_person_binds_an_invitation_and_later_signs_in_without_a_link() {
 
     // Another device, no link: the same principal, the same plan.
     let later = sign_in(&server, &fake, "bankid", "/auth/bankid/start", person).await;
-    assert_eq!(later.header("location"), Some("/min-plan"));
+    assert_eq!(later.header("location"), Some(format!("/min-plan/{plan}").as_str()));
     let session = later.cookie("samplan_session").expect("session");
     let plans = request(&server, "GET", "/api/plans", Some(&format!("samplan_session={session}"))).await;
     assert!(plans.body.contains(&plan.to_string()), "{}", plans.body);
