@@ -40,7 +40,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/sign-in/providers", get(provider_sign_in::providers))
         .route("/auth/{provider}/start", get(provider_sign_in::start))
         .route("/auth/{provider}/callback", get(provider_sign_in::callback))
-        .route("/api/sign-out/redirect", post(provider_sign_in::sign_out))
+        .route("/auth/sign-out", post(provider_sign_in::sign_out))
         .route("/api/sign-out", post(sessions::sign_out))
         .route("/api/me", get(sessions::me))
         .route("/api/invitations/redeem", post(sessions::redeem))

@@ -263,12 +263,3 @@ pub struct SignInProvider {
     /// Who signs in with it: `"staff"` or `"citizen"`.
     pub kind: String,
 }
-
-/// The answer to `POST /api/sign-out/redirect`: the session has ended here;
-/// the browser goes on to `next` (the provider's sign-out when the session
-/// came from one that supports it, else the sign-in page).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SignedOut {
-    /// Where to go now.
-    pub next: String,
-}

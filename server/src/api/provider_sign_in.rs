@@ -1,7 +1,7 @@
 //! Signing in through an OpenID Connect provider, over HTTP: the list of
 //! providers for the sign-in page, the redirect out (`/auth/<id>/start`),
 //! the callback (`/auth/<id>/callback`) that makes the session, and
-//! signing out here and at the provider (`POST /api/sign-out/redirect`).
+//! signing out here and at the provider (`POST /auth/sign-out`).
 //!
 //! The callback's answers are small HTML pages or redirects, not JSON: the
 //! browser arrives there from the provider, not from the app's script.
@@ -12,7 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use shared::api::{SignInProvider, SignedOut};
+use shared::api::SignInProvider;
 
 use super::caller::{require_same_origin, session_token};
 use super::ApiError;
@@ -69,7 +69,7 @@ fn refusal_page(status: StatusCode, message: &str) -> Response {
     let body = format!(
         "<!doctype html><html lang=\"sv\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Inloggningen gick inte – Samplan</title></head>\
+         <link rel=\"icon\" href=\"/favicon-32.png\"><title>Inloggningen gick inte – Samplan</title></head>\
          <body style=\"font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5\">\
          <main><h1>Inloggningen gick inte</h1><p role=\"alert\">{message}</p>\
          <p><a href=\"/logga-in\" style=\"display: inline-block; min-height: 44px; line-height: 44px\">Tillbaka till inloggningen</a></p>\
@@ -250,18 +250,24 @@ async fn sign_in_person(
     // (the first, when they have several; Min plan lists only this device's).
     let opened = match opened {
         Some(id) => Some(id),
-        None => plans.plans_of(&principal).await?.into_iter().find(|p| p.role == Role::Person).map(|p| p.plan),
+        None => {
+            plans.plans_of(&principal).await?.into_iter().find(|p| p.role == Role::Person).map(|p| p.plan)
+        }
     };
     let to = opened.map_or_else(|| "/min-plan".to_string(), |id| format!("/min-plan/{id}"));
     Ok((token, principal, to))
 }
 
-/// `POST /api/sign-out/redirect`: the session ends here, and the answer
-/// says where the browser goes next: to the provider, to end its session
-/// there too, when the session came from one that supports it (RP-initiated
-/// logout); else to the sign-in page. The app navigates there itself: the
-/// page's CSP (`form-action 'self'`) would stop a form's redirect.
-pub(super) async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+/// `POST /auth/sign-out` (the "Logga ut" form): the session ends here,
+/// and the browser goes on to the provider to end its session there too,
+/// when the session came from one that supports it (RP-initiated logout);
+/// else to the sign-in page. The answer is a page that goes on at once
+/// (`meta refresh`), not a redirect: the app's CSP (`form-action 'self'`)
+/// would stop a form's redirect to another site.
+pub(super) async fn sign_out(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     require_same_origin(&state, &headers)?;
     let clear =
         format!("{}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0{}", super::SESSION_COOKIE, secure(&state));
@@ -280,5 +286,12 @@ pub(super) async fn sign_out(State(state): State<AppState>, headers: HeaderMap) 
             }
         }
     }
-    Ok(([(header::SET_COOKIE, clear)], Json(SignedOut { next })).into_response())
+    let next = html_escape::encode_double_quoted_attribute(&next);
+    let body = format!(
+        "<!doctype html><html lang=\"sv\"><head><meta charset=\"utf-8\">\
+         <meta http-equiv=\"refresh\" content=\"0;url={next}\"><link rel=\"icon\" href=\"/favicon-32.png\"><title>Utloggad – Samplan</title></head>\
+         <body><main><p role=\"status\">Du är utloggad.</p><p><a href=\"{next}\">Fortsätt</a></p></main></body></html>"
+    );
+    Ok(([(header::SET_COOKIE, clear), (header::CONTENT_TYPE, "text/html; charset=utf-8".to_string())], body)
+        .into_response())
 }

@@ -278,7 +278,7 @@ async fn staff_are_matched_by_hsa_id_and_strangers_are_told_whom_to_ask() {
     // Signing out ends this session and sends the browser on to the provider's.
     let other = sign_in(&server, &fake, "siths", "/auth/siths/start", staff_claims()).await;
     let other = format!("samplan_session={}", other.cookie("samplan_session").expect("session"));
-    let out = request(&server, "POST", "/api/sign-out/redirect", Some(&other)).await;
+    let out = request(&server, "POST", "/auth/sign-out", Some(&other)).await;
     assert_eq!(out.status, 200, "{}", out.body);
     assert!(out.body.contains(&format!("{}/session/end?id_token_hint=", fake.issuer)), "{}", out.body);
     assert_eq!(request(&server, "GET", "/api/me", Some(&other)).await.status, 401);
