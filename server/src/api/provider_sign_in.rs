@@ -153,7 +153,12 @@ pub(super) async fn callback(
         Err(Failed::Refused(refusal, identity)) => {
             tracing::info!(%refusal, provider, "a verified sign-in was refused");
             let entry = Entry::now(Who::unknown(), None, Action::SignInFailed);
-            let detail = format!("{} {}: {refusal}", identity.subject, describe_sign_in(&identity));
+            // Staff by HSA-id; a person's identity number stays out of the log.
+            let who = match identity.kind {
+                ProviderKind::Staff => identity.subject.as_str(),
+                ProviderKind::Citizen => "personen",
+            };
+            let detail = format!("{who} {}: {refusal}", describe_sign_in(&identity));
             state.access_log.record(entry.detail(detail));
             let status = match refusal {
                 Refusal::Access(_) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -35,10 +35,23 @@ impl Answer {
 }
 
 async fn request(server: &TestServer, method: &str, path: &str, cookie: Option<&str>) -> Answer {
+    request_with(server, method, path, cookie, &[]).await
+}
+
+async fn request_with(
+    server: &TestServer,
+    method: &str,
+    path: &str,
+    cookie: Option<&str>,
+    headers: &[(&str, &str)],
+) -> Answer {
     let mut stream = tokio::net::TcpStream::connect(server.addr).await.expect("connect");
     let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n", server.addr);
     if let Some(cookie) = cookie {
         head.push_str(&format!("Cookie: {cookie}\r\n"));
+    }
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
     }
     head.push_str("Content-Length: 0\r\n\r\n");
     stream.write_all(head.as_bytes()).await.expect("write");
@@ -278,7 +291,13 @@ async fn staff_are_matched_by_hsa_id_and_strangers_are_told_whom_to_ask() {
     // Signing out ends this session and sends the browser on to the provider's.
     let other = sign_in(&server, &fake, "siths", "/auth/siths/start", staff_claims()).await;
     let other = format!("samplan_session={}", other.cookie("samplan_session").expect("session"));
-    let out = request(&server, "POST", "/auth/sign-out", Some(&other)).await;
+    let evil = [("Origin", "https://evil.example"), ("Sec-Fetch-Site", "cross-site")];
+    let refused = request_with(&server, "POST", "/auth/sign-out", Some(&other), &evil).await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    assert_eq!(request(&server, "GET", "/api/me", Some(&other)).await.status, 200);
+    // The app's form: Origin null under no-referrer, Sec-Fetch-Site from the browser.
+    let form = [("Origin", "null"), ("Sec-Fetch-Site", "same-origin")];
+    let out = request_with(&server, "POST", "/auth/sign-out", Some(&other), &form).await;
     assert_eq!(out.status, 200, "{}", out.body);
     assert!(out.body.contains(&format!("{}/session/end?id_token_hint=", fake.issuer)), "{}", out.body);
     assert_eq!(request(&server, "GET", "/api/me", Some(&other)).await.status, 401);
