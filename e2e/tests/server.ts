@@ -124,13 +124,22 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** More for `samplan-server serve`: flags, and environment variables. */
+export interface ServerOptions {
+  args?: string[];
+  env?: Record<string, string>;
+}
+
 export class TestServer {
   private process: ChildProcess | null = null;
   readonly dataDir = mkdtempSync(join(tmpdir(), 'samplan-e2e-'));
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly extra: ServerOptions,
+  ) {}
 
-  static async start(): Promise<TestServer> {
-    const server = new TestServer(await freePort());
+  static async start(extra: ServerOptions = {}): Promise<TestServer> {
+    const server = new TestServer(await freePort(), extra);
     await server.startAgain();
     return server;
   }
@@ -143,8 +152,11 @@ export class TestServer {
   async startAgain(): Promise<void> {
     const child = spawn(
       serverBin,
-      ['serve', '--listen', `127.0.0.1:${this.port}`, '--data-dir', this.dataDir, '--static-dir', staticDir],
-      { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn' } },
+      ['serve', '--listen', `127.0.0.1:${this.port}`, '--data-dir', this.dataDir, '--static-dir', staticDir, ...(this.extra.args ?? [])],
+      {
+        stdio: ['ignore', 'inherit', 'inherit'],
+        env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn', ...(this.extra.env ?? {}) },
+      },
     );
     this.process = child;
     const deadline = Date.now() + 15_000;
@@ -224,10 +236,10 @@ export class TestServer {
 
 /** A server of its own for each test of the calling file: `use` gets it
  * before the test, and it stops after. */
-export function serverForEachTest(use: (server: TestServer) => void): void {
+export function serverForEachTest(use: (server: TestServer) => void, options: () => ServerOptions = () => ({})): void {
   let current: TestServer | undefined;
   test.beforeEach(async () => {
-    current = await TestServer.start();
+    current = await TestServer.start(options());
     use(current);
   });
   test.afterEach(async ({ browser }) => {

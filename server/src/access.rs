@@ -14,9 +14,10 @@
 //! - [`access_log`]: the append-only log of who read what, refusals and
 //!   sign-ins, for the person and for log review.
 //!
-//! Identity is behind [`accounts::Accounts::authenticate`]: an OpenID
-//! Connect sign-in (SITHS e-ID) would create the same `user:` principals and
-//! sessions, and nothing else would change.
+//! Identity is behind [`accounts::Accounts::authenticate`]: a sign-in
+//! through an OpenID Connect provider (`crate::oidc`) makes the same
+//! `user:` and `device:` principals and sessions as links do, with the
+//! provider's `acr`, `amr` and organisation beside them.
 
 pub mod access_log;
 pub mod accounts;

@@ -6,6 +6,8 @@
 //!   extractors [`Caller`] and [`PlanMember`] the handlers take.
 //! - [`sessions`]: signing in and out, who am I, redeeming an invitation.
 //! - [`plans`]: what members do with a plan under `/api/plans/{plan}`.
+//! - [`provider_sign_in`]: signing in and out through an OpenID Connect
+//!   provider (`/auth/<id>/…`), and the list of providers.
 //! - [`my_plans`]: the caller's plans (`/api/plans`), for "Mina planer".
 //! - [`access_log`]: who looked at a plan, offline reads, log review.
 //! - [`refusals`]: a member's refused calls, in the access log.
@@ -14,6 +16,7 @@ mod access_log;
 mod caller;
 mod my_plans;
 mod plans;
+mod provider_sign_in;
 mod refusals;
 mod sessions;
 
@@ -34,6 +37,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/sign-in", post(sessions::sign_in))
         .route("/api/sign-in/check", post(sessions::check_sign_in))
+        .route("/api/sign-in/providers", get(provider_sign_in::providers))
+        .route("/auth/{provider}/start", get(provider_sign_in::start))
+        .route("/auth/{provider}/callback", get(provider_sign_in::callback))
+        .route("/auth/sign-out", post(provider_sign_in::sign_out))
         .route("/api/sign-out", post(sessions::sign_out))
         .route("/api/me", get(sessions::me))
         .route("/api/invitations/redeem", post(sessions::redeem))

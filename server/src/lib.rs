@@ -12,6 +12,7 @@
 //!   the access log.
 //! - [`plan_summaries`]: what "Mina planer" shows of each stored plan,
 //!   remembered until the plan changes.
+//! - [`oidc`]: signing in with an OpenID Connect provider (staff, citizens).
 //! - [`online`]: open connections by principal, closed when access is taken
 //!   away, told to decide again when it otherwise changes.
 //! - [`connection`]: one WebSocket peer: handshake and routing.
@@ -37,6 +38,7 @@ pub mod gallring;
 pub mod http;
 pub mod limits;
 pub mod metrics;
+pub mod oidc;
 pub mod online;
 pub mod plan_summaries;
 pub mod storage;
@@ -76,6 +78,8 @@ pub struct Config {
     pub trusted_proxies: client_address::TrustedProxies,
     /// `GET /metrics` needs `Authorization: Bearer` this; `None`: it is off.
     pub metrics_token: Option<String>,
+    /// OpenID Connect providers people sign in with; none: sign-in links only.
+    pub identity_providers: Vec<oidc::ProviderSettings>,
 }
 
 impl Default for Config {
@@ -91,6 +95,7 @@ impl Default for Config {
             gallra_after_days: gallring::DEFAULT_AFTER_DAYS,
             trusted_proxies: client_address::TrustedProxies::default(),
             metrics_token: None,
+            identity_providers: Vec::new(),
         }
     }
 }
@@ -138,6 +143,8 @@ pub struct AppState {
     pub plan_summaries: plan_summaries::PlanSummaries,
     /// Who read, changed, was refused or signed in (`access::access_log`).
     pub access_log: access::access_log::AccessLog,
+    /// The OpenID Connect providers and the sign-ins in progress.
+    pub identity_providers: oidc::IdentityProviders,
 }
 
 /// Why the server could not run.
@@ -197,6 +204,10 @@ pub async fn run(
         public_url: config.public_url.clone(),
         plan_summaries,
         access_log: access_log.clone(),
+        identity_providers: oidc::IdentityProviders::new(
+            config.identity_providers.clone(),
+            &config.public_url,
+        ),
     };
     if !config.static_dir.join("index.html").exists() {
         tracing::warn!(dir = %config.static_dir.display(), "the app is not built here; only /sync and /healthz will work");

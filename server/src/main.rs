@@ -68,6 +68,13 @@ enum Command {
         /// (scripts/load-check.sh); never turn it off in service.
         #[arg(long, env = "SAMPLAN_LOG_SYNCS", default_value_t = true, action = clap::ArgAction::Set)]
         log_syncs: bool,
+        /// An OpenID Connect provider to sign in with, as `key=value` pairs
+        /// separated by spaces (README: "Inloggning via identitetsleverantör"):
+        /// `id=siths kind=staff issuer=https://… client-id=samplan`. Repeat
+        /// for several (in the environment: separated by `;`). The client
+        /// secret comes from SAMPLAN_OIDC_<ID>_CLIENT_SECRET.
+        #[arg(long = "oidc-provider", env = "SAMPLAN_OIDC_PROVIDERS", value_delimiter = ';')]
+        oidc_providers: Vec<server::oidc::ProviderSettings>,
     },
     /// Professional accounts: add, list, disable, or make a session token.
     User {
@@ -173,6 +180,10 @@ enum UserCommand {
         /// The account reviews logs (loggkontroll): `GET /api/access-log`.
         #[arg(long)]
         log_reviewer: bool,
+        /// Their HSA-id: signing in through a staff identity provider
+        /// (`--oidc-provider`) finds the account by it.
+        #[arg(long)]
+        hsa_id: Option<String>,
     },
     /// Let an account review logs (loggkontroll).
     GrantReview {
@@ -204,6 +215,16 @@ enum UserCommand {
         #[arg(long, default_value = "1h", value_parser = parse_duration)]
         expires: Duration,
     },
+}
+
+/// A provider's client secret from `SAMPLAN_OIDC_<ID>_CLIENT_SECRET`
+/// (`-` in the id as `_`), unless its settings carry one.
+fn with_client_secret(mut provider: server::oidc::ProviderSettings) -> server::oidc::ProviderSettings {
+    if provider.client_secret.is_none() {
+        let name = format!("SAMPLAN_OIDC_{}_CLIENT_SECRET", provider.id.to_uppercase().replace('-', "_"));
+        provider.client_secret = std::env::var(name).ok().filter(|s| !s.is_empty());
+    }
+    provider
 }
 
 /// "30m", "1h", "7d" or seconds.
@@ -290,6 +311,7 @@ async fn main() -> anyhow::Result<()> {
             trusted_proxies,
             metrics_token,
             log_syncs,
+            oidc_providers,
         } => {
             let listener = tokio::net::TcpListener::bind(listen)
                 .await
@@ -306,6 +328,7 @@ async fn main() -> anyhow::Result<()> {
                 gallra_after_days,
                 trusted_proxies: server::client_address::TrustedProxies::new(trusted_proxies),
                 metrics_token,
+                identity_providers: oidc_providers.into_iter().map(with_client_secret).collect(),
             };
             let shutdown = CancellationToken::new();
             tokio::spawn(cancel_on_signal(shutdown.clone()));
@@ -378,8 +401,14 @@ async fn user(command: UserCommand, data_dir: &std::path::Path, public_url: &str
         format!("{}/logga-in#{}", public_url.trim_end_matches('/'), token.reveal())
     };
     match command {
-        UserCommand::Add { name, organisation, log_reviewer } => {
-            let token = accounts.add_user(&name, &organisation).await?;
+        UserCommand::Add { name, organisation, log_reviewer, hsa_id } => {
+            let token = match &hsa_id {
+                Some(hsa_id) => accounts.add_user_with_hsa_id(&name, &organisation, hsa_id).await?,
+                None => accounts.add_user(&name, &organisation).await?,
+            };
+            if let Some(hsa_id) = hsa_id {
+                println!("Kontot {name} loggar in med HSA-id {hsa_id} via identitetsleverantören.");
+            }
             if log_reviewer {
                 accounts.set_log_reviewer(&name, true).await?;
                 println!("Kontot {name} granskar loggar.");

@@ -250,3 +250,16 @@ mod known_role {
 
 #[cfg(test)]
 mod tests;
+
+/// One way to sign in through an identity provider, as
+/// `GET /api/sign-in/providers` lists them: the sign-in page shows one
+/// button per provider, which goes to `/auth/<id>/start`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInProvider {
+    /// The provider's id in the server's settings (in the URL).
+    pub id: String,
+    /// The button's text.
+    pub label: String,
+    /// Who signs in with it: `"staff"` or `"citizen"`.
+    pub kind: String,
+}

@@ -7,10 +7,14 @@
 //! on to the plan editor. This page belongs to the person's (smaller) wasm,
 //! since most invitations are opened by people at home, often on a slow
 //! network.
+//!
+//! With a citizen identity provider set up on the server (BankID, Freja),
+//! the person can instead sign in: the invitation is then bound to who they
+//! are, and signing in opens Min plan on any new device, with no new link.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::api::{Redeemed, TokenRequest};
+use shared::api::{Redeemed, SignInProvider, TokenRequest};
 use shared::{DocumentId, Role};
 
 use crate::api::{self, ApiError};
@@ -65,6 +69,7 @@ pub fn InvitationPage(opened: RwSignal<Option<DocumentId>>) -> impl IntoView {
                     <p>"Du har fått en inbjudan till en plan."</p>
                     <p>"Tryck på knappen för att öppna planen."</p>
                     <button type="button" class="primary big" on:click=open>"Öppna planen"</button>
+                    <Suspense>{move || Suspend::new(crate::chunk_loading::retrying(move || super::parts::sign_in_to_open(token)))}</Suspense>
                 }.into_any(),
                 Step::Opening => view! { <p role="status">"Öppnar inbjudan …"</p> }.into_any(),
                 Step::Failed(reason) => view! {
@@ -73,6 +78,30 @@ pub fn InvitationPage(opened: RwSignal<Option<DocumentId>>) -> impl IntoView {
                 }.into_any(),
             }}
         </main>
+    }
+}
+
+/// Open the invitation by signing in with a citizen identity provider,
+/// one button per provider; nothing when the server has none. A chunk of
+/// its own (`parts::sign_in_to_open`): most invitations are opened where
+/// no provider is set up.
+#[component]
+pub(super) fn SignInToOpen(token: String) -> impl IntoView {
+    let providers = LocalResource::new(|| api::get::<Vec<SignInProvider>>("/api/sign-in/providers"));
+    move || {
+        let citizen: Vec<SignInProvider> =
+            providers.get()?.ok()?.into_iter().filter(|p| p.kind == "citizen").collect();
+        if citizen.is_empty() {
+            return None;
+        }
+        let token = token.clone();
+        Some(view! {
+            <p>"Eller logga in. Då kan du öppna planen på andra enheter också, utan en ny länk."</p>
+            {citizen.into_iter().map(|p| {
+                let href = format!("/auth/{}/start?invitation={token}", p.id);
+                view! { <p><a class="button-link" href=href>{p.label}</a></p> }
+            }).collect_view()}
+        })
     }
 }
 

@@ -1,7 +1,7 @@
 //! The parts of Min plan that are wasm chunks of their own, fetched when
 //! the person first opens them: "Hjälp jag får", "Inför mötet", "Vem får
 //! svara åt mig", "Vem har sett min plan", "Om SIP", the questions after a meeting, reading a part
-//! aloud, and the list of the device's plans.
+//! aloud, the list of the device's plans, and signing in to open an invitation.
 //!
 //! Why: Min plan is what a tablet on a weak network loads first, and the
 //! person starts at their goals. What the goals do not need need not be
@@ -26,6 +26,20 @@ use shared::DocumentId;
 
 use super::my_plan::{MeetingPart, Part, PartFrame};
 use crate::chunk_loading::ChunkMissing;
+
+/// Opening an invitation by signing in with BankID or Freja eID, when the
+/// server has a citizen identity provider.
+#[leptos::wasm_split::wasm_split(
+    home_sign_in_chunk,
+    wasm_split_path = ::leptos::wasm_split,
+    preload(#[doc(hidden)] #[allow(non_snake_case)] __preload_home_sign_in),
+    fallible
+)]
+pub fn sign_in_to_open(token: StoredValue<Option<String>>) -> Result<AnyView, ChunkMissing> {
+    Ok(untrack(|| {
+        view! { <super::invitation::SignInToOpen token=token.get_value().unwrap_or_default() /> }.into_any()
+    }))
+}
 
 /// "Hjälp jag får": each help, how it goes, "Det här blev inte av".
 #[leptos::wasm_split::wasm_split(

@@ -89,6 +89,7 @@ fn WhoAndNewPlan() -> impl IntoView {
         {move || me.get().map(|me| match me {
             Ok(Me { kind: PrincipalKind::User, name }) => view! {
                 <p class="signed-in">{format!("Inloggad som {name}")}</p>
+                <SignOutButton />
                 <button type="button" class="primary" on:click=new_plan>"Ny plan"</button>
             }.into_any(),
             Ok(_) => view! { <p class="signed-in">"Den här enheten är inbjuden till en plan."</p> }.into_any(),
@@ -98,6 +99,18 @@ fn WhoAndNewPlan() -> impl IntoView {
             Err(e) => view! { <p class="hint">{e.to_string()}</p> }.into_any(),
         })}
         <p role="alert" class="error">{move || error.get()}</p>
+    }
+}
+
+/// "Logga ut": a plain form, so that no script is needed. The server ends
+/// the session and sends the browser on (to the identity provider, to sign
+/// out there too, when the session came from one).
+#[component]
+fn SignOutButton() -> impl IntoView {
+    view! {
+        <form class="sign-out" method="post" action="/auth/sign-out">
+            <button type="submit">"Logga ut"</button>
+        </form>
     }
 }
 

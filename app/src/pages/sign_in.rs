@@ -3,11 +3,15 @@
 //! browser signed in as someone else asks first ("Du är inloggad som X.
 //! Vill du logga in som Y i stället?"): opening another person's link must
 //! not switch accounts without a word.
+//!
+//! `/logga-in` without a link: one button per identity provider the server
+//! is set up with (SITHS for staff, BankID or Freja for the person); the
+//! redirects to the provider and back are the server's (`/auth/<id>/…`).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use shared::api::{SignInCheck, SignInRequest, SignedIn, TokenRequest};
+use shared::api::{SignInCheck, SignInProvider, SignInRequest, SignedIn, TokenRequest};
 
 use crate::api;
 
@@ -24,6 +28,8 @@ enum Step {
     Kept(String),
     /// Why it did not work.
     Failed(String),
+    /// No link: sign in through an identity provider.
+    Choose,
 }
 
 /// The sign-in page.
@@ -43,7 +49,7 @@ pub fn SignInPage() -> impl IntoView {
         });
     };
     match token.get_value() {
-        None => step.set(Step::Failed("Länken saknar sin kod. Öppna hela länken du fick.".into())),
+        None => step.set(Step::Choose),
         Some(token) => spawn_local(async move {
             match api::post::<_, SignInCheck>("/api/sign-in/check", &TokenRequest { token }).await {
                 Ok(SignInCheck { name, signed_in_as: Some(current) }) => {
@@ -82,11 +88,34 @@ pub fn SignInPage() -> impl IntoView {
                     <p role="status">{format!("Du är fortfarande inloggad som {name}. Länken är inte använd.")}</p>
                     <p><a href="/">"Till Mina planer"</a></p>
                 }.into_any(),
+                Step::Choose => view! { <ProviderButtons /> }.into_any(),
                 Step::Failed(reason) => view! {
                     <p role="alert" class="error">{reason}</p>
                     <p>"Be den som sköter Samplan om en ny inloggningslänk."</p>
                 }.into_any(),
             }}
         </main>
+    }
+}
+
+/// One button per identity provider; without any, how to sign in instead.
+#[component]
+fn ProviderButtons() -> impl IntoView {
+    let providers = LocalResource::new(|| api::get::<Vec<SignInProvider>>("/api/sign-in/providers"));
+    move || {
+        providers.get().map(|providers| match providers {
+            Ok(providers) if !providers.is_empty() => view! {
+                <ul class="sign-in-providers">
+                    {providers.into_iter().map(|p| view! {
+                        <li><a class="button-link primary" href=format!("/auth/{}/start", p.id)>{p.label}</a></li>
+                    }).collect_view()}
+                </ul>
+                <p class="hint">"Har du fått en inloggningslänk kan du öppna den i stället."</p>
+            }.into_any(),
+            _ => view! {
+                <p role="alert" class="error">"Öppna hela inloggningslänken du har fått."</p>
+                <p>"Be den som sköter Samplan om en ny inloggningslänk om du inte har någon."</p>
+            }.into_any(),
+        })
     }
 }

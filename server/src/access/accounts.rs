@@ -6,9 +6,13 @@
 //! ([`super::plans`]). A session token is sent as an HttpOnly cookie, an
 //! `Authorization: Bearer` header, or the WebSocket URL's `token` parameter.
 
+mod identity;
+
 use std::time::Duration;
 
 use sqlx::Row;
+
+pub use identity::{describe_sign_in, session_length, Refusal};
 
 use crate::storage::Database;
 

@@ -13,6 +13,7 @@ mod invitations;
 mod listing;
 mod members;
 mod participants;
+mod person_identity;
 
 use shared::plan::rules::Authority;
 use sqlx::{Row, SqliteConnection};

@@ -13,6 +13,7 @@ mod identity;
 mod limits;
 mod metrics;
 mod my_plans;
+mod oidc;
 mod operations;
 mod protocol;
 mod rules;

@@ -1,0 +1,48 @@
+//! The person's identity at a citizen provider (BankID, Freja eID), bound
+//! on first use to the device principal their invitation made: afterwards
+//! signing in on any new device gives a session of that principal, so Min
+//! plan opens without a new link.
+
+use sqlx::Row;
+
+use super::Plans;
+use crate::access::audit::{self, AuditEntry};
+use crate::access::{now_millis, AccessError};
+
+impl Plans {
+    /// The device principal (`device:<id>`) bound to `subject` at `provider`, if it is not revoked.
+    pub async fn person_device(&self, provider: &str, subject: &str) -> Result<Option<String>, AccessError> {
+        let row = sqlx::query(
+            "SELECT p.device_id FROM person_identities p JOIN devices d ON d.id = p.device_id
+             WHERE p.provider = ? AND p.subject = ? AND d.revoked_at IS NULL",
+        )
+        .bind(provider)
+        .bind(subject)
+        .fetch_optional(self.db.pool())
+        .await?;
+        Ok(row.map(|r| r.try_get::<i64, _>("device_id")).transpose()?.map(|id| format!("device:{id}")))
+    }
+
+    /// Bind `subject` at `provider` to device principal `device` (replacing
+    /// a binding to a revoked device). Written to the audit log.
+    pub async fn bind_person(&self, provider: &str, subject: &str, device: &str) -> Result<(), AccessError> {
+        let device_id: i64 = device
+            .strip_prefix("device:")
+            .and_then(|id| id.parse().ok())
+            .ok_or(AccessError::Invalid("bara en enhet kan knytas till en inloggning"))?;
+        let mut tx = self.db.begin_write().await?;
+        sqlx::query(
+            "INSERT OR REPLACE INTO person_identities (provider, subject, device_id, bound_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(provider)
+        .bind(subject)
+        .bind(device_id)
+        .bind(now_millis())
+        .execute(&mut *tx)
+        .await?;
+        let entry = AuditEntry::now(device, None, None, "bind-identity", format!("via {provider}"));
+        audit::append(&mut tx, &entry).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
