@@ -228,7 +228,7 @@ pub async fn me() -> Result<Me, ApiError> {
             .and_then(|s| s.get_item("samplan-jag").ok().flatten())
             .and_then(|kept| {
                 let (kind, name) = kept.split_once('\n')?;
-                Some(Me { kind: PrincipalKind::parse(kind)?, name: name.to_string() })
+                Some(Me { kind: PrincipalKind::parse(kind)?, name: name.to_string(), from_provider: false })
             })
             .ok_or(ApiError::Offline),
         Err(error) => {

@@ -257,7 +257,7 @@ mod api_json {
         );
         let me: Me =
             from_value(parsed(r#"{"kind":"user","name":"Eva","extra":[1,{"a":null}]}"#)).expect("me");
-        assert_eq!(me, Me { kind: PrincipalKind::User, name: "Eva".into() });
+        assert_eq!(me, Me { kind: PrincipalKind::User, name: "Eva".into(), from_provider: false });
         let () = from_value(JsValue::NULL).expect("no body reads as ()");
     }
 

@@ -96,7 +96,7 @@ test('someone from an untrusted organisation is refused in plain Swedish', async
   expect((await page.request.get(`${server.url}/api/me`)).status()).toBe(401);
 });
 
-test('the person binds the invitation to their identity, then opens Min plan on a fresh browser by signing in', async ({ browser }) => {
+test('the person binds the invitation to their identity, opens Min plan on a fresh browser by signing in, and signs out there', async ({ browser }) => {
   allowSignInPages();
   const chair = await server.newDevice(browser);
   await chair.goto(server.url);
@@ -122,4 +122,15 @@ test('the person binds the invitation to their identity, then opens Min plan on 
   await atProvider(tablet, 'tolvan');
   await expect(tablet).toHaveURL(phone.url());
   await expect(tablet.getByText('Tolvans plan')).toBeVisible();
+
+  // Signing out on the tablet ends its session here and at the provider;
+  // the phone stays signed in.
+  await tablet.getByRole('button', { name: 'Logga ut' }).click();
+  await tablet.getByRole('button', { name: /Yes, sign me out/ }).click();
+  await expect(tablet).toHaveURL(`${server.url}/logga-in`);
+  expect((await tablet.request.get(`${server.url}/api/me`)).status()).toBe(401);
+  expect((await phone.request.get(`${server.url}/api/me`)).status()).toBe(200);
+  // Signed out at the provider too: it asks who you are again.
+  await tablet.getByRole('link', { name: 'Logga in med BankID' }).click();
+  await expect(tablet.locator('input[name="login"]')).toBeVisible();
 });

@@ -92,6 +92,11 @@ pub struct Me {
     pub kind: PrincipalKind,
     /// The account's name or the device's label.
     pub name: String,
+    /// Whether the session came from signing in with an identity provider
+    /// (the app then offers "Logga ut": the person can sign in again on
+    /// this device; a device that came by a link could not).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub from_provider: bool,
 }
 
 /// The answer to `POST /api/invitations/redeem` (a new device's session

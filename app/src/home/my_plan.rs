@@ -134,6 +134,15 @@ pub fn MyPlanPage(id: DocumentId) -> impl IntoView {
     });
     let is_person = Signal::derive(move || role.get() == Some(Role::Person));
     let part = RwSignal::new(Part::Goals);
+    // "Logga ut" only for a session from an identity provider: the person
+    // signs in again with it. A device that came by a link would be locked
+    // out of its plan for good.
+    let from_provider = RwSignal::new(false);
+    spawn_local(async move {
+        if let Ok(me) = api::me().await {
+            from_provider.set(me.from_provider);
+        }
+    });
     // A read from the device's copy without the network is told to the
     // server when it is back (the access log).
     crate::offline_reads::follow(id);
@@ -158,6 +167,11 @@ pub fn MyPlanPage(id: DocumentId) -> impl IntoView {
             <nav class="no-print home-nav">
                 <a href="/min-plan">"Mina planer"</a>
                 <a href=format!("/plan/{id}")>"Hela planen"</a>
+                {move || from_provider.get().then(|| view! {
+                    <form class="sign-out" method="post" action="/auth/sign-out">
+                        <button type="submit">"Logga ut"</button>
+                    </form>
+                })}
             </nav>
             <header class="home-header">
                 <h1>"Min plan"</h1>

@@ -87,7 +87,7 @@ fn WhoAndNewPlan() -> impl IntoView {
     };
     view! {
         {move || me.get().map(|me| match me {
-            Ok(Me { kind: PrincipalKind::User, name }) => view! {
+            Ok(Me { kind: PrincipalKind::User, name, .. }) => view! {
                 <p class="signed-in">{format!("Inloggad som {name}")}</p>
                 <SignOutButton />
                 <button type="button" class="primary" on:click=new_plan>"Ny plan"</button>

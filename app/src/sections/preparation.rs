@@ -46,12 +46,12 @@ fn Interpreter(ctx: PlanContext) -> impl IntoView {
             <label class="choice">
                 <input type="checkbox" prop:checked=move || needed.get() on:change=move |ev| {
                     let on = event_target_checked(&ev);
-                    ctx.change(|doc| edit::set_interpreter(doc, on, &language.get_untracked()));
+                    ctx.change(|doc| edit::set_interpreter_needed(doc, on));
                 } />
                 " Personen behöver tolk"
             </label>
             <InputField id="person-language" label="Språk" value=language
-                on_value=Callback::new(move |v: String| { ctx.change(|doc| edit::set_interpreter(doc, needed.get_untracked(), &v)); }) />
+                on_value=Callback::new(move |v: String| { ctx.change(|doc| edit::set_language(doc, &v)); }) />
         </div>
     }
 }

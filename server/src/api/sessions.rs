@@ -155,8 +155,12 @@ pub(super) async fn sign_out(
     Ok(([(header::SET_COOKIE, cookie(&state, "", 0))], StatusCode::NO_CONTENT).into_response())
 }
 
-pub(super) async fn me(Caller(principal): Caller) -> Json<Me> {
-    Json(Me { kind: principal.kind, name: principal.name })
+pub(super) async fn me(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+) -> Result<Json<Me>, ApiError> {
+    let from_provider = state.access.accounts.session_provider(principal.session_id).await?.is_some();
+    Ok(Json(Me { kind: principal.kind, name: principal.name, from_provider }))
 }
 
 pub(super) async fn redeem(

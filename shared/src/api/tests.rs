@@ -20,7 +20,14 @@ fn answers_keep_their_json() {
         &PlanAccess { name: "Eva".into(), role: Role::Coordinator, participant: "a1".into() },
         r#"{"name":"Eva","role":"coordinator","participant":"a1"}"#,
     );
-    check(&Me { kind: PrincipalKind::Device, name: "Mobil".into() }, r#"{"kind":"device","name":"Mobil"}"#);
+    check(
+        &Me { kind: PrincipalKind::Device, name: "Mobil".into(), from_provider: false },
+        r#"{"kind":"device","name":"Mobil"}"#,
+    );
+    check(
+        &Me { kind: PrincipalKind::Device, name: "Mobil".into(), from_provider: true },
+        r#"{"kind":"device","name":"Mobil","from_provider":true}"#,
+    );
     check(&SignedIn { name: "Eva".into() }, r#"{"name":"Eva"}"#);
     check(&Invited { link: "http://x/inbjudan#t".into() }, r#"{"link":"http://x/inbjudan#t"}"#);
     check(&Actor { actor: "ab12".into(), name: "Eva".into() }, r#"{"actor":"ab12","name":"Eva"}"#);

@@ -357,10 +357,20 @@ pub fn set_no_measures_by_others(doc: &mut AutoCommit, none: bool) -> Result<(),
     Ok(())
 }
 
-/// Whether the person needs an interpreter, and the language they prefer.
-pub fn set_interpreter(doc: &mut AutoCommit, needed: bool, language: &str) -> Result<(), PlanError> {
+/// Whether the person needs an interpreter. Its own field: checking it
+/// never writes the language (a language typed a moment before, not yet in
+/// the typed plan the box was drawn from, is kept; and two people, one
+/// ticking the box and one typing the language, both keep theirs).
+pub fn set_interpreter_needed(doc: &mut AutoCommit, needed: bool) -> Result<(), PlanError> {
     let person = ensure_map(doc, &["person"])?;
     reconcile_prop(doc, &person, "interpreter_needed", needed)?;
+    Ok(())
+}
+
+/// The language the person speaks with an interpreter (its own field; see
+/// [`set_interpreter_needed`]).
+pub fn set_language(doc: &mut AutoCommit, language: &str) -> Result<(), PlanError> {
+    let person = ensure_map(doc, &["person"])?;
     reconcile_prop(doc, &person, "language", language.trim().to_string())?;
     Ok(())
 }

@@ -717,3 +717,27 @@ mod reread {
         assert_eq!(plan.title.as_str(), "Ny titel");
     }
 }
+
+/// Ticking "Personen behöver tolk" and typing the language are two
+/// changes of two fields: neither undoes the other, typed one after the
+/// other on one device (the box drawn from a typed plan that has not yet
+/// followed the change) or at once on two.
+#[test]
+fn the_interpreter_box_and_the_language_never_undo_each_other() {
+    use crate::plan::fixture::example_plan;
+    use crate::plan::{edit, read_plan};
+    let mut doc = example_plan().expect("plan");
+    edit::set_interpreter_needed(&mut doc, true).expect("needed");
+    edit::set_language(&mut doc, " arabiska ").expect("language");
+    let person = read_plan(&doc).expect("read").person;
+    assert!(person.interpreter_needed);
+    assert_eq!(person.language, "arabiska");
+
+    let mut other: AutoCommit = doc.fork();
+    edit::set_interpreter_needed(&mut doc, false).expect("not needed");
+    edit::set_language(&mut other, "persiska").expect("language");
+    doc.merge(&mut other).expect("merge");
+    let person = read_plan(&doc).expect("read").person;
+    assert!(!person.interpreter_needed);
+    assert_eq!(person.language, "persiska");
+}

@@ -2,7 +2,12 @@
 //! on first use to the device principal their invitation made: afterwards
 //! signing in on any new device gives a session of that principal, so Min
 //! plan opens without a new link.
+//!
+//! The identity is stored as a digest of provider and subject, never as
+//! the subject itself: a citizen provider's subject is often the personal
+//! identity number (personnummer), which the binding does not need to keep.
 
+use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use super::Plans;
@@ -17,7 +22,7 @@ impl Plans {
              WHERE p.provider = ? AND p.subject = ? AND d.revoked_at IS NULL",
         )
         .bind(provider)
-        .bind(subject)
+        .bind(subject_digest(provider, subject))
         .fetch_optional(self.db.pool())
         .await?;
         Ok(row.map(|r| r.try_get::<i64, _>("device_id")).transpose()?.map(|id| format!("device:{id}")))
@@ -35,7 +40,7 @@ impl Plans {
             "INSERT OR REPLACE INTO person_identities (provider, subject, device_id, bound_at) VALUES (?, ?, ?, ?)",
         )
         .bind(provider)
-        .bind(subject)
+        .bind(subject_digest(provider, subject))
         .bind(device_id)
         .bind(now_millis())
         .execute(&mut *tx)
@@ -44,5 +49,32 @@ impl Plans {
         audit::append(&mut tx, &entry).await?;
         tx.commit().await?;
         Ok(())
+    }
+}
+
+/// What is stored for `subject` at `provider`: a SHA-256 digest (hex),
+/// with the provider and a purpose label in it, so that the same person at
+/// two providers, or in another table, gives other values.
+fn subject_digest(provider: &str, subject: &str) -> String {
+    let mut hasher = Sha256::new();
+    for part in ["samplan person identity v1", provider, subject] {
+        hasher.update(part.as_bytes());
+        hasher.update([0]);
+    }
+    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::subject_digest;
+
+    #[test]
+    fn the_subject_is_stored_as_a_digest_that_differs_per_provider() {
+        let digest = subject_digest("bankid", "197001011234");
+        assert_eq!(digest.len(), 64);
+        assert!(!digest.contains("197001011234"));
+        assert_eq!(digest, subject_digest("bankid", "197001011234"));
+        assert_ne!(digest, subject_digest("freja", "197001011234"));
+        assert_ne!(subject_digest("a", "bc"), subject_digest("ab", "c"));
     }
 }
