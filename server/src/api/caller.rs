@@ -40,12 +40,17 @@ pub fn session_token(headers: &HeaderMap, query: Option<&str>) -> Option<String>
     {
         return Some(token.to_string());
     }
+    cookie(headers, SESSION_COOKIE)
+}
+
+/// The value of the cookie `name` in a request, if it came with one.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
-        .find_map(|pair| pair.trim().strip_prefix(SESSION_COOKIE).and_then(|rest| rest.strip_prefix('=')))
+        .find_map(|pair| pair.trim().strip_prefix(name).and_then(|rest| rest.strip_prefix('=')))
         .map(str::to_string)
 }
 

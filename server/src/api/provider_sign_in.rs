@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use shared::api::SignInProvider;
 
-use super::caller::{require_same_origin, session_token};
+use super::caller::{cookie, require_same_origin, session_token};
 use super::ApiError;
 use crate::access::access_log::{Action, Entry, Who};
 use crate::access::accounts::{describe_sign_in, session_length, Refusal};
@@ -102,16 +102,6 @@ pub(super) async fn start(
     }
 }
 
-fn state_cookie(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|pair| pair.trim().strip_prefix(STATE_COOKIE).and_then(|rest| rest.strip_prefix('=')))
-        .map(str::to_string)
-}
-
 /// Why a callback made no session.
 enum Failed {
     Oidc(OidcError),
@@ -187,7 +177,7 @@ async fn finish(
     let code = query.get("code").map(String::as_str).unwrap_or_default();
     let identity = state
         .identity_providers
-        .finish(provider, code, returned_state, state_cookie(headers).as_deref())
+        .finish(provider, code, returned_state, cookie(headers, STATE_COOKIE).as_deref())
         .await
         .map_err(Failed::Oidc)?;
     let settings = state
