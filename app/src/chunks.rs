@@ -5,10 +5,10 @@
 //! at these functions, the first wasm holds what every page needs
 //! (Automerge, the device copy, the sync, Leptos, the plan's frame: title,
 //! main goal, consent) and the rest comes as chunks, fetched when first
-//! needed: the checklist and the sections after consent (both fetched
-//! while the plan is read), the history, sharing, the plan on paper, the
-//! meeting view, the contents of the plan page, the list of plans and
-//! the sign-in page.
+//! needed: the plan page's parts (its sections, the checklist, the
+//! contents, the consent form, joining, the plan on paper, the history,
+//! sharing and the meeting view: one chunk, fetched while the plan is
+//! read), the list of plans, log review and the sign-in page.
 //!
 //! How: Leptos' `#[lazy]` marks each function as a split point
 //! (`wasm_split_helpers`); `scripts/build-app.sh` builds the wasm with
@@ -31,37 +31,78 @@ use shared::DocumentId;
 pub use crate::chunk_loading::{retrying, ChunkMissing};
 use crate::sections::PlanContext;
 
-/// Every section of a plan after consent.
-#[leptos::wasm_split::wasm_split(
-    plan_sections_chunk,
-    wasm_split_path = ::leptos::wasm_split,
-    preload(#[doc(hidden)] #[allow(non_snake_case)] __preload_plan_sections),
-    fallible
-)]
-pub fn plan_sections(ctx: PlanContext) -> Result<AnyView, ChunkMissing> {
-    Ok(untrack(|| view! { <crate::pages::plan::PlanSections ctx /> }.into_any()))
+/// The parts of the plan page that come in one chunk ([`page_part`]).
+///
+/// Why one chunk: the plan page always fetches its sections while the
+/// plan is read ([`preload_plan`]), the history and sharing right after,
+/// and these parts share most of their code with each other. As split
+/// points of their own, every set of them that shares some code became a
+/// wasm module of its own (the splitter makes one per set): an open
+/// fetched, compiled and instantiated about 130 modules, at 1–3 ms of the
+/// page's thread each. As one split point, they come in a few modules.
+#[derive(Clone, Copy)]
+pub enum PagePart {
+    /// Every section of a plan after consent.
+    Sections,
+    /// "Det här behöver planen", the checklist beside the plan (and the
+    /// coordinator's to-do above it): it checks the whole plan and reads
+    /// the plan as it was at each approval (the document forked at its
+    /// heads).
+    Checklist,
+    /// "Innehåll", the contents of the plan page
+    /// ([`crate::sections::contents`]), drawn once the plan's first screen
+    /// is (not among the sections: the in-browser tests draw those, and a
+    /// wasm that is not split cannot load a chunk).
+    Contents,
+    /// What the consent covers and the form to record a decision
+    /// ([`crate::sections::consent_form`]): drawn once the plan's sections
+    /// are, or at once while there is no consent.
+    ConsentForm,
+    /// Joining the plan's participants, for a member who is not yet one.
+    JoinPlan,
+    /// The plan on paper, drawn when the page is printed
+    /// ([`crate::sections::paper`]), there once the lower sections are
+    /// (they hold the print button), so that printing, also with Ctrl+P
+    /// and offline, finds it.
+    PaperPrint,
+    /// The plan's history: who changed what, and the plan as it was
+    /// (drawn once the sections are).
+    History,
+    /// Sharing the plan (for the coordinator; drawn once the sections are).
+    Sharing,
+    /// The meeting view (`/plan/<id>/mote`): the steps, the part of the
+    /// plan each is about, ending the meeting and its minutes; with who
+    /// is here.
+    MeetingMode(RwSignal<Vec<crate::repo::Present>>),
 }
 
-/// The plan's history: who changed what, and the plan as it was.
+/// A part of the plan page ([`PagePart`]).
 #[leptos::wasm_split::wasm_split(
-    history_section_chunk,
+    page_part_chunk,
     wasm_split_path = ::leptos::wasm_split,
-    preload(#[doc(hidden)] #[allow(non_snake_case)] __preload_history_section),
+    preload(#[doc(hidden)] #[allow(non_snake_case)] __preload_page_part),
     fallible
 )]
-pub fn history_section(id: DocumentId) -> Result<AnyView, ChunkMissing> {
-    Ok(untrack(|| view! { <crate::sections::history::HistorySection id /> }.into_any()))
+pub fn page_part(ctx: PlanContext, part: PagePart) -> Result<AnyView, ChunkMissing> {
+    Ok(untrack(|| match part {
+        PagePart::Sections => view! { <crate::pages::plan::PlanSections ctx /> }.into_any(),
+        PagePart::Checklist => view! { <crate::sections::checklist::Checklist ctx /> }.into_any(),
+        PagePart::Contents => view! { <crate::sections::contents::PlanContents ctx /> }.into_any(),
+        PagePart::ConsentForm => view! { <crate::sections::consent_form::ConsentDetails ctx /> }.into_any(),
+        PagePart::JoinPlan => view! { <crate::sections::participants::JoinPlan ctx /> }.into_any(),
+        PagePart::PaperPrint => view! { <crate::sections::paper::PaperPrint ctx /> }.into_any(),
+        PagePart::History => view! { <crate::sections::history::HistorySection id=ctx.id /> }.into_any(),
+        PagePart::Sharing => view! { <crate::sections::sharing::SharingSection id=ctx.id /> }.into_any(),
+        PagePart::MeetingMode(present) => {
+            view! { <crate::sections::meeting_mode::MeetingMode ctx present /> }.into_any()
+        }
+    }))
 }
 
-/// Sharing the plan (for the coordinator).
-#[leptos::wasm_split::wasm_split(
-    sharing_section_chunk,
-    wasm_split_path = ::leptos::wasm_split,
-    preload(#[doc(hidden)] #[allow(non_snake_case)] __preload_sharing_section),
-    fallible
-)]
-pub fn sharing_section(id: DocumentId) -> Result<AnyView, ChunkMissing> {
-    Ok(untrack(|| view! { <crate::sections::sharing::SharingSection id /> }.into_any()))
+/// A part of the plan page as a view, its chunk fetched again every few
+/// seconds until it comes ([`retrying`]).
+pub fn page_part_view(ctx: PlanContext, part: PagePart) -> impl std::future::Future<Output = AnyView> + Send {
+    retrying(move || page_part(ctx, part))
 }
 
 /// "Mina planer", the start page.
@@ -91,103 +132,18 @@ pub fn device_upkeep(repo: crate::RepoHandle, id: DocumentId) {
     repo.get().upkeep_now(id)
 }
 
-/// "Det här behöver planen", the checklist beside the plan: it checks the
-/// whole plan and reads the plan as it was at each approval (the document
-/// forked at its heads), code that the plan's first screen (title, main
-/// goal, consent) does not need. Fetched while the plan is read
-/// ([`preload_plan`]).
-#[leptos::wasm_split::wasm_split(
-    checklist_chunk,
-    wasm_split_path = ::leptos::wasm_split,
-    preload(#[doc(hidden)] #[allow(non_snake_case)] __preload_checklist),
-    fallible
-)]
-pub fn checklist(ctx: PlanContext) -> Result<AnyView, ChunkMissing> {
-    Ok(untrack(|| view! { <crate::sections::checklist::Checklist ctx /> }.into_any()))
-}
-
-/// "Innehåll", the contents of the plan page ([`crate::sections::contents`]):
-/// fetched once the plan's first screen is drawn, from the plan page
-/// itself (not among the sections: the in-browser tests draw those, and a
-/// wasm that is not split cannot load a chunk).
-#[leptos::wasm_split::wasm_split(
-    plan_contents_chunk,
-    wasm_split_path = ::leptos::wasm_split,
-    preload(#[doc(hidden)] #[allow(non_snake_case)] __preload_plan_contents),
-    fallible
-)]
-pub fn plan_contents(ctx: PlanContext) -> Result<AnyView, ChunkMissing> {
-    Ok(untrack(|| view! { <crate::sections::contents::PlanContents ctx /> }.into_any()))
-}
-
-/// What the consent covers and the form to record a decision
-/// ([`crate::sections::consent_form`]): drawn once the plan's sections are,
-/// or at once while there is no consent.
-#[leptos::wasm_split::wasm_split(
-    consent_form_chunk,
-    wasm_split_path = ::leptos::wasm_split,
-    preload(#[doc(hidden)] #[allow(non_snake_case)] __preload_consent_form),
-    fallible
-)]
-pub fn consent_form(ctx: PlanContext) -> Result<AnyView, ChunkMissing> {
-    Ok(untrack(|| view! { <crate::sections::consent_form::ConsentDetails ctx /> }.into_any()))
-}
-
-/// Joining the plan's participants, for a member who is not yet one.
-#[leptos::wasm_split::wasm_split(
-    join_plan_chunk,
-    wasm_split_path = ::leptos::wasm_split,
-    preload(#[doc(hidden)] #[allow(non_snake_case)] __preload_join_plan),
-    fallible
-)]
-pub fn join_plan(ctx: PlanContext) -> Result<AnyView, ChunkMissing> {
-    Ok(untrack(|| view! { <crate::sections::participants::JoinPlan ctx /> }.into_any()))
-}
-
-/// The plan on paper, drawn when the page is printed
-/// ([`crate::sections::paper`]). Fetched when the plan's lower sections
-/// are drawn (they hold the print button), so that printing, also with
-/// Ctrl+P and offline, finds it there.
-#[leptos::wasm_split::wasm_split(
-    paper_print_chunk,
-    wasm_split_path = ::leptos::wasm_split,
-    preload(#[doc(hidden)] #[allow(non_snake_case)] __preload_paper_print),
-    fallible
-)]
-pub fn paper_print(ctx: PlanContext) -> Result<AnyView, ChunkMissing> {
-    Ok(untrack(|| view! { <crate::sections::paper::PaperPrint ctx /> }.into_any()))
-}
-
-/// The meeting view (`/plan/<id>/mote`): the steps, the part of the plan
-/// each is about, ending the meeting and its minutes.
-#[leptos::wasm_split::wasm_split(
-    meeting_mode_chunk,
-    wasm_split_path = ::leptos::wasm_split,
-    preload(#[doc(hidden)] #[allow(non_snake_case)] __preload_meeting_mode),
-    fallible
-)]
-pub fn meeting_mode(
-    ctx: PlanContext,
-    present: RwSignal<Vec<crate::repo::Present>>,
-) -> Result<AnyView, ChunkMissing> {
-    Ok(untrack(|| view! { <crate::sections::meeting_mode::MeetingMode ctx present /> }.into_any()))
-}
-
 /// Making a plan's self-report document (once per plan, by its coordinator).
 #[lazy]
 pub fn self_reports_document(repo: crate::RepoHandle, plan: DocumentId) {
     crate::sections::self_reports::make_document(repo, plan)
 }
 
-/// Start fetching the chunk of the plan's sections while the plan itself
-/// is read from the device: by the time it is read, it is there. The
-/// history and sharing chunks come after the sections were drawn
-/// ([`crate::sections::PlanContext::sections_shown`]).
+/// Start fetching the chunk of the plan page's parts while the plan
+/// itself is read from the device: by the time it is read, it is there.
+/// (The history and sharing are drawn after the sections:
+/// [`crate::sections::PlanContext::sections_shown`].)
 pub fn preload_plan() {
     leptos::task::spawn_local(async {
-        let _ = __preload_plan_sections().await;
-    });
-    leptos::task::spawn_local(async {
-        let _ = __preload_checklist().await;
+        let _ = __preload_page_part().await;
     });
 }

@@ -85,6 +85,16 @@ test('the person reads how a help is going, says it did not happen, and the coor
   await expect(todo.getByRole('heading', { name: 'Att göra' })).toBeVisible({ timeout: 15_000 });
   await expect(todo).toContainText(`Anna skrev ${today.long} att en insats inte blev av: "${what}".`);
   await expect(todo).toContainText('Personens ord: "Ingen kom på tisdagen."');
+  // On a laptop the to-do stands above the checklist, in one column beside
+  // the plan (it was once a grid item of its own, as tall as the whole plan,
+  // and pushed the checklist below the plan).
+  const [main, todoBox, checklist] = await Promise.all(
+    [chair.locator('.plan-main'), todo, chair.locator('aside.checklist')].map((l) => l.boundingBox()),
+  );
+  expect(todoBox!.x).toBeGreaterThan(main!.x + main!.width);
+  expect(todoBox!.height).toBeLessThan(600);
+  expect(checklist!.x).toBe(todoBox!.x);
+  expect(checklist!.y).toBeGreaterThan(todoBox!.y + todoBox!.height - 1);
   await expect(chair.locator('.deviation-list')).toContainText(`En del av planen följdes inte (gäller insatsen "${what}") – Ingen kom på tisdagen. (Anna)`);
   expect(await axeViolations(chair)).toEqual([]);
 

@@ -9,6 +9,7 @@ use shared::Role;
 
 use shared::plan::{edit, ConsentState, Plan};
 
+use crate::chunks::PagePart;
 use crate::components::save_status::SaveStatus;
 use crate::components::text_field::TextField;
 use crate::repo::{Availability, DocSignals, Present};
@@ -128,7 +129,7 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
                 {move || read_only().then(|| view! {
                     <p class="read-only" role="status">"Du kan läsa planen men inte ändra den."</p>
                 })}
-                <Show when=move || crate::sections::contents::wanted(ctx)><Suspense>{move || Suspend::new(crate::chunks::retrying(move || crate::chunks::plan_contents(ctx)))}</Suspense></Show>
+                <Show when=move || crate::sections::contents::wanted(ctx)><Suspense>{move || Suspend::new(crate::chunks::page_part_view(ctx, PagePart::Contents))}</Suspense></Show>
                 <div class="plan-layout">
                 <fieldset class="plan-main" disabled=read_only>
                 <legend class="visually-hidden">"Planen"</legend>
@@ -138,16 +139,16 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
                 </form>
                 // Every member is one of the participants: whoever is not yet, joins first.
                 {move || joining.get().then(|| view! {
-                    <Suspense>{move || Suspend::new(crate::chunks::retrying(move || crate::chunks::join_plan(ctx)))}</Suspense>
+                    <Suspense>{move || Suspend::new(crate::chunks::page_part_view(ctx, PagePart::JoinPlan))}</Suspense>
                 })}
                 <ConsentSection ctx />
                 {move || if consented.get() {
-                    view! { <Suspense fallback=|| view! { <p role="status">"Öppnar planens delar …"</p> }>{move || Suspend::new(crate::chunks::retrying(move || crate::chunks::plan_sections(ctx)))}</Suspense> }.into_any()
+                    view! { <Suspense fallback=|| view! { <p role="status">"Öppnar planens delar …"</p> }>{move || Suspend::new(crate::chunks::page_part_view(ctx, PagePart::Sections))}</Suspense> }.into_any()
                 } else {
                     view! { <p class="locked">"Resten av planen öppnas när personen har samtyckt."</p> }.into_any()
                 }}
                 </fieldset>
-                <Suspense>{move || Suspend::new(crate::chunks::retrying(move || crate::chunks::checklist(ctx)))}</Suspense>
+                <Suspense>{move || Suspend::new(crate::chunks::page_part_view(ctx, PagePart::Checklist))}</Suspense>
                 </div>
                 // After the sections' first screen (or at once when there
                 // are none yet, before consent): see `sections_shown`. (Not
@@ -156,13 +157,13 @@ fn OpenPlan(id: DocumentId) -> impl IntoView {
                 // then be fetched while the plan opens.)
                 <Show when=move || ctx.sections_shown.get()
                     || plan.with(|p| p.as_ref().is_some_and(|p| p.consent_state() != ConsentState::Given))>
-                    <Suspense>{move || Suspend::new(crate::chunks::retrying(move || crate::chunks::history_section(id)))}</Suspense>
-                    // What "Skriv ut planen" (and Ctrl+P) prints: a chunk of
-                    // its own. (Here, not among the sections: the in-browser
+                    <Suspense>{move || Suspend::new(crate::chunks::page_part_view(ctx, PagePart::History))}</Suspense>
+                    // What "Skriv ut planen" (and Ctrl+P) prints, from the
+                    // chunk of the plan's parts. (Here, not among the sections: the in-browser
                     // tests draw those, and a wasm that is not split cannot
                     // load a chunk.)
-                    <Suspense>{move || Suspend::new(crate::chunks::retrying(move || crate::chunks::paper_print(ctx)))}</Suspense>
-                    {move || coordinator().then(|| view! { <Suspense>{move || Suspend::new(crate::chunks::retrying(move || crate::chunks::sharing_section(id)))}</Suspense> })}
+                    <Suspense>{move || Suspend::new(crate::chunks::page_part_view(ctx, PagePart::PaperPrint))}</Suspense>
+                    {move || coordinator().then(|| view! { <Suspense>{move || Suspend::new(crate::chunks::page_part_view(ctx, PagePart::Sharing))}</Suspense> })}
                 </Show>
                 <p class="share">
                     <label for="plan-link">"Länk till planen (dela med de andra deltagarna)"</label>
@@ -184,11 +185,11 @@ fn meeting_view(
     view! {
         {move || ctx.problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
         {move || joining.get().then(|| view! {
-            <Suspense>{move || Suspend::new(crate::chunks::retrying(move || crate::chunks::join_plan(ctx)))}</Suspense>
+            <Suspense>{move || Suspend::new(crate::chunks::page_part_view(ctx, PagePart::JoinPlan))}</Suspense>
         })}
         {move || (!consented.get()).then(|| view! { <ConsentSection ctx /> })}
         <Suspense fallback=|| view! { <p role="status">"Öppnar mötet …"</p> }>
-            {move || Suspend::new(crate::chunks::retrying(move || crate::chunks::meeting_mode(ctx, signals.present)))}
+            {move || Suspend::new(crate::chunks::page_part_view(ctx, PagePart::MeetingMode(signals.present)))}
         </Suspense>
     }
     .into_any()

@@ -30,7 +30,10 @@ pub fn Checklist(ctx: PlanContext) -> impl IntoView {
         completeness::check_with_approval(&plan, approval)
     });
     let remaining = move || checks.with(|checks| checks.iter().filter(|c| !c.met).count());
+    // One column beside the plan on a laptop: the to-do above the
+    // checklist (each alone would be an item of the plan's grid).
     view! {
+        <div class="plan-side">
         <super::todo::PlanTodo ctx />
         <aside class="checklist" aria-labelledby="checklist-heading">
             <h2 id="checklist-heading">"Det här behöver planen"</h2>
@@ -55,5 +58,6 @@ pub fn Checklist(ctx: PlanContext) -> impl IntoView {
                 }).collect_view()}
             </ul>
         </aside>
+        </div>
     }
 }

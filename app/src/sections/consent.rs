@@ -55,7 +55,7 @@ pub fn ConsentSection(ctx: PlanContext) -> impl IntoView {
                 <p>"Vill du ta tillbaka ditt samtycke? Säg det till din samordnare. Då avslutas planen."</p>
             })}
             <Show when=move || ctx.sections_shown.get() || state() != ConsentState::Given>
-                <Suspense>{move || Suspend::new(crate::chunks::retrying(move || crate::chunks::consent_form(ctx)))}</Suspense>
+                <Suspense>{move || Suspend::new(crate::chunks::page_part_view(ctx, crate::chunks::PagePart::ConsentForm))}</Suspense>
             </Show>
         </section>
     }

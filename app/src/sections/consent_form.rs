@@ -3,11 +3,12 @@
 //! participants the plan may be shared and what may not be shared or
 //! raised (seed 002).
 //!
-//! Why its own module and wasm chunk ([`crate::chunks::consent_form`]):
-//! the plan's first screen shows the consent's state and log, which every
-//! member reads; the form is used a few times in a plan's life, by the
-//! professionals, and its code need not be in the part of the app that is
-//! downloaded before anything is shown.
+//! Why its own module, in the chunk of the plan page's parts
+//! ([`crate::chunks::PagePart::ConsentForm`]): the plan's first screen
+//! shows the consent's state and log, which every member reads; the form
+//! is used a few times in a plan's life, by the professionals, and its
+//! code need not be in the part of the app that is downloaded before
+//! anything is shown.
 
 use leptos::prelude::*;
 use shared::plan::{

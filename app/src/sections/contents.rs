@@ -6,8 +6,8 @@
 //! on a wide screen with a mouse; a menu at the top ("Innehåll") on a
 //! tablet or a narrow screen, closed again once a part is chosen.
 //!
-//! A wasm chunk of its own ([`crate::chunks::plan_contents`]), fetched
-//! once the plan's first screen is drawn ([`wanted`]): opening a plan
+//! In the chunk of the plan page's parts ([`crate::chunks::PagePart::Contents`]),
+//! drawn once the plan's first screen is ([`wanted`]): opening a plan
 //! does not wait for it.
 
 use leptos::prelude::*;

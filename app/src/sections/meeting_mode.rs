@@ -9,8 +9,9 @@
 //! stops the clock; the minutes are then read and printed from here
 //! ([`super::minutes`]).
 //!
-//! A wasm chunk of its own ([`crate::chunks::meeting_mode`]): nothing of
-//! it is loaded for the plan page.
+//! In the chunk of the plan page's parts
+//! ([`crate::chunks::PagePart::MeetingMode`]), with the sections: it
+//! draws the same parts of the plan.
 
 use std::collections::BTreeSet;
 

@@ -14,8 +14,8 @@
 //! margin boxes, with the page number; Chromium draws them since version
 //! 131), through two custom properties set on the root element here.
 //!
-//! A wasm chunk of its own ([`crate::chunks::paper_print`]), fetched when
-//! the plan's lower sections are drawn, so printing needs no network.
+//! In the chunk of the plan page's parts ([`crate::chunks::PagePart::PaperPrint`]),
+//! drawn with the plan's lower sections, so printing needs no network.
 
 use std::collections::HashMap;
 
