@@ -57,6 +57,16 @@ if $want_tests; then
     $sudo_cmd apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq webkit2gtk-driver xvfb xauth
   fi
+  # PostgreSQL: the server's integration tests run a second time against
+  # a throwaway cluster (scripts/with-postgres.sh). Only the binaries are
+  # needed; Debian's package also starts a cluster of its own, unused here.
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    say "Installing PostgreSQL from Debian"
+    sudo_cmd=""
+    [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq postgresql
+  fi
   if [ ! -d e2e/node_modules/@playwright/test ] || [ e2e/package-lock.json -nt e2e/node_modules/.package-lock.json ]; then
     say "Installing the end-to-end test packages (from e2e/package-lock.json)"
     # Not `npm ci`: npm 11 leaves cbor-x's optional native packages out of the

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Command 2: every test. Installs what it needs first (scripts/setup.sh --tests).
 #   1. formatting and lints (native and wasm32)
-#   2. Rust unit and integration tests (shared, server)
+#   2. Rust unit and integration tests (shared, server); the server's
+#      storage, sync, access, access-log, crash and relay tests a second
+#      time against a throwaway PostgreSQL (scripts/with-postgres.sh)
 #   3. in-browser tests of the app (wasm-bindgen-test in headless Chromium)
 #   4. the release build of the app (with its size budget)
 #   5. end-to-end tests: Playwright drives Chromium against a real server
@@ -28,6 +30,14 @@ cargo clippy -p app --target wasm32-unknown-unknown --no-default-features --lib 
 
 step "Rust tests (shared, server)"
 cargo test --workspace --exclude app
+step "Server tests on PostgreSQL (storage, sync, access, access log, crash, two relays)"
+# The same integration tests against a real PostgreSQL, a fresh database
+# per test server. The relay tests run alone: one restarts the cluster.
+# (`--workspace --exclude app --test it`: the features of the first run, so
+# the test binary is not built again.)
+scripts/with-postgres.sh bash -c '
+  cargo test --workspace --exclude app --test it -- relays:: --test-threads=1 &&
+  cargo test --workspace --exclude app --test it -- sync:: access:: access_log:: crash:: --skip relays::'
 cargo test --locked --manifest-path vendor/automerge/Cargo.toml --target-dir target --lib -- change_graph:: sync:: autocommit:: automerge::tests::  # upstream's tests of the patched modules
 
 step "In-browser tests (app)"

@@ -120,6 +120,12 @@ pub enum Command<P, D> {
         /// Who.
         peer: P,
     },
+    /// Another relay on the same PostgreSQL stored changes of this
+    /// document; `heads` are its heads after them (empty: not known, look).
+    StoredElsewhere {
+        /// The heads the other relay reached.
+        heads: Vec<automerge::ChangeHash>,
+    },
 }
 
 /// A command as a connection sends it.
@@ -163,6 +169,16 @@ impl DocumentRegistry {
         let sender = self.tasks.lock().ok().and_then(|tasks| tasks.get(&id).cloned());
         if let Some(sender) = sender {
             let _ = sender.send(DocCommand::Delete).await;
+        }
+    }
+
+    /// Tell the document's task, if it is loaded, that another relay stored
+    /// changes of it (no task is started: a relay without peers on a
+    /// document has nobody to bring them to).
+    pub async fn stored_elsewhere(&self, id: DocumentId, heads: Vec<automerge::ChangeHash>) {
+        let sender = self.tasks.lock().ok().and_then(|tasks| tasks.get(&id).cloned());
+        if let Some(sender) = sender {
+            let _ = sender.send(DocCommand::StoredElsewhere { heads }).await;
         }
     }
 

@@ -13,8 +13,8 @@
 //! `samplan-server gallra --dry-run` lists what would go; the server itself
 //! gallrar once a day ([`crate::run`]).
 
+use crate::storage::sql;
 use shared::DocumentId;
-use sqlx::Row;
 
 use crate::access::access_log::query::parse_time;
 use crate::access::{AccessError, Plans};
@@ -58,7 +58,7 @@ pub struct Removed {
 
 /// The closed plans whose closing date is more than `after_days` before `now` (ms).
 pub async fn due(store: &Store, after_days: u32, now: i64) -> Result<Vec<Due>, StorageError> {
-    let rows = sqlx::query(
+    let rows = sql::query(
         "SELECT document_id FROM plans WHERE deleted_at IS NULL AND self_reports_of IS NULL ORDER BY created_at",
     )
     .fetch_all(&store.pool())

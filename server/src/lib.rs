@@ -59,6 +59,9 @@ use crate::storage::{StorageError, Store};
 pub struct Config {
     /// Where the SQLite file lives.
     pub data_dir: PathBuf,
+    /// A PostgreSQL database instead of the SQLite file (`postgres://…`),
+    /// which several relays may share.
+    pub database: Option<String>,
     /// The built app (`app/dist`, from `scripts/build-app.sh`), served at `/`.
     pub static_dir: PathBuf,
     /// Limits on what peers may send.
@@ -86,6 +89,7 @@ impl Default for Config {
     fn default() -> Config {
         Config {
             data_dir: PathBuf::from("data"),
+            database: None,
             static_dir: PathBuf::from("app/dist"),
             limits: Limits::default(),
             idle_document_timeout: Duration::from_secs(60),
@@ -164,7 +168,8 @@ pub async fn run(
     listener: TcpListener,
     shutdown: CancellationToken,
 ) -> Result<(), ServerError> {
-    let store = Store::open(&config.data_dir).await?;
+    let location = storage::Location::from_setting(&config.data_dir, config.database.as_deref())?;
+    let store = Store::open_at(&location).await?;
     let storage_id = match store.storage_id().await {
         Ok(id) => id,
         Err(error) => {
@@ -217,6 +222,9 @@ pub async fn run(
     if config.gallra_after_days > 0 {
         tokio::spawn(gallra_daily(state.clone(), config.gallra_after_days));
     }
+    if let Some(reports) = storage::relays::follow(&store, shutdown.clone()) {
+        tokio::spawn(bring_in_other_relays(state.documents.clone(), reports));
+    }
     let router = http::router(state, &config.static_dir);
     let graceful = shutdown.clone();
     // TCP_NODELAY: a sync message is a few hundred bytes and must leave at
@@ -235,6 +243,16 @@ pub async fn run(
     store.close().await;
     served?;
     Ok(())
+}
+
+/// Hand what other relays stored to the loaded documents ([`storage::relays`]).
+async fn bring_in_other_relays(
+    documents: DocumentRegistry,
+    mut reports: tokio::sync::mpsc::Receiver<storage::relays::StoredElsewhere>,
+) {
+    while let Some(report) = reports.recv().await {
+        documents.stored_elsewhere(report.document, report.heads).await;
+    }
 }
 
 /// Remove access-log entries older than `keep_days`, at start and then daily.

@@ -34,6 +34,10 @@ enum Command {
         /// Directory for the SQLite database; created if missing.
         #[arg(long, env = "SAMPLAN_DATA_DIR", default_value = "data")]
         data_dir: PathBuf,
+        /// A PostgreSQL database (`postgres://user@host/db`) instead of the
+        /// SQLite file in the data folder; several relays may share one.
+        #[arg(long, env = "SAMPLAN_DATABASE")]
+        database: Option<String>,
         /// The built app (`app/dist`, from `scripts/build-app.sh`) to serve at `/`.
         #[arg(long, env = "SAMPLAN_STATIC_DIR", default_value = "app/dist")]
         static_dir: PathBuf,
@@ -83,6 +87,10 @@ enum Command {
         /// Directory of the SQLite database; created if missing.
         #[arg(long, env = "SAMPLAN_DATA_DIR", default_value = "data", global = true)]
         data_dir: PathBuf,
+        /// A PostgreSQL database (`postgres://user@host/db`) instead of the
+        /// SQLite file in the data folder; several relays may share one.
+        #[arg(long, env = "SAMPLAN_DATABASE", global = true)]
+        database: Option<String>,
         /// The address people use to reach the app (for sign-in links).
         #[arg(long, env = "SAMPLAN_PUBLIC_URL", default_value = "http://127.0.0.1:8080", global = true)]
         public_url: String,
@@ -105,6 +113,10 @@ enum Command {
         /// Directory of the SQLite database.
         #[arg(long, env = "SAMPLAN_DATA_DIR", default_value = "data")]
         data_dir: PathBuf,
+        /// A PostgreSQL database (`postgres://user@host/db`) instead of the
+        /// SQLite file in the data folder; several relays may share one.
+        #[arg(long, env = "SAMPLAN_DATABASE")]
+        database: Option<String>,
     },
     /// Gallring: remove closed plans whose closing date is more than
     /// --after-days ago (as deleting them does). The server does this daily.
@@ -118,6 +130,10 @@ enum Command {
         /// Directory of the SQLite database.
         #[arg(long, env = "SAMPLAN_DATA_DIR", default_value = "data")]
         data_dir: PathBuf,
+        /// A PostgreSQL database (`postgres://user@host/db`) instead of the
+        /// SQLite file in the data folder; several relays may share one.
+        #[arg(long, env = "SAMPLAN_DATABASE")]
+        database: Option<String>,
     },
     /// Write a consistent copy of the database to PATH while the server runs.
     /// Restore: stop the server and put the copy in place of DATA_DIR/samplan.sqlite3.
@@ -127,6 +143,10 @@ enum Command {
         /// Directory of the SQLite database.
         #[arg(long, env = "SAMPLAN_DATA_DIR", default_value = "data")]
         data_dir: PathBuf,
+        /// A PostgreSQL database (`postgres://user@host/db`) instead of the
+        /// SQLite file in the data folder; several relays may share one.
+        #[arg(long, env = "SAMPLAN_DATABASE")]
+        database: Option<String>,
     },
     /// Store an example plan (the one in the SIP manual: goals, sub-goals,
     /// interventions by kommun and region) and print its address as the last line.
@@ -134,6 +154,10 @@ enum Command {
         /// Directory of the SQLite database; created if missing.
         #[arg(long, env = "SAMPLAN_DATA_DIR", default_value = "data")]
         data_dir: PathBuf,
+        /// A PostgreSQL database (`postgres://user@host/db`) instead of the
+        /// SQLite file in the data folder; several relays may share one.
+        #[arg(long, env = "SAMPLAN_DATABASE")]
+        database: Option<String>,
         /// The account that becomes the plan's coordinator (`user add` first).
         #[arg(long)]
         owner: String,
@@ -302,6 +326,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve {
             listen,
             data_dir,
+            database,
             static_dir,
             limits,
             idle_document_secs,
@@ -319,6 +344,7 @@ async fn main() -> anyhow::Result<()> {
             let address = listener.local_addr()?;
             let config = Config {
                 data_dir,
+                database,
                 static_dir,
                 limits: limits.into(),
                 idle_document_timeout: Duration::from_secs(idle_document_secs),
@@ -337,21 +363,21 @@ async fn main() -> anyhow::Result<()> {
             println!("Samplan har stängts.");
             Ok(())
         }
-        Command::Gallra { after_days, dry_run, data_dir } => {
-            let store = server::storage::Store::open(&data_dir).await?;
+        Command::Gallra { after_days, dry_run, data_dir, database } => {
+            let store = open_store(&data_dir, database.as_deref()).await?;
             let result = gallra(&store, after_days, dry_run).await;
             store.close().await;
             result
         }
-        Command::Backup { path, data_dir } => {
-            let store = server::storage::Store::open(&data_dir).await?;
+        Command::Backup { path, data_dir, database } => {
+            let store = open_store(&data_dir, database.as_deref()).await?;
             store.backup(&path).await?;
             store.close().await;
             println!("Säkerhetskopian är skriven till {}", path.display());
             Ok(())
         }
-        Command::Demo { data_dir, owner, large } => {
-            let store = server::storage::Store::open(&data_dir).await?;
+        Command::Demo { data_dir, database, owner, large } => {
+            let store = open_store(&data_dir, database.as_deref()).await?;
             let access = server::access::Access::new(&store);
             let owner = access
                 .accounts
@@ -379,9 +405,12 @@ async fn main() -> anyhow::Result<()> {
             println!("/plan/{id}");
             Ok(())
         }
-        Command::User { command, data_dir, public_url } => user(command, &data_dir, &public_url).await,
-        Command::Audit { filter, sample, csv, changes, data_dir } => {
-            let store = server::storage::Store::open(&data_dir).await?;
+        Command::User { command, data_dir, database, public_url } => {
+            let store = open_store(&data_dir, database.as_deref()).await?;
+            user(command, store, &public_url).await
+        }
+        Command::Audit { filter, sample, csv, changes, data_dir, database } => {
+            let store = open_store(&data_dir, database.as_deref()).await?;
             let result = if changes {
                 print_changes(&store, filter.plan).await
             } else {
@@ -393,9 +422,17 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
+/// The store in `data_dir`, or in the PostgreSQL database `database` names.
+async fn open_store(
+    data_dir: &std::path::Path,
+    database: Option<&str>,
+) -> anyhow::Result<server::storage::Store> {
+    let location = server::storage::Location::from_setting(data_dir, database)?;
+    Ok(server::storage::Store::open_at(&location).await?)
+}
+
 /// `user …`: accounts.
-async fn user(command: UserCommand, data_dir: &std::path::Path, public_url: &str) -> anyhow::Result<()> {
-    let store = server::storage::Store::open(data_dir).await?;
+async fn user(command: UserCommand, store: server::storage::Store, public_url: &str) -> anyhow::Result<()> {
     let accounts = server::access::Access::new(&store).accounts;
     let link = |token: &server::access::tokens::Token| {
         format!("{}/logga-in#{}", public_url.trim_end_matches('/'), token.reveal())

@@ -1,20 +1,28 @@
-//! Durable storage of documents in one SQLite file (WAL mode).
+//! Durable storage of documents: one SQLite file (WAL mode) in the data
+//! folder, or a PostgreSQL database that several relays share
+//! (`--database postgres://…`).
 //!
 //! A document is a set of Automerge chunks: snapshots and the incremental
 //! chunks appended after them (Automerge applies them in any order).
 //! [`Store::append`] returns only when the chunk is committed
-//! (`synchronous = FULL`), which is what lets the relay promise that nothing
-//! it acknowledges can be lost. One driver, sqlx, for every connection.
+//! (`synchronous = FULL` on SQLite, a synchronous commit on PostgreSQL),
+//! which is what lets the relay promise that nothing it acknowledges can be
+//! lost. One driver, sqlx, for every connection; the SQL that is the same
+//! on both databases goes through [`sql`].
 //!
-//! - [`writer`]: **group commit**. All chunk writes go through one writer
+//! - [`writer`]: **group commit** on SQLite. All chunk writes go through one writer
 //!   that commits every write waiting at that moment in one transaction,
 //!   so one fsync serves many documents and no write waits for a fixed delay.
+//! - [`shared_writer`]: the same on PostgreSQL, which also tells the other
+//!   relays what it committed.
+//! - [`relays`]: **several relays on one PostgreSQL**: `LISTEN/NOTIFY`
+//!   and a periodic look at what others stored.
 //! - [`turn`]: the store's **write turn**, one line for every write
 //!   through this store (the writer's groups, the access tables'
 //!   transactions), and [`Database`], the access tables' way in.
 //! - [`compactor`]: **compaction off the hot path**, from what is stored.
 //!
-//! **Checkpoints between groups, and a log that restarts.** SQLite would
+//! **Checkpoints between groups, and a log that restarts** (SQLite). SQLite would
 //! copy its write-ahead log into the database file (and fsync it) inside
 //! whichever commit pushes the log past 1,000 pages, holding up every write
 //! in that group. Automatic checkpoints are off; the writer checkpoints at
@@ -27,22 +35,26 @@
 //! start of the file again (`journal_size_limit` trims it after a burst).
 
 mod compactor;
+pub mod relays;
+mod shared_writer;
+pub mod sql;
 mod turn;
 mod writer;
 
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use automerge::Automerge;
 use shared::DocumentId;
+use sqlx::postgres::PgPoolOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, SqlitePool};
 use tokio::sync::{mpsc, oneshot};
 
 pub use compactor::COMPACT_AFTER_CHUNKS;
+pub use sql::{Kind, Pool};
 pub use turn::{Database, WriteTransaction};
 
 use crate::access::audit::AuditEntry;
@@ -79,6 +91,12 @@ pub enum StorageError {
     /// A migration failed.
     #[error("databasen kunde inte uppgraderas: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
+    /// `--database` names no database this server can use.
+    #[error("--database ska vara en adress som börjar med postgres:// (eller utelämnas för SQLite): {0}")]
+    UnknownDatabase(String),
+    /// A backup of a PostgreSQL database is pg_dump's work.
+    #[error("säkerhetskopiera en PostgreSQL-databas med pg_dump (se README)")]
+    BackupIsPgDump,
     /// The writer has stopped (the server is shutting down).
     #[error("lagringen har stängts")]
     Closed,
@@ -90,7 +108,9 @@ pub enum StorageError {
 /// A handle to the database; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: Pool,
+    /// This relay's id in what it tells other relays (PostgreSQL).
+    relay: Arc<str>,
     /// Every write through this store waits here for its turn.
     line: WriteLine,
     writes: mpsc::Sender<Write>,
@@ -109,29 +129,93 @@ pub struct Loaded {
     pub unreadable_chunks: usize,
     /// The bytes of every stored chunk together.
     pub stored_bytes: u64,
+    /// The id of the last chunk read (what a later catch-up reads after).
+    pub last_chunk: Option<i64>,
+}
+
+/// Where the store keeps its data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Location {
+    /// The SQLite file [`DATABASE_FILE`] in this folder.
+    Folder(PathBuf),
+    /// A PostgreSQL database (`postgres://…`).
+    Postgres(String),
+}
+
+impl Location {
+    /// The folder `data_dir`, or the database `--database` names.
+    pub fn from_setting(data_dir: &Path, database: Option<&str>) -> Result<Location, StorageError> {
+        match database.map(str::trim).filter(|d| !d.is_empty()) {
+            None => Ok(Location::Folder(data_dir.to_path_buf())),
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                Ok(Location::Postgres(url.to_string()))
+            }
+            Some(other) => {
+                Err(StorageError::UnknownDatabase(other.split('@').next_back().unwrap_or("").into()))
+            }
+        }
+    }
 }
 
 impl Store {
-    /// Open (creating if needed) the database in `data_dir` and migrate it.
+    /// Open (creating if needed) the SQLite database in `data_dir` and migrate it.
     pub async fn open(data_dir: &Path) -> Result<Store, StorageError> {
-        only_ours(data_dir)
-            .map_err(|source| StorageError::DataDir { path: data_dir.display().to_string(), source })?;
-        let path = data_dir.join(DATABASE_FILE);
-        let options = connect_options(&path)?;
-        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options.clone()).await?;
-        sqlx::migrate!("./migrations").run(&pool).await?;
+        Store::open_at(&Location::Folder(data_dir.to_path_buf())).await
+    }
+
+    /// Open (creating tables if needed) the database at `location` and migrate it.
+    pub async fn open_at(location: &Location) -> Result<Store, StorageError> {
         let line = WriteLine::default();
         let (writes, write_queue) = mpsc::channel(WRITE_QUEUE);
-        writer::spawn_writer(options, line.clone(), write_queue).await?;
+        let relay: Arc<str> = crate::random_hex_id().into();
+        let pool = match location {
+            Location::Folder(data_dir) => {
+                only_ours(data_dir).map_err(|source| StorageError::DataDir {
+                    path: data_dir.display().to_string(),
+                    source,
+                })?;
+                let path = data_dir.join(DATABASE_FILE);
+                let options = connect_options(&path)?;
+                let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options.clone()).await?;
+                sqlx::migrate!("./migrations").run(&pool).await?;
+                writer::spawn_writer(options, line.clone(), write_queue).await?;
+                Pool::Sqlite(pool)
+            }
+            Location::Postgres(url) => {
+                let pool = PgPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(BUSY_TIMEOUT)
+                    .connect(url)
+                    .await?;
+                sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+                tokio::spawn(shared_writer::write_groups(
+                    pool.clone(),
+                    relay.clone(),
+                    line.clone(),
+                    write_queue,
+                ));
+                Pool::Postgres(pool)
+            }
+        };
         let (compactions, compaction_queue) = mpsc::channel(compactor::COMPACTION_QUEUE);
-        let store = Store { pool, line, writes, compactions, compacting: Arc::default() };
+        let store = Store { pool, relay, line, writes, compactions, compacting: Arc::default() };
         tokio::spawn(store.clone().compact_requested(compaction_queue));
         Ok(store)
     }
 
+    /// Which database this store is on.
+    pub fn kind(&self) -> Kind {
+        self.pool.kind()
+    }
+
+    /// This relay's id in what it tells the others.
+    pub fn relay_id(&self) -> &str {
+        &self.relay
+    }
+
     /// Whether the database answers.
     pub async fn ping(&self) -> Result<(), StorageError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        sql::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
     }
 
@@ -140,11 +224,13 @@ impl Store {
         let fresh = crate::random_hex_id();
         self.database()
             .write(
-                sqlx::query("INSERT OR IGNORE INTO server_meta (key, value) VALUES ('storage_id', ?)")
-                    .bind(fresh),
+                sql::query(
+                    "INSERT INTO server_meta (key, value) VALUES ('storage_id', ?) ON CONFLICT (key) DO NOTHING",
+                )
+                .bind(fresh),
             )
             .await?;
-        let row = sqlx::query("SELECT value FROM server_meta WHERE key = 'storage_id'")
+        let row = sql::query("SELECT value FROM server_meta WHERE key = 'storage_id'")
             .fetch_one(&self.pool)
             .await?;
         Ok(row.try_get("value")?)
@@ -152,15 +238,18 @@ impl Store {
 
     /// Load a document; an unknown id gives an empty document.
     pub async fn load(&self, id: &DocumentId) -> Result<Loaded, StorageError> {
-        let rows = sqlx::query("SELECT kind, bytes FROM document_chunks WHERE document_id = ? ORDER BY id")
-            .bind(id.to_string())
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sql::query("SELECT id, kind, bytes FROM document_chunks WHERE document_id = ? ORDER BY id")
+                .bind(id.to_string())
+                .fetch_all(&self.pool)
+                .await?;
         let mut doc = Automerge::new();
         let mut incremental_chunks = 0;
         let mut unreadable_chunks = 0;
         let mut stored_bytes = 0;
+        let mut last_chunk = None;
         for row in rows {
+            last_chunk = Some(row.try_get::<i64, _>("id")?);
             let kind: String = row.try_get("kind")?;
             let bytes: Vec<u8> = row.try_get("bytes")?;
             stored_bytes += bytes.len() as u64;
@@ -172,7 +261,37 @@ impl Store {
                 tracing::error!(document = %id, %error, "skipping an unreadable stored chunk");
             }
         }
-        Ok(Loaded { doc, incremental_chunks, unreadable_chunks, stored_bytes })
+        Ok(Loaded { doc, incremental_chunks, unreadable_chunks, stored_bytes, last_chunk })
+    }
+
+    /// The chunks of document `id` stored after chunk `after`, and those
+    /// stored in the last `recent` (a chunk of another relay can take a
+    /// lower id and commit later); with the last id read. What another
+    /// relay stored reaches this relay's document this way
+    /// ([`relays`]).
+    pub async fn chunks_since(
+        &self,
+        id: &DocumentId,
+        after: Option<i64>,
+        recent: Duration,
+    ) -> Result<(Vec<Vec<u8>>, Option<i64>), StorageError> {
+        let since = crate::access::now_millis() - i64::try_from(recent.as_millis()).unwrap_or(i64::MAX);
+        let rows = sql::query(
+            "SELECT id, bytes FROM document_chunks WHERE document_id = ? AND (id > ? OR created_at > ?) ORDER BY id",
+        )
+        .bind(id.to_string())
+        .bind(after.unwrap_or(0))
+        .bind(since)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut last = after;
+        let mut chunks = Vec::with_capacity(rows.len());
+        for row in rows {
+            let chunk_id: i64 = row.try_get("id")?;
+            last = Some(last.map_or(chunk_id, |l| l.max(chunk_id)));
+            chunks.push(row.try_get("bytes")?);
+        }
+        Ok((chunks, last))
     }
 
     /// The id of the last chunk stored for document `id` (`None` if it has
@@ -180,7 +299,7 @@ impl Store {
     /// compaction's snapshot), and ids only grow (AUTOINCREMENT): the same
     /// last id means the same stored document.
     pub async fn last_chunk(&self, id: &DocumentId) -> Result<Option<i64>, StorageError> {
-        let row = sqlx::query("SELECT MAX(id) AS last FROM document_chunks WHERE document_id = ?")
+        let row = sql::query("SELECT MAX(id) AS last FROM document_chunks WHERE document_id = ?")
             .bind(id.to_string())
             .fetch_one(&self.pool)
             .await?;
@@ -195,7 +314,19 @@ impl Store {
         chunk: Vec<u8>,
         audit: Vec<AuditEntry>,
     ) -> Result<(), StorageError> {
-        self.submit(|done| Write::Append { id: *id, chunk, audit, done }).await
+        self.append_with_heads(id, chunk, audit, Vec::new()).await
+    }
+
+    /// [`Store::append`], saying the document's `heads` after this chunk
+    /// (hex): on PostgreSQL the other relays are told them when it commits.
+    pub async fn append_with_heads(
+        &self,
+        id: &DocumentId,
+        chunk: Vec<u8>,
+        audit: Vec<AuditEntry>,
+        heads: Vec<String>,
+    ) -> Result<(), StorageError> {
+        self.submit(|done| Write::Append { id: *id, chunk, audit, heads, done }).await
     }
 
     /// Replace every chunk of the document with one snapshot, atomically.
@@ -203,13 +334,14 @@ impl Store {
         self.replace(id, snapshot, None).await
     }
 
+    /// Replace the chunks `read` (all if `None`) by `snapshot`.
     async fn replace(
         &self,
         id: &DocumentId,
         snapshot: Vec<u8>,
-        through: Option<i64>,
+        read: Option<Vec<i64>>,
     ) -> Result<(), StorageError> {
-        self.submit(|done| Write::Replace { id: *id, snapshot, through, done }).await
+        self.submit(|done| Write::Replace { id: *id, snapshot, read, done }).await
     }
 
     /// Hand a write to the writer and wait until it is committed.
@@ -232,18 +364,19 @@ impl Store {
     /// Write a consistent copy of the whole database to `path` while the
     /// server keeps running (SQLite `VACUUM INTO`). `path` must not exist.
     pub async fn backup(&self, path: &Path) -> Result<(), StorageError> {
+        let Pool::Sqlite(pool) = &self.pool else { return Err(StorageError::BackupIsPgDump) };
         if path.exists() {
             return Err(StorageError::BackupTargetExists(path.display().to_string()));
         }
         // Made empty first, for the server's user only; SQLite writes into it.
         create_private(path)
             .map_err(|source| StorageError::DataDir { path: path.display().to_string(), source })?;
-        sqlx::query("VACUUM INTO ?").bind(path.display().to_string()).execute(&self.pool).await?;
+        sqlx::query("VACUUM INTO ?").bind(path.display().to_string()).execute(pool).await?;
         Ok(())
     }
 
     /// The connection pool, for reads.
-    pub fn pool(&self) -> SqlitePool {
+    pub fn pool(&self) -> Pool {
         self.pool.clone()
     }
 

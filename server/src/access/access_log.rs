@@ -39,8 +39,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::storage::sql;
 use shared::DocumentId;
-use sqlx::Row;
 use tokio::sync::{mpsc, oneshot};
 
 use super::{now_millis, Principal, Role};
@@ -379,7 +379,7 @@ async fn persons(
         if found.contains_key(document) {
             continue;
         }
-        let plan = sqlx::query(
+        let plan = sql::query(
             "SELECT COALESCE(self_reports_of, document_id) AS plan FROM plans WHERE document_id = ?",
         )
         .bind(document)
@@ -417,16 +417,15 @@ async fn insert(
             Some((plan, person)) => (Some(plan.as_str()), person.as_str()),
             None => (entry.document.as_deref(), ""),
         };
-        sqlx::query(
+        sql::query(
             "INSERT INTO access_log (at, principal, name, organisation, role, plan, person, action,
                                      session_id, device, offline, detail)
              VALUES (?1, ?2,
                 COALESCE(?3,
-                    (SELECT name FROM users WHERE ?2 LIKE 'user:%' AND id = CAST(substr(?2, 6) AS INTEGER)),
-                    (SELECT label FROM devices WHERE ?2 LIKE 'device:%' AND id = CAST(substr(?2, 8) AS INTEGER)),
+                    (SELECT name FROM users WHERE id = ?11),
+                    (SELECT label FROM devices WHERE id = ?12),
                     ?2),
-                COALESCE((SELECT organisation FROM users
-                    WHERE ?2 LIKE 'user:%' AND id = CAST(substr(?2, 6) AS INTEGER)), ''),
+                COALESCE((SELECT organisation FROM users WHERE id = ?11), ''),
                 COALESCE(?4, (SELECT role FROM members WHERE document_id = ?5 AND principal = ?2), ''),
                 ?5, ?6, ?7, ?8,
                 COALESCE((SELECT device FROM sessions WHERE id = ?8), ''),
@@ -442,10 +441,17 @@ async fn insert(
         .bind(entry.who.session_id)
         .bind(entry.offline)
         .bind(&entry.detail)
+        .bind(numbered(&entry.who.principal, "user:"))
+        .bind(numbered(&entry.who.principal, "device:"))
         .execute(&mut *tx)
         .await?;
     }
     tx.commit().await
+}
+
+/// The number in `principal` after `prefix` (`user:12` → 12), if it has that prefix.
+fn numbered(principal: &str, prefix: &str) -> Option<i64> {
+    principal.strip_prefix(prefix).and_then(|id| id.parse().ok())
 }
 
 /// Set how long entries are kept (at least 365 days, which the database
@@ -453,12 +459,12 @@ async fn insert(
 /// Returns how many went.
 pub async fn purge_expired(db: &Database, keep_days: u32) -> Result<u64, sqlx::Error> {
     let mut tx = db.begin_write().await?;
-    sqlx::query("UPDATE access_log_retention SET keep_days = ? WHERE id = 1")
+    sql::query("UPDATE access_log_retention SET keep_days = ? WHERE id = 1")
         .bind(i64::from(keep_days))
         .execute(&mut *tx)
         .await?;
     let cutoff = now_millis() - i64::from(keep_days) * 86_400_000;
-    let purged = sqlx::query("DELETE FROM access_log WHERE at < ?")
+    let purged = sql::query("DELETE FROM access_log WHERE at < ?")
         .bind(cutoff)
         .execute(&mut *tx)
         .await?

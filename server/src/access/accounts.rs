@@ -10,7 +10,7 @@ mod identity;
 
 use std::time::Duration;
 
-use sqlx::Row;
+use crate::storage::sql;
 
 pub use identity::{describe_sign_in, session_length, Refusal};
 
@@ -81,7 +81,7 @@ impl Accounts {
         let inserted = self
             .db
             .write(
-                sqlx::query("INSERT INTO users (name, organisation, created_at) VALUES (?, ?, ?)")
+                sql::query("INSERT INTO users (name, organisation, created_at) VALUES (?, ?, ?)")
                     .bind(name)
                     .bind(organisation.trim())
                     .bind(now_millis()),
@@ -102,7 +102,7 @@ impl Accounts {
         let token = Token::generate();
         self.db
             .write(
-                sqlx::query("INSERT INTO sign_in_links (token_hash, user_id, expires_at) VALUES (?, ?, ?)")
+                sql::query("INSERT INTO sign_in_links (token_hash, user_id, expires_at) VALUES (?, ?, ?)")
                     .bind(tokens::hash(token.reveal()))
                     .bind(user_id)
                     .bind(now_millis() + millis(SIGN_IN_LINK_VALID)),
@@ -112,7 +112,7 @@ impl Accounts {
     }
 
     async fn enabled_user_id(&self, name: &str) -> Result<i64, AccessError> {
-        let row = sqlx::query("SELECT id FROM users WHERE name = ? AND disabled_at IS NULL")
+        let row = sql::query("SELECT id FROM users WHERE name = ? AND disabled_at IS NULL")
             .bind(name.trim())
             .fetch_optional(self.db.pool())
             .await?;
@@ -151,7 +151,7 @@ impl Accounts {
         let stored: Vec<u8> = row.try_get("token_hash")?;
         let user_id: i64 = row.try_get("user_id")?;
         let used =
-            sqlx::query("UPDATE sign_in_links SET used_at = ? WHERE token_hash = ? AND used_at IS NULL")
+            sql::query("UPDATE sign_in_links SET used_at = ? WHERE token_hash = ? AND used_at IS NULL")
                 .bind(now)
                 .bind(&stored)
                 .execute(&mut *tx)
@@ -191,7 +191,7 @@ impl Accounts {
         if !tokens::well_formed(token) {
             return Ok(None);
         }
-        let row = sqlx::query(
+        let row = sql::query(
             "SELECT s.id, s.token_hash, s.principal,
                     u.name AS user_name, u.disabled_at AS user_disabled,
                     d.label AS device_label, d.revoked_at AS device_revoked
@@ -229,7 +229,7 @@ impl Accounts {
     /// so that a revoked device or a disabled account is cut off while
     /// connected too).
     pub async fn session_active(&self, session_id: i64) -> Result<bool, AccessError> {
-        let row = sqlx::query(
+        let row = sql::query(
             "SELECT 1 FROM sessions s
              LEFT JOIN users u ON s.principal = 'user:' || u.id
              LEFT JOIN devices d ON s.principal = 'device:' || d.id
@@ -253,8 +253,8 @@ impl Accounts {
         }
         self.db
             .write(
-                sqlx::query(
-                    "INSERT OR IGNORE INTO peer_ids (peer_id, session_id, first_seen) VALUES (?, ?, ?)",
+                sql::query(
+                    "INSERT INTO peer_ids (peer_id, session_id, first_seen) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                 )
                 .bind(peer_id)
                 .bind(session_id)
@@ -265,7 +265,7 @@ impl Accounts {
     }
 
     async fn peer_id_owner(&self, peer_id: &str) -> Result<Option<i64>, AccessError> {
-        let row = sqlx::query("SELECT session_id FROM peer_ids WHERE peer_id = ?")
+        let row = sql::query("SELECT session_id FROM peer_ids WHERE peer_id = ?")
             .bind(peer_id)
             .fetch_optional(self.db.pool())
             .await?;
@@ -276,7 +276,7 @@ impl Accounts {
     pub async fn describe_session(&self, session_id: i64, user_agent: &str) -> Result<(), AccessError> {
         self.db
             .write(
-                sqlx::query("UPDATE sessions SET device = ? WHERE id = ?")
+                sql::query("UPDATE sessions SET device = ? WHERE id = ?")
                     .bind(describe_device(user_agent))
                     .bind(session_id),
             )
@@ -288,7 +288,7 @@ impl Accounts {
     pub async fn revoke_session(&self, session_id: i64) -> Result<(), AccessError> {
         self.db
             .write(
-                sqlx::query("UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+                sql::query("UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
                     .bind(now_millis())
                     .bind(session_id),
             )
@@ -298,7 +298,7 @@ impl Accounts {
 
     /// Every account.
     pub async fn list_users(&self) -> Result<Vec<User>, AccessError> {
-        let rows = sqlx::query("SELECT id, name, organisation, disabled_at FROM users ORDER BY name")
+        let rows = sql::query("SELECT id, name, organisation, disabled_at FROM users ORDER BY name")
             .fetch_all(self.db.pool())
             .await?;
         rows.iter()
@@ -318,7 +318,7 @@ impl Accounts {
         let user_id = self.enabled_user_id(name).await?;
         self.db
             .write(
-                sqlx::query("UPDATE users SET disabled_at = ? WHERE id = ?").bind(now_millis()).bind(user_id),
+                sql::query("UPDATE users SET disabled_at = ? WHERE id = ?").bind(now_millis()).bind(user_id),
             )
             .await?;
         Ok(format!("user:{user_id}"))
@@ -328,13 +328,13 @@ impl Accounts {
 impl Accounts {
     /// Whether `principal` is an enabled account that reviews logs.
     pub async fn is_log_reviewer(&self, principal: &str) -> Result<bool, AccessError> {
-        let row = sqlx::query(
-            "SELECT log_reviewer FROM users
-             WHERE ?1 LIKE 'user:%' AND id = CAST(substr(?1, 6) AS INTEGER) AND disabled_at IS NULL",
-        )
-        .bind(principal)
-        .fetch_optional(self.db.pool())
-        .await?;
+        let Some(user_id) = principal.strip_prefix("user:").and_then(|id| id.parse::<i64>().ok()) else {
+            return Ok(false);
+        };
+        let row = sql::query("SELECT log_reviewer FROM users WHERE id = ? AND disabled_at IS NULL")
+            .bind(user_id)
+            .fetch_optional(self.db.pool())
+            .await?;
         Ok(match row {
             Some(row) => row.try_get("log_reviewer")?,
             None => false,
@@ -346,7 +346,7 @@ impl Accounts {
     pub async fn set_log_reviewer(&self, name: &str, reviewer: bool) -> Result<(), AccessError> {
         let user_id = self.enabled_user_id(name).await?;
         let mut tx = self.db.begin_write().await?;
-        sqlx::query("UPDATE users SET log_reviewer = ? WHERE id = ?")
+        sql::query("UPDATE users SET log_reviewer = ? WHERE id = ?")
             .bind(reviewer)
             .bind(user_id)
             .execute(&mut *tx)
@@ -403,22 +403,22 @@ pub fn describe_device(user_agent: &str) -> String {
 /// Insert a new session for `principal` (in the caller's transaction);
 /// returns its token and id.
 pub async fn insert_session(
-    connection: &mut sqlx::SqliteConnection,
+    connection: &mut sql::Connection,
     principal: &str,
     valid_for: Duration,
 ) -> Result<(Token, i64), sqlx::Error> {
     let token = Token::generate();
     let now = now_millis();
-    let id = sqlx::query(
-        "INSERT INTO sessions (token_hash, principal, created_at, expires_at) VALUES (?, ?, ?, ?)",
+    let id = sql::query(
+        "INSERT INTO sessions (token_hash, principal, created_at, expires_at) VALUES (?, ?, ?, ?) RETURNING id",
     )
     .bind(tokens::hash(token.reveal()))
     .bind(principal)
     .bind(now)
     .bind(now.saturating_add(millis(valid_for)))
-    .execute(connection)
+    .fetch_one(connection)
     .await?
-    .last_insert_rowid();
+    .try_get::<i64, _>("id")?;
     Ok((token, id))
 }
 

@@ -3,7 +3,7 @@
 //! session. SQLite triggers refuse updates and deletes of its rows.
 //! `samplan-server audit --plan ID` prints a plan's log.
 
-use sqlx::{Row, SqliteConnection, SqlitePool};
+use crate::storage::sql;
 
 use super::{now_millis, AccessError};
 
@@ -50,8 +50,8 @@ impl AuditEntry {
 pub(crate) const COLUMNS: &str = "at, principal, session_id, document_id, action, detail";
 
 /// Append `entry` inside the caller's transaction (so it commits with what it records).
-pub async fn append(connection: &mut SqliteConnection, entry: &AuditEntry) -> Result<(), sqlx::Error> {
-    sqlx::query(&format!("INSERT INTO audit_log ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"))
+pub async fn append(connection: &mut sql::Connection, entry: &AuditEntry) -> Result<(), sqlx::Error> {
+    sql::query(&format!("INSERT INTO audit_log ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"))
         .bind(entry.at)
         .bind(&entry.principal)
         .bind(entry.session_id)
@@ -65,10 +65,10 @@ pub async fn append(connection: &mut SqliteConnection, entry: &AuditEntry) -> Re
 
 /// The log of one document, oldest first, with the principals' names.
 pub async fn for_document(
-    pool: &SqlitePool,
+    pool: &sql::Pool,
     document_id: &str,
 ) -> Result<Vec<(AuditEntry, String)>, AccessError> {
-    let rows = sqlx::query(
+    let rows = sql::query(
         "SELECT a.at, a.principal, a.session_id, a.document_id, a.action, a.detail,
                 COALESCE(u.name, d.label, a.principal) AS name
          FROM audit_log a

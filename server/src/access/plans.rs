@@ -15,8 +15,8 @@ mod members;
 mod participants;
 mod person_identity;
 
+use crate::storage::sql;
 use shared::plan::rules::Authority;
-use sqlx::{Row, SqliteConnection};
 
 use crate::storage::Database;
 
@@ -115,7 +115,7 @@ impl Plans {
     /// [`Plans::role`], with the plan the document belongs to and whether
     /// the session has used that plan before.
     async fn access(&self, document: &str, principal: &Principal) -> Result<Option<Access>, AccessError> {
-        let row = sqlx::query(
+        let row = sql::query(
             "SELECT p.deleted_at, p.self_reports_of, COALESCE(p.self_reports_of, p.document_id) AS plan,
                     (SELECT role FROM members m WHERE m.document_id = p.document_id AND m.principal = ?1) AS own,
                     (SELECT role FROM members m WHERE m.document_id = p.self_reports_of AND m.principal = ?1) AS in_plan,
@@ -267,7 +267,7 @@ impl Plans {
         let updated = self
             .db
             .write(
-                sqlx::query(
+                sql::query(
                     "UPDATE plans SET self_reports_of = ?1 WHERE document_id = ?2 AND created_by = ?3
              AND self_reports_of IS NULL AND deleted_at IS NULL AND document_id != ?1
              AND NOT EXISTS (SELECT 1 FROM members WHERE document_id = ?2 AND principal != ?3)
@@ -295,8 +295,8 @@ impl Plans {
     ) -> Result<bool, AccessError> {
         self.db
             .write(
-                sqlx::query(
-                    "INSERT OR IGNORE INTO actors (actor, principal, document_id, first_seen) VALUES (?, ?, ?, ?)",
+                sql::query(
+                    "INSERT INTO actors (actor, principal, document_id, first_seen) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 )
                 .bind(actor)
                 .bind(principal)
@@ -304,7 +304,7 @@ impl Plans {
                 .bind(now_millis()),
             )
             .await?;
-        let owner: String = sqlx::query("SELECT principal FROM actors WHERE actor = ?")
+        let owner: String = sql::query("SELECT principal FROM actors WHERE actor = ?")
             .bind(actor)
             .fetch_one(self.db.pool())
             .await?
@@ -328,8 +328,8 @@ impl Plans {
         let now = now_millis();
         let mut tx = self.db.begin_write().await?;
         for actor in &actors {
-            sqlx::query(
-                "INSERT OR IGNORE INTO actors (actor, principal, document_id, first_seen) VALUES (?, ?, ?, ?)",
+            sql::query(
+                "INSERT INTO actors (actor, principal, document_id, first_seen) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
             )
             .bind(actor)
             .bind(SYSTEM_CLI)
@@ -345,7 +345,7 @@ impl Plans {
     /// Names of the people behind the actors that changed `document` (for the
     /// app's history view); members only.
     pub async fn actor_names(&self, by: &Membership) -> Result<Vec<(String, String)>, AccessError> {
-        let rows = sqlx::query(
+        let rows = sql::query(
             "SELECT a.actor, COALESCE(u.name, d.label,
                     CASE WHEN a.principal = ?1 THEN 'Inläst av servern' ELSE a.principal END) AS name
              FROM actors a
@@ -377,11 +377,8 @@ struct Access {
 }
 
 /// Record that session `session_id` has used `plan` (once).
-fn record_use(
-    plan: &str,
-    session_id: i64,
-) -> sqlx::query::Query<'_, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'_>> {
-    sqlx::query("INSERT OR IGNORE INTO plan_sessions (document_id, session_id, first_used) VALUES (?, ?, ?)")
+fn record_use(plan: &str, session_id: i64) -> sql::Query<'_> {
+    sql::query("INSERT INTO plan_sessions (document_id, session_id, first_used) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
         .bind(plan)
         .bind(session_id)
         .bind(now_millis())
@@ -389,30 +386,31 @@ fn record_use(
 
 /// Record plan `document`, made by `by`; false if its id was ever used.
 async fn insert_plan(
-    connection: &mut SqliteConnection,
+    connection: &mut sql::Connection,
     document: &str,
     by: &str,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let inserted =
-        sqlx::query("INSERT OR IGNORE INTO plans (document_id, created_by, created_at) VALUES (?, ?, ?)")
-            .bind(document)
-            .bind(by)
-            .bind(now)
-            .execute(connection)
-            .await?;
+    let inserted = sql::query(
+        "INSERT INTO plans (document_id, created_by, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+    )
+    .bind(document)
+    .bind(by)
+    .bind(now)
+    .execute(connection)
+    .await?;
     Ok(inserted.rows_affected() > 0)
 }
 
 /// Make `principal` a member of `document` with `role` (replacing a role it had).
 async fn put_member(
-    connection: &mut SqliteConnection,
+    connection: &mut sql::Connection,
     document: &str,
     principal: &str,
     role: Role,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sql::query(
         "INSERT INTO members (document_id, principal, role, added_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (document_id, principal) DO UPDATE SET role = excluded.role",
     )
@@ -427,33 +425,33 @@ async fn put_member(
 
 /// The principals that are members of `document`.
 async fn member_principals(
-    connection: &mut SqliteConnection,
+    connection: &mut sql::Connection,
     document: &str,
 ) -> Result<Vec<String>, sqlx::Error> {
     strings(connection, "SELECT principal AS s FROM members WHERE document_id = ?", document).await
 }
 
 /// The self-report documents of `plan`.
-async fn self_reports_of(connection: &mut SqliteConnection, plan: &str) -> Result<Vec<String>, sqlx::Error> {
+async fn self_reports_of(connection: &mut sql::Connection, plan: &str) -> Result<Vec<String>, sqlx::Error> {
     strings(connection, "SELECT document_id AS s FROM plans WHERE self_reports_of = ?", plan).await
 }
 
 /// The column `s` of the rows `query` selects for `value`.
 async fn strings(
-    connection: &mut SqliteConnection,
+    connection: &mut sql::Connection,
     query: &str,
     value: &str,
 ) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query(query).bind(value).fetch_all(connection).await?.iter().map(|r| r.try_get("s")).collect()
+    sql::query(query).bind(value).fetch_all(connection).await?.iter().map(|r| r.try_get("s")).collect()
 }
 
 /// The count `n` that `query` gives for `value`.
-async fn count(connection: &mut SqliteConnection, query: &str, value: &str) -> Result<i64, sqlx::Error> {
-    sqlx::query(query).bind(value).fetch_one(connection).await?.try_get("n")
+async fn count(connection: &mut sql::Connection, query: &str, value: &str) -> Result<i64, sqlx::Error> {
+    sql::query(query).bind(value).fetch_one(connection).await?.try_get("n")
 }
 
 /// `Invalid(reason)` when a statement that must change a row changed none.
-fn changed_one(result: &sqlx::sqlite::SqliteQueryResult, reason: &'static str) -> Result<(), AccessError> {
+fn changed_one(result: &sql::Done, reason: &'static str) -> Result<(), AccessError> {
     if result.rows_affected() == 0 {
         Err(AccessError::Invalid(reason))
     } else {

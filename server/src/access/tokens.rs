@@ -6,9 +6,8 @@
 //! constant time. Tokens are never logged: `Token` has no `Debug` output
 //! beyond a placeholder.
 
+use crate::storage::sql;
 use sha2::{Digest, Sha256};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
 use subtle::ConstantTimeEq;
 
 use super::AccessError;
@@ -59,15 +58,15 @@ pub fn well_formed(token: &str) -> bool {
 /// `now`. The found hash is compared again in constant time; anything
 /// unknown, used, expired or malformed is [`AccessError::InvalidLink`].
 pub async fn find_valid(
-    connection: &mut SqliteConnection,
+    connection: &mut sql::Connection,
     sql: &str,
     token: &str,
     now: i64,
-) -> Result<SqliteRow, AccessError> {
+) -> Result<sql::Row, AccessError> {
     if !well_formed(token) {
         return Err(AccessError::InvalidLink);
     }
-    let row = sqlx::query(sql)
+    let row = sql::query(sql)
         .bind(hash(token))
         .bind(now)
         .fetch_optional(connection)

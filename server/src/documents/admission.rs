@@ -60,6 +60,7 @@ impl From<DocCommand> for Input<PeerHandle> {
             DocCommand::Delete => Input::Delete,
             DocCommand::Ephemeral { from, message } => Input::Ephemeral { from, message },
             DocCommand::Leave { peer } => Input::Leave { peer },
+            DocCommand::StoredElsewhere { heads } => Input::StoredElsewhere { heads },
         }
     }
 }

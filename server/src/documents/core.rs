@@ -112,6 +112,9 @@ pub struct DocumentCore<P> {
     requests: Vec<PeerId>,
     /// Bytes of the messages applied since the last persist or reload.
     pending_bytes: u64,
+    /// The last stored chunk read (loaded or caught up): a catch-up reads
+    /// what was stored after it.
+    last_chunk: Option<i64>,
 }
 
 impl<P: Link> DocumentCore<P> {
@@ -136,6 +139,7 @@ impl<P: Link> DocumentCore<P> {
             unanswered: Vec::new(),
             requests: Vec::new(),
             pending_bytes: 0,
+            last_chunk: None,
         };
         core.load(loaded);
         core
@@ -194,6 +198,7 @@ impl<P: Link> DocumentCore<P> {
                     }
                     None
                 }
+                Input::StoredElsewhere { heads } => self.lacks(&heads).then_some(Stop::CatchUp),
             };
             if let Some(stop) = stop {
                 let rest = if stop == Stop::Deleted { Vec::new() } else { batch.collect() };
@@ -520,6 +525,30 @@ impl<P: Link> DocumentCore<P> {
         self.pending_bytes = 0;
     }
 
+    /// Whether the document lacks any of `heads` (an empty list: not
+    /// known, so maybe). Peers that have nobody here need nothing.
+    fn lacks(&self, heads: &[ChangeHash]) -> bool {
+        !self.peers.is_empty()
+            && (heads.is_empty() || heads.iter().any(|h| self.doc.get_change_by_hash(h).is_none()))
+    }
+
+    /// Chunks another relay stored (read after [`Stop::CatchUp`], with
+    /// everything this core applied already persisted): applied; what they
+    /// bring is stored already, so it counts as persisted, and the next
+    /// [`DocumentCore::answers`] sends it to the peers.
+    pub fn caught_up(&mut self, chunks: &[Vec<u8>], last_chunk: Option<i64>) {
+        self.last_chunk = self.last_chunk.max(last_chunk);
+        for chunk in chunks {
+            if let Err(error) = self.doc.load_incremental(chunk) {
+                tracing::warn!(document = %self.id, %error, "a chunk another relay stored could not be read");
+            }
+            self.stored_bytes += chunk.len() as u64;
+        }
+        self.persisted = self.doc.get_heads();
+        self.unsaved.clear();
+        self.unsaved_complete = true;
+    }
+
     /// The document as stored, after a refusal or a failed write: what was
     /// not stored is gone, and every peer's sync starts afresh so that the
     /// others send their own unsaved changes again. `None` when storage
@@ -544,6 +573,12 @@ impl<P: Link> DocumentCore<P> {
         self.unsaved_audit.clear();
         self.unsaved_complete = true;
         self.compactable = loaded.unreadable_chunks == 0;
+        self.last_chunk = loaded.last_chunk;
+    }
+
+    /// The last stored chunk this core has read.
+    pub fn last_chunk(&self) -> Option<i64> {
+        self.last_chunk
     }
 
     /// `doc-unavailable` for a peer.

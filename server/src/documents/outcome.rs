@@ -57,6 +57,10 @@ pub enum Stop {
     Reload,
     /// The plan was deleted: the peers were told; the task ends.
     Deleted,
+    /// Another relay stored changes this document lacks: persist and
+    /// answer what is pending, read what is stored since, give it to
+    /// [`super::core::DocumentCore::caught_up`], answer, go on.
+    CatchUp,
 }
 
 /// What one run of [`DocumentCore::apply`] leaves to the task.

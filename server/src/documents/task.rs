@@ -2,10 +2,12 @@
 //!
 //! It drains every command waiting in its mailbox (coalescing changes that
 //! arrive together, without any fixed delay), looks up the actors the batch
-//! needs, runs the core, **writes the new changes to SQLite**, and only then
+//! needs, runs the core, **writes the new changes to the database**, and only then
 //! sends the sync messages that acknowledge them. A task with no peers
 //! exits after an idle period, so memory does not grow with the number of
-//! documents ever opened.
+//! documents ever opened. When another relay on the same PostgreSQL stored
+//! changes the document lacks (the core stops with [`Stop::CatchUp`]), it
+//! reads the chunks stored since and syncs its peers.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -17,6 +19,11 @@ use super::core::{ActorLookups, Binding, CoreLimits, DocumentCore, Effect, Input
 use super::{DocCommand, DocumentRegistry, PeerHandle, RegistryConfig};
 use crate::access::access_log::{Action, Entry, Who};
 use crate::storage::Loaded;
+
+/// A catch-up also reads the chunks stored this recently, whatever their
+/// id: another relay's chunk can take a lower id than one read already and
+/// commit after it.
+const CATCH_UP_WINDOW: Duration = Duration::from_secs(10);
 
 /// At most this many commands are applied before persisting and answering.
 const MAX_BATCH: usize = 256;
@@ -115,6 +122,21 @@ impl DocumentTask {
                         return None;
                     }
                 }
+                Stop::CatchUp => {
+                    if !self.answer(core).await {
+                        return None;
+                    }
+                    match self.config.store.chunks_since(&self.id, core.last_chunk(), CATCH_UP_WINDOW).await {
+                        Ok((chunks, last)) => {
+                            tracing::debug!(chunks = chunks.len(), ?last, "caught up with another relay");
+                            core.caught_up(&chunks, last);
+                        }
+                        Err(error) => tracing::warn!(%error, "could not read what another relay stored"),
+                    }
+                    if !self.answer(core).await {
+                        return None;
+                    }
+                }
             }
             batch = step.rest;
         }
@@ -155,7 +177,8 @@ impl DocumentTask {
                 unsaved.audit.iter().map(|entry| (entry.principal.clone(), entry.session_id)).collect();
             writers.dedup();
             let started = Instant::now();
-            match self.config.store.append(&self.id, unsaved.chunk, unsaved.audit).await {
+            let heads = unsaved.heads.iter().map(ToString::to_string).collect();
+            match self.config.store.append_with_heads(&self.id, unsaved.chunk, unsaved.audit, heads).await {
                 Ok(()) => {
                     self.config.metrics.persisted(started.elapsed());
                     for (principal, session_id) in writers {

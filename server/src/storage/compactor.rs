@@ -10,10 +10,9 @@ use std::time::Duration;
 
 use automerge::{Automerge, ReadDoc};
 use shared::DocumentId;
-use sqlx::Row;
 use tokio::sync::{mpsc, oneshot};
 
-use super::{StorageError, Store};
+use super::{sql, StorageError, Store};
 
 /// Compact a document into one snapshot once it has this many incremental chunks.
 pub const COMPACT_AFTER_CHUNKS: i64 = 256;
@@ -112,14 +111,14 @@ impl Store {
     /// Read the stored chunks, merge them into one snapshot and replace
     /// exactly those chunks. Chunks that cannot be read are never deleted.
     async fn compact_stored(&self, id: &DocumentId, builder: &SnapshotBuilder) -> Result<(), StorageError> {
-        let rows = sqlx::query("SELECT id, bytes FROM document_chunks WHERE document_id = ? ORDER BY id")
+        let rows = sql::query("SELECT id, bytes FROM document_chunks WHERE document_id = ? ORDER BY id")
             .bind(id.to_string())
             .fetch_all(&self.pool)
             .await?;
-        let mut through = None;
+        let mut read = Vec::with_capacity(rows.len());
         let mut chunks = Vec::with_capacity(rows.len());
         for row in rows {
-            through = Some(row.try_get::<i64, _>("id")?);
+            read.push(row.try_get::<i64, _>("id")?);
             chunks.push(row.try_get::<Vec<u8>, _>("bytes")?);
         }
         if chunks.len() < 2 {
@@ -134,7 +133,7 @@ impl Store {
             .map_err(|_| StorageError::WriteFailed("the compactor's thread stopped".into()))?
             .map_err(StorageError::WriteFailed)?;
         let bytes = snapshot.len();
-        self.replace(id, snapshot, through).await?;
+        self.replace(id, snapshot, Some(read)).await?;
         tracing::debug!(document = %id, bytes, "compacted");
         Ok(())
     }

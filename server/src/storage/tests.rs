@@ -28,7 +28,7 @@ async fn open_store() -> (tempfile::TempDir, Store) {
 async fn stored_chunks(store: &Store, id: &DocumentId) -> Vec<(i64, String)> {
     sqlx::query_as("SELECT id, kind FROM document_chunks WHERE document_id = ? ORDER BY id")
         .bind(id.to_string())
-        .fetch_all(&store.pool)
+        .fetch_all(store.sqlite())
         .await
         .expect("chunks")
 }
@@ -38,7 +38,7 @@ async fn the_write_ahead_log_restarts_under_a_steady_stream_of_writes() {
     let (dir, store) = open_store().await;
     let wal = dir.path().join(format!("{DATABASE_FILE}-wal"));
     // Start from an empty log (the migrations wrote to it).
-    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&store.pool).await.expect("truncate");
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(store.sqlite()).await.expect("truncate");
     // Writers back to back, as on a busy relay (the writer is never
     // idle long), and a reader beside them, for at least 25 checkpoint
     // intervals and 200 writes: the log must be copied and restarted,
@@ -60,7 +60,7 @@ async fn the_write_ahead_log_restarts_under_a_steady_stream_of_writes() {
         }));
     }
     let reader = {
-        let pool = store.pool.clone();
+        let pool = store.sqlite().clone();
         tokio::spawn(async move {
             while started.elapsed() < CHECKPOINT_EVERY * 25 {
                 sqlx::query("SELECT count(*) FROM document_chunks").execute(&pool).await.expect("read");
@@ -101,7 +101,7 @@ async fn a_failed_group_acknowledges_none_of_its_writes_and_the_next_one_commits
         "CREATE TRIGGER refuse BEFORE INSERT ON document_chunks WHEN NEW.document_id = '{refused}' \
          BEGIN SELECT RAISE(ABORT, 'refused'); END"
     ))
-    .execute(&store.pool)
+    .execute(store.sqlite())
     .await
     .expect("trigger");
     // Both writes are queued while the test holds the write turn: the
@@ -111,7 +111,13 @@ async fn a_failed_group_acknowledges_none_of_its_writes_and_the_next_one_commits
     let append = |id| {
         let (done, acknowledged) = tokio::sync::oneshot::channel();
         (
-            super::writer::Write::Append { id, chunk: chunks(1).remove(0), audit: Vec::new(), done },
+            super::writer::Write::Append {
+                id,
+                chunk: chunks(1).remove(0),
+                audit: Vec::new(),
+                heads: Vec::new(),
+                done,
+            },
             acknowledged,
         )
     };
@@ -178,7 +184,7 @@ async fn writes_arriving_together_are_all_committed_with_their_audit_entries() {
         assert_eq!(loaded.doc.get_changes(&[]).len(), per_document, "every change of {id} is stored");
     }
     let audited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'change'")
-        .fetch_one(&store.pool)
+        .fetch_one(store.sqlite())
         .await
         .expect("count");
     assert_eq!(audited, (3 * per_document) as i64, "one audit entry per write");
@@ -195,10 +201,10 @@ async fn a_compaction_in_the_same_group_keeps_the_appends_after_it() {
     }
     let snapshot = store.load(&id).await.expect("load").doc.save();
     // As the compactor does: replace exactly the chunks it read.
-    let through = stored_chunks(&store, &id).await.last().map(|(id, _)| *id);
+    let read = Some(stored_chunks(&store, &id).await.into_iter().map(|(id, _)| id).collect());
     // The compaction and the later appends race into one group.
     let (compacted, later) = tokio::join!(
-        store.replace(&id, snapshot, through),
+        store.replace(&id, snapshot, read),
         futures::future::join_all(all[6..].iter().map(|c| store.append(&id, c.clone(), Vec::new())))
     );
     compacted.expect("replace");
@@ -219,4 +225,14 @@ async fn after_close_a_write_fails_and_is_not_acknowledged() {
     store.append(&id, chunk.clone(), Vec::new()).await.expect("before close");
     store.close().await;
     assert!(matches!(store.append(&id, chunk, Vec::new()).await, Err(StorageError::Closed)));
+}
+
+impl Store {
+    /// The SQLite pool of a store these tests opened on SQLite.
+    fn sqlite(&self) -> &sqlx::SqlitePool {
+        match &self.pool {
+            Pool::Sqlite(pool) => pool,
+            Pool::Postgres(_) => panic!("these tests run on SQLite"),
+        }
+    }
 }

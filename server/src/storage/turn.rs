@@ -1,4 +1,4 @@
-//! The write turn: one line for every SQLite write through one [`super::Store`].
+//! The write turn: one line for every write through one [`super::Store`].
 //!
 //! SQLite lets one connection write at a time. A connection that finds the
 //! lock taken sleeps and tries again (after 1, 2, 5 … then every 100 ms);
@@ -21,8 +21,7 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use sqlx::sqlite::{SqliteArguments, SqliteQueryResult};
-use sqlx::{Sqlite, SqlitePool};
+use super::sql::{self, Connection, Done, Pool};
 
 /// The line of one store: first come, first served.
 #[derive(Clone, Debug, Default)]
@@ -80,35 +79,33 @@ impl WriteLine {
 /// writes only in the store's write turn.
 #[derive(Clone, Debug)]
 pub struct Database {
-    pool: SqlitePool,
+    pool: Pool,
     line: WriteLine,
 }
 
 impl Database {
-    pub(crate) fn new(pool: SqlitePool, line: WriteLine) -> Database {
+    pub(crate) fn new(pool: Pool, line: WriteLine) -> Database {
         Database { pool, line }
     }
 
     /// The pool, for reads (a write through it would skip the line).
-    pub fn pool(&self) -> &SqlitePool {
+    pub fn pool(&self) -> &Pool {
         &self.pool
     }
 
     /// A transaction that takes SQLite's write lock at once (`BEGIN
     /// IMMEDIATE`), in its turn. A deferred transaction that reads first and
     /// writes later fails at once with "database is locked" when another
-    /// connection wrote in between.
+    /// connection wrote in between. (On PostgreSQL a plain `BEGIN`: rows
+    /// lock as they are written; the turn still orders this relay's writes.)
     pub async fn begin_write(&self) -> Result<WriteTransaction, sqlx::Error> {
         let turn = self.line.take().await;
-        let transaction = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let transaction = self.pool.begin("BEGIN IMMEDIATE").await?;
         Ok(WriteTransaction { transaction, _turn: turn })
     }
 
     /// Run one writing statement in its turn.
-    pub async fn write<'q>(
-        &self,
-        statement: sqlx::query::Query<'q, Sqlite, SqliteArguments<'q>>,
-    ) -> Result<SqliteQueryResult, sqlx::Error> {
+    pub async fn write(&self, statement: sql::Query<'_>) -> Result<Done, sqlx::Error> {
         let _turn = self.line.take().await;
         statement.execute(&self.pool).await
     }
@@ -121,12 +118,17 @@ impl Database {
     /// A reader that still holds an older snapshot keeps the log from being
     /// cut: tried again for up to a second, then it is left to the writer's
     /// next checkpoints (and logged).
+    ///
+    /// On PostgreSQL there is no such log to cut from here: deleted rows
+    /// stay in the table's pages until `VACUUM` reclaims them (README,
+    /// "PostgreSQL"), so this does nothing there.
     pub async fn truncate_write_ahead_log(&self) -> Result<(), sqlx::Error> {
+        let Pool::Sqlite(pool) = &self.pool else { return Ok(()) };
         for _ in 0..20 {
             let (busy, _, _) = {
                 let _turn = self.line.take().await;
                 sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(TRUNCATE)")
-                    .fetch_one(&self.pool)
+                    .fetch_one(pool)
                     .await?
             };
             if busy == 0 {
@@ -142,7 +144,7 @@ impl Database {
 /// A write transaction together with the turn it holds; the turn ends when
 /// it is committed or dropped (rolled back).
 pub struct WriteTransaction {
-    transaction: sqlx::Transaction<'static, Sqlite>,
+    transaction: Connection,
     _turn: Turn,
 }
 
@@ -154,14 +156,14 @@ impl WriteTransaction {
 }
 
 impl std::ops::Deref for WriteTransaction {
-    type Target = sqlx::SqliteConnection;
-    fn deref(&self) -> &sqlx::SqliteConnection {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
         &self.transaction
     }
 }
 
 impl std::ops::DerefMut for WriteTransaction {
-    fn deref_mut(&mut self) -> &mut sqlx::SqliteConnection {
+    fn deref_mut(&mut self) -> &mut Connection {
         &mut self.transaction
     }
 }

@@ -32,12 +32,12 @@ use super::StorageError;
 use crate::access::audit::{self, AuditEntry};
 
 /// A group commit that takes this long is logged (at debug level).
-const SLOW_GROUP: Duration = Duration::from_millis(10);
+pub(super) const SLOW_GROUP: Duration = Duration::from_millis(10);
 /// At most this many writes share one transaction.
-const MAX_GROUP: usize = 1024;
+pub(super) const MAX_GROUP: usize = 1024;
 /// At most this many rows go into one `INSERT` (SQLite allows 32,766
 /// arguments per statement; an audit row takes 7).
-const ROWS_PER_INSERT: usize = 256;
+pub(super) const ROWS_PER_INSERT: usize = 256;
 /// How often the write-ahead log is copied into the database file (more
 /// often in unit tests, so that a short test sees many checkpoints; the
 /// integration tests run the server with one second).
@@ -53,7 +53,7 @@ const STATEMENT_CACHE: usize = 512;
 /// Whether a written row's plan is deleted: a deleted plan stays deleted, so
 /// a document task or the compactor that was mid-way when the plan was
 /// deleted writes nothing. `{}` is the column holding the document id.
-const NOT_DELETED: &str =
+pub(super) const NOT_DELETED: &str =
     "NOT EXISTS (SELECT 1 FROM plans p WHERE p.document_id = {} AND p.deleted_at IS NOT NULL)";
 
 /// One write for the writer.
@@ -64,13 +64,15 @@ pub(super) enum Write {
         id: DocumentId,
         chunk: Vec<u8>,
         audit: Vec<AuditEntry>,
+        /// The document's heads after it (hex), for the other relays.
+        heads: Vec<String>,
         done: oneshot::Sender<Result<(), StorageError>>,
     },
-    /// Replace the chunks with ids up to `through` (all if `None`) by a snapshot.
+    /// Replace the chunks with these ids (all if `None`) by a snapshot.
     Replace {
         id: DocumentId,
         snapshot: Vec<u8>,
-        through: Option<i64>,
+        read: Option<Vec<i64>>,
         done: oneshot::Sender<Result<(), StorageError>>,
     },
     /// Commit what came before, close the connection, stop.
@@ -185,7 +187,10 @@ async fn write_groups(
 
 /// `first` and every write waiting behind it, up to [`MAX_GROUP`] or a
 /// `Close` (returned apart: it ends the writer after this group).
-fn gather(first: Write, queue: &mut mpsc::Receiver<Write>) -> (Vec<Write>, Option<oneshot::Sender<()>>) {
+pub(super) fn gather(
+    first: Write,
+    queue: &mut mpsc::Receiver<Write>,
+) -> (Vec<Write>, Option<oneshot::Sender<()>>) {
     let mut group = Vec::new();
     let mut next = Some(first);
     while let Some(write) = next.take() {
@@ -269,9 +274,11 @@ async fn commit_group(connection: &mut SqliteConnection, group: &[Write]) -> Res
     for write in group {
         match write {
             Write::Append { id, chunk, audit, .. } => run.push((id, chunk.as_slice(), audit.as_slice())),
-            Write::Replace { id, snapshot, through, .. } => {
+            Write::Replace { id, snapshot, read, .. } => {
                 statements.appends(&std::mem::take(&mut run), now)?;
-                statements.replace(id, snapshot, through.unwrap_or(i64::MAX), now)?;
+                // One writer: no chunk below the last one read can commit later.
+                let through = read.as_ref().map_or(i64::MAX, |ids| ids.iter().copied().max().unwrap_or(0));
+                statements.replace(id, snapshot, through, now)?;
             }
             Write::Close { .. } => {}
         }

@@ -4,7 +4,6 @@
 
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ChangeHash, ReadDoc, ROOT};
-use server::storage::Store;
 use shared::plan::{new_plan_document, read_text, set_text, PlanText};
 use shared::{DocumentId, Message};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -107,7 +106,7 @@ pub(crate) async fn refusal(client: &mut Client, ours: &[ChangeHash]) -> Option<
 
 /// What is stored for a document now, as heads.
 pub(crate) async fn stored_heads(server: &TestServer, id: DocumentId) -> Vec<ChangeHash> {
-    let store = Store::open(&server.data_dir).await.expect("store");
+    let store = crate::harness::open_store(&server.data_dir).await;
     let heads = store.load(&id).await.expect("load").doc.get_heads();
     store.close().await;
     heads
@@ -374,7 +373,7 @@ async fn each_role_and_outsider_gets_exactly_its_rights() {
     assert!(stored_heads(&server, plan.id).await.is_empty(), "a deleted plan is not stored again");
     // Not even a write that was under way when it was deleted (a document
     // task mid-batch, the compactor) stores it again.
-    let store = Store::open(&server.data_dir).await.expect("store");
+    let store = crate::harness::open_store(&server.data_dir).await;
     store.append(&plan.id, plan.coordinator.doc.save(), Vec::new()).await.expect("append");
     store.compact(&plan.id, plan.coordinator.doc.save()).await.expect("compact");
     store.close().await;
@@ -417,8 +416,11 @@ async fn an_expired_or_used_link_and_a_foreign_origin_are_refused() {
     let (_, body) = invite(&server, &server.token, plan.id, "reader", 1).await;
     let link = json_field(&body, "link");
     // Make it expire (the API does not allow the past).
-    let store = Store::open(&server.data_dir).await.expect("store");
-    sqlx::query("UPDATE invitations SET expires_at = 0").execute(&store.pool()).await.expect("expire");
+    let store = crate::harness::open_store(&server.data_dir).await;
+    server::storage::sql::query("UPDATE invitations SET expires_at = 0")
+        .execute(&store.pool())
+        .await
+        .expect("expire");
     store.close().await;
     let (status, cookie) = redeem_as_device(&server, &link).await;
     assert_eq!((status, cookie), (410, None), "an expired link gives nothing");
@@ -457,7 +459,7 @@ async fn the_audit_log_names_who_changed_what() {
     let server = TestServer::fresh().await;
     let mut plan = plan_made_by_testare(&server).await;
     plan.coordinator.edit_synced(PlanText::MainGoal, "Ett mål").await;
-    let store = Store::open(&server.data_dir).await.expect("store");
+    let store = crate::harness::open_store(&server.data_dir).await;
     let log = server::access::audit::for_document(&store.pool(), &plan.id.to_string()).await.expect("log");
     store.close().await;
     assert_eq!(log.first().map(|(e, _)| e.action.as_str()), Some("create"));
@@ -469,16 +471,19 @@ async fn the_audit_log_names_who_changed_what() {
     assert!(heads.iter().all(|h| logged.contains(&h.to_string())), "every change hash is in the log");
 
     // The log is append-only.
-    let store = Store::open(&server.data_dir).await.expect("store");
-    assert!(sqlx::query("DELETE FROM audit_log").execute(&store.pool()).await.is_err());
-    assert!(sqlx::query("UPDATE audit_log SET principal = 'x'").execute(&store.pool()).await.is_err());
+    let store = crate::harness::open_store(&server.data_dir).await;
+    assert!(server::storage::sql::query("DELETE FROM audit_log").execute(&store.pool()).await.is_err());
+    assert!(server::storage::sql::query("UPDATE audit_log SET principal = 'x'")
+        .execute(&store.pool())
+        .await
+        .is_err());
     store.close().await;
 }
 
 #[tokio::test]
 async fn sign_in_links_work_once_and_attempts_are_limited() {
     let server = TestServer::fresh().await;
-    let store = Store::open(&server.data_dir).await.expect("store");
+    let store = crate::harness::open_store(&server.data_dir).await;
     let accounts = server::access::Access::new(&store).accounts;
     let link = accounts.add_user("Kim", "Regionen").await.expect("user");
     store.close().await;
@@ -649,7 +654,7 @@ async fn the_coordinator_sees_each_device_and_shuts_one_out_of_the_plan() {
     assert_eq!(http(&server, "DELETE", &path, Some(&server.token), None).await.0, 400);
     assert!(can_read(&server, &laptop, plan.id).await, "the laptop was not touched");
 
-    let store = Store::open(&server.data_dir).await.expect("store");
+    let store = crate::harness::open_store(&server.data_dir).await;
     let log = server::access::audit::for_document(&store.pool(), &plan.id.to_string()).await.expect("audit");
     store.close().await;
     assert!(log.iter().any(|(e, _)| e.action == "block-device"), "audited: {log:?}");

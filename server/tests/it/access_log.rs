@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use automerge::AutoCommit;
 use server::access::access_log::query::{self, Filter, Line};
+use server::storage::sql;
 use shared::plan::edit::set_text_at;
 use shared::plan::{set_text, PlanText, TextPath};
 use shared::DocumentId;
@@ -19,9 +20,14 @@ const WITHIN: Duration = Duration::from_secs(5);
 
 /// The whole access log as it is on disk now.
 pub(crate) async fn access_log(server: &TestServer) -> Vec<Line> {
-    let path = server.data_dir.join(server::storage::DATABASE_FILE);
-    let pool =
-        sqlx::SqlitePool::connect(&format!("sqlite://{}?mode=ro", path.display())).await.expect("open");
+    let pool = match database_for(&server.data_dir).await {
+        Some(url) => server::storage::Pool::Postgres(sqlx::PgPool::connect(&url).await.expect("open")),
+        None => {
+            let path = server.data_dir.join(server::storage::DATABASE_FILE);
+            let url = format!("sqlite://{}?mode=ro", path.display());
+            server::storage::Pool::Sqlite(sqlx::SqlitePool::connect(&url).await.expect("open"))
+        }
+    };
     let lines = query::review(&pool, &Filter::default()).await.expect("read the log");
     pool.close().await;
     lines
@@ -130,7 +136,7 @@ async fn every_read_refusal_and_sign_in_is_logged_with_who_and_about_whom() {
     assert_eq!(http(&server, "POST", &path, Some(&reader), Some(&too_old)).await.0, 400);
 
     // Sign-ins, failed ones too.
-    let store = server::storage::Store::open(&server.data_dir).await.expect("store");
+    let store = crate::harness::open_store(&server.data_dir).await;
     let link = server::access::Access::new(&store).accounts.add_user("Kim", "Regionen").await.expect("user");
     store.close().await;
     let body = format!("{{\"token\":\"{}\"}}", link.reveal());
@@ -149,22 +155,27 @@ async fn no_entry_can_be_altered_or_removed_before_its_time() {
     let server = TestServer::fresh().await;
     let plan = annas_plan(&server).await;
     logged(&server, "a read", |l| is(l, "read.sync", plan.id)).await;
-    let store = server::storage::Store::open(&server.data_dir).await.expect("store");
+    let store = crate::harness::open_store(&server.data_dir).await;
     let pool = store.pool();
-    for attack in [
+    let mut attacks = vec![
         "UPDATE access_log SET name = 'någon annan'",
         "UPDATE access_log SET at = 0",
         "DELETE FROM access_log",
         "DELETE FROM access_log_retention",
         "UPDATE access_log_retention SET keep_days = 0",
-    ] {
-        assert!(sqlx::query(attack).execute(&pool).await.is_err(), "{attack} is refused");
+    ];
+    if on_postgres() {
+        // PostgreSQL has TRUNCATE, which no row trigger sees.
+        attacks.extend(["TRUNCATE access_log", "TRUNCATE access_log_retention", "TRUNCATE audit_log"]);
+    }
+    for attack in attacks {
+        assert!(sql::query(attack).execute(&pool).await.is_err(), "{attack} is refused");
     }
     // Only what is older than the retention goes.
     let years_ago = server::access::now_millis() - 6 * 365 * 86_400_000;
-    sqlx::query(
+    sql::query(
         "INSERT INTO access_log (at, principal, name, organisation, role, plan, person, action, session_id, device, offline, detail)
-         VALUES (?, 'user:1', 'Gammal', '', '', NULL, '', 'read.sync', NULL, '', 0, '')",
+         VALUES (?, 'user:1', 'Gammal', '', '', NULL, '', 'read.sync', NULL, '', FALSE, '')",
     )
     .bind(years_ago)
     .execute(&pool)
@@ -241,7 +252,7 @@ async fn log_reviewers_filter_sample_and_export_and_nobody_else_reads_the_log() 
         .await;
 
     let reviewer = server.token_for("Granskare").await;
-    let store = server::storage::Store::open(&server.data_dir).await.expect("store");
+    let store = crate::harness::open_store(&server.data_dir).await;
     server::access::Access::new(&store).accounts.set_log_reviewer("Granskare", true).await.expect("grant");
     store.close().await;
     let path = format!("/api/access-log?plan={}&person=anna&organisation=testkommun", plan.id);
@@ -264,7 +275,11 @@ async fn log_reviewers_filter_sample_and_export_and_nobody_else_reads_the_log() 
     logged(&server, "the review itself", |l| l.action == "review" && l.name == "Granskare").await;
 
     // The same from the command line, logged too.
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_samplan-server"))
+    let mut audit = std::process::Command::new(env!("CARGO_BIN_EXE_samplan-server"));
+    if let Some(database) = database_for(&server.data_dir).await {
+        audit.env("SAMPLAN_DATABASE", database);
+    }
+    let output = audit
         .args(["audit", "--csv", "--plan", &plan.id.to_string(), "--data-dir"])
         .arg(&server.data_dir)
         .output()

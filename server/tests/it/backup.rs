@@ -1,6 +1,6 @@
 //! `Store::backup` (what `samplan-server backup` runs) copies a live database.
 
-use server::storage::{StorageError, Store, DATABASE_FILE};
+use server::storage::{StorageError, DATABASE_FILE};
 use shared::plan::PlanText;
 
 use crate::harness::*;
@@ -11,7 +11,7 @@ async fn a_backup_taken_while_serving_restores_every_acknowledged_change() {
     let (id, mut anna) = server.new_plan("anna", "Säkerhetskopia").await;
     anna.edit_synced(PlanText::MainGoal, "Finns i kopian").await;
 
-    let store = Store::open(&server.data_dir).await.expect("store");
+    let store = crate::harness::open_store(&server.data_dir).await;
     let copy_dir = tempfile::tempdir().expect("tempdir");
     let copy = copy_dir.path().join(DATABASE_FILE);
     store.backup(&copy).await.expect("backup while the server runs");

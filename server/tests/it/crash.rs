@@ -15,7 +15,6 @@ use std::time::Duration;
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ChangeHash, ReadDoc, ROOT};
 use futures::{SinkExt, StreamExt};
-use server::storage::Store;
 use shared::sync_client::{Received, SyncClient};
 use shared::{DocumentId, Message};
 use tokio_tungstenite::tungstenite::Message as Frame;
@@ -34,9 +33,17 @@ impl Lcg {
     }
 }
 
-fn spawn_server(data_dir: &Path) -> (Child, SocketAddr) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_samplan-server"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--messages-per-second", "100000"])
+/// `samplan-server serve` on `data_dir` (and on the PostgreSQL `database`,
+/// if given), as a process of its own; with its address.
+pub fn spawn_server(data_dir: &Path, database: Option<&str>) -> (Child, SocketAddr) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_samplan-server"));
+    if let Some(database) = database {
+        command.arg("serve").arg("--database").arg(database);
+    } else {
+        command.arg("serve");
+    }
+    let mut child = command
+        .args(["--listen", "127.0.0.1:0", "--messages-per-second", "100000"])
         .args(["--message-burst", "100000", "--static-dir"])
         .arg(data_dir.join("no-app"))
         .arg("--data-dir")
@@ -60,27 +67,47 @@ fn spawn_server(data_dir: &Path) -> (Child, SocketAddr) {
 }
 
 /// One writer: its own copy of a plan document, kept across server restarts.
-struct Writer {
-    name: String,
+pub struct Writer {
+    pub name: String,
     /// The session it connects with (all writers are one professional).
     token: String,
-    id: DocumentId,
+    pub id: DocumentId,
     doc: AutoCommit,
-    written: u64,
+    pub written: u64,
     /// Heads the server announced in its sync messages: acknowledged.
     acknowledged: Arc<Mutex<HashSet<ChangeHash>>>,
+    /// How many times it connected.
+    pub connections: u32,
 }
 
 impl Writer {
+    /// Writer `name` of plan `id`, noting what the server acknowledged in `acknowledged`.
+    pub fn new(
+        name: String,
+        token: String,
+        id: DocumentId,
+        acknowledged: Arc<Mutex<HashSet<ChangeHash>>>,
+    ) -> Writer {
+        Writer { name, token, id, doc: AutoCommit::new(), written: 0, acknowledged, connections: 0 }
+    }
+
+    /// How many of this writer's changes `stored` lacks.
+    pub fn missing_from(&self, stored: &automerge::Automerge) -> u64 {
+        (1..=self.written)
+            .filter(|n| !stored.get(ROOT, format!("{}-{n}", self.name)).is_ok_and(|v| v.is_some()))
+            .count() as u64
+    }
+
     /// Write and sync until the socket dies; with `settle_within`, write
     /// nothing and stop as soon as the server has acknowledged everything
     /// this writer has (or when that time has passed).
-    async fn run(&mut self, address: SocketAddr, settle_within: Option<Duration>) {
+    pub async fn run(&mut self, address: SocketAddr, settle_within: Option<Duration>) {
         let Ok((mut socket, _)) =
             tokio_tungstenite::connect_async(format!("ws://{address}/sync?token={}", self.token)).await
         else {
             return;
         };
+        self.connections += 1;
         let mut sync = SyncClient::new(format!("{}-{}", self.name, self.written));
         sync.open(self.id);
         if socket.send(Frame::Binary(sync.join().encode().into())).await.is_err() {
@@ -132,12 +159,12 @@ impl Writer {
     }
 }
 
-async fn stored_hashes_missing(
+pub async fn stored_hashes_missing(
     data_dir: &Path,
     ids: &[DocumentId],
     acknowledged: &HashSet<ChangeHash>,
 ) -> usize {
-    let store = Store::open(data_dir).await.expect("open the killed server's database");
+    let store = crate::harness::open_store(data_dir).await;
     let mut found = HashSet::new();
     for id in ids {
         let loaded = store.load(id).await.expect("load");
@@ -164,19 +191,13 @@ async fn no_acknowledged_change_is_lost_when_the_server_is_killed_20_times() {
     let acknowledged = Arc::new(Mutex::new(HashSet::new()));
     let ids: Vec<DocumentId> = (0..DOCUMENTS).map(|_| DocumentId::random()).collect();
     let token = crate::harness::provision(dir.path(), "Skribent").await;
+    let database = crate::harness::database_for(dir.path()).await;
     let mut writers: Vec<Writer> = (0..DOCUMENTS * WRITERS_PER_DOCUMENT)
-        .map(|n| Writer {
-            name: format!("skribent{n}"),
-            token: token.clone(),
-            id: ids[n % DOCUMENTS],
-            doc: AutoCommit::new(),
-            written: 0,
-            acknowledged: acknowledged.clone(),
-        })
+        .map(|n| Writer::new(format!("skribent{n}"), token.clone(), ids[n % DOCUMENTS], acknowledged.clone()))
         .collect();
 
     for cycle in 0..CYCLES {
-        let (mut server, address) = spawn_server(dir.path());
+        let (mut server, address) = spawn_server(dir.path(), database.as_deref());
         let kill_after = Duration::from_millis(50 + random.below(400));
         let tasks: Vec<_> = writers
             .drain(..)
@@ -210,7 +231,7 @@ async fn no_acknowledged_change_is_lost_when_the_server_is_killed_20_times() {
     // (a debug build on a loaded CI machine is slow). Each writer stays until
     // the server acknowledged all it has, at most 5 s a round; a change that
     // never arrives (a stalled resync) still fails below.
-    let (mut server, address) = spawn_server(dir.path());
+    let (mut server, address) = spawn_server(dir.path(), database.as_deref());
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     let mut round = 0;
     loop {
@@ -218,7 +239,7 @@ async fn no_acknowledged_change_is_lost_when_the_server_is_killed_20_times() {
         for writer in &mut writers {
             writer.run(address, Some(Duration::from_secs(5))).await;
         }
-        let store = Store::open(dir.path()).await.expect("store");
+        let store = crate::harness::open_store(dir.path()).await;
         let mut lacking = Vec::new();
         for writer in &writers {
             let stored = store.load(&writer.id).await.expect("load").doc;
@@ -237,7 +258,7 @@ async fn no_acknowledged_change_is_lost_when_the_server_is_killed_20_times() {
     }
     server.kill().expect("stop");
     server.wait().expect("reap");
-    let store = Store::open(dir.path()).await.expect("store");
+    let store = crate::harness::open_store(dir.path()).await;
     let total: u64 = writers.iter().map(|w| w.written).sum();
     assert!(total > 100, "the writers wrote something ({total} changes)");
     for writer in &writers {

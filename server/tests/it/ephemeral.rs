@@ -3,7 +3,6 @@
 
 use automerge::AutoCommit;
 use serde_bytes::ByteBuf;
-use server::storage::Store;
 use shared::{DocumentId, Message};
 
 use crate::harness::*;
@@ -39,7 +38,7 @@ async fn presence_reaches_the_other_peers_once_and_is_not_stored() {
     let (id, mut anna) = server.plan_by_anna("Plan").await;
     let mut bo = Client::connect(&server, "bo", id, AutoCommit::new()).await;
     bo.until("bo to get the plan", |c| !shared::plan::is_empty(&c.doc)).await;
-    let store = Store::open(&server.data_dir).await.expect("store");
+    let store = crate::harness::open_store(&server.data_dir).await;
     let heads_before = store.load(&id).await.expect("load").doc.get_heads();
 
     for count in [1, 2, 2, 1, 3, 4] {

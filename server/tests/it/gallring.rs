@@ -63,7 +63,7 @@ async fn closed_plans_go_when_their_time_is_up_and_a_dry_run_only_lists_them() {
     }
     // The access log keeps the gone plan's entries; the audit log says why it went.
     logged(&server, "the read, after gallring", |l| l.action == "read.members").await;
-    let store = server::storage::Store::open(&server.data_dir).await.expect("store");
+    let store = crate::harness::open_store(&server.data_dir).await;
     let log = server::access::audit::for_document(&store.pool(), &old.id.to_string()).await.expect("log");
     store.close().await;
     assert!(log.iter().any(|(e, _)| e.action == "gallra" && e.principal == "system:gallring"), "{log:?}");

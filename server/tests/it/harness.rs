@@ -1,5 +1,10 @@
 //! Start a server on 127.0.0.1:0 with its own data directory, and connect
 //! protocol clients to it.
+//!
+//! With `SAMPLAN_TEST_DATABASE` set (a PostgreSQL superuser's address, as
+//! `scripts/with-postgres.sh` exports it), every data directory gets a
+//! fresh PostgreSQL database of its own ([`database_for`]) and the servers
+//! and stores of the tests use it instead of the SQLite file.
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -27,9 +32,53 @@ pub struct TestServer {
     own_dir: Option<tempfile::TempDir>,
 }
 
+/// The PostgreSQL database of `data_dir` when the tests run on PostgreSQL
+/// (`SAMPLAN_TEST_DATABASE`): made empty on first use, the same for every
+/// later use of the folder (a restart, a second relay).
+pub async fn database_for(data_dir: &Path) -> Option<String> {
+    static DATABASES: std::sync::Mutex<Vec<(std::path::PathBuf, String)>> = std::sync::Mutex::new(Vec::new());
+    let admin = std::env::var("SAMPLAN_TEST_DATABASE").ok().filter(|url| !url.is_empty())?;
+    let known = |databases: &[(std::path::PathBuf, String)]| {
+        databases.iter().find(|(dir, _)| dir == data_dir).map(|(_, url)| url.clone())
+    };
+    if let Some(url) = known(&DATABASES.lock().expect("databases")) {
+        return Some(url);
+    }
+    let name = format!("samplan_test_{}", server::random_hex_id());
+    let mut connection = <sqlx::PgConnection as sqlx::Connection>::connect(&admin)
+        .await
+        .expect("connect to the test PostgreSQL");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut connection)
+        .await
+        .expect("create a database");
+    let (base, _) = admin.rsplit_once('/').expect("a database address ends in /<name>");
+    let url = format!("{base}/{name}");
+    let mut databases = DATABASES.lock().expect("databases");
+    if let Some(url) = known(&databases) {
+        return Some(url);
+    }
+    databases.push((data_dir.to_path_buf(), url.clone()));
+    Some(url)
+}
+
+/// Whether these tests run on PostgreSQL.
+pub fn on_postgres() -> bool {
+    std::env::var("SAMPLAN_TEST_DATABASE").is_ok_and(|url| !url.is_empty())
+}
+
+/// The store of `data_dir`: its SQLite file, or its PostgreSQL database.
+pub async fn open_store(data_dir: &Path) -> server::storage::Store {
+    let location = match database_for(data_dir).await {
+        Some(url) => server::storage::Location::Postgres(url),
+        None => server::storage::Location::Folder(data_dir.to_path_buf()),
+    };
+    server::storage::Store::open_at(&location).await.expect("open store")
+}
+
 /// An account named `name` (created if missing) and a new session token for it.
 pub async fn provision(data_dir: &Path, name: &str) -> String {
-    let store = server::storage::Store::open(data_dir).await.expect("open store");
+    let store = open_store(data_dir).await;
     let accounts = server::access::Access::new(&store).accounts;
     match accounts.add_user(name, "Testkommunen").await {
         Ok(_) | Err(server::access::AccessError::UserExists(_)) => {}
@@ -87,6 +136,7 @@ impl TestServer {
         let addr = listener.local_addr().expect("addr");
         let mut config = Config {
             data_dir: data_dir.to_path_buf(),
+            database: database_for(data_dir).await,
             static_dir,
             limits,
             idle_document_timeout: Duration::from_secs(60),

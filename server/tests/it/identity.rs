@@ -9,8 +9,6 @@ use shared::api::{Invited, PlanAccess};
 use shared::presence::Presence;
 use shared::{DocumentId, Message};
 
-use server::storage::Store;
-
 use crate::access::{
     assert_push_refused, http, participant_in, plan_made_by_testare, signed_in_editor, stored_heads,
 };
@@ -171,7 +169,7 @@ async fn a_status_report_in_someone_elses_name_is_refused_over_the_socket_and_on
     report(&mut client.doc, (&own.0, &own.1));
     client.push().await;
     client.until_synced().await;
-    let stored = Store::open(&server.data_dir).await.expect("store");
+    let stored = crate::harness::open_store(&server.data_dir).await;
     let plan_now = shared::plan::read_plan(&stored.load(&plan.id).await.expect("load").doc).expect("plan");
     stored.close().await;
     let reports: Vec<_> =

@@ -5,7 +5,6 @@
 
 use automerge::AutoCommit;
 use serde_bytes::ByteBuf;
-use server::storage::Store;
 use server::Limits;
 use shared::plan::{read_text, set_text, PlanText};
 use shared::{DocumentId, Message};
@@ -137,7 +136,7 @@ async fn a_change_that_makes_the_plan_too_large_is_refused_and_nothing_else_is_l
 
     // Anna keeps working; the stored plan has her text and not the paste.
     anna.edit_synced(PlanText::MainGoal, "Rimligt mål, fortsatt").await;
-    let stored = Store::open(&server.data_dir).await.expect("store").load(&id).await.expect("load");
+    let stored = crate::harness::open_store(&server.data_dir).await.load(&id).await.expect("load");
     let stored = AutoCommit::load(&stored.doc.save()).expect("load");
     assert_eq!(read_text(&stored, PlanText::Title).expect("title"), "Plan");
     assert_eq!(read_text(&stored, PlanText::MainGoal).expect("goal"), "Rimligt mål, fortsatt");

@@ -1,5 +1,6 @@
-//! Integration tests: a real server on a real socket, real SQLite on disk,
-//! and clients that speak the protocol with `shared::sync_client`.
+//! Integration tests: a real server on a real socket, real SQLite on disk
+//! (or a real PostgreSQL, with `SAMPLAN_TEST_DATABASE`: see `harness`), and
+//! clients that speak the protocol with `shared::sync_client`.
 
 mod access;
 mod access_log;
@@ -16,6 +17,7 @@ mod my_plans;
 mod oidc;
 mod operations;
 mod protocol;
+mod relays;
 mod rules;
 mod security;
 mod sync;

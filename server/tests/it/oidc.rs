@@ -243,7 +243,7 @@ async fn every_wrong_token_or_callback_is_refused_and_makes_no_session() {
 }
 
 async fn server_accounts(server: &TestServer) -> server::access::Accounts {
-    let store = server::storage::Store::open(&server.data_dir).await.expect("store");
+    let store = crate::harness::open_store(&server.data_dir).await;
     server::access::Access::new(&store).accounts
 }
 

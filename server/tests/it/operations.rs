@@ -28,7 +28,7 @@ async fn the_data_folder_and_its_files_are_for_the_servers_user_only() {
         assert_eq!(mode(&data.join(file)), 0o600, "{file}");
     }
     let copy = dir.path().join("kopia.sqlite3");
-    let store = server::storage::Store::open(&data).await.expect("store");
+    let store = crate::harness::open_store(&data).await;
     store.backup(&copy).await.expect("backup");
     store.close().await;
     assert_eq!(mode(&copy), 0o600, "the backup");
@@ -64,7 +64,7 @@ async fn until_limited(server: &TestServer, path: &str, client: &str) -> bool {
 }
 
 async fn sign_in_link(server: &TestServer, name: &str) -> String {
-    let store = server::storage::Store::open(&server.data_dir).await.expect("store");
+    let store = crate::harness::open_store(&server.data_dir).await;
     let link = server::access::Access::new(&store).accounts.add_user(name, "Regionen").await.expect("user");
     store.close().await;
     format!("{{\"token\":\"{}\"}}", link.reveal())

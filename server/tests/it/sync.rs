@@ -1,7 +1,7 @@
 //! Documents flow between peers through the server and stay on disk.
 
 use automerge::{AutoCommit, ReadDoc};
-use server::storage::{Store, COMPACT_AFTER_CHUNKS};
+use server::storage::COMPACT_AFTER_CHUNKS;
 use shared::plan::{new_plan_document, read_text, set_text, PlanText};
 use shared::DocumentId;
 
@@ -43,7 +43,7 @@ async fn a_document_unavailable_at_first_is_served_when_asked_again_after_it_was
 async fn every_acknowledged_change_is_already_on_disk() {
     let server = TestServer::fresh().await;
     let (id, mut anna) = server.new_plan("anna", "").await;
-    let store = Store::open(&server.data_dir).await.expect("store");
+    let store = crate::harness::open_store(&server.data_dir).await;
     let mut typed = String::new();
     for c in "Jag vill laga mat själv".chars() {
         typed.push(c);
@@ -86,7 +86,7 @@ async fn many_chunks_are_compacted_and_still_load() {
         anna.until_synced().await;
     }
     // Compaction runs in the background: wait for it, then look at the file.
-    let store = Store::open(&server.data_dir).await.expect("store");
+    let store = crate::harness::open_store(&server.data_dir).await;
     eventually("the document to be compacted", || async {
         store.load(&id).await.expect("load").incremental_chunks < COMPACT_AFTER_CHUNKS
     })

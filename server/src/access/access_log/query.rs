@@ -7,7 +7,7 @@
 //! commas, quotes and line breaks, and quoting them by hand is where CSV
 //! goes wrong; the crate is small and has no dependencies beyond serde.
 
-use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
+use crate::storage::sql::{self, Value};
 
 use super::Action;
 
@@ -97,56 +97,57 @@ const COLUMNS: &str =
     "id, at, principal, name, organisation, role, plan, person, action, session_id, device, offline, detail";
 
 /// The entries that `filter` selects, oldest first (a sample too).
-pub async fn review(pool: &SqlitePool, filter: &Filter) -> Result<Vec<Line>, sqlx::Error> {
-    let mut query = QueryBuilder::<Sqlite>::new(format!("SELECT {COLUMNS} FROM access_log WHERE 1 = 1"));
+/// Names are matched without regard to case (`lower` on both sides: on
+/// SQLite as its `LIKE` did, on PostgreSQL also beyond ASCII).
+pub async fn review(pool: &sql::Pool, filter: &Filter) -> Result<Vec<Line>, sqlx::Error> {
+    let mut text = format!("SELECT {COLUMNS} FROM access_log WHERE 1 = 1");
+    let mut values: Vec<Value> = Vec::new();
+    let mut and = |condition: &str, bound: Vec<Value>| {
+        text.push_str(condition);
+        values.extend(bound);
+    };
     if let Some(plan) = &filter.plan {
-        query.push(" AND plan = ").push_bind(plan.clone());
+        and(" AND plan = ?", vec![plan.into()]);
     }
     if let Some(person) = &filter.person {
-        query.push(" AND person LIKE ").push_bind(like(person));
+        and(" AND lower(person) LIKE lower(?)", vec![like(person).into()]);
     }
     if let Some(account) = &filter.account {
-        query.push(" AND (principal = ").push_bind(account.clone());
-        query.push(" OR name LIKE ").push_bind(like(account)).push(")");
+        and(" AND (principal = ? OR lower(name) LIKE lower(?))", vec![account.into(), like(account).into()]);
     }
     if let Some(organisation) = &filter.organisation {
-        query.push(" AND organisation LIKE ").push_bind(like(organisation));
+        and(" AND lower(organisation) LIKE lower(?)", vec![like(organisation).into()]);
     }
     if let Some(from) = filter.from {
-        query.push(" AND at >= ").push_bind(from);
+        and(" AND at >= ?", vec![from.into()]);
     }
     if let Some(to) = filter.to {
-        query.push(" AND at <= ").push_bind(to);
+        and(" AND at <= ?", vec![to.into()]);
     }
     match filter.sample {
-        Some(n) => {
-            query.push(" ORDER BY random() LIMIT ").push_bind(i64::from(n.min(MAX_LINES)));
-        }
-        None => {
-            query.push(" ORDER BY id LIMIT ").push_bind(i64::from(MAX_LINES));
-        }
+        Some(n) => and(" ORDER BY random() LIMIT ?", vec![i64::from(n.min(MAX_LINES)).into()]),
+        None => and(" ORDER BY id LIMIT ?", vec![i64::from(MAX_LINES).into()]),
     }
-    let mut lines = query.build().fetch_all(pool).await?.iter().map(line).collect::<Result<Vec<_>, _>>()?;
+    let query = values.into_iter().fold(sql::query(&text), sql::Query::bind);
+    let mut lines = query.fetch_all(pool).await?.iter().map(line).collect::<Result<Vec<_>, _>>()?;
     lines.sort_by_key(|l| l.id);
     Ok(lines)
 }
 
 /// What the person (and the coordinator) sees of plan `plan`: reads and
 /// changes, newest first.
-pub async fn for_person(pool: &SqlitePool, plan: &str) -> Result<Vec<Line>, sqlx::Error> {
+pub async fn for_person(pool: &sql::Pool, plan: &str) -> Result<Vec<Line>, sqlx::Error> {
     let shown: Vec<&str> =
         Action::ALL.into_iter().filter(|a| a.shown_to_person()).map(Action::as_str).collect();
-    let mut query = QueryBuilder::<Sqlite>::new(format!("SELECT {COLUMNS} FROM access_log WHERE plan = "));
-    query.push_bind(plan.to_string()).push(" AND action IN (");
-    let mut separated = query.separated(", ");
-    for action in shown {
-        separated.push_bind(action);
-    }
-    query.push(") ORDER BY at DESC, id DESC LIMIT ").push_bind(i64::from(MAX_PERSON_LINES));
-    query.build().fetch_all(pool).await?.iter().map(line).collect()
+    let marks = vec!["?"; shown.len()].join(", ");
+    let text = format!(
+        "SELECT {COLUMNS} FROM access_log WHERE plan = ? AND action IN ({marks}) ORDER BY at DESC, id DESC LIMIT ?"
+    );
+    let query = shown.into_iter().fold(sql::query(&text).bind(plan), sql::Query::bind);
+    query.bind(i64::from(MAX_PERSON_LINES)).fetch_all(pool).await?.iter().map(line).collect()
 }
 
-fn line(r: &sqlx::sqlite::SqliteRow) -> Result<Line, sqlx::Error> {
+fn line(r: &sql::Row) -> Result<Line, sqlx::Error> {
     Ok(Line {
         id: r.try_get("id")?,
         at: r.try_get("at")?,

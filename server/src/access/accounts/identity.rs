@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use sqlx::Row;
+use crate::storage::sql;
 
 use super::{insert_session, Accounts, Principal, USER_SESSION};
 use crate::access::audit::{self, AuditEntry};
@@ -77,14 +77,14 @@ impl Accounts {
         }
         let token = self.add_user(name, organisation).await?;
         self.db
-            .write(sqlx::query("UPDATE users SET hsa_id = ? WHERE name = ?").bind(hsa_id).bind(name.trim()))
+            .write(sql::query("UPDATE users SET hsa_id = ? WHERE name = ?").bind(hsa_id).bind(name.trim()))
             .await?;
         Ok(token)
     }
 
     /// `(id, disabled)` of the account with this HSA-id.
     async fn user_by_hsa_id(&self, hsa_id: &str) -> Result<Option<(i64, bool)>, AccessError> {
-        let row = sqlx::query("SELECT id, disabled_at FROM users WHERE hsa_id = ?")
+        let row = sql::query("SELECT id, disabled_at FROM users WHERE hsa_id = ?")
             .bind(hsa_id)
             .fetch_optional(self.db.pool())
             .await?;
@@ -134,20 +134,21 @@ impl Accounts {
         let mut tx = self.db.begin_write().await?;
         let mut inserted = None;
         for candidate in [name.clone(), format!("{name} ({})", identity.subject)] {
-            let result =
-                sqlx::query("INSERT INTO users (name, organisation, created_at, hsa_id) VALUES (?, ?, ?, ?)")
-                    .bind(&candidate)
-                    .bind(&organisation)
-                    .bind(now_millis())
-                    .bind(&identity.subject)
-                    .execute(&mut *tx)
-                    .await;
-            match result {
-                Err(sqlx::Error::Database(e)) if e.is_unique_violation() => continue,
-                other => {
-                    inserted = Some(other?.last_insert_rowid());
-                    break;
-                }
+            // A name or HSA-id taken: no row (not an error, which would
+            // end a PostgreSQL transaction).
+            let row = sql::query(
+                "INSERT INTO users (name, organisation, created_at, hsa_id) VALUES (?, ?, ?, ?)
+                 ON CONFLICT DO NOTHING RETURNING id",
+            )
+            .bind(&candidate)
+            .bind(&organisation)
+            .bind(now_millis())
+            .bind(&identity.subject)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(row) = row {
+                inserted = Some(row.try_get::<i64, _>("id")?);
+                break;
             }
         }
         let user_id = inserted.ok_or_else(|| AccessError::UserExists(name.clone()))?;
@@ -167,7 +168,7 @@ impl Accounts {
     ) -> Result<(Token, i64), AccessError> {
         let mut tx = self.db.begin_write().await?;
         let (token, session_id) = insert_session(&mut tx, principal, session_length(identity)).await?;
-        sqlx::query(
+        sql::query(
             "UPDATE sessions SET provider = ?, acr = ?, amr = ?, organisation_id = ?, id_token = ? WHERE id = ?",
         )
         .bind(&identity.provider)
@@ -187,7 +188,7 @@ impl Accounts {
     /// The provider and ID token of a session made through one, for
     /// signing out there too.
     pub async fn session_provider(&self, session_id: i64) -> Result<Option<(String, String)>, AccessError> {
-        let row = sqlx::query(
+        let row = sql::query(
             "SELECT provider, id_token FROM sessions WHERE id = ? AND provider IS NOT NULL AND id_token IS NOT NULL",
         )
         .bind(session_id)

@@ -4,7 +4,7 @@
 //! Which invitation each member came in by is kept (`redemptions`):
 //! removing the member revokes those links ([`Plans::remove_member`]).
 
-use sqlx::Row;
+use crate::storage::sql;
 
 use super::{changed_one, Membership, Plans};
 use crate::access::accounts::{insert_session, Principal, DEVICE_SESSION};
@@ -61,9 +61,9 @@ impl Plans {
         let token = Token::generate();
         let now = now_millis();
         let mut tx = self.db.begin_write().await?;
-        let id = sqlx::query(
+        let id = sql::query(
             "INSERT INTO invitations (token_hash, document_id, role, label, created_by, created_at, expires_at, single_use, participant)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(tokens::hash(token.reveal()))
         .bind(&by.plan)
@@ -74,9 +74,9 @@ impl Plans {
         .bind(now + i64::from(days) * 86_400_000)
         .bind(single_use)
         .bind(participant)
-        .execute(&mut *tx)
+        .fetch_one(&mut *tx)
         .await?
-        .last_insert_rowid();
+        .try_get::<i64, _>("id")?;
         let detail = format!(
             // Not the label: it names a person, and the audit log keeps what
             // it holds (deleting the plan deletes the label, not the log).
@@ -92,7 +92,7 @@ impl Plans {
     pub async fn invitations(&self, by: &Membership) -> Result<Vec<Invitation>, AccessError> {
         by.require(Role::Coordinator)?;
         let now = now_millis();
-        let rows = sqlx::query(
+        let rows = sql::query(
             "SELECT id, role, label, expires_at, single_use, uses, revoked_at FROM invitations
              WHERE document_id = ? ORDER BY id",
         )
@@ -122,7 +122,7 @@ impl Plans {
     pub async fn revoke_invitation(&self, by: &Membership, id: i64) -> Result<(), AccessError> {
         by.require(Role::Coordinator)?;
         let mut tx = self.db.begin_write().await?;
-        let updated = sqlx::query(
+        let updated = sql::query(
             "UPDATE invitations SET revoked_at = ? WHERE id = ? AND document_id = ? AND revoked_at IS NULL",
         )
         .bind(now_millis())
@@ -157,7 +157,7 @@ impl Plans {
         let label: String = row.try_get("label")?;
         let participant: String = row.try_get("participant")?;
         // Repeats the condition: of two redemptions at once, one wins.
-        let counted = sqlx::query(
+        let counted = sql::query(
             "UPDATE invitations SET uses = uses + 1 WHERE id = ? AND NOT (single_use AND uses > 0)",
         )
         .bind(id)
@@ -169,19 +169,19 @@ impl Plans {
         let (principal, session_id, new_device) = match redeemer {
             Some(p) => (p.id.clone(), Some(p.session_id), None::<(Token, i64)>),
             None => {
-                let device = sqlx::query("INSERT INTO devices (label, created_at) VALUES (?, ?)")
+                let device = sql::query("INSERT INTO devices (label, created_at) VALUES (?, ?) RETURNING id")
                     .bind(&label)
                     .bind(now)
-                    .execute(&mut *tx)
+                    .fetch_one(&mut *tx)
                     .await?
-                    .last_insert_rowid();
+                    .try_get::<i64, _>("id")?;
                 let principal = format!("device:{device}");
                 let (session, session_id) = insert_session(&mut tx, &principal, DEVICE_SESSION).await?;
                 (principal, Some(session_id), Some((session, session_id)))
             }
         };
         // A member keeps the higher of their roles.
-        let current = sqlx::query("SELECT role FROM members WHERE document_id = ? AND principal = ?")
+        let current = sql::query("SELECT role FROM members WHERE document_id = ? AND principal = ?")
             .bind(&document_id)
             .bind(&principal)
             .fetch_optional(&mut *tx)
@@ -192,9 +192,9 @@ impl Plans {
         let role = current.map_or(role, |c| c.max(role));
         super::put_member(&mut tx, &document_id, &principal, role, now).await?;
         super::participants::link(&mut tx, &document_id, &principal, &participant).await?;
-        sqlx::query(
-            "INSERT OR IGNORE INTO redemptions (invitation_id, principal, document_id, redeemed_at)
-             VALUES (?, ?, ?, ?)",
+        sql::query(
+            "INSERT INTO redemptions (invitation_id, principal, document_id, redeemed_at)
+             VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
         )
         .bind(id)
         .bind(&principal)

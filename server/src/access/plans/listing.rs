@@ -1,7 +1,7 @@
 //! The plans a principal is a member of, for its start page ("Mina
 //! planer") on any device, not only the plans that device holds.
 
-use sqlx::Row;
+use crate::storage::sql;
 
 use super::Plans;
 use crate::access::{AccessError, Principal, Role};
@@ -24,7 +24,7 @@ impl Plans {
     /// plan this session is shut out of. Self-report documents are part of
     /// their plan and not listed. Oldest membership first.
     pub async fn plans_of(&self, principal: &Principal) -> Result<Vec<MemberPlan>, AccessError> {
-        let rows = sqlx::query(
+        let rows = sql::query(
             "SELECT m.document_id, m.role,
                     COALESCE((SELECT COALESCE(u.name, d.label) FROM members c
                         LEFT JOIN users u ON c.principal = 'user:' || u.id

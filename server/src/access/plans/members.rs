@@ -2,8 +2,8 @@
 //! device out, the person's choice of who may write self-reports for them,
 //! removing a member, and deleting the plan.
 
+use crate::storage::sql;
 use shared::api::{Device, Member};
-use sqlx::Row;
 
 use super::{changed_one, member_principals, self_reports_of, Membership, Plans, GALLRING};
 use crate::access::audit;
@@ -17,7 +17,7 @@ impl Plans {
     pub async fn members(&self, by: &Membership) -> Result<Vec<Member>, AccessError> {
         let coordinator = by.role == Role::Coordinator;
         let now = now_millis();
-        let rows = sqlx::query(
+        let rows = sql::query(
             "SELECT m.principal, m.role, m.reports_for_person, COALESCE(u.name, d.label, m.principal) AS name,
                     (SELECT COUNT(*) FROM sessions s JOIN plan_sessions u ON u.session_id = s.id
                         WHERE u.document_id = m.document_id AND s.principal = m.principal
@@ -56,7 +56,7 @@ impl Plans {
             return Ok(());
         }
         let row =
-            sqlx::query("SELECT reports_for_person FROM members WHERE document_id = ? AND principal = ?")
+            sql::query("SELECT reports_for_person FROM members WHERE document_id = ? AND principal = ?")
                 .bind(&by.plan)
                 .bind(&by.principal.id)
                 .fetch_optional(self.db.pool())
@@ -68,7 +68,7 @@ impl Plans {
     }
 
     async fn devices(&self, document: &str, principal: &str, now: i64) -> Result<Vec<Device>, AccessError> {
-        let rows = sqlx::query(
+        let rows = sql::query(
             "SELECT s.id, s.device, s.created_at,
                     EXISTS (SELECT 1 FROM session_blocks b WHERE b.document_id = ?1 AND b.session_id = s.id) AS blocked
              FROM sessions s JOIN plan_sessions u ON u.session_id = s.id AND u.document_id = ?1
@@ -102,7 +102,7 @@ impl Plans {
             return Err(AccessError::Invalid("du kan inte stänga ute enheten du själv använder"));
         }
         let mut tx = self.db.begin_write().await?;
-        let principal: String = sqlx::query(
+        let principal: String = sql::query(
             "SELECT s.principal FROM sessions s JOIN members m ON m.principal = s.principal
              WHERE s.id = ? AND m.document_id = ?",
         )
@@ -112,8 +112,8 @@ impl Plans {
         .await?
         .ok_or(AccessError::Invalid("enheten hör inte till någon i planen"))?
         .try_get("principal")?;
-        sqlx::query(
-            "INSERT OR IGNORE INTO session_blocks (document_id, session_id, blocked_at, blocked_by) VALUES (?, ?, ?, ?)",
+        sql::query(
+            "INSERT INTO session_blocks (document_id, session_id, blocked_at, blocked_by) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
         )
         .bind(&by.plan)
         .bind(session_id)
@@ -142,7 +142,7 @@ impl Plans {
             return Err(AccessError::Invalid("du skriver alltid dina egna rapporter"));
         }
         let mut tx = self.db.begin_write().await?;
-        let updated = sqlx::query(
+        let updated = sql::query(
             "UPDATE members SET reports_for_person = ? WHERE document_id = ? AND principal = ? AND role != 'person'",
         )
         .bind(allowed)
@@ -158,11 +158,10 @@ impl Plans {
     }
 
     async fn is_self_reports(&self, document: &str) -> Result<bool, AccessError> {
-        let row =
-            sqlx::query("SELECT self_reports_of IS NOT NULL AS linked FROM plans WHERE document_id = ?")
-                .bind(document)
-                .fetch_optional(self.db.pool())
-                .await?;
+        let row = sql::query("SELECT self_reports_of IS NOT NULL AS linked FROM plans WHERE document_id = ?")
+            .bind(document)
+            .fetch_optional(self.db.pool())
+            .await?;
         Ok(match row {
             Some(r) => r.try_get("linked")?,
             None => false,
@@ -180,13 +179,13 @@ impl Plans {
         }
         let now = now_millis();
         let mut tx = self.db.begin_write().await?;
-        let removed = sqlx::query("DELETE FROM members WHERE document_id = ? AND principal = ?")
+        let removed = sql::query("DELETE FROM members WHERE document_id = ? AND principal = ?")
             .bind(&by.plan)
             .bind(principal)
             .execute(&mut *tx)
             .await?;
         changed_one(&removed, "personen eller enheten är inte med i planen")?;
-        let revoked = sqlx::query(
+        let revoked = sql::query(
             "UPDATE invitations SET revoked_at = ?1 WHERE document_id = ?2 AND revoked_at IS NULL
              AND id IN (SELECT invitation_id FROM redemptions WHERE document_id = ?2 AND principal = ?3)",
         )
@@ -240,11 +239,11 @@ impl Plans {
         let documents: Vec<String> =
             [plan.to_string()].into_iter().chain(self_reports_of(&mut tx, plan).await?).collect();
         for doc in &documents {
-            sqlx::query("DELETE FROM document_chunks WHERE document_id = ?")
+            sql::query("DELETE FROM document_chunks WHERE document_id = ?")
                 .bind(doc.as_str())
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query("DELETE FROM members WHERE document_id = ?")
+            sql::query("DELETE FROM members WHERE document_id = ?")
                 .bind(doc.as_str())
                 .execute(&mut *tx)
                 .await?;
@@ -253,12 +252,12 @@ impl Plans {
             // sessions' use of it, the actors. The audit and access logs
             // stay (they name the plan by id).
             for table in ["invitations", "redemptions", "plan_sessions", "session_blocks", "actors"] {
-                sqlx::query(&format!("DELETE FROM {table} WHERE document_id = ?"))
+                sql::query(&format!("DELETE FROM {table} WHERE document_id = ?"))
                     .bind(doc.as_str())
                     .execute(&mut *tx)
                     .await?;
             }
-            sqlx::query("UPDATE plans SET deleted_at = ?, deleted_by = ? WHERE document_id = ?")
+            sql::query("UPDATE plans SET deleted_at = ?, deleted_by = ? WHERE document_id = ?")
                 .bind(now)
                 .bind(&deleted_by)
                 .bind(doc.as_str())
@@ -285,7 +284,7 @@ impl Plans {
 /// the invitation and often a person's name, goes too: the access log
 /// keeps the name its entries were made with, as the log rules require.
 async fn revoke_device_if_in_no_plan(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sql::Connection,
     principal: &str,
     now: i64,
     forget_label: bool,
@@ -298,18 +297,18 @@ async fn revoke_device_if_in_no_plan(
     if still_member > 0 {
         return Ok(());
     }
-    sqlx::query("UPDATE devices SET revoked_at = ? WHERE 'device:' || id = ? AND revoked_at IS NULL")
+    sql::query("UPDATE devices SET revoked_at = ? WHERE 'device:' || id = ? AND revoked_at IS NULL")
         .bind(now)
         .bind(principal)
         .execute(&mut *tx)
         .await?;
     if forget_label {
-        sqlx::query("UPDATE devices SET label = 'Borttagen enhet' WHERE 'device:' || id = ?")
+        sql::query("UPDATE devices SET label = 'Borttagen enhet' WHERE 'device:' || id = ?")
             .bind(principal)
             .execute(&mut *tx)
             .await?;
     }
-    sqlx::query("UPDATE sessions SET revoked_at = ? WHERE principal = ? AND revoked_at IS NULL")
+    sql::query("UPDATE sessions SET revoked_at = ? WHERE principal = ? AND revoked_at IS NULL")
         .bind(now)
         .bind(principal)
         .execute(&mut *tx)

@@ -10,7 +10,7 @@
 //! was made for, or else to an id of their own that the app adds to the
 //! plan's participants. A member keeps the participant they have.
 
-use sqlx::{Row, SqliteConnection};
+use crate::storage::sql;
 
 use super::{Membership, Plans};
 use crate::access::AccessError;
@@ -30,13 +30,13 @@ fn fresh_id() -> String {
 /// invitation's participant), or when `to` is empty keep the one it has,
 /// or give it one of its own.
 pub(super) async fn link(
-    connection: &mut SqliteConnection,
+    connection: &mut sql::Connection,
     document: &str,
     principal: &str,
     to: &str,
 ) -> Result<(), sqlx::Error> {
     let fresh = fresh_id();
-    sqlx::query(
+    sql::query(
         "UPDATE members SET participant = CASE WHEN ?1 != '' THEN ?1 WHEN participant = '' THEN ?2 ELSE participant END
          WHERE document_id = ?3 AND principal = ?4",
     )
@@ -53,7 +53,7 @@ impl Plans {
     /// The participant that `principal` is in `document` (for a
     /// self-report document: in its plan); empty when not a member.
     pub async fn participant(&self, document: &str, principal: &str) -> Result<String, AccessError> {
-        let row = sqlx::query(
+        let row = sql::query(
             "SELECT m.participant FROM members m JOIN plans p
                ON m.document_id = COALESCE(p.self_reports_of, p.document_id)
              WHERE p.document_id = ? AND m.principal = ?",

@@ -7,8 +7,8 @@
 //! the subject itself: a citizen provider's subject is often the personal
 //! identity number (personnummer), which the binding does not need to keep.
 
+use crate::storage::sql;
 use sha2::{Digest, Sha256};
-use sqlx::Row;
 
 use super::Plans;
 use crate::access::audit::{self, AuditEntry};
@@ -17,7 +17,7 @@ use crate::access::{now_millis, AccessError};
 impl Plans {
     /// The device principal (`device:<id>`) bound to `subject` at `provider`, if it is not revoked.
     pub async fn person_device(&self, provider: &str, subject: &str) -> Result<Option<String>, AccessError> {
-        let row = sqlx::query(
+        let row = sql::query(
             "SELECT p.device_id FROM person_identities p JOIN devices d ON d.id = p.device_id
              WHERE p.provider = ? AND p.subject = ? AND d.revoked_at IS NULL",
         )
@@ -36,8 +36,9 @@ impl Plans {
             .and_then(|id| id.parse().ok())
             .ok_or(AccessError::Invalid("bara en enhet kan knytas till en inloggning"))?;
         let mut tx = self.db.begin_write().await?;
-        sqlx::query(
-            "INSERT OR REPLACE INTO person_identities (provider, subject, device_id, bound_at) VALUES (?, ?, ?, ?)",
+        sql::query(
+            "INSERT INTO person_identities (provider, subject, device_id, bound_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT (provider, subject) DO UPDATE SET device_id = excluded.device_id, bound_at = excluded.bound_at",
         )
         .bind(provider)
         .bind(subject_digest(provider, subject))

@@ -155,6 +155,13 @@ impl Relay {
                     let effects = self.core.reloaded(Some(loaded(&self.chunks)));
                     self.carry_out(effects);
                 }
+                Stop::CatchUp => {
+                    // What "another relay" stored is in `chunks` too.
+                    let chunks = self.chunks.clone();
+                    self.core.caught_up(&chunks, None);
+                    let effects = self.core.answers();
+                    self.carry_out(effects);
+                }
                 Stop::Answer => {
                     if let Some(unsaved) = self.core.unsaved() {
                         if self.fail_writes {
@@ -227,7 +234,7 @@ fn loaded(chunks: &[Vec<u8>]) -> Loaded {
         doc.load_incremental(chunk).expect("stored chunks load");
     }
     let stored_bytes = chunks.iter().map(|c| c.len() as u64).sum();
-    Loaded { doc, incremental_chunks: 0, unreadable_chunks: 0, stored_bytes }
+    Loaded { doc, incremental_chunks: 0, unreadable_chunks: 0, stored_bytes, last_chunk: None }
 }
 
 fn client(name: &'static str, role: Role, plan: &mut AutoCommit) -> Client {

@@ -56,11 +56,13 @@ async fn a_deleted_plans_devices_lose_the_names_their_links_gave_them() {
     let link = labelled_link(&server, plan.id, "Mormor Karin").await;
     assert_eq!(redeem_as_device(&server, &link).await.0, 200);
     let labels = || async {
-        let store = server::storage::Store::open(&server.data_dir).await.expect("store");
-        let labels: Vec<(String,)> =
-            sqlx::query_as("SELECT label FROM devices").fetch_all(&store.pool()).await.expect("devices");
+        let store = crate::harness::open_store(&server.data_dir).await;
+        let rows = server::storage::sql::query("SELECT label FROM devices")
+            .fetch_all(&store.pool())
+            .await
+            .expect("devices");
         store.close().await;
-        labels.into_iter().map(|(label,)| label).collect::<Vec<_>>()
+        rows.iter().map(|row| row.try_get::<String, _>("label").expect("label")).collect::<Vec<_>>()
     };
     assert!(labels().await.iter().any(|l| l == "Mormor Karin"));
     delete(&server, plan.id).await;

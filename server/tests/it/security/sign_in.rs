@@ -6,7 +6,7 @@ use crate::harness::*;
 /// A new one-time sign-in link's token for account `name` (created if missing).
 async fn sign_in_token(server: &TestServer, name: &str) -> String {
     server.token_for(name).await;
-    let store = server::storage::Store::open(&server.data_dir).await.expect("store");
+    let store = crate::harness::open_store(&server.data_dir).await;
     let token = server::access::Access::new(&store).accounts.sign_in_link(name).await.expect("link");
     store.close().await;
     token.reveal().to_string()
