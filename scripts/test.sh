@@ -7,6 +7,7 @@
 #   3. in-browser tests of the app (wasm-bindgen-test in headless Chromium)
 #   4. the release build of the app (with its size budget)
 #   5. end-to-end tests: Playwright drives Chromium against a real server
+#      (and two relays on a throwaway PostgreSQL for two-relays.spec.ts)
 #   6. Min plan in WebKit: WebKitGTK's WebDriver under Xvfb (e2e/webkit/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,6 +54,10 @@ target/debug/loadgen --samplan-bin target/debug/samplan-server --window-secs 2 t
 
 step "End-to-end tests (Playwright, Chromium)"
 (cd e2e && SAMPLAN_SERVER_BIN="$PWD/../target/debug/samplan-server" SAMPLAN_STATIC_DIR="$PWD/../app/dist" npx playwright test)
+
+step "Two relays on one PostgreSQL, in the browser (e2e/tests/two-relays.spec.ts)"
+scripts/with-postgres.sh bash -c 'cd e2e && SAMPLAN_SERVER_BIN="$PWD/../target/debug/samplan-server" \
+  SAMPLAN_STATIC_DIR="$PWD/../app/dist" npx playwright test two-relays'
 
 step "Min plan in WebKit (WebKitWebDriver under Xvfb)"
 (cd e2e && SAMPLAN_SERVER_BIN="$PWD/../target/debug/samplan-server" SAMPLAN_STATIC_DIR="$PWD/../app/dist" \

@@ -178,7 +178,8 @@ export class TestServer {
     const output = execFileSync(serverBin, [...args, '--data-dir', this.dataDir], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, RUST_LOG: 'warn' },
+      // The server's environment too: its database (SAMPLAN_DATABASE).
+      env: { ...process.env, RUST_LOG: 'warn', ...(this.extra.env ?? {}) },
     });
     return output.trim().split('\n').pop() ?? '';
   }

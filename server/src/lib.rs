@@ -201,7 +201,7 @@ pub async fn run(
         metrics,
         connections: limits::AddressConnections::default(),
         access,
-        online: online::Online::default(),
+        online: online::Online::telling(online::elsewhere::Others::of(&store)),
         sign_in_attempts: limits::Attempts::new(SIGN_IN_ATTEMPTS_PER_MINUTE),
         invitation_attempts: limits::Attempts::new(SIGN_IN_ATTEMPTS_PER_MINUTE),
         trusted_proxies: config.trusted_proxies.clone(),
@@ -224,6 +224,9 @@ pub async fn run(
     }
     if let Some(reports) = storage::relays::follow(&store, shutdown.clone()) {
         tokio::spawn(bring_in_other_relays(state.documents.clone(), reports));
+    }
+    if let Some(news) = online::elsewhere::follow(&store, shutdown.clone()) {
+        tokio::spawn(act_on_access_news(state.online.clone(), state.documents.clone(), news));
     }
     let router = http::router(state, &config.static_dir);
     let graceful = shutdown.clone();
@@ -252,6 +255,30 @@ async fn bring_in_other_relays(
 ) {
     while let Some(report) = reports.recv().await {
         documents.stored_elsewhere(report.document, report.heads).await;
+    }
+}
+
+/// Act here on changes of access made on other relays ([`online::elsewhere`]).
+async fn act_on_access_news(
+    online: online::Online,
+    documents: DocumentRegistry,
+    mut news: tokio::sync::mpsc::Receiver<online::elsewhere::News>,
+) {
+    use online::elsewhere::News;
+    while let Some(item) = news.recv().await {
+        match item {
+            News::Disconnect(principals) => {
+                online.disconnect_here(principals.iter().map(String::as_str));
+            }
+            News::Recheck(principals) => {
+                online.recheck_here(principals.iter().map(String::as_str));
+            }
+            News::Deleted(deleted) => {
+                for document in deleted {
+                    documents.delete(document).await;
+                }
+            }
+        }
     }
 }
 
@@ -284,12 +311,16 @@ async fn gallra_daily(state: AppState, after_days: u32) {
             Ok(removed) => {
                 for plan in removed {
                     tracing::info!(document = %plan.due.plan, closed_on = %plan.due.closed_on, "closed plan removed (gallring)");
-                    for document in
-                        plan.documents.iter().filter_map(|d| shared::DocumentId::parse_url_or_id(d).ok())
-                    {
-                        state.documents.delete(document).await;
+                    let documents: Vec<shared::DocumentId> = plan
+                        .documents
+                        .iter()
+                        .filter_map(|d| shared::DocumentId::parse_url_or_id(d).ok())
+                        .collect();
+                    for document in &documents {
+                        state.documents.delete(*document).await;
                     }
-                    state.online.disconnect(plan.members.iter().map(String::as_str));
+                    state.online.deleted(&documents).await;
+                    state.online.disconnect(plan.members.iter().map(String::as_str)).await;
                 }
             }
             Err(error) => tracing::error!(%error, "gallring failed; tried again tomorrow"),

@@ -14,12 +14,21 @@
 //!   of the same account off for seconds, and a client that is asking for
 //!   a document at that moment is told it is unavailable (the JS
 //!   automerge-repo client gives up on a document when its last peer goes).
+//!
+//! With several relays on one PostgreSQL, each change of access is also
+//! told to the others ([`elsewhere`]), which act on their own connections
+//! and loaded documents the same way.
+
+pub mod elsewhere;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+use shared::DocumentId;
 use tokio_util::sync::CancellationToken;
+
+use elsewhere::{News, Others};
 
 /// One open connection: its registration number, its token, and its flag
 /// "access changed, decide again".
@@ -38,6 +47,8 @@ type ByPrincipal = HashMap<String, Vec<Connection>>;
 pub struct Online {
     connections: Arc<Mutex<ByPrincipal>>,
     next: Arc<AtomicU64>,
+    /// The other relays on the same PostgreSQL; none on SQLite.
+    others: Option<Others>,
 }
 
 /// Removes its connection from [`Online`] when dropped.
@@ -71,8 +82,44 @@ impl Online {
         OnlineGuard { online: self.clone(), principal: principal.to_string(), id, recheck }
     }
 
-    /// Close every connection of these principals; returns how many.
-    pub fn disconnect<'a>(&self, principals: impl IntoIterator<Item = &'a str>) -> usize {
+    /// Connections here, and every change of access told to `others` too.
+    pub fn telling(others: Option<Others>) -> Online {
+        Online { others, ..Online::default() }
+    }
+
+    /// Close every connection of these principals, on this relay and the
+    /// others; returns how many were closed here.
+    pub async fn disconnect<'a>(&self, principals: impl IntoIterator<Item = &'a str>) -> usize {
+        let principals: Vec<String> = principals.into_iter().map(str::to_string).collect();
+        let closed = self.disconnect_here(principals.iter().map(String::as_str));
+        self.tell(News::Disconnect(principals)).await;
+        closed
+    }
+
+    /// Make every connection of these principals, on this relay and the
+    /// others, decide again what it may do with each document, before its
+    /// next message; returns how many were told here.
+    pub async fn recheck<'a>(&self, principals: impl IntoIterator<Item = &'a str>) -> usize {
+        let principals: Vec<String> = principals.into_iter().map(str::to_string).collect();
+        let told = self.recheck_here(principals.iter().map(String::as_str));
+        self.tell(News::Recheck(principals)).await;
+        told
+    }
+
+    /// Tell the other relays that these documents were deleted (this
+    /// relay's [`crate::documents::DocumentRegistry::delete`] dropped them here).
+    pub async fn deleted(&self, documents: &[DocumentId]) {
+        self.tell(News::Deleted(documents.to_vec())).await;
+    }
+
+    async fn tell(&self, news: News) {
+        if let Some(others) = &self.others {
+            others.tell(&news).await;
+        }
+    }
+
+    /// Close every connection of these principals on this relay; returns how many.
+    pub fn disconnect_here<'a>(&self, principals: impl IntoIterator<Item = &'a str>) -> usize {
         let connections = self.connections.lock().unwrap_or_else(|p| p.into_inner());
         let mut closed = 0;
         for principal in principals {
@@ -84,9 +131,10 @@ impl Online {
         closed
     }
 
-    /// Make every connection of these principals decide again what it may
-    /// do with each document, before its next message; returns how many.
-    pub fn recheck<'a>(&self, principals: impl IntoIterator<Item = &'a str>) -> usize {
+    /// Make every connection of these principals on this relay decide
+    /// again what it may do with each document, before its next message;
+    /// returns how many.
+    pub fn recheck_here<'a>(&self, principals: impl IntoIterator<Item = &'a str>) -> usize {
         let connections = self.connections.lock().unwrap_or_else(|p| p.into_inner());
         let mut told = 0;
         for principal in principals {
@@ -123,7 +171,7 @@ mod tests {
         let g2 = online.register("device:1", a2.clone());
         let _g3 = online.register("user:1", b.clone());
         drop(g2);
-        assert_eq!(online.disconnect(["device:1"]), 1, "the dropped connection is gone");
+        assert_eq!(online.disconnect_here(["device:1"]), 1, "the dropped connection is gone");
         assert!(a1.is_cancelled() && !a2.is_cancelled() && !b.is_cancelled());
     }
 
@@ -134,7 +182,7 @@ mod tests {
         let ga = online.register("user:1", a.clone());
         let gb = online.register("user:2", b.clone());
         assert!(!ga.access_changed(), "nothing changed yet");
-        assert_eq!(online.recheck(["user:1"]), 1);
+        assert_eq!(online.recheck_here(["user:1"]), 1);
         assert!(!a.is_cancelled(), "still open");
         assert!(ga.access_changed(), "told to decide again");
         assert!(!ga.access_changed(), "once");

@@ -156,7 +156,7 @@ pub(super) async fn remove_member(
     PlanMember(member): PlanMember,
 ) -> Result<StatusCode, ApiError> {
     state.access.plans.remove_member(&member, &principal).await?;
-    state.online.disconnect([principal.as_str()]);
+    state.online.disconnect([principal.as_str()]).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -167,7 +167,7 @@ pub(super) async fn block_device(
 ) -> Result<StatusCode, ApiError> {
     let blocked = state.access.plans.block_device(&member, session).await?;
     // Its connections remember their access: let them ask again.
-    state.online.disconnect([blocked.as_str()]);
+    state.online.disconnect([blocked.as_str()]).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -179,7 +179,7 @@ pub(super) async fn set_reporter(
 ) -> Result<StatusCode, ApiError> {
     state.access.plans.set_reporter(&member, &principal, body.allowed).await?;
     // Writing the reports is given or taken; reading them stays.
-    state.online.recheck([principal.as_str()]);
+    state.online.recheck([principal.as_str()]).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -188,10 +188,13 @@ pub(super) async fn delete_plan(
     PlanMember(member): PlanMember,
 ) -> Result<StatusCode, ApiError> {
     let (members, documents) = state.access.plans.delete(&member).await?;
-    for document in documents.iter().filter_map(|d| DocumentId::parse_url_or_id(d).ok()) {
-        state.documents.delete(document).await;
+    let documents: Vec<DocumentId> =
+        documents.iter().filter_map(|d| DocumentId::parse_url_or_id(d).ok()).collect();
+    for document in &documents {
+        state.documents.delete(*document).await;
     }
-    state.online.disconnect(members.iter().map(String::as_str));
+    state.online.deleted(&documents).await;
+    state.online.disconnect(members.iter().map(String::as_str)).await;
     tracing::info!(principal = %member.principal.id, document = %member.plan, "plan deleted");
     Ok(StatusCode::NO_CONTENT)
 }
@@ -207,7 +210,7 @@ pub(super) async fn link_self_reports(
     // again (the coordinator who made it now only reads it; nobody loses
     // reading, so nobody is disconnected).
     let members = state.access.plans.member_principals(&member.plan).await?;
-    state.online.recheck(members.iter().map(String::as_str));
+    state.online.recheck(members.iter().map(String::as_str)).await;
     Ok(Json(SelfReportsRequest { document_id: linked }))
 }
 

@@ -225,7 +225,7 @@ async fn sign_in_person(
             let (token, _) = accounts.insert_provider_session(&device, identity).await?;
             let principal = accounts.authenticate(token.reveal()).await?.ok_or(Refusal::Disabled)?;
             let redeemed = plans.redeem(invitation, Some(&principal)).await?;
-            state.online.recheck([device.as_str()]);
+            state.online.recheck([device.as_str()]).await;
             return Ok((token, principal, format!("/min-plan/{}", redeemed.document_id)));
         }
         (None, Some(invitation)) => {
@@ -282,7 +282,7 @@ pub(super) async fn sign_out(
     if let Some(principal) = principal {
         let provider = state.access.accounts.session_provider(principal.session_id).await?;
         state.access.accounts.revoke_session(principal.session_id).await?;
-        state.online.disconnect([principal.id.as_str()]);
+        state.online.disconnect([principal.id.as_str()]).await;
         if let Some((provider, id_token)) = provider {
             if let Some(url) = state.identity_providers.logout_url(&provider, &id_token).await {
                 next = url;

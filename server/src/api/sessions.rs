@@ -133,7 +133,7 @@ pub(super) async fn sign_in(
     state.access_log.record(Entry::now(Who::principal(&principal), None, Action::SignIn));
     if let Some(current) = replaced {
         state.access.accounts.revoke_session(current.session_id).await?;
-        state.online.disconnect([current.id.as_str()]);
+        state.online.disconnect([current.id.as_str()]).await;
         tracing::info!(principal = %current.id, "signed out by another account's sign-in");
     }
     describe_session(&state, principal.session_id, &headers).await;
@@ -151,7 +151,7 @@ pub(super) async fn sign_out(
 ) -> Result<Response, ApiError> {
     state.access.accounts.revoke_session(principal.session_id).await?;
     // Its open connections end now (others of the same person reconnect).
-    state.online.disconnect([principal.id.as_str()]);
+    state.online.disconnect([principal.id.as_str()]).await;
     Ok(([(header::SET_COOKIE, cookie(&state, "", 0))], StatusCode::NO_CONTENT).into_response())
 }
 
@@ -189,7 +189,7 @@ pub(super) async fn redeem(
         describe_session(&state, session_id, &headers).await;
     }
     // A signed-in member's open connections hold the old role: they decide again.
-    state.online.recheck([redeemed.principal.as_str()]);
+    state.online.recheck([redeemed.principal.as_str()]).await;
     let body = Json(Redeemed { document_id: redeemed.document_id, role: redeemed.role });
     Ok(match redeemed.session {
         Some(session) => {

@@ -10,6 +10,7 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use automerge::AutoCommit;
 use shared::plan::{read_text, set_text, PlanText};
 use shared::DocumentId;
 
@@ -284,4 +285,118 @@ async fn a_relay_killed_under_load_loses_no_acknowledged_change_and_its_peers_go
     two.kill().expect("stop");
     let _ = (one.wait(), two.wait());
     println!("{total} changes written through two relays, each killed once under load; none lost");
+}
+
+/// Until `client`'s socket closes or the document is said to be
+/// unavailable, at most `within`; how long it took. Sync messages that come
+/// before are answered, as the app would.
+async fn time_until_shut_out(client: &mut Client, within: Duration) -> Duration {
+    let started = Instant::now();
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        match listen_until(&mut client.socket, deadline).await {
+            Heard::Closed => return started.elapsed(),
+            Heard::Nothing => panic!("the peer still had the plan after {within:?}"),
+            Heard::Message(message) => match client.sync.receive(message) {
+                Ok(shared::sync_client::Received::Unavailable(_)) => return started.elapsed(),
+                Ok(shared::sync_client::Received::Sync(id, data)) => {
+                    client.sync.apply_sync(id, &data, &mut client.doc).expect("apply");
+                }
+                _ => {}
+            },
+        }
+    }
+}
+
+/// The principal of member `name` of plan `id`, as the coordinator lists them.
+async fn principal_of(server: &TestServer, id: DocumentId, name: &str) -> String {
+    let (status, body) =
+        crate::access::http(server, "GET", &format!("/api/plans/{id}/members"), Some(&server.token), None)
+            .await;
+    assert_eq!(status, 200, "{body}");
+    let members: Vec<shared::api::Member> = serde_json::from_str(&body).expect("members");
+    members.into_iter().find(|m| m.name == name).map(|m| m.principal).expect("the member is listed")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn access_taken_away_through_one_relay_is_taken_away_on_the_other() {
+    if skipped() {
+        return;
+    }
+    let a = TestServer::fresh().await;
+    let b = second_relay(&a).await;
+    let plan = crate::access::plan_made_by_testare(&a).await;
+    let eva = crate::access::signed_in_editor(&a, "Eva", plan.id).await;
+    let mut eva_on_b = Client::connect_as(&b, &eva, "eva", plan.id, AutoCommit::new()).await;
+    eva_on_b.until_text(PlanText::Title, "Annas plan").await;
+
+    // The coordinator removes Eva through A: her connection on B ends, and
+    // B lets her in no more.
+    let principal = principal_of(&a, plan.id, "Eva").await;
+    let path = format!("/api/plans/{}/members/{principal}", plan.id);
+    let (status, _) = crate::access::http(&a, "DELETE", &path, Some(&a.token), None).await;
+    assert_eq!(status, 204);
+    let took = time_until_shut_out(&mut eva_on_b, HEALED_WITHIN).await;
+    println!("a member removed through A was shut out on B after {took:?}");
+    assert!(took < Duration::from_secs(1), "told at once, not by the once-a-second look: {took:?}");
+    assert!(!crate::access::can_read(&b, &eva, plan.id).await, "B refuses the removed member");
+
+    // News whose notification was lost (written with no word): B acts on
+    // it at its next look, within seconds.
+    let reader = crate::access::device_member(&a, plan.id, "reader").await;
+    let mut reader_on_b = Client::connect_as(&b, &reader, "läsare", plan.id, AutoCommit::new()).await;
+    reader_on_b.until_text(PlanText::Title, "Annas plan").await;
+    let device = principal_of(&a, plan.id, "test reader").await;
+    let database = database_for(&a.data_dir).await.expect("on PostgreSQL");
+    let mut connection = <sqlx::PgConnection as sqlx::Connection>::connect(&database).await.expect("connect");
+    sqlx::query(
+        "INSERT INTO access_news (relay, kind, subjects, created_at) \
+         VALUES ('elsewhere', 'disconnect', $1, (extract(epoch FROM clock_timestamp()) * 1000)::BIGINT)",
+    )
+    .bind(vec![device])
+    .execute(&mut connection)
+    .await
+    .expect("insert news");
+    let took = time_until_shut_out(&mut reader_on_b, HEALED_WITHIN).await;
+    println!("news without a notification reached B after {took:?}");
+
+    // The plan is deleted through A: the coordinator's own peer on B is
+    // told it is gone, and B does not serve it from memory.
+    let mut coordinator_on_b = Client::connect(&b, "samordnare-b", plan.id, AutoCommit::new()).await;
+    coordinator_on_b.until_text(PlanText::Title, "Annas plan").await;
+    let (status, _) =
+        crate::access::http(&a, "DELETE", &format!("/api/plans/{}", plan.id), Some(&a.token), None).await;
+    assert_eq!(status, 204);
+    let took = time_until_shut_out(&mut coordinator_on_b, HEALED_WITHIN).await;
+    println!("a plan deleted through A was gone on B after {took:?}");
+    assert!(!crate::access::can_read(&b, &b.token, plan.id).await, "B does not serve the deleted plan");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_single_use_invitation_redeemed_through_both_relays_at_once_lets_in_one() {
+    if skipped() {
+        return;
+    }
+    let a = TestServer::fresh().await;
+    let b = second_relay(&a).await;
+    let plan = crate::access::plan_made_by_testare(&a).await;
+    let (eva, olle) = (a.token_for("Eva").await, a.token_for("Olle").await);
+    for round in 0..10 {
+        let (status, body) = crate::access::invite(&a, &a.token, plan.id, "reader", 14).await;
+        assert_eq!(status, 201, "{body}");
+        let link = crate::access::json_field(&body, "link");
+        let token = link.split('#').nth(1).expect("token");
+        let redeem = format!("{{\"token\":\"{token}\"}}");
+        let (on_a, on_b) = tokio::join!(
+            crate::access::http(&a, "POST", "/api/invitations/redeem", Some(&eva), Some(&redeem)),
+            crate::access::http(&b, "POST", "/api/invitations/redeem", Some(&olle), Some(&redeem)),
+        );
+        let admitted = [on_a.0, on_b.0].iter().filter(|s| **s == 200).count();
+        assert_eq!(admitted, 1, "round {round}: exactly one is let in ({} and {})", on_a.0, on_b.0);
+    }
+    let (_, body) =
+        crate::access::http(&a, "GET", &format!("/api/plans/{}/members", plan.id), Some(&a.token), None)
+            .await;
+    let members: Vec<shared::api::Member> = serde_json::from_str(&body).expect("members");
+    assert_eq!(members.len(), 3, "the coordinator, Eva and Olle: {members:?}");
 }
