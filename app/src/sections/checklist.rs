@@ -45,7 +45,13 @@ pub fn Checklist(ctx: PlanContext) -> impl IntoView {
                 }}
             </p>
             <ul>
-                {move || checks.get().into_iter().map(|check| {
+                // What is missing first: on a laptop the list is taller than
+                // the screen, and its end would be out of view.
+                {move || {
+                    let mut checks = checks.get();
+                    checks.sort_by_key(|check| check.met);
+                    checks
+                }.into_iter().map(|check| {
                     let class = if check.met { "met" } else { "missing" };
                     let mark = if check.met { "✓ Klart: " } else { "✗ Saknas: " };
                     view! {
