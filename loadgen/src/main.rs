@@ -407,7 +407,16 @@ async fn typing_ramp(
     let results = typing::ramp(&urls, stages, Duration::from_secs(2), window, breakdown, &cpu).await?;
     println!("  maximum sustained: {} plans (p99 <= {limit} ms)", max_sustained(&results, limit));
     if let Some(failed) = results.iter().find(|s| s.failures > 0) {
-        anyhow::bail!("{} peers failed at {} plans (see above)", failed.failures, failed.plans);
+        // In samplan-server a failed peer is a bug to look at; the others
+        // are measured as they are (the reference's Node process has died
+        // of an unhandled timeout at 25 plans): their ramp ends there.
+        if let Kind::Samplan { .. } = kind {
+            anyhow::bail!("{} peers failed at {} plans (see above)", failed.failures, failed.plans);
+        }
+        println!(
+            "  {} peers or plans failed at {} plans: the ramp ends there",
+            failed.failures, failed.plans
+        );
     }
     Ok(results)
 }

@@ -378,13 +378,22 @@ pub async fn ramp(
     let mut plans = 0;
     let mut results = Vec::new();
     for &target in stages {
-        while plans < target {
+        // Plans that could not start (the server refused or dropped their
+        // peers, or died): counted as failures of this stage, which ends the ramp.
+        let mut not_started = 0;
+        while plans < target && not_started == 0 {
             let batch = (target - plans).min(20);
             let starting: Vec<_> = (plans..plans + batch)
                 .map(|plan| start_plan(urls.to_vec(), plan, recorder.clone(), stop.clone()))
                 .collect();
             for started in futures::future::join_all(starting).await {
-                tasks.extend(started?);
+                match started {
+                    Ok(typists) => tasks.extend(typists),
+                    Err(error) => {
+                        eprintln!("a plan did not start: {error:#}");
+                        not_started += 1;
+                    }
+                }
             }
             plans += batch;
         }
@@ -392,7 +401,8 @@ pub async fn ramp(
         let before = cpu();
         recorder.start_window();
         tokio::time::sleep(window).await;
-        let stage = recorder.end_window(plans, window, before, cpu());
+        let mut stage = recorder.end_window(target, window, before, cpu());
+        stage.failures += not_started;
         println!("  {}", stage.line());
         let over = stage.p99_ms > stop_ms || stage.failures > 0;
         results.push(stage);
