@@ -6,9 +6,11 @@
 //! own screen (one process, one clock).
 //!
 //! The number of plans ramps up stage by stage; each stage reports
-//! edit-to-peer latency p50/p99/max and edits per second, and the ramp stops
-//! at the first stage whose p99 passes the limit. The last stage within the
-//! limit is the maximum sustained load.
+//! edit-to-peer latency p50/p99/max, edits per second and the servers' CPU
+//! time per 1,000 edits, and the ramp stops at the first stage whose p99
+//! passes the limit. The last stage within the limit is the maximum
+//! sustained load. With several relays, the participants of a plan are
+//! spread over them (one after the other), so that edits cross relays.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -45,6 +47,24 @@ pub struct Stage {
     pub max_ms: f64,
     /// Peers that failed (connection lost, error from the server).
     pub failures: u64,
+    /// Keystrokes made during the window.
+    pub edits: u64,
+    /// CPU time of the server processes during the window, seconds.
+    pub server_cpu_seconds: Option<f64>,
+    /// CPU time of the database's processes during the window (PostgreSQL), seconds.
+    pub database_cpu_seconds: Option<f64>,
+}
+
+/// CPU time readings, seconds: the servers', the database's (if separate).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CpuReading {
+    pub server: Option<f64>,
+    pub database: Option<f64>,
+}
+
+/// Milliseconds of CPU per 1,000 edits: `seconds` over `edits`.
+pub fn cpu_ms_per_1000_edits(seconds: f64, edits: u64) -> Option<f64> {
+    (edits > 0).then(|| seconds * 1000.0 / edits as f64 * 1000.0)
 }
 
 impl Stage {
@@ -53,7 +73,28 @@ impl Stage {
         format!(
             "{:>5} plans  {:>7.0} edits/s  p50 {:>8.2} ms  p99 {:>8.2} ms  max {:>8.2} ms  ({} deliveries, {} failures)",
             self.plans, self.edits_per_second, self.p50_ms, self.p99_ms, self.max_ms, self.deliveries, self.failures
-        )
+        ) + &self.cpu_line()
+    }
+
+    /// The servers' CPU per 1,000 edits, milliseconds.
+    pub fn server_cpu_ms_per_1000_edits(&self) -> Option<f64> {
+        cpu_ms_per_1000_edits(self.server_cpu_seconds?, self.edits)
+    }
+
+    /// The database's CPU per 1,000 edits, milliseconds.
+    pub fn database_cpu_ms_per_1000_edits(&self) -> Option<f64> {
+        cpu_ms_per_1000_edits(self.database_cpu_seconds?, self.edits)
+    }
+
+    fn cpu_line(&self) -> String {
+        let mut line = String::new();
+        if let Some(server) = self.server_cpu_ms_per_1000_edits() {
+            line += &format!("  server CPU {server:.0} ms/1000 edits");
+        }
+        if let Some(database) = self.database_cpu_ms_per_1000_edits() {
+            line += &format!(" + PostgreSQL {database:.0}");
+        }
+        line
     }
 }
 
@@ -127,7 +168,7 @@ impl Recorder {
         self.measuring.store(true, Ordering::Relaxed);
     }
 
-    fn end_window(&self, plans: usize, window: Duration) -> Stage {
+    fn end_window(&self, plans: usize, window: Duration, before: CpuReading, after: CpuReading) -> Stage {
         self.measuring.store(false, Ordering::Relaxed);
         let mut latencies =
             std::mem::take(&mut *self.latencies_micros.lock().unwrap_or_else(|p| p.into_inner()));
@@ -140,9 +181,14 @@ impl Recorder {
             let index = ((latencies.len() as f64 * fraction) as usize).min(latencies.len() - 1);
             f64::from(latencies[index]) / 1000.0
         };
+        let edits = self.edits.load(Ordering::Relaxed);
+        let spent = |before: Option<f64>, after: Option<f64>| Some(after? - before?);
         Stage {
             plans,
-            edits_per_second: self.edits.load(Ordering::Relaxed) as f64 / window.as_secs_f64(),
+            edits,
+            server_cpu_seconds: spent(before.server, after.server),
+            database_cpu_seconds: spent(before.database, after.database),
+            edits_per_second: edits as f64 / window.as_secs_f64(),
             deliveries: latencies.len(),
             p50_ms: at(0.50),
             p99_ms: at(0.99),
@@ -170,10 +216,16 @@ fn counter(doc: &AutoCommit, participant: usize) -> u64 {
     }
 }
 
+/// The relay participant `participant` of plan `plan` connects to: one
+/// after the other, starting at a different relay for every plan.
+fn relay_of(relays: usize, plan: usize, participant: usize) -> usize {
+    (plan + participant) % relays.max(1)
+}
+
 /// Start one plan: the first participant creates it, the others fetch it,
 /// then all three type until `stop`.
 async fn start_plan(
-    url: String,
+    urls: Vec<String>,
     plan: usize,
     recorder: Arc<Recorder>,
     stop: CancellationToken,
@@ -184,8 +236,10 @@ async fn start_plan(
     for participant in 0..PARTICIPANTS {
         created.put(ROOT, counter_key(participant), 0u64)?;
     }
+    let url =
+        |participant: usize| urls.get(relay_of(urls.len(), plan, participant)).cloned().unwrap_or_default();
     let mut creator =
-        Peer::connect(&url, format!("plan{plan}-p0")).await.context("the first participant connects")?;
+        Peer::connect(&url(0), format!("plan{plan}-p0")).await.context("the first participant connects")?;
     creator.sync.open(id);
     creator.push(id, &mut created).await?;
     creator
@@ -195,7 +249,7 @@ async fn start_plan(
     let clock: Clock = Arc::default();
     let mut participants = vec![(creator, created)];
     for participant in 1..PARTICIPANTS {
-        let mut peer = Peer::connect(&url, format!("plan{plan}-p{participant}")).await?;
+        let mut peer = Peer::connect(&url(participant), format!("plan{plan}-p{participant}")).await?;
         let mut doc = AutoCommit::new();
         peer.sync.open(id);
         peer.push(id, &mut doc).await?;
@@ -303,15 +357,17 @@ fn spread_fraction(id: DocumentId, participant: usize) -> f64 {
     ((n + participant as u64 * 21_845) % 65_536) as f64 / 65_536.0
 }
 
-/// Ramp the number of plans through `stages`, measuring each for `window`
-/// after `warmup`; stop after the first stage whose p99 exceeds `stop_ms`
-/// (where the server has broken down) or where a peer failed.
+/// Ramp the number of plans through `stages` on the relays at `urls`,
+/// measuring each for `window` after `warmup` (CPU time from `cpu`); stop
+/// after the first stage whose p99 exceeds `stop_ms` (where the server has
+/// broken down) or where a peer failed.
 pub async fn ramp(
-    url: &str,
+    urls: &[String],
     stages: &[usize],
     warmup: Duration,
     window: Duration,
     stop_ms: f64,
+    cpu: &dyn Fn() -> CpuReading,
 ) -> anyhow::Result<Vec<Stage>> {
     let recorder = Arc::new(Recorder {
         keep_timeline: std::env::var_os("LOADGEN_TIMELINE").is_some(),
@@ -322,20 +378,31 @@ pub async fn ramp(
     let mut plans = 0;
     let mut results = Vec::new();
     for &target in stages {
-        while plans < target {
+        // Plans that could not start (the server refused or dropped their
+        // peers, or died): counted as failures of this stage, which ends the ramp.
+        let mut not_started = 0;
+        while plans < target && not_started == 0 {
             let batch = (target - plans).min(20);
             let starting: Vec<_> = (plans..plans + batch)
-                .map(|plan| start_plan(url.to_string(), plan, recorder.clone(), stop.clone()))
+                .map(|plan| start_plan(urls.to_vec(), plan, recorder.clone(), stop.clone()))
                 .collect();
             for started in futures::future::join_all(starting).await {
-                tasks.extend(started?);
+                match started {
+                    Ok(typists) => tasks.extend(typists),
+                    Err(error) => {
+                        eprintln!("a plan did not start: {error:#}");
+                        not_started += 1;
+                    }
+                }
             }
             plans += batch;
         }
         tokio::time::sleep(warmup).await;
+        let before = cpu();
         recorder.start_window();
         tokio::time::sleep(window).await;
-        let stage = recorder.end_window(plans, window);
+        let mut stage = recorder.end_window(target, window, before, cpu());
+        stage.failures += not_started;
         println!("  {}", stage.line());
         let over = stage.p99_ms > stop_ms || stage.failures > 0;
         results.push(stage);
@@ -348,4 +415,27 @@ pub async fn ramp(
         let _ = task.await;
     }
     Ok(results)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cpu_per_thousand_edits_is_milliseconds_per_thousand() {
+        // 7.2 s of CPU over 14,400 keystrokes (100 plans for 8 s): 0.5 ms each.
+        let per_1000 = cpu_ms_per_1000_edits(7.2, 14_400).expect("edits were made");
+        assert!((per_1000 - 500.0).abs() < 1e-6, "{per_1000}");
+        assert_eq!(cpu_ms_per_1000_edits(1.0, 0), None);
+    }
+
+    #[test]
+    fn two_relays_share_every_plan_and_each_starts_plans() {
+        for plan in 0..4 {
+            let relays: Vec<usize> = (0..PARTICIPANTS).map(|p| relay_of(2, plan, p)).collect();
+            assert!(relays.contains(&0) && relays.contains(&1), "plan {plan}: {relays:?}");
+        }
+        assert_ne!(relay_of(2, 0, 0), relay_of(2, 1, 0));
+        assert!((0..PARTICIPANTS).all(|p| relay_of(1, 7, p) == 0));
+    }
 }
