@@ -119,3 +119,28 @@ self.addEventListener('fetch', (event) => {
     ),
   );
 });
+
+// Web Push (server/src/notifications/push.rs): a notice is the words of
+// its kind of event and a link, no more; shown as a notification, and a
+// tap opens the link.
+self.addEventListener('push', (event) => {
+  let notice = {};
+  try {
+    notice = event.data ? event.data.json() : {};
+  } catch {
+    notice = {};
+  }
+  event.waitUntil(
+    self.registration.showNotification(notice.title || 'Samplan', {
+      body: notice.body || 'Något i en plan i Samplan väntar på dig.',
+      tag: notice.tag,
+      data: { url: notice.url || '/' },
+    }),
+  );
+});
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const url = (event.notification.data && event.notification.data.url) || '/';
+  event.waitUntil(self.clients.openWindow(url));
+});

@@ -67,6 +67,16 @@ if $want_tests; then
     $sudo_cmd apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq postgresql
   fi
+  # The notification tests' counterparts, from PyPI: the SMTP server they
+  # send to (aiosmtpd, scripts/smtp-sink.py), an independent reader of the
+  # calendar files (icalendar), and an independent Web Push decryptor
+  # (http_ece, with cryptography for the VAPID signature; scripts/push-sink.py).
+  python_tests=("aiosmtpd==1.4.6" "icalendar==7.3.2" "http_ece==1.2.1")
+  if ! python3 -c "import aiosmtpd, icalendar, http_ece, cryptography" 2>/dev/null; then
+    say "Installing aiosmtpd, icalendar and http_ece (PyPI) for the notification tests"
+    python3 -m pip install --quiet --user "${python_tests[@]}" 2>/dev/null \
+      || python3 -m pip install --quiet --user --break-system-packages "${python_tests[@]}"
+  fi
   if [ ! -d e2e/node_modules/@playwright/test ] || [ e2e/package-lock.json -nt e2e/node_modules/.package-lock.json ]; then
     say "Installing the end-to-end test packages (from e2e/package-lock.json)"
     # Not `npm ci`: npm 11 leaves cbor-x's optional native packages out of the

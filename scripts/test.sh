@@ -31,14 +31,14 @@ cargo clippy -p app --target wasm32-unknown-unknown --no-default-features --lib 
 
 step "Rust tests (shared, server)"
 cargo test --workspace --exclude app
-step "Server tests on PostgreSQL (storage, sync, access, access log, crash, two relays)"
+step "Server tests on PostgreSQL (storage, sync, access, access log, crash, notifications, two relays)"
 # The same integration tests against a real PostgreSQL, a fresh database
 # per test server. The relay tests run alone: one restarts the cluster.
 # (`--workspace --exclude app --test it`: the features of the first run, so
 # the test binary is not built again.)
 scripts/with-postgres.sh bash -c '
   cargo test --workspace --exclude app --test it -- relays:: --test-threads=1 &&
-  cargo test --workspace --exclude app --test it -- sync:: access:: access_log:: crash:: --skip relays::'
+  cargo test --workspace --exclude app --test it -- sync:: access:: access_log:: crash:: notifications:: --skip relays::'
 cargo test --locked --manifest-path vendor/automerge/Cargo.toml --target-dir target --lib -- change_graph:: sync:: autocommit:: automerge::tests::  # upstream's tests of the patched modules
 
 step "In-browser tests (app)"

@@ -10,11 +10,13 @@
 //!   provider (`/auth/<id>/…`), and the list of providers.
 //! - [`my_plans`]: the caller's plans (`/api/plans`), for "Mina planer".
 //! - [`access_log`]: who looked at a plan, offline reads, log review.
+//! - [`notifications`]: the caller's notification settings.
 //! - [`refusals`]: a member's refused calls, in the access log.
 
 mod access_log;
 mod caller;
 mod my_plans;
+mod notifications;
 mod plans;
 mod provider_sign_in;
 mod refusals;
@@ -44,6 +46,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/sign-out", post(sessions::sign_out))
         .route("/api/me", get(sessions::me))
         .route("/api/invitations/redeem", post(sessions::redeem))
+        .route("/api/notifications", get(notifications::read).put(notifications::write))
+        .route("/api/push-key", get(notifications::push_key))
+        .route("/api/push-subscriptions", post(notifications::subscribe).delete(notifications::unsubscribe))
         .route("/api/plans", get(my_plans::my_plans))
         .route("/api/plans/{plan}", delete(plans::delete_plan))
         .route("/api/plans/{plan}/access", get(plans::plan_access))

@@ -148,6 +148,8 @@ pub struct RegistryConfig {
     pub plans: Plans,
     /// Changes and refused changes are logged here.
     pub access_log: crate::access::access_log::AccessLog,
+    /// Stored changes are marked here for the notifier (`crate::notifications`).
+    pub notifications: crate::notifications::Watch,
 }
 
 /// Finds or starts the task of a document.

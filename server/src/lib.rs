@@ -13,6 +13,8 @@
 //! - [`plan_summaries`]: what "Mina planer" shows of each stored plan,
 //!   remembered until the plan changes.
 //! - [`oidc`]: signing in with an OpenID Connect provider (staff, citizens).
+//! - [`notifications`]: e-mail (and push) when something in a plan needs
+//!   someone: events, the durable outbox, the sender.
 //! - [`online`]: open connections by principal, closed when access is taken
 //!   away, told to decide again when it otherwise changes.
 //! - [`connection`]: one WebSocket peer: handshake and routing.
@@ -38,6 +40,7 @@ pub mod gallring;
 pub mod http;
 pub mod limits;
 pub mod metrics;
+pub mod notifications;
 pub mod oidc;
 pub mod online;
 pub mod plan_summaries;
@@ -83,6 +86,8 @@ pub struct Config {
     pub metrics_token: Option<String>,
     /// OpenID Connect providers people sign in with; none: sign-in links only.
     pub identity_providers: Vec<oidc::ProviderSettings>,
+    /// E-mail and push notifications; off without an SMTP server.
+    pub notifications: notifications::NotificationConfig,
 }
 
 impl Default for Config {
@@ -100,6 +105,7 @@ impl Default for Config {
             trusted_proxies: client_address::TrustedProxies::default(),
             metrics_token: None,
             identity_providers: Vec::new(),
+            notifications: notifications::NotificationConfig::default(),
         }
     }
 }
@@ -149,6 +155,8 @@ pub struct AppState {
     pub access_log: access::access_log::AccessLog,
     /// The OpenID Connect providers and the sign-ins in progress.
     pub identity_providers: oidc::IdentityProviders,
+    /// What this server can send (for the settings' "not available here").
+    pub notifications: Arc<notifications::Available>,
 }
 
 /// Why the server could not run.
@@ -160,6 +168,12 @@ pub enum ServerError {
     /// The listener failed.
     #[error("nätverksfel: {0}")]
     Io(#[from] std::io::Error),
+    /// The SMTP setting cannot be used.
+    #[error(transparent)]
+    Mail(#[from] notifications::mail::MailError),
+    /// The VAPID key cannot be used.
+    #[error(transparent)]
+    Push(#[from] notifications::push::PushError),
 }
 
 /// Run the server on `listener` until `shutdown` is cancelled.
@@ -183,6 +197,13 @@ pub async fn run(
     let plan_summaries = plan_summaries::PlanSummaries::default();
     let access_log = access::access_log::AccessLog::start(&store, plan_summaries.clone(), config.log_syncs);
     tokio::spawn(purge_access_log(store.database(), config.access_log_days, shutdown.clone()));
+    let (watch, available) = match start_notifications(&config, &store, &shutdown) {
+        Ok(started) => started,
+        Err(error) => {
+            store.close().await;
+            return Err(error);
+        }
+    };
     let state = AppState {
         documents: DocumentRegistry::new(RegistryConfig {
             store: store.clone(),
@@ -192,6 +213,7 @@ pub async fn run(
             metrics: metrics.clone(),
             plans: access.plans.clone(),
             access_log: access_log.clone(),
+            notifications: watch,
         }),
         store: store.clone(),
         server_id,
@@ -213,6 +235,7 @@ pub async fn run(
             config.identity_providers.clone(),
             &config.public_url,
         ),
+        notifications: Arc::new(available),
     };
     if !config.static_dir.join("index.html").exists() {
         tracing::warn!(dir = %config.static_dir.display(), "the app is not built here; only /sync and /healthz will work");
@@ -246,6 +269,53 @@ pub async fn run(
     store.close().await;
     served?;
     Ok(())
+}
+
+/// Start the notifier's tasks when an SMTP server or a VAPID key is
+/// configured; the watch the document tasks mark their stored changes on
+/// (off otherwise), and what this server can send.
+fn start_notifications(
+    config: &Config,
+    store: &Store,
+    shutdown: &CancellationToken,
+) -> Result<(notifications::Watch, notifications::Available), ServerError> {
+    let settings = &config.notifications;
+    if !settings.enabled() {
+        tracing::info!(
+            "no SMTP server (--smtp-url) and no VAPID key (--vapid-key-file): no notifications are sent"
+        );
+        return Ok((notifications::Watch::default(), notifications::Available::default()));
+    }
+    let smtp = settings.smtp_url.as_deref().map(notifications::mail::Smtp::new).transpose()?;
+    let vapid = match &settings.vapid_key_file {
+        Some(path) => {
+            let pem = std::fs::read_to_string(path)?;
+            Some(Arc::new(notifications::push::Vapid::from_pem(&pem, &settings.vapid_subject)?))
+        }
+        None => None,
+    };
+    let available =
+        notifications::Available { email: smtp.is_some(), push_key: vapid.as_ref().map(|v| v.public_key()) };
+    let watch = notifications::Watch::on();
+    let wake = Arc::new(tokio::sync::Notify::new());
+    tokio::spawn(notifications::events::run(
+        watch.clone(),
+        store.clone(),
+        settings.clone(),
+        wake.clone(),
+        shutdown.clone(),
+    ));
+    let sender = notifications::sender::Sender {
+        store: store.clone(),
+        config: settings.clone(),
+        public_url: config.public_url.clone(),
+        relay: store.relay_id().to_string(),
+        smtp,
+        vapid,
+        http: reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap_or_default(),
+    };
+    tokio::spawn(sender.run(wake, shutdown.clone()));
+    Ok((watch, available))
 }
 
 /// Hand what other relays stored to the loaded documents ([`storage::relays`]).

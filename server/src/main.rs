@@ -16,6 +16,43 @@ use tokio_util::sync::CancellationToken;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// E-mail (and push) notifications; none are sent without `--smtp-url`.
+#[derive(Args)]
+struct NotificationArgs {
+    /// The mail server notices are sent through: `smtp://host:25`,
+    /// `smtps://user:password@host` (TLS) or `smtp://host:587?tls=required`
+    /// (STARTTLS). Without it no e-mail is sent. (README: "Aviseringar".)
+    #[arg(long, env = "SAMPLAN_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// The sender of the notices.
+    #[arg(long, env = "SAMPLAN_SMTP_FROM", default_value = "Samplan <noreply@localhost>")]
+    smtp_from: String,
+    /// The VAPID private key for Web Push (PKCS#8 PEM, P-256; make one with
+    /// `openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256`).
+    /// Without it no push messages are sent.
+    #[arg(long, env = "SAMPLAN_VAPID_KEY_FILE")]
+    vapid_key_file: Option<PathBuf>,
+    /// Who runs this server, as push services are told (`mailto:…`).
+    #[arg(long, env = "SAMPLAN_VAPID_SUBJECT", default_value = "mailto:noreply@localhost")]
+    vapid_subject: String,
+    /// Seconds before the first retry of a failed sending (doubling each time, at most an hour).
+    #[arg(long, env = "SAMPLAN_NOTIFY_RETRY_SECS", default_value_t = 30)]
+    notify_retry_secs: u64,
+}
+
+impl NotificationArgs {
+    fn config(self) -> server::notifications::NotificationConfig {
+        server::notifications::NotificationConfig {
+            smtp_url: self.smtp_url.filter(|url| !url.trim().is_empty()),
+            smtp_from: self.smtp_from,
+            vapid_key_file: self.vapid_key_file,
+            vapid_subject: self.vapid_subject,
+            retry_after: Duration::from_secs(self.notify_retry_secs.max(1)),
+            ..server::notifications::NotificationConfig::default()
+        }
+    }
+}
+
 /// The Samplan relay: merges, stores and forwards SIP plans.
 #[derive(Parser)]
 #[command(name = "samplan-server", version)]
@@ -79,6 +116,8 @@ enum Command {
         /// secret comes from SAMPLAN_OIDC_<ID>_CLIENT_SECRET.
         #[arg(long = "oidc-provider", env = "SAMPLAN_OIDC_PROVIDERS", value_delimiter = ';')]
         oidc_providers: Vec<server::oidc::ProviderSettings>,
+        #[command(flatten)]
+        notifications: NotificationArgs,
     },
     /// Professional accounts: add, list, disable, or make a session token.
     User {
@@ -337,6 +376,7 @@ async fn main() -> anyhow::Result<()> {
             metrics_token,
             log_syncs,
             oidc_providers,
+            notifications,
         } => {
             let listener = tokio::net::TcpListener::bind(listen)
                 .await
@@ -355,6 +395,7 @@ async fn main() -> anyhow::Result<()> {
                 trusted_proxies: server::client_address::TrustedProxies::new(trusted_proxies),
                 metrics_token,
                 identity_providers: oidc_providers.into_iter().map(with_client_secret).collect(),
+                notifications: notifications.config(),
             };
             let shutdown = CancellationToken::new();
             tokio::spawn(cancel_on_signal(shutdown.clone()));

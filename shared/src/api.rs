@@ -15,11 +15,13 @@
 
 mod access_log;
 mod my_plans;
+mod notifications;
 
 use serde::{Deserialize, Serialize};
 
 pub use access_log::{lines_in_words, AccessLogLine, OfflineReads, PlanAccessEntry};
 pub use my_plans::{DateKind, MyPlan, NextDate};
+pub use notifications::{EmailMode, NotificationSettings};
 
 use crate::Role;
 

@@ -33,6 +33,7 @@
 pub mod api;
 pub mod document_id;
 pub mod icalendar;
+pub mod notices;
 pub mod plan;
 pub mod plan_list;
 pub mod plan_summary;

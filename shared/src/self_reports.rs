@@ -128,7 +128,7 @@ pub fn new_self_reports_document(plan_id: &str) -> Result<AutoCommit, PlanError>
 }
 
 /// Read the whole document.
-pub fn read_self_reports(doc: &AutoCommit) -> Result<SelfReports, PlanError> {
+pub fn read_self_reports(doc: &impl autosurgeon::ReadDoc) -> Result<SelfReports, PlanError> {
     let reports: SelfReports = hydrate(doc)?;
     if reports.schema_version > SCHEMA_VERSION {
         return Err(PlanError::TooNew(reports.schema_version));

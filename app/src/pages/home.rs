@@ -1,6 +1,7 @@
 //! "Mina planer": every plan of the signed-in member, from the server on
 //! any device, together with the plans on this device; a search field and
-//! filters; and a button for a new plan.
+//! filters; a button for a new plan; and the member's notification
+//! settings ([`notifications`]).
 //!
 //! Without contact with the server the page lists the plans on this
 //! device, says so, and shows what the server said of them last time
@@ -8,6 +9,7 @@
 //! search keeps is `shared::plan_list`; this module draws it.
 
 mod filters;
+mod notifications;
 mod server_list;
 
 use leptos::prelude::*;
@@ -18,6 +20,7 @@ use shared::self_reports::spoken_date;
 use shared::Role;
 
 use self::filters::PlanFilters;
+use self::notifications::NotificationSettingsForm;
 use self::server_list::ServerList;
 use crate::route::CurrentPath;
 use crate::RepoHandle;
@@ -91,6 +94,7 @@ fn WhoAndNewPlan() -> impl IntoView {
                 <p class="signed-in">{format!("Inloggad som {name}")}</p>
                 <SignOutButton />
                 <button type="button" class="primary" on:click=new_plan>"Ny plan"</button>
+                <NotificationSettingsForm />
             }.into_any(),
             Ok(_) => view! { <p class="signed-in">"Den här enheten är inbjuden till en plan."</p> }.into_any(),
             Err(crate::api::ApiError::NotSignedIn) => view! {

@@ -181,6 +181,7 @@ impl DocumentTask {
             match self.config.store.append_with_heads(&self.id, unsaved.chunk, unsaved.audit, heads).await {
                 Ok(()) => {
                     self.config.metrics.persisted(started.elapsed());
+                    self.config.notifications.changed(self.id);
                     for (principal, session_id) in writers {
                         let who = Who { principal, name: None, session_id };
                         self.config.access_log.once_per_pause(who, self.id, Action::Change, None);

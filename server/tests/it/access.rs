@@ -165,7 +165,11 @@ async fn reports_document(server: &TestServer, name: &str) -> (DocumentId, Clien
 }
 
 /// The coordinator links self-report document `reports` to plan `plan`: the status.
-async fn link_reports(server: &TestServer, plan: DocumentId, reports: DocumentId) -> (u16, String) {
+pub(crate) async fn link_reports(
+    server: &TestServer,
+    plan: DocumentId,
+    reports: DocumentId,
+) -> (u16, String) {
     let body = format!("{{\"document_id\":\"{reports}\"}}");
     http(server, "POST", &format!("/api/plans/{plan}/self-reports"), Some(&server.token), Some(&body)).await
 }

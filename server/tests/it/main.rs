@@ -14,6 +14,7 @@ mod identity;
 mod limits;
 mod metrics;
 mod my_plans;
+mod notifications;
 mod oidc;
 mod operations;
 mod protocol;

@@ -1,0 +1,85 @@
+//! "Aviseringar": what the member is told by e-mail and how (at once, a
+//! daily summary, none), and their address; `GET`/`PUT /api/notifications`.
+//! Says plainly when this server sends no e-mail at all.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::api::{EmailMode, NotificationSettings};
+
+/// The settings, folded under their heading.
+#[component]
+pub fn NotificationSettingsForm() -> impl IntoView {
+    let loaded = LocalResource::new(|| crate::api::get::<NotificationSettings>("/api/notifications"));
+    view! {
+        <details class="notification-settings">
+            <summary>"Aviseringar: vad du får veta och hur"</summary>
+            {move || loaded.get().map(|answer| match answer {
+                Ok(settings) => view! { <SettingsForm settings /> }.into_any(),
+                Err(error) => view! { <p class="hint">{error.to_string()}</p> }.into_any(),
+            })}
+        </details>
+    }
+}
+
+#[component]
+fn SettingsForm(settings: NotificationSettings) -> impl IntoView {
+    let email = RwSignal::new(settings.email.clone());
+    let mode = RwSignal::new(settings.email_mode);
+    let status = RwSignal::new(None::<String>);
+    let push = settings.push;
+    let save = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let body = NotificationSettings {
+            email: email.get_untracked(),
+            email_mode: mode.get_untracked(),
+            push,
+            ..NotificationSettings::default()
+        };
+        spawn_local(async move {
+            match crate::api::put("/api/notifications", &body).await {
+                Ok(()) => status.set(Some("Dina val är sparade.".into())),
+                Err(error) => status.set(Some(error.to_string())),
+            }
+        });
+    };
+    let modes = EmailMode::ALL.map(|choice| {
+        view! {
+            <label class="choice">
+                <input
+                    type="radio"
+                    name="notify-mode"
+                    value=choice.as_str()
+                    prop:checked=move || mode.get() == choice
+                    on:change=move |_| mode.set(choice)
+                />
+                {choice.label()}
+            </label>
+        }
+    });
+    view! {
+        <form class="notification-form" on:submit=save>
+            {(!settings.email_available).then(|| view! {
+                <p class="hint" role="note">
+                    "Den här servern skickar inga mejl än. Ingen e-postserver är inställd. Dina val sparas till dess."
+                </p>
+            })}
+            <p>
+                "Du får ett mejl när något i en plan behöver dig. Mejlet har bara en länk. Det står inga namn och ingen text ur planen i det."
+            </p>
+            <label for="notify-email">"Din e-postadress"</label>
+            <input
+                id="notify-email"
+                type="email"
+                autocomplete="email"
+                prop:value=move || email.get()
+                on:input=move |event| email.set(event_target_value(&event))
+            />
+            <fieldset>
+                <legend>"Hur vill du få mejl?"</legend>
+                {modes.into_iter().collect_view()}
+            </fieldset>
+            <button type="submit">"Spara aviseringar"</button>
+            <p role="status">{move || status.get()}</p>
+        </form>
+    }
+}

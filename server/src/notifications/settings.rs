@@ -1,0 +1,126 @@
+//! What each member wants to be told and how, per principal: the e-mail
+//! address (accounts had none), at once / a daily summary / none, and push
+//! on or off. A principal without a row has the defaults: no address, at
+//! once, push on.
+
+use shared::api::{EmailMode, NotificationSettings};
+
+use crate::access::{now_millis, AccessError};
+use crate::storage::{sql, Database};
+
+/// The settings of `principal` (`user:<id>` or `device:<id>`).
+pub async fn read(db: &Database, principal: &str) -> Result<NotificationSettings, AccessError> {
+    let row =
+        sql::query("SELECT email, email_mode, push_mode FROM notification_settings WHERE principal = ?")
+            .bind(principal)
+            .fetch_optional(db.pool())
+            .await?;
+    let Some(row) = row else { return Ok(NotificationSettings::default()) };
+    let mode: String = row.try_get("email_mode")?;
+    let push: String = row.try_get("push_mode")?;
+    Ok(NotificationSettings {
+        email: row.try_get("email")?,
+        email_mode: EmailMode::parse(&mode).unwrap_or_default(),
+        push: push == "on",
+        email_available: false,
+        push_available: false,
+    })
+}
+
+/// Why settings were refused.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    /// Not an address e-mail can go to.
+    #[error("E-postadressen ser inte rätt ut. Skriv den som namn@exempel.se.")]
+    BadAddress,
+    /// The database failed.
+    #[error(transparent)]
+    Access(#[from] AccessError),
+}
+
+/// Store `settings` for `principal` (the `*_available` fields are ignored).
+pub async fn write(
+    db: &Database,
+    principal: &str,
+    settings: &NotificationSettings,
+) -> Result<(), SettingsError> {
+    let email = settings.email.trim();
+    if !email.is_empty() && email.parse::<lettre::Address>().is_err() {
+        return Err(SettingsError::BadAddress);
+    }
+    db.write(
+        sql::query(
+            "INSERT INTO notification_settings (principal, email, email_mode, push_mode, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (principal) DO UPDATE SET email = ?2, email_mode = ?3, push_mode = ?4, updated_at = ?5",
+        )
+        .bind(principal)
+        .bind(email)
+        .bind(settings.email_mode.as_str())
+        .bind(if settings.push { "on" } else { "off" })
+        .bind(now_millis()),
+    )
+    .await
+    .map_err(AccessError::from)?;
+    Ok(())
+}
+
+/// Remember `subscription` as one of `principal`'s devices (a device that
+/// subscribes again replaces its keys).
+pub async fn add_subscription(
+    db: &Database,
+    principal: &str,
+    subscription: &super::push::Subscription,
+) -> Result<(), AccessError> {
+    db.write(
+        sql::query(
+            "INSERT INTO push_subscriptions (endpoint, principal, p256dh, auth, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (endpoint) DO UPDATE SET principal = ?2, p256dh = ?3, auth = ?4, created_at = ?5",
+        )
+        .bind(subscription.endpoint.as_str())
+        .bind(principal)
+        .bind(subscription.p256dh.as_str())
+        .bind(subscription.auth.as_str())
+        .bind(now_millis()),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Forget the device at `endpoint` (of `principal`, or of anyone with `None`).
+pub async fn remove_subscription(
+    db: &Database,
+    principal: Option<&str>,
+    endpoint: &str,
+) -> Result<(), AccessError> {
+    db.write(
+        sql::query("DELETE FROM push_subscriptions WHERE endpoint = ?1 AND (?2 IS NULL OR principal = ?2)")
+            .bind(endpoint)
+            .bind(principal),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The devices of `principal` that allowed push.
+pub async fn subscriptions(
+    db: &Database,
+    principal: &str,
+) -> Result<Vec<super::push::Subscription>, AccessError> {
+    let rows = sql::query(
+        "SELECT endpoint, p256dh, auth FROM push_subscriptions WHERE principal = ? ORDER BY endpoint",
+    )
+    .bind(principal)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(super::push::Subscription {
+                endpoint: r.try_get("endpoint")?,
+                p256dh: r.try_get("p256dh")?,
+                auth: r.try_get("auth")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(AccessError::from)
+}

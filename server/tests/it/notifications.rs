@@ -1,0 +1,417 @@
+//! Notifications by e-mail, against a real SMTP server: `scripts/smtp-sink.py`
+//! (Python's aiosmtpd, from PyPI; `scripts/setup.sh --tests` installs it)
+//! writes what it accepts to a folder these tests read. Without aiosmtpd
+//! the tests say so and pass, except under CI, where they fail.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use shared::self_reports::{add_self_report, SelfReport};
+use shared::DocumentId;
+use tokio::io::AsyncBufReadExt;
+
+use crate::access::{device_member, http, link_reports, participant_in, plan_made_by_testare};
+use crate::harness::*;
+
+/// The coordinator's address in these tests.
+const COORDINATOR_MAIL: &str = "samordnare@example.se";
+/// What the person writes: it must never be in a mail.
+const PRIVATE_NOTE: &str = "Kim mår bättre efter besöket hos Storgatans vårdcentral";
+
+/// A running SMTP sink and the folder it writes to.
+struct Mailbox {
+    port: u16,
+    dir: tempfile::TempDir,
+    _process: tokio::process::Child,
+}
+
+impl Mailbox {
+    /// A sink answering 451 to the first `fail_first` messages; `None`
+    /// when aiosmtpd is missing here (and not under CI).
+    async fn start(fail_first: u32) -> Option<Mailbox> {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/smtp-sink.py");
+        let has_aiosmtpd = std::process::Command::new("python3")
+            .args(["-c", "import aiosmtpd"])
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !has_aiosmtpd {
+            assert!(std::env::var_os("CI").is_none(), "CI must have aiosmtpd (scripts/setup.sh --tests)");
+            eprintln!("skipped: python3 aiosmtpd is not installed (scripts/setup.sh --tests installs it)");
+            return None;
+        }
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut process = tokio::process::Command::new("python3")
+            .arg(script)
+            .arg("--dir")
+            .arg(dir.path())
+            .arg("--fail-first")
+            .arg(fail_first.to_string())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start the SMTP sink");
+        let stdout = process.stdout.take().expect("stdout");
+        let mut lines = tokio::io::BufReader::new(stdout).lines();
+        let line = tokio::time::timeout(PATIENCE, lines.next_line()).await.expect("the sink starts");
+        let port = line.expect("read").expect("a port").trim().parse().expect("port");
+        Some(Mailbox { port, dir, _process: process })
+    }
+
+    fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// The messages received so far, in order.
+    fn messages(&self) -> Vec<serde_json::Value> {
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(self.dir.path())
+            .expect("read the mailbox")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
+        paths.sort();
+        paths
+            .iter()
+            .map(|p| serde_json::from_str(&std::fs::read_to_string(p).expect("read")).expect("json"))
+            .collect()
+    }
+
+    /// Wait until `count` messages arrived, then a while longer to see
+    /// that no more come; the messages.
+    async fn exactly(&self, count: usize, quiet: Duration) -> Vec<serde_json::Value> {
+        eventually(&format!("{count} messages in the mailbox"), || async { self.messages().len() >= count })
+            .await;
+        tokio::time::sleep(quiet).await;
+        let messages = self.messages();
+        assert_eq!(messages.len(), count, "{messages:#?}");
+        messages
+    }
+}
+
+/// A server that sends through `mailbox` (none: nothing configured).
+async fn server_mailing_to(mailbox: Option<&Mailbox>, daily_every: Option<Duration>) -> TestServer {
+    let url = mailbox.map(Mailbox::url);
+    TestServer::fresh_configured(|config| {
+        config.notifications.smtp_url = url;
+        config.notifications.smtp_from = "Samplan <noreply@samplan.example>".into();
+        config.notifications.retry_after = Duration::from_millis(300);
+        if let Some(every) = daily_every {
+            config.notifications.digest_every = every;
+            config.notifications.digest_offset = Duration::ZERO;
+        }
+    })
+    .await
+}
+
+/// Set `token`'s notification settings; the answer.
+async fn settings(server: &TestServer, token: &str, email: &str, mode: &str) -> serde_json::Value {
+    let body = format!("{{\"email\":\"{email}\",\"email_mode\":\"{mode}\",\"push\":true}}");
+    let (status, answer) = http(server, "PUT", "/api/notifications", Some(token), Some(&body)).await;
+    assert_eq!(status, 200, "{answer}");
+    serde_json::from_str(&answer).expect("json")
+}
+
+/// A plan whose coordinator is Testare, with a self-report document and a
+/// person's device; the person's session and the report document's id.
+async fn plan_with_person(server: &TestServer) -> (DocumentId, String, DocumentId, Client) {
+    let mut plan = plan_made_by_testare(server).await;
+    let token = server.token.clone();
+    let (coordinator, _) = participant_in(server, &token, plan.id, &mut plan.coordinator.doc).await;
+    shared::plan::edit::set_coordinator(&mut plan.coordinator.doc, Some(&coordinator)).expect("coordinator");
+    plan.coordinator.push().await;
+    plan.coordinator.until_synced().await;
+    // The relay has seen the plan once (its events so far are not news).
+    let id = plan.id.to_string();
+    eventually("the notifier to have seen the plan", || async {
+        let store = open_store(&server.data_dir).await;
+        let seen =
+            server::storage::sql::query("SELECT 1 AS one FROM notification_plans WHERE document_id = ?")
+                .bind(id.as_str())
+                .fetch_optional(&store.pool())
+                .await
+                .expect("query")
+                .is_some();
+        store.close().await;
+        seen
+    })
+    .await;
+    let reports = self_reports_document(server, plan.id).await;
+    let person = device_member(server, plan.id, "person").await;
+    (plan.id, person, reports, plan.coordinator)
+}
+
+/// The plan's self-report document, made and linked as the coordinator's app does.
+async fn self_reports_document(server: &TestServer, plan: DocumentId) -> DocumentId {
+    let id = DocumentId::random();
+    let doc = shared::self_reports::new_self_reports_document(&plan.to_string()).expect("document");
+    let mut coordinator = Client::connect(server, "samordnare-rapporter", id, doc).await;
+    coordinator.until_synced().await;
+    assert_eq!(link_reports(server, plan, id).await.0, 200);
+    id
+}
+
+/// The person answers "Hur går det nu?" `times` times in one change.
+async fn person_answers(server: &TestServer, person: &str, reports: DocumentId, times: usize) {
+    let mut own = Client::connect_as(server, person, "personen", reports, automerge::AutoCommit::new()).await;
+    own.until_synced().await;
+    for _ in 0..times {
+        let report = SelfReport {
+            goal_id: "mål-1".into(),
+            rating: 1,
+            note: PRIVATE_NOTE.into(),
+            date: "2027-03-01".into(),
+            reported_at: 0,
+            reported_by: "personen".into(),
+        };
+        add_self_report(&mut own.doc, &report).expect("report");
+    }
+    own.push().await;
+    own.until_synced().await;
+}
+
+/// Nothing in a message names anyone or quotes the plan.
+fn assert_no_personal_data(message: &serde_json::Value) {
+    let raw = message["raw"].as_str().expect("raw");
+    for private in [PRIVATE_NOTE, "Kim", "Annas plan", "Testare", "Storgatan"] {
+        assert!(!raw.contains(private), "{private:?} in {raw}");
+    }
+}
+
+#[tokio::test]
+async fn the_persons_answer_gives_the_coordinator_one_notice_with_no_personal_data() {
+    let Some(mailbox) = Mailbox::start(0).await else { return };
+    let server = server_mailing_to(Some(&mailbox), None).await;
+    let answer = settings(&server, &server.token, COORDINATOR_MAIL, "immediate").await;
+    assert_eq!(answer["email_available"], true);
+    let (plan, person, reports, _) = plan_with_person(&server).await;
+    person_answers(&server, &person, reports, 1).await;
+
+    let messages = mailbox.exactly(1, Duration::from_secs(1)).await;
+    let message = &messages[0];
+    assert_eq!(message["rcpt_tos"], serde_json::json!([COORDINATOR_MAIL]));
+    assert_eq!(message["subject"], "Något i en plan i Samplan väntar på dig");
+    let text = message["text"].as_str().expect("text");
+    assert!(text.contains("Det finns ett nytt svar i en plan i Samplan."), "{text}");
+    assert!(text.contains(&format!("http://{}/plan/{plan}", server.addr)), "the link: {text}");
+    assert_no_personal_data(message);
+
+    // The sending is in the plan's audit log.
+    let store = open_store(&server.data_dir).await;
+    let log = server::access::audit::for_document(&store.pool(), &plan.to_string()).await.expect("log");
+    store.close().await;
+    let notices: Vec<&str> =
+        log.iter().filter(|(e, _)| e.action == "notify").map(|(e, _)| e.detail.as_str()).collect();
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert!(notices[0].starts_with("email till user:") && notices[0].contains("skickat"), "{notices:?}");
+}
+
+#[tokio::test]
+async fn a_mail_server_that_says_try_again_later_gets_the_notice_once_on_the_retry() {
+    let Some(mailbox) = Mailbox::start(1).await else { return };
+    let server = server_mailing_to(Some(&mailbox), None).await;
+    settings(&server, &server.token, COORDINATOR_MAIL, "immediate").await;
+    let (plan, person, reports, _) = plan_with_person(&server).await;
+    person_answers(&server, &person, reports, 1).await;
+
+    let messages = mailbox.exactly(1, Duration::from_secs(2)).await;
+    assert_eq!(messages[0]["rcpt_tos"], serde_json::json!([COORDINATOR_MAIL]));
+    let store = open_store(&server.data_dir).await;
+    let log = server::access::audit::for_document(&store.pool(), &plan.to_string()).await.expect("log");
+    store.close().await;
+    let notices: Vec<&str> =
+        log.iter().filter(|(e, _)| e.action == "notify").map(|(e, _)| e.detail.as_str()).collect();
+    assert_eq!(notices.len(), 2, "a failed try, then the sending: {notices:?}");
+    assert!(notices[0].contains("försök 1 misslyckades") && notices[0].contains("451"), "{notices:?}");
+    assert!(notices[1].contains("skickat") && notices[1].contains("försök 2"), "{notices:?}");
+}
+
+#[tokio::test]
+async fn a_daily_summary_holds_each_event_once_and_none_sends_nothing() {
+    let Some(mailbox) = Mailbox::start(0).await else { return };
+    // "Daily" every 3 s here.
+    let server = server_mailing_to(Some(&mailbox), Some(Duration::from_secs(3))).await;
+    settings(&server, &server.token, COORDINATOR_MAIL, "daily").await;
+    let (_, person, reports, _) = plan_with_person(&server).await;
+    person_answers(&server, &person, reports, 2).await;
+
+    let messages = mailbox.exactly(1, Duration::from_secs(4)).await;
+    let message = &messages[0];
+    assert_eq!(message["subject"], "Sammanfattning från Samplan");
+    let text = message["text"].as_str().expect("text");
+    assert_eq!(text.matches("Det finns ett nytt svar i en plan i Samplan.").count(), 2, "{text}");
+    assert_no_personal_data(message);
+
+    // With "none", the next answer is told nobody.
+    settings(&server, &server.token, COORDINATOR_MAIL, "none").await;
+    person_answers(&server, &person, reports, 1).await;
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    assert_eq!(mailbox.messages().len(), 1);
+}
+
+#[tokio::test]
+async fn a_meeting_called_sends_its_calendar_file_to_the_other_participants() {
+    let Some(mailbox) = Mailbox::start(0).await else { return };
+    let server = server_mailing_to(Some(&mailbox), None).await;
+    let (plan, _person, _reports, mut coordinator) = plan_with_person(&server).await;
+    let nurse = crate::access::signed_in_editor(&server, "Olle", plan).await;
+    settings(&server, &nurse, "olle@example.se", "immediate").await;
+    settings(&server, &server.token, COORDINATOR_MAIL, "immediate").await;
+    participant_in(&server, &nurse, plan, &mut coordinator.doc).await;
+    let meeting = shared::plan::Meeting {
+        date: Some("2099-03-10".into()),
+        time: "13.00".into(),
+        place: "Storgatan 1".into(),
+        ..Default::default()
+    };
+    shared::plan::edit::add_meeting(&mut coordinator.doc, &meeting).expect("meeting");
+    coordinator.push().await;
+    coordinator.until_synced().await;
+
+    let messages = mailbox.exactly(1, Duration::from_secs(1)).await;
+    let message = &messages[0];
+    assert_eq!(
+        message["rcpt_tos"],
+        serde_json::json!(["olle@example.se"]),
+        "not the coordinator who called it"
+    );
+    assert_no_personal_data(message);
+    let attachments = message["attachments"].as_array().expect("attachments");
+    assert_eq!(attachments.len(), 1, "{message:#}");
+    assert_eq!(attachments[0]["content_type"], "text/calendar");
+    let calendar = &attachments[0]["calendar"];
+    assert_eq!(calendar["events"], 1, "the calendar file parses: {calendar}");
+    assert_eq!(calendar["dtstart"], "2099-03-10T13:00:00+01:00", "{calendar}");
+    assert_eq!(calendar["tzid"], "Europe/Stockholm");
+}
+
+#[tokio::test]
+async fn with_no_mail_server_configured_nothing_is_sent_and_the_settings_say_so() {
+    let Some(mailbox) = Mailbox::start(0).await else { return };
+    let server = server_mailing_to(None, None).await;
+    let answer = settings(&server, &server.token, COORDINATOR_MAIL, "immediate").await;
+    assert_eq!(answer["email_available"], false);
+    assert_eq!(answer["email"], COORDINATOR_MAIL, "the choice is kept for when it is configured");
+    let plan = plan_made_by_testare(&server).await;
+    let reports = self_reports_document(&server, plan.id).await;
+    let person = device_member(&server, plan.id, "person").await;
+    person_answers(&server, &person, reports, 1).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(mailbox.messages().is_empty());
+    let store = open_store(&server.data_dir).await;
+    let queued = server::storage::sql::query("SELECT COUNT(*) AS n FROM notification_outbox")
+        .fetch_one(&store.pool())
+        .await
+        .expect("count")
+        .try_get::<i64, _>("n")
+        .expect("n");
+    store.close().await;
+    assert_eq!(queued, 0, "nothing is even queued");
+}
+
+#[tokio::test]
+async fn an_address_that_is_not_one_is_refused_in_plain_swedish() {
+    let server = server_mailing_to(None, None).await;
+    let body = "{\"email\":\"inte en adress\",\"email_mode\":\"immediate\",\"push\":true}";
+    let (status, answer) = http(&server, "PUT", "/api/notifications", Some(&server.token), Some(body)).await;
+    assert_eq!(status, 400);
+    assert!(answer.contains("E-postadressen ser inte rätt ut"), "{answer}");
+}
+
+/// A push service and device of `scripts/push-sink.py`: checks VAPID with
+/// `cryptography` and decrypts with `http_ece`, writing what came to a folder.
+struct PushEndpoint {
+    subscription: String,
+    dir: tempfile::TempDir,
+    _process: tokio::process::Child,
+}
+
+impl PushEndpoint {
+    async fn start() -> Option<PushEndpoint> {
+        let has_tools = std::process::Command::new("python3")
+            .args(["-c", "import http_ece, cryptography"])
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !has_tools {
+            assert!(std::env::var_os("CI").is_none(), "CI must have http_ece (scripts/setup.sh --tests)");
+            eprintln!("skipped: python3 http_ece is not installed (scripts/setup.sh --tests installs it)");
+            return None;
+        }
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/push-sink.py");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut process = tokio::process::Command::new("python3")
+            .arg(script)
+            .arg("--dir")
+            .arg(dir.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start the push endpoint");
+        let stdout = process.stdout.take().expect("stdout");
+        let mut lines = tokio::io::BufReader::new(stdout).lines();
+        let line = tokio::time::timeout(PATIENCE, lines.next_line()).await.expect("it starts");
+        let subscription = line.expect("read").expect("a subscription");
+        Some(PushEndpoint { subscription, dir, _process: process })
+    }
+
+    fn received(&self) -> Vec<serde_json::Value> {
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(self.dir.path())
+            .expect("read")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
+        paths.sort();
+        paths
+            .iter()
+            .map(|p| serde_json::from_str(&std::fs::read_to_string(p).expect("read")).expect("json"))
+            .collect()
+    }
+}
+
+#[tokio::test]
+async fn a_push_is_signed_with_vapid_and_an_independent_decryptor_reads_only_the_notice() {
+    let Some(device) = PushEndpoint::start().await else { return };
+    let key_dir = tempfile::tempdir().expect("tempdir");
+    let key_file = key_dir.path().join("vapid.pem");
+    std::fs::write(&key_file, server::notifications::push::Vapid::generate_pem().expect("key"))
+        .expect("write");
+    let server = TestServer::fresh_configured(|config| {
+        config.notifications.vapid_key_file = Some(key_file.clone());
+        config.notifications.vapid_subject = "mailto:drift@samplan.example".into();
+    })
+    .await;
+    let (status, answer) = http(&server, "GET", "/api/notifications", Some(&server.token), None).await;
+    assert_eq!(status, 200);
+    let answer: serde_json::Value = serde_json::from_str(&answer).expect("json");
+    assert_eq!(
+        (answer["push_available"].clone(), answer["email_available"].clone()),
+        (true.into(), false.into())
+    );
+    let (status, body) =
+        http(&server, "POST", "/api/push-subscriptions", Some(&server.token), Some(&device.subscription))
+            .await;
+    assert_eq!(status, 204, "{body}");
+
+    let (plan, person, reports, _) = plan_with_person(&server).await;
+    person_answers(&server, &person, reports, 1).await;
+    eventually("a push to the device", || async { !device.received().is_empty() }).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let received = device.received();
+    assert_eq!(received.len(), 1, "{received:#?}");
+    let push = &received[0];
+    assert_eq!(push["vapid"]["ok"], true, "VAPID: {push:#}");
+    assert_eq!(push["vapid"]["claims"]["sub"], "mailto:drift@samplan.example");
+    assert_eq!(push["content_encoding"], "aes128gcm");
+    let payload: serde_json::Value =
+        serde_json::from_str(push["payload"].as_str().unwrap_or_else(|| panic!("decrypted: {push:#}")))
+            .expect("json");
+    assert_eq!(payload["body"], "Det finns ett nytt svar i en plan i Samplan.");
+    assert_eq!(payload["url"], format!("http://{}/plan/{plan}", server.addr));
+    let text = payload.to_string();
+    for private in [PRIVATE_NOTE, "Kim", "Annas plan", "Testare"] {
+        assert!(!text.contains(private), "{private:?} in {text}");
+    }
+}
