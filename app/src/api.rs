@@ -58,6 +58,11 @@ pub async fn delete(path: &str) -> Result<(), ApiError> {
     exchange("DELETE", path, None).await.map(drop)
 }
 
+/// `DELETE path` with `body`; the answer has no body.
+pub async fn delete_with<B: Serialize>(path: &str, body: &B) -> Result<(), ApiError> {
+    exchange("DELETE", path, Some(write(body)?)).await.map(drop)
+}
+
 /// A request's body as JSON text.
 fn write(body: &impl Serialize) -> Result<JsValue, ApiError> {
     let refused = || ApiError::Refused("Fel i förfrågan.".into());

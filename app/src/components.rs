@@ -1,6 +1,7 @@
 //! Components shared by pages.
 
 pub mod after_change;
+pub mod device_push;
 pub mod field;
 pub mod progress_chart;
 pub mod progressive;

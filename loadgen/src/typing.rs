@@ -357,6 +357,10 @@ fn spread_fraction(id: DocumentId, participant: usize) -> f64 {
     ((n + participant as u64 * 21_845) % 65_536) as f64 / 65_536.0
 }
 
+/// How long a plan may take to start (its peers connected and its
+/// document confirmed) before it counts as failed.
+const START_LIMIT: Duration = Duration::from_secs(60);
+
 /// Ramp the number of plans through `stages` on the relays at `urls`,
 /// measuring each for `window` after `warmup` (CPU time from `cpu`); stop
 /// after the first stage whose p99 exceeds `stop_ms` (where the server has
@@ -383,14 +387,25 @@ pub async fn ramp(
         let mut not_started = 0;
         while plans < target && not_started == 0 {
             let batch = (target - plans).min(20);
+            // A server too busy to answer at all must not hold the run:
+            // a plan not started within `START_LIMIT` counts as failed.
             let starting: Vec<_> = (plans..plans + batch)
-                .map(|plan| start_plan(urls.to_vec(), plan, recorder.clone(), stop.clone()))
+                .map(|plan| {
+                    tokio::time::timeout(
+                        START_LIMIT,
+                        start_plan(urls.to_vec(), plan, recorder.clone(), stop.clone()),
+                    )
+                })
                 .collect();
             for started in futures::future::join_all(starting).await {
                 match started {
-                    Ok(typists) => tasks.extend(typists),
-                    Err(error) => {
+                    Ok(Ok(typists)) => tasks.extend(typists),
+                    Ok(Err(error)) => {
                         eprintln!("a plan did not start: {error:#}");
+                        not_started += 1;
+                    }
+                    Err(_) => {
+                        eprintln!("a plan did not start within {} s", START_LIMIT.as_secs());
                         not_started += 1;
                     }
                 }
@@ -411,9 +426,8 @@ pub async fn ramp(
         }
     }
     stop.cancel();
-    for task in tasks {
-        let _ = task.await;
-    }
+    // Typists stop at the cancel; one stuck on a dead socket is left.
+    let _ = tokio::time::timeout(START_LIMIT, futures::future::join_all(tasks)).await;
     Ok(results)
 }
 

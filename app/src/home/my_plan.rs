@@ -37,6 +37,7 @@ pub enum Part {
     Meeting,
     Helpers,
     Seen,
+    Reminders,
     About,
 }
 
@@ -51,6 +52,7 @@ impl Part {
             Part::Meeting => "Inför mötet",
             Part::Helpers => "Vem får svara åt mig",
             Part::Seen => "Vem har sett min plan",
+            Part::Reminders => "Påminnelser",
             Part::About => "Om SIP",
         }
     }
@@ -213,6 +215,7 @@ pub fn MyPlanPage(id: DocumentId) -> impl IntoView {
                         Part::Meeting => chunk(move || parts::meeting(id, signals.version, is_person)),
                         Part::Helpers => chunk(move || parts::helpers(id)),
                         Part::Seen => chunk(move || parts::seen(id)),
+                        Part::Reminders => chunk(parts::reminders),
                         Part::About => chunk(parts::about),
                     }}
                 }.into_any(),
@@ -242,6 +245,7 @@ fn PartMenu(part: RwSignal<Part>, is_person: Signal<bool>) -> impl IntoView {
                     parts.push(Part::Helpers);
                     parts.push(Part::Seen);
                 }
+                parts.push(Part::Reminders);
                 parts.push(Part::About);
                 parts.into_iter().map(|p| view! {
                     <button type="button" class="part-button" aria-pressed=move || (part.get() == p).to_string()

@@ -1,6 +1,6 @@
 //! The parts of Min plan that are wasm chunks of their own, fetched when
 //! the person first opens them: "Hjälp jag får", "Inför mötet", "Vem får
-//! svara åt mig", "Vem har sett min plan", "Om SIP", the questions after a meeting, reading a part
+//! svara åt mig", "Vem har sett min plan", "Påminnelser", "Om SIP", the questions after a meeting, reading a part
 //! aloud, the list of the device's plans, and signing in to open an invitation.
 //!
 //! Why: Min plan is what a tablet on a weak network loads first, and the
@@ -132,6 +132,27 @@ pub fn taking_part(
 ) -> Result<AnyView, ChunkMissing> {
     Ok(untrack(|| {
         view! { <super::taking_part::TakingPartCard plan reports reports_id may_report my_name /> }.into_any()
+    }))
+}
+
+/// "Påminnelser": the reminders as a push notice on this device.
+#[leptos::wasm_split::wasm_split(
+    home_reminders_chunk,
+    wasm_split_path = ::leptos::wasm_split,
+    preload(#[doc(hidden)] #[allow(non_snake_case)] __preload_home_reminders),
+    fallible
+)]
+pub fn reminders() -> Result<AnyView, ChunkMissing> {
+    Ok(untrack(|| {
+        view! {
+            <PartFrame part=Part::Reminders>
+                <p>"När det är dags att svara på hur det går, står det överst i Min plan."</p>
+                <p>"Du kan också få en påminnelse på den här enheten, fast Min plan är stängd. Den säger bara att något väntar på dig i Samplan. Det står inga namn och ingen text ur planen i den."</p>
+                <p>"Hur ofta du vill bli påmind väljer du under Mina mål, vid varje mål."</p>
+                <crate::components::device_push::DevicePushSwitch what="påminnelser" />
+            </PartFrame>
+        }
+        .into_any()
     }))
 }
 

@@ -101,12 +101,19 @@ impl Sender {
             Ok(devices) => devices,
             Err(error) => return self.retry(row.attempts, error.to_string()),
         };
-        // The same words as the e-mail, and the link; nothing else.
+        // The same words as the e-mail, and the link; nothing else. The
+        // tag (one notification per event on the device) is a digest of
+        // the event's key, which may hold a meeting's day and time.
+        let tag = {
+            use sha2::Digest as _;
+            let digest = sha2::Sha256::digest(format!("{}\n{}", row.document_id, row.event_key));
+            digest.iter().take(8).map(|b| format!("{b:02x}")).collect::<String>()
+        };
         let payload = serde_json::json!({
             "title": "Samplan",
             "body": kind.words(),
             "url": self.link(&row.principal, &row.document_id),
-            "tag": row.event_key,
+            "tag": tag,
         })
         .to_string();
         let (mut sent, mut temporary, mut refused) = (0, Vec::new(), Vec::new());

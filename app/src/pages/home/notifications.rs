@@ -1,6 +1,7 @@
 //! "Aviseringar": what the member is told by e-mail and how (at once, a
 //! daily summary, none), and their address; `GET`/`PUT /api/notifications`.
-//! Says plainly when this server sends no e-mail at all.
+//! Says plainly when this server sends no e-mail at all; and push on this
+//! device (`crate::components::device_push`).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -81,5 +82,7 @@ fn SettingsForm(settings: NotificationSettings) -> impl IntoView {
             <button type="submit">"Spara aviseringar"</button>
             <p role="status">{move || status.get()}</p>
         </form>
+        <h3 class="device-push-heading">"Aviseringar på den här enheten"</h3>
+        <crate::components::device_push::DevicePushSwitch what="aviseringar" />
     }
 }
