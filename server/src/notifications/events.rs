@@ -5,7 +5,15 @@
 //! transaction that remembers it as told (`notification_seen`).
 //!
 //! The reading is IO; which events there are is the pure
-//! `shared::notices::notices`.
+//! `shared::notices::notices`, told here what the plan alone does not say
+//! (`Known`: who booked each meeting, through the actors the relay bound
+//! to members; whose approvals still hold). The uses of invitations are
+//! events of the relay's own tables (`redemptions`), read here beside the
+//! plan's and keyed as stably.
+//!
+//! A kind of event added to the notifier later (its
+//! `NoticeKind::generation`) is only remembered, not told, the first time
+//! a plan read before it is read again: the past of a plan is not news.
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -120,13 +120,24 @@ async fn settings(server: &TestServer, token: &str, email: &str, mode: &str) -> 
 /// A plan whose coordinator is Testare, with a self-report document and a
 /// person's device; the person's session and the report document's id.
 async fn plan_with_person(server: &TestServer) -> (DocumentId, String, DocumentId, Client) {
+    let plan = plan_seen_with_coordinator(server).await;
+    let reports = self_reports_document(server, plan.id).await;
+    let person = device_member(server, plan.id, "person").await;
+    // Told to the coordinator if they already have an address; the tests
+    // give theirs after this, so that each counts only what it is about.
+    until_seen(server, plan.id, "invitation_used:").await;
+    (plan.id, person, reports, plan.coordinator)
+}
+
+/// A plan whose coordinator is Testare (a participant), once the notifier
+/// has seen it (its events so far are not news).
+async fn plan_seen_with_coordinator(server: &TestServer) -> crate::access::Plan {
     let mut plan = plan_made_by_testare(server).await;
     let token = server.token.clone();
     let (coordinator, _) = participant_in(server, &token, plan.id, &mut plan.coordinator.doc).await;
     shared::plan::edit::set_coordinator(&mut plan.coordinator.doc, Some(&coordinator)).expect("coordinator");
     plan.coordinator.push().await;
     plan.coordinator.until_synced().await;
-    // The relay has seen the plan once (its events so far are not news).
     let id = plan.id.to_string();
     eventually("the notifier to have seen the plan", || async {
         let store = open_store(&server.data_dir).await;
@@ -141,12 +152,7 @@ async fn plan_with_person(server: &TestServer) -> (DocumentId, String, DocumentI
         seen
     })
     .await;
-    let reports = self_reports_document(server, plan.id).await;
-    let person = device_member(server, plan.id, "person").await;
-    // Told to the coordinator if they already have an address; the tests
-    // give theirs after this, so that each counts only what it is about.
-    until_seen(server, plan.id, "invitation_used:").await;
-    (plan.id, person, reports, plan.coordinator)
+    plan
 }
 
 /// Wait until the notifier has seen an event of `plan` whose key starts with `prefix`.
@@ -490,16 +496,11 @@ fn vapid_key_writes_a_key_the_server_reads_private_to_its_owner_and_never_over_a
 }
 
 /// A plan whose coordinator is Testare, with Olle (a nurse, signed in) as an
-/// editor and participant, both their invitations' notices already seen:
+/// editor and participant, his invitation's notice already seen:
 /// (plan, Olle's token, Olle's participant id, the coordinator's client,
-/// Olle's client, Testare's participant id).
-async fn plan_with_nurse(server: &TestServer) -> (DocumentId, String, String, Client, Client, String) {
-    let mut plan = plan_made_by_testare(server).await;
-    let token = server.token.clone();
-    let (coordinator, _) = participant_in(server, &token, plan.id, &mut plan.coordinator.doc).await;
-    shared::plan::edit::set_coordinator(&mut plan.coordinator.doc, Some(&coordinator)).expect("coordinator");
-    plan.coordinator.push().await;
-    plan.coordinator.until_synced().await;
+/// Olle's client).
+async fn plan_with_nurse(server: &TestServer) -> (DocumentId, String, String, Client, Client) {
+    let mut plan = plan_seen_with_coordinator(server).await;
     let nurse = crate::access::signed_in_editor(server, "Olle", plan.id).await;
     let (olle, _) = participant_in(server, &nurse, plan.id, &mut plan.coordinator.doc).await;
     plan.coordinator.push().await;
@@ -511,14 +512,14 @@ async fn plan_with_nurse(server: &TestServer) -> (DocumentId, String, String, Cl
         shared::plan::read_plan(&c.doc).is_ok_and(|p| p.participants.contains_key(&wanted))
     })
     .await;
-    (plan.id, nurse, olle, plan.coordinator, own, coordinator)
+    (plan.id, nurse, olle, plan.coordinator, own)
 }
 
 #[tokio::test]
 async fn a_meeting_a_nurse_books_is_told_to_the_coordinator_and_not_to_her() {
     let Some(mailbox) = Mailbox::start(0).await else { return };
     let server = server_mailing_to(Some(&mailbox), None).await;
-    let (_plan, nurse, _olle, _coordinator, mut own, _) = plan_with_nurse(&server).await;
+    let (_plan, nurse, _olle, _coordinator, mut own) = plan_with_nurse(&server).await;
     settings(&server, &nurse, "olle@example.se", "immediate").await;
     settings(&server, &server.token, COORDINATOR_MAIL, "immediate").await;
     let meeting =
@@ -557,7 +558,7 @@ async fn an_invitation_used_tells_the_one_who_made_it_once_with_no_names() {
 async fn an_approval_is_asked_once_the_meeting_is_over_and_again_of_one_whose_approval_a_change_made_stale() {
     let Some(mailbox) = Mailbox::start(0).await else { return };
     let server = server_mailing_to(Some(&mailbox), None).await;
-    let (_plan, nurse, olle, mut coordinator, mut own, _) = plan_with_nurse(&server).await;
+    let (_plan, nurse, olle, mut coordinator, mut own) = plan_with_nurse(&server).await;
     settings(&server, &nurse, "olle@example.se", "immediate").await;
     settings(&server, &server.token, COORDINATOR_MAIL, "immediate").await;
     // The chair ends today's meeting: the plan is up for approval.
@@ -800,4 +801,35 @@ async fn a_relay_killed_after_the_mail_server_took_a_notice_sends_it_once_more_w
         log.iter().filter(|(e, _)| e.action == "notify").map(|(e, _)| e.detail.as_str()).collect();
     assert_eq!(sent.len(), 1, "{sent:?}");
     assert!(sent[0].contains("skickat") && sent[0].contains("försök 2"), "{sent:?}");
+}
+
+#[tokio::test]
+async fn a_kind_of_event_added_later_does_not_mail_the_past_of_a_plan_read_before_it() {
+    let Some(mailbox) = Mailbox::start(0).await else { return };
+    let server = server_mailing_to(Some(&mailbox), None).await;
+    settings(&server, &server.token, COORDINATOR_MAIL, "immediate").await;
+    let plan = plan_seen_with_coordinator(&server).await;
+    let reports = self_reports_document(&server, plan.id).await;
+    let person = device_member(&server, plan.id, "person").await;
+    until_seen(&server, plan.id, "invitation_used:").await;
+    assert_eq!(mailbox.exactly(1, Duration::from_millis(500)).await.len(), 1, "the invitation used");
+    // As if an older notifier (generation 1, before invitations were told)
+    // had read the plan, and an invitation was used since.
+    let store = open_store(&server.data_dir).await;
+    for statement in [
+        "UPDATE notification_plans SET generation = 1",
+        "DELETE FROM notification_seen WHERE event_key LIKE 'invitation_used:%'",
+    ] {
+        server::storage::sql::query(statement).execute(&store.pool()).await.expect("as before");
+    }
+    store.close().await;
+    person_answers(&server, &person, reports, 1).await;
+
+    let messages = mailbox.exactly(2, Duration::from_secs(1)).await;
+    assert!(
+        messages[1]["text"].as_str().is_some_and(|t| t.contains("Det finns ett nytt svar")),
+        "the answer, and not the invitation again: {:#}",
+        messages[1]
+    );
+    until_seen(&server, plan.id, "invitation_used:").await;
 }
