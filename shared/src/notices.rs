@@ -233,17 +233,25 @@ pub fn notices(plan: &Plan, reports: Option<&SelfReports>, today: &str, known: &
     found
 }
 
+/// Whether approvals are asked for on `today`: the plan's current meeting
+/// is over (the chair ended it, or its day has passed). Before that, the
+/// relay need not find out whose approvals hold ([`Known::approved_now`]).
+pub fn approvals_wanted(plan: &Plan, today: &str) -> bool {
+    let Some(meeting) = current_meeting(plan).and_then(|id| plan.meetings.get(id)) else { return false };
+    let day_passed =
+        meeting.date.as_deref().map(str::trim).is_some_and(|date| !date.is_empty() && date < today);
+    meeting.has_ended() || day_passed
+}
+
 /// The approvals asked for, as (key, participant).
 fn approvals_asked(plan: &Plan, today: &str, known: &Known) -> Vec<(String, String)> {
+    if !approvals_wanted(plan, today) {
+        return Vec::new();
+    }
     let Some((meeting_id, meeting)) = current_meeting(plan).and_then(|id| Some((id, plan.meetings.get(id)?)))
     else {
         return Vec::new();
     };
-    let day_passed =
-        meeting.date.as_deref().map(str::trim).is_some_and(|date| !date.is_empty() && date < today);
-    if !(meeting.has_ended() || day_passed) {
-        return Vec::new();
-    }
     let mut asked = Vec::new();
     for participant in plan.participants.keys() {
         if known.approved_now.contains(participant) {

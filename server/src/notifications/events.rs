@@ -179,8 +179,8 @@ pub async fn look(
         }
     }
     let members = members(&db, &plan_id).await?;
-    let known = known(&db, &members, &plan, &loaded.doc).await?;
     let today = shared::swedish_time::local(now).0.iso();
+    let known = known(&db, &members, &plan, &loaded.doc, &today).await?;
     let mut found = notices(&plan, reports.as_ref(), &today, &known);
     found.extend(invitations_used(&db, &plan_id, &members).await?);
     let recipients = recipients(&db, &members, &found).await?;
@@ -271,6 +271,7 @@ async fn known(
     members: &[(String, String)],
     plan: &shared::plan::Plan,
     doc: &automerge::Automerge,
+    today: &str,
 ) -> Result<Known, EventsError> {
     let mut known = Known::default();
     for (meeting, actor) in meeting_writers(doc) {
@@ -287,10 +288,14 @@ async fn known(
             known.meeting_by.insert(meeting, participant.clone());
         }
     }
-    known.approved_now = shared::plan::approvals::holding_approvals(plan, |heads| {
-        let heads: Vec<automerge::ChangeHash> = heads.iter().filter_map(|h| h.parse().ok()).collect();
-        shared::plan::read_plan(&doc.fork_at(&heads).ok()?).ok()
-    });
+    // Reading the plan at each approval's version costs a fork of the
+    // document: only once approvals are asked for.
+    if shared::notices::approvals_wanted(plan, today) {
+        known.approved_now = shared::plan::approvals::holding_approvals(plan, |heads| {
+            let heads: Vec<automerge::ChangeHash> = heads.iter().filter_map(|h| h.parse().ok()).collect();
+            shared::plan::read_plan(&doc.fork_at(&heads).ok()?).ok()
+        });
+    }
     Ok(known)
 }
 
