@@ -7,9 +7,14 @@ subscription as a browser gives it:
 Each POST it gets is checked and decrypted with implementations that are
 not the relay's: the VAPID JWT (RFC 8292) verified with `cryptography`
 against the key in the header, the body decrypted with `http_ece`
-(aes128gcm); the outcome is written to DIR as <n>.json. Answers 201.
+(aes128gcm); the outcome is written to DIR as <n>.json, with the status
+it answered. Answers 201, or what --answers says, as a push service in
+trouble does:
 
-    push-sink.py --dir DIR
+    push-sink.py --dir DIR [--answers 503,503]
+
+--answers: the statuses of the first requests, in order (503: try again
+later; 404 or 410: this subscription is gone); the rest are answered 201.
 """
 
 import argparse
@@ -67,7 +72,9 @@ def check_vapid(header, origin):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--dir", required=True)
+    parser.add_argument("--answers", default="")
     args = parser.parse_args()
+    answers = [int(a) for a in args.answers.split(",") if a.strip()]
     os.makedirs(args.dir, exist_ok=True)
     device = ec.generate_private_key(ec.SECP256R1())
     device_public = device.public_key().public_bytes(
@@ -96,12 +103,14 @@ def main():
             except Exception as error:
                 record["decrypt_error"] = repr(error)
             with lock:
+                status = answers[count[0]] if count[0] < len(answers) else 201
                 count[0] += 1
                 path = os.path.join(args.dir, f"{count[0]:04}.json")
+            record["status"] = status
             with open(path + ".tmp", "w", encoding="utf-8") as f:
                 json.dump(record, f, ensure_ascii=False)
             os.replace(path + ".tmp", path)
-            self.send_response(201)
+            self.send_response(status)
             self.send_header("Content-Length", "0")
             self.end_headers()
 

@@ -5,11 +5,14 @@ package: envelope sender and recipients, subject, Message-ID, the text, and
 each attachment (a text/calendar one also parsed with the `icalendar`
 package, so the test knows an independent reader can read it).
 
-    smtp-sink.py --dir DIR [--fail-first N] [--port P]
+    smtp-sink.py --dir DIR [--fail-first N] [--hold-first SECONDS] [--port P]
 
 Prints the port it listens on as the first line of stdout. With
 --fail-first N the first N messages are answered "451" (try again later),
-as a busy server does. Runs until killed or until stdin closes.
+as a busy server does. With --hold-first S the first message it accepts is
+written to DIR at once but answered "250" only S seconds later: a test can
+stop the sender in the window between the server taking a message and the
+sender hearing so. Runs until killed or until stdin closes.
 """
 
 import argparse
@@ -53,9 +56,10 @@ def calendar_summary(text):
 
 
 class Sink:
-    def __init__(self, directory, fail_first):
+    def __init__(self, directory, fail_first, hold_first=0.0):
         self.directory = directory
         self.fail_first = fail_first
+        self.hold_first = hold_first
         self.count = 0
         self.refused = 0
 
@@ -95,6 +99,8 @@ class Sink:
         with open(path + ".tmp", "w", encoding="utf-8") as f:
             json.dump(record, f, ensure_ascii=False, indent=1)
         os.replace(path + ".tmp", path)
+        if self.count == 1 and self.hold_first > 0:
+            await asyncio.sleep(self.hold_first)
         return "250 OK"
 
 
@@ -102,11 +108,12 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--dir", required=True)
     parser.add_argument("--fail-first", type=int, default=0)
+    parser.add_argument("--hold-first", type=float, default=0.0)
     parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args()
     os.makedirs(args.dir, exist_ok=True)
     port = args.port or free_port()
-    controller = Controller(Sink(args.dir, args.fail_first), hostname="127.0.0.1", port=port)
+    controller = Controller(Sink(args.dir, args.fail_first, args.hold_first), hostname="127.0.0.1", port=port)
     controller.start()
     print(port, flush=True)
     # Until stdin closes (the test that started it ended) or a signal.

@@ -157,6 +157,9 @@ pub struct AppState {
     pub identity_providers: oidc::IdentityProviders,
     /// What this server can send (for the settings' "not available here").
     pub notifications: Arc<notifications::Available>,
+    /// Marks a plan for the notifier when an event that is not a change of
+    /// the plan happened (an invitation used).
+    pub notices: notifications::Watch,
 }
 
 /// Why the server could not run.
@@ -197,7 +200,7 @@ pub async fn run(
     let plan_summaries = plan_summaries::PlanSummaries::default();
     let access_log = access::access_log::AccessLog::start(&store, plan_summaries.clone(), config.log_syncs);
     tokio::spawn(purge_access_log(store.database(), config.access_log_days, shutdown.clone()));
-    let (watch, available) = match start_notifications(&config, &store, &shutdown) {
+    let (watch, available, sending) = match start_notifications(&config, &store, &shutdown) {
         Ok(started) => started,
         Err(error) => {
             store.close().await;
@@ -213,7 +216,7 @@ pub async fn run(
             metrics: metrics.clone(),
             plans: access.plans.clone(),
             access_log: access_log.clone(),
-            notifications: watch,
+            notifications: watch.clone(),
         }),
         store: store.clone(),
         server_id,
@@ -236,6 +239,7 @@ pub async fn run(
             &config.public_url,
         ),
         notifications: Arc::new(available),
+        notices: watch,
     };
     if !config.static_dir.join("index.html").exists() {
         tracing::warn!(dir = %config.static_dir.display(), "the app is not built here; only /sync and /healthz will work");
@@ -265,6 +269,13 @@ pub async fn run(
     let served = axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(async move { graceful.cancelled().await })
         .await;
+    if let Some(sending) = sending {
+        // The message in flight is finished and recorded as sent, so a
+        // stop (not a crash) never sends a notice twice (ARCHITECTURE.md).
+        if tokio::time::timeout(notifications::mail::SMTP_TIMEOUT * 2, sending).await.is_err() {
+            tracing::warn!("stopped while a notification was being sent; it is sent again on restart");
+        }
+    }
     access_log.flush().await;
     store.close().await;
     served?;
@@ -278,13 +289,14 @@ fn start_notifications(
     config: &Config,
     store: &Store,
     shutdown: &CancellationToken,
-) -> Result<(notifications::Watch, notifications::Available), ServerError> {
+) -> Result<(notifications::Watch, notifications::Available, Option<tokio::task::JoinHandle<()>>), ServerError>
+{
     let settings = &config.notifications;
     if !settings.enabled() {
         tracing::info!(
             "no SMTP server (--smtp-url) and no VAPID key (--vapid-key-file): no notifications are sent"
         );
-        return Ok((notifications::Watch::default(), notifications::Available::default()));
+        return Ok((notifications::Watch::default(), notifications::Available::default(), None));
     }
     let smtp = settings.smtp_url.as_deref().map(notifications::mail::Smtp::new).transpose()?;
     let vapid = match &settings.vapid_key_file {
@@ -314,8 +326,8 @@ fn start_notifications(
         vapid,
         http: reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap_or_default(),
     };
-    tokio::spawn(sender.run(wake, shutdown.clone()));
-    Ok((watch, available))
+    let sending = tokio::spawn(sender.run(wake, shutdown.clone()));
+    Ok((watch, available, Some(sending)))
 }
 
 /// Hand what other relays stored to the loaded documents ([`storage::relays`]).

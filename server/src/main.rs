@@ -28,7 +28,7 @@ struct NotificationArgs {
     #[arg(long, env = "SAMPLAN_SMTP_FROM", default_value = "Samplan <noreply@localhost>")]
     smtp_from: String,
     /// The VAPID private key for Web Push (PKCS#8 PEM, P-256; make one with
-    /// `openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256`).
+    /// `samplan-server vapid-key --out FILE`).
     /// Without it no push messages are sent.
     #[arg(long, env = "SAMPLAN_VAPID_KEY_FILE")]
     vapid_key_file: Option<PathBuf>,
@@ -38,6 +38,20 @@ struct NotificationArgs {
     /// Seconds before the first retry of a failed sending (doubling each time, at most an hour).
     #[arg(long, env = "SAMPLAN_NOTIFY_RETRY_SECS", default_value_t = 30)]
     notify_retry_secs: u64,
+    /// When the daily summaries go out, on the Swedish clock (HH:MM; the
+    /// same hour on the wall in summer and winter time).
+    #[arg(long, env = "SAMPLAN_DIGEST_AT", default_value = "07:00", value_parser = clock_time)]
+    digest_at: shared::swedish_time::ClockTime,
+    /// Seconds after which a sending that a relay claimed and never
+    /// finished (it stopped mid-send) is taken over and sent again.
+    #[arg(long, env = "SAMPLAN_NOTIFY_CLAIM_TIMEOUT_SECS", default_value_t = 300)]
+    notify_claim_timeout_secs: u64,
+}
+
+/// A clock time `HH:MM` for clap.
+fn clock_time(text: &str) -> Result<shared::swedish_time::ClockTime, String> {
+    shared::swedish_time::ClockTime::parse(text)
+        .ok_or_else(|| format!("{text:?} är inte ett klockslag (TT:MM)"))
 }
 
 impl NotificationArgs {
@@ -48,6 +62,8 @@ impl NotificationArgs {
             vapid_key_file: self.vapid_key_file,
             vapid_subject: self.vapid_subject,
             retry_after: Duration::from_secs(self.notify_retry_secs.max(1)),
+            digest: server::notifications::DigestSchedule::Daily(self.digest_at),
+            claim_timeout: Duration::from_secs(self.notify_claim_timeout_secs.max(1)),
             ..server::notifications::NotificationConfig::default()
         }
     }
@@ -186,6 +202,14 @@ enum Command {
         /// SQLite file in the data folder; several relays may share one.
         #[arg(long, env = "SAMPLAN_DATABASE")]
         database: Option<String>,
+    },
+    /// Make a VAPID key for Web Push (`serve --vapid-key-file`): written to
+    /// --out, readable by its owner only; an existing file is never
+    /// overwritten. Prints the public key.
+    VapidKey {
+        /// The new key file (must not exist).
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Store an example plan (the one in the SIP manual: goals, sub-goals,
     /// interventions by kommun and region) and print its address as the last line.
@@ -402,6 +426,12 @@ async fn main() -> anyhow::Result<()> {
             println!("Samplan körs på http://{address}/");
             server::run(config, listener, shutdown).await?;
             println!("Samplan har stängts.");
+            Ok(())
+        }
+        Command::VapidKey { out } => {
+            let public = server::notifications::push::write_new_key(&out)?;
+            println!("Den nya VAPID-nyckeln är skriven till {}.", out.display());
+            println!("Publik nyckel: {public}");
             Ok(())
         }
         Command::Gallra { after_days, dry_run, data_dir, database } => {

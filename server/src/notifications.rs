@@ -36,6 +36,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use shared::swedish_time::ClockTime;
 use shared::DocumentId;
 use tokio::sync::Notify;
 
@@ -57,12 +58,13 @@ pub struct NotificationConfig {
     /// The first retry after a failed sending; each next waits twice as
     /// long, at most [`MAX_RETRY_WAIT`].
     pub retry_after: Duration,
-    /// Daily summaries are sent once per this period …
-    pub digest_every: Duration,
-    /// … at this offset into it (from 1970-01-01 00:00 UTC).
-    pub digest_offset: Duration,
+    /// When daily summaries go out.
+    pub digest: DigestSchedule,
     /// How often every plan is read for due dates.
     pub sweep_every: Duration,
+    /// A sending claimed longer ago than this belongs to a relay that
+    /// stopped mid-send, and is sent again (`outbox::CLAIM_TIMEOUT`).
+    pub claim_timeout: Duration,
 }
 
 impl Default for NotificationConfig {
@@ -73,10 +75,9 @@ impl Default for NotificationConfig {
             vapid_key_file: None,
             vapid_subject: "mailto:noreply@localhost".into(),
             retry_after: Duration::from_secs(30),
-            digest_every: Duration::from_secs(86_400),
-            // 06:00 UTC: 07:00 in winter and 08:00 in summer in Sweden.
-            digest_offset: Duration::from_secs(6 * 3600),
+            digest: DigestSchedule::Daily(DEFAULT_DIGEST_AT),
             sweep_every: Duration::from_secs(3600),
+            claim_timeout: outbox::CLAIM_TIMEOUT,
         }
     }
 }
@@ -86,6 +87,25 @@ impl NotificationConfig {
     pub fn enabled(&self) -> bool {
         self.smtp_url.is_some() || self.vapid_key_file.is_some()
     }
+}
+
+/// The daily summary's default time: 07:00 on the Swedish clock.
+pub const DEFAULT_DIGEST_AT: ClockTime = ClockTime { hour: 7, minute: 0 };
+
+/// When daily summaries go out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DigestSchedule {
+    /// Each day at this time on the Swedish clock (`--digest-at`): the same
+    /// hour on the wall in winter (CET) and in summer (CEST).
+    Daily(ClockTime),
+    /// Once per `period`, at `offset` into it (from 1970-01-01 00:00 UTC):
+    /// for tests, where a "day" is a few seconds.
+    Every {
+        /// How often.
+        period: Duration,
+        /// When in the period.
+        offset: Duration,
+    },
 }
 
 /// What this server can send, as the settings tell members.

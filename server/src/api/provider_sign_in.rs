@@ -212,6 +212,13 @@ async fn finish(
 /// with an invitation, as the device the invitation makes, bound to them
 /// from now on. An invitation used by someone already bound adds its plan
 /// to theirs. Without either, they are told to open their invitation.
+/// Tell the notifier that an invitation to `plan` was used.
+fn notice_invitation_used(state: &AppState, plan: &str) {
+    if let Ok(plan) = shared::DocumentId::parse_url_or_id(plan) {
+        state.notices.changed(plan);
+    }
+}
+
 async fn sign_in_person(
     state: &AppState,
     identity: &VerifiedIdentity,
@@ -225,11 +232,13 @@ async fn sign_in_person(
             let (token, _) = accounts.insert_provider_session(&device, identity).await?;
             let principal = accounts.authenticate(token.reveal()).await?.ok_or(Refusal::Disabled)?;
             let redeemed = plans.redeem(invitation, Some(&principal)).await?;
+            notice_invitation_used(state, &redeemed.document_id);
             state.online.recheck([device.as_str()]).await;
             return Ok((token, principal, format!("/min-plan/{}", redeemed.document_id)));
         }
         (None, Some(invitation)) => {
             let redeemed = plans.redeem(invitation, None).await?;
+            notice_invitation_used(state, &redeemed.document_id);
             if let Some(session_id) = redeemed.session_id {
                 // The invitation's own device session: this one lasts as long as the provider's.
                 accounts.revoke_session(session_id).await?;

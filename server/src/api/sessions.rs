@@ -185,6 +185,9 @@ pub(super) async fn redeem(
     let entry = Entry::now(who, Some(&redeemed.document_id), Action::SignIn).role(redeemed.role);
     state.access_log.record(entry.detail("inbjudan"));
     tracing::info!(principal = %redeemed.principal, document = %redeemed.document_id, "invitation redeemed");
+    if let Ok(plan) = shared::DocumentId::parse_url_or_id(&redeemed.document_id) {
+        state.notices.changed(plan);
+    }
     if let Some(session_id) = redeemed.session_id {
         describe_session(&state, session_id, &headers).await;
     }

@@ -5,20 +5,28 @@
 //! transaction that remembers it as told (`notification_seen`).
 //!
 //! The reading is IO; which events there are is the pure
-//! `shared::notices::notices`.
+//! `shared::notices::notices`, told here what the plan alone does not say
+//! (`Known`: who booked each meeting, through the actors the relay bound
+//! to members; whose approvals still hold). The uses of invitations are
+//! events of the relay's own tables (`redemptions`), read here beside the
+//! plan's and keyed as stably.
+//!
+//! A kind of event added to the notifier later (its
+//! `NoticeKind::generation`) is only remembered, not told, the first time
+//! a plan read before it is read again: the past of a plan is not news.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use shared::api::{EmailMode, NotificationSettings};
-use shared::notices::{notices, Notice};
+use shared::notices::{meeting_writers, notices, Known, Notice, NoticeKind};
 use shared::DocumentId;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use super::outbox::{self, NewOutgoing};
-use super::{settings, NotificationConfig, Watch};
+use super::{settings, DigestSchedule, NotificationConfig, Watch};
 use crate::access::{now_millis, AccessError};
 use crate::storage::{sql, Database, StorageError, Store};
 
@@ -162,17 +170,20 @@ pub async fn look(
             .transpose()?;
     let mut reports = None;
     if let Some(reports_id) = reports_id.and_then(|id| DocumentId::parse_url_or_id(&id).ok()) {
-        let loaded = store.load(&reports_id).await?;
-        match shared::self_reports::read_self_reports(&loaded.doc) {
+        let stored = store.load(&reports_id).await?;
+        match shared::self_reports::read_self_reports(&stored.doc) {
             Ok(read) => reports = Some(read),
             Err(error) => {
                 tracing::warn!(document = %reports_id, %error, "a self-report document could not be read")
             }
         }
     }
+    let members = members(&db, &plan_id).await?;
     let today = shared::swedish_time::local(now).0.iso();
-    let found = notices(&plan, reports.as_ref(), &today);
-    let recipients = recipients(&db, &plan_id, &found).await?;
+    let known = known(&db, &members, &plan, &loaded.doc, &today).await?;
+    let mut found = notices(&plan, reports.as_ref(), &today, &known);
+    found.extend(invitations_used(&db, &plan_id, &members).await?);
+    let recipients = recipients(&db, &members, &found).await?;
     let mut with_devices = std::collections::HashSet::new();
     if config.vapid_key_file.is_some() {
         for principal in recipients.values().flatten().map(|(principal, _)| principal) {
@@ -182,11 +193,21 @@ pub async fn look(
         }
     }
     let mut transaction = db.begin_write().await?;
+    // The generation of kinds this plan was read with before (none: never read).
+    let read_with: Option<i64> =
+        sql::query("SELECT generation FROM notification_plans WHERE document_id = ?")
+            .bind(plan_id.as_str())
+            .fetch_optional(&mut *transaction)
+            .await?
+            .map(|r| r.try_get("generation"))
+            .transpose()?;
     sql::query(
-        "INSERT INTO notification_plans (document_id, first_seen) VALUES (?1, ?2) ON CONFLICT (document_id) DO NOTHING",
+        "INSERT INTO notification_plans (document_id, first_seen, generation) VALUES (?1, ?2, ?3)
+         ON CONFLICT (document_id) DO UPDATE SET generation = ?3",
     )
     .bind(plan_id.as_str())
     .bind(now)
+    .bind(NoticeKind::GENERATION)
     .execute(&mut *transaction)
     .await?;
     let mut added = 0;
@@ -202,7 +223,9 @@ pub async fn look(
         .await?
         .rows_affected()
             == 1;
-        if !new || tell == Tell::No {
+        // A kind this plan was not read with before: its past is not news.
+        let kind_is_new_here = read_with.is_some_and(|generation| notice.kind.generation() > generation);
+        if !new || tell == Tell::No || kind_is_new_here {
             continue;
         }
         for (principal, settings) in recipients.get(&notice.key).into_iter().flatten() {
@@ -226,26 +249,108 @@ pub async fn look(
     Ok(added)
 }
 
-/// The members each notice is for, with their settings, by notice key.
-async fn recipients(
-    db: &Database,
-    plan: &str,
-    found: &[Notice],
-) -> Result<HashMap<String, Vec<(String, NotificationSettings)>>, EventsError> {
-    let members = sql::query("SELECT principal, participant FROM members WHERE document_id = ?")
+/// The plan's members as (principal, participant), sorted.
+async fn members(db: &Database, plan: &str) -> Result<Vec<(String, String)>, sqlx::Error> {
+    let rows = sql::query("SELECT principal, participant FROM members WHERE document_id = ?")
         .bind(plan)
         .fetch_all(db.pool())
         .await?;
-    let mut members: Vec<(String, String)> = members
+    let mut members: Vec<(String, String)> = rows
         .iter()
         .map(|r| Ok((r.try_get("principal")?, r.try_get("participant")?)))
         .collect::<Result<_, sqlx::Error>>()?;
     members.sort();
+    Ok(members)
+}
+
+/// What the plan alone does not say: who booked or moved each meeting
+/// (the writer of its day or time, bound to a member through the actors
+/// the relay recorded), and whose approvals hold for the plan as it is now.
+async fn known(
+    db: &Database,
+    members: &[(String, String)],
+    plan: &shared::plan::Plan,
+    doc: &automerge::Automerge,
+    today: &str,
+) -> Result<Known, EventsError> {
+    let mut known = Known::default();
+    for (meeting, actor) in meeting_writers(doc) {
+        let principal: Option<String> = sql::query("SELECT principal FROM actors WHERE actor = ?")
+            .bind(actor.as_str())
+            .fetch_optional(db.pool())
+            .await?
+            .map(|r| r.try_get("principal"))
+            .transpose()?;
+        let participant = principal.and_then(|principal| {
+            members.iter().find(|(p, participant)| *p == principal && !participant.is_empty())
+        });
+        if let Some((_, participant)) = participant {
+            known.meeting_by.insert(meeting, participant.clone());
+        }
+    }
+    // Reading the plan at each approval's version costs a fork of the
+    // document: only once approvals are asked for.
+    if shared::notices::approvals_wanted(plan, today) {
+        known.approved_now = shared::plan::approvals::holding_approvals(plan, |heads| {
+            let heads: Vec<automerge::ChangeHash> = heads.iter().filter_map(|h| h.parse().ok()).collect();
+            shared::plan::read_plan(&doc.fork_at(&heads).ok()?).ok()
+        });
+    }
+    Ok(known)
+}
+
+/// Each use of an invitation to the plan, told to the member who made it
+/// (unless they used it themselves): the redemptions are durable rows, so
+/// the event is keyed by the invitation and who used it, and the notifier
+/// reads it as it reads the plan. Why the one who invited and nobody else:
+/// they sent the link, and learn at once that it was used (a link that
+/// reached the wrong person is seen at once); the invited one has no
+/// address here yet.
+async fn invitations_used(
+    db: &Database,
+    plan: &str,
+    members: &[(String, String)],
+) -> Result<Vec<Notice>, sqlx::Error> {
+    let rows = sql::query(
+        "SELECT r.invitation_id, r.principal, i.created_by FROM redemptions r
+         JOIN invitations i ON i.id = r.invitation_id
+         WHERE r.document_id = ? ORDER BY r.invitation_id, r.principal",
+    )
+    .bind(plan)
+    .fetch_all(db.pool())
+    .await?;
+    let mut used = Vec::new();
+    for row in rows {
+        let invitation: i64 = row.try_get("invitation_id")?;
+        let by: String = row.try_get("principal")?;
+        let inviter: String = row.try_get("created_by")?;
+        if by == inviter {
+            continue;
+        }
+        let to: Vec<String> = members
+            .iter()
+            .filter(|(principal, participant)| *principal == inviter && !participant.is_empty())
+            .map(|(_, participant)| participant.clone())
+            .collect();
+        if !to.is_empty() {
+            let key = format!("invitation_used:{invitation}:{by}");
+            used.push(Notice { key, kind: NoticeKind::InvitationUsed, to, meeting: None });
+        }
+    }
+    Ok(used)
+}
+
+/// The members each notice is for, with their settings, by notice key.
+async fn recipients(
+    db: &Database,
+    members: &[(String, String)],
+    found: &[Notice],
+) -> Result<HashMap<String, Vec<(String, NotificationSettings)>>, EventsError> {
     let mut settings_of: HashMap<String, NotificationSettings> = HashMap::new();
     let mut by_key = HashMap::new();
     for notice in found {
         let mut to = Vec::new();
-        for (principal, participant) in &members {
+        for (principal, participant) in members {
             if !notice.to.contains(participant) {
                 continue;
             }
@@ -275,7 +380,7 @@ fn channels(
     if config.smtp_url.is_some() && !settings.email.trim().is_empty() {
         match settings.email_mode {
             EmailMode::Immediate => channels.push(("email", now, false)),
-            EmailMode::Daily => channels.push(("email", next_digest(config, now), true)),
+            EmailMode::Daily => channels.push(("email", next_digest(&config.digest, now), true)),
             EmailMode::None => {}
         }
     }
@@ -283,9 +388,29 @@ fn channels(
 }
 
 /// The next time a daily summary goes out after `now` (ms since 1970).
-pub fn next_digest(config: &NotificationConfig, now: i64) -> i64 {
-    let every = (config.digest_every.as_millis() as i64).max(1);
-    let offset = config.digest_offset.as_millis() as i64 % every;
-    let start = now - offset;
-    (start.div_euclid(every) + 1) * every + offset
+/// A daily time is Swedish local time, so it moves with summer time; the
+/// morning the clocks change, it is still that time on the wall.
+pub fn next_digest(schedule: &DigestSchedule, now: i64) -> i64 {
+    match *schedule {
+        DigestSchedule::Daily(at) => {
+            let (today, _) = shared::swedish_time::local(now);
+            let mut day = today;
+            loop {
+                let moment = shared::swedish_time::to_utc(day, at);
+                if moment > now {
+                    return moment;
+                }
+                day = day.next();
+            }
+        }
+        DigestSchedule::Every { period, offset } => {
+            let every = (period.as_millis() as i64).max(1);
+            let offset = offset.as_millis() as i64 % every;
+            let start = now - offset;
+            (start.div_euclid(every) + 1) * every + offset
+        }
+    }
 }
+
+#[cfg(test)]
+mod tests;

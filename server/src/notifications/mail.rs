@@ -112,6 +112,9 @@ pub enum Delivery {
     Permanent(String),
 }
 
+/// The longest one SMTP sending may take.
+pub const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// An SMTP connection setting (`--smtp-url`), opened per sending.
 #[derive(Clone)]
 pub struct Smtp {
@@ -122,9 +125,8 @@ impl Smtp {
     /// The transport for `url` (lettre's form: `smtp://host:port`,
     /// `smtps://user:password@host`, `smtp://host?tls=required`).
     pub fn new(url: &str) -> Result<Smtp, MailError> {
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)?
-            .timeout(Some(Duration::from_secs(30)))
-            .build();
+        let transport =
+            AsyncSmtpTransport::<Tokio1Executor>::from_url(url)?.timeout(Some(SMTP_TIMEOUT)).build();
         Ok(Smtp { transport })
     }
 

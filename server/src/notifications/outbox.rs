@@ -16,7 +16,9 @@ use crate::storage::{sql, Database};
 
 use super::NOTIFIER;
 
-/// A claim older than this is taken as a relay that stopped while sending.
+/// A claim older than this is taken as a relay that stopped while sending
+/// (the default of `NotificationConfig::claim_timeout`; longer than any
+/// one sending may take, the SMTP timeout being 30 s).
 pub const CLAIM_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// One row of the outbox.
@@ -89,10 +91,14 @@ pub async fn add(
 }
 
 /// Rows that are due on `channel` now, oldest first (at most 100),
-/// including claims that timed out.
-pub async fn due(db: &Database, channel: &str) -> Result<Vec<Outgoing>, sqlx::Error> {
+/// including claims older than `claim_timeout`.
+pub async fn due(
+    db: &Database,
+    channel: &str,
+    claim_timeout: Duration,
+) -> Result<Vec<Outgoing>, sqlx::Error> {
     let now = now_millis();
-    let stale = now - CLAIM_TIMEOUT.as_millis() as i64;
+    let stale = now - claim_timeout.as_millis() as i64;
     let rows = sql::query(
         "SELECT id, principal, channel, document_id, event_key, kind, meeting, digest, attempts
          FROM notification_outbox
@@ -122,10 +128,16 @@ pub async fn due(db: &Database, channel: &str) -> Result<Vec<Outgoing>, sqlx::Er
 }
 
 /// Claim `rows` for sending by `relay`, committed before anything is sent;
-/// the rows another relay claimed first are left out of the answer.
-pub async fn claim(db: &Database, relay: &str, rows: Vec<Outgoing>) -> Result<Vec<Outgoing>, sqlx::Error> {
+/// the rows another relay claimed first (less than `claim_timeout` ago)
+/// are left out of the answer.
+pub async fn claim(
+    db: &Database,
+    relay: &str,
+    rows: Vec<Outgoing>,
+    claim_timeout: Duration,
+) -> Result<Vec<Outgoing>, sqlx::Error> {
     let now = now_millis();
-    let stale = now - CLAIM_TIMEOUT.as_millis() as i64;
+    let stale = now - claim_timeout.as_millis() as i64;
     let mut transaction = db.begin_write().await?;
     let mut claimed = Vec::with_capacity(rows.len());
     for mut row in rows {
@@ -147,6 +159,23 @@ pub async fn claim(db: &Database, relay: &str, rows: Vec<Outgoing>) -> Result<Ve
     }
     transaction.commit().await?;
     Ok(claimed)
+}
+
+/// Give back `rows` that `relay` claimed and did not send (it is
+/// stopping): pending again at once, for whichever relay runs next.
+pub async fn release(db: &Database, relay: &str, rows: &[Outgoing]) -> Result<(), sqlx::Error> {
+    let mut transaction = db.begin_write().await?;
+    for row in rows {
+        sql::query(
+            "UPDATE notification_outbox SET state = 'pending', attempts = attempts - 1
+             WHERE id = ?1 AND state = 'sending' AND claimed_by = ?2",
+        )
+        .bind(row.id)
+        .bind(relay)
+        .execute(&mut *transaction)
+        .await?;
+    }
+    transaction.commit().await
 }
 
 /// How one sending ended.

@@ -31,6 +31,41 @@ pub enum PushError {
     /// The cryptography failed.
     #[error("krypteringen misslyckades")]
     Crypto,
+    /// A new key file would replace one that is there.
+    #[error(
+        "{0} finns redan; den skrivs inte över (en ny nyckel gör alla enheters push-tillstånd ogiltiga)"
+    )]
+    Exists(String),
+    /// The new key file could not be written.
+    #[error("kan inte skriva {path}: {error}")]
+    Write {
+        /// The file.
+        path: String,
+        /// Why.
+        error: std::io::Error,
+    },
+}
+
+/// Write a new key to `path` as [`Vapid::from_pem`] reads it, readable and
+/// writable by its owner only (0600), never over a file that is there: a
+/// new key invalidates every device's subscription. Its public key.
+pub fn write_new_key(path: &std::path::Path) -> Result<String, PushError> {
+    use std::io::Write as _;
+    let pem = Vapid::generate_pem()?;
+    let public = Vapid::from_pem(&pem, "")?.public_key();
+    let shown = path.display().to_string();
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).map_err(|error| match error.kind() {
+        std::io::ErrorKind::AlreadyExists => PushError::Exists(shown.clone()),
+        _ => PushError::Write { path: shown.clone(), error },
+    })?;
+    file.write_all(pem.as_bytes())
+        .and_then(|()| file.sync_all())
+        .map_err(|error| PushError::Write { path: shown, error })?;
+    Ok(public)
 }
 
 /// This server's VAPID key.

@@ -54,7 +54,7 @@ impl Sender {
     pub async fn run(self, wake: Arc<Notify>, shutdown: CancellationToken) {
         let tick = (self.config.retry_after / 2).clamp(Duration::from_millis(50), Duration::from_secs(5));
         loop {
-            if let Err(error) = self.send_due().await {
+            if let Err(error) = self.send_due(&shutdown).await {
                 tracing::error!(%error, "could not send notifications; tried again shortly");
             }
             tokio::select! {
@@ -65,28 +65,34 @@ impl Sender {
         }
     }
 
-    /// Send everything that is due now.
-    pub async fn send_due(&self) -> Result<(), sqlx::Error> {
+    /// Send everything that is due now; once `shutdown` is cancelled, the
+    /// message in flight is finished (sent and recorded) and the rest of
+    /// the claimed ones are given back, not sent.
+    pub async fn send_due(&self, shutdown: &CancellationToken) -> Result<(), sqlx::Error> {
         if self.smtp.is_some() {
-            self.send_due_email().await?;
+            self.send_due_email(shutdown).await?;
         }
         if self.vapid.is_some() {
-            self.send_due_push().await?;
+            self.send_due_push(shutdown).await?;
         }
         Ok(())
     }
 
     /// Send every push message that is due now: one per event, to each of
     /// the member's devices that allowed push.
-    async fn send_due_push(&self) -> Result<(), sqlx::Error> {
+    async fn send_due_push(&self, shutdown: &CancellationToken) -> Result<(), sqlx::Error> {
         let db = self.store.database();
-        let due = outbox::due(&db, "push").await?;
+        let due = outbox::due(&db, "push", self.config.claim_timeout).await?;
         if due.is_empty() {
             return Ok(());
         }
-        for row in outbox::claim(&db, &self.relay, due).await? {
-            let outcome = self.push(&row).await;
-            outbox::finish(&db, std::slice::from_ref(&row), &outcome).await?;
+        let claimed = outbox::claim(&db, &self.relay, due, self.config.claim_timeout).await?;
+        for (done, row) in claimed.iter().enumerate() {
+            if shutdown.is_cancelled() {
+                return outbox::release(&db, &self.relay, &claimed[done..]).await;
+            }
+            let outcome = self.push(row).await;
+            outbox::finish(&db, std::slice::from_ref(row), &outcome).await?;
         }
         Ok(())
     }
@@ -139,13 +145,13 @@ impl Sender {
     }
 
     /// Send every e-mail that is due now.
-    async fn send_due_email(&self) -> Result<(), sqlx::Error> {
+    async fn send_due_email(&self, shutdown: &CancellationToken) -> Result<(), sqlx::Error> {
         let db = self.store.database();
-        let due = outbox::due(&db, "email").await?;
+        let due = outbox::due(&db, "email", self.config.claim_timeout).await?;
         if due.is_empty() {
             return Ok(());
         }
-        let claimed = outbox::claim(&db, &self.relay, due).await?;
+        let claimed = outbox::claim(&db, &self.relay, due, self.config.claim_timeout).await?;
         let mut messages: Vec<Vec<Outgoing>> = Vec::new();
         let mut digests: BTreeMap<String, Vec<Outgoing>> = BTreeMap::new();
         for row in claimed {
@@ -156,9 +162,13 @@ impl Sender {
             }
         }
         messages.extend(digests.into_values());
-        for rows in messages {
-            let outcome = self.send(&rows).await;
-            outbox::finish(&db, &rows, &outcome).await?;
+        for (done, rows) in messages.iter().enumerate() {
+            if shutdown.is_cancelled() {
+                let rest: Vec<Outgoing> = messages[done..].iter().flatten().cloned().collect();
+                return outbox::release(&db, &self.relay, &rest).await;
+            }
+            let outcome = self.send(rows).await;
+            outbox::finish(&db, rows, &outcome).await?;
         }
         Ok(())
     }

@@ -161,6 +161,13 @@ impl TestServer {
         let _ = tokio::time::timeout(PATIENCE, &mut self.task).await;
     }
 
+    /// Stop the server, keeping its own data directory (returned) for a look after.
+    pub async fn stop_keeping_data(mut self) -> Option<tempfile::TempDir> {
+        let own_dir = self.own_dir.take();
+        self.stop().await;
+        own_dir
+    }
+
     /// Stop the server and start a new one on the same data directory.
     pub async fn restart(mut self) -> TestServer {
         let own_dir = self.own_dir.take();

@@ -56,6 +56,29 @@ pub fn approval_state(plan: &Plan, mut plan_at: impl FnMut(&[String]) -> Option<
     }
 }
 
+/// The participants whose approval at the current meeting holds for the
+/// plan as it is now (the plan then, apart from approvals, is the plan
+/// now). `plan_at` as for [`approval_state`].
+pub fn holding_approvals(
+    plan: &Plan,
+    mut plan_at: impl FnMut(&[String]) -> Option<Plan>,
+) -> std::collections::BTreeSet<String> {
+    let mut holding = std::collections::BTreeSet::new();
+    let Some(meeting) = current_meeting(plan).and_then(|id| plan.meetings.get(id)) else { return holding };
+    let now = approved_content(plan);
+    let mut same: std::collections::BTreeMap<&Vec<String>, bool> = std::collections::BTreeMap::new();
+    for (participant, approval) in &meeting.approvals {
+        let heads = &approval.0.heads;
+        let holds = *same
+            .entry(heads)
+            .or_insert_with(|| plan_at(heads).is_some_and(|then| approved_content(&then) == now));
+        if holds {
+            holding.insert(participant.clone());
+        }
+    }
+    holding
+}
+
 /// The plan in `doc` as it was at `heads` (hex change hashes), if the
 /// document has that version.
 pub fn plan_at(doc: &mut automerge::AutoCommit, heads: &[String]) -> Option<Plan> {
