@@ -251,7 +251,7 @@ check() { # name, wasm, budget in KB gzip
     status=1
   fi
 }
-check "App (plan editor), first part" "app/dist/app-$hash/app_bg.wasm" 455
+check "App (plan editor), first part" "app/dist/app-$hash/app_bg.wasm" 450
 for chunk in "app/dist/app-$hash"/*.wasm; do
   [ "$(basename "$chunk")" = app_bg.wasm ] && continue
   printf '  chunk %s: %d KB gzip\n' "$(basename "$chunk")" $(($(stat -c %s "$chunk.gz") / 1024))

@@ -117,12 +117,19 @@ test('with no mail server the settings say that no mail is sent', async ({ brows
     // The choice is kept all the same.
     await page.getByLabel('Din e-postadress').fill(ADDRESS);
     await page.getByRole('radio', { name: 'Ett mejl om dagen med allt som hänt' }).check();
+    // What to be told about: everything at first; one kind turned off.
+    const kinds = page.getByRole('group', { name: /Vad vill du få veta/ }).getByRole('checkbox');
+    await expect(kinds).toHaveCount(8);
+    for (const kind of await kinds.all()) await expect(kind).toBeChecked();
+    await page.getByRole('checkbox', { name: 'Någon tar emot en inbjudan du har skickat' }).uncheck();
     await page.getByRole('button', { name: 'Spara aviseringar' }).click();
     await expect(page.getByRole('status').filter({ hasText: 'Dina val är sparade.' })).toBeVisible();
     await page.reload();
     await page.getByText('Aviseringar: vad du får veta och hur').click();
     await expect(page.getByLabel('Din e-postadress')).toHaveValue(ADDRESS);
     await expect(page.getByRole('radio', { name: 'Ett mejl om dagen med allt som hänt' })).toBeChecked();
+    await expect(page.getByRole('checkbox', { name: 'Någon tar emot en inbjudan du har skickat' })).not.toBeChecked();
+    await expect(page.getByRole('checkbox', { name: 'Ett möte bokas eller flyttas' })).toBeChecked();
   } finally {
     await Promise.all(browser.contexts().map((context) => context.close().catch(() => undefined)));
     await server.stop();

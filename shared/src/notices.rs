@@ -125,6 +125,21 @@ impl NoticeKind {
         NoticeKind::ALL.into_iter().find(|kind| kind.as_str() == name)
     }
 
+    /// The choice in the settings ("what I am told about"), in plain Swedish.
+    pub fn choice(self) -> &'static str {
+        match self {
+            NoticeKind::PersonAnswered => "Personen har svarat på hur det går",
+            NoticeKind::HelpNotGiven => "Någon skriver att en insats inte blev av",
+            NoticeKind::MeetingCalled => "Ett möte bokas eller flyttas",
+            NoticeKind::FollowUpDue => "Det är dags för uppföljning",
+            NoticeKind::ReportDue => "Det är dags att svara på hur det går",
+            NoticeKind::PlanClosed => "En plan avslutas",
+            NoticeKind::ApprovalAsked => "Du behöver godkänna en plan",
+            NoticeKind::StatusReportDue => "Det är dags att rapportera hur en insats går",
+            NoticeKind::InvitationUsed => "Någon tar emot en inbjudan du har skickat",
+        }
+    }
+
     /// One line about it, in plain Swedish, with no personal data.
     pub fn words(self) -> &'static str {
         match self {

@@ -32,8 +32,8 @@ pub async fn write(
 ) -> Result<Json<NotificationSettings>, ApiError> {
     match settings::write(&state.store.database(), &caller.id, &body).await {
         Ok(()) => {}
-        Err(SettingsError::BadAddress) => {
-            return Err(ApiError::new(StatusCode::BAD_REQUEST, &SettingsError::BadAddress.to_string()))
+        Err(refused @ (SettingsError::BadAddress | SettingsError::UnknownKind(_))) => {
+            return Err(ApiError::new(StatusCode::BAD_REQUEST, &refused.to_string()))
         }
         Err(SettingsError::Access(error)) => return Err(error.into()),
     }

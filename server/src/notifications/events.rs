@@ -229,6 +229,11 @@ pub async fn look(
             continue;
         }
         for (principal, settings) in recipients.get(&notice.key).into_iter().flatten() {
+            // A kind the member chose not to be told about: remembered as
+            // seen, told to nobody of theirs.
+            if settings.muted.iter().any(|kind| kind == notice.kind.as_str()) {
+                continue;
+            }
             let has_devices = with_devices.contains(principal);
             for (channel, due_at, digest) in channels(config, settings, has_devices, now) {
                 let row = NewOutgoing {

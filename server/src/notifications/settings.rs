@@ -1,7 +1,8 @@
 //! What each member wants to be told and how, per principal: the e-mail
-//! address (accounts had none), at once / a daily summary / none, and push
-//! on or off. A principal without a row has the defaults: no address, at
-//! once, push on.
+//! address (accounts had none), at once / a daily summary / none, push on
+//! or off, and the kinds of event they do not want at all. A principal
+//! without a row has the defaults: no address, at once, push on, every
+//! kind.
 
 use shared::api::{EmailMode, NotificationSettings};
 
@@ -10,18 +11,21 @@ use crate::storage::{sql, Database};
 
 /// The settings of `principal` (`user:<id>` or `device:<id>`).
 pub async fn read(db: &Database, principal: &str) -> Result<NotificationSettings, AccessError> {
-    let row =
-        sql::query("SELECT email, email_mode, push_mode FROM notification_settings WHERE principal = ?")
-            .bind(principal)
-            .fetch_optional(db.pool())
-            .await?;
+    let row = sql::query(
+        "SELECT email, email_mode, push_mode, muted FROM notification_settings WHERE principal = ?",
+    )
+    .bind(principal)
+    .fetch_optional(db.pool())
+    .await?;
     let Some(row) = row else { return Ok(NotificationSettings::default()) };
     let mode: String = row.try_get("email_mode")?;
     let push: String = row.try_get("push_mode")?;
+    let muted: String = row.try_get("muted")?;
     Ok(NotificationSettings {
         email: row.try_get("email")?,
         email_mode: EmailMode::parse(&mode).unwrap_or_default(),
         push: push == "on",
+        muted: muted.split(',').filter(|kind| !kind.is_empty()).map(str::to_string).collect(),
         email_available: false,
         push_available: false,
     })
@@ -33,6 +37,9 @@ pub enum SettingsError {
     /// Not an address e-mail can go to.
     #[error("E-postadressen ser inte rätt ut. Skriv den som namn@exempel.se.")]
     BadAddress,
+    /// A kind of event that does not exist.
+    #[error("Okänd sorts händelse: {0}")]
+    UnknownKind(String),
     /// The database failed.
     #[error(transparent)]
     Access(#[from] AccessError),
@@ -48,17 +55,26 @@ pub async fn write(
     if !email.is_empty() && email.parse::<lettre::Address>().is_err() {
         return Err(SettingsError::BadAddress);
     }
+    let mut muted = Vec::new();
+    for kind in &settings.muted {
+        let known = shared::notices::NoticeKind::parse(kind)
+            .ok_or_else(|| SettingsError::UnknownKind(kind.chars().take(40).collect()))?;
+        if !muted.contains(&known.as_str()) {
+            muted.push(known.as_str());
+        }
+    }
     db.write(
         sql::query(
-            "INSERT INTO notification_settings (principal, email, email_mode, push_mode, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (principal) DO UPDATE SET email = ?2, email_mode = ?3, push_mode = ?4, updated_at = ?5",
+            "INSERT INTO notification_settings (principal, email, email_mode, push_mode, updated_at, muted)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (principal) DO UPDATE SET email = ?2, email_mode = ?3, push_mode = ?4, updated_at = ?5, muted = ?6",
         )
         .bind(principal)
         .bind(email)
         .bind(settings.email_mode.as_str())
         .bind(if settings.push { "on" } else { "off" })
-        .bind(now_millis()),
+        .bind(now_millis())
+        .bind(muted.join(",")),
     )
     .await
     .map_err(AccessError::from)?;

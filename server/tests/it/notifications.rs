@@ -362,6 +362,35 @@ async fn an_address_that_is_not_one_is_refused_in_plain_swedish() {
     assert!(answer.contains("E-postadressen ser inte rätt ut"), "{answer}");
 }
 
+#[tokio::test]
+async fn a_kind_the_member_turned_off_is_not_told_and_the_others_still_are() {
+    let Some(mailbox) = Mailbox::start(0).await else { return };
+    let server = server_mailing_to(Some(&mailbox), None).await;
+    let (_plan, person, reports, _) = plan_with_person(&server).await;
+    let body = format!(
+        "{{\"email\":\"{COORDINATOR_MAIL}\",\"email_mode\":\"immediate\",\"push\":true,\"muted\":[\"person_answered\",\"person_answered\"]}}"
+    );
+    let (status, answer) = http(&server, "PUT", "/api/notifications", Some(&server.token), Some(&body)).await;
+    assert_eq!(status, 200, "{answer}");
+    let stored: serde_json::Value = serde_json::from_str(&answer).expect("json");
+    assert_eq!(stored["muted"], serde_json::json!(["person_answered"]), "kept once");
+    person_answers(&server, &person, reports, 1).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(mailbox.messages().len(), 0, "an answer is a kind the coordinator turned off");
+
+    // Turned on again: the next answer is told.
+    let answer = settings(&server, &server.token, COORDINATOR_MAIL, "immediate").await;
+    assert_eq!(answer["muted"], serde_json::json!([]));
+    person_answers(&server, &person, reports, 1).await;
+    mailbox.exactly(1, Duration::from_secs(1)).await;
+
+    // A kind that does not exist is refused in plain Swedish.
+    let body = "{\"email\":\"\",\"email_mode\":\"immediate\",\"push\":true,\"muted\":[\"allt\"]}";
+    let (status, answer) = http(&server, "PUT", "/api/notifications", Some(&server.token), Some(body)).await;
+    assert_eq!(status, 400);
+    assert!(answer.contains("Okänd sorts händelse: allt"), "{answer}");
+}
+
 /// A push service and device of `scripts/push-sink.py`: checks VAPID with
 /// `cryptography` and decrypts with `http_ece`, writing what came to a folder.
 struct PushEndpoint {

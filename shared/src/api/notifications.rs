@@ -53,6 +53,10 @@ pub struct NotificationSettings {
     pub email_mode: EmailMode,
     /// Whether push messages go to this member's devices that allowed them.
     pub push: bool,
+    /// The kinds of event (`shared::notices::NoticeKind::as_str`) the
+    /// member does not want to be told about, by any channel.
+    #[serde(default)]
+    pub muted: Vec<String>,
     /// Whether this server sends e-mail (an SMTP server is configured).
     #[serde(default)]
     pub email_available: bool,
@@ -67,6 +71,7 @@ impl Default for NotificationSettings {
             email: String::new(),
             email_mode: EmailMode::Immediate,
             push: true,
+            muted: Vec::new(),
             email_available: false,
             push_available: false,
         }

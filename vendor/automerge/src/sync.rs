@@ -221,7 +221,17 @@ impl SyncDoc for Automerge {
                     .iter()
                     .map(|c| c.hash())
                     .collect::<Vec<_>>();
-                (MessageBuilder::new_v2(self.save()), hashes)
+                // Samplan (patch 0007): in the browser, the changes
+                // themselves (as `save_after` gives them) rather than a
+                // saved document: the peer loads either the same way, and
+                // the page's first wasm need not hold the document encoder
+                // and DEFLATE for the one message that sends a whole
+                // document (a new document, or a peer that has none of it).
+                #[cfg(target_arch = "wasm32")]
+                let whole = self.save_after(&[]);
+                #[cfg(not(target_arch = "wasm32"))]
+                let whole = self.save();
+                (MessageBuilder::new_v2(whole), hashes)
             } else {
                 let all_changes = self
                     .get_changes_to_send(their_have, their_need)

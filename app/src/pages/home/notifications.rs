@@ -1,11 +1,12 @@
-//! "Aviseringar": what the member is told by e-mail and how (at once, a
-//! daily summary, none), and their address; `GET`/`PUT /api/notifications`.
+//! "Aviseringar": what the member is told about (each kind of event, on or
+//! off), how by e-mail (at once, a daily summary, none), and their address; `GET`/`PUT /api/notifications`.
 //! Says plainly when this server sends no e-mail at all; and push on this
 //! device (`crate::components::device_push`).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::api::{EmailMode, NotificationSettings};
+use shared::notices::NoticeKind;
 
 /// The settings, folded under their heading.
 #[component]
@@ -28,12 +29,14 @@ fn SettingsForm(settings: NotificationSettings) -> impl IntoView {
     let mode = RwSignal::new(settings.email_mode);
     let status = RwSignal::new(None::<String>);
     let push = settings.push;
+    let muted = RwSignal::new(settings.muted.clone());
     let save = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let body = NotificationSettings {
             email: email.get_untracked(),
             email_mode: mode.get_untracked(),
             push,
+            muted: muted.get_untracked(),
             ..NotificationSettings::default()
         };
         spawn_local(async move {
@@ -54,6 +57,31 @@ fn SettingsForm(settings: NotificationSettings) -> impl IntoView {
                     on:change=move |_| mode.set(choice)
                 />
                 {choice.label()}
+            </label>
+        }
+    });
+    // The person's own reminders are theirs (Min plan); the rest a member
+    // of staff may be told about.
+    let kinds = NoticeKind::ALL.into_iter().filter(|kind| *kind != NoticeKind::ReportDue).map(|kind| {
+        let name = kind.as_str();
+        view! {
+            <label class="choice">
+                <input
+                    type="checkbox"
+                    name="notify-kind"
+                    value=name
+                    prop:checked=move || muted.with(|m| !m.iter().any(|k| k == name))
+                    on:change=move |event| {
+                        let told = event_target_checked(&event);
+                        muted.update(|m| {
+                            m.retain(|k| k != name);
+                            if !told {
+                                m.push(name.to_string());
+                            }
+                        });
+                    }
+                />
+                {kind.choice()}
             </label>
         }
     });
@@ -78,6 +106,10 @@ fn SettingsForm(settings: NotificationSettings) -> impl IntoView {
             <fieldset>
                 <legend>"Hur vill du få mejl?"</legend>
                 {modes.into_iter().collect_view()}
+            </fieldset>
+            <fieldset class="notify-kinds">
+                <legend>"Vad vill du få veta? Det gäller både mejl och aviseringar."</legend>
+                {kinds.collect_view()}
             </fieldset>
             <button type="submit">"Spara aviseringar"</button>
             <p role="status">{move || status.get()}</p>
