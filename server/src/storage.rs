@@ -54,6 +54,10 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use tokio::sync::{mpsc, oneshot};
 
 pub use compactor::COMPACT_AFTER_CHUNKS;
+
+/// Up to this many new chunks a catch-up reads one by one
+/// ([`Store::chunks_since`]).
+const FEW_CHUNKS: usize = 8;
 pub use sql::{Kind, Pool};
 pub use turn::{Database, WriteTransaction};
 
@@ -267,12 +271,15 @@ impl Store {
     /// The chunks of document `id` that `read` names, as (id, bytes) by
     /// id: stored after `read.after` (or within `read.recent`, whatever
     /// their id), not in `read.known`, and on PostgreSQL not written by
-    /// this relay (its own chunks are in its memory already). What another
+    /// this relay (its own chunks are in its memory already; its own
+    /// compaction's snapshots are read, as they may hold what other relays
+    /// wrote and this document did not read yet). What another
     /// relay stored reaches this relay's document this way
     /// ([`relays`], [`crate::documents::catch_up`]).
     ///
     /// With `recent`, the ids are read first and the bytes only of those
-    /// not known: once everything has arrived, a look reads ids only.
+    /// not known (each by id when there are few, else the range they span):
+    /// once everything has arrived, a look reads ids only.
     /// Every statement has a fixed text (no list of ids in it), so each is
     /// prepared once per connection.
     pub async fn chunks_since(
@@ -280,7 +287,11 @@ impl Store {
         id: &DocumentId,
         read: &crate::documents::catch_up::ChunkRead,
     ) -> Result<Vec<(i64, Vec<u8>)>, StorageError> {
-        let not_own = if self.kind() == Kind::Postgres { " AND written_by <> ?" } else { "" };
+        // A snapshot of this relay's own compaction counts as another's:
+        // it may hold chunks of other relays this document never read,
+        // and it deleted them.
+        let not_own =
+            if self.kind() == Kind::Postgres { " AND (written_by <> ? OR kind = 'snapshot')" } else { "" };
         let after = read.after.unwrap_or(0);
         let (from, to) = match read.recent {
             None => (after, i64::MAX),
@@ -300,6 +311,23 @@ impl Store {
                     if read.known.binary_search(&chunk).is_err() {
                         new.push(chunk);
                     }
+                }
+                // A few new chunks (as a rule none, or the one a lost notice
+                // named): each by its id; more, the range they span.
+                if new.len() <= FEW_CHUNKS {
+                    let mut chunks = Vec::with_capacity(new.len());
+                    for chunk in new {
+                        let row =
+                            sql::query("SELECT bytes FROM document_chunks WHERE document_id = ? AND id = ?")
+                                .bind(id.to_string())
+                                .bind(chunk)
+                                .fetch_optional(&self.pool)
+                                .await?;
+                        if let Some(row) = row {
+                            chunks.push((chunk, row.try_get("bytes")?));
+                        }
+                    }
+                    return Ok(chunks);
                 }
                 match (new.iter().min(), new.iter().max()) {
                     (Some(&first), Some(&last)) => (first - 1, last),

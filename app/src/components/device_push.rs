@@ -131,21 +131,25 @@ async fn look() -> DevicePush {
 }
 
 /// Ask the browser, subscribe, and tell the server.
-async fn turn_on() -> Result<(), String> {
-    const FAILED: &str = "Det gick inte att slå på påminnelser på den här enheten. Försök igen senare.";
-    let asked = web_sys::Notification::request_permission().map_err(|_| FAILED.to_string())?;
-    let answer = JsFuture::from(asked).await.map_err(|_| FAILED.to_string())?;
-    if answer.as_string().as_deref() != Some("granted") {
-        return Err("Du sa nej i webbläsaren. Då kan den här enheten inte få påminnelser.".into());
+async fn turn_on(what: &str) -> Result<(), String> {
+    let failed = format!("Det gick inte att slå på {what} på den här enheten. Försök igen senare.");
+    let asked = web_sys::Notification::request_permission().map_err(|_| failed.clone())?;
+    let answer = JsFuture::from(asked).await.map_err(|_| failed.clone())?;
+    match answer.as_string().as_deref() {
+        Some("granted") => {}
+        Some("denied") => {
+            return Err(format!("Du sa nej i webbläsaren. Då kan den här enheten inte få {what}."))
+        }
+        _ => return Err("Du valde inget i webbläsaren. Tryck på knappen igen och välj Tillåt.".into()),
     }
     let key: PushKey = crate::api::get("/api/push-key").await.map_err(|e| e.to_string())?;
     let options = web_sys::PushSubscriptionOptionsInit::new();
     options.set_user_visible_only(true);
     options.set_application_server_key(&JsValue::from_str(&key.public_key));
-    let manager = push_manager().await.map_err(|_| FAILED.to_string())?;
-    let promise = manager.subscribe_with_options(&options).map_err(|_| FAILED.to_string())?;
-    let made = JsFuture::from(promise).await.map_err(|_| FAILED.to_string())?;
-    let body = as_body(made.unchecked_ref()).ok_or_else(|| FAILED.to_string())?;
+    let manager = push_manager().await.map_err(|_| failed.clone())?;
+    let promise = manager.subscribe_with_options(&options).map_err(|_| failed.clone())?;
+    let made = JsFuture::from(promise).await.map_err(|_| failed.clone())?;
+    let body = as_body(made.unchecked_ref()).ok_or_else(|| failed.clone())?;
     crate::api::post::<_, ()>("/api/push-subscriptions", &body).await.map_err(|e| e.to_string())?;
     let mut settings: shared::api::NotificationSettings =
         crate::api::get("/api/notifications").await.map_err(|e| e.to_string())?;
@@ -158,9 +162,9 @@ async fn turn_on() -> Result<(), String> {
 
 /// Stop this device's subscription, and tell the server. The member's
 /// other devices go on.
-async fn turn_off() -> Result<(), String> {
-    const FAILED: &str = "Det gick inte att stänga av påminnelser på den här enheten. Försök igen.";
-    let Some(found) = subscription().await.map_err(|_| FAILED.to_string())? else { return Ok(()) };
+async fn turn_off(what: &str) -> Result<(), String> {
+    let failed = format!("Det gick inte att stänga av {what} på den här enheten. Försök igen.");
+    let Some(found) = subscription().await.map_err(|_| failed.clone())? else { return Ok(()) };
     if let Some(body) = as_body(&found) {
         crate::api::delete_with("/api/push-subscriptions", &Endpoint { endpoint: &body.endpoint })
             .await
@@ -184,7 +188,7 @@ pub fn DevicePushSwitch(what: &'static str) -> impl IntoView {
         busy.set(true);
         note.set(None);
         spawn_local(async move {
-            let done = if on { turn_on().await } else { turn_off().await };
+            let done = if on { turn_on(what).await } else { turn_off(what).await };
             state.set(look().await);
             note.set(match done {
                 Ok(()) if on => Some(format!("Klart. Den här enheten får {what}.")),

@@ -15,6 +15,8 @@
 //!   lower id than one read already and committed after it), or for the
 //!   **once-a-second look** that heals a lost notice: also the chunks stored
 //!   within [`WINDOW`], whatever their id, except those read lately.
+//! - **If the heads are missing even then** (a chunk that committed more
+//!   than the window after its time was taken): every chunk of the others.
 //!
 //! Chunks read are remembered for twice the window, so the look finds
 //! nothing to read again once everything has arrived.
@@ -83,6 +85,15 @@ impl ChunksRead {
         missing.then(|| ChunkRead { after: self.last, recent: Some(WINDOW), known: self.known() })
     }
 
+    /// The last resort, after the second read: when a notice's heads are
+    /// still missing (a chunk that committed more than [`WINDOW`] after
+    /// its time was taken), every chunk of the other relays, whatever its
+    /// id or time. Rare, and then as costly as loading the document.
+    pub fn last_resort_read(&self, has: impl Fn(&ChangeHash) -> bool) -> Option<ChunkRead> {
+        let missing = !self.wanted.is_empty() && !self.wanted.iter().all(has);
+        missing.then(|| ChunkRead { after: None, recent: None, known: Vec::new() })
+    }
+
     /// The chunks `ids` were read at `now` (ms since 1970).
     pub fn read(&mut self, ids: impl IntoIterator<Item = i64>, now: i64) {
         for id in ids {
@@ -128,6 +139,21 @@ mod tests {
         read.read([12], 1_000);
         let second = read.second_read(|h| *h == hash(1)).expect("hash 2 is missing: read the window");
         assert_eq!(second, ChunkRead { after: Some(12), recent: Some(WINDOW), known: vec![12] });
+    }
+
+    #[test]
+    fn heads_missing_even_after_the_window_read_every_chunk_of_the_others() {
+        let mut read = ChunksRead::loaded(Some(10));
+        read.start(vec![hash(1)]);
+        read.read([12], 1_000);
+        assert_eq!(read.last_resort_read(|_| true), None, "nothing missing: no last resort");
+        assert_eq!(
+            read.last_resort_read(|_| false),
+            Some(ChunkRead { after: None, recent: None, known: vec![] }),
+            "still missing: everything the others stored"
+        );
+        read.start(Vec::new());
+        assert_eq!(read.last_resort_read(|_| false), None, "a look has no heads to miss");
     }
 
     #[test]

@@ -128,6 +128,10 @@ impl DocumentTask {
                     self.catch_up(core, &first).await;
                     if let Some(second) = core.chunks_read().second_read(|h| core.has_change(h)) {
                         self.catch_up(core, &second).await;
+                        if let Some(last) = core.chunks_read().last_resort_read(|h| core.has_change(h)) {
+                            tracing::info!(document = %self.id, "another relay's heads missing after the window: reading all its chunks");
+                            self.catch_up(core, &last).await;
+                        }
                     }
                     if !self.answer(core).await {
                         return None;

@@ -176,6 +176,58 @@ async fn a_lost_notification_and_a_dropped_listening_connection_heal_within_five
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relay_that_compacts_away_a_chunk_it_never_read_still_gives_it_to_its_peers() {
+    if skipped() {
+        return;
+    }
+    let a = TestServer::fresh().await;
+    let b = second_relay(&a).await;
+    let database = database_for(&a.data_dir).await.expect("on PostgreSQL");
+    let (id, mut on_a) = a.plan_by_anna("Sammanslagen").await;
+    let mut on_b = b.peer_reading("bo", id, PlanText::Title, "Sammanslagen").await;
+    // Relay B's name in the chunks: the one a change through B wrote.
+    set_text(&mut on_b.doc, PlanText::MainGoal, "Från B").expect("edit");
+    on_b.push().await;
+    on_b.until_synced().await;
+    let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(&database).await.expect("connect");
+    let relay_b: String = sqlx::query_scalar(
+        "SELECT written_by FROM document_chunks WHERE document_id = $1 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(id.to_string())
+    .fetch_one(&mut admin)
+    .await
+    .expect("B's chunk");
+
+    // Another relay's change that B has not read yet, and at once B's
+    // compaction, which folds it into a snapshot of B's own and deletes
+    // it (as `Store::compact` does; here with no notice to anyone).
+    let mut elsewhere = on_b.doc.fork();
+    set_text(&mut elsewhere, PlanText::MainGoal, "Hopslaget av B").expect("edit");
+    let mut whole = on_a.doc.fork();
+    whole.merge(&mut elsewhere).expect("merge");
+    let mut transaction = sqlx::Connection::begin(&mut admin).await.expect("begin");
+    sqlx::query("DELETE FROM document_chunks WHERE document_id = $1")
+        .bind(id.to_string())
+        .execute(&mut *transaction)
+        .await
+        .expect("delete the chunks");
+    sqlx::query(
+        "INSERT INTO document_chunks (document_id, kind, bytes, created_at, written_by) \
+         VALUES ($1, 'snapshot', $2, (extract(epoch FROM clock_timestamp()) * 1000)::BIGINT, $3)",
+    )
+    .bind(id.to_string())
+    .bind(whole.save())
+    .bind(&relay_b)
+    .execute(&mut *transaction)
+    .await
+    .expect("insert B's snapshot");
+    transaction.commit().await.expect("commit");
+
+    let healed = time_until_text(&mut on_b, PlanText::MainGoal, "Hopslaget av B", HEALED_WITHIN).await;
+    println!("a change only in B's own snapshot reached B's peer after {healed:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_database_restarts_and_the_relays_go_on_within_five_seconds() {
     if skipped() {
         return;

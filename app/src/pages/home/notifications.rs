@@ -32,7 +32,7 @@ fn SettingsForm(settings: NotificationSettings) -> impl IntoView {
     let muted = RwSignal::new(settings.muted.clone());
     let save = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        let body = NotificationSettings {
+        let mut body = NotificationSettings {
             email: email.get_untracked(),
             email_mode: mode.get_untracked(),
             push,
@@ -40,6 +40,11 @@ fn SettingsForm(settings: NotificationSettings) -> impl IntoView {
             ..NotificationSettings::default()
         };
         spawn_local(async move {
+            // Push as it is now: the device switch below may have turned
+            // it on since this form was read.
+            if let Ok(now) = crate::api::get::<NotificationSettings>("/api/notifications").await {
+                body.push = now.push;
+            }
             match crate::api::put("/api/notifications", &body).await {
                 Ok(()) => status.set(Some("Dina val är sparade.".into())),
                 Err(error) => status.set(Some(error.to_string())),
