@@ -84,7 +84,7 @@ async function moveMeeting(chair: Page, date: string): Promise<void> {
 test('the person turns on reminders in Min plan, a moved meeting reaches the tablet as a push with no names, and turned off nothing more comes', async ({ browser }) => {
   const sink = new PushSink();
   await sink.start();
-  const server = await TestServer.start({ args: ['--vapid-key-file', vapidKeyFile(), '--notify-retry-secs', '1'] });
+  const server = await TestServer.start({ args: ['--vapid-key-file', vapidKeyFile(), '--push-to-local-endpoints', '--notify-retry-secs', '1'] });
   try {
     // The invitation for the plan's person, so that the relay knows whom
     // a notice for the person goes to.

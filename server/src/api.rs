@@ -49,6 +49,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/notifications", get(notifications::read).put(notifications::write))
         .route("/api/push-key", get(notifications::push_key))
         .route("/api/push-subscriptions", post(notifications::subscribe).delete(notifications::unsubscribe))
+        .route("/api/push-subscriptions/check", post(notifications::check))
         .route("/api/plans", get(my_plans::my_plans))
         .route("/api/plans/{plan}", delete(plans::delete_plan))
         .route("/api/plans/{plan}/access", get(plans::plan_access))

@@ -306,8 +306,11 @@ fn start_notifications(
         }
         None => None,
     };
-    let available =
-        notifications::Available { email: smtp.is_some(), push_key: vapid.as_ref().map(|v| v.public_key()) };
+    let available = notifications::Available {
+        email: smtp.is_some(),
+        push_key: vapid.as_ref().map(|v| v.public_key()),
+        push_to_local: settings.push_to_local,
+    };
     let watch = notifications::Watch::on();
     let wake = Arc::new(tokio::sync::Notify::new());
     tokio::spawn(notifications::events::run(

@@ -35,6 +35,12 @@ struct NotificationArgs {
     /// Who runs this server, as push services are told (`mailto:…`).
     #[arg(long, env = "SAMPLAN_VAPID_SUBJECT", default_value = "mailto:noreply@localhost")]
     vapid_subject: String,
+    /// For tests with a local push service only: accept push endpoints on
+    /// http:// and on loopback or private addresses (by default only
+    /// https:// to public hosts, so no member can make the server post
+    /// inside its own network).
+    #[arg(long, env = "SAMPLAN_PUSH_TO_LOCAL_ENDPOINTS")]
+    push_to_local_endpoints: bool,
     /// Seconds before the first retry of a failed sending (doubling each time, at most an hour).
     #[arg(long, env = "SAMPLAN_NOTIFY_RETRY_SECS", default_value_t = 30)]
     notify_retry_secs: u64,
@@ -61,6 +67,7 @@ impl NotificationArgs {
             smtp_from: self.smtp_from,
             vapid_key_file: self.vapid_key_file,
             vapid_subject: self.vapid_subject,
+            push_to_local: self.push_to_local_endpoints,
             retry_after: Duration::from_secs(self.notify_retry_secs.max(1)),
             digest: server::notifications::DigestSchedule::Daily(self.digest_at),
             claim_timeout: Duration::from_secs(self.notify_claim_timeout_secs.max(1)),

@@ -55,6 +55,10 @@ pub struct NotificationConfig {
     pub vapid_key_file: Option<PathBuf>,
     /// Who runs this server, told to push services (`mailto:…`).
     pub vapid_subject: String,
+    /// Accept push endpoints on `http://` and on loopback or private
+    /// addresses (`push::endpoint_allowed`): for tests with a local push
+    /// service only.
+    pub push_to_local: bool,
     /// The first retry after a failed sending; each next waits twice as
     /// long, at most [`MAX_RETRY_WAIT`].
     pub retry_after: Duration,
@@ -74,6 +78,7 @@ impl Default for NotificationConfig {
             smtp_from: "Samplan <noreply@localhost>".into(),
             vapid_key_file: None,
             vapid_subject: "mailto:noreply@localhost".into(),
+            push_to_local: false,
             retry_after: Duration::from_secs(30),
             digest: DigestSchedule::Daily(DEFAULT_DIGEST_AT),
             sweep_every: Duration::from_secs(3600),
@@ -116,6 +121,8 @@ pub struct Available {
     /// Web Push: this server's VAPID public key, for the browser's
     /// `applicationServerKey`.
     pub push_key: Option<String>,
+    /// Push endpoints may be local (`NotificationConfig::push_to_local`).
+    pub push_to_local: bool,
 }
 
 /// The longest wait between two tries of one sending.

@@ -61,6 +61,12 @@ struct Endpoint<'a> {
     endpoint: &'a str,
 }
 
+/// Whether a device gets the caller's pushes.
+#[derive(Debug, Deserialize)]
+struct Mine {
+    mine: bool,
+}
+
 /// The server's public key.
 #[derive(Debug, Deserialize)]
 struct PushKey {
@@ -124,9 +130,17 @@ async fn look() -> DevicePush {
         return DevicePush::Refused;
     }
     let granted = web_sys::Notification::permission() == web_sys::NotificationPermission::Granted;
-    match subscription().await {
-        Ok(Some(_)) if granted && settings.push => DevicePush::On,
-        _ => DevicePush::Off,
+    let Ok(Some(found)) = subscription().await else { return DevicePush::Off };
+    // The browser's subscription may be another user's of this browser,
+    // or of a session that has ended: the server says whose it is.
+    let Some(body) = as_body(&found) else { return DevicePush::Off };
+    let check = Endpoint { endpoint: &body.endpoint };
+    let mine =
+        crate::api::post::<_, Mine>("/api/push-subscriptions/check", &check).await.is_ok_and(|m| m.mine);
+    if granted && settings.push && mine {
+        DevicePush::On
+    } else {
+        DevicePush::Off
     }
 }
 

@@ -2,7 +2,8 @@
 //! (`crate::notifications::settings`), with whether this server sends
 //! e-mail and push at all, so the app can say when it does not; and
 //! `/api/push-subscriptions`: a device of the caller that allowed push
-//! (`POST` the browser's `PushSubscription` as JSON, `DELETE` it by endpoint).
+//! (`POST` the browser's `PushSubscription` as JSON, `DELETE` it by
+//! endpoint, `POST …/check` whether it is still the caller's).
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -75,7 +76,7 @@ pub async fn subscribe(
         return Err(ApiError::new(StatusCode::NOT_FOUND, "Den här servern skickar inga push-meddelanden."));
     }
     let endpoint = body.endpoint.trim();
-    if !(endpoint.starts_with("https://") || endpoint.starts_with("http://")) || endpoint.len() > 2000 {
+    if !crate::notifications::push::endpoint_allowed(endpoint, state.notifications.push_to_local) {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "Enhetens push-adress ser inte rätt ut."));
     }
     let subscription = crate::notifications::push::Subscription {
@@ -86,7 +87,7 @@ pub async fn subscribe(
     if crate::notifications::push::encrypt(&subscription, b"").is_err() {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "Enhetens push-nycklar ser inte rätt ut."));
     }
-    settings::add_subscription(&state.store.database(), &caller.id, &subscription).await?;
+    settings::add_subscription(&state.store.database(), &caller.id, caller.session_id, &subscription).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -99,4 +100,23 @@ pub async fn unsubscribe(
     let endpoint = body["endpoint"].as_str().unwrap_or_default();
     settings::remove_subscription(&state.store.database(), Some(&caller.id), endpoint).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /api/push-subscriptions/check` with `{"endpoint": …}`: whether
+/// that device gets the caller's pushes (`{"mine": true}`): registered to
+/// the caller, in a session that still holds. A browser keeps one
+/// subscription per site, whoever subscribed it: the app asks before it
+/// says "this device gets them". (A POST: the endpoint is a secret address
+/// and stays out of URLs and logs.)
+pub async fn check(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Json(body): Json<serde_json::Value>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let endpoint = body["endpoint"].as_str().unwrap_or_default();
+    let mine = settings::subscriptions(&state.store.database(), &caller.id)
+        .await?
+        .iter()
+        .any(|device| device.endpoint == endpoint);
+    Ok(Json(serde_json::json!({ "mine": mine })))
 }

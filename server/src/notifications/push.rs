@@ -136,6 +136,51 @@ fn origin(url: &str) -> Option<String> {
     (!host.is_empty()).then(|| format!("{scheme}://{host}"))
 }
 
+/// Whether the server may send to `endpoint`, a push service's address a
+/// browser gave: `https://` to a named host or a public address. Not a
+/// loopback, private, link-local or unspecified address, nor `localhost`:
+/// a member must not make the server post to what only it can reach
+/// (SSRF). `local` (`--push-to-local-endpoints`, for tests) also allows
+/// `http://` and those addresses.
+pub fn endpoint_allowed(endpoint: &str, local: bool) -> bool {
+    use std::net::IpAddr;
+    let Ok(url) = reqwest::Url::parse(endpoint) else { return false };
+    if endpoint.len() > 2000 || !url.username().is_empty() || url.password().is_some() {
+        return false;
+    }
+    if local {
+        return matches!(url.scheme(), "https" | "http") && url.host().is_some();
+    }
+    if url.scheme() != "https" {
+        return false;
+    }
+    let inner = |ip: IpAddr| match ip {
+        IpAddr::V4(v4) => {
+            v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.octets()[0] == 100 && (v4.octets()[1] & 0xc0) == 64
+        }
+        IpAddr::V6(v6) => {
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || (v6.segments()[0] & 0xfe00) == 0xfc00
+                || (v6.segments()[0] & 0xffc0) == 0xfe80
+                || v6.to_ipv4_mapped().is_some()
+        }
+    };
+    let Some(host) = url.host_str() else { return false };
+    match host.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>() {
+        Ok(ip) => !inner(ip),
+        Err(_) => {
+            let name = host.trim_end_matches('.').to_ascii_lowercase();
+            name != "localhost" && !name.ends_with(".localhost") && name.contains('.')
+        }
+    }
+}
+
 /// A device's subscription: where to send and its keys (base64url).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Subscription {
@@ -251,5 +296,42 @@ pub async fn send(
             _ => PushDelivery::Permanent(format!("HTTP {}", response.status())),
         },
         Err(error) => PushDelivery::Temporary(error.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_public_https_push_services_unless_told_local() {
+        for allowed in [
+            "https://fcm.googleapis.com/fcm/send/abc",
+            "https://web.push.apple.com/QO1",
+            "https://updates.push.services.mozilla.com/wpush/v2/x",
+            "https://8.8.8.8/push",
+        ] {
+            assert!(endpoint_allowed(allowed, false), "{allowed}");
+        }
+        for refused in [
+            "http://fcm.googleapis.com/fcm/send/abc",
+            "https://127.0.0.1/push",
+            "https://localhost/push",
+            "https://intranet/push",
+            "https://10.1.2.3/push",
+            "https://192.168.0.1/push",
+            "https://169.254.169.254/latest/meta-data",
+            "https://100.64.0.1/push",
+            "https://[::1]/push",
+            "https://[fd00::1]/push",
+            "https://[::ffff:127.0.0.1]/push",
+            "https://user:pw@fcm.googleapis.com/x",
+            "ftp://fcm.googleapis.com/x",
+            "inte en adress",
+        ] {
+            assert!(!endpoint_allowed(refused, false), "{refused}");
+        }
+        assert!(endpoint_allowed("http://127.0.0.1:4000/push/1", true));
+        assert!(!endpoint_allowed("ftp://127.0.0.1/push", true));
     }
 }

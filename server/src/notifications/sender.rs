@@ -124,6 +124,12 @@ impl Sender {
         .to_string();
         let (mut sent, mut temporary, mut refused) = (0, Vec::new(), Vec::new());
         for device in &devices {
+            // One stored before the endpoint rule, or under another setting.
+            if !push::endpoint_allowed(&device.endpoint, self.config.push_to_local) {
+                let _ = settings::remove_subscription(&db, None, &device.endpoint).await;
+                refused.push("push-adressen är inte tillåten".to_string());
+                continue;
+            }
             match push::send(&self.http, vapid, device, payload.as_bytes()).await {
                 PushDelivery::Accepted => sent += 1,
                 PushDelivery::Gone => {

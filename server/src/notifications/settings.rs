@@ -81,23 +81,28 @@ pub async fn write(
     Ok(())
 }
 
-/// Remember `subscription` as one of `principal`'s devices (a device that
-/// subscribes again replaces its keys).
+/// Remember `subscription` as one of `principal`'s devices, subscribed
+/// in session `session` (a device that subscribes again replaces its keys
+/// and its session). Its pushes stop when that session ends
+/// ([`subscriptions`]).
 pub async fn add_subscription(
     db: &Database,
     principal: &str,
+    session: i64,
     subscription: &super::push::Subscription,
 ) -> Result<(), AccessError> {
     db.write(
         sql::query(
-            "INSERT INTO push_subscriptions (endpoint, principal, p256dh, auth, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (endpoint) DO UPDATE SET principal = ?2, p256dh = ?3, auth = ?4, created_at = ?5",
+            "INSERT INTO push_subscriptions (endpoint, principal, p256dh, auth, created_at, session_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (endpoint) DO UPDATE SET principal = ?2, p256dh = ?3, auth = ?4, created_at = ?5, session_id = ?6",
         )
         .bind(subscription.endpoint.as_str())
         .bind(principal)
         .bind(subscription.p256dh.as_str())
         .bind(subscription.auth.as_str())
-        .bind(now_millis()),
+        .bind(now_millis())
+        .bind(session),
     )
     .await?;
     Ok(())
@@ -123,10 +128,22 @@ pub async fn subscriptions(
     db: &Database,
     principal: &str,
 ) -> Result<Vec<super::push::Subscription>, AccessError> {
+    // Only devices whose session still holds: signed out, expired or of
+    // an account since disabled, a device gets nothing more. (A
+    // subscription from before sessions were recorded has none.)
     let rows = sql::query(
-        "SELECT endpoint, p256dh, auth FROM push_subscriptions WHERE principal = ? ORDER BY endpoint",
+        "SELECT p.endpoint, p.p256dh, p.auth FROM push_subscriptions p
+         WHERE p.principal = ?1
+           AND (p.session_id IS NULL OR EXISTS (
+                SELECT 1 FROM sessions s
+                WHERE s.id = p.session_id AND s.principal = p.principal
+                  AND s.revoked_at IS NULL AND s.expires_at > ?2))
+           AND NOT EXISTS (
+                SELECT 1 FROM users u WHERE 'user:' || u.id = p.principal AND u.disabled_at IS NOT NULL)
+         ORDER BY p.endpoint",
     )
     .bind(principal)
+    .bind(now_millis())
     .fetch_all(db.pool())
     .await?;
     rows.iter()

@@ -454,6 +454,49 @@ impl PushEndpoint {
 }
 
 #[tokio::test]
+async fn a_push_endpoint_inside_the_servers_network_is_refused() {
+    let key_dir = tempfile::tempdir().expect("tempdir");
+    let key_file = key_dir.path().join("vapid.pem");
+    server::notifications::push::write_new_key(&key_file).expect("key");
+    let server = TestServer::fresh_configured(|config| {
+        config.notifications.vapid_key_file = Some(key_file.clone());
+    })
+    .await;
+    // A device's keys as a browser makes them (P-256, and 16 random bytes).
+    let device_key = ring::agreement::EphemeralPrivateKey::generate(
+        &ring::agreement::ECDH_P256,
+        &ring::rand::SystemRandom::new(),
+    )
+    .expect("key");
+    let public = device_key.compute_public_key().expect("public key");
+    use base64::Engine as _;
+    let b64 = |bytes: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let keys = format!(r#""keys":{{"p256dh":"{}","auth":"{}"}}"#, b64(public.as_ref()), b64(&[7u8; 16]));
+    for endpoint in ["http://127.0.0.1:9/push", "https://169.254.169.254/latest", "https://10.0.0.5/push"] {
+        let body = format!(r#"{{"endpoint":"{endpoint}",{keys}}}"#);
+        let (status, answer) =
+            http(&server, "POST", "/api/push-subscriptions", Some(&server.token), Some(&body)).await;
+        assert_eq!(status, 400, "{endpoint}: {answer}");
+        assert!(answer.contains("Enhetens push-adress ser inte rätt ut."), "{answer}");
+    }
+    // A public push service's address is taken (nothing is sent to it here).
+    let body = format!(r#"{{"endpoint":"https://fcm.googleapis.com/fcm/send/test",{keys}}}"#);
+    let (status, answer) =
+        http(&server, "POST", "/api/push-subscriptions", Some(&server.token), Some(&body)).await;
+    assert_eq!(status, 204, "{answer}");
+
+    // Whose it is: the one who subscribed it, not another user of the browser.
+    let check = r#"{"endpoint":"https://fcm.googleapis.com/fcm/send/test"}"#;
+    let (status, answer) =
+        http(&server, "POST", "/api/push-subscriptions/check", Some(&server.token), Some(check)).await;
+    assert_eq!((status, answer.as_str()), (200, r#"{"mine":true}"#));
+    let other = server.token_for("Annan").await;
+    let (status, answer) =
+        http(&server, "POST", "/api/push-subscriptions/check", Some(&other), Some(check)).await;
+    assert_eq!((status, answer.as_str()), (200, r#"{"mine":false}"#));
+}
+
+#[tokio::test]
 async fn a_push_is_signed_with_vapid_and_an_independent_decryptor_reads_only_the_notice() {
     let Some(device) = PushEndpoint::start().await else { return };
     let key_dir = tempfile::tempdir().expect("tempdir");
@@ -462,6 +505,7 @@ async fn a_push_is_signed_with_vapid_and_an_independent_decryptor_reads_only_the
         .expect("write");
     let server = TestServer::fresh_configured(|config| {
         config.notifications.vapid_key_file = Some(key_file.clone());
+        config.notifications.push_to_local = true;
         config.notifications.vapid_subject = "mailto:drift@samplan.example".into();
     })
     .await;
@@ -495,6 +539,14 @@ async fn a_push_is_signed_with_vapid_and_an_independent_decryptor_reads_only_the
     for private in [PRIVATE_NOTE, "Kim", "Annas plan", "Testare"] {
         assert!(!text.contains(private), "{private:?} in {text}");
     }
+
+    // Signed out: the device that session subscribed gets nothing more.
+    let (status, answer) = http(&server, "POST", "/api/sign-out", Some(&server.token), None).await;
+    assert_eq!(status, 204, "{answer}");
+    person_answers(&server, &person, reports, 1).await;
+    until_seen_count(&server, plan, "self_report:", 2).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(device.received().len(), 1, "no push after the session that subscribed ended");
 }
 
 #[test]
@@ -650,6 +702,7 @@ async fn server_pushing(retry_after: Duration) -> (TestServer, tempfile::TempDir
     server::notifications::push::write_new_key(&key_file).expect("key");
     let server = TestServer::fresh_configured(|config| {
         config.notifications.vapid_key_file = Some(key_file.clone());
+        config.notifications.push_to_local = true;
         config.notifications.retry_after = retry_after;
     })
     .await;
