@@ -119,6 +119,15 @@ test('a coordinator on a new computer finds all her plans, searches, filters and
   await page.getByRole('link', { name: 'Anna Berg', exact: true }).click();
   await expect(page).toHaveURL(server.url + annasPath);
   await expect(page.getByLabel('Planens namn')).toHaveValue('SIP för Anna Berg', { timeout: 15_000 });
+  // Opening it, her app makes the plan's self-report document and links it
+  // to the plan. Until it is linked the server lists it as a plan of hers
+  // of its own ("Namnlös plan"; a known glitch, see issue notes), so the
+  // old computer asks for its list after that.
+  await expect
+    .poll(() => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('samplan-rapporter-')).length), {
+      timeout: 15_000,
+    })
+    .toBe(0);
   expect(errors).toEqual([]);
 
   // Offline, the old computer lists the plan it holds and says it is offline
