@@ -157,8 +157,8 @@ impl Relay {
                 }
                 Stop::CatchUp => {
                     // What "another relay" stored is in `chunks` too.
-                    let chunks: Vec<(i64, Vec<u8>)> = (0..).zip(self.chunks.iter().cloned()).collect();
-                    self.core.caught_up(&chunks, 0);
+                    let chunks = self.chunks.clone();
+                    self.core.caught_up(&chunks, None);
                     let effects = self.core.answers();
                     self.carry_out(effects);
                 }
