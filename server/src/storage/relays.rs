@@ -138,7 +138,9 @@ async fn listen(pool: &PgPool) -> Result<PgListener, sqlx::Error> {
 }
 
 /// Report every document whose recent chunks by other relays changed since
-/// the last look (`seen`: its count and last id then).
+/// the last look (`seen`: its count and last id then). A snapshot counts
+/// whoever wrote it: this relay's compaction may have folded into it, and
+/// deleted, chunks of others that its documents never read.
 async fn look(
     pool: &PgPool,
     relay: &str,
@@ -148,7 +150,7 @@ async fn look(
     let since = crate::access::now_millis() - i64::try_from(LOOK_BACK.as_millis()).unwrap_or(i64::MAX);
     let rows = sqlx::query(
         "SELECT document_id, COUNT(*) AS n, MAX(id) AS last FROM document_chunks \
-         WHERE created_at > $1 AND written_by <> $2 GROUP BY document_id",
+         WHERE created_at > $1 AND (written_by <> $2 OR kind = 'snapshot') GROUP BY document_id",
     )
     .bind(since)
     .bind(relay)
