@@ -536,6 +536,11 @@ impl<P: Link> DocumentCore<P> {
     /// everything this core applied already persisted): applied; what they
     /// bring is stored already, so it counts as persisted, and the next
     /// [`DocumentCore::answers`] sends it to the peers.
+    ///
+    /// Except for a peer's changes that were waiting for one of them: they
+    /// apply now too, and they are stored nowhere yet. While any wait
+    /// (their bytes are kept in `unsaved`), the heads do not count as
+    /// persisted: the next [`DocumentCore::unsaved`] writes those bytes.
     pub fn caught_up(&mut self, chunks: &[Vec<u8>], last_chunk: Option<i64>) {
         self.last_chunk = self.last_chunk.max(last_chunk);
         for chunk in chunks {
@@ -544,9 +549,9 @@ impl<P: Link> DocumentCore<P> {
             }
             self.stored_bytes += chunk.len() as u64;
         }
-        self.persisted = self.doc.get_heads();
-        self.unsaved.clear();
-        self.unsaved_complete = true;
+        if self.unsaved.is_empty() && self.unsaved_complete {
+            self.persisted = self.doc.get_heads();
+        }
     }
 
     /// The document as stored, after a refusal or a failed write: what was
