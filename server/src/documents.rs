@@ -9,11 +9,14 @@
 //! - [`core`]: the task's logic without IO: a batch in; what to send,
 //!   refuse, persist and reload out.
 //! - [`admission`]: a batch decoded, and the actor bindings it needs.
+//! - [`catch_up`]: what a document reads when another relay stored
+//!   changes to it.
 //! - [`outcome`]: what the core asks of the task.
 //! - [`task`]: the task itself, doing the core's IO (storage, the actor
 //!   table, the peers' queues).
 
 pub mod admission;
+pub mod catch_up;
 pub mod core;
 pub mod outcome;
 mod task;

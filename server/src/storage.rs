@@ -54,6 +54,10 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use tokio::sync::{mpsc, oneshot};
 
 pub use compactor::COMPACT_AFTER_CHUNKS;
+
+/// Up to this many new chunks a catch-up reads one by one
+/// ([`Store::chunks_since`]).
+const FEW_CHUNKS: usize = 8;
 pub use sql::{Kind, Pool};
 pub use turn::{Database, WriteTransaction};
 
@@ -264,34 +268,88 @@ impl Store {
         Ok(Loaded { doc, incremental_chunks, unreadable_chunks, stored_bytes, last_chunk })
     }
 
-    /// The chunks of document `id` stored after chunk `after`, and those
-    /// stored in the last `recent` (a chunk of another relay can take a
-    /// lower id and commit later); with the last id read. What another
+    /// The chunks of document `id` that `read` names, as (id, bytes) by
+    /// id: stored after `read.after` (or within `read.recent`, whatever
+    /// their id), not in `read.known`, and on PostgreSQL not written by
+    /// this relay (its own chunks are in its memory already; its own
+    /// compaction's snapshots are read, as they may hold what other relays
+    /// wrote and this document did not read yet). What another
     /// relay stored reaches this relay's document this way
-    /// ([`relays`]).
+    /// ([`relays`], [`crate::documents::catch_up`]).
+    ///
+    /// With `recent`, the ids are read first and the bytes only of those
+    /// not known (each by id when there are few, else the range they span):
+    /// once everything has arrived, a look reads ids only.
+    /// Every statement has a fixed text (no list of ids in it), so each is
+    /// prepared once per connection.
     pub async fn chunks_since(
         &self,
         id: &DocumentId,
-        after: Option<i64>,
-        recent: Duration,
-    ) -> Result<(Vec<Vec<u8>>, Option<i64>), StorageError> {
-        let since = crate::access::now_millis() - i64::try_from(recent.as_millis()).unwrap_or(i64::MAX);
-        let rows = sql::query(
-            "SELECT id, bytes FROM document_chunks WHERE document_id = ? AND (id > ? OR created_at > ?) ORDER BY id",
-        )
-        .bind(id.to_string())
-        .bind(after.unwrap_or(0))
-        .bind(since)
-        .fetch_all(&self.pool)
-        .await?;
-        let mut last = after;
-        let mut chunks = Vec::with_capacity(rows.len());
-        for row in rows {
-            let chunk_id: i64 = row.try_get("id")?;
-            last = Some(last.map_or(chunk_id, |l| l.max(chunk_id)));
-            chunks.push(row.try_get("bytes")?);
+        read: &crate::documents::catch_up::ChunkRead,
+    ) -> Result<Vec<(i64, Vec<u8>)>, StorageError> {
+        // A snapshot of this relay's own compaction counts as another's:
+        // it may hold chunks of other relays this document never read,
+        // and it deleted them.
+        let not_own =
+            if self.kind() == Kind::Postgres { " AND (written_by <> ? OR kind = 'snapshot')" } else { "" };
+        let after = read.after.unwrap_or(0);
+        let (from, to) = match read.recent {
+            None => (after, i64::MAX),
+            Some(recent) => {
+                let since =
+                    crate::access::now_millis() - i64::try_from(recent.as_millis()).unwrap_or(i64::MAX);
+                let sql = format!(
+                    "SELECT id FROM document_chunks WHERE document_id = ? AND (id > ? OR created_at > ?){not_own}"
+                );
+                let mut query = sql::query(&sql).bind(id.to_string()).bind(after).bind(since);
+                if !not_own.is_empty() {
+                    query = query.bind(self.relay.to_string());
+                }
+                let mut new = Vec::new();
+                for row in query.fetch_all(&self.pool).await? {
+                    let chunk: i64 = row.try_get("id")?;
+                    if read.known.binary_search(&chunk).is_err() {
+                        new.push(chunk);
+                    }
+                }
+                // A few new chunks (as a rule none, or the one a lost notice
+                // named): each by its id; more, the range they span.
+                if new.len() <= FEW_CHUNKS {
+                    let mut chunks = Vec::with_capacity(new.len());
+                    for chunk in new {
+                        let row =
+                            sql::query("SELECT bytes FROM document_chunks WHERE document_id = ? AND id = ?")
+                                .bind(id.to_string())
+                                .bind(chunk)
+                                .fetch_optional(&self.pool)
+                                .await?;
+                        if let Some(row) = row {
+                            chunks.push((chunk, row.try_get("bytes")?));
+                        }
+                    }
+                    return Ok(chunks);
+                }
+                match (new.iter().min(), new.iter().max()) {
+                    (Some(&first), Some(&last)) => (first - 1, last),
+                    _ => return Ok(Vec::new()),
+                }
+            }
+        };
+        let sql = format!(
+            "SELECT id, bytes FROM document_chunks WHERE document_id = ? AND id > ? AND id <= ?{not_own} ORDER BY id"
+        );
+        let mut query = sql::query(&sql).bind(id.to_string()).bind(from).bind(to);
+        if !not_own.is_empty() {
+            query = query.bind(self.relay.to_string());
         }
-        Ok((chunks, last))
+        let mut chunks = Vec::new();
+        for row in query.fetch_all(&self.pool).await? {
+            let chunk: i64 = row.try_get("id")?;
+            if read.known.binary_search(&chunk).is_err() {
+                chunks.push((chunk, row.try_get("bytes")?));
+            }
+        }
+        Ok(chunks)
     }
 
     /// The id of the last chunk stored for document `id` (`None` if it has

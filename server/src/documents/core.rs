@@ -33,6 +33,7 @@ use shared::sync_client::nothing_to_send;
 use shared::{DocumentId, Message, PeerId};
 
 pub use super::admission::{ActorLookups, ActorQuery, Binding, Decoded, Input};
+use super::catch_up::ChunksRead;
 pub use super::outcome::{Effect, Refusal, Step, Stop, Unsaved};
 use super::Writer;
 use crate::access::audit::AuditEntry;
@@ -112,9 +113,9 @@ pub struct DocumentCore<P> {
     requests: Vec<PeerId>,
     /// Bytes of the messages applied since the last persist or reload.
     pending_bytes: u64,
-    /// The last stored chunk read (loaded or caught up): a catch-up reads
-    /// what was stored after it.
-    last_chunk: Option<i64>,
+    /// The stored chunks read (loaded or caught up), and the heads a
+    /// catch-up waits for: what the next catch-up reads.
+    chunks_read: ChunksRead,
 }
 
 impl<P: Link> DocumentCore<P> {
@@ -139,7 +140,7 @@ impl<P: Link> DocumentCore<P> {
             unanswered: Vec::new(),
             requests: Vec::new(),
             pending_bytes: 0,
-            last_chunk: None,
+            chunks_read: ChunksRead::default(),
         };
         core.load(loaded);
         core
@@ -198,7 +199,13 @@ impl<P: Link> DocumentCore<P> {
                     }
                     None
                 }
-                Input::StoredElsewhere { heads } => self.lacks(&heads).then_some(Stop::CatchUp),
+                Input::StoredElsewhere { heads } => {
+                    let lacks = self.lacks(&heads);
+                    if lacks {
+                        self.chunks_read.start(heads);
+                    }
+                    lacks.then_some(Stop::CatchUp)
+                }
             };
             if let Some(stop) = stop {
                 let rest = if stop == Stop::Deleted { Vec::new() } else { batch.collect() };
@@ -525,6 +532,11 @@ impl<P: Link> DocumentCore<P> {
         self.pending_bytes = 0;
     }
 
+    /// Whether the document has the change `hash`.
+    pub fn has_change(&self, hash: &ChangeHash) -> bool {
+        self.doc.get_change_by_hash(hash).is_some()
+    }
+
     /// Whether the document lacks any of `heads` (an empty list: not
     /// known, so maybe). Peers that have nobody here need nothing.
     fn lacks(&self, heads: &[ChangeHash]) -> bool {
@@ -541,9 +553,11 @@ impl<P: Link> DocumentCore<P> {
     /// apply now too, and they are stored nowhere yet. While any wait
     /// (their bytes are kept in `unsaved`), the heads do not count as
     /// persisted: the next [`DocumentCore::unsaved`] writes those bytes.
-    pub fn caught_up(&mut self, chunks: &[Vec<u8>], last_chunk: Option<i64>) {
-        self.last_chunk = self.last_chunk.max(last_chunk);
-        for chunk in chunks {
+    ///
+    /// `chunks` are (id, bytes), read at `now` (ms since 1970).
+    pub fn caught_up(&mut self, chunks: &[(i64, Vec<u8>)], now: i64) {
+        self.chunks_read.read(chunks.iter().map(|(id, _)| *id), now);
+        for (_, chunk) in chunks {
             if let Err(error) = self.doc.load_incremental(chunk) {
                 tracing::warn!(document = %self.id, %error, "a chunk another relay stored could not be read");
             }
@@ -578,12 +592,12 @@ impl<P: Link> DocumentCore<P> {
         self.unsaved_audit.clear();
         self.unsaved_complete = true;
         self.compactable = loaded.unreadable_chunks == 0;
-        self.last_chunk = loaded.last_chunk;
+        self.chunks_read = ChunksRead::loaded(loaded.last_chunk);
     }
 
-    /// The last stored chunk this core has read.
-    pub fn last_chunk(&self) -> Option<i64> {
-        self.last_chunk
+    /// What this core has read of the stored chunks: what a catch-up reads.
+    pub fn chunks_read(&self) -> &ChunksRead {
+        &self.chunks_read
     }
 
     /// `doc-unavailable` for a peer.

@@ -15,15 +15,11 @@ use std::time::{Duration, Instant};
 use shared::DocumentId;
 use tokio::sync::mpsc;
 
+use super::catch_up::ChunkRead;
 use super::core::{ActorLookups, Binding, CoreLimits, DocumentCore, Effect, Input, Refusal, Stop};
 use super::{DocCommand, DocumentRegistry, PeerHandle, RegistryConfig};
 use crate::access::access_log::{Action, Entry, Who};
 use crate::storage::Loaded;
-
-/// A catch-up also reads the chunks stored this recently, whatever their
-/// id: another relay's chunk can take a lower id than one read already and
-/// commit after it.
-const CATCH_UP_WINDOW: Duration = Duration::from_secs(10);
 
 /// At most this many commands are applied before persisting and answering.
 const MAX_BATCH: usize = 256;
@@ -126,12 +122,16 @@ impl DocumentTask {
                     if !self.answer(core).await {
                         return None;
                     }
-                    match self.config.store.chunks_since(&self.id, core.last_chunk(), CATCH_UP_WINDOW).await {
-                        Ok((chunks, last)) => {
-                            tracing::debug!(chunks = chunks.len(), ?last, "caught up with another relay");
-                            core.caught_up(&chunks, last);
+                    // As a rule one read of what was stored since the last
+                    // chunk read; see `catch_up`.
+                    let first = core.chunks_read().first_read();
+                    self.catch_up(core, &first).await;
+                    if let Some(second) = core.chunks_read().second_read(|h| core.has_change(h)) {
+                        self.catch_up(core, &second).await;
+                        if let Some(last) = core.chunks_read().last_resort_read(|h| core.has_change(h)) {
+                            tracing::info!(document = %self.id, "another relay's heads missing after the window: reading all its chunks");
+                            self.catch_up(core, &last).await;
                         }
-                        Err(error) => tracing::warn!(%error, "could not read what another relay stored"),
                     }
                     if !self.answer(core).await {
                         return None;
@@ -139,6 +139,17 @@ impl DocumentTask {
                 }
             }
             batch = step.rest;
+        }
+    }
+
+    /// Read what `read` names of the stored chunks into the core.
+    async fn catch_up(&self, core: &mut DocumentCore<PeerHandle>, read: &ChunkRead) {
+        match self.config.store.chunks_since(&self.id, read).await {
+            Ok(chunks) => {
+                tracing::debug!(chunks = chunks.len(), ?read.recent, "caught up with another relay");
+                core.caught_up(&chunks, crate::access::now_millis());
+            }
+            Err(error) => tracing::warn!(%error, "could not read what another relay stored"),
         }
     }
 

@@ -161,8 +161,8 @@ impl Relay {
                     if !self.answer() {
                         return stops;
                     }
-                    let chunks = self.chunks.clone();
-                    self.core.caught_up(&chunks, None);
+                    let chunks: Vec<(i64, Vec<u8>)> = (0..).zip(self.chunks.iter().cloned()).collect();
+                    self.core.caught_up(&chunks, 0);
                     if !self.answer() {
                         return stops;
                     }
