@@ -30,7 +30,7 @@ pub struct PlanSummaries {
 
 impl PlanSummaries {
     /// The summary of plan `id` as `store` holds it now; `None` when the
-    /// store holds nothing of it. A plan that cannot be read as one (a
+    /// store holds nothing of it, or a self-report document. A plan that cannot be read as one (a
     /// newer version's) has an empty summary, so that it is still listed.
     pub async fn summary(&self, store: &Store, id: &DocumentId) -> Result<Option<PlanSummary>, StorageError> {
         let Some(last) = store.last_chunk(id).await? else { return Ok(None) };
@@ -40,7 +40,9 @@ impl PlanSummaries {
         // Read after `last` was: what is loaded is that or newer, so the
         // summary is never older than the chunk it is remembered with.
         let loaded = store.load(id).await?;
-        if shared::plan::is_empty(&loaded.doc) {
+        // A self-report document is part of its plan, also in the moment
+        // before the app has linked it (`self_reports_of`).
+        if shared::plan::is_empty(&loaded.doc) || shared::self_reports::is_self_reports(&loaded.doc) {
             return Ok(None);
         }
         let summary = plan_summary::read(&loaded.doc).unwrap_or_else(|error| {

@@ -116,6 +116,10 @@ pub struct DocumentCore<P> {
     /// The stored chunks read (loaded or caught up), and the heads a
     /// catch-up waits for: what the next catch-up reads.
     chunks_read: ChunksRead,
+    /// Another relay stored changes while nobody was here: the next peer's
+    /// message waits for a catch-up, so that nobody opens a copy older than
+    /// the database's.
+    missed: bool,
 }
 
 impl<P: Link> DocumentCore<P> {
@@ -141,6 +145,7 @@ impl<P: Link> DocumentCore<P> {
             requests: Vec::new(),
             pending_bytes: 0,
             chunks_read: ChunksRead::default(),
+            missed: false,
         };
         core.load(loaded);
         core
@@ -186,6 +191,13 @@ impl<P: Link> DocumentCore<P> {
                     let rest = std::iter::once(input).chain(batch).collect();
                     return Step { effects, stop: Stop::Answer, rest };
                 }
+                Input::Sync { .. } if self.missed => {
+                    self.missed = false;
+                    // (No heads: read as the once-a-second look does.)
+                    self.chunks_read.start(Vec::new());
+                    let rest = std::iter::once(input).chain(batch).collect();
+                    return Step { effects, stop: Stop::CatchUp, rest };
+                }
                 Input::Sync { peer, data, request, writer } => {
                     self.sync(peer, data, request, writer.as_ref(), lookups, &mut effects)
                 }
@@ -197,6 +209,10 @@ impl<P: Link> DocumentCore<P> {
                     if self.peers.get(peer.peer_id()).is_some_and(|p| p.link.same_socket(&peer)) {
                         self.peers.remove(peer.peer_id());
                     }
+                    None
+                }
+                Input::StoredElsewhere { heads } if self.peers.is_empty() => {
+                    self.missed_while_alone(&heads);
                     None
                 }
                 Input::StoredElsewhere { heads } => {
@@ -537,6 +553,16 @@ impl<P: Link> DocumentCore<P> {
         self.doc.get_change_by_hash(hash).is_some()
     }
 
+    /// Another relay's news while no peer is here: the next peer waits
+    /// for a catch-up (see `missed`). Nothing has been read since, so
+    /// reading as a look does (the newer chunks and the recent ones) covers
+    /// every notice missed.
+    fn missed_while_alone(&mut self, heads: &[ChangeHash]) {
+        if heads.is_empty() || heads.iter().any(|h| self.doc.get_change_by_hash(h).is_none()) {
+            self.missed = true;
+        }
+    }
+
     /// Whether the document lacks any of `heads` (an empty list: not
     /// known, so maybe). Peers that have nobody here need nothing.
     fn lacks(&self, heads: &[ChangeHash]) -> bool {
@@ -593,6 +619,7 @@ impl<P: Link> DocumentCore<P> {
         self.unsaved_complete = true;
         self.compactable = loaded.unreadable_chunks == 0;
         self.chunks_read = ChunksRead::loaded(loaded.last_chunk);
+        self.missed = false;
     }
 
     /// What this core has read of the stored chunks: what a catch-up reads.

@@ -160,6 +160,23 @@ async fn a_member_lists_their_own_plans_and_nothing_else() {
     assert_eq!(my_plans(&server, &device).await, [MyPlan { role: Role::Reader, ..annas }]);
 }
 
+/// The app makes a plan's self-report document when the coordinator opens
+/// the plan, and links it to the plan once it is stored. In between it is
+/// not a plan of its own: the coordinator's other device listed it as
+/// "Namnlös plan" until its page was reloaded.
+#[tokio::test]
+async fn a_self_report_document_is_not_listed_even_before_it_is_linked() {
+    let server = TestServer::fresh().await;
+    let anna = plan_by(&server, &server.token, "Annas plan", annas_plan).await;
+    let reports = DocumentId::random();
+    let doc = shared::self_reports::new_self_reports_document(&anna.to_string()).expect("document");
+    let mut client = Client::connect_as(&server, &server.token, "reports", reports, doc).await;
+    client.until_synced().await;
+    let listed: Vec<String> =
+        my_plans(&server, &server.token).await.into_iter().map(|plan| plan.document_id).collect();
+    assert_eq!(listed, [anna.to_string()]);
+}
+
 #[tokio::test]
 async fn the_list_needs_a_session() {
     let server = TestServer::fresh().await;

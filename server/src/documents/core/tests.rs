@@ -480,6 +480,23 @@ fn a_peers_change_that_waited_for_a_catch_up_is_stored_before_it_is_acknowledged
     assert_eq!(relay.stored().get_heads(), relay.core.doc().get_heads());
 }
 
+/// A document stays loaded a while after its last peer left. Another
+/// relay's news that comes then is not lost on it: the next peer to open
+/// the plan gets what was stored elsewhere at once, not at the next change.
+#[test]
+fn a_peer_who_comes_after_news_to_an_empty_document_gets_what_was_stored_elsewhere() {
+    let (mut relay, [mut eva, mut per, _]) = setup();
+    rename(&mut eva, "Anna");
+    let elsewhere = eva.doc.get_last_local_change().expect("a change").clone();
+    relay.chunks.push(elsewhere.raw_bytes().to_vec());
+    let stops = relay.run(vec![Input::StoredElsewhere { heads: vec![elsewhere.hash()] }]);
+    assert_eq!(stops, vec![Stop::Answer], "nobody here: nothing to read yet");
+
+    let stops = settle(&mut relay, std::slice::from_mut(&mut per));
+    assert_eq!(stops.first(), Some(&Stop::CatchUp), "the first peer's message waits for a catch-up");
+    assert_eq!(person_name(per.doc.document()), "Anna");
+}
+
 #[test]
 fn an_unreadable_message_is_refused_without_touching_the_document() {
     let (mut relay, [_, per, _]) = setup();
