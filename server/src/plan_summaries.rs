@@ -21,48 +21,64 @@ use crate::storage::{StorageError, Store};
 /// all at once and read again as they are asked for.
 const REMEMBERED: usize = 10_000;
 
+/// What is remembered of a document: the last chunk read, and its summary
+/// (`None`: not a plan, e.g. a self-report document).
+type Remembered = (i64, Option<PlanSummary>);
+
 /// Summaries of stored plans, each with the last chunk it was read from.
 #[derive(Clone, Debug, Default)]
 pub struct PlanSummaries {
     /// A `std` mutex: it is never held across an `.await`.
-    read: Arc<Mutex<HashMap<DocumentId, (i64, PlanSummary)>>>,
+    read: Arc<Mutex<HashMap<DocumentId, Remembered>>>,
 }
 
 impl PlanSummaries {
     /// The summary of plan `id` as `store` holds it now; `None` when the
-    /// store holds nothing of it, or a self-report document. A plan that cannot be read as one (a
-    /// newer version's) has an empty summary, so that it is still listed.
+    /// store holds nothing of it, or it is a self-report document. A plan
+    /// that cannot be read as one (a newer version's) has an empty summary,
+    /// so that it is still listed.
     pub async fn summary(&self, store: &Store, id: &DocumentId) -> Result<Option<PlanSummary>, StorageError> {
         let Some(last) = store.last_chunk(id).await? else { return Ok(None) };
         if let Some(summary) = self.remembered(id, last) {
-            return Ok(Some(summary));
+            return Ok(summary);
         }
         // Read after `last` was: what is loaded is that or newer, so the
         // summary is never older than the chunk it is remembered with.
         let loaded = store.load(id).await?;
-        // A self-report document is part of its plan, also in the moment
-        // before the app has linked it (`self_reports_of`).
-        if shared::plan::is_empty(&loaded.doc) || shared::self_reports::is_self_reports(&loaded.doc) {
-            return Ok(None);
-        }
-        let summary = plan_summary::read(&loaded.doc).unwrap_or_else(|error| {
-            tracing::warn!(document = %id, %error, "a stored plan could not be summarised");
-            PlanSummary::default()
-        });
+        let summary = if shared::plan::is_empty(&loaded.doc) {
+            None
+        } else if is_self_reports(&loaded.doc) {
+            // Part of its plan, also in the moment before the app has
+            // linked it (`self_reports_of`).
+            None
+        } else {
+            Some(plan_summary::read(&loaded.doc).unwrap_or_else(|error| {
+                tracing::warn!(document = %id, %error, "a stored plan could not be summarised");
+                PlanSummary::default()
+            }))
+        };
         self.remember(*id, last, summary.clone());
-        Ok(Some(summary))
+        Ok(summary)
     }
 
-    fn remembered(&self, id: &DocumentId, last: i64) -> Option<PlanSummary> {
+    fn remembered(&self, id: &DocumentId, last: i64) -> Option<Option<PlanSummary>> {
         let read = self.read.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         read.get(id).filter(|(at, _)| *at == last).map(|(_, summary)| summary.clone())
     }
 
-    fn remember(&self, id: DocumentId, last: i64, summary: PlanSummary) {
+    fn remember(&self, id: DocumentId, last: i64, summary: Option<PlanSummary>) {
         let mut read = self.read.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if read.len() >= REMEMBERED {
             read.clear();
         }
         read.insert(id, (last, summary));
     }
+}
+
+/// A self-report document, not a plan: its keys, and none of a plan's (a
+/// plan that someone gave a `reports` key is still listed).
+fn is_self_reports(doc: &automerge::Automerge) -> bool {
+    use automerge::ReadDoc;
+    shared::self_reports::is_self_reports(doc)
+        && doc.get(automerge::ROOT, "person").is_ok_and(|v| v.is_none())
 }

@@ -116,9 +116,9 @@ pub struct DocumentCore<P> {
     /// The stored chunks read (loaded or caught up), and the heads a
     /// catch-up waits for: what the next catch-up reads.
     chunks_read: ChunksRead,
-    /// Another relay stored changes while nobody was here: the next peer's
-    /// message waits for a catch-up, so that nobody opens a copy older than
-    /// the database's.
+    /// Another relay stored changes while nobody was here, or a catch-up
+    /// could not read them: the next peer's message waits for a catch-up,
+    /// so that nobody opens a copy older than the database's.
     missed: bool,
 }
 
@@ -472,13 +472,20 @@ impl<P: Link> DocumentCore<P> {
             }
             return None;
         }
-        let chunk = if self.unsaved_complete && !self.unsaved.is_empty() {
+        // Changes still waiting for a dependency are never written: what is
+        // stored stays causally closed (the compactor refuses anything else,
+        // so a change whose dependency never comes would stop compaction
+        // for good). Their bytes are then dropped here, but Automerge keeps
+        // them waiting; once they apply, `unsaved` does not hold them, so
+        // the next write is `save_after`, which does.
+        let waiting = !self.doc.get_missing_deps(&[]).is_empty();
+        let chunk = if self.unsaved_complete && !waiting && !self.unsaved.is_empty() {
             std::mem::take(&mut self.unsaved)
         } else {
             self.unsaved.clear();
             self.doc.save_after(&self.persisted)
         };
-        self.unsaved_complete = true;
+        self.unsaved_complete = !waiting;
         Some(Unsaved { chunk, audit: std::mem::take(&mut self.unsaved_audit), heads })
     }
 
@@ -576,22 +583,33 @@ impl<P: Link> DocumentCore<P> {
     /// [`DocumentCore::answers`] sends it to the peers.
     ///
     /// Except for a peer's changes that were waiting for one of them: they
-    /// apply now too, and they are stored nowhere yet. While any wait
-    /// (their bytes are kept in `unsaved`), the heads do not count as
-    /// persisted: the next [`DocumentCore::unsaved`] writes those bytes.
+    /// apply now too, and they are stored nowhere yet. If any may have,
+    /// the heads do not count as persisted, and the next
+    /// [`DocumentCore::unsaved`] writes them (with what the catch-up
+    /// brought again, if it must fall back to `save_after`).
     ///
     /// `chunks` are (id, bytes), read at `now` (ms since 1970).
     pub fn caught_up(&mut self, chunks: &[(i64, Vec<u8>)], now: i64) {
         self.chunks_read.read(chunks.iter().map(|(id, _)| *id), now);
+        let waiting = self.doc.get_missing_deps(&[]);
         for (_, chunk) in chunks {
             if let Err(error) = self.doc.load_incremental(chunk) {
                 tracing::warn!(document = %self.id, %error, "a chunk another relay stored could not be read");
             }
             self.stored_bytes += chunk.len() as u64;
         }
-        if self.unsaved.is_empty() && self.unsaved_complete {
+        // A waiting change applies only once every dependency it lacked is
+        // here: then the set of missing dependencies is another. While it
+        // is the same, nothing that waited has applied.
+        if waiting.is_empty() || self.doc.get_missing_deps(&[]) == waiting {
             self.persisted = self.doc.get_heads();
         }
+    }
+
+    /// A catch-up could not read what was stored: the next peer's message
+    /// waits for another (the look may not name this document again).
+    pub fn catch_up_failed(&mut self) {
+        self.missed = true;
     }
 
     /// The document as stored, after a refusal or a failed write: what was

@@ -111,30 +111,34 @@ impl DocumentTask {
                     self.carry_out(core.reloaded(loaded));
                 }
                 Stop::Answer => {
-                    if !self.answer(core).await {
-                        return None;
-                    }
+                    // A failed write told the peers and reloaded the core;
+                    // the rest of the batch still gets its turn (a new
+                    // peer's first message in it would go unanswered).
+                    self.answer(core).await;
                     if step.rest.is_empty() {
                         return None;
                     }
                 }
                 Stop::CatchUp => {
-                    if !self.answer(core).await {
-                        return None;
-                    }
-                    // As a rule one read of what was stored since the last
-                    // chunk read; see `catch_up`.
-                    let first = core.chunks_read().first_read();
-                    self.catch_up(core, &first).await;
-                    if let Some(second) = core.chunks_read().second_read(|h| core.has_change(h)) {
-                        self.catch_up(core, &second).await;
-                        if let Some(last) = core.chunks_read().last_resort_read(|h| core.has_change(h)) {
-                            tracing::info!(document = %self.id, "another relay's heads missing after the window: reading all its chunks");
-                            self.catch_up(core, &last).await;
+                    // (After a failed write the core was reloaded: it has
+                    // read everything stored.)
+                    if self.answer(core).await {
+                        // As a rule one read of what was stored since the
+                        // last chunk read; see `catch_up`.
+                        let first = core.chunks_read().first_read();
+                        if self.catch_up(core, &first).await {
+                            if let Some(second) = core.chunks_read().second_read(|h| core.has_change(h)) {
+                                if self.catch_up(core, &second).await {
+                                    if let Some(last) =
+                                        core.chunks_read().last_resort_read(|h| core.has_change(h))
+                                    {
+                                        tracing::info!(document = %self.id, "another relay's heads missing after the window: reading all its chunks");
+                                        self.catch_up(core, &last).await;
+                                    }
+                                }
+                            }
                         }
-                    }
-                    if !self.answer(core).await {
-                        return None;
+                        self.answer(core).await;
                     }
                 }
             }
@@ -142,14 +146,20 @@ impl DocumentTask {
         }
     }
 
-    /// Read what `read` names of the stored chunks into the core.
-    async fn catch_up(&self, core: &mut DocumentCore<PeerHandle>, read: &ChunkRead) {
+    /// Read what `read` names of the stored chunks into the core; false if
+    /// it could not be read (the core then owes its peers a catch-up).
+    async fn catch_up(&self, core: &mut DocumentCore<PeerHandle>, read: &ChunkRead) -> bool {
         match self.config.store.chunks_since(&self.id, read).await {
             Ok(chunks) => {
                 tracing::debug!(chunks = chunks.len(), ?read.recent, "caught up with another relay");
                 core.caught_up(&chunks, crate::access::now_millis());
+                true
             }
-            Err(error) => tracing::warn!(%error, "could not read what another relay stored"),
+            Err(error) => {
+                tracing::warn!(%error, "could not read what another relay stored");
+                core.catch_up_failed();
+                false
+            }
         }
     }
 

@@ -172,9 +172,18 @@ async fn a_self_report_document_is_not_listed_even_before_it_is_linked() {
     let doc = shared::self_reports::new_self_reports_document(&anna.to_string()).expect("document");
     let mut client = Client::connect_as(&server, &server.token, "reports", reports, doc).await;
     client.until_synced().await;
-    let listed: Vec<String> =
+    // A plan that someone gave a `reports` key is still a plan.
+    let odd = plan_by(&server, &server.token, "Udda plan", |doc| {
+        use automerge::transaction::Transactable;
+        doc.put_object(automerge::ROOT, "reports", automerge::ObjType::Map).expect("key");
+    })
+    .await;
+    let mut listed: Vec<String> =
         my_plans(&server, &server.token).await.into_iter().map(|plan| plan.document_id).collect();
-    assert_eq!(listed, [anna.to_string()]);
+    listed.sort();
+    let mut plans = vec![anna.to_string(), odd.to_string()];
+    plans.sort();
+    assert_eq!(listed, plans);
 }
 
 #[tokio::test]

@@ -10,7 +10,7 @@ use proptest::prelude::*;
 use shared::plan::edit::{close_plan, record_consent, set_text_at};
 use shared::plan::fixture::{closing, withdrawal};
 use shared::plan::rules::{Authority, ClosingState, Guarded};
-use shared::plan::{new_plan_document, ClosingReason, Participant};
+use shared::plan::{new_plan_document, ClosingReason, Participant, PlanText};
 use shared::{DocumentId, Message, PeerId};
 
 use super::*;
@@ -93,6 +93,8 @@ struct Relay {
     owners: HashMap<String, Arc<str>>,
     fail_writes: bool,
     fail_lookups: bool,
+    /// A catch-up's read of the stored chunks fails.
+    fail_reads: bool,
     sent: HashMap<PeerId, Vec<Message>>,
     refused: Vec<(PeerId, Refusal)>,
     disconnected: Vec<PeerId>,
@@ -114,6 +116,7 @@ impl Relay {
             owners: HashMap::new(),
             fail_writes: false,
             fail_lookups: false,
+            fail_reads: false,
             sent: HashMap::new(),
             refused: Vec::new(),
             disconnected: Vec::new(),
@@ -158,17 +161,20 @@ impl Relay {
                 Stop::CatchUp => {
                     // As the task: persist and answer, read what "another
                     // relay" stored (it is in `chunks` too), answer again.
-                    if !self.answer() {
-                        return stops;
-                    }
-                    let chunks: Vec<(i64, Vec<u8>)> = (0..).zip(self.chunks.iter().cloned()).collect();
-                    self.core.caught_up(&chunks, 0);
-                    if !self.answer() {
-                        return stops;
+                    if self.answer() {
+                        if self.fail_reads {
+                            self.core.catch_up_failed();
+                        } else {
+                            let chunks: Vec<(i64, Vec<u8>)> =
+                                (0..).zip(self.chunks.iter().cloned()).collect();
+                            self.core.caught_up(&chunks, 0);
+                        }
+                        self.answer();
                     }
                 }
                 Stop::Answer => {
-                    if !self.answer() || step.rest.is_empty() {
+                    self.answer();
+                    if step.rest.is_empty() {
                         return stops;
                     }
                 }
@@ -494,6 +500,60 @@ fn a_peer_who_comes_after_news_to_an_empty_document_gets_what_was_stored_elsewhe
 
     let stops = settle(&mut relay, std::slice::from_mut(&mut per));
     assert_eq!(stops.first(), Some(&Stop::CatchUp), "the first peer's message waits for a catch-up");
+    assert_eq!(person_name(per.doc.document()), "Anna");
+}
+
+/// A change that waits for one the relay lacks is not written while it
+/// waits, even when other changes are: what is stored stays causally
+/// closed, so the compactor (which refuses anything else) goes on. Once it
+/// applies, it is written before it is acknowledged.
+#[test]
+fn a_waiting_change_is_written_only_once_it_applies() {
+    let (mut relay, [eva, per, _]) = setup();
+    let mut both = [eva, per];
+    settle(&mut relay, &mut both);
+    let [mut eva, mut per] = both;
+    // Per has a change the relay has not got (it comes through another
+    // relay), and changes the name on top of it.
+    let mut other = eva.doc.fork();
+    set_text_at(&mut other, &shared::plan::TextPath::PersonName, "Anna").expect("edit");
+    let elsewhere = other.get_last_local_change().expect("a change").clone();
+    per.doc.merge(&mut other).expect("merge");
+    rename(&mut per, "Anna Berg");
+    let own = per.doc.get_last_local_change().expect("a change").raw_bytes().to_vec();
+    let mut message = per.doc.sync().generate_sync_message(&mut per.state).expect("a message");
+    message.changes = vec![own].into();
+    // In the same batch Eva changes the title, which is written.
+    set_text_at(&mut eva.doc, &shared::plan::TextPath::Plan(PlanText::Title), "Annas nya plan")
+        .expect("edit");
+    let eva_says = eva.sync().expect("a message");
+    relay.run(vec![Input::sync(per.peer(), &message.encode(), false, per.writer()), eva_says]);
+    assert_eq!(person_name(relay.core.doc()), "", "Per's change waits");
+    assert_eq!(relay.stored().get_heads(), relay.core.doc().get_heads(), "Eva's change is stored");
+    assert!(relay.stored().get_missing_deps(&[]).is_empty(), "nothing waiting is stored");
+
+    relay.chunks.push(elsewhere.raw_bytes().to_vec());
+    relay.run(vec![Input::StoredElsewhere { heads: vec![elsewhere.hash()] }]);
+    assert_eq!(person_name(&relay.stored()), "Anna Berg", "applied, and stored");
+    assert!(relay.stored().get_missing_deps(&[]).is_empty());
+}
+
+/// A catch-up whose read fails is owed: the next message of a peer waits
+/// for another, rather than the peers waiting for the next change.
+#[test]
+fn a_catch_up_that_could_not_read_is_done_at_the_next_message() {
+    let (mut relay, [mut eva, mut per, _]) = setup();
+    settle(&mut relay, std::slice::from_mut(&mut per));
+    rename(&mut eva, "Anna");
+    let elsewhere = eva.doc.get_last_local_change().expect("a change").clone();
+    relay.chunks.push(elsewhere.raw_bytes().to_vec());
+    relay.fail_reads = true;
+    relay.run(vec![Input::StoredElsewhere { heads: vec![elsewhere.hash()] }]);
+    assert_eq!(person_name(relay.core.doc()), "", "the read failed");
+    relay.fail_reads = false;
+    set_text_at(&mut per.doc, &shared::plan::TextPath::Plan(PlanText::Title), "Planen").expect("edit");
+    let stops = settle(&mut relay, std::slice::from_mut(&mut per));
+    assert_eq!(stops.first(), Some(&Stop::CatchUp));
     assert_eq!(person_name(per.doc.document()), "Anna");
 }
 
