@@ -15,7 +15,7 @@
 // `ServiceWorker.deliverPushMessage`), and the test reads the
 // notification the worker shows. Everything else is the app, the relay
 // and the browser as they are.
-import { expect, Page } from '@playwright/test';
+import { BrowserContext, expect, Page } from '@playwright/test';
 import { spawn, ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -81,6 +81,53 @@ async function moveMeeting(chair: Page, date: string): Promise<void> {
   await expect(chair.getByRole('status').filter({ hasText: 'Synkat med servern' })).toBeVisible({ timeout: 15_000 });
 }
 
+/**
+ * The push service's part (see the top of this file): `subscribe` answers
+ * with the sink's subscription, and keeps the server key the app passed so
+ * the test can check it is the server's. As a browser does, it refuses
+ * (`InvalidStateError`) while it holds a subscription made with another
+ * key; with `earlierKey` the page starts with such a subscription, as a
+ * tablet does after the server's key was changed. `window.ended` counts
+ * the subscriptions ended.
+ */
+async function standInPushService(context: BrowserContext, subscription: Subscription, earlierKey?: string): Promise<void> {
+  await context.addInitScript(
+    ([subscription, earlierKey]: [Subscription, string | undefined]) => {
+      const page = window as unknown as { serverKey: unknown; ended: number };
+      page.ended = 0;
+      const made = (key: unknown) => {
+        const made = {
+          key,
+          endpoint: subscription.endpoint,
+          toJSON: () => subscription,
+          unsubscribe: async () => {
+            if (current === made) current = null;
+            page.ended += 1;
+            return true;
+          },
+        };
+        return made;
+      };
+      let current: { key: unknown } | null = earlierKey ? made(earlierKey) : null;
+      PushManager.prototype.subscribe = async function (options?: PushSubscriptionOptionsInit) {
+        page.serverKey = options?.applicationServerKey;
+        if (!options?.userVisibleOnly || !options.applicationServerKey) {
+          throw new DOMException('userVisibleOnly and applicationServerKey are required', 'NotAllowedError');
+        }
+        if (current && current.key !== options.applicationServerKey) {
+          throw new DOMException('A subscription with a different application server key already exists.', 'InvalidStateError');
+        }
+        current = made(options.applicationServerKey);
+        return current as unknown as PushSubscription;
+      };
+      PushManager.prototype.getSubscription = async function () {
+        return current as unknown as PushSubscription | null;
+      };
+    },
+    [subscription, earlierKey] as [Subscription, string | undefined],
+  );
+}
+
 test('the person turns on reminders in Min plan, a moved meeting reaches the tablet as a push with no names, and turned off nothing more comes', async ({ browser }) => {
   const sink = new PushSink();
   await sink.start();
@@ -91,29 +138,7 @@ test('the person turns on reminders in Min plan, a moved meeting reaches the tab
     const { chair, person } = await planWithPerson(server, browser, TABLET, 'Anna Berg');
     const context = person.context();
     await context.grantPermissions(['notifications'], { origin: server.url });
-    // The push service's part (see the top of this file): the server key
-    // the app passes is kept, so the test can check it is the server's.
-    await context.addInitScript((subscription: Subscription) => {
-      let current: object | null = null;
-      PushManager.prototype.subscribe = async function (options?: PushSubscriptionOptionsInit) {
-        (window as unknown as { serverKey: unknown }).serverKey = options?.applicationServerKey;
-        if (!options?.userVisibleOnly || !options.applicationServerKey) {
-          throw new DOMException('userVisibleOnly and applicationServerKey are required', 'NotAllowedError');
-        }
-        current = {
-          endpoint: subscription.endpoint,
-          toJSON: () => subscription,
-          unsubscribe: async () => {
-            current = null;
-            return true;
-          },
-        };
-        return current as PushSubscription;
-      };
-      PushManager.prototype.getSubscription = async function () {
-        return current as PushSubscription | null;
-      };
-    }, sink.subscription);
+    await standInPushService(context, sink.subscription);
     await person.reload();
 
     await person.getByRole('button', { name: 'Påminnelser', exact: true }).click();
@@ -190,5 +215,30 @@ test('with no push key the person is told that this server sends no reminders to
   } finally {
     await Promise.all(browser.contexts().map((context) => context.close().catch(() => undefined)));
     await server.stop();
+  }
+});
+
+test('a subscription left from an earlier server key is ended and made anew when the person turns reminders on', async ({ browser }) => {
+  const sink = new PushSink();
+  await sink.start();
+  const server = await TestServer.start({ args: ['--vapid-key-file', vapidKeyFile(), '--push-to-local-endpoints'] });
+  try {
+    const { person } = await planWithPerson(server, browser, TABLET, 'Anna Berg');
+    const context = person.context();
+    await context.grantPermissions(['notifications'], { origin: server.url });
+    await standInPushService(context, sink.subscription, 'BEttTidigareNyckel');
+    await person.reload();
+
+    await person.getByRole('button', { name: 'Påminnelser', exact: true }).click();
+    const state = person.getByTestId('device-push-state');
+    await expect(state).toHaveText('Den här enheten får inga påminnelser när Samplan är stängd.');
+    await person.getByRole('button', { name: 'Få påminnelser på den här enheten' }).click();
+    await expect(person.getByRole('status').filter({ hasText: 'Klart. Den här enheten får påminnelser.' })).toBeVisible();
+    await expect(state).toHaveText('Den här enheten får påminnelser, också när Samplan är stängd.');
+    expect(await person.evaluate(() => (window as unknown as { ended: number }).ended), 'the old subscription ended').toBe(1);
+  } finally {
+    await Promise.all(browser.contexts().map((context) => context.close().catch(() => undefined)));
+    await server.stop();
+    sink.stop();
   }
 });

@@ -161,8 +161,7 @@ async fn turn_on(what: &str) -> Result<(), String> {
     options.set_user_visible_only(true);
     options.set_application_server_key(&JsValue::from_str(&key.public_key));
     let manager = push_manager().await.map_err(|_| failed.clone())?;
-    let promise = manager.subscribe_with_options(&options).map_err(|_| failed.clone())?;
-    let made = JsFuture::from(promise).await.map_err(|_| failed.clone())?;
+    let made = subscribe(&manager, &options).await.map_err(|_| failed.clone())?;
     let body = as_body(made.unchecked_ref()).ok_or_else(|| failed.clone())?;
     crate::api::post::<_, ()>("/api/push-subscriptions", &body).await.map_err(|e| e.to_string())?;
     let mut settings: shared::api::NotificationSettings =
@@ -174,12 +173,48 @@ async fn turn_on(what: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Subscribe with `options`. A browser keeps one subscription per site,
+/// bound to the server key it was made with: once the server's key has
+/// been changed, subscribing fails with `InvalidStateError` for as long as
+/// the old subscription lives (it can no longer carry anything). So that
+/// one is ended, and the subscription made anew.
+async fn subscribe(
+    manager: &web_sys::PushManager,
+    options: &web_sys::PushSubscriptionOptionsInit,
+) -> Result<JsValue, JsValue> {
+    match JsFuture::from(manager.subscribe_with_options(options)?).await {
+        Err(error) if error_name(&error).as_deref() == Some("InvalidStateError") => {
+            if let Some(old) = subscription().await? {
+                // Ended whatever the server says: it may not know it
+                // (another member's, or forgotten already).
+                if let Some(body) = as_body(&old) {
+                    let gone = Endpoint { endpoint: &body.endpoint };
+                    let _ = crate::api::delete_with("/api/push-subscriptions", &gone).await;
+                }
+                JsFuture::from(old.unsubscribe()?).await?;
+            }
+            JsFuture::from(manager.subscribe_with_options(options)?).await
+        }
+        made => made,
+    }
+}
+
+/// The `name` of a thrown `DOMException`.
+fn error_name(error: &JsValue) -> Option<String> {
+    js_sys::Reflect::get(error, &JsValue::from_str("name")).ok()?.as_string()
+}
+
 /// Stop this device's subscription, and tell the server. The member's
 /// other devices go on.
 async fn turn_off(what: &str) -> Result<(), String> {
     let failed = format!("Det gick inte att stänga av {what} på den här enheten. Försök igen.");
     let Some(found) = subscription().await.map_err(|_| failed.clone())? else { return Ok(()) };
-    if let Some(body) = as_body(&found) {
+    forget(&found).await
+}
+
+/// Tell the server to forget `found`, then end it in the browser.
+async fn forget(found: &web_sys::PushSubscription) -> Result<(), String> {
+    if let Some(body) = as_body(found) {
         crate::api::delete_with("/api/push-subscriptions", &Endpoint { endpoint: &body.endpoint })
             .await
             .map_err(|e| e.to_string())?;
