@@ -116,6 +116,12 @@ pub struct DocumentCore<P> {
     /// The stored chunks read (loaded or caught up), and the heads a
     /// catch-up waits for: what the next catch-up reads.
     chunks_read: ChunksRead,
+    /// Peers whose changes were applied or left waiting since the last
+    /// write (while changes wait, since before that). Automerge's sync
+    /// state on their side remembers that it sent those changes and never
+    /// sends them again on that connection: a rollback that drops them
+    /// disconnects these peers, and their new connection sends them again.
+    changed_by: Vec<PeerId>,
     /// Another relay stored changes while nobody was here, or a catch-up
     /// could not read them: the next peer's message waits for a catch-up,
     /// so that nobody opens a copy older than the database's.
@@ -146,6 +152,7 @@ impl<P: Link> DocumentCore<P> {
             pending_bytes: 0,
             chunks_read: ChunksRead::default(),
             missed: false,
+            changed_by: Vec::new(),
         };
         core.load(loaded);
         core
@@ -279,12 +286,16 @@ impl<P: Link> DocumentCore<P> {
             _ => None,
         };
         let before = self.doc.get_heads();
+        let brings_changes = !decoded.message.changes.is_empty();
         if let Err(reason) = self.receive(&peer_id, decoded.message) {
             // Some of its changes may have been applied before the error:
             // drop everything unsaved, so that nothing of it is stored or
             // forwarded.
             self.refuse(&peer, &reason, Refusal::Unreadable, effects);
-            return self.roll_back();
+            return self.roll_back(effects);
+        }
+        if brings_changes && !self.changed_by.contains(&peer_id) {
+            self.changed_by.push(peer_id.clone());
         }
         if self.doc.get_heads() == before {
             if request {
@@ -295,7 +306,7 @@ impl<P: Link> DocumentCore<P> {
         if let (Some(before), Some(authority)) = (guarded, authority) {
             if let Err(refusal) = rules::check(authority, &before, &Guarded::read(&self.doc)) {
                 self.refuse(&peer, "a change the plan's rules forbid", Refusal::Rule(refusal), effects);
-                return self.roll_back();
+                return self.roll_back(effects);
             }
         }
         if let (Some(before), Some(writer)) = (signed, writer) {
@@ -308,13 +319,13 @@ impl<P: Link> DocumentCore<P> {
                 signatures::check_keeping(signer, &before, &after, &self.doc, &mut self.recently_removed)
             {
                 self.refuse(&peer, "a record in someone else's name", Refusal::Signature(refusal), effects);
-                return self.roll_back();
+                return self.roll_back(effects);
             }
         }
         self.pending_bytes += decoded.bytes as u64;
         if !self.within_size_limit() {
             self.refuse(&peer, "the document would grow too large", Refusal::TooLarge, effects);
-            return self.roll_back();
+            return self.roll_back(effects);
         }
         if request {
             self.requests.push(peer_id);
@@ -398,8 +409,15 @@ impl<P: Link> DocumentCore<P> {
 
     /// After refusing a message some of which was applied: everything not
     /// yet stored is undone (nothing of it was acknowledged) by reloading.
-    fn roll_back(&mut self) -> Option<Stop> {
+    /// The other peers whose changes that drops are disconnected: on a new
+    /// connection they send them again (see `changed_by`).
+    fn roll_back(&mut self, effects: &mut Vec<Effect<P>>) -> Option<Stop> {
         self.pending_bytes = 0;
+        for peer_id in std::mem::take(&mut self.changed_by) {
+            if let Some(peer) = self.peers.remove(&peer_id) {
+                effects.push(Effect::Disconnect(peer.link));
+            }
+        }
         Some(Stop::Reload)
     }
 
@@ -493,6 +511,10 @@ impl<P: Link> DocumentCore<P> {
     /// compacted (off the task: the compactor works from what is stored).
     pub fn persisted(&mut self, heads: Vec<ChangeHash>, bytes: usize) -> bool {
         self.persisted = heads;
+        if self.unsaved_complete {
+            // (Incomplete: changes still wait, unwritten.)
+            self.changed_by.clear();
+        }
         self.incremental_chunks += 1;
         self.stored_bytes += bytes as u64;
         if self.compactable && self.incremental_chunks >= self.limits.compact_after_chunks {
@@ -638,6 +660,7 @@ impl<P: Link> DocumentCore<P> {
         self.compactable = loaded.unreadable_chunks == 0;
         self.chunks_read = ChunksRead::loaded(loaded.last_chunk);
         self.missed = false;
+        self.changed_by.clear();
     }
 
     /// What this core has read of the stored chunks: what a catch-up reads.

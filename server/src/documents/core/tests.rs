@@ -557,6 +557,31 @@ fn a_catch_up_that_could_not_read_is_done_at_the_next_message() {
     assert_eq!(person_name(per.doc.document()), "Anna");
 }
 
+/// A refused message is rolled back by reloading, which also drops the
+/// changes of others applied in the same batch and not yet stored. Their
+/// Automerge sync state remembers having sent them and would never send
+/// them again on that connection: they are disconnected, and on their new
+/// connection the change arrives and is stored.
+#[test]
+fn a_change_dropped_with_a_refused_one_is_sent_again() {
+    let (mut relay, [eva, per, _]) = setup();
+    let mut both = [eva, per];
+    settle(&mut relay, &mut both);
+    let [mut eva, mut per] = both;
+    rename(&mut eva, "Anna Berg");
+    close_plan(&mut per.doc, &closing(ClosingReason::GoalsMet, "per")).expect("close");
+    let batch = vec![eva.sync().expect("Eva's change"), per.sync().expect("Per's change")];
+    let stops = relay.run(batch);
+    assert!(stops.contains(&Stop::Reload), "{stops:?}");
+    assert_eq!(person_name(&relay.stored()), "", "dropped with the refused one");
+    // (What a client does: a closed connection is opened anew.)
+    if relay.deliver(&mut eva) {
+        eva.reconnect();
+    }
+    settle(&mut relay, std::slice::from_mut(&mut eva));
+    assert_eq!(person_name(&relay.stored()), "Anna Berg", "sent again on the new connection, stored");
+}
+
 #[test]
 fn an_unreadable_message_is_refused_without_touching_the_document() {
     let (mut relay, [_, per, _]) = setup();
