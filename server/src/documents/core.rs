@@ -116,15 +116,18 @@ pub struct DocumentCore<P> {
     /// The stored chunks read (loaded or caught up), and the heads a
     /// catch-up waits for: what the next catch-up reads.
     chunks_read: ChunksRead,
-    /// Peers whose changes were applied or left waiting since the last
-    /// write (while changes wait, since before that). Automerge's sync
-    /// state on their side remembers that it sent those changes and never
-    /// sends them again on that connection: a rollback that drops them
-    /// disconnects these peers, and their new connection sends them again.
+    /// Peers whose new changes were applied since the last write.
+    /// Automerge's sync state on their side remembers that it sent those
+    /// changes and never sends them again on that connection: a rollback
+    /// that drops them disconnects these peers, and their new connection
+    /// sends them again.
     changed_by: Vec<PeerId>,
-    /// Another relay stored changes while nobody was here, or a catch-up
-    /// could not read them: the next peer's message waits for a catch-up,
-    /// so that nobody opens a copy older than the database's.
+    /// Peers whose messages left changes waiting for a dependency, until
+    /// nothing waits: a rollback drops those too (never written).
+    waiting_from: Vec<PeerId>,
+    /// Another relay stored changes while nobody was here: the next peer's
+    /// message waits for a catch-up, so that nobody opens a copy older than
+    /// the database's.
     missed: bool,
 }
 
@@ -153,6 +156,7 @@ impl<P: Link> DocumentCore<P> {
             chunks_read: ChunksRead::default(),
             missed: false,
             changed_by: Vec::new(),
+            waiting_from: Vec::new(),
         };
         core.load(loaded);
         core
@@ -263,9 +267,13 @@ impl<P: Link> DocumentCore<P> {
             Ok(decoded) => decoded,
             Err(reason) => return self.refuse(&peer, &reason, Refusal::Unreadable, effects),
         };
+        let mut brings_changes = false;
         if !decoded.message.changes.is_empty() {
             match self.admit(&decoded, writer, lookups) {
-                Ok(Some(entry)) => self.unsaved_audit.push(entry),
+                Ok(Some(entry)) => {
+                    self.unsaved_audit.push(entry);
+                    brings_changes = true;
+                }
                 Ok(None) => {}
                 Err(refusal) => return self.refuse(&peer, "refused changes", refusal, effects),
             }
@@ -286,7 +294,6 @@ impl<P: Link> DocumentCore<P> {
             _ => None,
         };
         let before = self.doc.get_heads();
-        let brings_changes = !decoded.message.changes.is_empty();
         if let Err(reason) = self.receive(&peer_id, decoded.message) {
             // Some of its changes may have been applied before the error:
             // drop everything unsaved, so that nothing of it is stored or
@@ -294,8 +301,12 @@ impl<P: Link> DocumentCore<P> {
             self.refuse(&peer, &reason, Refusal::Unreadable, effects);
             return self.roll_back(effects);
         }
-        if brings_changes && !self.changed_by.contains(&peer_id) {
-            self.changed_by.push(peer_id.clone());
+        if brings_changes {
+            let waits = self.doc.get_heads() == before || !self.doc.get_missing_deps(&[]).is_empty();
+            let list = if waits { &mut self.waiting_from } else { &mut self.changed_by };
+            if !list.contains(&peer_id) {
+                list.push(peer_id.clone());
+            }
         }
         if self.doc.get_heads() == before {
             if request {
@@ -413,7 +424,8 @@ impl<P: Link> DocumentCore<P> {
     /// connection they send them again (see `changed_by`).
     fn roll_back(&mut self, effects: &mut Vec<Effect<P>>) -> Option<Stop> {
         self.pending_bytes = 0;
-        for peer_id in std::mem::take(&mut self.changed_by) {
+        let dropped = std::mem::take(&mut self.changed_by);
+        for peer_id in dropped.into_iter().chain(std::mem::take(&mut self.waiting_from)) {
             if let Some(peer) = self.peers.remove(&peer_id) {
                 effects.push(Effect::Disconnect(peer.link));
             }
@@ -511,9 +523,10 @@ impl<P: Link> DocumentCore<P> {
     /// compacted (off the task: the compactor works from what is stored).
     pub fn persisted(&mut self, heads: Vec<ChangeHash>, bytes: usize) -> bool {
         self.persisted = heads;
+        self.changed_by.clear();
         if self.unsaved_complete {
             // (Incomplete: changes still wait, unwritten.)
-            self.changed_by.clear();
+            self.waiting_from.clear();
         }
         self.incremental_chunks += 1;
         self.stored_bytes += bytes as u64;
@@ -613,6 +626,9 @@ impl<P: Link> DocumentCore<P> {
     /// `chunks` are (id, bytes), read at `now` (ms since 1970).
     pub fn caught_up(&mut self, chunks: &[(i64, Vec<u8>)], now: i64) {
         self.chunks_read.read(chunks.iter().map(|(id, _)| *id), now);
+        // (Behind already: a waiting change applied in an earlier read of
+        // this catch-up, and is not written yet.)
+        let stored = self.doc.get_heads() == self.persisted;
         let waiting = self.doc.get_missing_deps(&[]);
         for (_, chunk) in chunks {
             if let Err(error) = self.doc.load_incremental(chunk) {
@@ -623,15 +639,9 @@ impl<P: Link> DocumentCore<P> {
         // A waiting change applies only once every dependency it lacked is
         // here: then the set of missing dependencies is another. While it
         // is the same, nothing that waited has applied.
-        if waiting.is_empty() || self.doc.get_missing_deps(&[]) == waiting {
+        if stored && (waiting.is_empty() || self.doc.get_missing_deps(&[]) == waiting) {
             self.persisted = self.doc.get_heads();
         }
-    }
-
-    /// A catch-up could not read what was stored: the next peer's message
-    /// waits for another (the look may not name this document again).
-    pub fn catch_up_failed(&mut self) {
-        self.missed = true;
     }
 
     /// The document as stored, after a refusal or a failed write: what was
@@ -661,6 +671,7 @@ impl<P: Link> DocumentCore<P> {
         self.chunks_read = ChunksRead::loaded(loaded.last_chunk);
         self.missed = false;
         self.changed_by.clear();
+        self.waiting_from.clear();
     }
 
     /// What this core has read of the stored chunks: what a catch-up reads.

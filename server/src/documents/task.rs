@@ -24,6 +24,22 @@ use crate::storage::Loaded;
 /// At most this many commands are applied before persisting and answering.
 const MAX_BATCH: usize = 256;
 
+/// After a catch-up could not read the database, it is tried again this
+/// much later.
+const CATCH_UP_RETRY: Duration = Duration::from_secs(1);
+
+/// How [`DocumentTask::answer`] went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Answered {
+    /// What was new is stored, and the peers were answered.
+    Stored,
+    /// Writing failed: the peers were told, the core reloaded from storage.
+    Reloaded,
+    /// Writing failed and storage could not be read either: the core still
+    /// holds what was not stored, so the task ends.
+    Unusable,
+}
+
 /// One loaded document's task.
 pub(super) struct DocumentTask {
     id: DocumentId,
@@ -83,7 +99,7 @@ impl DocumentTask {
                     Err(_) => break,
                 }
             }
-            if self.apply(&mut core, batch).await == Some(Stop::Deleted) {
+            if !self.apply(&mut core, batch).await {
                 self.registry.forget_if(self.id, |_| true);
                 break;
             }
@@ -94,35 +110,41 @@ impl DocumentTask {
     /// Run a batch through the core, doing what it asks between its steps:
     /// one persist and one round of answers for the batch, except that a
     /// peer's second message first gets the answer to its first, and a
-    /// refusal after something was applied reloads from storage.
-    async fn apply(
-        &self,
-        core: &mut DocumentCore<PeerHandle>,
-        mut batch: Vec<Input<PeerHandle>>,
-    ) -> Option<Stop> {
+    /// refusal after something was applied reloads from storage. False
+    /// when the task must end: the document was deleted, or storage could
+    /// not be read to undo what was not stored (the next peer loads it
+    /// anew).
+    async fn apply(&self, core: &mut DocumentCore<PeerHandle>, mut batch: Vec<Input<PeerHandle>>) -> bool {
         loop {
             let lookups = self.look_up_actors(core, &batch).await;
             let step = core.apply(batch, &lookups);
             self.carry_out(step.effects);
             match step.stop {
-                Stop::Deleted => return Some(Stop::Deleted),
+                Stop::Deleted => return false,
                 Stop::Reload => {
                     let loaded = self.load().await;
+                    let unreadable = loaded.is_none();
                     self.carry_out(core.reloaded(loaded));
-                }
-                Stop::Answer => {
-                    // A failed write told the peers and reloaded the core;
-                    // the rest of the batch still gets its turn (a new
-                    // peer's first message in it would go unanswered).
-                    self.answer(core).await;
-                    if step.rest.is_empty() {
-                        return None;
+                    if unreadable {
+                        return false;
                     }
                 }
-                Stop::CatchUp => {
-                    // (After a failed write the core was reloaded: it has
-                    // read everything stored.)
-                    if self.answer(core).await {
+                Stop::Answer => {
+                    // After a failed write (peers told, core reloaded) the
+                    // rest of the batch still gets its turn: a new peer's
+                    // first message in it would go unanswered.
+                    if self.answer(core).await == Answered::Unusable {
+                        return false;
+                    }
+                    if step.rest.is_empty() {
+                        return true;
+                    }
+                }
+                Stop::CatchUp => match self.answer(core).await {
+                    Answered::Unusable => return false,
+                    // Reloaded: it has read everything stored.
+                    Answered::Reloaded => {}
+                    Answered::Stored => {
                         // As a rule one read of what was stored since the
                         // last chunk read; see `catch_up`.
                         let first = core.chunks_read().first_read();
@@ -138,16 +160,19 @@ impl DocumentTask {
                                 }
                             }
                         }
-                        self.answer(core).await;
+                        if self.answer(core).await == Answered::Unusable {
+                            return false;
+                        }
                     }
-                }
+                },
             }
             batch = step.rest;
         }
     }
 
     /// Read what `read` names of the stored chunks into the core; false if
-    /// it could not be read (the core then owes its peers a catch-up).
+    /// it could not be read. Then the document asks again in a second, as
+    /// if told by another relay (the look may not name it again).
     async fn catch_up(&self, core: &mut DocumentCore<PeerHandle>, read: &ChunkRead) -> bool {
         match self.config.store.chunks_since(&self.id, read).await {
             Ok(chunks) => {
@@ -156,8 +181,12 @@ impl DocumentTask {
                 true
             }
             Err(error) => {
-                tracing::warn!(%error, "could not read what another relay stored");
-                core.catch_up_failed();
+                tracing::warn!(%error, "could not read what another relay stored; trying again in a second");
+                let (registry, id) = (self.registry.clone(), self.id);
+                tokio::spawn(async move {
+                    tokio::time::sleep(CATCH_UP_RETRY).await;
+                    registry.stored_elsewhere(id, Vec::new()).await;
+                });
                 false
             }
         }
@@ -189,9 +218,9 @@ impl DocumentTask {
         lookups
     }
 
-    /// Persist what is new, then send every peer what it lacks. False if
-    /// persisting failed (then the peers were told and the core reloaded).
-    async fn answer(&self, core: &mut DocumentCore<PeerHandle>) -> bool {
+    /// Persist what is new, then send every peer what it lacks. If
+    /// persisting fails, the peers are told and the core reloaded.
+    async fn answer(&self, core: &mut DocumentCore<PeerHandle>) -> Answered {
         if let Some(unsaved) = core.unsaved() {
             let bytes = unsaved.chunk.len();
             let mut writers: Vec<(String, Option<i64>)> =
@@ -217,13 +246,14 @@ impl DocumentTask {
                     tracing::error!(%error, "could not persist changes; dropping them until peers resend");
                     self.carry_out(core.persist_failed());
                     let loaded = self.load().await;
+                    let unreadable = loaded.is_none();
                     self.carry_out(core.reloaded(loaded));
-                    return false;
+                    return if unreadable { Answered::Unusable } else { Answered::Reloaded };
                 }
             }
         }
         self.carry_out(core.answers());
-        true
+        Answered::Stored
     }
 
     fn carry_out(&self, effects: Vec<Effect<PeerHandle>>) {
