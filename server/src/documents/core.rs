@@ -34,7 +34,7 @@ use shared::{DocumentId, Message, PeerId};
 
 pub use super::admission::{ActorLookups, ActorQuery, Binding, Decoded, Input};
 use super::catch_up::ChunksRead;
-pub use super::outcome::{Effect, Refusal, Step, Stop, Unsaved};
+pub use super::outcome::{CaughtUp, Effect, Refusal, Step, Stop, Unsaved};
 use super::Writer;
 use crate::access::audit::AuditEntry;
 use crate::storage::Loaded;
@@ -424,13 +424,19 @@ impl<P: Link> DocumentCore<P> {
     /// connection they send them again (see `changed_by`).
     fn roll_back(&mut self, effects: &mut Vec<Effect<P>>) -> Option<Stop> {
         self.pending_bytes = 0;
+        self.disconnect_dropped(effects);
+        Some(Stop::Reload)
+    }
+
+    /// Before a reload: disconnect the peers whose unwritten changes it
+    /// drops (see `changed_by`).
+    fn disconnect_dropped(&mut self, effects: &mut Vec<Effect<P>>) {
         let dropped = std::mem::take(&mut self.changed_by);
         for peer_id in dropped.into_iter().chain(std::mem::take(&mut self.waiting_from)) {
             if let Some(peer) = self.peers.remove(&peer_id) {
                 effects.push(Effect::Disconnect(peer.link));
             }
         }
-        Some(Stop::Reload)
     }
 
     /// Whether the document stays within its size limit with the pending
@@ -624,7 +630,7 @@ impl<P: Link> DocumentCore<P> {
     /// brought again, if it must fall back to `save_after`).
     ///
     /// `chunks` are (id, bytes), read at `now` (ms since 1970).
-    pub fn caught_up(&mut self, chunks: &[(i64, Vec<u8>)], now: i64) {
+    pub fn caught_up(&mut self, chunks: &[(i64, Vec<u8>)], now: i64) -> CaughtUp {
         self.chunks_read.read(chunks.iter().map(|(id, _)| *id), now);
         // (Behind already: a waiting change applied in an earlier read of
         // this catch-up, and is not written yet.)
@@ -639,9 +645,27 @@ impl<P: Link> DocumentCore<P> {
         // A waiting change applies only once every dependency it lacked is
         // here: then the set of missing dependencies is another. While it
         // is the same, nothing that waited has applied.
-        if stored && (waiting.is_empty() || self.doc.get_missing_deps(&[]) == waiting) {
-            self.persisted = self.doc.get_heads();
+        if waiting.is_empty() || self.doc.get_missing_deps(&[]) == waiting {
+            if stored {
+                self.persisted = self.doc.get_heads();
+            }
+            return CaughtUp::Read;
         }
+        // A peer's change may have applied with what was read, unchecked by
+        // the plan's rules (its sender's message was checked when nothing
+        // of it applied). It is stored nowhere: reload, and its sender
+        // sends it again on a new connection, checked then.
+        CaughtUp::Recheck
+    }
+
+    /// After [`CaughtUp::Recheck`]: the document as stored (`None`: it
+    /// could not be read), and the peers whose unwritten changes that drops
+    /// disconnected, to send them again.
+    pub fn reloaded_to_recheck(&mut self, loaded: Option<Loaded>) -> Vec<Effect<P>> {
+        let mut effects = Vec::new();
+        self.disconnect_dropped(&mut effects);
+        effects.extend(self.reloaded(loaded));
+        effects
     }
 
     /// The document as stored, after a refusal or a failed write: what was

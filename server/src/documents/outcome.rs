@@ -84,3 +84,15 @@ pub struct Unsaved {
     /// The document's heads once it is written.
     pub heads: Vec<ChangeHash>,
 }
+
+/// What a catch-up's read did ([`super::core::DocumentCore::caught_up`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaughtUp {
+    /// Applied; read on, or answer.
+    Read,
+    /// A peer's change that waited for a dependency may have applied with
+    /// it, unchecked: reload
+    /// ([`super::core::DocumentCore::reloaded_to_recheck`]) and read no
+    /// more.
+    Recheck,
+}

@@ -16,7 +16,7 @@ use shared::DocumentId;
 use tokio::sync::mpsc;
 
 use super::catch_up::ChunkRead;
-use super::core::{ActorLookups, Binding, CoreLimits, DocumentCore, Effect, Input, Refusal, Stop};
+use super::core::{ActorLookups, Binding, CaughtUp, CoreLimits, DocumentCore, Effect, Input, Refusal, Stop};
 use super::{DocCommand, DocumentRegistry, PeerHandle, RegistryConfig};
 use crate::access::access_log::{Action, Entry, Who};
 use crate::storage::Loaded;
@@ -27,6 +27,19 @@ const MAX_BATCH: usize = 256;
 /// After a catch-up could not read the database, it is tried again this
 /// much later.
 const CATCH_UP_RETRY: Duration = Duration::from_secs(1);
+
+/// What one read of a catch-up did ([`DocumentTask::catch_up`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Read {
+    /// Applied.
+    Applied,
+    /// Storage could not be read; tried again later.
+    Failed,
+    /// Reloaded from storage (everything is read).
+    Reloaded,
+    /// Reloading failed: the core still holds what was not stored.
+    Unusable,
+}
 
 /// How [`DocumentTask::answer`] went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,19 +161,21 @@ impl DocumentTask {
                         // As a rule one read of what was stored since the
                         // last chunk read; see `catch_up`.
                         let first = core.chunks_read().first_read();
-                        if self.catch_up(core, &first).await {
+                        let mut read = self.catch_up(core, &first).await;
+                        if read == Read::Applied {
                             if let Some(second) = core.chunks_read().second_read(|h| core.has_change(h)) {
-                                if self.catch_up(core, &second).await {
+                                read = self.catch_up(core, &second).await;
+                                if read == Read::Applied {
                                     if let Some(last) =
                                         core.chunks_read().last_resort_read(|h| core.has_change(h))
                                     {
                                         tracing::info!(document = %self.id, "another relay's heads missing after the window: reading all its chunks");
-                                        self.catch_up(core, &last).await;
+                                        read = self.catch_up(core, &last).await;
                                     }
                                 }
                             }
                         }
-                        if self.answer(core).await == Answered::Unusable {
+                        if read == Read::Unusable || self.answer(core).await == Answered::Unusable {
                             return false;
                         }
                     }
@@ -170,15 +185,27 @@ impl DocumentTask {
         }
     }
 
-    /// Read what `read` names of the stored chunks into the core; false if
-    /// it could not be read. Then the document asks again in a second, as
-    /// if told by another relay (the look may not name it again).
-    async fn catch_up(&self, core: &mut DocumentCore<PeerHandle>, read: &ChunkRead) -> bool {
+    /// Read what `read` names of the stored chunks into the core. If it
+    /// cannot be read, the document asks again in a second, as if told by
+    /// another relay (the look may not name it again).
+    async fn catch_up(&self, core: &mut DocumentCore<PeerHandle>, read: &ChunkRead) -> Read {
         match self.config.store.chunks_since(&self.id, read).await {
             Ok(chunks) => {
                 tracing::debug!(chunks = chunks.len(), ?read.recent, "caught up with another relay");
-                core.caught_up(&chunks, crate::access::now_millis());
-                true
+                match core.caught_up(&chunks, crate::access::now_millis()) {
+                    CaughtUp::Read => Read::Applied,
+                    CaughtUp::Recheck => {
+                        tracing::info!("a peer's waiting change applied with another relay's: reloading, so that it is sent again and checked");
+                        let loaded = self.load().await;
+                        let unreadable = loaded.is_none();
+                        self.carry_out(core.reloaded_to_recheck(loaded));
+                        if unreadable {
+                            Read::Unusable
+                        } else {
+                            Read::Reloaded
+                        }
+                    }
+                }
             }
             Err(error) => {
                 tracing::warn!(%error, "could not read what another relay stored; trying again in a second");
@@ -187,7 +214,7 @@ impl DocumentTask {
                     tokio::time::sleep(CATCH_UP_RETRY).await;
                     registry.stored_elsewhere(id, Vec::new()).await;
                 });
-                false
+                Read::Failed
             }
         }
     }
