@@ -15,7 +15,7 @@
 // `ServiceWorker.deliverPushMessage`), and the test reads the
 // notification the worker shows. Everything else is the app, the relay
 // and the browser as they are.
-import { BrowserContext, expect, Page } from '@playwright/test';
+import { BrowserContext, expect, Locator, Page } from '@playwright/test';
 import { spawn, ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -128,6 +128,21 @@ async function standInPushService(context: BrowserContext, subscription: Subscri
   );
 }
 
+/**
+ * The person opens "Påminnelser" in Min plan, sees that this device gets
+ * none, and turns them on; then it says it gets them. The line that says
+ * where the device stands.
+ */
+async function turnOnReminders(person: Page): Promise<Locator> {
+  await person.getByRole('button', { name: 'Påminnelser', exact: true }).click();
+  const state = person.getByTestId('device-push-state');
+  await expect(state).toHaveText('Den här enheten får inga påminnelser när Samplan är stängd.');
+  await person.getByRole('button', { name: 'Få påminnelser på den här enheten' }).click();
+  await expect(person.getByRole('status').filter({ hasText: 'Klart. Den här enheten får påminnelser.' })).toBeVisible();
+  await expect(state).toHaveText('Den här enheten får påminnelser, också när Samplan är stängd.');
+  return state;
+}
+
 test('the person turns on reminders in Min plan, a moved meeting reaches the tablet as a push with no names, and turned off nothing more comes', async ({ browser }) => {
   const sink = new PushSink();
   await sink.start();
@@ -141,12 +156,7 @@ test('the person turns on reminders in Min plan, a moved meeting reaches the tab
     await standInPushService(context, sink.subscription);
     await person.reload();
 
-    await person.getByRole('button', { name: 'Påminnelser', exact: true }).click();
-    const state = person.getByTestId('device-push-state');
-    await expect(state).toHaveText('Den här enheten får inga påminnelser när Samplan är stängd.');
-    await person.getByRole('button', { name: 'Få påminnelser på den här enheten' }).click();
-    await expect(person.getByRole('status').filter({ hasText: 'Klart. Den här enheten får påminnelser.' })).toBeVisible();
-    await expect(state).toHaveText('Den här enheten får påminnelser, också när Samplan är stängd.');
+    const state = await turnOnReminders(person);
     const serverKey = await person.evaluate(() => (window as unknown as { serverKey: string }).serverKey);
     const published = await person.evaluate(async () => (await (await fetch('/api/push-key')).json()).public_key);
     expect(serverKey).toBe(published);
@@ -229,12 +239,7 @@ test('a subscription left from an earlier server key is ended and made anew when
     await standInPushService(context, sink.subscription, 'BEttTidigareNyckel');
     await person.reload();
 
-    await person.getByRole('button', { name: 'Påminnelser', exact: true }).click();
-    const state = person.getByTestId('device-push-state');
-    await expect(state).toHaveText('Den här enheten får inga påminnelser när Samplan är stängd.');
-    await person.getByRole('button', { name: 'Få påminnelser på den här enheten' }).click();
-    await expect(person.getByRole('status').filter({ hasText: 'Klart. Den här enheten får påminnelser.' })).toBeVisible();
-    await expect(state).toHaveText('Den här enheten får påminnelser, också när Samplan är stängd.');
+    const state = await turnOnReminders(person);
     expect(await person.evaluate(() => (window as unknown as { ended: number }).ended), 'the old subscription ended').toBe(1);
   } finally {
     await Promise.all(browser.contexts().map((context) => context.close().catch(() => undefined)));

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use automerge::sync::{self, SyncDoc};
-use automerge::{AutoCommit, Automerge, ReadDoc};
+use automerge::{AutoCommit, Automerge, Change, ReadDoc};
 use proptest::prelude::*;
 use shared::plan::edit::{close_plan, record_consent, set_text_at};
 use shared::plan::fixture::{closing, withdrawal};
@@ -450,6 +450,35 @@ fn a_failed_write_acknowledges_nothing_and_every_peer_is_told() {
     assert_eq!(person_name(&relay.stored()), "Anna Berg", "sent again, stored");
 }
 
+/// Per has a change that reached the database through another relay (a
+/// new name, "Anna"), which this relay has not read, and makes `edit` on
+/// top of it; this relay gets Per's message with Per's change only (a
+/// Bloom-filter false positive, or a peer that moved from the other
+/// relay). The other relay's change, and Per's message.
+fn behind_a_change_the_relay_lacks(
+    per: &mut Client,
+    edit: impl FnOnce(&mut Client),
+) -> (Change, Input<Peer>) {
+    let mut other = per.doc.fork();
+    set_text_at(&mut other, &shared::plan::TextPath::PersonName, "Anna").expect("edit");
+    let elsewhere = other.get_last_local_change().expect("a change").clone();
+    per.doc.merge(&mut other).expect("merge");
+    edit(per);
+    let own = per.doc.get_last_local_change().expect("a change").raw_bytes().to_vec();
+    let mut message = per.doc.sync().generate_sync_message(&mut per.state).expect("a message");
+    message.changes = vec![own].into();
+    (elsewhere, Input::sync(per.peer(), &message.encode(), false, per.writer()))
+}
+
+/// What a client does when the relay closed its connection: it opens a
+/// new one, and syncs.
+fn reconnect_and_settle(relay: &mut Relay, client: &mut Client) {
+    if relay.deliver(client) {
+        client.reconnect();
+    }
+    settle(relay, std::slice::from_mut(client));
+}
+
 /// A peer's change can come before one it depends on: Automerge's Bloom
 /// filters have false positives, and a peer that moved from another relay
 /// has changes this relay has not read yet. The change waits in the
@@ -459,31 +488,19 @@ fn a_failed_write_acknowledges_nothing_and_every_peer_is_told() {
 /// never wrote it, and lost it with everything after it at a `kill -9`.)
 #[test]
 fn a_peers_change_that_waited_for_a_catch_up_is_stored_before_it_is_acknowledged() {
-    let (mut relay, [mut eva, mut per, _]) = setup();
+    let (mut relay, [_, mut per, _]) = setup();
     settle(&mut relay, std::slice::from_mut(&mut per));
-    // Eva's change reaches the database through another relay...
-    rename(&mut eva, "Anna");
-    let elsewhere = eva.doc.get_last_local_change().expect("a change").clone();
-    relay.chunks.push(elsewhere.raw_bytes().to_vec());
-    // ...and Per, who has it, changes the name again; this relay gets Per's
-    // change without Eva's.
-    per.doc.merge(&mut eva.doc).expect("merge");
-    rename(&mut per, "Anna Berg");
-    let own = per.doc.get_last_local_change().expect("a change").raw_bytes().to_vec();
-    let mut message = per.doc.sync().generate_sync_message(&mut per.state).expect("a message");
-    message.changes = vec![own].into();
-    relay.run(vec![Input::sync(per.peer(), &message.encode(), false, per.writer())]);
-    assert_eq!(person_name(relay.core.doc()), "", "Per's change waits for Eva's");
+    let (elsewhere, message) = behind_a_change_the_relay_lacks(&mut per, |per| rename(per, "Anna Berg"));
+    relay.run(vec![message]);
+    assert_eq!(person_name(relay.core.doc()), "", "Per's change waits for the other relay's");
 
+    relay.chunks.push(elsewhere.raw_bytes().to_vec());
     relay.run(vec![Input::StoredElsewhere { heads: vec![elsewhere.hash()] }]);
     // Nothing of Per's change was acknowledged or stored: Per (on a new
     // connection, see `a_waiting_change_that_a_catch_up_completes_is_checked_under_its_senders_rules`)
     // sends it again, and it is stored.
-    assert_eq!(person_name(&relay.stored()), "Anna", "Eva's, as the other relay stored it");
-    if relay.deliver(&mut per) {
-        per.reconnect();
-    }
-    settle(&mut relay, std::slice::from_mut(&mut per));
+    assert_eq!(person_name(&relay.stored()), "Anna", "the other relay's, as it stored it");
+    reconnect_and_settle(&mut relay, &mut per);
     assert_eq!(person_name(&relay.stored()), "Anna Berg", "and Per's change is stored");
     assert_eq!(relay.stored().get_heads(), relay.core.doc().get_heads());
 }
@@ -515,31 +532,19 @@ fn a_waiting_change_is_written_only_once_it_applies() {
     let mut both = [eva, per];
     settle(&mut relay, &mut both);
     let [mut eva, mut per] = both;
-    // Per has a change the relay has not got (it comes through another
-    // relay), and changes the name on top of it.
-    let mut other = eva.doc.fork();
-    set_text_at(&mut other, &shared::plan::TextPath::PersonName, "Anna").expect("edit");
-    let elsewhere = other.get_last_local_change().expect("a change").clone();
-    per.doc.merge(&mut other).expect("merge");
-    rename(&mut per, "Anna Berg");
-    let own = per.doc.get_last_local_change().expect("a change").raw_bytes().to_vec();
-    let mut message = per.doc.sync().generate_sync_message(&mut per.state).expect("a message");
-    message.changes = vec![own].into();
+    let (elsewhere, message) = behind_a_change_the_relay_lacks(&mut per, |per| rename(per, "Anna Berg"));
     // In the same batch Eva changes the title, which is written.
     set_text_at(&mut eva.doc, &shared::plan::TextPath::Plan(PlanText::Title), "Annas nya plan")
         .expect("edit");
     let eva_says = eva.sync().expect("a message");
-    relay.run(vec![Input::sync(per.peer(), &message.encode(), false, per.writer()), eva_says]);
+    relay.run(vec![message, eva_says]);
     assert_eq!(person_name(relay.core.doc()), "", "Per's change waits");
     assert_eq!(relay.stored().get_heads(), relay.core.doc().get_heads(), "Eva's change is stored");
     assert!(relay.stored().get_missing_deps(&[]).is_empty(), "nothing waiting is stored");
 
     relay.chunks.push(elsewhere.raw_bytes().to_vec());
     relay.run(vec![Input::StoredElsewhere { heads: vec![elsewhere.hash()] }]);
-    if relay.deliver(&mut per) {
-        per.reconnect();
-    }
-    settle(&mut relay, std::slice::from_mut(&mut per));
+    reconnect_and_settle(&mut relay, &mut per);
     assert_eq!(person_name(&relay.stored()), "Anna Berg", "sent again, and stored");
     assert!(relay.stored().get_missing_deps(&[]).is_empty());
 }
@@ -554,25 +559,17 @@ fn a_waiting_change_is_written_only_once_it_applies() {
 fn a_waiting_change_that_a_catch_up_completes_is_checked_under_its_senders_rules() {
     let (mut relay, [_, mut per, _]) = setup();
     settle(&mut relay, std::slice::from_mut(&mut per));
-    let mut other = per.doc.fork();
-    set_text_at(&mut other, &shared::plan::TextPath::PersonName, "Anna").expect("edit");
-    let elsewhere = other.get_last_local_change().expect("a change").clone();
-    per.doc.merge(&mut other).expect("merge");
-    close_plan(&mut per.doc, &closing(ClosingReason::GoalsMet, "per")).expect("close");
-    let own = per.doc.get_last_local_change().expect("a change").raw_bytes().to_vec();
-    let mut message = per.doc.sync().generate_sync_message(&mut per.state).expect("a message");
-    message.changes = vec![own].into();
-    relay.run(vec![Input::sync(per.peer(), &message.encode(), false, per.writer())]);
+    let (elsewhere, message) = behind_a_change_the_relay_lacks(&mut per, |per| {
+        close_plan(&mut per.doc, &closing(ClosingReason::GoalsMet, "per")).expect("close");
+    });
+    relay.run(vec![message]);
     assert!(relay.refused.is_empty(), "nothing of it applied, nothing to check yet");
 
     relay.chunks.push(elsewhere.raw_bytes().to_vec());
     relay.run(vec![Input::StoredElsewhere { heads: vec![elsewhere.hash()] }]);
     assert_eq!(Guarded::read(relay.core.doc()).closing, ClosingState::Open, "not applied unchecked");
     assert_eq!(Guarded::read(&relay.stored()).closing, ClosingState::Open);
-    if relay.deliver(&mut per) {
-        per.reconnect();
-    }
-    settle(&mut relay, std::slice::from_mut(&mut per));
+    reconnect_and_settle(&mut relay, &mut per);
     assert!(relay.refusals().contains(&Refusal::Rule(rules::Refusal::ClosingIsTheCoordinators)));
     assert_eq!(
         Guarded::read(&relay.stored()).closing,
@@ -582,6 +579,11 @@ fn a_waiting_change_that_a_catch_up_completes_is_checked_under_its_senders_rules
     assert_eq!(person_name(&relay.stored()), "Anna", "what the other relay stored stays");
 }
 
+/// A refused message is rolled back by reloading, which also drops the
+/// changes of others applied in the same batch and not yet stored. Their
+/// Automerge sync state remembers having sent them and would never send
+/// them again on that connection: they are disconnected, and on their new
+/// connection the change arrives and is stored.
 #[test]
 fn a_change_dropped_with_a_refused_one_is_sent_again() {
     let (mut relay, [eva, per, _]) = setup();
@@ -594,11 +596,7 @@ fn a_change_dropped_with_a_refused_one_is_sent_again() {
     let stops = relay.run(batch);
     assert!(stops.contains(&Stop::Reload), "{stops:?}");
     assert_eq!(person_name(&relay.stored()), "", "dropped with the refused one");
-    // (What a client does: a closed connection is opened anew.)
-    if relay.deliver(&mut eva) {
-        eva.reconnect();
-    }
-    settle(&mut relay, std::slice::from_mut(&mut eva));
+    reconnect_and_settle(&mut relay, &mut eva);
     assert_eq!(person_name(&relay.stored()), "Anna Berg", "sent again on the new connection, stored");
 }
 
